@@ -1,0 +1,164 @@
+// Starts the real portal for browser tests: the fleet sandbox and the backend (serving the built
+// app) on free loopback ports, with a throw-away SQLite directory. Used by the e2e tests only.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url, { timeoutMs, proc, name }) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited early (code ${proc.exitCode})`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise(r => setTimeout(r, 300));
+  }
+  throw new Error(`${name} not ready at ${url} after ${timeoutMs} ms`);
+}
+
+function startProcess(name, cmd, args, opts) {
+  const logFile = path.join(opts.logDir, `${name}.log`);
+  const out = fs.openSync(logFile, 'w');
+  const proc = spawn(cmd, args, { ...opts, stdio: ['ignore', out, out], detached: true });
+  proc.logFile = logFile;
+  return proc;
+}
+
+async function stopProcess(proc) {
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise(r => proc.once('exit', r));
+  // SIGINT lets Backstage run its shutdown hooks (SIGTERM to the group logs EPIPE).
+  try { process.kill(-proc.pid, 'SIGINT'); } catch { /* already gone */ }
+  const timer = setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ } }, 10000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Starts sandbox + backend. Returns { baseUrl, sandbox: {k8s, github, caches, grpc}, stop() }.
+ */
+export async function startPortal() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gf-e2e-'));
+  const ports = {
+    backend: await freePort(),
+    k8s: await freePort(),
+    github: await freePort(),
+    caches: await freePort(),
+    grpc: await freePort(),
+  };
+  const baseUrl = `http://localhost:${ports.backend}`;
+  const sandboxUrls = {
+    k8s: `http://127.0.0.1:${ports.k8s}`,
+    github: `http://127.0.0.1:${ports.github}`,
+    caches: `http://127.0.0.1:${ports.caches}`,
+    grpc: `grpc://127.0.0.1:${ports.grpc}`,
+  };
+  const configFile = path.join(tmp, 'app-config.e2e.yaml');
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({
+      app: { baseUrl },
+      backend: {
+        baseUrl,
+        listen: { port: ports.backend, host: '127.0.0.1' },
+        database: { client: 'better-sqlite3', connection: { directory: path.join(tmp, 'sqlite') } },
+      },
+      gloriousflywheel: {
+        clusters: [
+          {
+            name: 'honey',
+            url: sandboxUrls.k8s,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: 'sandbox-k8s-token',
+            skipTLSVerify: true,
+            namespaces: ['arc-runners'],
+          },
+        ],
+        caches: [
+          { name: 'attic', kind: 'attic', url: `${sandboxUrls.caches}/attic`, cache: 'main' },
+          { name: 'bazel-cache', kind: 'bazel-remote', url: `${sandboxUrls.caches}/bazel-cache` },
+        ],
+        github: { orgs: ['tinyland-inc'], host: `127.0.0.1:${ports.github}` },
+      },
+    }),
+  );
+
+  const procs = [];
+  const stop = async () => {
+    for (const p of procs.reverse()) await stopProcess(p);
+  };
+  try {
+    const sandbox = startProcess(
+      'sandbox',
+      process.execPath,
+      [
+        path.join(ROOT, 'packages/fleet-sandbox/bin/fleet-sandbox'),
+        '--k8s-port', String(ports.k8s),
+        '--github-port', String(ports.github),
+        '--caches-port', String(ports.caches),
+        '--grpc-port', String(ports.grpc),
+      ],
+      { cwd: ROOT, logDir: tmp, env: process.env },
+    );
+    procs.push(sandbox);
+    const backend = startProcess(
+      'backend',
+      'yarn',
+      ['backstage-cli', 'package', 'start', '--config', '../../app-config.yaml', '--config', configFile],
+      { cwd: path.join(ROOT, 'packages/backend'), logDir: tmp, env: { ...process.env, NODE_ENV: 'development' } },
+    );
+    procs.push(backend);
+    await waitFor(`${baseUrl}/.backstage/health/v1/readiness`, {
+      timeoutMs: 120000,
+      proc: backend,
+      name: `backend (log: ${backend.logFile})`,
+    });
+    return { baseUrl, sandboxUrls, tmp, backendLog: backend.logFile, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Launches Debian's Chromium through playwright-core (browsers cannot be downloaded here). */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.GF_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Signs in through the real guest provider on the sign-in page. */
+export async function signInAsGuest(page, baseUrl) {
+  await page.goto(baseUrl);
+  await page.getByRole('button', { name: 'Enter' }).click();
+}

@@ -1,0 +1,21 @@
+/*
+ * The GloriousFlywheel portal backend: only what the product needs.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { portalPermissionPolicyModule } from './permissionPolicy';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(portalPermissionPolicyModule);
+
+backend.add(import('@internal/plugin-gloriousflywheel-backend'));
+
+backend.start();

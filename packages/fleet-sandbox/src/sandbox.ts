@@ -1,0 +1,66 @@
+import { createFleetSeed, FleetSeed, FleetSeedOptions } from './seed/fleetSeed';
+import { KubernetesSandbox, startKubernetesSandbox } from './k8s';
+import { GitHubSandbox, startGitHubSandbox } from './github';
+import { CacheSandbox, startCacheSandbox } from './caches';
+
+/** Where each part of the sandbox listens. 0 = a random free port (tests). */
+export interface FleetSandboxOptions {
+  host?: string;
+  ports?: { k8s?: number; github?: number; caches?: number; grpc?: number };
+  seed?: FleetSeed;
+  seedOptions?: FleetSeedOptions;
+}
+
+/** A running sandbox: the K8s API, GitHub API and build-cache stand-ins on loopback. */
+export interface FleetSandbox {
+  seed: FleetSeed;
+  k8s: KubernetesSandbox;
+  github: GitHubSandbox;
+  caches: CacheSandbox;
+  /** Stops every server; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts all parts of the sandbox. If one part fails to start, the others are stopped again. */
+export async function startFleetSandbox(
+  options: FleetSandboxOptions = {},
+): Promise<FleetSandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const seed = options.seed ?? createFleetSeed(options.seedOptions);
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const k8s = await startKubernetesSandbox({
+      host,
+      port: options.ports?.k8s ?? 0,
+      seed,
+    });
+    started.push(k8s);
+    const github = await startGitHubSandbox({
+      host,
+      port: options.ports?.github ?? 0,
+      seed,
+    });
+    started.push(github);
+    const caches = await startCacheSandbox({
+      host,
+      port: options.ports?.caches ?? 0,
+      grpcPort: options.ports?.grpc ?? 0,
+      seed,
+    });
+    started.push(caches);
+    let stopped: Promise<void> | undefined;
+    return {
+      seed,
+      k8s,
+      github,
+      caches,
+      stop() {
+        stopped ??= Promise.all(started.map(s => s.close())).then(() => {});
+        return stopped;
+      },
+    };
+  } catch (e) {
+    await Promise.allSettled(started.map(s => s.close()));
+    throw e;
+  }
+}

@@ -1,0 +1,99 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** GloriousFlywheel: the pooled CI substrate (ARC scale sets, build caches, adoption). */
+  gloriousflywheel?: {
+    /**
+     * Kubernetes clusters running ARC. Each cluster is read through its own informer.
+     */
+    clusters?: Array<{
+      /** Cluster name as shown in the portal, e.g. `honey`. */
+      name: string;
+      /** API server URL (with `serviceAccountToken`), or omitted for `kubeconfigContext` / in-cluster. */
+      url?: string;
+      /** How to authenticate: `serviceAccount` (url + token), `kubeconfig` (a context of the default kubeconfig) or `inCluster`. */
+      authProvider?: 'serviceAccount' | 'kubeconfig' | 'inCluster';
+      /** @visibility secret */
+      serviceAccountToken?: string;
+      /** kubeconfig context name when authProvider is `kubeconfig`. */
+      kubeconfigContext?: string;
+      /** PEM CA bundle of the API server. */
+      caData?: string;
+      /** Skip TLS verification (local development only). */
+      skipTLSVerify?: boolean;
+      /** Namespaces to watch; all namespaces when absent. */
+      namespaces?: string[];
+    }>;
+    /** Runner classes; the four tinyland classes when absent. */
+    runnerClasses?: Array<{
+      name: string;
+      title?: string;
+      /** e.g. nix, docker, privileged-dind, heavy */
+      capabilities?: string[];
+      /** `runs-on` labels that select this class. */
+      labels?: string[];
+      /** `runnerScaleSetName` values registered for this class (owner overlays share one class). */
+      scaleSets?: string[];
+      /** Names of `caches[]` entries this class depends on. */
+      caches?: string[];
+    }>;
+    /** Entity ref of the owner of the catalog entities the plugin emits, e.g. `group:default/platform`. */
+    owner?: string;
+    /** Build caches to probe. Endpoints only ever come from here. */
+    caches?: Array<{
+      name: string;
+      /** `attic` (any Nix binary cache), `bazel-remote` (HTTP) or `bazel-grpc` (grpc://). */
+      kind: 'attic' | 'bazel-remote' | 'bazel-grpc';
+      url: string;
+      /** Attic cache name, e.g. `main`. */
+      cache?: string;
+      /** @visibility secret */
+      token?: string;
+      /** Per-probe timeout in milliseconds. */
+      timeoutMs?: number;
+      /** Runner classes that use this cache. */
+      runnerClasses?: string[];
+    }>;
+    cacheProbe?: {
+      /** Glob patterns of endpoints that must no longer be used, e.g. `*.attic-cache-dev.svc.cluster.local`. */
+      staleEndpoints?: string[];
+      /** Latency above which a cache counts as degraded (ms). */
+      slowThresholdMs?: number;
+      /** How long probe history is kept, e.g. `{ days: 14 }` in ISO duration or object form. */
+      retentionDays?: number;
+    };
+    /** GitHub organisations to scan for adoption; credentials come from `integrations.github`. */
+    github?: {
+      orgs?: string[];
+      /** Host of the `integrations.github` entry to use (default github.com). */
+      host?: string;
+      includeForks?: boolean;
+      includeArchived?: boolean;
+    };
+    /** Migration waves. */
+    tranches?: Array<{
+      name: string;
+      title?: string;
+      repos: string[];
+      blockers?: Array<{
+        repo?: string;
+        issue: string;
+        kind: 'repo' | 'capacity' | 'platform';
+        title?: string;
+      }>;
+    }>;
+    /** Dogfood scorecard options. */
+    scorecard?: {
+      staleEndpoints?: string[];
+      bazelWrapper?: string;
+      proofWorkflows?: string[];
+      exceptionsFile?: string;
+    };
+    /** Task schedules (SchedulerService definitions: frequency, timeout, initialDelay). */
+    schedule?: {
+      fleetResync?: SchedulerServiceTaskScheduleDefinitionConfig;
+      cacheProbe?: SchedulerServiceTaskScheduleDefinitionConfig;
+      adoptionScan?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+  };
+}

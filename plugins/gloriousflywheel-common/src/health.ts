@@ -1,0 +1,27 @@
+/** The data sources the backend plugin reads, one module each. */
+export type GloriousFlywheelSource = 'fleet' | 'caches' | 'adoption';
+
+/**
+ * State of one source: `not-configured` (nothing in app-config), `starting` (configured, first
+ * sync not finished), `ok`, `degraded` (partly failing, e.g. one cluster down) or `error`.
+ */
+export type SourceState = 'not-configured' | 'starting' | 'ok' | 'degraded' | 'error';
+
+/** @public */
+export interface SourceStatus {
+  source: GloriousFlywheelSource;
+  state: SourceState;
+  /** One line a person can act on. */
+  message: string;
+  /** Number of configured targets (clusters, caches, orgs). */
+  configured: number;
+  /** ISO time of the last state change, when known. */
+  since?: string;
+}
+
+/** Response of `GET /api/gloriousflywheel/health`. @public */
+export interface HealthResponse {
+  plugin: 'gloriousflywheel';
+  version: string;
+  sources: SourceStatus[];
+}

@@ -1,0 +1,7 @@
+/**
+ * Isomorphic types, permissions and pure rules shared by the GloriousFlywheel plugins and the
+ * gf-audit CLI.
+ *
+ * @packageDocumentation
+ */
+export * from './health';

@@ -1,0 +1,2 @@
+export * from './GloriousFlywheelApi';
+export * from './GloriousFlywheelClient';

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# ./gf start: the portal on the embedded default (SQLite under .gf/state, fleet sandbox on 7101-7104).
+set -euo pipefail
+source "$GF_ROOT/scripts/bootstrap.sh"
+gf_bootstrap
+
+cd "$GF_ROOT"
+mkdir -p .gf/state
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+gf_log "building the frontend"
+(cd packages/app && yarn backstage-cli package build >/dev/null)
+
+gf_log "starting the fleet sandbox"
+node packages/fleet-sandbox/bin/fleet-sandbox &
+pids+=($!)
+
+gf_log "starting the backend (serves the app)"
+(cd packages/backend && GF_STATE_DIR="$GF_ROOT/.gf/state" exec yarn backstage-cli package start) &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+  if curl -sf http://localhost:7007/.backstage/health/v1/readiness >/dev/null 2>&1; then
+    gf_log "portal ready: http://localhost:7007  (sign in as guest; Ctrl-C stops everything)"
+    break
+  fi
+  sleep 1
+done
+wait -n "${pids[@]}"
