@@ -1,36 +1,453 @@
-import { FleetSeed } from '../seed/fleetSeed';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FleetSeed, SeedScaleSet } from '../seed/fleetSeed';
 import { listen } from '../http';
+import { loadResourceDefinitions } from './crds';
+import { FleetObjects } from './fleet';
+import {
+  ApiContext,
+  emptyCounts,
+  K8sFaults,
+  KubernetesApi,
+  noFaults,
+  RequestCounts,
+  sendStatus,
+} from './server';
+import { ApiError, errors } from './status';
+import { ClusterStore, K8sObject } from './store';
+
+// K8s-prefixed names: src/index.ts re-exports every part of the sandbox with `export *`
+export type {
+  K8sFaults,
+  RequestCounts as K8sRequestCounts,
+  RequestKind as K8sRequestKind,
+} from './server';
+export type { K8sObject } from './store';
+export { ApiError as K8sApiError } from './status';
+export type { K8sStatus, StatusCause as K8sStatusCause } from './status';
+export {
+  LABEL_SCALE_SET_NAME,
+  LABEL_SCALE_SET_NAMESPACE,
+  ANNOTATION_SCALE_SET_ID,
+} from './seedObjects';
 
 export interface KubernetesSandboxOptions {
   host: string;
+  /** 0 = a random free port */
   port: number;
   seed: FleetSeed;
+  /** serve only the seed's scale sets of this cluster (default: all of them) */
+  cluster?: string;
+  /** read-write bearer token (default `sandbox-k8s-token`) */
+  token?: string;
+  /** read-only bearer token: get/list/watch only, writes → 403 (default `sandbox-k8s-readonly-token`) */
+  readOnlyToken?: string;
+  /** events kept for watches / continue tokens before older versions answer 410 (default 1000) */
+  historyLimit?: number;
+  /** server-side watch timeout when the client sends none, seconds (default 1800, ×1–2 like kube-apiserver) */
+  watchTimeoutSeconds?: number;
+  /** bookmark interval for watches with allowWatchBookmarks=true, ms (default 60000) */
+  bookmarkIntervalMs?: number;
 }
 
-/** The Kubernetes API stand-in (skeleton: the strict API comes with the fleet work). */
+/** How the API goes down: `refuse` stops listening (ECONNREFUSED), `reset` destroys each socket. */
+export type K8sDownMode = 'refuse' | 'reset';
+
+/** The Kubernetes API stand-in: the ARC CRDs (actions.github.com/v1alpha1), strictly. */
 export interface KubernetesSandbox {
   url: string;
-  /** bearer token the API accepts */
+  /** read-write bearer token the API accepts */
   token: string;
+  /** read-only bearer token (writes → 403 Forbidden) */
+  readOnlyToken: string;
+  /** Stops the server and ends every open watch; safe to call twice. */
   close(): Promise<void>;
+
+  /** Creates or replaces a scale set (with its EphemeralRunnerSet and runners per status counts). */
+  upsertScaleSet(scaleSet: SeedScaleSet): K8sObject;
+  /** RFC 7386 merge patch of a scale set as admin (status included); validated. */
+  patchScaleSet(namespace: string, name: string, patch: unknown): K8sObject;
+  /** Deletes a scale set (its runners go with it); false if there was none. */
+  deleteScaleSet(namespace: string, name: string): boolean;
+  getScaleSet(namespace: string, name: string): K8sObject | undefined;
+  listScaleSets(): K8sObject[];
+  listEphemeralRunners(namespace?: string): K8sObject[];
+
+  faults: {
+    get(): K8sFaults;
+    /** merges into the current faults */
+    set(faults: Partial<K8sFaults>): void;
+    /** clears all faults (and brings the API up again) */
+    clear(): Promise<void>;
+  };
+  /** Ends every open watch: cleanly (end of stream) or abruptly (socket destroyed). */
+  dropWatches(opts?: { abrupt?: boolean }): number;
+  /** Takes the API down; `forMs` brings it up again by itself. */
+  down(mode?: K8sDownMode, forMs?: number): Promise<void>;
+  up(): Promise<void>;
+  /** Forgets the watch history: every older resourceVersion now answers 410 Expired. */
+  compactHistory(): void;
+  readonly resourceVersion: string;
+  readonly openWatches: number;
+  /** Requests by kind since start / last reset (admin requests not counted). */
+  readonly requestCounts: RequestCounts;
+  resetRequestCounts(): void;
+}
+
+const isLoopback = (addr: string | undefined) =>
+  addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+
+function json(res: ServerResponse, code: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(code, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<any> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 10 * 1024 * 1024) throw errors.badRequest('body too large');
+    chunks.push(c as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw errors.badRequest(`invalid JSON: ${(e as Error).message}`);
+  }
 }
 
 export async function startKubernetesSandbox(
   options: KubernetesSandboxOptions,
 ): Promise<KubernetesSandbox> {
-  const token = 'sandbox-k8s-token';
-  const server = await listen(
-    (req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/healthz') {
-        res.end('"ok"');
+  const token = options.token ?? 'sandbox-k8s-token';
+  const readOnlyToken = options.readOnlyToken ?? 'sandbox-k8s-readonly-token';
+  const store = new ClusterStore(
+    loadResourceDefinitions(),
+    options.historyLimit ?? 1000,
+  );
+  const fleet = new FleetObjects(store);
+
+  // Seed: every object passes the CRD schema, so the seed is proven to be the real shape.
+  for (const c of options.seed.clusters) {
+    if (!options.cluster || c.name === options.cluster)
+      c.namespaces.forEach(n => store.namespaces.add(n));
+  }
+  for (const s of options.seed.scaleSets) {
+    if (!options.cluster || s.cluster === options.cluster)
+      fleet.upsertScaleSet(s);
+  }
+  store.compact(); // a fresh cluster: history starts now
+
+  let faults = noFaults();
+  let counts = emptyCounts();
+  let downMode: K8sDownMode | undefined;
+  let upTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const sleeping = new Map<() => void, NodeJS.Timeout>();
+  let serverAddress = '';
+
+  const ctx: ApiContext = {
+    store,
+    tokens: new Map([
+      [
+        token,
+        {
+          user: 'system:serviceaccount:fleet-sandbox:gloriousflywheel',
+          access: 'read-write' as const,
+        },
+      ],
+      [
+        readOnlyToken,
+        {
+          user: 'system:serviceaccount:fleet-sandbox:viewer',
+          access: 'read-only' as const,
+        },
+      ],
+    ]),
+    get faults() {
+      return faults;
+    },
+    get counts() {
+      return counts;
+    },
+    watchTimeoutSeconds: options.watchTimeoutSeconds ?? 1800,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    serverAddress: () => serverAddress,
+    sleep: ms =>
+      new Promise<void>(resolve => {
+        const wake = () => {
+          sleeping.delete(wake);
+          resolve();
+        };
+        sleeping.set(wake, setTimeout(wake, ms));
+      }),
+  };
+  const api = new KubernetesApi(ctx);
+
+  const dropWatches = (abrupt = false) => {
+    const open = [...api.watches];
+    open.forEach(w => (abrupt ? w.destroy() : w.end()));
+    return open.length;
+  };
+
+  // assigned once the server listens; the admin routes below call into it
+  // eslint-disable-next-line prefer-const
+  let sandbox: KubernetesSandbox;
+
+  const admin = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (!isLoopback(req.socket.remoteAddress)) {
+      json(res, 403, { error: 'the sandbox admin API is loopback only' });
+      return;
+    }
+    const parts = url.pathname
+      .split('/')
+      .filter(Boolean)
+      .slice(1)
+      .map(decodeURIComponent);
+    const m = req.method ?? 'GET';
+    const route = `${m} ${parts[0] ?? ''}`;
+    if (parts[0] === 'scale-sets' && parts.length === 3) {
+      const [, ns, name] = parts;
+      if (m === 'GET') {
+        const o = sandbox.getScaleSet(ns, name);
+        if (!o)
+          throw errors.notFound({
+            group: 'actions.github.com',
+            plural: 'autoscalingrunnersets',
+            kind: 'AutoscalingRunnerSet',
+            name,
+          });
+        json(res, 200, o);
+      } else if (m === 'PUT') {
+        const body = await readJson(req);
+        const seed: SeedScaleSet = {
+          cluster: options.cluster ?? 'sandbox',
+          runnerScaleSetName: name,
+          githubConfigUrl: `https://github.com/${options.seed.org}`,
+          runnerGroup: 'default',
+          ...body,
+          namespace: ns,
+          name,
+          status: {
+            currentRunners: 0,
+            pendingEphemeralRunners: 0,
+            runningEphemeralRunners: 0,
+            failedEphemeralRunners: 0,
+            ...body.status,
+          },
+        };
+        json(res, 200, sandbox.upsertScaleSet(seed));
+      } else if (m === 'PATCH') {
+        json(res, 200, sandbox.patchScaleSet(ns, name, await readJson(req)));
+      } else if (m === 'DELETE') {
+        json(res, sandbox.deleteScaleSet(ns, name) ? 200 : 404, {
+          deleted: `${ns}/${name}`,
+        });
+      } else json(res, 405, { error: 'method not allowed' });
+      return;
+    }
+    switch (route) {
+      case 'GET scale-sets':
+        json(res, 200, { items: sandbox.listScaleSets() });
+        return;
+      case 'GET faults':
+        json(res, 200, faults);
+        return;
+      case 'PUT faults':
+      case 'POST faults':
+        sandbox.faults.set(await readJson(req));
+        json(res, 200, faults);
+        return;
+      case 'DELETE faults':
+        await sandbox.faults.clear();
+        json(res, 200, faults);
+        return;
+      case 'POST watches':
+        if (parts[1] === 'drop') {
+          const body = await readJson(req);
+          json(res, 200, { dropped: dropWatches(Boolean(body.abrupt)) });
+          return;
+        }
+        break;
+      case 'POST history':
+        if (parts[1] === 'compact') {
+          store.compact();
+          json(res, 200, {
+            compactedResourceVersion: String(store.compactedResourceVersion),
+          });
+          return;
+        }
+        break;
+      case 'GET requests':
+        json(res, 200, counts);
+        return;
+      case 'DELETE requests':
+        counts = emptyCounts();
+        json(res, 200, counts);
+        return;
+      case 'POST down': {
+        const body = await readJson(req);
+        const mode: K8sDownMode = body.mode === 'refuse' ? 'refuse' : 'reset';
+        const forMs = body.forMs === undefined ? undefined : Number(body.forMs);
+        if (mode === 'refuse' && !(forMs! > 0)) {
+          // once the port is closed this endpoint is unreachable too
+          throw errors.badRequest('mode "refuse" over HTTP needs forMs (> 0)');
+        }
+        json(res, 200, { down: mode, forMs });
+        await sandbox.down(mode, forMs);
         return;
       }
-      res.statusCode = 404;
-      res.end(JSON.stringify({ kind: 'Status', status: 'Failure', code: 404 }));
+      case 'POST up':
+        await sandbox.up();
+        json(res, 200, { down: false });
+        return;
+      case 'GET state':
+        json(res, 200, {
+          resourceVersion: String(store.resourceVersion),
+          compactedResourceVersion: String(store.compactedResourceVersion),
+          historySize: store.historySize,
+          openWatches: api.watches.size,
+          down: downMode ?? false,
+          faults,
+        });
+        return;
+      default:
+    }
+    json(res, 404, { error: `no admin endpoint ${m} ${url.pathname}` });
+  };
+
+  const server = await listen(
+    (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://sandbox');
+      if (url.pathname.startsWith('/_sandbox/')) {
+        admin(req, res, url).catch(e => {
+          if (e instanceof ApiError) sendStatus(res, e.status);
+          else json(res, 500, { error: String((e as Error)?.message ?? e) });
+        });
+        return;
+      }
+      if (downMode === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      void api.handle(req, res, url);
     },
     options.host,
     options.port,
   );
-  return { url: server.url, token, close: server.close };
+  serverAddress = `${options.host}:${server.port}`;
+
+  const listenAgain = () =>
+    new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.server.listen(server.port, options.host, () => {
+        server.server.off('error', reject);
+        resolve();
+      });
+    });
+
+  sandbox = {
+    url: server.url,
+    token,
+    readOnlyToken,
+    async close() {
+      closed = true;
+      clearTimeout(upTimer);
+      for (const [wake, timer] of sleeping) {
+        clearTimeout(timer);
+        wake();
+      }
+      dropWatches();
+      await server.close();
+    },
+    upsertScaleSet: s => structuredClone(fleet.upsertScaleSet(s)),
+    patchScaleSet: (ns, name, patch) => {
+      if (!store.get('autoscalingrunnersets', ns, name)) {
+        throw errors.notFound({
+          group: 'actions.github.com',
+          plural: 'autoscalingrunnersets',
+          kind: 'AutoscalingRunnerSet',
+          name,
+        });
+      }
+      return structuredClone(fleet.patchScaleSet(ns, name, patch));
+    },
+    deleteScaleSet: (ns, name) => fleet.deleteScaleSet(ns, name),
+    getScaleSet: (ns, name) => {
+      const o = store.get('autoscalingrunnersets', ns, name);
+      return o && structuredClone(o);
+    },
+    listScaleSets: () => structuredClone(store.list('autoscalingrunnersets')),
+    listEphemeralRunners: ns =>
+      structuredClone(
+        store
+          .list('ephemeralrunners')
+          .filter(o => !ns || o.metadata.namespace === ns),
+      ),
+    faults: {
+      get: () => ({ ...faults }),
+      set(f) {
+        const next = { ...faults };
+        for (const k of Object.keys(noFaults()) as (keyof K8sFaults)[]) {
+          if (f[k] !== undefined) {
+            const v = Number(f[k]);
+            if (!Number.isFinite(v) || v < 0)
+              throw errors.badRequest(`invalid fault ${k}: ${f[k]}`);
+            next[k] = v;
+          }
+        }
+        faults = next;
+      },
+      async clear() {
+        faults = noFaults();
+        await sandbox.up();
+      },
+    },
+    dropWatches: opts => dropWatches(opts?.abrupt),
+    async down(mode = 'reset', forMs) {
+      if (closed) return;
+      clearTimeout(upTimer);
+      if (forMs !== undefined)
+        upTimer = setTimeout(() => void sandbox.up(), Math.min(forMs, 600_000));
+      if (downMode === mode) return;
+      const wasRefusing = downMode === 'refuse';
+      downMode = mode;
+      dropWatches(true);
+      if (mode === 'refuse') {
+        await new Promise<void>(resolve => {
+          server.server.close(() => resolve());
+          server.server.closeAllConnections();
+        });
+      } else if (wasRefusing) {
+        await listenAgain();
+      }
+    },
+    async up() {
+      clearTimeout(upTimer);
+      if (closed || !downMode) return;
+      const wasRefusing = downMode === 'refuse';
+      downMode = undefined;
+      if (wasRefusing) await listenAgain();
+    },
+    compactHistory: () => store.compact(),
+    get resourceVersion() {
+      return String(store.resourceVersion);
+    },
+    get openWatches() {
+      return api.watches.size;
+    },
+    get requestCounts() {
+      return { ...counts };
+    },
+    resetRequestCounts() {
+      counts = emptyCounts();
+    },
+  };
+  return sandbox;
 }
