@@ -39,11 +39,11 @@ export interface Config {
     }>;
     /** Entity ref of the owner of the catalog entities the plugin emits, e.g. `group:default/platform`. */
     owner?: string;
-    /** Build caches to probe. Endpoints only ever come from here. */
+    /** Build caches to probe. Endpoints only ever come from here (never from a request). */
     caches?: Array<{
       name: string;
-      /** `attic` (any Nix binary cache), `bazel-remote` (HTTP) or `bazel-grpc` (grpc://). */
-      kind: 'attic' | 'bazel-remote' | 'bazel-grpc';
+      /** `attic` (Attic API + Nix cache), `nix` (any Nix binary cache), `bazel-remote` (HTTP) or `bazel-grpc` (grpc://). */
+      kind: 'attic' | 'nix' | 'bazel-remote' | 'bazel-grpc';
       url: string;
       /** Attic cache name, e.g. `main`. */
       cache?: string;
@@ -53,13 +53,17 @@ export interface Config {
       timeoutMs?: number;
       /** Runner classes that use this cache. */
       runnerClasses?: string[];
+      /** A known CAS key (sha256) to fetch and verify on an HTTP Bazel cache. */
+      casKey?: string;
     }>;
     cacheProbe?: {
       /** Glob patterns of endpoints that must no longer be used, e.g. `*.attic-cache-dev.svc.cluster.local`. */
       staleEndpoints?: string[];
+      /** Default per-probe timeout (ms). */
+      timeoutMs?: number;
       /** Latency above which a cache counts as degraded (ms). */
       slowThresholdMs?: number;
-      /** How long probe history is kept, e.g. `{ days: 14 }` in ISO duration or object form. */
+      /** How many days of probe history to keep. */
       retentionDays?: number;
     };
     /** GitHub organisations to scan for adoption; credentials come from `integrations.github`. */

@@ -1,0 +1,283 @@
+import { ConfigReader } from '@backstage/config';
+import {
+  findStaleCacheEndpoints,
+  readCacheProbeSettings,
+  readCacheTargets,
+  staleEndpointPattern,
+} from './CacheConfig';
+
+// Loosely typed on purpose: the tests feed invalid shapes too.
+const withCaches = (caches: unknown[], cacheProbe?: object) =>
+  new ConfigReader({
+    gloriousflywheel: { caches, ...(cacheProbe ? { cacheProbe } : {}) },
+  } as any);
+
+const attic = {
+  name: 'attic-main',
+  kind: 'attic',
+  url: 'http://attic-api.nix-cache.svc.cluster.local:8080/',
+  cache: 'main',
+  token: 'eyJhbGciOiJIUzI1NiJ9.e30.sig',
+  runnerClasses: ['tinyland-nix', 'tinyland-nix-heavy'],
+};
+
+describe('readCacheTargets', () => {
+  it('reads every kind with defaults', () => {
+    const targets = readCacheTargets(
+      withCaches([
+        attic,
+        { name: 'nix-static', kind: 'nix', url: 'https://cache.example.org' },
+        {
+          name: 'bazel',
+          kind: 'bazel-remote',
+          url: 'http://bazel-cache.nix-cache.svc.cluster.local:8080',
+          casKey: 'a'.repeat(64),
+          timeoutMs: 2000,
+        },
+        {
+          name: 'bazel-grpc',
+          kind: 'bazel-grpc',
+          url: 'grpc://bazel-cache.nix-cache.svc.cluster.local:9092',
+        },
+        {
+          name: 'bazel-on-grpc',
+          kind: 'bazel-remote',
+          url: 'grpcs://cache.example.org',
+        },
+      ]),
+    );
+    expect(targets).toEqual([
+      {
+        name: 'attic-main',
+        kind: 'attic',
+        url: 'http://attic-api.nix-cache.svc.cluster.local:8080',
+        cache: 'main',
+        token: attic.token,
+        runnerClasses: ['tinyland-nix', 'tinyland-nix-heavy'],
+      },
+      {
+        name: 'nix-static',
+        kind: 'nix',
+        url: 'https://cache.example.org',
+        runnerClasses: [],
+      },
+      {
+        name: 'bazel',
+        kind: 'bazel-remote',
+        url: 'http://bazel-cache.nix-cache.svc.cluster.local:8080',
+        casKey: 'a'.repeat(64),
+        timeoutMs: 2000,
+        runnerClasses: [],
+      },
+      {
+        name: 'bazel-grpc',
+        kind: 'bazel-grpc',
+        url: 'grpc://bazel-cache.nix-cache.svc.cluster.local:9092',
+        runnerClasses: [],
+      },
+      {
+        name: 'bazel-on-grpc',
+        kind: 'bazel-remote',
+        url: 'grpcs://cache.example.org',
+        runnerClasses: [],
+      },
+    ]);
+  });
+
+  it('reads nothing when no caches are configured', () => {
+    expect(readCacheTargets(new ConfigReader({}))).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a missing name',
+      [{ kind: 'nix', url: 'http://x' }],
+      'gloriousflywheel.caches[0].name',
+    ],
+    [
+      'a bad name',
+      [{ ...attic, name: 'attic main' }],
+      'gloriousflywheel.caches[0].name',
+    ],
+    [
+      'a duplicate name',
+      [attic, { ...attic }],
+      'gloriousflywheel.caches[1].name',
+    ],
+    [
+      'an unknown kind',
+      [{ ...attic, kind: 'redis' }],
+      'gloriousflywheel.caches[0].kind',
+    ],
+    [
+      'a non-URL',
+      [{ ...attic, url: 'attic:8080' }],
+      'gloriousflywheel.caches[0].url',
+    ],
+    [
+      'a gRPC URL for attic',
+      [{ ...attic, url: 'grpc://attic:8080' }],
+      'gloriousflywheel.caches[0].url',
+    ],
+    [
+      'an HTTP URL for bazel-grpc',
+      [{ name: 'g', kind: 'bazel-grpc', url: 'http://x:9092' }],
+      'gloriousflywheel.caches[0].url',
+    ],
+    [
+      'credentials in the URL',
+      [{ ...attic, url: 'http://user:pw@attic:8080' }],
+      'gloriousflywheel.caches[0].url',
+    ],
+    [
+      'a query in the URL',
+      [{ ...attic, url: 'http://attic:8080/?token=x' }],
+      'gloriousflywheel.caches[0].url',
+    ],
+    [
+      'attic without a cache name',
+      [{ ...attic, cache: undefined }],
+      'gloriousflywheel.caches[0].cache',
+    ],
+    [
+      'a number as token',
+      [{ ...attic, token: 12 }],
+      'gloriousflywheel.caches[0].token',
+    ],
+    [
+      'a zero timeout',
+      [{ ...attic, timeoutMs: 0 }],
+      'gloriousflywheel.caches[0].timeoutMs',
+    ],
+    [
+      'runnerClasses not a list',
+      [{ ...attic, runnerClasses: 'tinyland-nix' }],
+      'gloriousflywheel.caches[0].runnerClasses',
+    ],
+    [
+      'casKey on attic',
+      [{ ...attic, casKey: 'a'.repeat(64) }],
+      'gloriousflywheel.caches[0].casKey',
+    ],
+    [
+      'a short casKey',
+      [{ name: 'b', kind: 'bazel-remote', url: 'http://b', casKey: 'abc' }],
+      'gloriousflywheel.caches[0].casKey',
+    ],
+  ])('refuses %s, naming the key', (_name, caches, key) => {
+    expect(() => readCacheTargets(withCaches(caches))).toThrow(key);
+  });
+
+  it('never puts the token in an error message', () => {
+    let message = '';
+    try {
+      readCacheTargets(withCaches([{ ...attic, url: 'nope' }]));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('url');
+    expect(message).not.toContain(attic.token);
+  });
+});
+
+describe('readCacheProbeSettings', () => {
+  it('defaults', () => {
+    expect(readCacheProbeSettings(new ConfigReader({}))).toEqual({
+      timeoutMs: 5000,
+      slowThresholdMs: 1000,
+      staleEndpoints: [],
+    });
+  });
+
+  it('reads overrides', () => {
+    expect(
+      readCacheProbeSettings(
+        withCaches([], {
+          timeoutMs: 3000,
+          slowThresholdMs: 400,
+          staleEndpoints: ['*.attic-cache-dev.svc.cluster.local'],
+        }),
+      ),
+    ).toEqual({
+      timeoutMs: 3000,
+      slowThresholdMs: 400,
+      staleEndpoints: ['*.attic-cache-dev.svc.cluster.local'],
+    });
+  });
+
+  it.each([
+    [{ timeoutMs: -1 }, 'gloriousflywheel.cacheProbe.timeoutMs'],
+    [{ slowThresholdMs: 1.5 }, 'gloriousflywheel.cacheProbe.slowThresholdMs'],
+    [
+      { staleEndpoints: ['ok', ' '] },
+      'gloriousflywheel.cacheProbe.staleEndpoints[1]',
+    ],
+    [
+      { staleEndpoints: ['/(unclosed/'] },
+      'gloriousflywheel.cacheProbe.staleEndpoints[0]',
+    ],
+    [{ staleEndpoints: 'one' }, 'gloriousflywheel.cacheProbe.staleEndpoints'],
+  ])('refuses %j naming the key', (cacheProbe, key) => {
+    expect(() => readCacheProbeSettings(withCaches([], cacheProbe))).toThrow(
+      key,
+    );
+  });
+});
+
+describe('stale endpoints', () => {
+  it.each([
+    [
+      '*.attic-cache-dev.svc.cluster.local',
+      'http://attic-api.attic-cache-dev.svc.cluster.local:8080',
+      true,
+    ],
+    [
+      '*.attic-cache-dev.*',
+      'grpc://bazel-cache.attic-cache-dev.svc.cluster.local:9092',
+      true,
+    ],
+    [
+      '*.attic-cache-dev.*',
+      'http://attic-api.nix-cache.svc.cluster.local:8080',
+      false,
+    ],
+    ['*.ATTIC-CACHE-DEV.*', 'http://x.attic-cache-dev.svc', true],
+    // `*` spans host-name characters only, never a scheme or a path separator.
+    ['attic-cache-dev*/main', 'http://attic-cache-dev.svc/other/main', false],
+    ['/attic-(old|dev)\\./', 'http://attic-old.example', true],
+  ])('%s vs %s → %s', (pattern, url, hit) => {
+    expect(staleEndpointPattern(pattern).test(url)).toBe(hit);
+  });
+
+  it('flags configured caches on the deny-list', () => {
+    const targets = readCacheTargets(
+      withCaches([
+        attic,
+        {
+          name: 'old-attic',
+          kind: 'attic',
+          cache: 'main',
+          url: 'http://attic-api.attic-cache-dev.svc.cluster.local:8080',
+        },
+        {
+          name: 'bazel',
+          kind: 'bazel-grpc',
+          url: 'grpc://bazel-cache.nix-cache.svc.cluster.local:9092',
+        },
+      ]),
+    );
+    expect(
+      findStaleCacheEndpoints(targets, [
+        '*.attic-cache-dev.svc.cluster.local',
+        '*.attic-cache-dev.*',
+      ]),
+    ).toEqual([
+      {
+        cache: 'old-attic',
+        url: 'http://attic-api.attic-cache-dev.svc.cluster.local:8080',
+        pattern: '*.attic-cache-dev.svc.cluster.local',
+      },
+    ]);
+    expect(findStaleCacheEndpoints(targets, [])).toEqual([]);
+  });
+});

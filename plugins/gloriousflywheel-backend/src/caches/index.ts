@@ -1,0 +1,35 @@
+/**
+ * Build-cache probes: config, parsers, failure classification and `probeCache`. The scheduler
+ * task, the store and the router live elsewhere and call into this.
+ */
+export * from './types';
+export {
+  readCacheTargets,
+  readCacheProbeSettings,
+  findStaleCacheEndpoints,
+  staleEndpointPattern,
+} from './CacheConfig';
+export type { CacheProbeSettings, StaleCacheEndpoint } from './CacheConfig';
+export {
+  probeCache,
+  probeCaches,
+  DEFAULT_SLOW_THRESHOLD_MS,
+} from './probeCache';
+export type { CacheProbeOptions } from './probeCache';
+export type { CacheProbeFetch } from './probeContext';
+export {
+  parseNixCacheInfo,
+  parseAtticCacheConfig,
+  parseBazelRemoteStatus,
+  summarizeCapabilities,
+} from './cacheParsers';
+export type { Parsed, DecodedServerCapabilities } from './cacheParsers';
+export {
+  classifyHttpStatus,
+  classifyFetchError,
+  classifyGrpcError,
+  redactSecrets,
+} from './classifyFailure';
+export type { CacheFailure } from './classifyFailure';
+export { EMPTY_BLOB_SHA256 } from './bazelRemoteProbe';
+export { cacheProbeProtoDir, CACHE_PROBE_PROTO_FILES } from './bazelGrpcProbe';
