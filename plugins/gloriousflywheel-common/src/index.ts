@@ -5,3 +5,6 @@
  * @packageDocumentation
  */
 export * from './health';
+export * from './runnerClasses';
+export * from './workflows';
+export * from './scorecard';

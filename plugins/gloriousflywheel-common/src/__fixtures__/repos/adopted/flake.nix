@@ -1,0 +1,5 @@
+{
+  outputs = { self, nixpkgs }: {
+    # Attic: http://attic.nix-cache.svc.cluster.local/main
+  };
+}

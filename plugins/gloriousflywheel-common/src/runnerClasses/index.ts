@@ -1,0 +1,2 @@
+export * from './runnerClass';
+export * from './matchRunnerClass';

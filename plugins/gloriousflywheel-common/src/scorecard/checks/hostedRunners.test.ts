@@ -1,0 +1,127 @@
+import {
+  TEST_NOW,
+  evaluateCheck,
+  workflow,
+} from '../__testing__/evaluateCheck';
+import { hostedRunnersCheck } from './hostedRunners';
+
+const REGISTER = '.github/gloriousflywheel-exceptions.yaml';
+const W = '.github/workflows/ci.yml';
+
+describe('hosted-runners check', () => {
+  it('passes when every job runs on a runner class', () => {
+    const result = evaluateCheck(hostedRunnersCheck, {
+      [W]: workflow('tinyland-nix'),
+    });
+    expect(result.verdict).toBe('pass');
+    expect(result.evidence).toEqual([]);
+  });
+
+  it('fails a hosted job with no exception, pointing at its runs-on line', () => {
+    const result = evaluateCheck(hostedRunnersCheck, {
+      [W]: workflow('ubuntu-latest'),
+    });
+    expect(result.verdict).toBe('fail');
+    expect(result.evidence).toEqual([
+      expect.objectContaining({
+        path: W,
+        line: 4,
+        excerpt: 'runs-on: ubuntu-latest',
+        verdict: 'fail',
+      }),
+    ]);
+  });
+
+  it('exempts a hosted job listed in the register until its expiry', () => {
+    const files = {
+      [W]: workflow('ubuntu-latest'),
+      [REGISTER]:
+        'exceptions:\n  - {job: build, reason: Pages OIDC, owner: "@jess", expires: 2026-04-25}\n',
+    };
+    const result = evaluateCheck(hostedRunnersCheck, files);
+    expect(result.verdict).toBe('exempt');
+    expect(result.evidence[0]).toMatchObject({
+      verdict: 'exempt',
+      note: expect.stringContaining('@jess'),
+    });
+  });
+
+  it('fails once the exception has expired', () => {
+    const files = {
+      [W]: workflow('ubuntu-latest'),
+      [REGISTER]:
+        'exceptions:\n  - {job: build, reason: r, owner: "@jess", expires: 2026-04-24}\n',
+    };
+    const result = evaluateCheck(hostedRunnersCheck, files, { now: TEST_NOW });
+    expect(result.verdict).toBe('fail');
+    expect(result.evidence[0].note).toMatch(/expired on 2026-04-24/);
+  });
+
+  it('does not let an exception for another workflow exempt the job', () => {
+    const files = {
+      [W]: workflow('ubuntu-latest'),
+      [REGISTER]:
+        '- {job: build, workflow: pages.yml, reason: r, owner: o, expires: 2099-01-01}\n',
+    };
+    expect(evaluateCheck(hostedRunnersCheck, files).verdict).toBe('fail');
+  });
+
+  it('fails on an invalid register entry even with no hosted job', () => {
+    const files = {
+      [W]: workflow('tinyland-nix'),
+      [REGISTER]: '- {job: build, reason: r}\n',
+    };
+    const result = evaluateCheck(hostedRunnersCheck, files);
+    expect(result.verdict).toBe('fail');
+    expect(result.evidence[0]).toMatchObject({ path: REGISTER, line: 1 });
+  });
+
+  it('is unknown for expression runners, remote reusable workflows and unparsable files', () => {
+    const files = {
+      '.github/workflows/a.yml': workflow('${{ inputs.runner }}'),
+      '.github/workflows/b.yml':
+        'on: push\njobs:\n  lint:\n    uses: org/templates/.github/workflows/lint.yml@v1\n',
+      '.github/workflows/c.yml': 'on: push\njobs: [\n',
+    };
+    const result = evaluateCheck(hostedRunnersCheck, files);
+    expect(result.verdict).toBe('unknown');
+    expect(result.evidence.map(e => [e.path, e.verdict])).toEqual([
+      ['.github/workflows/c.yml', 'unknown'],
+      ['.github/workflows/a.yml', 'unknown'],
+      ['.github/workflows/b.yml', 'unknown'],
+    ]);
+  });
+
+  it('fails a matrix that can resolve to a hosted image', () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  test:',
+      '    strategy: {matrix: {os: [tinyland-nix, macos-14]}}',
+      '    runs-on: ${{ matrix.os }}',
+      '    steps: [{run: make}]',
+    ].join('\n');
+    const result = evaluateCheck(hostedRunnersCheck, { [W]: text });
+    expect(result.verdict).toBe('fail');
+    expect(result.evidence[0].note).toMatch(/macos-14/);
+  });
+
+  it('skips local reusable workflows (checked as their own files) and ignores non-workflow paths', () => {
+    const files = {
+      [W]: 'on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n',
+      '.github/workflows/nested/old.yml': workflow('ubuntu-latest'),
+      'examples/ci.yml': workflow('ubuntu-latest'),
+    };
+    expect(evaluateCheck(hostedRunnersCheck, files).verdict).toBe('pass');
+  });
+
+  it('uses configured larger-runner names', () => {
+    const files = { [W]: workflow('org-gpu-large') };
+    expect(evaluateCheck(hostedRunnersCheck, files).verdict).toBe('pass');
+    expect(
+      evaluateCheck(hostedRunnersCheck, files, {
+        config: { hostedLabels: ['org-*-large'] },
+      }).verdict,
+    ).toBe('fail');
+  });
+});

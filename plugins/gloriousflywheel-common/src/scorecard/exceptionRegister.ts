@@ -1,0 +1,176 @@
+import { LineCounter, isMap, isNode, isSeq, parseDocument } from 'yaml';
+
+/**
+ * A named, owned and dated permission for one job to keep using hosted runners.
+ *
+ * @public
+ */
+export interface HostedRunnerException {
+  /** Job id. */
+  job: string;
+  /** Workflow file path or file name; absent = the job id in any workflow. */
+  workflow?: string;
+  reason: string;
+  owner: string;
+  /** Last valid day, `YYYY-MM-DD` (UTC). */
+  expires: string;
+  /** Line of the entry in the register. */
+  line: number;
+}
+
+/**
+ * The repository's exception register (`.github/gloriousflywheel-exceptions.yaml`).
+ *
+ * @public
+ */
+export interface ExceptionRegister {
+  path: string;
+  present: boolean;
+  exceptions: HostedRunnerException[];
+  /** Entries that exempt nothing because they are incomplete or malformed. */
+  problems: { message: string; line: number }[];
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function field(
+  entry: Record<string, unknown>,
+  ...names: string[]
+): string | undefined {
+  for (const name of names) {
+    const value = entry[name];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    if (typeof value === 'number') return String(value);
+  }
+  return undefined;
+}
+
+/**
+ * Reads the exception register. Accepts `exceptions: [...]` or a bare list; each entry needs
+ * `job`, `reason`, `owner` and `expires` (`YYYY-MM-DD`), and may name a `workflow`.
+ *
+ * @public
+ */
+export function parseExceptionRegister(
+  path: string,
+  text: string | undefined,
+): ExceptionRegister {
+  const register: ExceptionRegister = {
+    path,
+    present: text !== undefined,
+    exceptions: [],
+    problems: [],
+  };
+  if (text === undefined) return register;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    register.problems.push({
+      message: `Exception register is not valid YAML: ${
+        error.message.split('\n')[0]
+      }`,
+      line: lineCounter.linePos(error.pos[0]).line,
+    });
+    return register;
+  }
+  let list: unknown = doc.contents;
+  if (isMap(list)) list = list.get('exceptions', true);
+  if (list === null || list === undefined) return register;
+  if (!isSeq(list)) {
+    register.problems.push({
+      message: 'Exception register must be a list under `exceptions:`',
+      line: 1,
+    });
+    return register;
+  }
+  for (const node of list.items) {
+    const line = lineCounter.linePos(
+      isNode(node) ? node.range?.[0] ?? 0 : 0,
+    ).line;
+    const value = isNode(node) ? node.toJS(doc) : node;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      register.problems.push({
+        message: 'Exception entry must be a mapping',
+        line,
+      });
+      continue;
+    }
+    const entry = value as Record<string, unknown>;
+    const job = field(entry, 'job');
+    const reason = field(entry, 'reason');
+    const owner = field(entry, 'owner');
+    const expires = field(entry, 'expires', 'expiry');
+    const missing = [
+      !job && 'job',
+      !reason && 'reason',
+      !owner && 'owner',
+      !expires && 'expires',
+    ].filter(Boolean);
+    if (missing.length > 0) {
+      register.problems.push({
+        message: `Exception entry lacks ${missing.join(', ')}`,
+        line,
+      });
+      continue;
+    }
+    if (!DATE.test(expires!) || Number.isNaN(expiryTime(expires!))) {
+      register.problems.push({
+        message: `Exception expiry "${expires}" is not a YYYY-MM-DD date`,
+        line,
+      });
+      continue;
+    }
+    const workflow = field(entry, 'workflow');
+    register.exceptions.push({
+      job: job!,
+      ...(workflow && { workflow }),
+      reason: reason!,
+      owner: owner!,
+      expires: expires!,
+      line,
+    });
+  }
+  return register;
+}
+
+/** The first instant after the expiry day (UTC). */
+function expiryTime(expires: string): number {
+  const [, y, m, d] = DATE.exec(expires) ?? [];
+  const month = Number(m);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return NaN;
+  return Date.UTC(Number(y), month - 1, day + 1);
+}
+
+/**
+ * Whether an exception no longer applies at `now` (it is valid through its expiry day, UTC).
+ *
+ * @public
+ */
+export function isExceptionExpired(
+  exception: HostedRunnerException,
+  now: Date,
+): boolean {
+  return now.getTime() >= expiryTime(exception.expires);
+}
+
+/**
+ * The exception registered for a job, if any.
+ *
+ * @public
+ */
+export function findException(
+  register: ExceptionRegister,
+  workflowPath: string,
+  jobId: string,
+): HostedRunnerException | undefined {
+  const fileName = workflowPath.slice(workflowPath.lastIndexOf('/') + 1);
+  return register.exceptions.find(
+    e =>
+      e.job === jobId &&
+      (e.workflow === undefined ||
+        e.workflow === workflowPath ||
+        e.workflow === fileName),
+  );
+}

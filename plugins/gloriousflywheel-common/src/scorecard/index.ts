@@ -1,0 +1,22 @@
+export * from './types';
+export * from './checks';
+export { combineVerdicts } from './verdict';
+export {
+  DEFAULT_SCORECARD_CONFIG,
+  readScorecardConfig,
+} from './scorecardConfig';
+export {
+  parseExceptionRegister,
+  findException,
+  isExceptionExpired,
+} from './exceptionRegister';
+export type {
+  ExceptionRegister,
+  HostedRunnerException,
+} from './exceptionRegister';
+export {
+  runScorecard,
+  createScorecardContext,
+  isScorecardInput,
+} from './runScorecard';
+export type { RunScorecardOptions } from './runScorecard';

@@ -1,0 +1,5 @@
+export * from './types';
+export { analyzeWorkflow, toWorkflowJob } from './analyzeWorkflow';
+export { inspectWorkflow } from './inspectWorkflow';
+export { DEFAULT_NIX_ACTIONS } from './nixActions';
+export type { NixActionKind } from './nixActions';
