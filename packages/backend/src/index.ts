@@ -2,6 +2,7 @@
  * The GloriousFlywheel portal backend: only what the product needs.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleGloriousflywheel } from '@internal/plugin-gloriousflywheel-backend';
 import { portalPermissionPolicyModule } from './permissionPolicy';
 
 const backend = createBackend();
@@ -17,5 +18,6 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(portalPermissionPolicyModule);
 
 backend.add(import('@internal/plugin-gloriousflywheel-backend'));
+backend.add(catalogModuleGloriousflywheel);
 
 backend.start();

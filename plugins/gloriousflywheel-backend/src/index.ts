@@ -4,3 +4,6 @@
  * @packageDocumentation
  */
 export { gloriousflywheelPlugin as default } from './plugin';
+export { catalogModuleGloriousflywheel } from './module';
+export { fleetServiceRef } from './fleet/fleetServiceRef';
+export type { FleetService, ScaleSetFilter } from './fleet/FleetService';

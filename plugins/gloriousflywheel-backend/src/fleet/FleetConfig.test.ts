@@ -1,0 +1,59 @@
+import { ConfigReader } from '@backstage/config';
+import { readClusterConfigs, readRunnerClasses } from './FleetConfig';
+
+const read = (gloriousflywheel: unknown) => new ConfigReader({ gloriousflywheel } as any);
+
+describe('readClusterConfigs', () => {
+  it('reads service-account, kubeconfig and in-cluster entries with their defaults', () => {
+    const clusters = readClusterConfigs(
+      read({
+        clusters: [
+          { name: 'honey', url: 'https://k8s.example:6443', serviceAccountToken: 't', namespaces: ['arc-runners'] },
+          { name: 'lab', authProvider: 'kubeconfig', kubeconfigContext: 'lab-admin' },
+          { name: 'self', authProvider: 'inCluster' },
+        ],
+      }),
+    );
+    expect(clusters).toEqual([
+      expect.objectContaining({ name: 'honey', authProvider: 'serviceAccount', skipTLSVerify: false, namespaces: ['arc-runners'] }),
+      expect.objectContaining({ name: 'lab', authProvider: 'kubeconfig', kubeconfigContext: 'lab-admin', namespaces: undefined }),
+      expect.objectContaining({ name: 'self', authProvider: 'inCluster' }),
+    ]);
+  });
+
+  it.each([
+    [{ clusters: [{ name: 'Honey!', url: 'http://x' }] }, /clusters\[0\]\.name/],
+    [{ clusters: [{ name: 'a', url: 'http://x' }, { name: 'a', url: 'http://y' }] }, /clusters\[1\]\.name "a" is configured twice/],
+    [{ clusters: [{ name: 'a', authProvider: 'serviceAccount' }] }, /clusters\[0\]\.url is required/],
+    [{ clusters: [{ name: 'a', url: 'not a url' }] }, /clusters\[0\]\.url "not a url" is not a URL/],
+    [{ clusters: [{ name: 'a', authProvider: 'magic' }] }, /clusters\[0\]\.authProvider/],
+  ])('rejects %j naming the key', (cfg, message) => {
+    expect(() => readClusterConfigs(read(cfg))).toThrow(message);
+  });
+
+  it('is empty without config', () => {
+    expect(readClusterConfigs(new ConfigReader({}))).toEqual([]);
+  });
+});
+
+describe('readRunnerClasses', () => {
+  it('defaults to the four tinyland classes', () => {
+    expect(readRunnerClasses(new ConfigReader({})).map(c => c.name)).toEqual([
+      'tinyland-nix',
+      'tinyland-docker',
+      'tinyland-dind',
+      'tinyland-nix-heavy',
+    ]);
+  });
+
+  it('reads configured classes, defaulting labels and scale sets to the name', () => {
+    const [gpu] = readRunnerClasses(read({ runnerClasses: [{ name: 'tinyland-gpu', capabilities: ['heavy'] }] }));
+    expect(gpu).toEqual({ name: 'tinyland-gpu', title: undefined, capabilities: ['heavy'], labels: ['tinyland-gpu'], scaleSets: ['tinyland-gpu'] });
+  });
+
+  it('rejects unknown capabilities naming the key', () => {
+    expect(() => readRunnerClasses(read({ runnerClasses: [{ name: 'x', capabilities: ['gpu'] }] }))).toThrow(
+      /runnerClasses\[0\]\.capabilities has unknown values gpu/,
+    );
+  });
+});

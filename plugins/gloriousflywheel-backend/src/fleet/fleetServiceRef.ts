@@ -1,0 +1,37 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import { FleetService } from './FleetService';
+import { readClusterConfigs, readRunnerClasses } from './FleetConfig';
+
+/**
+ * The fleet informers, one per backend process: root-scoped so that the plugin's API and the
+ * catalog module read the same in-memory copy instead of watching the clusters twice.
+ *
+ * @public
+ */
+export const fleetServiceRef = createServiceRef<FleetService>({
+  id: 'gloriousflywheel.fleet',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.rootLogger,
+        lifecycle: coreServices.rootLifecycle,
+      },
+      factory({ config, logger, lifecycle }) {
+        const fleet = new FleetService({
+          clusters: readClusterConfigs(config),
+          runnerClasses: readRunnerClasses(config),
+          logger: logger.child({ plugin: 'gloriousflywheel', source: 'fleet' }),
+        });
+        fleet.start();
+        lifecycle.addShutdownHook(() => fleet.stop());
+        return fleet;
+      },
+    }),
+});

@@ -1,0 +1,103 @@
+/** Runner counts of a scale set or a runner class. @public */
+export interface RunnerCounts {
+  current: number;
+  pending: number;
+  running: number;
+  failed: number;
+}
+
+/** Why a scale set belongs to its runner class. @public */
+export type RunnerClassMatch = 'annotation' | 'scale-set-name' | 'label';
+
+/** Prior values kept while a scale set is paused (annotation `gloriousflywheel.io/paused-from`). @public */
+export interface PausedFrom {
+  minRunners: number | null;
+  /** null = the scale set had no maxRunners (unlimited) */
+  maxRunners: number | null;
+  by: string;
+  at: string;
+  reason: string;
+}
+
+/**
+ * One ARC AutoscalingRunnerSet as the portal shows it.
+ *
+ * @public
+ */
+export interface ScaleSet {
+  cluster: string;
+  namespace: string;
+  name: string;
+  runnerScaleSetName: string;
+  githubConfigUrl: string;
+  /** org or user the scale set is registered for (owner overlay), from githubConfigUrl */
+  owner: string;
+  runnerGroup: string | null;
+  minRunners: number;
+  /** null = unlimited */
+  maxRunners: number | null;
+  labels: string[];
+  runnerClass: string | null;
+  matchedBy: RunnerClassMatch | null;
+  runners: RunnerCounts;
+  paused: PausedFrom | null;
+  /** Helm / Argo CD / Flux when the object says it is managed by one (changes may be reverted) */
+  managedBy: string | null;
+  resourceVersion: string;
+  createdAt: string | null;
+}
+
+/** A runner class with the scale sets serving it, aggregated. @public */
+export interface RunnerClassSummary {
+  name: string;
+  title: string;
+  capabilities: string[];
+  labels: string[];
+  /** scale sets as `cluster/namespace/name` */
+  scaleSets: string[];
+  /** owners (orgs/users) the class is registered for */
+  owners: string[];
+  clusters: string[];
+  minRunners: number;
+  /** null when any scale set is unlimited */
+  maxRunners: number | null;
+  runners: RunnerCounts;
+  pausedScaleSets: number;
+  /** Name for the class of scale sets that match no configured class. */
+  unclassified: boolean;
+}
+
+/** Sync state of one cluster's informers. @public */
+export type ClusterSyncState = 'syncing' | 'synced' | 'stale' | 'error';
+
+/** @public */
+export interface ClusterStatus {
+  name: string;
+  state: ClusterSyncState;
+  /** when the current state began */
+  since: string;
+  /** last successful list or watch event */
+  lastSyncAt: string | null;
+  message: string | null;
+  scaleSets: number;
+}
+
+/** Response of `GET /fleet/scale-sets`. @public */
+export interface ScaleSetList {
+  items: ScaleSet[];
+  clusters: ClusterStatus[];
+}
+
+/** Response of `GET /fleet/classes`. @public */
+export interface RunnerClassList {
+  items: RunnerClassSummary[];
+  clusters: ClusterStatus[];
+}
+
+/** Name under which scale sets matching no runner class are grouped. @public */
+export const UNCLASSIFIED_RUNNER_CLASS = 'unclassified';
+
+/** Annotation keys the plugin reads and writes on scale sets. @public */
+export const ANNOTATION_RUNNER_CLASS = 'gloriousflywheel.io/runner-class';
+/** @public */
+export const ANNOTATION_PAUSED_FROM = 'gloriousflywheel.io/paused-from';
