@@ -94,8 +94,20 @@ export async function startPortal() {
           },
         ],
         caches: [
-          { name: 'attic', kind: 'attic', url: `${sandboxUrls.caches}/attic`, cache: 'main' },
-          { name: 'bazel-cache', kind: 'bazel-remote', url: `${sandboxUrls.caches}/bazel-cache` },
+          {
+            name: 'attic',
+            kind: 'attic',
+            url: `${sandboxUrls.caches}/attic`,
+            cache: 'main',
+            runnerClasses: ['tinyland-nix', 'tinyland-nix-heavy'],
+          },
+          {
+            name: 'bazel-cache',
+            kind: 'bazel-remote',
+            url: `${sandboxUrls.caches}/bazel-cache`,
+            runnerClasses: ['tinyland-nix', 'tinyland-docker', 'tinyland-nix-heavy'],
+          },
+          { name: 'bazel-grpc', kind: 'bazel-grpc', url: sandboxUrls.grpc, runnerClasses: ['tinyland-nix-heavy'] },
         ],
         github: { orgs: ['tinyland-inc'], host: `127.0.0.1:${ports.github}` },
       },
@@ -161,4 +173,29 @@ export async function launchBrowser() {
 export async function signInAsGuest(page, baseUrl) {
   await page.goto(baseUrl);
   await page.getByRole('button', { name: 'Enter' }).click();
+}
+
+/** A guest token from the real auth backend, for API calls made by the tests themselves. */
+export async function guestToken(baseUrl) {
+  const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`guest refresh failed: ${res.status}`);
+  return (await res.json()).backstageIdentity.token;
+}
+
+/** Waits until the catalog has processed an entity (providers and processing are asynchronous). */
+export async function waitForEntity(baseUrl, ref, { timeoutMs = 60000 } = {}) {
+  const [kind, rest] = ref.split(':');
+  const [namespace, name] = rest.split('/');
+  const token = await guestToken(baseUrl);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${baseUrl}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (res.ok) return res.json();
+    if (Date.now() > deadline) throw new Error(`${ref} not in the catalog after ${timeoutMs} ms (last ${res.status})`);
+    await new Promise(r => setTimeout(r, 500));
+  }
 }

@@ -5,9 +5,12 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import DirectionsRunIcon from '@mui/icons-material/DirectionsRun';
+import DnsIcon from '@mui/icons-material/Dns';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, runnerClassesRouteRef } from './routes';
+import { isFleetResource } from './components/FleetEntityContent/isFleetResource';
 
 const gloriousFlywheelApi = ApiBlueprint.make({
   params: defineParams =>
@@ -24,8 +27,28 @@ const overviewPage = PageBlueprint.make({
     title: 'GloriousFlywheel',
     icon: <DirectionsRunIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
-    loader: () =>
-      import('./components/OverviewPage').then(m => <m.OverviewPage />),
+    loader: () => import('./components/OverviewPage').then(m => <m.OverviewPage />),
+  },
+});
+
+const runnerClassesPage = PageBlueprint.make({
+  name: 'runner-classes',
+  params: {
+    path: '/gloriousflywheel/runner-classes',
+    title: 'Runner classes',
+    icon: <DnsIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(runnerClassesRouteRef),
+    loader: () => import('./components/RunnerClassesPage').then(m => <m.RunnerClassesPage />),
+  },
+});
+
+const fleetEntityContent = EntityContentBlueprint.make({
+  name: 'fleet',
+  params: {
+    path: '/gloriousflywheel',
+    title: 'Runners',
+    filter: isFleetResource,
+    loader: () => import('./components/FleetEntityContent').then(m => <m.FleetEntityContent />),
   },
 });
 
@@ -36,6 +59,9 @@ const overviewPage = PageBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'gloriousflywheel',
-  extensions: [gloriousFlywheelApi, overviewPage],
-  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  extensions: [gloriousFlywheelApi, overviewPage, runnerClassesPage, fleetEntityContent],
+  routes: {
+    root: convertLegacyRouteRef(rootRouteRef),
+    runnerClasses: convertLegacyRouteRef(runnerClassesRouteRef),
+  },
 });

@@ -3,5 +3,11 @@
  *
  * @packageDocumentation
  */
-export { gloriousflywheelPlugin, GloriousFlywheelPage } from './plugin';
+export {
+  gloriousflywheelPlugin,
+  GloriousFlywheelPage,
+  RunnerClassesPage,
+  EntityFleetContent,
+} from './plugin';
+export { isFleetResource } from './components/FleetEntityContent/isFleetResource';
 export * from './api';

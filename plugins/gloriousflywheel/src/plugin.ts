@@ -1,12 +1,13 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, runnerClassesRouteRef } from './routes';
 
 /**
  * Legacy (core-plugin-api) plugin, for apps on the old frontend system.
@@ -22,7 +23,7 @@ export const gloriousflywheelPlugin = createPlugin({
       factory: deps => new GloriousFlywheelClient(deps),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, runnerClasses: runnerClassesRouteRef },
 });
 
 /** @public */
@@ -31,5 +32,24 @@ export const GloriousFlywheelPage = gloriousflywheelPlugin.provide(
     name: 'GloriousFlywheelPage',
     component: () => import('./components/OverviewPage').then(m => m.OverviewPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/** @public */
+export const RunnerClassesPage = gloriousflywheelPlugin.provide(
+  createRoutableExtension({
+    name: 'RunnerClassesPage',
+    component: () => import('./components/RunnerClassesPage').then(m => m.RunnerClassesPage),
+    mountPoint: runnerClassesRouteRef,
+  }),
+);
+
+/** Entity tab for runner-class / runner-scale-set Resources (use with `isFleetResource`). @public */
+export const EntityFleetContent = gloriousflywheelPlugin.provide(
+  createComponentExtension({
+    name: 'EntityFleetContent',
+    component: {
+      lazy: () => import('./components/FleetEntityContent').then(m => m.FleetEntityContent),
+    },
   }),
 );

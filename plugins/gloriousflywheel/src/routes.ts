@@ -2,3 +2,6 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 
 /** @public */
 export const rootRouteRef = createRouteRef({ id: 'gloriousflywheel' });
+
+/** @public */
+export const runnerClassesRouteRef = createRouteRef({ id: 'gloriousflywheel:runner-classes' });

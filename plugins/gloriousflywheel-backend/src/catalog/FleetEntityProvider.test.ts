@@ -2,10 +2,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { EntityProviderConnection, EntityProviderMutation } from '@backstage/plugin-catalog-node';
 import { Entity } from '@backstage/catalog-model';
 import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox } from '@internal/fleet-sandbox';
-import { DEFAULT_RUNNER_CLASSES } from '@internal/plugin-gloriousflywheel-common';
+import { DEFAULT_RUNNER_CLASSES, scaleSetEntityName } from '@internal/plugin-gloriousflywheel-common';
 import { FleetService } from '../fleet/FleetService';
 import { FleetEntityProvider } from './FleetEntityProvider';
-import { scaleSetEntityName } from './fleetEntities';
 import { eventually } from '../__testUtils__/eventually';
 
 /** Keeps what the catalog would hold, applying mutations the way the catalog does. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -7,6 +6,7 @@ import {
 import {
   RunnerClassDefinition,
   ScaleSet,
+  scaleSetEntityName,
 } from '@internal/plugin-gloriousflywheel-common';
 
 /** Where the plugin's entities say they come from. */
@@ -23,14 +23,6 @@ export const ENTITY_ANNOTATIONS = {
   labels: 'gloriousflywheel.io/runner-labels',
   paused: 'gloriousflywheel.io/paused',
 } as const;
-
-/** Entity names are limited to 63 characters; longer scale-set keys keep a hash suffix. */
-export function scaleSetEntityName(s: { cluster: string; namespace: string; name: string }): string {
-  const raw = `${s.cluster}.${s.namespace}.${s.name}`.replace(/[^A-Za-z0-9._-]/g, '-');
-  if (raw.length <= 63) return raw;
-  const hash = createHash('sha256').update(raw).digest('hex').slice(0, 8);
-  return `${raw.slice(0, 54).replace(/[._-]+$/, '')}-${hash}`;
-}
 
 const base = (name: string, extra: Partial<Entity['metadata']>) => ({
   apiVersion: 'backstage.io/v1alpha1',

@@ -1,5 +1,32 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { HealthResponse } from '@internal/plugin-gloriousflywheel-common';
+import {
+  ClusterStatus,
+  HealthResponse,
+  RunnerClassList,
+  RunnerClassSummary,
+  ScaleSet,
+  ScaleSetList,
+} from '@internal/plugin-gloriousflywheel-common';
+
+/** Filters for {@link GloriousFlywheelApi.getScaleSets}. @public */
+export interface ScaleSetQuery {
+  cluster?: string;
+  namespace?: string;
+  runnerClass?: string;
+}
+
+/** Response of `GET /fleet/classes/:name`. @public */
+export interface RunnerClassDetail {
+  item: RunnerClassSummary;
+  scaleSets: ScaleSet[];
+  clusters: ClusterStatus[];
+}
+
+/** Response of `GET /fleet/scale-sets/:cluster/:namespace/:name`. @public */
+export interface ScaleSetDetail {
+  item: ScaleSet;
+  cluster?: ClusterStatus;
+}
 
 /**
  * Client for the GloriousFlywheel backend. Components go through this, never through fetch.
@@ -8,6 +35,10 @@ import { HealthResponse } from '@internal/plugin-gloriousflywheel-common';
  */
 export interface GloriousFlywheelApi {
   getHealth(): Promise<HealthResponse>;
+  getRunnerClasses(): Promise<RunnerClassList>;
+  getRunnerClass(name: string): Promise<RunnerClassDetail>;
+  getScaleSets(query?: ScaleSetQuery): Promise<ScaleSetList>;
+  getScaleSet(cluster: string, namespace: string, name: string): Promise<ScaleSetDetail>;
 }
 
 /** @public */

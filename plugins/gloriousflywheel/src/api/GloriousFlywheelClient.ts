@@ -1,7 +1,18 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { HealthResponse } from '@internal/plugin-gloriousflywheel-common';
-import { GloriousFlywheelApi } from './GloriousFlywheelApi';
+import {
+  HealthResponse,
+  RunnerClassList,
+  ScaleSetList,
+} from '@internal/plugin-gloriousflywheel-common';
+import {
+  GloriousFlywheelApi,
+  RunnerClassDetail,
+  ScaleSetDetail,
+  ScaleSetQuery,
+} from './GloriousFlywheelApi';
+
+const segment = encodeURIComponent;
 
 /**
  * HTTP implementation of {@link GloriousFlywheelApi}; fetchApi adds the user's token.
@@ -15,6 +26,27 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
 
   getHealth(): Promise<HealthResponse> {
     return this.get('/health');
+  }
+
+  getRunnerClasses(): Promise<RunnerClassList> {
+    return this.get('/fleet/classes');
+  }
+
+  getRunnerClass(name: string): Promise<RunnerClassDetail> {
+    return this.get(`/fleet/classes/${segment(name)}`);
+  }
+
+  getScaleSets(query: ScaleSetQuery = {}): Promise<ScaleSetList> {
+    const params = new URLSearchParams();
+    if (query.cluster) params.set('cluster', query.cluster);
+    if (query.namespace) params.set('namespace', query.namespace);
+    if (query.runnerClass) params.set('class', query.runnerClass);
+    const qs = params.toString();
+    return this.get(`/fleet/scale-sets${qs ? `?${qs}` : ''}`);
+  }
+
+  getScaleSet(cluster: string, namespace: string, name: string): Promise<ScaleSetDetail> {
+    return this.get(`/fleet/scale-sets/${segment(cluster)}/${segment(namespace)}/${segment(name)}`);
   }
 
   private async get<T>(path: string): Promise<T> {

@@ -5,7 +5,7 @@ import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 // Guest sign-in for the local portal; a real deployment swaps in its SSO provider here.
 const signInPage = SignInPageBlueprint.make({
   params: {
-    loader: async () => props => <SignInPage {...props} providers={['guest']} />,
+    loader: async () => props => <SignInPage {...props} auto providers={['guest']} />,
   },
 });
 

@@ -14,9 +14,9 @@ const health: HealthResponse = {
   ],
 };
 
-function renderWith(api: GloriousFlywheelApi) {
+function renderWith(api: Pick<GloriousFlywheelApi, 'getHealth'>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[gloriousFlywheelApiRef, api]]}>
+    <TestApiProvider apis={[[gloriousFlywheelApiRef, api as GloriousFlywheelApi]]}>
       <OverviewPage />
     </TestApiProvider>,
   );

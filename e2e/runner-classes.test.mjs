@@ -1,0 +1,81 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ROOT, launchBrowser, signInAsGuest, startPortal, waitForEntity } from './portal.mjs';
+
+let portal;
+let browser;
+
+before(async () => {
+  portal = await startPortal();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+const CLASSES = ['tinyland-nix', 'tinyland-docker', 'tinyland-dind', 'tinyland-nix-heavy'];
+
+/** What the sandbox holds per class, computed from its own objects (not through the plugin). */
+async function expectedFromSandbox() {
+  const res = await fetch(`${portal.sandboxUrls.k8s}/_sandbox/scale-sets`);
+  const { items } = await res.json();
+  const out = {};
+  for (const cls of CLASSES) {
+    const members = items.filter(o => (o.metadata.annotations?.['gloriousflywheel.io/runner-class'] ?? o.spec.runnerScaleSetName) === cls);
+    const unlimited = members.some(o => o.spec.maxRunners === undefined);
+    out[cls] = {
+      runners: `${members.reduce((n, o) => n + (o.status?.currentRunners ?? 0), 0)} / ${unlimited ? '∞' : members.reduce((n, o) => n + o.spec.maxRunners, 0)}`,
+    };
+  }
+  return out;
+}
+
+test('the Runner classes page shows the four seeded classes with the sandbox counts, and follows changes', async () => {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+  await signInAsGuest(page, portal.baseUrl);
+  await page.getByRole('link', { name: 'Runner classes' }).first().click();
+
+  const expected = await expectedFromSandbox();
+  for (const cls of CLASSES) {
+    const card = page.getByTestId(`runner-class-${cls}`);
+    await card.waitFor({ timeout: 30000 });
+    await assert.doesNotReject(
+      card.getByTestId('figure-runners').filter({ hasText: expected[cls].runners }).waitFor({ timeout: 15000 }),
+      `${cls} shows ${expected[cls].runners}`,
+    );
+  }
+  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/runner-classes.png'), fullPage: true });
+
+  // A change in the cluster reaches the page without a reload (watch + 10 s refresh).
+  const patch = await fetch(`${portal.sandboxUrls.k8s}/_sandbox/scale-sets/arc-runners/tinyland-docker`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status: { currentRunners: 5 } }),
+  });
+  assert.equal(patch.status, 200);
+  await page
+    .getByTestId('runner-class-tinyland-docker')
+    .getByTestId('figure-runners')
+    .filter({ hasText: '5 / 6' })
+    .waitFor({ timeout: 20000 });
+
+  // Drill down: selecting a class filters the table to its scale sets (owner overlay included).
+  await page.getByTestId('runner-class-tinyland-nix').getByRole('button').first().click();
+  await page.getByText('Scale sets of tinyland-nix').waitFor();
+  assert.ok(await page.getByRole('link', { name: 'jess-tinyland-nix' }).isVisible());
+  assert.equal(await page.getByRole('link', { name: 'tinyland-dind' }).count(), 0);
+});
+
+test('a runner-class entity in the catalog shows the live class overview', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await waitForEntity(portal.baseUrl, 'resource:default/tinyland-nix-heavy');
+  await signInAsGuest(page, portal.baseUrl);
+  await page.goto(`${portal.baseUrl}/catalog/default/resource/tinyland-nix-heavy`);
+  await page.getByText('Runners', { exact: true }).click();
+  await page.getByText('Runner class tinyland-nix-heavy').waitFor({ timeout: 30000 });
+  assert.ok(await page.getByText('1 / unlimited').isVisible());
+  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/runner-class-entity.png') });
+});

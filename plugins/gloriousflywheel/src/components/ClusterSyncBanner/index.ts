@@ -1,0 +1,1 @@
+export { ClusterSyncBanner, ago } from './ClusterSyncBanner';

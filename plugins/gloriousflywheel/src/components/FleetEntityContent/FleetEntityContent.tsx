@@ -1,0 +1,129 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+  WarningPanel,
+} from '@backstage/core-components';
+import Grid from '@mui/material/Grid';
+import { gloriousFlywheelApiRef } from '../../api';
+import { usePolling } from '../../hooks/usePolling';
+import { ClusterSyncBanner } from '../ClusterSyncBanner';
+import { ScaleSetTable } from '../ScaleSetTable';
+
+const A = 'gloriousflywheel.io/';
+
+function RunnerClassOverview({ name }: { name: string }) {
+  const api = useApi(gloriousFlywheelApiRef);
+  const { value, loading, error } = usePolling(() => api.getRunnerClass(name), [api, name]);
+  if (loading && !value) return <Progress />;
+  if (error && !value) return <ResponseErrorPanel error={error} />;
+  if (!value) return null;
+  const c = value.item;
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12}>
+        <ClusterSyncBanner clusters={value.clusters} />
+      </Grid>
+      <Grid item xs={12} md={5}>
+        <InfoCard title={`Runner class ${c.name}`}>
+          <StructuredMetadataTable
+            metadata={{
+              capabilities: c.capabilities.join(', ') || '—',
+              'runs-on labels': c.labels.join(', '),
+              'scale sets': c.scaleSets.length,
+              owners: c.owners.join(', ') || '—',
+              'runners (current / max)': `${c.runners.current} / ${c.maxRunners === null ? 'unlimited' : c.maxRunners}`,
+              pending: c.runners.pending,
+              running: c.runners.running,
+              failed: c.runners.failed,
+              paused: c.pausedScaleSets,
+            }}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={7}>
+        <ScaleSetTable title="Scale sets" scaleSets={value.scaleSets} />
+      </Grid>
+    </Grid>
+  );
+}
+
+function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; namespace: string; name: string }) {
+  const api = useApi(gloriousFlywheelApiRef);
+  const { value, loading, error } = usePolling(
+    () => api.getScaleSet(cluster, namespace, name),
+    [api, cluster, namespace, name],
+  );
+  if (loading && !value) return <Progress />;
+  if (error && !value) return <ResponseErrorPanel error={error} />;
+  if (!value) return null;
+  const s = value.item;
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12}>
+        {value.cluster && <ClusterSyncBanner clusters={[value.cluster]} />}
+        {s.paused && (
+          <WarningPanel
+            severity="warning"
+            title={`Paused by ${s.paused.by} since ${s.paused.at}`}
+            message={`Reason: ${s.paused.reason}. Resume restores min ${s.paused.minRunners ?? 0} / max ${s.paused.maxRunners ?? 'unlimited'}.`}
+          />
+        )}
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title={`Scale set ${s.name}`}>
+          <StructuredMetadataTable
+            metadata={{
+              cluster: s.cluster,
+              namespace: s.namespace,
+              'runner scale set name': s.runnerScaleSetName,
+              'runner class': s.runnerClass ?? 'unclassified',
+              'matched by': s.matchedBy ?? '—',
+              'GitHub config URL': s.githubConfigUrl,
+              'runner group': s.runnerGroup ?? '—',
+              labels: s.labels.join(', ') || '—',
+              'managed by': s.managedBy ?? '—',
+            }}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Runners">
+          <StructuredMetadataTable
+            metadata={{
+              'min / max': `${s.minRunners} / ${s.maxRunners === null ? 'unlimited' : s.maxRunners}`,
+              current: s.runners.current,
+              pending: s.runners.pending,
+              running: s.runners.running,
+              failed: s.runners.failed,
+            }}
+          />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}
+
+/** Entity tab for runner-class and runner-scale-set Resources: live state from the plugin. */
+export function FleetEntityContent() {
+  const { entity } = useEntity();
+  const ann = entity.metadata.annotations ?? {};
+  const type = (entity.spec as { type?: string }).type;
+  if (type === 'runner-class' && ann[`${A}runner-class`]) {
+    return <RunnerClassOverview name={ann[`${A}runner-class`]} />;
+  }
+  if (type === 'runner-scale-set' && ann[`${A}cluster`] && ann[`${A}namespace`] && ann[`${A}scale-set`]) {
+    return (
+      <ScaleSetOverview cluster={ann[`${A}cluster`]} namespace={ann[`${A}namespace`]} name={ann[`${A}scale-set`]} />
+    );
+  }
+  return (
+    <WarningPanel
+      title="Not a GloriousFlywheel resource"
+      message="This entity lacks the gloriousflywheel.io annotations the fleet module sets."
+    />
+  );
+}

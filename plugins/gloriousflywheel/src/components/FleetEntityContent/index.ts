@@ -1,0 +1,2 @@
+export { FleetEntityContent } from './FleetEntityContent';
+export { isFleetResource } from './isFleetResource';

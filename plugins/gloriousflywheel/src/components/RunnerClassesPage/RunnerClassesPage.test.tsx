@@ -1,0 +1,106 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  ClusterStatus,
+  DEFAULT_RUNNER_CLASSES,
+  ScaleSet,
+  summarizeRunnerClasses,
+  toScaleSet,
+} from '@internal/plugin-gloriousflywheel-common';
+import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
+import { RunnerClassesPage } from './RunnerClassesPage';
+
+const ars = (name: string, runnerScaleSetName: string, max: number | undefined, status: [number, number, number, number]) => ({
+  metadata: { name, namespace: 'arc-runners' },
+  spec: { githubConfigUrl: 'https://github.com/tinyland-inc', runnerScaleSetName, minRunners: 0, maxRunners: max },
+  status: {
+    currentRunners: status[0],
+    pendingEphemeralRunners: status[1],
+    runningEphemeralRunners: status[2],
+    failedEphemeralRunners: status[3],
+  },
+});
+
+// Built with the same pure functions the backend uses, so the page sees realistic shapes.
+const scaleSets: ScaleSet[] = [
+  ars('tinyland-nix', 'tinyland-nix', 8, [3, 1, 2, 0]),
+  ars('tinyland-dind', 'tinyland-dind', 4, [1, 0, 0, 1]),
+  ars('gpu-pool', 'gpu-pool', 2, [0, 0, 0, 0]),
+].map(o => toScaleSet('honey', o, DEFAULT_RUNNER_CLASSES));
+
+function fakeApi(clusters: ClusterStatus[]): Partial<GloriousFlywheelApi> {
+  return {
+    getRunnerClasses: async () => ({ items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets), clusters }),
+    getScaleSets: async () => ({ items: scaleSets, clusters }),
+  };
+}
+
+const synced: ClusterStatus = {
+  name: 'honey',
+  state: 'synced',
+  since: '2026-11-25T10:00:00Z',
+  lastSyncAt: '2026-11-25T10:00:00Z',
+  message: null,
+  scaleSets: 3,
+};
+
+async function render(api: Partial<GloriousFlywheelApi>) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[gloriousFlywheelApiRef, api as GloriousFlywheelApi]]}>
+      <RunnerClassesPage />
+    </TestApiProvider>,
+  );
+}
+
+describe('RunnerClassesPage', () => {
+  it('shows one card per class with its counts, and unclassified scale sets', async () => {
+    await render(fakeApi([synced]));
+    const nix = await screen.findByTestId('runner-class-tinyland-nix');
+    expect(within(nix).getByTestId('figure-runners')).toHaveTextContent('3 / 8');
+    expect(within(nix).getByTestId('figure-pending')).toHaveTextContent('1');
+    const dind = screen.getByTestId('runner-class-tinyland-dind');
+    expect(within(dind).getByTestId('figure-failed')).toHaveTextContent('1');
+    expect(within(screen.getByTestId('runner-class-tinyland-docker')).getByText('No scale set serves this class.')).toBeInTheDocument();
+    expect(screen.getByText('Unclassified scale sets')).toBeInTheDocument();
+  });
+
+  it('filters the scale-set table by the selected class', async () => {
+    await render(fakeApi([synced]));
+    await screen.findByText('All scale sets');
+    expect(screen.getByText('gpu-pool')).toBeInTheDocument();
+    fireEvent.click(within(screen.getByTestId('runner-class-tinyland-nix')).getByRole('button'));
+    expect(await screen.findByText('Scale sets of tinyland-nix')).toBeInTheDocument();
+    expect(screen.queryByText('gpu-pool')).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'tinyland-nix' })).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/honey.arc-runners.tinyland-nix',
+    );
+  });
+
+  it('marks a stale cluster as stale, with since when', async () => {
+    await render(
+      fakeApi([{ ...synced, state: 'stale', since: '2026-11-25T09:00:00Z', message: 'connect ECONNREFUSED' }]),
+    );
+    const banner = await screen.findByTestId('cluster-honey-stale');
+    expect(banner).toHaveTextContent(/stale since/);
+    expect(banner).toHaveTextContent('ECONNREFUSED');
+  });
+
+  it('shows the error when the backend fails', async () => {
+    await render({
+      getRunnerClasses: async () => {
+        throw new Error('Request failed with 503 Service Unavailable');
+      },
+      getScaleSets: async () => ({ items: [], clusters: [] }),
+    });
+    expect((await screen.findAllByText(/503 Service Unavailable/)).length).toBeGreaterThan(0);
+  });
+
+  it('explains what to configure when there are no classes', async () => {
+    await render({
+      getRunnerClasses: async () => ({ items: [], clusters: [] }),
+      getScaleSets: async () => ({ items: [], clusters: [] }),
+    });
+    expect(await screen.findByText('No runner classes')).toBeInTheDocument();
+  });
+});

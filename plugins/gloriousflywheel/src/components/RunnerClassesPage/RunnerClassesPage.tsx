@@ -1,0 +1,139 @@
+import { useMemo, useState } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  Content,
+  ContentHeader,
+  EmptyState,
+  Header,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  SupportButton,
+} from '@backstage/core-components';
+import Grid from '@mui/material/Grid';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { gloriousFlywheelApiRef } from '../../api';
+import { usePolling } from '../../hooks/usePolling';
+import { ClusterSyncBanner } from '../ClusterSyncBanner';
+import { ScaleSetTable } from '../ScaleSetTable';
+import { RunnerClassCard } from './RunnerClassCard';
+
+const REFRESH_MS = 10000;
+
+/** Runner classes and their scale sets across every cluster, refreshed every 10 s. */
+export function RunnerClassesPage() {
+  const api = useApi(gloriousFlywheelApiRef);
+  const classes = usePolling(() => api.getRunnerClasses(), [api], REFRESH_MS);
+  const scaleSets = usePolling(() => api.getScaleSets(), [api], REFRESH_MS);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [capability, setCapability] = useState('');
+  const [cluster, setCluster] = useState('');
+
+  const capabilities = useMemo(
+    () => Array.from(new Set(classes.value?.items.flatMap(c => c.capabilities) ?? [])).sort(),
+    [classes.value],
+  );
+  const clusterNames = classes.value?.clusters.map(c => c.name) ?? [];
+  const visibleClasses = (classes.value?.items ?? []).filter(
+    c => (!capability || c.capabilities.includes(capability)) && (!cluster || c.clusters.includes(cluster) || c.scaleSets.length === 0),
+  );
+  const visibleScaleSets = (scaleSets.value?.items ?? []).filter(
+    s =>
+      (!selected || (s.runnerClass ?? 'unclassified') === selected) &&
+      (!cluster || s.cluster === cluster),
+  );
+
+  let body;
+  if (classes.loading && !classes.value) {
+    body = <Progress />;
+  } else if (classes.error && !classes.value) {
+    body = <ResponseErrorPanel error={classes.error} />;
+  } else if (!classes.value?.items.length) {
+    body = (
+      <EmptyState
+        missing="info"
+        title="No runner classes"
+        description="Configure gloriousflywheel.runnerClasses (or leave it out for the four tinyland classes) and gloriousflywheel.clusters in app-config."
+      />
+    );
+  } else {
+    body = (
+      <>
+        <ClusterSyncBanner clusters={classes.value.clusters} />
+        <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
+          <TextField
+            select
+            size="small"
+            label="Capability"
+            value={capability}
+            onChange={e => setCapability(e.target.value)}
+            sx={{ minWidth: 160 }}
+          >
+            <MenuItem value="">all</MenuItem>
+            {capabilities.map(c => (
+              <MenuItem key={c} value={c}>
+                {c}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            select
+            size="small"
+            label="Cluster"
+            value={cluster}
+            onChange={e => setCluster(e.target.value)}
+            sx={{ minWidth: 160 }}
+          >
+            <MenuItem value="">all</MenuItem>
+            {clusterNames.map(c => (
+              <MenuItem key={c} value={c}>
+                {c}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Typography variant="caption" color="text.secondary" sx={{ alignSelf: 'center' }}>
+            {classes.error ? `refresh failed: ${classes.error.message}` : `refreshes every ${REFRESH_MS / 1000} s`}
+          </Typography>
+        </Stack>
+        <Grid container spacing={2} sx={{ mb: 3 }}>
+          {visibleClasses.map(c => (
+            <Grid item xs={12} sm={6} lg={3} key={c.name}>
+              <RunnerClassCard
+                summary={c}
+                selected={selected === c.name}
+                onSelect={() => setSelected(selected === c.name ? null : c.name)}
+              />
+            </Grid>
+          ))}
+        </Grid>
+        {scaleSets.error && !scaleSets.value ? (
+          <ResponseErrorPanel error={scaleSets.error} />
+        ) : (
+          <ScaleSetTable
+            title={selected ? `Scale sets of ${selected}` : 'All scale sets'}
+            scaleSets={visibleScaleSets}
+            loading={scaleSets.loading && !scaleSets.value}
+          />
+        )}
+      </>
+    );
+  }
+
+  return (
+    <Page themeId="tool">
+      <Header title="Runner classes" subtitle="Capacity classes of the pooled ARC runners, per cluster and owner" />
+      <Content>
+        <ContentHeader title="Runner classes">
+          <SupportButton>
+            A runner class is a capability class (nix, docker, privileged dind, heavy) served by one or
+            more ARC scale sets. Select a class to filter the scale sets below.
+          </SupportButton>
+        </ContentHeader>
+        {body}
+      </Content>
+    </Page>
+  );
+}

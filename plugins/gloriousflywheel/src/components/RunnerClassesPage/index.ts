@@ -1,0 +1,1 @@
+export { RunnerClassesPage } from './RunnerClassesPage';

@@ -1,0 +1,72 @@
+import { Table, TableColumn, Link } from '@backstage/core-components';
+import Chip from '@mui/material/Chip';
+import Tooltip from '@mui/material/Tooltip';
+import { ScaleSet } from '@internal/plugin-gloriousflywheel-common';
+import { scaleSetEntityPath } from '../entityRefs';
+
+const maxLabel = (max: number | null) => (max === null ? '∞' : String(max));
+
+const columns: TableColumn<ScaleSet>[] = [
+  {
+    title: 'Scale set',
+    field: 'name',
+    highlight: true,
+    render: s => <Link to={scaleSetEntityPath(s)}>{s.name}</Link>,
+  },
+  { title: 'Cluster', field: 'cluster' },
+  { title: 'Namespace', field: 'namespace' },
+  { title: 'Runner class', field: 'runnerClass', render: s => s.runnerClass ?? <i>unclassified</i> },
+  { title: 'Owner', field: 'owner' },
+  {
+    title: 'Min / max',
+    field: 'maxRunners',
+    render: s => `${s.minRunners} / ${maxLabel(s.maxRunners)}`,
+    customSort: (a, b) => (a.maxRunners ?? Infinity) - (b.maxRunners ?? Infinity),
+  },
+  { title: 'Current', field: 'runners.current', type: 'numeric' },
+  { title: 'Pending', field: 'runners.pending', type: 'numeric' },
+  { title: 'Running', field: 'runners.running', type: 'numeric' },
+  { title: 'Failed', field: 'runners.failed', type: 'numeric' },
+  {
+    title: 'State',
+    field: 'paused',
+    render: s => (
+      <>
+        {s.paused ? (
+          <Tooltip title={`paused by ${s.paused.by} at ${s.paused.at}: ${s.paused.reason}`}>
+            <Chip size="small" color="warning" label="paused" />
+          </Tooltip>
+        ) : (
+          <Chip size="small" color="success" variant="outlined" label="active" />
+        )}
+        {s.managedBy && (
+          <Tooltip title={`Managed by ${s.managedBy}: changes made here may be reverted`}>
+            <Chip size="small" variant="outlined" label={s.managedBy} sx={{ ml: 0.5 }} />
+          </Tooltip>
+        )}
+      </>
+    ),
+  },
+];
+
+/** Drill-down table of scale sets. */
+export function ScaleSetTable({
+  scaleSets,
+  title = 'Scale sets',
+  loading,
+}: {
+  scaleSets: ScaleSet[];
+  title?: string;
+  loading?: boolean;
+}) {
+  return (
+    <Table<ScaleSet>
+      title={title}
+      isLoading={loading}
+      options={{ paging: scaleSets.length > 20, pageSize: 20, padding: 'dense', search: true }}
+      columns={columns}
+      data={scaleSets}
+      emptyContent={<div style={{ padding: 16 }}>No scale sets match.</div>}
+    />
+  );
+}

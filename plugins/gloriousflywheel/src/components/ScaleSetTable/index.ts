@@ -1,0 +1,1 @@
+export { ScaleSetTable } from './ScaleSetTable';
