@@ -169,11 +169,16 @@ export async function launchBrowser() {
   });
 }
 
-/** Signs in through the real guest provider on the sign-in page. */
-export async function signInAsGuest(page, baseUrl) {
+/**
+ * Signs in on the portal's sign-in page as one of the seeded users (the dev provider resolves them
+ * in the catalog, with their real group memberships).
+ */
+export async function signInAs(page, baseUrl, title) {
   await page.goto(baseUrl);
-  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.getByRole('button', { name: `Sign in as ${title}` }).click();
 }
+
+export const signInAsGuest = (page, baseUrl) => signInAs(page, baseUrl, 'Guest (developer)');
 
 /** A guest token from the real auth backend, for API calls made by the tests themselves. */
 export async function guestToken(baseUrl) {

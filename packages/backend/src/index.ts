@@ -3,6 +3,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { catalogModuleGloriousflywheel } from '@internal/plugin-gloriousflywheel-backend';
+import { devSignInModule } from './devSignIn';
 import { portalPermissionPolicyModule } from './permissionPolicy';
 
 const backend = createBackend();
@@ -11,6 +12,7 @@ backend.add(import('@backstage/plugin-app-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(devSignInModule);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 
