@@ -36,6 +36,11 @@ export interface Config {
       scaleSets?: string[];
       /** Names of `caches[]` entries this class depends on. */
       caches?: string[];
+      /**
+       * Entity ref of the group that owns the class (default `owner`): the `isOwnedByUser`
+       * permission rule lets its members pause/resume the class's scale sets.
+       */
+      owner?: string;
     }>;
     /** Entity ref of the owner of the catalog entities the plugin emits, e.g. `group:default/platform`. */
     owner?: string;

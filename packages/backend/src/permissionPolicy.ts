@@ -1,29 +1,12 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import {
-  AuthorizeResult,
-  PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import {
-  PermissionPolicy,
-  PolicyQuery,
-  PolicyQueryUser,
-} from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { GloriousflywheelSamplePolicy } from '@internal/plugin-gloriousflywheel-backend';
 
 /**
- * The portal's sample policy. Non-GloriousFlywheel permissions (catalog reads and so on) are
- * allowed for signed-in users; GloriousFlywheel's own permissions get role rules with the control
- * feature.
+ * The portal's permission policy: GloriousFlywheel's sample roles from the seeded catalog's groups
+ * (admin = portal-admins, operator = platform-operators, everyone else a viewer); other plugins'
+ * permissions are allowed for signed-in users. See docs/control.md to write your own.
  */
-export class PortalPermissionPolicy implements PermissionPolicy {
-  async handle(
-    _request: PolicyQuery,
-    user?: PolicyQueryUser,
-  ): Promise<PolicyDecision> {
-    return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
-  }
-}
-
 export const portalPermissionPolicyModule = createBackendModule({
   pluginId: 'permission',
   moduleId: 'portal-policy',
@@ -31,7 +14,12 @@ export const portalPermissionPolicyModule = createBackendModule({
     reg.registerInit({
       deps: { policy: policyExtensionPoint },
       async init({ policy }) {
-        policy.setPolicy(new PortalPermissionPolicy());
+        policy.setPolicy(
+          new GloriousflywheelSamplePolicy({
+            adminGroups: ['group:default/portal-admins'],
+            operatorGroups: ['group:default/platform-operators'],
+          }),
+        );
       },
     });
   },

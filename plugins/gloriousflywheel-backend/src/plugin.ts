@@ -8,6 +8,18 @@ import { createRouter } from './service/router';
 import { SourceStatusBoard } from './service/sourceStatus';
 import { describeConfiguredSources } from './service/configuredSources';
 import { fleetServiceRef } from './fleet/fleetServiceRef';
+import {
+  readCacheProbeSchedule,
+  readCacheProbeSettings,
+  readCacheTargets,
+} from './caches/CacheConfig';
+import { cacheHealthHubServiceRef } from './caches/CacheHealthHub';
+import { CacheHealthService } from './caches/CacheHealthService';
+import { CacheProbeTask } from './caches/CacheProbeTask';
+import { CacheProbeStore } from './database/CacheProbeStore';
+import { migrateDatabase } from './database/migrateDatabase';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { createControl } from './control/createControl';
 
 function packageVersion(): string {
   const file = resolvePackagePath('@internal/plugin-gloriousflywheel-backend', 'package.json');
@@ -28,13 +40,47 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         fleet: fleetServiceRef,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        cacheHealthHub: cacheHealthHubServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        httpAuth: coreServices.httpAuth,
+        actionsRegistry: actionsRegistryServiceRef,
       },
-      async init({ config, logger, httpRouter, fleet }) {
+      async init({ config, logger, httpRouter, fleet, database, scheduler, cacheHealthHub, ...control }) {
         const sources = new SourceStatusBoard(describeConfiguredSources(config));
         sources.register('fleet', () => fleet.sourceStatus());
-        httpRouter.use(await createRouter({ version: packageVersion(), sources, fleet }));
+
+        const knex = await migrateDatabase(database);
+        const cacheTargets = readCacheTargets(config);
+        const cacheSettings = readCacheProbeSettings(config);
+        const { schedule, retentionDays } = readCacheProbeSchedule(config);
+        const cacheStore = new CacheProbeStore(knex);
+        const cacheProbes = new CacheProbeTask({
+          targets: cacheTargets,
+          settings: cacheSettings,
+          retentionDays,
+          store: cacheStore,
+          hub: cacheHealthHub,
+          logger: logger.child({ source: 'caches' }),
+        });
+        // Results stored before a restart are the latest known state until the first probe.
+        await cacheProbes.sync();
+        if (cacheTargets.length) await cacheProbes.schedule(scheduler, schedule);
+        const caches = new CacheHealthService({
+          targets: cacheTargets,
+          staleEndpoints: cacheSettings.staleEndpoints,
+          store: cacheStore,
+          hub: cacheHealthHub,
+        });
+        sources.register('caches', () => caches.sourceStatus());
+
+        const controlRoutes = createControl({ config, logger, knex, fleet, ...control });
+        httpRouter.use(await createRouter({ version: packageVersion(), sources, fleet, caches, control: controlRoutes }));
         logger.info(
-          `GloriousFlywheel backend started: ${fleet.clusters().length} cluster(s), ${fleet.runnerClasses.length} runner classes`,
+          `GloriousFlywheel backend started: ${fleet.clusters().length} cluster(s), ${fleet.runnerClasses.length} runner classes, ${cacheTargets.length} cache(s)`,
         );
       },
     });

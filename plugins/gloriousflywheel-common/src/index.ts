@@ -9,3 +9,6 @@ export * from './runnerClasses';
 export * from './workflows';
 export * from './scorecard';
 export * from './fleet';
+export * from './caches';
+export * from './permissions';
+export * from './control';

@@ -1,6 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import {
   findStaleCacheEndpoints,
+  readCacheProbeSchedule,
+  readCachesByRunnerClass,
   readCacheProbeSettings,
   readCacheTargets,
   staleEndpointPattern,
@@ -279,5 +281,105 @@ describe('stale endpoints', () => {
       },
     ]);
     expect(findStaleCacheEndpoints(targets, [])).toEqual([]);
+  });
+});
+
+describe('readCacheProbeSchedule', () => {
+  it('defaults to every minute and 14 days of history', () => {
+    expect(readCacheProbeSchedule(new ConfigReader({}))).toEqual({
+      schedule: { frequency: { minutes: 1 }, timeout: { minutes: 3 } },
+      retentionDays: 14,
+    });
+  });
+
+  it('reads the SchedulerService definition and the retention', () => {
+    const config = new ConfigReader({
+      gloriousflywheel: {
+        schedule: {
+          cacheProbe: {
+            frequency: { seconds: 30 },
+            timeout: { seconds: 20 },
+            initialDelay: { seconds: 5 },
+          },
+        },
+        cacheProbe: { retentionDays: 3 },
+      },
+    });
+    expect(readCacheProbeSchedule(config)).toEqual({
+      schedule: {
+        frequency: { seconds: 30 },
+        timeout: { seconds: 20 },
+        initialDelay: { seconds: 5 },
+      },
+      retentionDays: 3,
+    });
+  });
+
+  it.each([
+    [
+      { cacheProbe: { retentionDays: 0 } },
+      'gloriousflywheel.cacheProbe.retentionDays',
+    ],
+    [
+      { cacheProbe: { retentionDays: 1.5 } },
+      'gloriousflywheel.cacheProbe.retentionDays',
+    ],
+    [
+      { schedule: { cacheProbe: { frequency: 'often' } } },
+      'gloriousflywheel.schedule.cacheProbe',
+    ],
+  ])('rejects %j naming %s', (gloriousflywheel, key) => {
+    expect(() =>
+      readCacheProbeSchedule(new ConfigReader({ gloriousflywheel } as any)),
+    ).toThrow(key);
+  });
+});
+
+describe('readCachesByRunnerClass', () => {
+  const caches = [
+    {
+      name: 'attic',
+      kind: 'attic',
+      url: 'http://a',
+      cache: 'main',
+      runnerClasses: ['tinyland-nix'],
+    },
+    {
+      name: 'bazel',
+      kind: 'bazel-remote',
+      url: 'http://b',
+      runnerClasses: ['tinyland-nix', 'tinyland-docker'],
+    },
+  ];
+
+  it('merges caches[].runnerClasses and runnerClasses[].caches without duplicates', () => {
+    const config = new ConfigReader({
+      gloriousflywheel: {
+        caches,
+        runnerClasses: [
+          { name: 'tinyland-nix', caches: ['bazel'] },
+          { name: 'tinyland-dind', caches: ['attic'] },
+        ],
+      },
+    } as any);
+    expect(readCachesByRunnerClass(config, readCacheTargets(config))).toEqual({
+      'tinyland-nix': ['attic', 'bazel'],
+      'tinyland-docker': ['bazel'],
+      'tinyland-dind': ['attic'],
+    });
+  });
+
+  it('rejects a runner class naming an unconfigured cache', () => {
+    const config = new ConfigReader({
+      gloriousflywheel: {
+        caches,
+        runnerClasses: [{ name: 'tinyland-nix', caches: ['gone'] }],
+      },
+    } as any);
+    expect(() =>
+      readCachesByRunnerClass(config, readCacheTargets(config)),
+    ).toThrow(
+      "Invalid config at 'gloriousflywheel.runnerClasses[0].caches[0]': no cache named 'gone'",
+    );
   });
 });

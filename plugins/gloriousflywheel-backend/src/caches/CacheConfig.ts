@@ -1,4 +1,8 @@
 import type { Config } from '@backstage/config';
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import { DEFAULT_SLOW_THRESHOLD_MS } from './probeCache';
 import type { CacheKind, CacheTarget } from './types';
 
@@ -177,5 +181,76 @@ export function findStaleCacheEndpoints(
     const hit = compiled.find(p => p.re.test(t.url));
     if (hit) out.push({ cache: t.name, url: t.url, pattern: hit.pattern });
   }
+  return out;
+}
+
+/** How often caches are probed and how long their history is kept. */
+export interface CacheProbeSchedule {
+  /** `gloriousflywheel.schedule.cacheProbe`; every minute by default */
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** `gloriousflywheel.cacheProbe.retentionDays`; 14 by default */
+  retentionDays: number;
+}
+
+const MAX_RETENTION_DAYS = 3650;
+
+/** Reads the probe schedule and the history retention; invalid values throw naming the key. */
+export function readCacheProbeSchedule(config: Config): CacheProbeSchedule {
+  const key = 'gloriousflywheel.schedule.cacheProbe';
+  const scheduleConfig = config.getOptionalConfig(key);
+  let schedule: SchedulerServiceTaskScheduleDefinition;
+  try {
+    schedule = scheduleConfig
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
+      : // Each probe has its own timeout (at most 2 min); the run's timeout only guards a hang.
+        { frequency: { minutes: 1 }, timeout: { minutes: 3 } };
+  } catch (e) {
+    return invalid(key, (e as Error).message);
+  }
+  const retentionKey = 'gloriousflywheel.cacheProbe.retentionDays';
+  const retentionDays = config.getOptionalNumber(retentionKey) ?? 14;
+  if (
+    !Number.isInteger(retentionDays) ||
+    retentionDays < 1 ||
+    retentionDays > MAX_RETENTION_DAYS
+  ) {
+    invalid(
+      retentionKey,
+      `must be a whole number of days, 1..${MAX_RETENTION_DAYS}`,
+    );
+  }
+  return { schedule, retentionDays };
+}
+
+/**
+ * Which caches each runner class depends on: `caches[].runnerClasses` plus
+ * `runnerClasses[].caches`, merged. A runner class naming a cache that is not configured fails
+ * at start-up, so the catalog never gets a dangling `dependsOn`.
+ */
+export function readCachesByRunnerClass(
+  config: Config,
+  targets: readonly CacheTarget[],
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const add = (runnerClass: string, cache: string) => {
+    const list = (out[runnerClass] ??= []);
+    if (!list.includes(cache)) list.push(cache);
+  };
+  for (const t of targets) for (const c of t.runnerClasses) add(c, t.name);
+  const names = new Set(targets.map(t => t.name));
+  const classes =
+    config.getOptionalConfigArray('gloriousflywheel.runnerClasses') ?? [];
+  classes.forEach((c, i) => {
+    const caches = c.getOptionalStringArray('caches') ?? [];
+    caches.forEach((cache, j) => {
+      if (!names.has(cache)) {
+        invalid(
+          `gloriousflywheel.runnerClasses[${i}].caches[${j}]`,
+          `no cache named '${cache}' in gloriousflywheel.caches`,
+        );
+      }
+      add(c.getString('name'), cache);
+    });
+  });
   return out;
 }

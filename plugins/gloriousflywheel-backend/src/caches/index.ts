@@ -33,3 +33,13 @@ export {
 export type { CacheFailure } from './classifyFailure';
 export { EMPTY_BLOB_SHA256 } from './bazelRemoteProbe';
 export { cacheProbeProtoDir, CACHE_PROBE_PROTO_FILES } from './bazelGrpcProbe';
+export { readCacheProbeSchedule, readCachesByRunnerClass } from './CacheConfig';
+export type { CacheProbeSchedule } from './CacheConfig';
+export { CacheHealthHub, cacheHealthHubServiceRef } from './CacheHealthHub';
+export { CacheHealthService } from './CacheHealthService';
+export {
+  CacheProbeTask,
+  CACHE_PROBE_TASK_ID,
+  CACHE_HEALTH_SYNC_TASK_ID,
+} from './CacheProbeTask';
+export { toCacheHealth, toCacheDetail, cacheSourceStatus } from './cacheHealth';

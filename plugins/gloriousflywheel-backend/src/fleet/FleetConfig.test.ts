@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { readClusterConfigs, readRunnerClasses } from './FleetConfig';
+import { readClusterConfigs, readRunnerClassOwners, readRunnerClasses } from './FleetConfig';
 
 const read = (gloriousflywheel: unknown) => new ConfigReader({ gloriousflywheel } as any);
 
@@ -55,5 +55,32 @@ describe('readRunnerClasses', () => {
     expect(() => readRunnerClasses(read({ runnerClasses: [{ name: 'x', capabilities: ['gpu'] }] }))).toThrow(
       /runnerClasses\[0\]\.capabilities has unknown values gpu/,
     );
+  });
+});
+
+describe('readRunnerClassOwners', () => {
+  it('reads the default owner and per-class owners as full entity refs', () => {
+    const owners = readRunnerClassOwners(
+      read({
+        owner: 'group:default/platform-team',
+        runnerClasses: [
+          { name: 'tinyland-nix', owner: 'platform-operators' },
+          { name: 'tinyland-dind' },
+          { name: 'tinyland-docker', owner: 'group:infra/docker-team' },
+        ],
+      }),
+    );
+    expect(owners.defaultOwner).toBe('group:default/platform-team');
+    expect([...owners.byClass]).toEqual([
+      ['tinyland-nix', 'group:default/platform-operators'],
+      ['tinyland-docker', 'group:infra/docker-team'],
+    ]);
+    expect(readRunnerClassOwners(read({}))).toEqual({ defaultOwner: null, byClass: new Map() });
+  });
+
+  it('rejects an owner that is not an entity ref, naming the key', () => {
+    expect(() =>
+      readRunnerClassOwners(read({ runnerClasses: [{ name: 'a', owner: 'group:' }] })),
+    ).toThrow(/runnerClasses\[0\]\.owner/);
   });
 });

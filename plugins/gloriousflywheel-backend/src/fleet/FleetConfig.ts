@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   DEFAULT_RUNNER_CLASSES,
   RUNNER_CLASS_CAPABILITIES,
@@ -78,4 +79,32 @@ export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
       scaleSets: c.getOptionalStringArray('scaleSets') ?? [name],
     };
   });
+}
+
+/** Who owns the runner classes: the permission rule `isOwnedByUser` checks these refs. */
+export interface RunnerClassOwners {
+  /** `gloriousflywheel.owner`: owner of classes without their own (and of unclassified scale sets) */
+  defaultOwner: string | null;
+  /** runner class name -> `runnerClasses[].owner` */
+  byClass: Map<string, string>;
+}
+
+function ownerRef(value: string, key: string): string {
+  try {
+    // `platform-team` and `group:platform-team` mean group:default/platform-team
+    return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'group', defaultNamespace: 'default' }));
+  } catch (e) {
+    throw new Error(`${key} "${value}" is not an entity ref: ${(e as Error).message}`);
+  }
+}
+
+/** Reads `gloriousflywheel.owner` and the per-class `runnerClasses[].owner`, as full entity refs. */
+export function readRunnerClassOwners(config: Config): RunnerClassOwners {
+  const owner = config.getOptionalString('gloriousflywheel.owner');
+  const byClass = new Map<string, string>();
+  (config.getOptionalConfigArray('gloriousflywheel.runnerClasses') ?? []).forEach((c, i) => {
+    const classOwner = c.getOptionalString('owner');
+    if (classOwner) byClass.set(c.getString('name'), ownerRef(classOwner, `gloriousflywheel.runnerClasses[${i}].owner`));
+  });
+  return { defaultOwner: owner ? ownerRef(owner, 'gloriousflywheel.owner') : null, byClass };
 }

@@ -9,11 +9,17 @@ import {
 } from '@internal/plugin-gloriousflywheel-common';
 import { SourceStatusBoard } from './sourceStatus';
 import { FleetService } from '../fleet/FleetService';
+import { CacheHealthService } from '../caches/CacheHealthService';
+import { ControlRouterOptions, createControlRouter } from '../control/controlRouter';
 
 export interface RouterOptions {
   version: string;
   sources: SourceStatusBoard;
   fleet: FleetService;
+  /** absent in callers that only serve the fleet (e.g. the bench) */
+  caches?: CacheHealthService;
+  /** pause/resume and the audit log */
+  control?: ControlRouterOptions;
 }
 
 const name = z.string().min(1).max(253).regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, 'must be a Kubernetes-style name');
@@ -21,6 +27,16 @@ const scaleSetQuery = z
   .object({ cluster: name.optional(), namespace: name.optional(), class: name.optional() })
   .strict();
 const scaleSetParams = z.object({ cluster: name, namespace: name, name });
+
+// Cache names as config allows them; only ever looked up among configured caches.
+const cacheName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be a configured cache name');
+const DAY_MS = 24 * 60 * 60 * 1000;
+const cacheHistoryQuery = z
+  .object({
+    since: z.string().datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(10000).optional(),
+  })
+  .strict();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -39,6 +55,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const { fleet } = options;
   const router = Router();
   router.use(express.json());
+  if (options.control) router.use(createControlRouter(options.control));
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = {
@@ -84,6 +101,29 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       clusters: fleet.clusters(),
     });
   });
+
+  const caches = options.caches;
+  if (caches) {
+    router.get('/caches', async (_req, res) => {
+      res.json(await caches.list());
+    });
+
+    router.get('/caches/:name', async (req, res) => {
+      const cache = parse(cacheName, req.params.name, 'cache name');
+      const body = await caches.get(cache);
+      if (!body) throw new NotFoundError(`cache ${cache} is not configured`);
+      res.json(body);
+    });
+
+    router.get('/caches/:name/history', async (req, res) => {
+      const cache = parse(cacheName, req.params.name, 'cache name');
+      const q = parse(cacheHistoryQuery, req.query, 'query');
+      const since = q.since ? new Date(q.since) : new Date(Date.now() - DAY_MS);
+      const body = await caches.history(cache, { since, limit: q.limit ?? 1440 });
+      if (!body) throw new NotFoundError(`cache ${cache} is not configured`);
+      res.json(body);
+    });
+  }
 
   return router;
 }

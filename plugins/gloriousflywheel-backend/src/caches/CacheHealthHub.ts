@@ -1,0 +1,77 @@
+import {
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import type { CacheProbeResult } from './types';
+
+/**
+ * The latest probe result of every cache, in memory, shared by the plugin and the catalog module
+ * of one backend process.
+ *
+ * Who owns what: probing and storage need the plugin-scoped scheduler and database, so the
+ * `gloriousflywheel` plugin owns them (CacheProbeTask). The catalog module cannot depend on
+ * plugin-scoped services of another plugin, so the plugin publishes here and the module's
+ * CacheEntityProvider subscribes. The hub is root-scoped and depends on nothing, so it exists once
+ * per process; across replicas each plugin instance refreshes it from the database.
+ */
+export class CacheHealthHub {
+  private readonly results = new Map<string, CacheProbeResult>();
+  private readonly listeners = new Set<() => void>();
+  private loadedOnce = false;
+
+  /** true once the plugin has published at least once (from storage or a probe run) */
+  get loaded(): boolean {
+    return this.loadedOnce;
+  }
+
+  /** The latest result per cache name. */
+  latest(): ReadonlyMap<string, CacheProbeResult> {
+    return this.results;
+  }
+
+  /**
+   * Takes results that are newer than what the hub holds (older ones, e.g. from a slower replica's
+   * read of the database, are ignored) and notifies listeners when anything changed.
+   */
+  publish(results: Iterable<CacheProbeResult>): void {
+    let changed = !this.loadedOnce;
+    this.loadedOnce = true;
+    for (const r of results) {
+      const held = this.results.get(r.cache);
+      if (held && Date.parse(held.checkedAt) >= Date.parse(r.checkedAt))
+        continue;
+      this.results.set(r.cache, r);
+      changed = true;
+    }
+    if (!changed) return;
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch {
+        // A failing subscriber must not stop the probe task or the other subscribers.
+      }
+    }
+  }
+
+  /** Calls `listener` after every publish that changed something; returns an unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
+
+/**
+ * Root-scoped, dependency-free: see {@link CacheHealthHub} for why.
+ */
+export const cacheHealthHubServiceRef = createServiceRef<CacheHealthHub>({
+  id: 'gloriousflywheel.cache-health',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {},
+      factory: () => new CacheHealthHub(),
+    }),
+});

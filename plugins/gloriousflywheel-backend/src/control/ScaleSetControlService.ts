@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import {
+  AuditorService,
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CONTROL_REASON_MAX_LENGTH,
+  ControlAction,
+  ControlResult,
+  scaleSetPausePermission,
+  scaleSetResourceRef,
+  scaleSetResumePermission,
+} from '@internal/plugin-gloriousflywheel-common';
+import { AuditCompletion, AuditStore } from '../database/AuditStore';
+import { FleetService } from '../fleet/FleetService';
+import { ScaleSetControl, ScaleSetTarget } from './ScaleSetControl';
+
+/** One pause/resume request, from the REST API or an action. */
+export interface ControlRequest {
+  action: ControlAction;
+  target: ScaleSetTarget;
+  reason: unknown;
+  credentials: BackstageCredentials;
+  requestId?: string;
+  /** the HTTP request, for the auditor event */
+  request?: Request;
+}
+
+export interface ScaleSetControlServiceOptions {
+  control: ScaleSetControl;
+  audit: AuditStore;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  fleet: FleetService;
+  logger: LoggerService;
+}
+
+/** The caller as it is written into the audit log. */
+export function actorOf(credentials: BackstageCredentials): string {
+  const p = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  if (p.type === 'user') return p.userEntityRef!;
+  if (p.type === 'service') return p.subject ?? 'service';
+  return 'anonymous';
+}
+
+/** Reason of a pause/resume: required, 1–500 characters (trimmed). */
+export function parseReason(reason: unknown): string {
+  if (typeof reason !== 'string' || !reason.trim()) {
+    throw new InputError('invalid body: reason is required (1–500 characters)');
+  }
+  const trimmed = reason.trim();
+  if (trimmed.length > CONTROL_REASON_MAX_LENGTH) {
+    throw new InputError(`invalid body: reason is ${trimmed.length} characters; at most ${CONTROL_REASON_MAX_LENGTH}`);
+  }
+  return trimmed;
+}
+
+/**
+ * The single path of every pause/resume (REST and actions alike): audit record `initiated` →
+ * permission check (denied attempts are recorded) → the change on the cluster → record
+ * `succeeded`/`failed`, mirrored as an auditor event.
+ */
+export class ScaleSetControlService {
+  constructor(private readonly options: ScaleSetControlServiceOptions) {}
+
+  async request(req: ControlRequest): Promise<ControlResult> {
+    const { action, target, credentials } = req;
+    const { audit, auditor, permissions, fleet, logger } = this.options;
+    const reason = parseReason(req.reason);
+    const actor = actorOf(credentials);
+    const resourceRef = scaleSetResourceRef(target);
+    const known = fleet.scaleSet(target.cluster, target.namespace, target.name);
+
+    const event = await auditor.createEvent({
+      eventId: 'scale-set-control',
+      severityLevel: 'medium',
+      request: req.request,
+      meta: { action, scaleSet: resourceRef, reason, actor },
+    });
+    const record = await audit.begin({
+      actor,
+      action,
+      ...target,
+      runnerClass: known?.runnerClass ?? null,
+      reason,
+      requestId: req.requestId ?? randomUUID(),
+    });
+
+    const finish = async (outcome: AuditCompletion['outcome'], fields: Omit<AuditCompletion, 'outcome'>) => {
+      try {
+        await audit.complete(record.id, { ...fields, outcome });
+      } catch (e) {
+        // the change itself stands; the record stays `initiated`, which the log shows
+        logger.error(`could not complete audit record ${record.id}: ${e}`);
+      }
+    };
+
+    try {
+      const permission = action === 'pause' ? scaleSetPausePermission : scaleSetResumePermission;
+      const [decision] = await permissions.authorize([{ permission, resourceRef }], { credentials });
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        const denied = new NotAllowedError(`${actor} may not ${action} scale set ${resourceRef}`);
+        await finish('denied', { error: denied.message });
+        await event.fail({ error: denied, meta: { auditId: record.id, outcome: 'denied' } });
+        throw denied;
+      }
+    } catch (e) {
+      if (e instanceof NotAllowedError) throw e;
+      await finish('failed', { error: `permission check failed: ${(e as Error).message}` });
+      await event.fail({ error: e as Error, meta: { auditId: record.id, outcome: 'failed' } });
+      throw e;
+    }
+
+    try {
+      const requestor = { by: actor, reason };
+      const change = action === 'pause'
+        ? await this.options.control.pause(target, requestor)
+        : await this.options.control.resume(target, requestor);
+      await finish('succeeded', { before: change.before, after: change.after, runnerClass: change.runnerClass });
+      await event.success({ meta: { auditId: record.id, changed: change.changed, before: { ...change.before }, after: { ...change.after } } });
+      return {
+        action,
+        ...target,
+        runnerClass: change.runnerClass,
+        changed: change.changed,
+        before: change.before,
+        after: change.after,
+        paused: change.paused,
+        warnings: change.warnings,
+        auditId: record.id,
+        attempts: change.attempts,
+        resourceVersion: change.resourceVersion,
+      };
+    } catch (e) {
+      await finish('failed', { error: (e as Error).message });
+      await event.fail({ error: e as Error, meta: { auditId: record.id, outcome: 'failed' } });
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { Config } from '@backstage/config';
+import { Knex } from 'knex';
+import { gloriousflywheelPermissions } from '@internal/plugin-gloriousflywheel-common';
+import { AuditStore } from '../database/AuditStore';
+import { FleetService } from '../fleet/FleetService';
+import { readClusterConfigs, readRunnerClassOwners } from '../fleet/FleetConfig';
+import { ScaleSetControl } from './ScaleSetControl';
+import { ScaleSetControlService } from './ScaleSetControlService';
+import { ControlRouterOptions } from './controlRouter';
+import { registerControlActions } from './controlActions';
+import { scaleSetPermissionResourceRef, scaleSetPermissionRules } from './scaleSetPermissionRules';
+import { createScaleSetResourceLoader } from './scaleSetResources';
+
+export interface CreateControlOptions {
+  config: Config;
+  logger: LoggerService;
+  knex: Knex;
+  fleet: FleetService;
+  permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
+  auditor: AuditorService;
+  httpAuth: HttpAuthService;
+  actionsRegistry: ActionsRegistryService;
+}
+
+/**
+ * Wires control: permissions and rules into the registry, the audit store, the one control path,
+ * and the actions; returns what the HTTP sub-router needs.
+ */
+export function createControl(options: CreateControlOptions): ControlRouterOptions {
+  const { config, fleet, permissionsRegistry } = options;
+  const owners = readRunnerClassOwners(config);
+  permissionsRegistry.addResourceType({
+    resourceRef: scaleSetPermissionResourceRef,
+    permissions: gloriousflywheelPermissions.filter(p => p.type === 'resource'),
+    rules: Object.values(scaleSetPermissionRules),
+    getResources: createScaleSetResourceLoader(fleet, owners),
+  });
+  permissionsRegistry.addPermissions(gloriousflywheelPermissions.filter(p => p.type === 'basic'));
+
+  const audit = new AuditStore(options.knex);
+  const control = new ScaleSetControlService({
+    control: new ScaleSetControl({ clusters: readClusterConfigs(config), runnerClasses: fleet.runnerClasses }),
+    audit,
+    permissions: options.permissions,
+    auditor: options.auditor,
+    fleet,
+    logger: options.logger.child({ source: 'control' }),
+  });
+  registerControlActions({ actionsRegistry: options.actionsRegistry, control, fleet });
+  return { control, audit, permissions: options.permissions, httpAuth: options.httpAuth, auditor: options.auditor };
+}

@@ -1,0 +1,13 @@
+import { CustomErrorBase } from '@backstage/errors';
+
+/**
+ * The cluster's API server could not be reached or did not accept the portal's request:
+ * answered as 502 Bad Gateway, naming the cluster.
+ *
+ * @public
+ */
+export class ClusterUnreachableError extends CustomErrorBase {
+  name = 'ClusterUnreachableError' as const;
+  /** read by Backstage's error handler */
+  readonly statusCode = 502;
+}

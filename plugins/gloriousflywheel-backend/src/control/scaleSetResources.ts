@@ -1,0 +1,31 @@
+import {
+  ScaleSet,
+  parseScaleSetResourceRef,
+} from '@internal/plugin-gloriousflywheel-common';
+import { FleetService } from '../fleet/FleetService';
+import { RunnerClassOwners } from '../fleet/FleetConfig';
+import { ScaleSetResource } from './scaleSetPermissionRules';
+
+/** A scale set as the permission rules see it: the owner is its runner class's owner. */
+export function toScaleSetResource(s: ScaleSet, owners: RunnerClassOwners): ScaleSetResource {
+  return {
+    cluster: s.cluster,
+    namespace: s.namespace,
+    name: s.name,
+    runnerClass: s.runnerClass,
+    owner: (s.runnerClass && owners.byClass.get(s.runnerClass)) || owners.defaultOwner,
+  };
+}
+
+/**
+ * Loads scale sets by resource ref (`cluster/namespace/name`) from the informer copy, for the
+ * permission framework's conditional decisions. Unknown refs load as undefined (and are denied).
+ */
+export function createScaleSetResourceLoader(fleet: FleetService, owners: RunnerClassOwners) {
+  return async (refs: string[]): Promise<Array<ScaleSetResource | undefined>> =>
+    refs.map(ref => {
+      const key = parseScaleSetResourceRef(ref);
+      const s = key && fleet.scaleSet(key.cluster, key.namespace, key.name);
+      return s ? toScaleSetResource(s, owners) : undefined;
+    });
+}

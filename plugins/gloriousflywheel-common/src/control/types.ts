@@ -1,0 +1,97 @@
+import { PausedFrom } from '../fleet/types';
+
+/** What a control request does to a scale set. @public */
+export type ControlAction = 'pause' | 'resume';
+
+/** Longest accepted reason of a pause/resume, in characters. @public */
+export const CONTROL_REASON_MAX_LENGTH = 500;
+
+/** Body of `POST /scale-sets/:cluster/:namespace/:name/pause|resume`. @public */
+export interface PauseResumeRequest {
+  /** why (1–500 characters); kept in the audit log and, for a pause, on the scale set */
+  reason: string;
+}
+
+/** minRunners / maxRunners of a scale set; null = absent (maxRunners: unlimited). @public */
+export interface ScaleSetBounds {
+  minRunners: number | null;
+  maxRunners: number | null;
+}
+
+/** Response of a successful pause/resume. @public */
+export interface ControlResult {
+  action: ControlAction;
+  cluster: string;
+  namespace: string;
+  name: string;
+  runnerClass: string | null;
+  /** false when the scale set already was in the requested state (a no-op, still audited) */
+  changed: boolean;
+  before: ScaleSetBounds;
+  after: ScaleSetBounds;
+  /** the paused-from annotation after the action (null once resumed) */
+  paused: PausedFrom | null;
+  /** e.g. "managed by Helm: the change may be reverted" */
+  warnings: string[];
+  /** id of the audit record of this attempt */
+  auditId: string;
+  /** how many read-and-write rounds it took (a resourceVersion conflict is re-read and retried) */
+  attempts: number;
+  /** resourceVersion of the scale set after the action */
+  resourceVersion: string;
+}
+
+/** Outcome of an audited attempt; `initiated` until it completes. @public */
+export type AuditOutcome = 'initiated' | 'succeeded' | 'failed' | 'denied';
+
+/** @public */
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['initiated', 'succeeded', 'failed', 'denied'];
+
+/**
+ * One pause/resume attempt in the audit log. Completed records are hash-chained: `hash` =
+ * sha256(`prevHash` + canonical JSON of the record without `hash`).
+ *
+ * @public
+ */
+export interface AuditRecord {
+  id: string;
+  /** position in the hash chain; null while initiated */
+  seq: number | null;
+  /** when the attempt started (ISO 8601) */
+  time: string;
+  completedAt: string | null;
+  /** user entity ref (or service subject) of the caller */
+  actor: string;
+  action: ControlAction;
+  cluster: string;
+  namespace: string;
+  name: string;
+  runnerClass: string | null;
+  reason: string;
+  requestId: string;
+  outcome: AuditOutcome;
+  error: string | null;
+  before: ScaleSetBounds | null;
+  after: ScaleSetBounds | null;
+  prevHash: string | null;
+  hash: string | null;
+}
+
+/** Response of `GET /audit`. @public */
+export interface AuditPage {
+  items: AuditRecord[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Response of `GET /audit/verify`. @public */
+export interface AuditVerifyResult {
+  ok: boolean;
+  /** completed records checked */
+  checked: number;
+  /** first record whose hash or position does not match the chain */
+  firstBrokenId?: string;
+  /** why the chain is broken */
+  message?: string;
+}
