@@ -30,6 +30,7 @@ async function main() {
   const lines = [
     `kubernetes  ${sandbox.k8s.url}`,
     `github      ${sandbox.github.url}`,
+    `github auth token ${sandbox.github.token}, App ${sandbox.github.app.appId} installation ${sandbox.github.app.installationId} (key: GET ${sandbox.github.url}/_sandbox/github/app)`,
     ...Object.entries(sandbox.caches.urls).map(([n, u]) => `cache ${n.padEnd(12)}${u}`),
   ];
   process.stdout.write(`fleet sandbox ready\n  ${lines.join('\n  ')}\n`);

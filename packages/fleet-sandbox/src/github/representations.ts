@@ -1,0 +1,219 @@
+import type { GitHubAppIdentity } from './auth';
+import {
+  GitHubStore,
+  GitHubWorkflowRun,
+  RepoState,
+  workflowName,
+} from './store';
+
+/** REST/webhook JSON shapes with GitHub's field names. API URLs point at the sandbox. */
+
+export const HTML = 'https://github.com';
+export const ORG_ID = 180_000_001;
+
+export const nodeId = (prefix: string, id: number | string) =>
+  `${prefix}_kgDO${Buffer.from(String(id)).toString('base64url')}`;
+
+export function orgJson(api: string, org: string) {
+  return {
+    login: org,
+    id: ORG_ID,
+    node_id: nodeId('O', ORG_ID),
+    url: `${api}/orgs/${org}`,
+    repos_url: `${api}/orgs/${org}/repos`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${ORG_ID}?v=4`,
+    description: 'Tinyland',
+  };
+}
+
+export function ownerJson(api: string, org: string) {
+  return {
+    login: org,
+    id: ORG_ID,
+    node_id: nodeId('O', ORG_ID),
+    avatar_url: `https://avatars.githubusercontent.com/u/${ORG_ID}?v=4`,
+    url: `${api}/users/${org}`,
+    html_url: `${HTML}/${org}`,
+    type: 'Organization',
+    user_view_type: 'public',
+    site_admin: false,
+  };
+}
+
+export function repoJson(api: string, r: RepoState, full = false) {
+  const fullName = `${r.owner}/${r.name}`;
+  const u = `${api}/repos/${fullName}`;
+  const size = [...r.files.values()].reduce((n, b) => n + b.length, 0);
+  const base: Record<string, unknown> = {
+    id: r.id,
+    node_id: nodeId('R', r.id),
+    name: r.name,
+    full_name: fullName,
+    private: r.isPrivate,
+    owner: ownerJson(api, r.owner),
+    html_url: `${HTML}/${fullName}`,
+    description: r.description,
+    fork: r.isFork,
+    url: u,
+    contents_url: `${u}/contents/{+path}`,
+    trees_url: `${u}/git/trees{/sha}`,
+    commits_url: `${u}/commits{/sha}`,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+    pushed_at: r.pushedAt,
+    git_url: `git://github.com/${fullName}.git`,
+    ssh_url: `git@github.com:${fullName}.git`,
+    clone_url: `${HTML}/${fullName}.git`,
+    homepage: null,
+    size: Math.ceil(size / 1024),
+    stargazers_count: 0,
+    watchers_count: 0,
+    language: null,
+    has_issues: true,
+    has_projects: true,
+    has_downloads: true,
+    has_wiki: false,
+    has_pages: false,
+    forks_count: 0,
+    archived: r.isArchived,
+    disabled: false,
+    open_issues_count: 0,
+    license: null,
+    allow_forking: true,
+    is_template: false,
+    topics: [],
+    visibility: r.isPrivate ? 'private' : 'public',
+    forks: 0,
+    open_issues: 0,
+    watchers: 0,
+    default_branch: r.defaultBranch,
+    permissions: {
+      admin: false,
+      maintain: false,
+      push: false,
+      triage: false,
+      pull: true,
+    },
+  };
+  if (full) {
+    Object.assign(base, {
+      organization: ownerJson(api, r.owner),
+      network_count: 0,
+      subscribers_count: 0,
+    });
+  }
+  return base;
+}
+
+export function workflowJson(api: string, r: RepoState, path: string) {
+  const id = r.workflowIds.get(path)!;
+  const at = r.workflowCreatedAt.get(path)!;
+  const present = r.files.has(path);
+  const u = `${api}/repos/${r.owner}/${r.name}`;
+  return {
+    id,
+    node_id: nodeId('W', id),
+    name: workflowName(path, r.files.get(path)),
+    path,
+    state: present ? 'active' : 'deleted',
+    created_at: at,
+    updated_at: at,
+    url: `${u}/actions/workflows/${id}`,
+    html_url: `${HTML}/${r.owner}/${r.name}/blob/${r.defaultBranch}/${path}`,
+    badge_url: `${HTML}/${r.owner}/${r.name}/workflows/${encodeURIComponent(
+      path.split('/').pop()!,
+    )}/badge.svg`,
+  };
+}
+
+export function runJson(
+  api: string,
+  store: GitHubStore,
+  r: RepoState,
+  run: GitHubWorkflowRun,
+) {
+  const u = `${api}/repos/${r.owner}/${r.name}`;
+  const commit = store.objects.get(run.headSha);
+  const workflowId = r.workflowIds.get(run.workflowPath)!;
+  return {
+    id: run.id,
+    name: workflowName(run.workflowPath, r.files.get(run.workflowPath)),
+    node_id: nodeId('WFR', run.id),
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    path: run.workflowPath,
+    display_title:
+      commit?.type === 'commit' ? commit.message : run.workflowPath,
+    run_number: run.runNumber,
+    event: run.event,
+    status: run.status,
+    conclusion: run.conclusion,
+    workflow_id: workflowId,
+    check_suite_id: run.id + 1,
+    url: `${u}/actions/runs/${run.id}`,
+    html_url: `${HTML}/${r.owner}/${r.name}/actions/runs/${run.id}`,
+    pull_requests: [],
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    run_attempt: 1,
+    run_started_at: run.createdAt,
+    jobs_url: `${u}/actions/runs/${run.id}/jobs`,
+    logs_url: `${u}/actions/runs/${run.id}/logs`,
+    workflow_url: `${u}/actions/workflows/${workflowId}`,
+    head_commit:
+      commit?.type === 'commit'
+        ? {
+            id: commit.oid,
+            tree_id: commit.tree,
+            message: commit.message,
+            timestamp: commit.date,
+            author: {
+              name: 'GloriousFlywheel Sandbox',
+              email: 'sandbox@tinyland.dev',
+            },
+            committer: {
+              name: 'GloriousFlywheel Sandbox',
+              email: 'sandbox@tinyland.dev',
+            },
+          }
+        : null,
+    repository: repoJson(api, r),
+    head_repository: repoJson(api, r),
+  };
+}
+
+export const INSTALLATION_PERMISSIONS = {
+  actions: 'read',
+  contents: 'read',
+  metadata: 'read',
+  checks: 'read',
+};
+
+export function installationJson(
+  api: string,
+  app: GitHubAppIdentity,
+  org: string,
+) {
+  return {
+    id: app.installationId,
+    client_id: app.clientId,
+    account: ownerJson(api, org),
+    repository_selection: 'all',
+    access_tokens_url: `${api}/app/installations/${app.installationId}/access_tokens`,
+    repositories_url: `${api}/installation/repositories`,
+    html_url: `${HTML}/organizations/${org}/settings/installations/${app.installationId}`,
+    app_id: app.appId,
+    app_slug: app.slug,
+    target_id: ORG_ID,
+    target_type: 'Organization',
+    permissions: INSTALLATION_PERMISSIONS,
+    events: ['push', 'workflow_run'],
+    created_at: '2026-04-16T10:00:00Z',
+    updated_at: '2026-04-16T10:00:00Z',
+    single_file_name: null,
+    has_multiple_single_files: false,
+    single_file_paths: [],
+    suspended_by: null,
+    suspended_at: null,
+  };
+}
