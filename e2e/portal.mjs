@@ -110,6 +110,8 @@ export async function startPortal() {
           { name: 'bazel-grpc', kind: 'bazel-grpc', url: sandboxUrls.grpc, runnerClasses: ['tinyland-nix-heavy'] },
         ],
         github: { orgs: ['tinyland-inc'], host: `127.0.0.1:${ports.github}` },
+        // Probe often so a cache switched to slow/down shows within seconds.
+        schedule: { cacheProbe: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } },
       },
     }),
   );

@@ -8,8 +8,9 @@ import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import DirectionsRunIcon from '@mui/icons-material/DirectionsRun';
 import DnsIcon from '@mui/icons-material/Dns';
+import StorageIcon from '@mui/icons-material/Storage';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { rootRouteRef, runnerClassesRouteRef } from './routes';
+import { cachesRouteRef, rootRouteRef, runnerClassesRouteRef } from './routes';
 import { isFleetResource } from './components/FleetEntityContent/isFleetResource';
 
 const gloriousFlywheelApi = ApiBlueprint.make({
@@ -42,6 +43,17 @@ const runnerClassesPage = PageBlueprint.make({
   },
 });
 
+const cachesPage = PageBlueprint.make({
+  name: 'caches',
+  params: {
+    path: '/gloriousflywheel/caches',
+    title: 'Build caches',
+    icon: <StorageIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(cachesRouteRef),
+    loader: () => import('./components/CachesPage').then(m => <m.CachesPage />),
+  },
+});
+
 const fleetEntityContent = EntityContentBlueprint.make({
   name: 'fleet',
   params: {
@@ -59,9 +71,10 @@ const fleetEntityContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'gloriousflywheel',
-  extensions: [gloriousFlywheelApi, overviewPage, runnerClassesPage, fleetEntityContent],
+  extensions: [gloriousFlywheelApi, overviewPage, runnerClassesPage, cachesPage, fleetEntityContent],
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),
     runnerClasses: convertLegacyRouteRef(runnerClassesRouteRef),
+    caches: convertLegacyRouteRef(cachesRouteRef),
   },
 });

@@ -7,6 +7,7 @@ export {
   gloriousflywheelPlugin,
   GloriousFlywheelPage,
   RunnerClassesPage,
+  CachesPage,
   EntityFleetContent,
 } from './plugin';
 export { isFleetResource } from './components/FleetEntityContent/isFleetResource';

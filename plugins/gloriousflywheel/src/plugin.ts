@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { rootRouteRef, runnerClassesRouteRef } from './routes';
+import { cachesRouteRef, rootRouteRef, runnerClassesRouteRef } from './routes';
 
 /**
  * Legacy (core-plugin-api) plugin, for apps on the old frontend system.
@@ -23,7 +23,7 @@ export const gloriousflywheelPlugin = createPlugin({
       factory: deps => new GloriousFlywheelClient(deps),
     }),
   ],
-  routes: { root: rootRouteRef, runnerClasses: runnerClassesRouteRef },
+  routes: { root: rootRouteRef, runnerClasses: runnerClassesRouteRef, caches: cachesRouteRef },
 });
 
 /** @public */
@@ -41,6 +41,15 @@ export const RunnerClassesPage = gloriousflywheelPlugin.provide(
     name: 'RunnerClassesPage',
     component: () => import('./components/RunnerClassesPage').then(m => m.RunnerClassesPage),
     mountPoint: runnerClassesRouteRef,
+  }),
+);
+
+/** @public */
+export const CachesPage = gloriousflywheelPlugin.provide(
+  createRoutableExtension({
+    name: 'CachesPage',
+    component: () => import('./components/CachesPage').then(m => m.CachesPage),
+    mountPoint: cachesRouteRef,
   }),
 );
 

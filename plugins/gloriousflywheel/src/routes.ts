@@ -5,3 +5,6 @@ export const rootRouteRef = createRouteRef({ id: 'gloriousflywheel' });
 
 /** @public */
 export const runnerClassesRouteRef = createRouteRef({ id: 'gloriousflywheel:runner-classes' });
+
+/** @public */
+export const cachesRouteRef = createRouteRef({ id: 'gloriousflywheel:caches' });

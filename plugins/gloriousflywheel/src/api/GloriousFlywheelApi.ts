@@ -1,5 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  CacheDetail,
+  CacheHistory,
+  CacheList,
   ClusterStatus,
   HealthResponse,
   RunnerClassList,
@@ -39,6 +42,10 @@ export interface GloriousFlywheelApi {
   getRunnerClass(name: string): Promise<RunnerClassDetail>;
   getScaleSets(query?: ScaleSetQuery): Promise<ScaleSetList>;
   getScaleSet(cluster: string, namespace: string, name: string): Promise<ScaleSetDetail>;
+  getCaches(): Promise<CacheList>;
+  getCache(name: string): Promise<CacheDetail>;
+  /** Probes since `since` (ISO), oldest first, at most `limit`. */
+  getCacheHistory(name: string, options?: { since?: string; limit?: number }): Promise<CacheHistory>;
 }
 
 /** @public */

@@ -1,6 +1,9 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CacheDetail,
+  CacheHistory,
+  CacheList,
   HealthResponse,
   RunnerClassList,
   ScaleSetList,
@@ -47,6 +50,22 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
 
   getScaleSet(cluster: string, namespace: string, name: string): Promise<ScaleSetDetail> {
     return this.get(`/fleet/scale-sets/${segment(cluster)}/${segment(namespace)}/${segment(name)}`);
+  }
+
+  getCaches(): Promise<CacheList> {
+    return this.get('/caches');
+  }
+
+  getCache(name: string): Promise<CacheDetail> {
+    return this.get(`/caches/${segment(name)}`);
+  }
+
+  getCacheHistory(name: string, options: { since?: string; limit?: number } = {}): Promise<CacheHistory> {
+    const params = new URLSearchParams();
+    if (options.since) params.set('since', options.since);
+    if (options.limit) params.set('limit', String(options.limit));
+    const qs = params.toString();
+    return this.get(`/caches/${segment(name)}/history${qs ? `?${qs}` : ''}`);
   }
 
   private async get<T>(path: string): Promise<T> {

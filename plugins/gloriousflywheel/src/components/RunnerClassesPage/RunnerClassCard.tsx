@@ -5,7 +5,8 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { Link } from '@backstage/core-components';
-import { RunnerClassSummary } from '@internal/plugin-gloriousflywheel-common';
+import { CacheHealth, RunnerClassSummary } from '@internal/plugin-gloriousflywheel-common';
+import { CacheStatusChip } from '../CacheStatusChip';
 import { runnerClassEntityPath } from '../entityRefs';
 
 function Figure({ label, value, tone }: { label: string; value: string | number; tone?: 'warning' | 'error' }) {
@@ -24,10 +25,13 @@ function Figure({ label, value, tone }: { label: string; value: string | number;
 /** One runner class at a glance: capabilities, capacity, queue, failures, where it runs. */
 export function RunnerClassCard({
   summary,
+  caches = [],
   selected,
   onSelect,
 }: {
   summary: RunnerClassSummary;
+  /** the build caches this class depends on */
+  caches?: CacheHealth[];
   selected: boolean;
   onSelect: () => void;
 }) {
@@ -65,6 +69,13 @@ export function RunnerClassCard({
               ? 'No scale set serves this class.'
               : `${s.scaleSets.length} scale set${s.scaleSets.length === 1 ? '' : 's'} on ${s.clusters.join(', ')} for ${s.owners.join(', ')}`}
           </Typography>
+          {caches.length > 0 && (
+            <Stack direction="row" spacing={0.5} sx={{ mt: 1, flexWrap: 'wrap' }} data-testid={`caches-${s.name}`}>
+              {caches.map(c => (
+                <CacheStatusChip key={c.name} status={c.status} label={`${c.name}: ${c.status}`} />
+              ))}
+            </Stack>
+          )}
           {s.labels.length > 0 && (
             <Typography variant="caption" color="text.secondary" component="div">
               runs-on: {s.labels.join(', ')}

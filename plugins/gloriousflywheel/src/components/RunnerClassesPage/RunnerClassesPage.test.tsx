@@ -32,6 +32,27 @@ function fakeApi(clusters: ClusterStatus[]): Partial<GloriousFlywheelApi> {
   return {
     getRunnerClasses: async () => ({ items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets), clusters }),
     getScaleSets: async () => ({ items: scaleSets, clusters }),
+    getCaches: async () => ({
+      items: [
+        {
+          name: 'attic',
+          kind: 'attic',
+          endpoint: 'http://attic',
+          cache: 'main',
+          runnerClasses: ['tinyland-nix'],
+          status: 'degraded',
+          latencyMs: 1500,
+          checkedAt: '2026-11-25T10:00:00Z',
+          errorKind: null,
+          message: 'slow',
+          sizeBytes: null,
+          capacityBytes: null,
+          itemCount: null,
+          remoteExecution: null,
+          staleEndpoint: null,
+        },
+      ],
+    }),
   };
 }
 
@@ -62,6 +83,8 @@ describe('RunnerClassesPage', () => {
     expect(within(dind).getByTestId('figure-failed')).toHaveTextContent('1');
     expect(within(screen.getByTestId('runner-class-tinyland-docker')).getByText('No scale set serves this class.')).toBeInTheDocument();
     expect(screen.getByText('Unclassified scale sets')).toBeInTheDocument();
+    expect(await within(nix).findByText('attic: degraded')).toBeInTheDocument();
+    expect(within(dind).queryByText(/attic/)).not.toBeInTheDocument();
   });
 
   it('filters the scale-set table by the selected class', async () => {
@@ -92,6 +115,7 @@ describe('RunnerClassesPage', () => {
         throw new Error('Request failed with 503 Service Unavailable');
       },
       getScaleSets: async () => ({ items: [], clusters: [] }),
+      getCaches: async () => ({ items: [] }),
     });
     expect((await screen.findAllByText(/503 Service Unavailable/)).length).toBeGreaterThan(0);
   });
@@ -100,6 +124,7 @@ describe('RunnerClassesPage', () => {
     await render({
       getRunnerClasses: async () => ({ items: [], clusters: [] }),
       getScaleSets: async () => ({ items: [], clusters: [] }),
+      getCaches: async () => ({ items: [] }),
     });
     expect(await screen.findByText('No runner classes')).toBeInTheDocument();
   });

@@ -28,6 +28,8 @@ export function RunnerClassesPage() {
   const api = useApi(gloriousFlywheelApiRef);
   const classes = usePolling(() => api.getRunnerClasses(), [api], REFRESH_MS);
   const scaleSets = usePolling(() => api.getScaleSets(), [api], REFRESH_MS);
+  // Cache health is extra context on the cards: if it fails to load, the cards still show.
+  const caches = usePolling(() => api.getCaches(), [api], REFRESH_MS);
   const [selected, setSelected] = useState<string | null>(null);
   const [capability, setCapability] = useState('');
   const [cluster, setCluster] = useState('');
@@ -103,6 +105,7 @@ export function RunnerClassesPage() {
             <Grid item xs={12} sm={6} lg={3} key={c.name}>
               <RunnerClassCard
                 summary={c}
+                caches={caches.value?.items.filter(k => k.runnerClasses.includes(c.name))}
                 selected={selected === c.name}
                 onSelect={() => setSelected(selected === c.name ? null : c.name)}
               />

@@ -1,0 +1,49 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ROOT, launchBrowser, signInAsGuest, startPortal } from './portal.mjs';
+
+let portal;
+let browser;
+
+before(async () => {
+  portal = await startPortal();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+async function setCacheMode(name, body) {
+  const res = await fetch(`${portal.sandboxUrls.caches}/_sandbox/caches/${name}/mode`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+const row = (page, name) => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+
+test('the Caches page shows the seeded caches healthy, then degraded and down as the sandbox changes', async () => {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+  await signInAsGuest(page, portal.baseUrl);
+  await page.getByRole('link', { name: 'Build caches' }).first().click();
+
+  for (const name of ['attic', 'bazel-cache', 'bazel-grpc']) {
+    await row(page, name).getByText('healthy').waitFor({ timeout: 30000 });
+  }
+  await page.getByText('History of attic').waitFor();
+  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/caches.png'), fullPage: true });
+
+  // Slow answers: degraded with the measured latency as the reason (page refreshes every 15 s).
+  await setCacheMode('bazel-cache', { mode: 'slow', latencyMs: 1500 });
+  await row(page, 'bazel-cache').getByText('degraded').waitFor({ timeout: 40000 });
+  assert.match(await row(page, 'bazel-cache').innerText(), /slow: \d+ ms/);
+
+  await setCacheMode('attic', { mode: 'down' });
+  await row(page, 'attic').getByText('down').waitFor({ timeout: 40000 });
+  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/caches-degraded.png'), fullPage: true });
+});

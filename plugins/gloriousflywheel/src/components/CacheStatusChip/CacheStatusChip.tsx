@@ -1,0 +1,14 @@
+import Chip from '@mui/material/Chip';
+import { CacheHealthStatus } from '@internal/plugin-gloriousflywheel-common';
+
+const COLOR = {
+  healthy: 'success',
+  degraded: 'warning',
+  down: 'error',
+  unknown: 'default',
+} as const;
+
+/** A cache's health as a coloured chip. */
+export function CacheStatusChip({ status, label }: { status: CacheHealthStatus; label?: string }) {
+  return <Chip size="small" color={COLOR[status]} label={label ?? status} data-status={status} />;
+}

@@ -1,0 +1,1 @@
+export { CachesPage } from './CachesPage';
