@@ -9,8 +9,9 @@ import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import DirectionsRunIcon from '@mui/icons-material/DirectionsRun';
 import DnsIcon from '@mui/icons-material/Dns';
 import StorageIcon from '@mui/icons-material/Storage';
+import HistoryIcon from '@mui/icons-material/History';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { cachesRouteRef, rootRouteRef, runnerClassesRouteRef } from './routes';
+import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef } from './routes';
 import { isFleetResource } from './components/FleetEntityContent/isFleetResource';
 
 const gloriousFlywheelApi = ApiBlueprint.make({
@@ -54,6 +55,17 @@ const cachesPage = PageBlueprint.make({
   },
 });
 
+const auditLogPage = PageBlueprint.make({
+  name: 'audit-log',
+  params: {
+    path: '/gloriousflywheel/audit',
+    title: 'Audit log',
+    icon: <HistoryIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(auditLogRouteRef),
+    loader: () => import('./components/AuditLogPage').then(m => <m.AuditLogPage />),
+  },
+});
+
 const fleetEntityContent = EntityContentBlueprint.make({
   name: 'fleet',
   params: {
@@ -71,10 +83,11 @@ const fleetEntityContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'gloriousflywheel',
-  extensions: [gloriousFlywheelApi, overviewPage, runnerClassesPage, cachesPage, fleetEntityContent],
+  extensions: [gloriousFlywheelApi, overviewPage, runnerClassesPage, cachesPage, auditLogPage, fleetEntityContent],
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),
     runnerClasses: convertLegacyRouteRef(runnerClassesRouteRef),
     caches: convertLegacyRouteRef(cachesRouteRef),
+    auditLog: convertLegacyRouteRef(auditLogRouteRef),
   },
 });

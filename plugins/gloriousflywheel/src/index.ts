@@ -8,6 +8,7 @@ export {
   GloriousFlywheelPage,
   RunnerClassesPage,
   CachesPage,
+  AuditLogPage,
   EntityFleetContent,
 } from './plugin';
 export { isFleetResource } from './components/FleetEntityContent/isFleetResource';

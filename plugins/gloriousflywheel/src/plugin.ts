@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { cachesRouteRef, rootRouteRef, runnerClassesRouteRef } from './routes';
+import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef } from './routes';
 
 /**
  * Legacy (core-plugin-api) plugin, for apps on the old frontend system.
@@ -23,7 +23,12 @@ export const gloriousflywheelPlugin = createPlugin({
       factory: deps => new GloriousFlywheelClient(deps),
     }),
   ],
-  routes: { root: rootRouteRef, runnerClasses: runnerClassesRouteRef, caches: cachesRouteRef },
+  routes: {
+    root: rootRouteRef,
+    runnerClasses: runnerClassesRouteRef,
+    caches: cachesRouteRef,
+    auditLog: auditLogRouteRef,
+  },
 });
 
 /** @public */
@@ -50,6 +55,15 @@ export const CachesPage = gloriousflywheelPlugin.provide(
     name: 'CachesPage',
     component: () => import('./components/CachesPage').then(m => m.CachesPage),
     mountPoint: cachesRouteRef,
+  }),
+);
+
+/** @public */
+export const AuditLogPage = gloriousflywheelPlugin.provide(
+  createRoutableExtension({
+    name: 'AuditLogPage',
+    component: () => import('./components/AuditLogPage').then(m => m.AuditLogPage),
+    mountPoint: auditLogRouteRef,
   }),
 );
 

@@ -8,3 +8,6 @@ export const runnerClassesRouteRef = createRouteRef({ id: 'gloriousflywheel:runn
 
 /** @public */
 export const cachesRouteRef = createRouteRef({ id: 'gloriousflywheel:caches' });
+
+/** @public */
+export const auditLogRouteRef = createRouteRef({ id: 'gloriousflywheel:audit-log' });

@@ -1,6 +1,11 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  AuditOutcome,
+  AuditPage,
+  AuditVerifyResult,
   CacheDetail,
+  ControlAction,
+  ControlResult,
   CacheHistory,
   CacheList,
   ClusterStatus,
@@ -31,6 +36,19 @@ export interface ScaleSetDetail {
   cluster?: ClusterStatus;
 }
 
+/** Filters of the audit log (`GET /audit`). @public */
+export interface AuditQuery {
+  actor?: string;
+  /** `cluster[/namespace[/name]]` */
+  target?: string;
+  action?: ControlAction;
+  outcome?: AuditOutcome;
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
 /**
  * Client for the GloriousFlywheel backend. Components go through this, never through fetch.
  *
@@ -46,6 +64,16 @@ export interface GloriousFlywheelApi {
   getCache(name: string): Promise<CacheDetail>;
   /** Probes since `since` (ISO), oldest first, at most `limit`. */
   getCacheHistory(name: string, options?: { since?: string; limit?: number }): Promise<CacheHistory>;
+  /** Pauses (min/max 0) or resumes (prior values) a scale set; the reason is audited. */
+  controlScaleSet(
+    action: ControlAction,
+    target: { cluster: string; namespace: string; name: string },
+    reason: string,
+  ): Promise<ControlResult>;
+  getAudit(query?: AuditQuery): Promise<AuditPage>;
+  /** The same records as CSV (up to the server's export limit). */
+  getAuditCsv(query?: AuditQuery): Promise<Blob>;
+  verifyAudit(): Promise<AuditVerifyResult>;
 }
 
 /** @public */

@@ -1,7 +1,11 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AuditPage,
+  AuditVerifyResult,
   CacheDetail,
+  ControlAction,
+  ControlResult,
   CacheHistory,
   CacheList,
   HealthResponse,
@@ -9,6 +13,7 @@ import {
   ScaleSetList,
 } from '@internal/plugin-gloriousflywheel-common';
 import {
+  AuditQuery,
   GloriousFlywheelApi,
   RunnerClassDetail,
   ScaleSetDetail,
@@ -16,6 +21,16 @@ import {
 } from './GloriousFlywheelApi';
 
 const segment = encodeURIComponent;
+
+function auditQueryString(query: AuditQuery, format?: 'csv'): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== '') params.set(k, String(v));
+  }
+  if (format) params.set('format', format);
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
+}
 
 /**
  * HTTP implementation of {@link GloriousFlywheelApi}; fetchApi adds the user's token.
@@ -68,10 +83,41 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
     return this.get(`/caches/${segment(name)}/history${qs ? `?${qs}` : ''}`);
   }
 
+  async controlScaleSet(
+    action: ControlAction,
+    target: { cluster: string; namespace: string; name: string },
+    reason: string,
+  ): Promise<ControlResult> {
+    const path = `/scale-sets/${segment(target.cluster)}/${segment(target.namespace)}/${segment(target.name)}/${action}`;
+    const res = await this.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason }),
+    });
+    return res.json();
+  }
+
+  getAudit(query: AuditQuery = {}): Promise<AuditPage> {
+    return this.get(`/audit${auditQueryString(query)}`);
+  }
+
+  async getAuditCsv(query: AuditQuery = {}): Promise<Blob> {
+    const res = await this.request(`/audit${auditQueryString({ ...query, limit: undefined, offset: undefined }, 'csv')}`);
+    return res.blob();
+  }
+
+  verifyAudit(): Promise<AuditVerifyResult> {
+    return this.get('/audit/verify');
+  }
+
   private async get<T>(path: string): Promise<T> {
+    return (await (await this.request(path)).json()) as T;
+  }
+
+  private async request(path: string, init?: RequestInit): Promise<Response> {
     const base = await this.deps.discoveryApi.getBaseUrl('gloriousflywheel');
-    const res = await this.deps.fetchApi.fetch(`${base}${path}`);
+    const res = await this.deps.fetchApi.fetch(`${base}${path}`, init);
     if (!res.ok) throw await ResponseError.fromResponse(res);
-    return (await res.json()) as T;
+    return res;
   }
 }

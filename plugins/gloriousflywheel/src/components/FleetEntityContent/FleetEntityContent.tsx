@@ -12,12 +12,16 @@ import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { ClusterSyncBanner } from '../ClusterSyncBanner';
 import { ScaleSetTable } from '../ScaleSetTable';
+import { ScaleSetControlButton } from '../ScaleSetControl';
+import { AuditTable } from '../AuditLogPage';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { auditReadPermission } from '@internal/plugin-gloriousflywheel-common';
 
 const A = 'gloriousflywheel.io/';
 
 function RunnerClassOverview({ name }: { name: string }) {
   const api = useApi(gloriousFlywheelApiRef);
-  const { value, loading, error } = usePolling(() => api.getRunnerClass(name), [api, name]);
+  const { value, loading, error, retry } = usePolling(() => api.getRunnerClass(name), [api, name]);
   if (loading && !value) return <Progress />;
   if (error && !value) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
@@ -45,15 +49,27 @@ function RunnerClassOverview({ name }: { name: string }) {
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={7}>
-        <ScaleSetTable title="Scale sets" scaleSets={value.scaleSets} />
+        <ScaleSetTable title="Scale sets" scaleSets={value.scaleSets} onChanged={retry} />
       </Grid>
     </Grid>
   );
 }
 
+function RecentAudit({ cluster, namespace, name }: { cluster: string; namespace: string; name: string }) {
+  const api = useApi(gloriousFlywheelApiRef);
+  const canRead = usePermission({ permission: auditReadPermission });
+  const audit = usePolling(
+    () => (canRead.allowed ? api.getAudit({ target: `${cluster}/${namespace}/${name}`, limit: 10 }) : Promise.resolve(undefined)),
+    [api, cluster, namespace, name, canRead.allowed],
+  );
+  if (!canRead.allowed) return null;
+  if (audit.error && !audit.value) return <ResponseErrorPanel error={audit.error} />;
+  return <AuditTable title="Recent pause / resume" records={audit.value?.items ?? []} loading={audit.loading && !audit.value} />;
+}
+
 function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; namespace: string; name: string }) {
   const api = useApi(gloriousFlywheelApiRef);
-  const { value, loading, error } = usePolling(
+  const { value, loading, error, retry } = usePolling(
     () => api.getScaleSet(cluster, namespace, name),
     [api, cluster, namespace, name],
   );
@@ -74,7 +90,7 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
         )}
       </Grid>
       <Grid item xs={12} md={6}>
-        <InfoCard title={`Scale set ${s.name}`}>
+        <InfoCard title={`Scale set ${s.name}`} action={<ScaleSetControlButton scaleSet={s} onChanged={retry} />}>
           <StructuredMetadataTable
             metadata={{
               cluster: s.cluster,
@@ -102,6 +118,9 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
             }}
           />
         </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <RecentAudit cluster={cluster} namespace={namespace} name={name} />
       </Grid>
     </Grid>
   );

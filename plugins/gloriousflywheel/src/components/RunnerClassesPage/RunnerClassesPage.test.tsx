@@ -1,5 +1,6 @@
 import { fireEvent, screen, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   ClusterStatus,
   DEFAULT_RUNNER_CLASSES,
@@ -67,7 +68,7 @@ const synced: ClusterStatus = {
 
 async function render(api: Partial<GloriousFlywheelApi>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[gloriousFlywheelApiRef, api as GloriousFlywheelApi]]}>
+    <TestApiProvider apis={[[gloriousFlywheelApiRef, api as GloriousFlywheelApi], [permissionApiRef, mockApis.permission()]]}>
       <RunnerClassesPage />
     </TestApiProvider>,
   );
@@ -94,6 +95,8 @@ describe('RunnerClassesPage', () => {
     fireEvent.click(within(screen.getByTestId('runner-class-tinyland-nix')).getByRole('button'));
     expect(await screen.findByText('Scale sets of tinyland-nix')).toBeInTheDocument();
     expect(screen.queryByText('gpu-pool')).not.toBeInTheDocument();
+    // The permission API allows here, so the scale sets can be paused from the table.
+    expect(await screen.findByRole('button', { name: 'pause tinyland-nix' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'tinyland-nix' })).toHaveAttribute(
       'href',
       '/catalog/default/resource/honey.arc-runners.tinyland-nix',

@@ -119,6 +119,10 @@ export function RunnerClassesPage() {
             title={selected ? `Scale sets of ${selected}` : 'All scale sets'}
             scaleSets={visibleScaleSets}
             loading={scaleSets.loading && !scaleSets.value}
+            onChanged={() => {
+              scaleSets.retry();
+              classes.retry();
+            }}
           />
         )}
       </>

@@ -3,10 +3,11 @@ import Chip from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
 import { ScaleSet } from '@internal/plugin-gloriousflywheel-common';
 import { scaleSetEntityPath } from '../entityRefs';
+import { ScaleSetControlButton } from '../ScaleSetControl';
 
 const maxLabel = (max: number | null) => (max === null ? '∞' : String(max));
 
-const columns: TableColumn<ScaleSet>[] = [
+const baseColumns: TableColumn<ScaleSet>[] = [
   {
     title: 'Scale set',
     field: 'name',
@@ -49,16 +50,23 @@ const columns: TableColumn<ScaleSet>[] = [
   },
 ];
 
-/** Drill-down table of scale sets. */
+/** Drill-down table of scale sets, with pause/resume where the user may use them. */
 export function ScaleSetTable({
   scaleSets,
   title = 'Scale sets',
   loading,
+  onChanged,
 }: {
   scaleSets: ScaleSet[];
   title?: string;
   loading?: boolean;
+  /** called after a pause/resume so the caller reloads */
+  onChanged?: () => void;
 }) {
+  const columns: TableColumn<ScaleSet>[] = [
+    ...baseColumns,
+    { title: '', field: 'name', sorting: false, render: s => <ScaleSetControlButton scaleSet={s} onChanged={onChanged} /> },
+  ];
   return (
     <Table<ScaleSet>
       title={title}

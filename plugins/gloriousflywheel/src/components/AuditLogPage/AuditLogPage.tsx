@@ -1,0 +1,144 @@
+import { useState } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  Content,
+  ContentHeader,
+  Header,
+  Page,
+  ResponseErrorPanel,
+  SupportButton,
+  WarningPanel,
+} from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import useAsync from 'react-use/esm/useAsync';
+import {
+  AUDIT_OUTCOMES,
+  AuditOutcome,
+  ControlAction,
+  auditReadPermission,
+} from '@internal/plugin-gloriousflywheel-common';
+import { AuditQuery, gloriousFlywheelApiRef } from '../../api';
+import { usePolling } from '../../hooks/usePolling';
+import { AuditTable } from './AuditTable';
+
+const PAGE = 25;
+
+function ChainStatus() {
+  const api = useApi(gloriousFlywheelApiRef);
+  const verify = useAsync(() => api.verifyAudit(), [api]);
+  if (verify.loading || verify.error || !verify.value) return null;
+  return verify.value.ok ? (
+    <Alert severity="success" data-testid="audit-chain">
+      Hash chain intact: {verify.value.checked} records verified.
+    </Alert>
+  ) : (
+    <Alert severity="error" data-testid="audit-chain">
+      Hash chain broken at record {verify.value.firstBrokenId}: {verify.value.message}
+    </Alert>
+  );
+}
+
+/** Who paused or resumed what, when and why; filterable, exportable as CSV. */
+export function AuditLogPage() {
+  const api = useApi(gloriousFlywheelApiRef);
+  const canRead = usePermission({ permission: auditReadPermission });
+  const [filters, setFilters] = useState<{ actor: string; target: string; action: '' | ControlAction; outcome: '' | AuditOutcome }>({
+    actor: '',
+    target: '',
+    action: '',
+    outcome: '',
+  });
+  const [page, setPage] = useState(0);
+  const query: AuditQuery = {
+    actor: filters.actor.trim() || undefined,
+    target: filters.target.trim() || undefined,
+    action: filters.action || undefined,
+    outcome: filters.outcome || undefined,
+    limit: PAGE,
+    offset: page * PAGE,
+  };
+  const key = JSON.stringify(query);
+  const audit = usePolling(() => (canRead.allowed ? api.getAudit(query) : Promise.resolve(undefined)), [api, key, canRead.allowed], 15000);
+
+  const exportCsv = async () => {
+    const blob = await api.getAuditCsv(query);
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'gloriousflywheel-audit.csv';
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+
+  const set = (k: keyof typeof filters) => (e: { target: { value: string } }) => {
+    setPage(0);
+    setFilters(f => ({ ...f, [k]: e.target.value }));
+  };
+
+  let body;
+  if (canRead.loading) body = null;
+  else if (!canRead.allowed) {
+    body = (
+      <WarningPanel
+        title="You may not read the audit log"
+        message="Reading the audit log needs the gloriousflywheel.audit.read permission (operators and admins in the sample policy)."
+      />
+    );
+  } else {
+    body = (
+      <Stack spacing={2}>
+        <ChainStatus />
+        <Stack direction="row" spacing={2} alignItems="center">
+          <TextField size="small" label="Actor" placeholder="user:default/ada-admin" value={filters.actor} onChange={set('actor')} />
+          <TextField size="small" label="Target" placeholder="honey/arc-runners" value={filters.target} onChange={set('target')} />
+          <TextField select size="small" label="Action" value={filters.action} onChange={set('action')} sx={{ minWidth: 120 }}>
+            <MenuItem value="">all</MenuItem>
+            <MenuItem value="pause">pause</MenuItem>
+            <MenuItem value="resume">resume</MenuItem>
+          </TextField>
+          <TextField select size="small" label="Outcome" value={filters.outcome} onChange={set('outcome')} sx={{ minWidth: 130 }}>
+            <MenuItem value="">all</MenuItem>
+            {AUDIT_OUTCOMES.map(o => (
+              <MenuItem key={o} value={o}>
+                {o}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Button variant="outlined" onClick={exportCsv}>
+            Export CSV
+          </Button>
+        </Stack>
+        {audit.error && !audit.value ? (
+          <ResponseErrorPanel error={audit.error} />
+        ) : (
+          <AuditTable
+            title="Pause and resume attempts"
+            records={audit.value?.items ?? []}
+            loading={audit.loading && !audit.value}
+            total={audit.value?.total ?? 0}
+            page={page}
+            pageSize={PAGE}
+            onPageChange={setPage}
+          />
+        )}
+      </Stack>
+    );
+  }
+
+  return (
+    <Page themeId="tool">
+      <Header title="Audit log" subtitle="Every pause and resume attempt, allowed or denied, hash-chained" />
+      <Content>
+        <ContentHeader title="Audit log">
+          <SupportButton>Records are append-only; the chain check recomputes every record's hash.</SupportButton>
+        </ContentHeader>
+        {body}
+      </Content>
+    </Page>
+  );
+}

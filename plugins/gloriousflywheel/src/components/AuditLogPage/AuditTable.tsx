@@ -1,0 +1,61 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import Chip from '@mui/material/Chip';
+import { AuditRecord, ScaleSetBounds } from '@internal/plugin-gloriousflywheel-common';
+
+const OUTCOME_COLOR = {
+  succeeded: 'success',
+  failed: 'error',
+  denied: 'warning',
+  initiated: 'default',
+} as const;
+
+const fmt = (b: ScaleSetBounds | null) => (b ? `${b.minRunners ?? 0}/${b.maxRunners ?? '∞'}` : '—');
+
+const columns: TableColumn<AuditRecord>[] = [
+  { title: 'Time', field: 'time', render: r => new Date(r.time).toLocaleString() },
+  { title: 'Actor', field: 'actor' },
+  { title: 'Action', field: 'action' },
+  { title: 'Scale set', field: 'name', render: r => `${r.cluster}/${r.namespace}/${r.name}` },
+  { title: 'Runner class', field: 'runnerClass', render: r => r.runnerClass ?? '—' },
+  { title: 'Reason', field: 'reason' },
+  {
+    title: 'Outcome',
+    field: 'outcome',
+    render: r => <Chip size="small" color={OUTCOME_COLOR[r.outcome]} label={r.outcome} />,
+  },
+  { title: 'Min/max before → after', field: 'before', render: r => `${fmt(r.before)} → ${fmt(r.after)}` },
+  { title: 'Error', field: 'error', render: r => r.error ?? '' },
+];
+
+/** Audit records (who did what, when, why, with what result). */
+export function AuditTable(props: {
+  title: string;
+  records: AuditRecord[];
+  loading?: boolean;
+  total?: number;
+  page?: number;
+  pageSize?: number;
+  onPageChange?: (page: number) => void;
+}) {
+  const remote = props.onPageChange !== undefined;
+  return (
+    <Table<AuditRecord>
+      title={props.title}
+      isLoading={props.loading}
+      columns={columns}
+      data={props.records}
+      totalCount={remote ? props.total : undefined}
+      page={remote ? props.page : undefined}
+      onPageChange={remote ? p => props.onPageChange!(p) : undefined}
+      options={{
+        paging: remote,
+        pageSize: props.pageSize ?? 25,
+        pageSizeOptions: [props.pageSize ?? 25],
+        search: false,
+        padding: 'dense',
+        sorting: false,
+      }}
+      emptyContent={<div style={{ padding: 16 }}>No audit records match.</div>}
+    />
+  );
+}

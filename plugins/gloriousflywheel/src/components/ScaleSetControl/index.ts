@@ -1,0 +1,1 @@
+export { ScaleSetControlButton } from './ScaleSetControlButton';
