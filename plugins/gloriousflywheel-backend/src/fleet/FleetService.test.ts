@@ -105,7 +105,7 @@ describe('FleetService against the sandbox Kubernetes API', () => {
     k8s.dropWatches({ abrupt: true });
     await eventually(() => expect(fleet.clusters()[0].state).toBe('stale'));
     const stale = fleet.clusters()[0];
-    expect(stale.message).toMatch(/ECONNREFUSED|refused|reset|socket/i);
+    expect(stale.message).toMatch(/ECONNREFUSED|refused|reset|socket|premature close/i);
     expect(Date.parse(stale.since)).not.toBeNaN();
     expect(fleet.scaleSets()).toHaveLength(5);
     expect(fleet.sourceStatus().state).toBe('error');
