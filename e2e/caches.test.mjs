@@ -1,23 +1,12 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT, launchBrowser, signInAsGuest, startPortal } from './portal.mjs';
+import { ROOT, portalFixture, signInAsGuest } from './portal.mjs';
 
-let portal;
-let browser;
-
-before(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await portal?.stop();
-});
+const ctx = portalFixture();
 
 async function setCacheMode(name, body) {
-  const res = await fetch(`${portal.sandboxUrls.caches}/_sandbox/caches/${name}/mode`, {
+  const res = await fetch(`${ctx.portal.sandboxUrls.caches}/_sandbox/caches/${name}/mode`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -28,8 +17,8 @@ async function setCacheMode(name, body) {
 const row = (page, name) => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
 
 test('the Caches page shows the seeded caches healthy, then degraded and down as the sandbox changes', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
-  await signInAsGuest(page, portal.baseUrl);
+  const page = await ctx.browser.newPage({ viewport: { width: 1500, height: 1100 } });
+  await signInAsGuest(page, ctx.portal.baseUrl);
   await page.getByRole('link', { name: 'Build caches' }).first().click();
 
   for (const name of ['attic', 'bazel-cache', 'bazel-grpc']) {

@@ -1,24 +1,13 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT, launchBrowser, signInAs, startPortal } from './portal.mjs';
+import { ROOT, portalFixture, signInAs } from './portal.mjs';
 
-let portal;
-let browser;
-
-before(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await portal?.stop();
-});
+const ctx = portalFixture();
 
 /** A token for a seeded user through the real dev auth provider. */
 async function tokenFor(user) {
-  const res = await fetch(`${portal.baseUrl}/api/auth/dev/refresh`, {
+  const res = await fetch(`${ctx.portal.baseUrl}/api/auth/dev/refresh`, {
     headers: { 'x-requested-with': 'XMLHttpRequest', 'x-gloriousflywheel-dev-user': user },
   });
   assert.equal(res.status, 200, `dev sign-in as ${user}`);
@@ -26,13 +15,13 @@ async function tokenFor(user) {
 }
 
 async function sandboxScaleSet(name) {
-  const res = await fetch(`${portal.sandboxUrls.k8s}/_sandbox/scale-sets`);
+  const res = await fetch(`${ctx.portal.sandboxUrls.k8s}/_sandbox/scale-sets`);
   return (await res.json()).items.find(o => o.metadata.name === name);
 }
 
 test('an operator pauses a scale set with a reason, sees it paused and audited, then resumes it exactly', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
-  await signInAs(page, portal.baseUrl, 'Oscar (operator)');
+  const page = await ctx.browser.newPage({ viewport: { width: 1500, height: 1100 } });
+  await signInAs(page, ctx.portal.baseUrl, 'Oscar (operator)');
   await page.getByRole('link', { name: 'Runner classes' }).first().click();
 
   await page.getByRole('button', { name: 'pause tinyland-docker' }).click({ timeout: 30000 });
@@ -61,7 +50,7 @@ test('an operator pauses a scale set with a reason, sees it paused and audited, 
 
   // Resume restores exactly the prior values.
   const token = await tokenFor('oscar-operator');
-  const res = await fetch(`${portal.baseUrl}/api/gloriousflywheel/scale-sets/honey/arc-runners/tinyland-docker/resume`, {
+  const res = await fetch(`${ctx.portal.baseUrl}/api/gloriousflywheel/scale-sets/honey/arc-runners/tinyland-docker/resume`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ reason: 'e2e: upgrade done' }),
@@ -73,8 +62,8 @@ test('an operator pauses a scale set with a reason, sees it paused and audited, 
 });
 
 test('a viewer sees no pause buttons and gets 403 from the API', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await signInAs(page, portal.baseUrl, 'Vera (viewer)');
+  const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await signInAs(page, ctx.portal.baseUrl, 'Vera (viewer)');
   await page.getByRole('link', { name: 'Runner classes' }).first().click();
   await page.getByTestId('runner-class-tinyland-nix').waitFor({ timeout: 30000 });
   await page.getByText('All scale sets').waitFor();
@@ -83,13 +72,13 @@ test('a viewer sees no pause buttons and gets 403 from the API', async () => {
   assert.equal(await page.getByRole('button', { name: /^(pause|resume) / }).count(), 0);
 
   const token = await tokenFor('vera-viewer');
-  const res = await fetch(`${portal.baseUrl}/api/gloriousflywheel/scale-sets/honey/arc-runners/tinyland-nix/pause`, {
+  const res = await fetch(`${ctx.portal.baseUrl}/api/gloriousflywheel/scale-sets/honey/arc-runners/tinyland-nix/pause`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ reason: 'should be denied' }),
   });
   assert.equal(res.status, 403);
-  const audit = await fetch(`${portal.baseUrl}/api/gloriousflywheel/audit`, { headers: { authorization: `Bearer ${token}` } });
+  const audit = await fetch(`${ctx.portal.baseUrl}/api/gloriousflywheel/audit`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(audit.status, 403);
   assert.equal((await sandboxScaleSet('tinyland-nix')).spec.maxRunners, 8);
 });

@@ -1,24 +1,13 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT, launchBrowser, signInAsGuest, startPortal } from './portal.mjs';
+import { ROOT, portalFixture, signInAsGuest } from './portal.mjs';
 
-let portal;
-let browser;
-
-before(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await portal?.stop();
-});
+const ctx = portalFixture();
 
 test('a guest opens the GloriousFlywheel page and sees the backend health', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await signInAsGuest(page, portal.baseUrl);
+  const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await signInAsGuest(page, ctx.portal.baseUrl);
   await page.getByRole('link', { name: 'GloriousFlywheel' }).first().click();
   await page.getByText('Backend plugin v0.1.0').waitFor({ timeout: 30000 });
   assert.ok(await page.getByRole('cell', { name: 'Fleet (ARC scale sets)' }).isVisible());
@@ -27,13 +16,13 @@ test('a guest opens the GloriousFlywheel page and sees the backend health', asyn
 });
 
 test('the health API refuses anonymous callers and answers a guest token', async () => {
-  const anon = await fetch(`${portal.baseUrl}/api/gloriousflywheel/health`);
+  const anon = await fetch(`${ctx.portal.baseUrl}/api/gloriousflywheel/health`);
   assert.equal(anon.status, 401);
-  const refresh = await fetch(`${portal.baseUrl}/api/auth/guest/refresh`, {
+  const refresh = await fetch(`${ctx.portal.baseUrl}/api/auth/guest/refresh`, {
     headers: { 'x-requested-with': 'XMLHttpRequest' },
   });
   const token = (await refresh.json()).backstageIdentity.token;
-  const res = await fetch(`${portal.baseUrl}/api/gloriousflywheel/health`, {
+  const res = await fetch(`${ctx.portal.baseUrl}/api/gloriousflywheel/health`, {
     headers: { authorization: `Bearer ${token}` },
   });
   assert.equal(res.status, 200);

@@ -1,6 +1,7 @@
 // Starts the real portal for browser tests: the fleet sandbox and the backend (serving the built
 // app) on free loopback ports, with a throw-away SQLite directory. Used by the e2e tests only.
 import { spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -77,6 +78,10 @@ export async function startPortal() {
     configFile,
     JSON.stringify({
       app: { baseUrl },
+      // the adoption scan reads this portal's own GitHub sandbox (arrays replace app-config.yaml's)
+      integrations: {
+        github: [{ host: `127.0.0.1:${ports.github}`, apiBaseUrl: sandboxUrls.github, token: 'ghp_sandbox_token' }],
+      },
       backend: {
         baseUrl,
         listen: { port: ports.backend, host: '127.0.0.1' },
@@ -205,4 +210,21 @@ export async function waitForEntity(baseUrl, ref, { timeoutMs = 60000 } = {}) {
     if (Date.now() > deadline) throw new Error(`${ref} not in the catalog after ${timeoutMs} ms (last ${res.status})`);
     await new Promise(r => setTimeout(r, 500));
   }
+}
+
+/**
+ * One portal and one browser for a test file: started before its tests, stopped after them.
+ * Returns an object whose `portal` and `browser` are set once started.
+ */
+export function portalFixture() {
+  const ctx = { portal: undefined, browser: undefined };
+  before(async () => {
+    ctx.portal = await startPortal();
+    ctx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.portal?.stop();
+  });
+  return ctx;
 }

@@ -1,26 +1,15 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT, launchBrowser, signInAsGuest, startPortal, waitForEntity } from './portal.mjs';
+import { ROOT, portalFixture, signInAsGuest, waitForEntity } from './portal.mjs';
 
-let portal;
-let browser;
-
-before(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await portal?.stop();
-});
+const ctx = portalFixture();
 
 const CLASSES = ['tinyland-nix', 'tinyland-docker', 'tinyland-dind', 'tinyland-nix-heavy'];
 
 /** What the sandbox holds per class, computed from its own objects (not through the plugin). */
 async function expectedFromSandbox() {
-  const res = await fetch(`${portal.sandboxUrls.k8s}/_sandbox/scale-sets`);
+  const res = await fetch(`${ctx.portal.sandboxUrls.k8s}/_sandbox/scale-sets`);
   const { items } = await res.json();
   const out = {};
   for (const cls of CLASSES) {
@@ -34,8 +23,8 @@ async function expectedFromSandbox() {
 }
 
 test('the Runner classes page shows the four seeded classes with the sandbox counts, and follows changes', async () => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
-  await signInAsGuest(page, portal.baseUrl);
+  const page = await ctx.browser.newPage({ viewport: { width: 1500, height: 1100 } });
+  await signInAsGuest(page, ctx.portal.baseUrl);
   await page.getByRole('link', { name: 'Runner classes' }).first().click();
 
   const expected = await expectedFromSandbox();
@@ -50,7 +39,7 @@ test('the Runner classes page shows the four seeded classes with the sandbox cou
   await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/runner-classes.png'), fullPage: true });
 
   // A change in the cluster reaches the page without a reload (watch + 10 s refresh).
-  const patch = await fetch(`${portal.sandboxUrls.k8s}/_sandbox/scale-sets/arc-runners/tinyland-docker`, {
+  const patch = await fetch(`${ctx.portal.sandboxUrls.k8s}/_sandbox/scale-sets/arc-runners/tinyland-docker`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ status: { currentRunners: 5 } }),
@@ -70,10 +59,10 @@ test('the Runner classes page shows the four seeded classes with the sandbox cou
 });
 
 test('a runner-class entity in the catalog shows the live class overview', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await waitForEntity(portal.baseUrl, 'resource:default/tinyland-nix-heavy');
-  await signInAsGuest(page, portal.baseUrl);
-  await page.goto(`${portal.baseUrl}/catalog/default/resource/tinyland-nix-heavy`);
+  const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await waitForEntity(ctx.portal.baseUrl, 'resource:default/tinyland-nix-heavy');
+  await signInAsGuest(page, ctx.portal.baseUrl);
+  await page.goto(`${ctx.portal.baseUrl}/catalog/default/resource/tinyland-nix-heavy`);
   await page.getByText('Runners', { exact: true }).click();
   await page.getByText('Runner class tinyland-nix-heavy').waitFor({ timeout: 30000 });
   assert.ok(await page.getByText('1 / unlimited').isVisible());
