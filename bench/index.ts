@@ -3,10 +3,11 @@
  * Not a test: it prints figures; the tests assert behaviour.
  */
 import { benchFleet } from './fleet';
+import { benchAdoption } from './adoption';
 
 async function main() {
   const only = process.argv[2];
-  const benches: Record<string, () => Promise<unknown>> = { fleet: benchFleet };
+  const benches: Record<string, () => Promise<unknown>> = { fleet: benchFleet, adoption: benchAdoption };
   for (const [name, run] of Object.entries(benches)) {
     if (only && only !== name) continue;
     process.stdout.write(`\n== ${name}\n`);

@@ -78,17 +78,34 @@ export interface Config {
       host?: string;
       includeForks?: boolean;
       includeArchived?: boolean;
+      /**
+       * Secret of the GitHub webhook (push, workflow_run) at POST /api/gloriousflywheel/adoption/webhook;
+       * without it the route does not exist.
+       * @visibility secret
+       */
+      webhookSecret?: string;
+      /** Emit Component entities for scanned repositories the catalog does not have (not implemented yet). */
+      emitComponents?: boolean;
     };
-    /** Migration waves. */
+    /**
+     * Migration waves. Membership, first match wins: listed in `repos`, else the first tranche whose
+     * `patterns` (owner/name globs) match, else the tranche with `rest: true`.
+     */
     tranches?: Array<{
+      /** lower-case name (a-z, 0-9, -) */
       name: string;
       title?: string;
-      repos: string[];
+      repos?: string[];
+      patterns?: string[];
+      rest?: boolean;
       blockers?: Array<{
+        /** owner/name it blocks; absent = the whole tranche */
         repo?: string;
         issue: string;
         kind: 'repo' | 'capacity' | 'platform';
         title?: string;
+        url?: string;
+        closed?: boolean;
       }>;
     }>;
     /** Dogfood scorecard options. */

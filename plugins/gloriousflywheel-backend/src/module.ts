@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { fleetServiceRef } from './fleet/fleetServiceRef';
 import { FleetEntityProvider } from './catalog/FleetEntityProvider';
 import { CacheEntityProvider } from './catalog/CacheEntityProvider';
@@ -13,6 +13,9 @@ import {
   readCacheTargets,
 } from './caches/CacheConfig';
 import { cacheHealthHubServiceRef } from './caches/CacheHealthHub';
+import { adoptionHubServiceRef } from './adoption/AdoptionHub';
+import { AdoptionProcessor } from './catalog/AdoptionProcessor';
+import { refreshCatalogOnAdoptionChange } from './catalog/AdoptionCatalogRefresh';
 
 /**
  * Catalog module: runner classes, scale sets and build caches as Resource entities. Wiring only.
@@ -31,8 +34,11 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         logger: coreServices.logger,
         fleet: fleetServiceRef,
         cacheHealthHub: cacheHealthHubServiceRef,
+        adoptionHub: adoptionHubServiceRef,
+        catalogService: catalogServiceRef,
+        auth: coreServices.auth,
       },
-      async init({ catalog, config, logger, fleet, cacheHealthHub }) {
+      async init({ catalog, config, logger, fleet, cacheHealthHub, adoptionHub, catalogService, auth }) {
         const owner = config.getOptionalString('gloriousflywheel.owner') ?? 'group:default/platform-team';
         const cacheTargets = readCacheTargets(config);
         const cachesByClass = readCachesByRunnerClass(config, cacheTargets);
@@ -49,6 +55,9 @@ export const catalogModuleGloriousflywheel = createBackendModule({
             logger,
           }),
         );
+        // Components with github.com/project-slug get runner classes, scorecard, tranche and stage.
+        catalog.addProcessor(new AdoptionProcessor(adoptionHub));
+        refreshCatalogOnAdoptionChange({ hub: adoptionHub, catalog: catalogService, auth, logger });
       },
     });
   },

@@ -20,6 +20,8 @@ import { CacheProbeStore } from './database/CacheProbeStore';
 import { migrateDatabase } from './database/migrateDatabase';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { createControl } from './control/createControl';
+import { adoptionHubServiceRef } from './adoption/AdoptionHub';
+import { createAdoption } from './adoption/createAdoption';
 
 function packageVersion(): string {
   const file = resolvePackagePath('@internal/plugin-gloriousflywheel-backend', 'package.json');
@@ -43,13 +45,14 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         database: coreServices.database,
         scheduler: coreServices.scheduler,
         cacheHealthHub: cacheHealthHubServiceRef,
+        adoptionHub: adoptionHubServiceRef,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         httpAuth: coreServices.httpAuth,
         actionsRegistry: actionsRegistryServiceRef,
       },
-      async init({ config, logger, httpRouter, fleet, database, scheduler, cacheHealthHub, ...control }) {
+      async init({ config, logger, httpRouter, fleet, database, scheduler, cacheHealthHub, adoptionHub, ...control }) {
         const sources = new SourceStatusBoard(describeConfiguredSources(config));
         sources.register('fleet', () => fleet.sourceStatus());
 
@@ -77,8 +80,13 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         });
         sources.register('caches', () => caches.sourceStatus());
 
+        const adoption = await createAdoption({ config, logger, knex, scheduler, httpRouter, hub: adoptionHub, ...control });
+        sources.register('adoption', () => adoption.service.sourceStatus());
+
         const controlRoutes = createControl({ config, logger, knex, fleet, ...control });
-        httpRouter.use(await createRouter({ version: packageVersion(), sources, fleet, caches, control: controlRoutes }));
+        httpRouter.use(
+          await createRouter({ version: packageVersion(), sources, fleet, caches, control: controlRoutes, adoption: adoption.router }),
+        );
         logger.info(
           `GloriousFlywheel backend started: ${fleet.clusters().length} cluster(s), ${fleet.runnerClasses.length} runner classes, ${cacheTargets.length} cache(s)`,
         );

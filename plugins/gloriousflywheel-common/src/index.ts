@@ -12,3 +12,5 @@ export * from './fleet';
 export * from './caches';
 export * from './permissions';
 export * from './control';
+export * from './adoption';
+export * from './tranches';

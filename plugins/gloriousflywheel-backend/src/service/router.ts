@@ -11,6 +11,7 @@ import { SourceStatusBoard } from './sourceStatus';
 import { FleetService } from '../fleet/FleetService';
 import { CacheHealthService } from '../caches/CacheHealthService';
 import { ControlRouterOptions, createControlRouter } from '../control/controlRouter';
+import { AdoptionRouterOptions, createAdoptionRouter } from '../adoption/adoptionRouter';
 
 export interface RouterOptions {
   version: string;
@@ -20,6 +21,8 @@ export interface RouterOptions {
   caches?: CacheHealthService;
   /** pause/resume and the audit log */
   control?: ControlRouterOptions;
+  /** adoption scan results, scan trigger and the GitHub webhook */
+  adoption?: AdoptionRouterOptions;
 }
 
 const name = z.string().min(1).max(253).regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, 'must be a Kubernetes-style name');
@@ -54,6 +57,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { fleet } = options;
   const router = Router();
+  // before the JSON parser: the adoption webhook verifies the exact body bytes
+  if (options.adoption) router.use(createAdoptionRouter(options.adoption));
   router.use(express.json());
   if (options.control) router.use(createControlRouter(options.control));
 

@@ -1,0 +1,64 @@
+import { ConfigReader } from '@backstage/config';
+import { readAdoptionConfig } from './AdoptionConfig';
+import { GitHubAccess } from './GitHubClient';
+
+const read = (gloriousflywheel: object) => readAdoptionConfig(new ConfigReader({ gloriousflywheel }));
+
+describe('readAdoptionConfig', () => {
+  it('applies defaults', () => {
+    const c = read({});
+    expect(c).toMatchObject({
+      orgs: [],
+      host: 'github.com',
+      includeForks: false,
+      includeArchived: false,
+      emitComponents: false,
+      tranches: [],
+      schedule: { frequency: { minutes: 30 } },
+    });
+    expect(c.webhookSecret).toBeUndefined();
+    expect(c.scorecard.exceptionsPath).toBe('.github/gloriousflywheel-exceptions.yaml');
+  });
+
+  it('reads the github, scorecard, tranche and schedule keys', () => {
+    const c = read({
+      github: { orgs: ['tinyland-inc'], host: '127.0.0.1:7102', includeArchived: true, webhookSecret: 's', emitComponents: true },
+      scorecard: { exceptionsFile: '.github/exceptions.yml', staleEndpoints: ['*.old.*'] },
+      runnerClasses: [{ name: 'big', capabilities: ['nix'], owner: 'group:default/x' }],
+      tranches: [{ name: 'first', repos: ['tinyland-inc/lab'] }],
+      schedule: { adoptionScan: { frequency: { minutes: 5 }, timeout: { minutes: 4 } } },
+    });
+    expect(c).toMatchObject({ orgs: ['tinyland-inc'], host: '127.0.0.1:7102', includeArchived: true, webhookSecret: 's', emitComponents: true });
+    expect(c.scorecard).toMatchObject({ exceptionsPath: '.github/exceptions.yml', staleEndpoints: ['*.old.*'] });
+    expect(c.scorecard.runnerClasses).toEqual([expect.objectContaining({ name: 'big', labels: ['big'] })]);
+    expect(c.tranches[0]).toMatchObject({ name: 'first', repos: ['tinyland-inc/lab'] });
+    expect(c.schedule.frequency).toEqual({ minutes: 5 });
+  });
+
+  it.each<[string, object, RegExp]>([
+    ['a bad org', { github: { orgs: ['not an org'] } }, /gloriousflywheel\.github\.orgs\[0\]/],
+    ['a bad scorecard key', { scorecard: { staleEndpoints: ['/[/'] } }, /gloriousflywheel\.scorecard.*staleEndpoints/],
+    ['a bad tranche', { tranches: [{ name: 'First' }] }, /gloriousflywheel\.tranches\[0\]\.name/],
+    ['a bad schedule', { schedule: { adoptionScan: { frequency: 'often' } } }, /gloriousflywheel\.schedule\.adoptionScan/],
+  ])('rejects %s naming the key', (_why, value, message) => {
+    expect(() => read(value)).toThrow(message);
+  });
+});
+
+describe('GitHubAccess.fromConfig', () => {
+  const logger = { warn() {}, debug() {}, info() {}, error() {}, child() { return logger; } } as any;
+
+  it('uses the integrations.github entry of the configured host', () => {
+    const config = new ConfigReader({
+      integrations: { github: [{ host: '127.0.0.1:7102', apiBaseUrl: 'http://127.0.0.1:7102', token: 't' }] },
+    });
+    expect(GitHubAccess.fromConfig(config, '127.0.0.1:7102', logger).apiBaseUrl).toBe('http://127.0.0.1:7102');
+    expect(GitHubAccess.fromConfig(config, 'github.com', logger).apiBaseUrl).toBe('https://api.github.com');
+  });
+
+  it('names the key when no integration matches', () => {
+    expect(() => GitHubAccess.fromConfig(new ConfigReader({}), 'ghe.example.com', logger)).toThrow(
+      /gloriousflywheel\.github\.host: no integrations\.github entry with host ghe\.example\.com/,
+    );
+  });
+});

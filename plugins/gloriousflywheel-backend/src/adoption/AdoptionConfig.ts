@@ -1,0 +1,86 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  readScorecardConfig,
+  readTranches,
+  ScorecardConfig,
+  TrancheDefinition,
+} from '@internal/plugin-gloriousflywheel-common';
+
+/** What the adoption scan reads from `gloriousflywheel.*`. */
+export interface AdoptionConfig {
+  /** Organisations (or users) to scan; empty = adoption not configured. */
+  orgs: string[];
+  /** Host of the `integrations.github` entry whose credentials (token or GitHub App) are used. */
+  host: string;
+  includeForks: boolean;
+  includeArchived: boolean;
+  /** Secret of the GitHub webhook; absent = the webhook route answers 404. */
+  webhookSecret?: string;
+  /** Emit Component entities for scanned repositories the catalog does not have. */
+  emitComponents: boolean;
+  scorecard: ScorecardConfig;
+  tranches: TrancheDefinition[];
+  /** `gloriousflywheel.schedule.adoptionScan`; every 30 minutes by default. */
+  schedule: SchedulerServiceTaskScheduleDefinition;
+}
+
+const ORG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+
+function invalid(key: string, message: string): never {
+  throw new Error(`Invalid config ${key}: ${message}`);
+}
+
+/**
+ * Reads and validates the adoption keys; an invalid value throws at start-up naming the key.
+ */
+export function readAdoptionConfig(config: Config): AdoptionConfig {
+  const github = config.getOptionalConfig('gloriousflywheel.github');
+  const orgs = github?.getOptionalStringArray('orgs') ?? [];
+  orgs.forEach((org, i) => {
+    if (!ORG.test(org)) invalid(`gloriousflywheel.github.orgs[${i}]`, `${org} is not a GitHub organisation name`);
+  });
+
+  // app-config names the register `exceptionsFile`; the shared scorecard config calls it `exceptionsPath`.
+  const raw = (config.getOptional('gloriousflywheel') ?? {}) as Record<string, unknown>;
+  const { exceptionsFile, ...scorecardRaw } = (raw.scorecard ?? {}) as Record<string, unknown>;
+  let scorecard: ScorecardConfig;
+  try {
+    scorecard = readScorecardConfig({
+      gloriousflywheel: {
+        runnerClasses: raw.runnerClasses,
+        hostedLabels: raw.hostedLabels,
+        scorecard: { ...scorecardRaw, ...(exceptionsFile !== undefined && { exceptionsPath: exceptionsFile }) },
+      },
+    });
+  } catch (e) {
+    return invalid('gloriousflywheel.scorecard', (e as Error).message);
+  }
+
+  let schedule: SchedulerServiceTaskScheduleDefinition;
+  const scheduleKey = 'gloriousflywheel.schedule.adoptionScan';
+  try {
+    const scheduleConfig = config.getOptionalConfig(scheduleKey);
+    schedule = scheduleConfig
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
+      : // A cold scan of a few hundred repositories takes well under a minute; warm ones seconds.
+        { frequency: { minutes: 30 }, timeout: { minutes: 20 }, initialDelay: { seconds: 15 } };
+  } catch (e) {
+    return invalid(scheduleKey, (e as Error).message);
+  }
+
+  return {
+    orgs,
+    host: github?.getOptionalString('host') ?? 'github.com',
+    includeForks: github?.getOptionalBoolean('includeForks') ?? false,
+    includeArchived: github?.getOptionalBoolean('includeArchived') ?? false,
+    webhookSecret: github?.getOptionalString('webhookSecret'),
+    emitComponents: github?.getOptionalBoolean('emitComponents') ?? false,
+    scorecard,
+    tranches: readTranches(config.getOptional('gloriousflywheel.tranches')),
+    schedule,
+  };
+}

@@ -1,0 +1,481 @@
+import crypto from 'node:crypto';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AdoptionFileError,
+  buildRepoAdoption,
+  createScorecardContext,
+  isScorecardInput,
+  RepoAdoption,
+  ScorecardConfig,
+  WorkflowInspection,
+  WorkflowRunSummary,
+} from '@internal/plugin-gloriousflywheel-common';
+import type { AdoptionConfig } from './AdoptionConfig';
+import type { GitHubClient } from './GitHubClient';
+import {
+  BlobNode,
+  CONTENT_CHUNK,
+  EXTRA_FILES_CHUNK,
+  extraFilesQuery,
+  fixedRootFiles,
+  orgBatchQuery,
+  orgHeadsQuery,
+  OrgPage,
+  RepoContentNode,
+  RepoHeadNode,
+  reposContentQuery,
+  TreeEntryNode,
+} from './queries';
+import { repoKey, RepoInputs, RepoScanRecord, StoredRun } from './types';
+
+/** Progress callbacks of a scan (the status endpoint shows them while it runs). */
+export interface ScanProgress {
+  addTotal(n: number): void;
+  repoDone(): void;
+  repoFetched(): void;
+}
+
+/** What one org scan found. */
+export interface OrgScanResult {
+  /** Every included repository's current record (changed or not). */
+  records: RepoScanRecord[];
+  /** Records that must be written (new inputs, new runs, re-evaluated). */
+  dirty: RepoScanRecord[];
+  /** Keys of repositories listed by GitHub and included; absent ones were deleted or excluded. */
+  seen: Set<string>;
+}
+
+const DAY = (d: Date) => d.toISOString().slice(0, 10);
+const MAX_PAGES = 1000;
+const RUN_CONCURRENCY = 8;
+
+const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** Proof workflows as the scorecard's proof check picks them (configured refs, else named like "proof"). */
+export function proofWorkflowPaths(workflows: WorkflowInspection[], config: ScorecardConfig): string[] {
+  const wanted = config.proofWorkflows;
+  const isProof = (w: WorkflowInspection) =>
+    wanted.length === 0
+      ? /proof/i.test(`${fileName(w.path)} ${w.name ?? ''}`)
+      : wanted.some(ref => w.path === ref || fileName(w.path) === ref || w.name === ref);
+  return workflows.filter(isProof).map(w => w.path);
+}
+
+async function pool<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+const statusOf = (e: unknown): number | undefined => (e as { status?: number })?.status;
+const messageOf = (e: unknown): string => String((e as Error)?.message ?? e).slice(0, 500);
+
+/**
+ * Reads repositories from GitHub in as few requests as the API allows and turns them into
+ * adoption results. Stateless between calls: what is known comes in, records go out.
+ */
+export class AdoptionScanner {
+  readonly configHash: string;
+  private readonly fixed: string[];
+
+  constructor(
+    private readonly options: {
+      config: AdoptionConfig;
+      logger: LoggerService;
+      now?: () => Date;
+    },
+  ) {
+    const { scorecard, tranches } = options.config;
+    this.configHash = crypto.createHash('sha256').update(JSON.stringify({ scorecard, tranches })).digest('hex');
+    this.fixed = fixedRootFiles(scorecard);
+  }
+
+  private now() {
+    return this.options.now?.() ?? new Date();
+  }
+
+  private included(node: RepoHeadNode) {
+    const { includeForks, includeArchived } = this.options.config;
+    return (includeForks || !node.isFork) && (includeArchived || !node.isArchived);
+  }
+
+  /**
+   * Scans one organisation: a cold scan (nothing known of it) reads everything in pages of 100;
+   * a warm one pages through heads only and reads the repositories whose head moved.
+   */
+  async scanOrg(
+    client: GitHubClient,
+    org: string,
+    known: ReadonlyMap<string, RepoScanRecord>,
+    progress: ScanProgress,
+  ): Promise<OrgScanResult> {
+    const { config } = this.options;
+    const orgLower = org.toLowerCase();
+    const cold = ![...known.values()].some(r => r.owner.toLowerCase() === orgLower);
+    const query = cold ? orgBatchQuery(config.scorecard, config.includeForks) : orgHeadsQuery(config.includeForks);
+    const out: OrgScanResult = { records: [], dirty: [], seen: new Set() };
+    let after: string | null = null;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const res: OrgPage<RepoContentNode> = await client.graphql(query, { org, after });
+      const repos = res.organization?.repositories;
+      if (!repos) throw new Error(`GitHub organisation ${org} not found or not visible to the configured credentials`);
+      const nodes = repos.nodes.filter((n): n is RepoContentNode => !!n && this.included(n));
+      progress.addTotal(nodes.length);
+      for (const n of nodes) out.seen.add(repoKey(n.owner.login, n.name));
+
+      let toRead: RepoContentNode[] = [];
+      if (cold) {
+        toRead = nodes;
+      } else {
+        const changed: RepoHeadNode[] = [];
+        await pool(nodes, RUN_CONCURRENCY, async n => {
+          const prev = known.get(repoKey(n.owner.login, n.name));
+          // A previous read error is retried; an unchanged head needs no content requests.
+          if (!prev || prev.headOid !== headOid(n) || prev.result.error) {
+            changed.push(n);
+            return;
+          }
+          const record = await this.refresh(client, prev);
+          out.records.push(record);
+          if (record !== prev) out.dirty.push(record);
+          progress.repoDone();
+        });
+        const read = await this.readRepos(client, changed);
+        for (const n of changed) {
+          const got = read.get(repoKey(n.owner.login, n.name));
+          if (got instanceof Error) {
+            const record = this.failed(n, got, known.get(repoKey(n.owner.login, n.name)));
+            out.records.push(record);
+            out.dirty.push(record);
+            progress.repoDone();
+          } else if (got) toRead.push(got);
+        }
+      }
+      const records = await this.evaluateContent(client, toRead, known, progress);
+      out.records.push(...records);
+      out.dirty.push(...records);
+      if (!repos.pageInfo.hasNextPage) return out;
+      after = repos.pageInfo.endCursor;
+    }
+    throw new Error(`GitHub organisation ${org}: more than ${MAX_PAGES} pages of repositories`);
+  }
+
+  /** Reads the named repositories (webhook, manual) whatever their head. */
+  async scanRepos(
+    client: GitHubClient,
+    repos: { owner: string; name: string }[],
+    known: ReadonlyMap<string, RepoScanRecord>,
+    progress: ScanProgress,
+  ): Promise<{ records: RepoScanRecord[]; missing: string[] }> {
+    progress.addTotal(repos.length);
+    const read = await this.readRepos(client, repos.map(r => ({ owner: { login: r.owner }, name: r.name })));
+    const content: RepoContentNode[] = [];
+    const records: RepoScanRecord[] = [];
+    const missing: string[] = [];
+    for (const r of repos) {
+      const key = repoKey(r.owner, r.name);
+      const got = read.get(key);
+      if (got instanceof Error || !got) {
+        if (statusOf(got) === 404 && !known.has(key)) missing.push(key);
+        else records.push(this.failed({ owner: { login: r.owner }, name: r.name }, got ?? new Error('not returned'), known.get(key)));
+        progress.repoDone();
+      } else if (!this.included(got)) {
+        missing.push(key);
+        progress.repoDone();
+      } else content.push(got);
+    }
+    records.push(...(await this.evaluateContent(client, content, known, progress)));
+    return { records, missing };
+  }
+
+  /** Content of repositories by alias, CONTENT_CHUNK per query; per-repository errors are kept apart. */
+  private async readRepos(
+    client: GitHubClient,
+    repos: { owner: { login: string }; name: string }[],
+  ): Promise<Map<string, RepoContentNode | Error>> {
+    const out = new Map<string, RepoContentNode | Error>();
+    for (let i = 0; i < repos.length; i += CONTENT_CHUNK) {
+      const chunk = repos.slice(i, i + CONTENT_CHUNK);
+      const query = reposContentQuery(
+        this.options.config.scorecard,
+        chunk.map(r => ({ owner: r.owner.login, name: r.name })),
+      );
+      const { data, errors } = await graphqlPartial<Record<string, RepoContentNode | null>>(client, query);
+      chunk.forEach((r, j) => {
+        const key = repoKey(r.owner.login, r.name);
+        const node = data?.[`r${j}`];
+        if (node) out.set(key, node);
+        else out.set(key, errors.get(`r${j}`) ?? errors.get('') ?? new Error('repository not returned by GitHub'));
+      });
+    }
+    return out;
+  }
+
+  /** Turns read repositories into records: extra files, proof runs, scorecard. */
+  private async evaluateContent(
+    client: GitHubClient,
+    nodes: RepoContentNode[],
+    known: ReadonlyMap<string, RepoScanRecord>,
+    progress: ScanProgress,
+  ): Promise<RepoScanRecord[]> {
+    const parsed = nodes.map(n => ({ node: n, ...this.parseContent(n) }));
+    const extra = parsed.filter(p => p.extra.length && headOid(p.node));
+    const requests = extra.map(p => ({ owner: p.node.owner.login, name: p.node.name, oid: headOid(p.node)!, paths: p.extra }));
+    // Several repositories' extra files per query, bounded by file count.
+    let batch: typeof requests = [];
+    let files = 0;
+    const flush = async () => {
+      if (!batch.length) return;
+      const current = batch;
+      batch = [];
+      files = 0;
+      const { data, errors } = await graphqlPartial<Record<string, Record<string, BlobNode | null> | null>>(
+        client,
+        extraFilesQuery(current),
+      );
+      current.forEach((r, i) => {
+        const target = extra.find(p => p.node.owner.login === r.owner && p.node.name === r.name)!;
+        const got = data?.[`r${i}`];
+        r.paths.forEach((path, j) => {
+          if (!got) {
+            target.inputs.fileErrors.push({ path, message: `not read: ${messageOf(errors.get(`r${i}`) ?? errors.get(''))}` });
+            return;
+          }
+          addBlob(target.inputs, path, got[`f${j}`] ?? null);
+        });
+      });
+    };
+    for (const r of requests) {
+      if (files + r.paths.length > EXTRA_FILES_CHUNK) await flush();
+      batch.push(r);
+      files += r.paths.length;
+    }
+    await flush();
+
+    const records: RepoScanRecord[] = [];
+    await pool(parsed, RUN_CONCURRENCY, async p => {
+      const { node, inputs } = p;
+      const prev = known.get(repoKey(node.owner.login, node.name));
+      const workflows = createScorecardContext(
+        { defaultBranch: inputs.defaultBranch, files: inputs.files },
+        this.options.config.scorecard,
+        this.now(),
+      ).workflows;
+      const proof = proofWorkflowPaths(workflows, this.options.config.scorecard);
+      const runs = await this.fetchRuns(client, node.owner.login, node.name, inputs.defaultBranch, proof, prev?.runs ?? {});
+      records.push(this.evaluate(node, inputs, runs.runs));
+      progress.repoFetched();
+      progress.repoDone();
+    });
+    return records;
+  }
+
+  /** The scorecard inputs found in a content node, and the paths still to read. */
+  private parseContent(node: RepoContentNode): { inputs: RepoInputs; extra: string[] } {
+    const config = this.options.config.scorecard;
+    const inputs: RepoInputs = { defaultBranch: node.defaultBranchRef?.name ?? 'main', files: {}, fileErrors: [] };
+    const walk = (entries: TreeEntryNode[] | undefined, visit: (e: TreeEntryNode) => void) => {
+      for (const e of entries ?? []) {
+        visit(e);
+        if (e.object?.entries) walk(e.object.entries, visit);
+      }
+    };
+    walk(node.github?.entries, e => {
+      if (e.type === 'blob' && isScorecardInput(e.path, config)) addBlob(inputs, e.path, (e.object as BlobNode) ?? null);
+    });
+    this.fixed.forEach((path, i) => {
+      const blob = node[`f${i}`];
+      if (blob && isScorecardInput(path, config)) addBlob(inputs, path, blob);
+      // The wrapper's presence declares the Bazel contract even when its text is not an input.
+      else if (blob && path === config.bazelWrapper) inputs.files[path] = blob.text ?? '';
+    });
+    const extra: string[] = [];
+    walk(node.root?.entries, e => {
+      if (
+        e.type === 'blob' &&
+        !e.path.startsWith('.github/') &&
+        !(e.path in inputs.files) &&
+        !this.fixed.includes(e.path) &&
+        isScorecardInput(e.path, config)
+      )
+        extra.push(e.path);
+    });
+    return { inputs, extra };
+  }
+
+  /** Latest default-branch run per proof workflow; an unchanged one answers 304 (free). */
+  private async fetchRuns(
+    client: GitHubClient,
+    owner: string,
+    name: string,
+    branch: string,
+    paths: string[],
+    prev: Record<string, StoredRun>,
+  ): Promise<{ runs: Record<string, StoredRun>; changed: boolean }> {
+    const runs: Record<string, StoredRun> = {};
+    let changed = Object.keys(prev).sort().join() !== [...paths].sort().join();
+    for (const path of paths) {
+      const before = prev[path];
+      try {
+        const res = await client.octokit.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
+          owner,
+          repo: name,
+          workflow_id: fileName(path),
+          branch,
+          per_page: 1,
+          headers: before?.etag ? { 'if-none-match': before.etag } : {},
+        });
+        const latest = res.data.workflow_runs[0];
+        const run: WorkflowRunSummary | null = latest
+          ? { workflowPath: path, name: latest.name ?? undefined, conclusion: latest.conclusion ?? null, url: latest.html_url }
+          : null;
+        runs[path] = { etag: (res.headers.etag as string | undefined) ?? null, run };
+        changed = true;
+      } catch (e) {
+        if (statusOf(e) === 304 && before) runs[path] = before;
+        else if (statusOf(e) === 404) {
+          runs[path] = { etag: null, run: null };
+          changed ||= !!before?.run;
+        } else {
+          // Not decisive: keep what was known; the proof check says unknown without a run.
+          this.options.logger.debug(`adoption: runs of ${owner}/${name} ${path}: ${messageOf(e)}`);
+          runs[path] = before ?? { etag: null, run: null };
+        }
+      }
+    }
+    return { runs, changed };
+  }
+
+  /** An unchanged repository: runs re-checked (304s), re-evaluated only when something moved. */
+  private async refresh(client: GitHubClient, prev: RepoScanRecord): Promise<RepoScanRecord> {
+    const { runs, changed } = await this.fetchRuns(
+      client,
+      prev.owner,
+      prev.name,
+      prev.inputs.defaultBranch,
+      Object.keys(prev.runs),
+      prev.runs,
+    );
+    const now = this.now();
+    const sameDay = prev.result.scorecard.evaluatedAt.slice(0, 10) === DAY(now);
+    if (!changed && sameDay && prev.configHash === this.configHash && !prev.result.stale) return prev;
+    const r = prev.result;
+    return this.evaluate(
+      {
+        name: r.name,
+        nameWithOwner: `${r.owner}/${r.name}`,
+        url: r.url,
+        isFork: r.fork,
+        isArchived: r.archived,
+        pushedAt: null,
+        owner: { login: r.owner },
+        defaultBranchRef: { name: prev.inputs.defaultBranch, target: { oid: prev.headOid ?? undefined } },
+      },
+      prev.inputs,
+      runs,
+    );
+  }
+
+  private evaluate(node: RepoHeadNode, inputs: RepoInputs, runs: Record<string, StoredRun>): RepoScanRecord {
+    const now = this.now();
+    const latestRuns = Object.values(runs).flatMap(r => (r.run ? [r.run] : []));
+    const result = buildRepoAdoption(
+      {
+        owner: node.owner.login,
+        name: node.name,
+        htmlBaseUrl: htmlBase(node),
+        headOid: headOid(node) ?? '',
+        scannedAt: now.toISOString(),
+        archived: node.isArchived,
+        fork: node.isFork,
+        snapshot: { defaultBranch: inputs.defaultBranch, files: inputs.files, latestRuns },
+        fileErrors: inputs.fileErrors,
+      },
+      { config: this.options.config.scorecard, tranches: this.options.config.tranches, now },
+    );
+    return {
+      owner: node.owner.login,
+      name: node.name,
+      headOid: headOid(node),
+      scannedAt: now.getTime(),
+      inputs,
+      runs,
+      result,
+      configHash: this.configHash,
+    };
+  }
+
+  /** A repository that could not be read: the previous result marked stale, or an empty one. */
+  private failed(node: { owner: { login: string }; name: string }, e: Error, prev?: RepoScanRecord): RepoScanRecord {
+    const error = { message: messageOf(e), ...(statusOf(e) && { status: statusOf(e) }) };
+    this.options.logger.warn(`adoption: ${node.owner.login}/${node.name}: ${error.message}`);
+    if (prev) return { ...prev, result: { ...prev.result, stale: true, error } };
+    const inputs: RepoInputs = { defaultBranch: 'main', files: {}, fileErrors: [] };
+    const record = this.evaluate(
+      {
+        name: node.name,
+        nameWithOwner: `${node.owner.login}/${node.name}`,
+        url: '',
+        isFork: false,
+        isArchived: false,
+        pushedAt: null,
+        owner: node.owner,
+        defaultBranchRef: null,
+      },
+      inputs,
+      {},
+    );
+    return { ...record, headOid: null, result: { ...record.result, stale: true, error } };
+  }
+}
+
+function headOid(node: RepoHeadNode): string | null {
+  return node.defaultBranchRef?.target?.oid ?? null;
+}
+
+function htmlBase(node: RepoHeadNode): string {
+  const suffix = `/${node.nameWithOwner}`;
+  return node.url.endsWith(suffix) ? node.url.slice(0, -suffix.length) : 'https://github.com';
+}
+
+/** Records a blob: its text, or why it has none (GitHub returns no text for binary or large blobs). */
+function addBlob(inputs: RepoInputs, path: string, blob: BlobNode | null) {
+  if (!blob) return;
+  if (blob.text !== null && blob.text !== undefined) {
+    inputs.files[path] = blob.text;
+    return;
+  }
+  const error: AdoptionFileError = blob.isBinary
+    ? { path, message: 'binary file: not analysed' }
+    : { path, message: `not analysed: ${blob.byteSize} bytes is over the GitHub API's text size limit` };
+  // A binary image under .github is not a problem; a binary workflow or config is.
+  if (!blob.isBinary || /\.(ya?ml|nix|bazelrc|md|sh)$|(^|\/)\.(env|envrc)/.test(path)) inputs.fileErrors.push(error);
+}
+
+/** GitHub's GraphQL error types as the HTTP status REST would have answered. */
+const GRAPHQL_ERROR_STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403 };
+
+/** A GraphQL answer with per-alias errors (NOT_FOUND, FORBIDDEN) kept apart from the data. */
+async function graphqlPartial<T>(
+  client: GitHubClient,
+  query: string,
+): Promise<{ data: T | undefined; errors: Map<string, Error> }> {
+  const errors = new Map<string, Error>();
+  try {
+    return { data: await client.graphql<T>(query), errors };
+  } catch (e) {
+    // Duck-typed: Octokit may bundle its own copy of @octokit/graphql's GraphqlResponseError.
+    const gql = e as { name?: string; errors?: { type?: string; message: string; path?: (string | number)[] }[]; data?: unknown };
+    if (gql?.name !== 'GraphqlResponseError' || !Array.isArray(gql.errors)) throw e;
+    for (const err of gql.errors) {
+      const alias = String(err.path?.[0] ?? '');
+      const status = GRAPHQL_ERROR_STATUS[err.type ?? ''];
+      errors.set(alias, Object.assign(new Error(err.message), status ? { status } : {}));
+    }
+    return { data: gql.data as T | undefined, errors };
+  }
+}
+
+export type { RepoAdoption };

@@ -1,0 +1,193 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  createFleetSeed,
+  GitHubSandbox,
+  githubLargeWorkflowRepos,
+  githubMalformedWorkflowRepos,
+  GITHUB_SEED_FACTS,
+  startGitHubSandbox,
+} from '@internal/fleet-sandbox';
+import { readScorecardConfig, readTranches, RepoAdoption } from '@internal/plugin-gloriousflywheel-common';
+import { AdoptionStore } from '../database/AdoptionStore';
+import { migrateDatabase } from '../database/migrateDatabase';
+import type { AdoptionConfig } from './AdoptionConfig';
+import { AdoptionHub } from './AdoptionHub';
+import { AdoptionService } from './AdoptionService';
+import { createGitHubClient, GitHubClient } from './GitHubClient';
+
+// Store behaviour on PostgreSQL is covered in AdoptionStore.test.ts; here SQLite is enough.
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+// Octokit's throttling spaces GraphQL requests one second apart, as GitHub asks of integrators.
+jest.setTimeout(60_000);
+const ORG = 'tinyland-inc';
+// After the expired exception's day (2026-05-31), before the valid ones' (2027-03-31).
+const NOW = new Date('2026-11-25T12:00:00Z');
+const seed = createFleetSeed({ longTailRepos: 230 });
+
+const config: AdoptionConfig = {
+  orgs: [ORG],
+  host: '127.0.0.1',
+  includeForks: false,
+  includeArchived: false,
+  emitComponents: false,
+  scorecard: readScorecardConfig({ staleEndpoints: ['*.attic-cache-dev.*'] }),
+  tranches: readTranches([
+    {
+      name: 'first',
+      repos: ['XoxdWM', 'tinyland.dev', 'lab', 'blahaj', 'GloriousFlywheel'].map(r => `${ORG}/${r}`),
+      blockers: [{ repo: `${ORG}/tinyland.dev`, issue: `${ORG}/tinyland.dev#136`, kind: 'repo' }],
+    },
+    { name: 'long-tail', rest: true },
+  ]),
+  schedule: { frequency: { minutes: 30 }, timeout: { minutes: 5 } },
+};
+
+let gh: GitHubSandbox;
+beforeAll(async () => {
+  gh = await startGitHubSandbox({ host: '127.0.0.1', port: 0, seed, rateLimit: { windowMs: 1000 } });
+});
+afterAll(() => gh?.close());
+beforeEach(() => {
+  gh.rateLimit.configure({ limit: 5000, graphqlLimit: 5000, windowMs: 1000, secondary: null });
+  gh.resetRequestCounts();
+});
+
+async function setup(knex?: Awaited<ReturnType<typeof databases.init>>) {
+  const db = knex ?? (await databases.init('SQLITE_3'));
+  await migrateDatabase({ getClient: async () => db });
+  const logger = mockServices.logger.mock();
+  const client: GitHubClient = createGitHubClient({ apiBaseUrl: gh.url, token: async () => gh.token, logger });
+  const hub = new AdoptionHub();
+  const service = new AdoptionService({
+    config,
+    clientFor: () => client,
+    store: new AdoptionStore(db),
+    hub,
+    logger,
+    now: () => NOW,
+  });
+  await service.load();
+  return { service, hub, client, db };
+}
+
+const included = () => gh.listRepos().filter(r => !r.isFork && !r.isArchived);
+const listed = () => gh.listRepos().filter(r => !r.isFork); // what the org query pages through
+const pages = () => Math.ceil(listed().length / 100);
+const check = (r: RepoAdoption, id: string) => r.scorecard.checks.find(c => c.id === id)!;
+const charged = () => gh.rateLimit.get('core').used;
+
+describe('AdoptionService against the GitHub sandbox', () => {
+  let shared: Awaited<ReturnType<typeof setup>>;
+
+  it('scans the seeded org: runner classes, failing checks with evidence, tranches, per-repo errors', async () => {
+    shared = await setup();
+    const status = await shared.service.scan('manual');
+    expect(status).toMatchObject({ state: 'idle', lastError: null, reposTotal: included().length, reposDone: included().length });
+    expect(shared.hub.list()).toHaveLength(included().length);
+    // cold: one batch per 100 repos plus one query for files outside .github (few repos have any)
+    expect(gh.requestCounts.graphql).toBeLessThanOrEqual(pages() + 1);
+    expect(status.requestsUsed.graphql).toBe(gh.requestCounts.graphql);
+
+    const get = (name: string) => shared.hub.get(`${ORG}/${name}`)!;
+    const lab = get('lab');
+    expect(lab.runnerClasses.length).toBeGreaterThan(0);
+    const stale = check(lab, 'stale-cache-endpoints');
+    expect(stale.verdict).toBe('fail');
+    expect(stale.evidence).toContainEqual(
+      expect.objectContaining({ path: '.github/workflows/ci.yml', line: expect.any(Number), url: expect.stringMatching(/ci\.yml#L\d+$/) }),
+    );
+    expect(stale.howToFix).toBeTruthy();
+
+    const xoxd = get('XoxdWM');
+    expect(check(xoxd, 'stale-cache-endpoints').evidence.map(e => e.path)).toContain('.bazelrc');
+    const bazel = check(xoxd, 'bazel-cache-wrapper');
+    expect(bazel.verdict).toBe('fail');
+    expect(bazel.evidence[0]).toMatchObject({ path: GITHUB_SEED_FACTS.directBazel.path, line: expect.any(Number) });
+    expect(check(xoxd, 'nix-bootstrap-order').evidence[0].path).toBe(GITHUB_SEED_FACTS.flakeHubBeforeNix.path);
+
+    const gf = get('GloriousFlywheel');
+    const gitleaks = gf.jobs.find(j => j.jobId === 'gitleaks')!;
+    expect(gitleaks).toMatchObject({ hosted: true, exception: { expired: true } });
+    expect(gf.jobs.find(j => j.jobId === 'validate')!.exception).toMatchObject({ expired: false });
+    expect(check(gf, 'hosted-runners').verdict).toBe('fail');
+    expect(check(gf, 'remote-execution-claim').evidence[0].path).toBe('README.md');
+    // proof runs came from REST (latest platform-proof run succeeded)
+    expect(check(gf, 'proof-workflows-green').verdict).toBe('pass');
+    expect(check(gf, 'stale-cache-endpoints').evidence.map(e => e.path)).toContain('.gitlab-ci.yml');
+    expect(gf.tranche).toBe('first');
+    expect(get('tinyland.dev')).toMatchObject({
+      stage: 'blocked',
+      blockers: [expect.objectContaining({ issue: `${ORG}/tinyland.dev#136` })],
+    });
+
+    const [broken] = githubMalformedWorkflowRepos(seed);
+    expect(get(broken).fileErrors).toContainEqual(
+      expect.objectContaining({ path: GITHUB_SEED_FACTS.malformedPath, line: expect.any(Number), column: expect.any(Number) }),
+    );
+    expect(get(broken).jobs.length).toBeGreaterThan(0); // the other workflows still count
+    const [large] = githubLargeWorkflowRepos(seed);
+    expect(get(large).fileErrors).toContainEqual(
+      expect.objectContaining({ path: GITHUB_SEED_FACTS.largePath, message: expect.stringMatching(/text size limit/) }),
+    );
+    const withErrors = new Set([...githubMalformedWorkflowRepos(seed), ...githubLargeWorkflowRepos(seed)]);
+    const clean = shared.hub.list().filter(r => !withErrors.has(r.name) && r.tranche === 'long-tail');
+    expect(clean.length).toBeGreaterThan(200);
+    expect(clean.filter(r => r.fileErrors.length || r.error).map(r => [r.name, r.fileErrors, r.error])).toEqual([]);
+    expect(shared.hub.list().some(r => r.archived)).toBe(false);
+
+    const [first] = await shared.service.tranches();
+    expect(first).toMatchObject({ name: 'first', repos: 5, stages: expect.objectContaining({ blocked: 1 }) });
+    expect(first.trend).toHaveLength(1);
+  });
+
+  it('rescans warm with one cheap GraphQL request per 100 repos and no charged REST', async () => {
+    const before = charged();
+    const status = await shared.service.scan('schedule');
+    expect(status.state).toBe('idle');
+    expect(gh.requestCounts.graphql).toBe(pages());
+    expect(gh.requestCounts['graphql-cost']).toBe(pages());
+    expect(charged()).toBe(before);
+    expect(status.requestsUsed.rest).toBe(0);
+    expect(status.requestsUsed.rest304).toBe(gh.requestCounts['rest:304']);
+    expect(status.reposFetched).toBe(0);
+  });
+
+  it('reads a changed repository alone, including a new input outside .github', async () => {
+    gh.putFile(ORG, 'lab', 'nix/ci.nix', `{ substituters = [ "${GITHUB_SEED_FACTS.staleEndpoint}" ]; }\n`);
+    const status = await shared.service.scan('schedule');
+    expect(status.reposFetched).toBe(1);
+    // heads pages + the changed repo's content + its extra file
+    expect(gh.requestCounts.graphql).toBe(pages() + 2);
+    const lab = shared.hub.get(`${ORG}/lab`)!;
+    expect(lab.headOid).toBe(gh.getRepo(ORG, 'lab')!.headOid);
+    expect(check(lab, 'stale-cache-endpoints').evidence.map(e => e.path)).toContain('nix/ci.nix');
+  });
+
+  it('keeps results across a restart and starts warm', async () => {
+    const again = await setup(shared.db);
+    expect(again.hub.list()).toHaveLength(included().length);
+    await again.service.scan('startup');
+    expect(gh.requestCounts.graphql).toBe(pages());
+  });
+
+  it('waits out an exhausted rate limit and completes', async () => {
+    const { service, hub } = await setup();
+    gh.rateLimit.configure({ limit: 2, graphqlLimit: 2, windowMs: 1000 });
+    const status = await service.scan('manual');
+    expect(status).toMatchObject({ state: 'idle', lastError: null });
+    expect(gh.requestCounts['rate-limited']).toBeGreaterThan(0);
+    expect(hub.list()).toHaveLength(included().length);
+  });
+
+  it('records a repository GitHub refuses on that repository and goes on', async () => {
+    const { service, hub } = await setup();
+    await service.scan('manual');
+    gh.removeRepo(ORG, 'blahaj');
+    const result = await service.scanRepo(ORG, 'blahaj');
+    expect(result?.error).toMatchObject({ status: 404 });
+    expect(hub.get(`${ORG}/blahaj`)).toBeDefined(); // kept with an error, never silently dropped
+    expect(hub.get(`${ORG}/blahaj`)!.error).toMatchObject({ status: 404 });
+    expect(hub.get(`${ORG}/blahaj`)!.stale).toBe(true);
+    expect(hub.get(`${ORG}/lab`)!.error).toBeNull();
+  });
+});

@@ -1,0 +1,57 @@
+import {
+  HttpAuthService,
+  HttpRouterService,
+  LoggerService,
+  PermissionsService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { Knex } from 'knex';
+import { AdoptionStore } from '../database/AdoptionStore';
+import { readAdoptionConfig } from './AdoptionConfig';
+import { AdoptionHub } from './AdoptionHub';
+import { AdoptionRouterOptions } from './adoptionRouter';
+import { AdoptionService } from './AdoptionService';
+import { GitHubAccess } from './GitHubClient';
+
+/**
+ * Adoption wiring for plugin.ts: config, GitHub access, stored results into the hub, the schedule
+ * and the webhook's auth policy. Returns the service and what the router needs.
+ */
+export async function createAdoption(options: {
+  config: Config;
+  logger: LoggerService;
+  knex: Knex;
+  scheduler: SchedulerService;
+  httpRouter: HttpRouterService;
+  hub: AdoptionHub;
+  permissions: PermissionsService;
+  httpAuth: HttpAuthService;
+}): Promise<{ service: AdoptionService; router: AdoptionRouterOptions }> {
+  const logger = options.logger.child({ source: 'adoption' });
+  const config = readAdoptionConfig(options.config);
+  const access = config.orgs.length ? GitHubAccess.fromConfig(options.config, config.host, logger) : undefined;
+  const service = new AdoptionService({
+    config,
+    clientFor: access && (org => access.client(org)),
+    store: new AdoptionStore(options.knex),
+    hub: options.hub,
+    logger,
+  });
+  // Results stored before a restart are the latest known state until the first scan.
+  await service.load();
+  if (service.configured) await service.schedule(options.scheduler);
+  if (config.webhookSecret) {
+    // GitHub cannot sign in to Backstage; the signature is the authentication.
+    options.httpRouter.addAuthPolicy({ path: '/adoption/webhook', allow: 'unauthenticated' });
+  }
+  return {
+    service,
+    router: {
+      adoption: service,
+      permissions: options.permissions,
+      httpAuth: options.httpAuth,
+      webhookSecret: config.webhookSecret,
+    },
+  };
+}

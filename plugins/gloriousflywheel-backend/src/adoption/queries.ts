@@ -1,0 +1,161 @@
+import { ScorecardConfig } from '@internal/plugin-gloriousflywheel-common';
+
+/**
+ * The GraphQL documents of the adoption scan. Text is built from config (the fixed paths), and
+ * every built document is validated against GitHub's public schema in queries.test.ts.
+ *
+ * Cost model (GitHub): only connections count, so a page of 100 repositories with nested trees,
+ * blob texts and aliases costs 1 point; `entries` and `object(expression:)` are not connections.
+ */
+
+/** Max repositories per page (GitHub's `first` limit). */
+export const PAGE_SIZE = 100;
+/** Changed repositories fetched per aliased query. */
+export const CONTENT_CHUNK = 50;
+/** Extra files fetched per aliased query. */
+export const EXTRA_FILES_CHUNK = 200;
+
+const BLOB = '... on Blob { text byteSize isBinary isTruncated }';
+
+const HEAD_FIELDS = `
+    name
+    nameWithOwner
+    url
+    isFork
+    isArchived
+    pushedAt
+    owner { login }
+    defaultBranchRef { name target { ... on Commit { oid } } }`;
+
+/** Root-level files the scorecard reads in most repositories, fetched with the batch itself. */
+export function fixedRootFiles(config: ScorecardConfig): string[] {
+  return [...new Set(['README.md', '.bazelrc', '.gitlab-ci.yml', 'flake.nix', '.envrc', config.bazelWrapper])];
+}
+
+/** `.github` with blob texts three levels down: workflows, the exception register, local actions. */
+const GITHUB_TREE = `github: object(expression: "HEAD:.github") {
+      ... on Tree { entries { path type object { ${BLOB}
+        ... on Tree { entries { path type object { ${BLOB}
+          ... on Tree { entries { path type object { ${BLOB} } } } } } } } } }
+    }`;
+
+/** The rest of the repository, names only, three levels down: where else scorecard inputs live. */
+const ROOT_LISTING = `root: object(expression: "HEAD:") {
+      ... on Tree { entries { path type object {
+        ... on Tree { entries { path type object {
+          ... on Tree { entries { path type } } } } } } } }
+    }`;
+
+function contentFields(config: ScorecardConfig): string {
+  const fixed = fixedRootFiles(config)
+    .map((path, i) => `f${i}: object(expression: ${JSON.stringify(`HEAD:${path}`)}) { ${BLOB} }`)
+    .join('\n    ');
+  return `${HEAD_FIELDS}
+    ${GITHUB_TREE}
+    ${ROOT_LISTING}
+    ${fixed}`;
+}
+
+function repositoriesArgs(includeForks: boolean) {
+  // Forks are filtered by GitHub itself; archived ones are listed (so they can be dropped from results).
+  return `first: ${PAGE_SIZE}, after: $after, orderBy: { field: NAME, direction: ASC }${includeForks ? '' : ', isFork: false'}`;
+}
+
+const RATE_LIMIT = 'rateLimit { cost remaining resetAt }';
+
+/** Warm rescan: one cheap page per 100 repositories, only what tells whether one changed. */
+export function orgHeadsQuery(includeForks: boolean): string {
+  return `query AdoptionOrgHeads($org: String!, $after: String) {
+  organization(login: $org) {
+    repositories(${repositoriesArgs(includeForks)}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { ${HEAD_FIELDS} }
+    }
+  }
+  ${RATE_LIMIT}
+}`;
+}
+
+/** Cold scan: a page of 100 repositories with everything the scorecard reads. */
+export function orgBatchQuery(config: ScorecardConfig, includeForks: boolean): string {
+  return `query AdoptionOrgBatch($org: String!, $after: String) {
+  organization(login: $org) {
+    repositories(${repositoriesArgs(includeForks)}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { ${contentFields(config)} }
+    }
+  }
+  ${RATE_LIMIT}
+}`;
+}
+
+/** Changed (or webhook-named) repositories by alias, with everything the scorecard reads. */
+export function reposContentQuery(config: ScorecardConfig, repos: { owner: string; name: string }[]): string {
+  const aliases = repos
+    .map((r, i) => `r${i}: repository(owner: ${JSON.stringify(r.owner)}, name: ${JSON.stringify(r.name)}) { ...AdoptionRepoContent }`)
+    .join('\n  ');
+  return `fragment AdoptionRepoContent on Repository { ${contentFields(config)} }
+query AdoptionRepos {
+  ${aliases}
+  ${RATE_LIMIT}
+}`;
+}
+
+/** Files found in the root listing, pinned to the head oid the rest was read at. */
+export function extraFilesQuery(requests: { owner: string; name: string; oid: string; paths: string[] }[]): string {
+  const aliases = requests
+    .map((r, i) => {
+      const files = r.paths.map((p, j) => `f${j}: object(expression: ${JSON.stringify(`${r.oid}:${p}`)}) { ${BLOB} }`).join(' ');
+      return `r${i}: repository(owner: ${JSON.stringify(r.owner)}, name: ${JSON.stringify(r.name)}) { ${files} }`;
+    })
+    .join('\n  ');
+  return `query AdoptionExtraFiles {
+  ${aliases}
+  ${RATE_LIMIT}
+}`;
+}
+
+// ---- response shapes (only what the documents select)
+
+export interface BlobNode {
+  text: string | null;
+  byteSize: number;
+  isBinary: boolean | null;
+  isTruncated: boolean;
+}
+
+export interface TreeEntryNode {
+  path: string;
+  type: string;
+  object?: (Partial<BlobNode> & { entries?: TreeEntryNode[] }) | null;
+}
+
+export interface RepoHeadNode {
+  name: string;
+  nameWithOwner: string;
+  url: string;
+  isFork: boolean;
+  isArchived: boolean;
+  pushedAt: string | null;
+  owner: { login: string };
+  defaultBranchRef: { name: string; target: { oid?: string } | null } | null;
+}
+
+export interface RepoContentNode extends RepoHeadNode {
+  github: { entries?: TreeEntryNode[] } | null;
+  root: { entries?: TreeEntryNode[] } | null;
+  [fixed: `f${number}`]: BlobNode | null;
+}
+
+export interface OrgPage<N> {
+  organization: {
+    repositories: {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      nodes: (N | null)[];
+    };
+  } | null;
+  rateLimit?: { cost: number; remaining: number; resetAt: string };
+}

@@ -1,0 +1,46 @@
+import { ADOPTION_STAGES, AdoptionSort, AdoptionStage, RepoAdoption, ScorecardVerdict } from '@internal/plugin-gloriousflywheel-common';
+
+/** Filters of `GET /adoption/repos` (already validated). */
+export interface RepoFilter {
+  q?: string;
+  tranche?: string;
+  stage?: AdoptionStage;
+  runnerClass?: string;
+  hosted?: boolean;
+  check?: { id: string; verdict: ScorecardVerdict };
+  sort: AdoptionSort;
+}
+
+const stageOrder = (s: AdoptionStage) => ADOPTION_STAGES.indexOf(s);
+const fullName = (r: RepoAdoption) => `${r.owner}/${r.name}`.toLowerCase();
+
+/** Filters and sorts results; ties broken by name so pages are stable. */
+export function filterRepos(repos: readonly RepoAdoption[], f: RepoFilter): RepoAdoption[] {
+  const q = f.q?.toLowerCase();
+  const out = repos.filter(
+    r =>
+      (!q || fullName(r).includes(q)) &&
+      (!f.tranche || r.tranche === f.tranche) &&
+      (!f.stage || r.stage === f.stage) &&
+      (!f.runnerClass || r.runnerClasses.includes(f.runnerClass)) &&
+      (f.hosted === undefined || r.hostedJobs > 0 === f.hosted) &&
+      (!f.check || r.scorecard.checks.some(c => c.id === f.check!.id && c.verdict === f.check!.verdict)),
+  );
+  const desc = f.sort.startsWith('-');
+  const key = f.sort.replace(/^-/, '');
+  const value = (r: RepoAdoption): number | string => {
+    if (key === 'stage') return stageOrder(r.stage);
+    if (key === 'fail') return r.scorecard.counts.fail;
+    if (key === 'hosted') return r.hostedJobs;
+    if (key === 'scannedAt') return r.scannedAt;
+    return fullName(r);
+  };
+  return out.sort((a, b) => {
+    const va = value(a);
+    const vb = value(b);
+    let c = 0;
+    if (va < vb) c = -1;
+    else if (va > vb) c = 1;
+    return (desc ? -c : c) || fullName(a).localeCompare(fullName(b));
+  });
+}

@@ -1,0 +1,34 @@
+import type {
+  AdoptionFileError,
+  RepoAdoption,
+  WorkflowRunSummary,
+} from '@internal/plugin-gloriousflywheel-common';
+
+/** The scorecard inputs of a repository at one head. */
+export interface RepoInputs {
+  defaultBranch: string;
+  files: Record<string, string>;
+  fileErrors: AdoptionFileError[];
+}
+
+/** The latest known default-branch run of one proof workflow and the ETag it came with. */
+export interface StoredRun {
+  etag: string | null;
+  run: WorkflowRunSummary | null;
+}
+
+/** What the store keeps per repository. */
+export interface RepoScanRecord {
+  owner: string;
+  name: string;
+  headOid: string | null;
+  /** epoch ms of the last successful read */
+  scannedAt: number;
+  inputs: RepoInputs;
+  /** by workflow path */
+  runs: Record<string, StoredRun>;
+  result: RepoAdoption;
+  configHash: string;
+}
+
+export const repoKey = (owner: string, name: string) => `${owner}/${name}`.toLowerCase();

@@ -1,0 +1,166 @@
+import { Knex } from 'knex';
+import type {
+  AdoptionScanStatus,
+  AdoptionStage,
+  RepoAdoption,
+} from '@internal/plugin-gloriousflywheel-common';
+import { repoKey, RepoScanRecord } from '../adoption/types';
+
+const REPOS = 'gloriousflywheel_adoption_repos';
+const HISTORY = 'gloriousflywheel_adoption_history';
+const SCANS = 'gloriousflywheel_adoption_scans';
+/** Rows per statement: well under SQLite's bound-variable limit. */
+const CHUNK = 50;
+
+interface RepoRow {
+  repo_key: string;
+  owner: string;
+  name: string;
+  head_oid: string | null;
+  scanned_at: number | string;
+  inputs: string;
+  runs: string;
+  result: string;
+  config_hash: string;
+}
+
+/** One history row: a repository's stage and counts at the end of a day. */
+export interface AdoptionHistoryRow {
+  repo: string;
+  day: string;
+  tranche: string | null;
+  stage: AdoptionStage;
+}
+
+const chunks = <T>(items: readonly T[], size = CHUNK): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * Adoption results, daily history and scan runs: the only place with SQL for them.
+ */
+export class AdoptionStore {
+  constructor(private readonly db: Knex) {}
+
+  async loadRepos(): Promise<RepoScanRecord[]> {
+    const rows: RepoRow[] = await this.db(REPOS).select();
+    return rows.map(r => ({
+      owner: r.owner,
+      name: r.name,
+      headOid: r.head_oid,
+      scannedAt: Number(r.scanned_at),
+      inputs: JSON.parse(r.inputs),
+      runs: JSON.parse(r.runs),
+      result: JSON.parse(r.result) as RepoAdoption,
+      configHash: r.config_hash,
+    }));
+  }
+
+  async saveRepos(records: readonly RepoScanRecord[]): Promise<void> {
+    for (const chunk of chunks(records)) {
+      await this.db(REPOS)
+        .insert(
+          chunk.map(r => ({
+            repo_key: repoKey(r.owner, r.name),
+            owner: r.owner,
+            name: r.name,
+            head_oid: r.headOid,
+            scanned_at: r.scannedAt,
+            inputs: JSON.stringify(r.inputs),
+            runs: JSON.stringify(r.runs),
+            result: JSON.stringify(r.result),
+            config_hash: r.configHash,
+          })),
+        )
+        .onConflict('repo_key')
+        .merge();
+    }
+  }
+
+  async deleteRepos(keys: readonly string[]): Promise<void> {
+    for (const chunk of chunks(keys)) await this.db(REPOS).whereIn('repo_key', chunk).delete();
+  }
+
+  /** Records (or overwrites) today's row of each repository. */
+  async recordDay(day: string, results: readonly RepoAdoption[]): Promise<void> {
+    for (const chunk of chunks(results)) {
+      await this.db(HISTORY)
+        .insert(
+          chunk.map(r => ({
+            repo_key: repoKey(r.owner, r.name),
+            day,
+            tranche: r.tranche,
+            stage: r.stage,
+            pass: r.scorecard.counts.pass,
+            fail: r.scorecard.counts.fail,
+            exempt: r.scorecard.counts.exempt,
+            unknown: r.scorecard.counts.unknown,
+            hosted_jobs: r.hostedJobs,
+          })),
+        )
+        .onConflict(['repo_key', 'day'])
+        .merge();
+    }
+  }
+
+  /** Repositories per tranche, day and stage since `sinceDay` (inclusive), oldest first. */
+  async stageTrend(sinceDay: string): Promise<{ tranche: string | null; day: string; stage: AdoptionStage; repos: number }[]> {
+    type TrendRow = { tranche: string | null; day: string; stage: string; repos: number | string };
+    const rows = (await this.db(HISTORY)
+      .select('tranche', 'day', 'stage')
+      .count({ repos: '*' })
+      .where('day', '>=', sinceDay)
+      .groupBy('tranche', 'day', 'stage')
+      .orderBy('day', 'asc')) as unknown as TrendRow[];
+    return rows.map(r => ({
+      tranche: r.tranche ?? null,
+      day: String(r.day),
+      stage: r.stage as AdoptionStage,
+      repos: Number(r.repos),
+    }));
+  }
+
+  async pruneHistory(beforeDay: string): Promise<number> {
+    return this.db(HISTORY).where('day', '<', beforeDay).delete();
+  }
+
+  async startScan(trigger: string, startedAt: Date): Promise<number> {
+    const [row] = await this.db(SCANS)
+      .insert({ trigger, state: 'running', started_at: startedAt.getTime() })
+      .returning('id');
+    return Number(typeof row === 'object' ? row.id : row);
+  }
+
+  async finishScan(id: number, status: AdoptionScanStatus): Promise<void> {
+    await this.db(SCANS)
+      .where('id', id)
+      .update({
+        state: status.state,
+        finished_at: status.finishedAt ? Date.parse(status.finishedAt) : Date.now(),
+        repos_total: status.reposTotal,
+        repos_fetched: status.reposFetched,
+        graphql_requests: status.requestsUsed.graphql,
+        rest_requests: status.requestsUsed.rest,
+        rest_304: status.requestsUsed.rest304,
+        error: status.lastError,
+      });
+  }
+
+  /** The most recent scan run, for the status after a restart. */
+  async lastScan(): Promise<AdoptionScanStatus | undefined> {
+    const row = await this.db(SCANS).orderBy('id', 'desc').first();
+    if (!row) return undefined;
+    return {
+      // a run left 'running' by a stopped process is not running any more
+      state: row.state === 'running' ? 'failed' : row.state,
+      trigger: row.trigger,
+      startedAt: new Date(Number(row.started_at)).toISOString(),
+      finishedAt: row.finished_at === null ? null : new Date(Number(row.finished_at)).toISOString(),
+      reposDone: row.repos_total,
+      reposTotal: row.repos_total,
+      reposFetched: row.repos_fetched,
+      requestsUsed: { graphql: row.graphql_requests, rest: row.rest_requests, rest304: row.rest_304 },
+      rateLimit: { remaining: null, resetAt: null },
+      lastError: row.state === 'running' ? 'interrupted by a restart' : row.error,
+    };
+  }
+}

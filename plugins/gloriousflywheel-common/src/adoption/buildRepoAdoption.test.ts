@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { readCheckout } from '../cli/checkout';
+import { DEFAULT_SCORECARD_CONFIG } from '../scorecard';
+import { TEST_NOW } from '../scorecard/__testing__/evaluateCheck';
+import { readTranches } from '../tranches';
+import { buildRepoAdoption, formatScorecardCounts } from './buildRepoAdoption';
+
+const REPOS = join(__dirname, '..', '__fixtures__', 'repos');
+const tranches = readTranches([
+  { name: 'first', repos: ['tinyland-inc/gaps'], blockers: [{ repo: 'tinyland-inc/adopted', issue: 'tinyland-inc/adopted#3', kind: 'repo' }] },
+  { name: 'rest', rest: true },
+]);
+
+const build = (fixture: string, name: string, extra: object = {}) =>
+  buildRepoAdoption(
+    {
+      owner: 'tinyland-inc',
+      name,
+      htmlBaseUrl: 'https://github.com',
+      headOid: 'a'.repeat(40),
+      scannedAt: TEST_NOW.toISOString(),
+      archived: false,
+      fork: false,
+      snapshot: readCheckout(join(REPOS, fixture), DEFAULT_SCORECARD_CONFIG),
+      ...extra,
+    },
+    { config: DEFAULT_SCORECARD_CONFIG, tranches, now: TEST_NOW },
+  );
+
+describe('buildRepoAdoption', () => {
+  it('lists jobs with runner usage, exception status and links to the line', () => {
+    const gaps = build('dogfood-gaps', 'gaps');
+    const validate = gaps.jobs.find(j => j.path === '.github/workflows/validate.yml')!;
+    expect(validate).toMatchObject({ hosted: true, runnerClass: null, exception: null, line: expect.any(Number) });
+    expect(validate.url).toBe(`https://github.com/tinyland-inc/gaps/blob/main/.github/workflows/validate.yml#L${validate.line}`);
+    const pages = gaps.jobs.find(j => j.path === '.github/workflows/pages.yml')!;
+    expect(pages.exception).toMatchObject({ expired: false, owner: expect.any(String) });
+    expect(gaps.hostedJobs).toBe(gaps.jobs.filter(j => j.hosted).length);
+    expect(gaps.runnerClasses).toEqual([...new Set(gaps.jobs.map(j => j.runnerClass).filter(Boolean))].sort());
+  });
+
+  it('carries the scorecard with counts, evidence links and how to fix', () => {
+    const gaps = build('dogfood-gaps', 'gaps');
+    expect(gaps.scorecard.counts).toEqual({ pass: 0, fail: 5, exempt: 0, unknown: 1 });
+    expect(formatScorecardCounts(gaps.scorecard.counts)).toBe('pass=0,fail=5,exempt=0,unknown=1');
+    const hosted = gaps.scorecard.checks.find(c => c.id === 'hosted-runners')!;
+    expect(hosted.howToFix).toMatch(/exceptions\.yaml/);
+    expect(hosted.evidence.find(e => e.verdict === 'fail')!.url).toMatch(/\/blob\/main\/\.github\/workflows\/release\.yml#L7$/);
+    expect(gaps).toMatchObject({ tranche: 'first', stage: 'in-progress', blockers: [], error: null, stale: false });
+  });
+
+  it('derives blocked from an open blocker, with its issue link', () => {
+    const adopted = build('adopted', 'adopted');
+    expect(adopted.tranche).toBe('rest');
+    expect(build('adopted', 'other').stage).not.toBe('blocked');
+    const blocked = buildRepoAdoption(
+      { owner: 'tinyland-inc', name: 'adopted', htmlBaseUrl: 'https://github.com', headOid: 'b', scannedAt: '', archived: false, fork: false, snapshot: readCheckout(join(REPOS, 'adopted'), DEFAULT_SCORECARD_CONFIG) },
+      { config: DEFAULT_SCORECARD_CONFIG, tranches: [{ ...tranches[1], blockers: tranches[0].blockers }], now: TEST_NOW },
+    );
+    expect(blocked.stage).toBe('blocked');
+    expect(blocked.blockers).toEqual([{ issue: 'tinyland-inc/adopted#3', kind: 'repo', url: 'https://github.com/tinyland-inc/adopted/issues/3' }]);
+  });
+
+  it('reports a malformed workflow with line and column next to fetch errors', () => {
+    const snapshot = {
+      defaultBranch: 'main',
+      files: { '.github/workflows/broken.yml': 'on: [push\njobs:\n  a:\n    runs-on: x\n' },
+    };
+    const result = buildRepoAdoption(
+      {
+        owner: 'o', name: 'r', htmlBaseUrl: 'https://github.com', headOid: 'c', scannedAt: '', archived: false, fork: false, snapshot,
+        fileErrors: [{ path: '.github/workflows/big.yml', message: 'too large' }],
+      },
+      { config: DEFAULT_SCORECARD_CONFIG, tranches: [], now: TEST_NOW },
+    );
+    expect(result.fileErrors).toEqual([
+      { path: '.github/workflows/big.yml', message: 'too large' },
+      { path: '.github/workflows/broken.yml', message: expect.any(String), line: expect.any(Number), column: expect.any(Number) },
+    ]);
+    expect(result).toMatchObject({ tranche: null, stage: 'not-started', jobs: [] });
+  });
+});

@@ -1,0 +1,2 @@
+export * from './types';
+export { deriveAdoptionStage, readTranches, trancheOf, openBlockersFor, blockerUrl } from './tranches';
