@@ -5,13 +5,15 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import DirectionsRunIcon from '@mui/icons-material/DirectionsRun';
 import DnsIcon from '@mui/icons-material/Dns';
 import StorageIcon from '@mui/icons-material/Storage';
 import HistoryIcon from '@mui/icons-material/History';
+import TimelineIcon from '@mui/icons-material/Timeline';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef } from './routes';
+import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef, tranchesRouteRef } from './routes';
+import { isGitHubComponent } from './components/RepoAdoptionContent/projectSlug';
 import { isFleetResource } from './components/FleetEntityContent/isFleetResource';
 
 const gloriousFlywheelApi = ApiBlueprint.make({
@@ -66,6 +68,35 @@ const auditLogPage = PageBlueprint.make({
   },
 });
 
+const tranchesPage = PageBlueprint.make({
+  name: 'tranches',
+  params: {
+    path: '/gloriousflywheel/tranches',
+    title: 'Tranches',
+    icon: <TimelineIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(tranchesRouteRef),
+    loader: () => import('./components/TranchesPage').then(m => <m.TranchesPage />),
+  },
+});
+
+const repoAdoptionContent = EntityContentBlueprint.make({
+  name: 'repo-adoption',
+  params: {
+    path: '/runners',
+    title: 'Runners & dogfood',
+    filter: isGitHubComponent,
+    loader: () => import('./components/RepoAdoptionContent').then(m => <m.RepoAdoptionContent />),
+  },
+});
+
+const repoAdoptionCard = EntityCardBlueprint.make({
+  name: 'repo-adoption',
+  params: {
+    filter: isGitHubComponent,
+    loader: () => import('./components/RepoAdoptionContent').then(m => <m.RepoAdoptionCard />),
+  },
+});
+
 const fleetEntityContent = EntityContentBlueprint.make({
   name: 'fleet',
   params: {
@@ -83,11 +114,12 @@ const fleetEntityContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'gloriousflywheel',
-  extensions: [gloriousFlywheelApi, overviewPage, runnerClassesPage, cachesPage, auditLogPage, fleetEntityContent],
+  extensions: [gloriousFlywheelApi, overviewPage, runnerClassesPage, cachesPage, auditLogPage, tranchesPage, fleetEntityContent, repoAdoptionContent, repoAdoptionCard],
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),
     runnerClasses: convertLegacyRouteRef(runnerClassesRouteRef),
     caches: convertLegacyRouteRef(cachesRouteRef),
     auditLog: convertLegacyRouteRef(auditLogRouteRef),
+    tranches: convertLegacyRouteRef(tranchesRouteRef),
   },
 });

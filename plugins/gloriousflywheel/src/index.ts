@@ -9,7 +9,11 @@ export {
   RunnerClassesPage,
   CachesPage,
   AuditLogPage,
+  TranchesPage,
+  EntityRepoAdoptionContent,
+  EntityRepoAdoptionCard,
   EntityFleetContent,
 } from './plugin';
+export { isGitHubComponent } from './components/RepoAdoptionContent/projectSlug';
 export { isFleetResource } from './components/FleetEntityContent/isFleetResource';
 export * from './api';

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef } from './routes';
+import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef, tranchesRouteRef } from './routes';
 
 /**
  * Legacy (core-plugin-api) plugin, for apps on the old frontend system.
@@ -28,6 +28,7 @@ export const gloriousflywheelPlugin = createPlugin({
     runnerClasses: runnerClassesRouteRef,
     caches: cachesRouteRef,
     auditLog: auditLogRouteRef,
+    tranches: tranchesRouteRef,
   },
 });
 
@@ -64,6 +65,35 @@ export const AuditLogPage = gloriousflywheelPlugin.provide(
     name: 'AuditLogPage',
     component: () => import('./components/AuditLogPage').then(m => m.AuditLogPage),
     mountPoint: auditLogRouteRef,
+  }),
+);
+
+/** @public */
+export const TranchesPage = gloriousflywheelPlugin.provide(
+  createRoutableExtension({
+    name: 'TranchesPage',
+    component: () => import('./components/TranchesPage').then(m => m.TranchesPage),
+    mountPoint: tranchesRouteRef,
+  }),
+);
+
+/** Entity tab for Components with a GitHub project slug (use with `isGitHubComponent`). @public */
+export const EntityRepoAdoptionContent = gloriousflywheelPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRepoAdoptionContent',
+    component: {
+      lazy: () => import('./components/RepoAdoptionContent').then(m => m.RepoAdoptionContent),
+    },
+  }),
+);
+
+/** Entity card with the adoption summary. @public */
+export const EntityRepoAdoptionCard = gloriousflywheelPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRepoAdoptionCard',
+    component: {
+      lazy: () => import('./components/RepoAdoptionContent').then(m => m.RepoAdoptionCard),
+    },
   }),
 );
 

@@ -11,3 +11,6 @@ export const cachesRouteRef = createRouteRef({ id: 'gloriousflywheel:caches' });
 
 /** @public */
 export const auditLogRouteRef = createRouteRef({ id: 'gloriousflywheel:audit-log' });
+
+/** @public */
+export const tranchesRouteRef = createRouteRef({ id: 'gloriousflywheel:tranches' });

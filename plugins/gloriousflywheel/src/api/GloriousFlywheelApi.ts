@@ -1,5 +1,11 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  AdoptionScanStatus,
+  AdoptionSort,
+  AdoptionStage,
+  RepoAdoptionList,
+  RepoAdoptionResponse,
+  TrancheSummaryList,
   AuditOutcome,
   AuditPage,
   AuditVerifyResult,
@@ -49,6 +55,20 @@ export interface AuditQuery {
   offset?: number;
 }
 
+/** Filters of `GET /adoption/repos`. @public */
+export interface AdoptionQuery {
+  q?: string;
+  tranche?: string;
+  stage?: AdoptionStage;
+  runnerClass?: string;
+  hosted?: boolean;
+  /** `<check id>:<verdict>`, e.g. `stale-cache-endpoints:fail` */
+  check?: string;
+  sort?: AdoptionSort;
+  limit?: number;
+  offset?: number;
+}
+
 /**
  * Client for the GloriousFlywheel backend. Components go through this, never through fetch.
  *
@@ -74,6 +94,12 @@ export interface GloriousFlywheelApi {
   /** The same records as CSV (up to the server's export limit). */
   getAuditCsv(query?: AuditQuery): Promise<Blob>;
   verifyAudit(): Promise<AuditVerifyResult>;
+  getAdoptionRepos(query?: AdoptionQuery): Promise<RepoAdoptionList>;
+  getRepoAdoption(owner: string, repo: string): Promise<RepoAdoptionResponse>;
+  getTranches(): Promise<TrancheSummaryList>;
+  getAdoptionScan(): Promise<AdoptionScanStatus>;
+  /** Starts a scan now (permission gloriousflywheel.adoption.scan). */
+  startAdoptionScan(): Promise<AdoptionScanStatus>;
 }
 
 /** @public */

@@ -1,6 +1,10 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AdoptionScanStatus,
+  RepoAdoptionList,
+  RepoAdoptionResponse,
+  TrancheSummaryList,
   AuditPage,
   AuditVerifyResult,
   CacheDetail,
@@ -13,6 +17,7 @@ import {
   ScaleSetList,
 } from '@internal/plugin-gloriousflywheel-common';
 import {
+  AdoptionQuery,
   AuditQuery,
   GloriousFlywheelApi,
   RunnerClassDetail,
@@ -22,7 +27,7 @@ import {
 
 const segment = encodeURIComponent;
 
-function auditQueryString(query: AuditQuery, format?: 'csv'): string {
+function queryString(query: object, format?: 'csv'): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {
     if (v !== undefined && v !== '') params.set(k, String(v));
@@ -98,16 +103,36 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
   }
 
   getAudit(query: AuditQuery = {}): Promise<AuditPage> {
-    return this.get(`/audit${auditQueryString(query)}`);
+    return this.get(`/audit${queryString(query)}`);
   }
 
   async getAuditCsv(query: AuditQuery = {}): Promise<Blob> {
-    const res = await this.request(`/audit${auditQueryString({ ...query, limit: undefined, offset: undefined }, 'csv')}`);
+    const res = await this.request(`/audit${queryString({ ...query, limit: undefined, offset: undefined }, 'csv')}`);
     return res.blob();
   }
 
   verifyAudit(): Promise<AuditVerifyResult> {
     return this.get('/audit/verify');
+  }
+
+  getAdoptionRepos(query: AdoptionQuery = {}): Promise<RepoAdoptionList> {
+    return this.get(`/adoption/repos${queryString(query)}`);
+  }
+
+  getRepoAdoption(owner: string, repo: string): Promise<RepoAdoptionResponse> {
+    return this.get(`/adoption/repos/${segment(owner)}/${segment(repo)}`);
+  }
+
+  getTranches(): Promise<TrancheSummaryList> {
+    return this.get('/adoption/tranches');
+  }
+
+  getAdoptionScan(): Promise<AdoptionScanStatus> {
+    return this.get('/adoption/scan');
+  }
+
+  async startAdoptionScan(): Promise<AdoptionScanStatus> {
+    return (await this.request('/adoption/scan', { method: 'POST' })).json();
   }
 
   private async get<T>(path: string): Promise<T> {

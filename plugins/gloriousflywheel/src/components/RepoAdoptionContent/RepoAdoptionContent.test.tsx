@@ -1,0 +1,76 @@
+import { screen, within } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { NotFoundError } from '@backstage/errors';
+import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
+import { repoAdoption } from '../../__testUtils__/adoptionFixtures';
+import { RepoAdoptionContent } from './RepoAdoptionContent';
+import { isGitHubComponent } from './projectSlug';
+
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'tinyland-dev', annotations: { 'github.com/project-slug': 'tinyland-inc/tinyland.dev' } },
+  spec: { type: 'service', owner: 'developers', lifecycle: 'production' },
+};
+
+function render(getRepoAdoption: GloriousFlywheelApi['getRepoAdoption']) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[gloriousFlywheelApiRef, { getRepoAdoption } as Partial<GloriousFlywheelApi> as GloriousFlywheelApi]]}>
+      <EntityProvider entity={entity}>
+        <RepoAdoptionContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('RepoAdoptionContent', () => {
+  it('shows runner classes per job with links to the lines, and the expired hosted exception', async () => {
+    const get = jest.fn().mockResolvedValue({ item: repoAdoption() });
+    await render(get);
+    expect(get).toHaveBeenCalledWith('tinyland-inc', 'tinyland.dev');
+    const job = await screen.findByRole('link', { name: /^\.github\/workflows\/ci\.yml:9 build/ });
+    expect(job).toHaveAttribute('href', 'https://github.com/tinyland-inc/tinyland.dev/blob/main/.github/workflows/ci.yml#L9');
+    expect(screen.getByText(/expired 2026-01-31: billing check/)).toBeInTheDocument();
+    expect(screen.getByText('blocked')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /^tinyland-inc\/tinyland\.dev#136/ })).toBeInTheDocument();
+  });
+
+  it('shows each check with its verdict, evidence and how to fix; unknown stays unknown', async () => {
+    await render(async () => ({ item: repoAdoption() }));
+    const stale = await screen.findByTestId('check-stale-cache-endpoints');
+    expect(within(stale).getByRole('link', { name: /^\.bazelrc:3/ })).toHaveAttribute(
+      'href',
+      'https://github.com/tinyland-inc/tinyland.dev/blob/main/.bazelrc#L3',
+    );
+    expect(within(stale).getByText(/attic-cache-dev\.svc\.cluster\.local/)).toBeInTheDocument();
+    expect(within(stale).getByText(/Point BAZEL_REMOTE_CACHE/)).toBeInTheDocument();
+    expect(screen.getAllByText('unknown').length).toBeGreaterThan(0);
+  });
+
+  it('shows parse errors with line and column, and a stale marker', async () => {
+    await render(async () => ({
+      item: repoAdoption({
+        stale: true,
+        error: { message: 'GitHub answered 403', status: 403 },
+        fileErrors: [{ path: '.github/workflows/broken.yml', message: 'Nested mappings are not allowed', line: 7, column: 12 }],
+      }),
+    }));
+    expect(await screen.findByText(/broken\.yml:7:12: Nested mappings/)).toBeInTheDocument();
+    expect(screen.getByText(/This result may be outdated/)).toBeInTheDocument();
+  });
+
+  it('says the repository is not scanned yet on 404', async () => {
+    const error = Object.assign(new NotFoundError('not found'), { response: { status: 404 } });
+    await render(async () => {
+      throw error;
+    });
+    expect(await screen.findByText('Not scanned yet')).toBeInTheDocument();
+  });
+
+  it('applies only to Components with a GitHub project slug', () => {
+    expect(isGitHubComponent(entity)).toBe(true);
+    expect(isGitHubComponent({ ...entity, kind: 'Resource' })).toBe(false);
+    expect(isGitHubComponent({ ...entity, metadata: { name: 'x' } })).toBe(false);
+  });
+});

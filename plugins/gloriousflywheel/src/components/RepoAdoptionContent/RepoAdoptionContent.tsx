@@ -1,0 +1,248 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  EmptyState,
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+  WarningPanel,
+} from '@backstage/core-components';
+import Alert from '@mui/material/Alert';
+import Chip from '@mui/material/Chip';
+import Grid from '@mui/material/Grid';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { AdoptionCheck, AdoptionJob, RepoAdoption } from '@internal/plugin-gloriousflywheel-common';
+import { gloriousFlywheelApiRef } from '../../api';
+import { usePolling } from '../../hooks/usePolling';
+import { runnerClassEntityPath } from '../entityRefs';
+import { StageChip, VerdictChip } from '../VerdictChip';
+import { repoOfEntity } from './projectSlug';
+import { ago } from '../ClusterSyncBanner';
+
+function runsOn(j: AdoptionJob) {
+  if (j.reusable) return <i>reusable workflow</i>;
+  if (j.dynamic && !j.labels.length) return <i>dynamic expression</i>;
+  return j.labels.join(', ');
+}
+
+function runnerOf(j: AdoptionJob) {
+  if (j.runnerClass) return <Link to={runnerClassEntityPath(j.runnerClass)}>{j.runnerClass}</Link>;
+  if (!j.hosted) return '—';
+  const covered = j.exception && !j.exception.expired;
+  return <Chip size="small" color={covered ? 'info' : 'warning'} label="GitHub-hosted" />;
+}
+
+const jobColumns: TableColumn<AdoptionJob>[] = [
+  {
+    title: 'Workflow job',
+    field: 'jobId',
+    render: j => (
+      <Link to={j.url}>
+        {j.path}:{j.line} {j.jobId}
+      </Link>
+    ),
+  },
+  {
+    title: 'Runs on',
+    field: 'labels',
+    render: runsOn,
+  },
+  {
+    title: 'Runner class',
+    field: 'runnerClass',
+    render: runnerOf,
+  },
+  {
+    title: 'Exception',
+    field: 'exception',
+    render: j =>
+      j.exception ? (
+        <Typography variant="body2" color={j.exception.expired ? 'error' : undefined}>
+          {j.exception.expired ? 'expired ' : ''}
+          {j.exception.expires}: {j.exception.reason} ({j.exception.owner})
+        </Typography>
+      ) : (
+        ''
+      ),
+  },
+];
+
+function CheckRow({ check }: { check: AdoptionCheck }) {
+  return (
+    <Grid item xs={12}>
+      <InfoCard
+        title={
+          <Stack direction="row" spacing={1} alignItems="center">
+            <VerdictChip verdict={check.verdict} />
+            <span>{check.title}</span>
+            <Chip size="small" variant="outlined" label={check.severity} />
+          </Stack>
+        }
+        noPadding={false}
+      >
+        <div data-testid={`check-${check.id}`}>
+          <Typography variant="body2" paragraph>
+            {check.summary}
+          </Typography>
+          {check.evidence.length > 0 && (
+            <ul style={{ marginTop: 0 }}>
+              {check.evidence.slice(0, 20).map((e, i) => (
+                <li key={i}>
+                  {e.url ? <Link to={e.url}>{`${e.path}${e.line ? `:${e.line}` : ''}`}</Link> : `${e.path}${e.line ? `:${e.line}` : ''}`}
+                  {e.excerpt && (
+                    <Typography component="code" variant="body2" sx={{ ml: 1, fontFamily: 'monospace' }}>
+                      {e.excerpt}
+                    </Typography>
+                  )}
+                  {e.note && <Typography variant="caption" sx={{ ml: 1 }}>{e.note}</Typography>}
+                </li>
+              ))}
+              {check.evidence.length > 20 && <li>… {check.evidence.length - 20} more</li>}
+            </ul>
+          )}
+          {check.verdict !== 'pass' && check.howToFix && (
+            <Alert severity={check.verdict === 'fail' ? 'warning' : 'info'} sx={{ mt: 1 }}>
+              {check.howToFix}
+            </Alert>
+          )}
+        </div>
+      </InfoCard>
+    </Grid>
+  );
+}
+
+export function RepoAdoptionView({ adoption }: { adoption: RepoAdoption }) {
+  const a = adoption;
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12}>
+        {a.stale && (
+          <WarningPanel
+            severity="warning"
+            title="This result may be outdated"
+            message={a.error ? `The latest scan failed: ${a.error.message}` : `Last scanned ${ago(a.scannedAt)}.`}
+          />
+        )}
+        {a.fileErrors.map(f => (
+          <Alert severity="error" key={f.path} sx={{ mb: 1 }}>
+            {f.path}
+            {f.line ? `:${f.line}:${f.column ?? 1}` : ''}: {f.message}
+          </Alert>
+        ))}
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <InfoCard title="Runners & dogfood">
+          <Stack spacing={1}>
+            <div>
+              Stage: <StageChip stage={a.stage} /> {a.tranche && <>in tranche <b>{a.tranche}</b></>}
+            </div>
+            <div>
+              Runner classes:{' '}
+              {a.runnerClasses.length
+                ? a.runnerClasses.map(rc => (
+                    <Chip key={rc} size="small" label={rc} component="a" clickable href={runnerClassEntityPath(rc)} sx={{ mr: 0.5 }} />
+                  ))
+                : 'none'}
+            </div>
+            <div>GitHub-hosted jobs: {a.hostedJobs}</div>
+            <div>
+              Scorecard: {a.scorecard.counts.pass} pass, {a.scorecard.counts.fail} fail, {a.scorecard.counts.exempt} exempt,{' '}
+              {a.scorecard.counts.unknown} unknown
+            </div>
+            {a.blockers.length > 0 && (
+              <div>
+                Blocked by:{' '}
+                {a.blockers.map(b => (
+                  <span key={b.issue}>
+                    {b.url ? <Link to={b.url}>{b.issue}</Link> : b.issue} ({b.kind}){' '}
+                  </span>
+                ))}
+              </div>
+            )}
+            <Typography variant="caption" color="text.secondary">
+              Scanned {ago(a.scannedAt)} at {a.defaultBranch}@{a.headOid.slice(0, 7)}
+            </Typography>
+          </Stack>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={8}>
+        <Table<AdoptionJob>
+          title="Default-branch workflow jobs"
+          options={{ paging: a.jobs.length > 15, pageSize: 15, padding: 'dense', search: a.jobs.length > 15 }}
+          columns={jobColumns}
+          data={a.jobs}
+          emptyContent={<div style={{ padding: 16 }}>No workflow jobs on the default branch.</div>}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <Typography variant="h6">Dogfood scorecard</Typography>
+      </Grid>
+      {a.scorecard.checks.map(c => (
+        <CheckRow key={c.id} check={c} />
+      ))}
+    </Grid>
+  );
+}
+
+/** Entity tab for Components: runner classes per job, hosted jobs, scorecard with evidence, tranche. */
+export function RepoAdoptionContent() {
+  const { entity } = useEntity();
+  const api = useApi(gloriousFlywheelApiRef);
+  const repo = repoOfEntity(entity);
+  const state = usePolling(
+    () => (repo ? api.getRepoAdoption(repo.owner, repo.repo) : Promise.resolve(undefined)),
+    [api, repo?.owner, repo?.repo],
+    30000,
+  );
+  if (!repo) {
+    return <EmptyState missing="field" title="No GitHub repository" description="Add the github.com/project-slug annotation (owner/repo)." />;
+  }
+  if (state.loading && !state.value) return <Progress />;
+  if (state.error && !state.value) {
+    if ((state.error as { response?: { status?: number } }).response?.status === 404) {
+      return (
+        <EmptyState
+          missing="data"
+          title="Not scanned yet"
+          description={`${repo.owner}/${repo.repo} has no adoption result yet: it is scanned on the next run, or it is outside the configured orgs.`}
+        />
+      );
+    }
+    return <ResponseErrorPanel error={state.error} />;
+  }
+  return state.value ? <RepoAdoptionView adoption={state.value.item} /> : null;
+}
+
+/** Entity card with the summary. */
+export function RepoAdoptionCard() {
+  const { entity } = useEntity();
+  const api = useApi(gloriousFlywheelApiRef);
+  const repo = repoOfEntity(entity);
+  const state = usePolling(
+    () => (repo ? api.getRepoAdoption(repo.owner, repo.repo) : Promise.resolve(undefined)),
+    [api, repo?.owner, repo?.repo],
+    30000,
+  );
+  const a = state.value?.item;
+  return (
+    <InfoCard title="Runners & dogfood">
+      {state.loading && !a && <Progress />}
+      {!state.loading && !a && <Typography variant="body2">Not scanned yet.</Typography>}
+      {a && (
+        <Stack spacing={1}>
+          <div>
+            <StageChip stage={a.stage} /> {a.tranche && `tranche ${a.tranche}`}
+          </div>
+          <div>Runner classes: {a.runnerClasses.join(', ') || 'none'}</div>
+          <div>
+            Scorecard: {a.scorecard.counts.fail} failing, {a.scorecard.counts.pass} passing
+          </div>
+        </Stack>
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,2 @@
+export { RepoAdoptionContent, RepoAdoptionCard, RepoAdoptionView } from './RepoAdoptionContent';
+export { isGitHubComponent, repoOfEntity } from './projectSlug';

@@ -1,0 +1,120 @@
+import { useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import Box from '@mui/material/Box';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import MuiLink from '@mui/material/Link';
+import { RepoAdoption, ScorecardVerdict } from '@internal/plugin-gloriousflywheel-common';
+import { StageChip } from '../VerdictChip';
+
+const VERDICT_SYMBOL: Record<ScorecardVerdict, string> = { pass: '✓', fail: '✗', exempt: '○', unknown: '?' };
+const VERDICT_COLOR: Record<ScorecardVerdict, string> = {
+  pass: 'success.main',
+  fail: 'error.main',
+  exempt: 'info.main',
+  unknown: 'text.disabled',
+};
+const ROW_HEIGHT = 36;
+const gridColumns = (checks: number) => `minmax(220px, 2fr) 110px 110px minmax(140px, 1fr) repeat(${checks}, 56px)`;
+
+/**
+ * Repositories × dogfood checks. Rows are virtualized (@tanstack/react-virtual) so an org of a
+ * thousand repositories scrolls as smoothly as the first tranche.
+ */
+export function AdoptionMatrix({
+  repos,
+  checks,
+  onOpen,
+}: {
+  repos: RepoAdoption[];
+  checks: { id: string; title: string }[];
+  /** opens the repository's full result */
+  onOpen: (r: RepoAdoption) => void;
+}) {
+  const parent = useRef<HTMLDivElement>(null);
+  const height = Math.min(600, Math.max(ROW_HEIGHT * repos.length, ROW_HEIGHT));
+  const virtualizer = useVirtualizer({
+    count: repos.length,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // The viewport's height is ours (style below), so no resize observation is needed; this also
+    // renders rows where there is no layout engine (jsdom).
+    observeElementRect: (_instance, cb) => {
+      cb({ width: parent.current?.clientWidth || 1200, height });
+      return () => {};
+    },
+  });
+  const columns = gridColumns(checks.length);
+  return (
+    <Box sx={{ border: 1, borderColor: 'divider', borderRadius: 1, overflowX: 'auto' }}>
+      <Box sx={{ display: 'grid', gridTemplateColumns: columns, px: 1, py: 1, borderBottom: 1, borderColor: 'divider', fontWeight: 600, fontSize: 13 }}>
+        <span>Repository</span>
+        <span>Stage</span>
+        <span>Tranche</span>
+        <span>Runner classes</span>
+        {checks.map(c => (
+          <Tooltip title={c.title} key={c.id}>
+            <span style={{ writingMode: 'vertical-rl', transform: 'rotate(180deg)', maxHeight: 120, overflow: 'hidden' }}>{c.id}</span>
+          </Tooltip>
+        ))}
+      </Box>
+      <div ref={parent} style={{ height, overflowY: 'auto' }} data-testid="adoption-matrix">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map(v => {
+            const r = repos[v.index];
+            const verdicts = new Map(r.scorecard.checks.map(c => [c.id, c]));
+            return (
+              <Box
+                key={`${r.owner}/${r.name}`}
+                data-testid={`matrix-row-${r.name}`}
+                sx={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  width: '100%',
+                  height: ROW_HEIGHT,
+                  transform: `translateY(${v.start}px)`,
+                  display: 'grid',
+                  gridTemplateColumns: columns,
+                  alignItems: 'center',
+                  px: 1,
+                  borderBottom: 1,
+                  borderColor: 'divider',
+                  fontSize: 13,
+                }}
+              >
+                <span>
+                  <MuiLink component="button" variant="body2" onClick={() => onOpen(r)} aria-label={`open ${r.owner}/${r.name}`}>
+                    {r.name}
+                  </MuiLink>
+                  {r.stale && (
+                    <Typography component="span" variant="caption" color="warning.main" sx={{ ml: 0.5 }}>
+                      stale
+                    </Typography>
+                  )}
+                </span>
+                <span>
+                  <StageChip stage={r.stage} />
+                </span>
+                <span>{r.tranche ?? '—'}</span>
+                <span>{r.runnerClasses.join(', ') || (r.hostedJobs ? 'hosted only' : '—')}</span>
+                {checks.map(c => {
+                  const check = verdicts.get(c.id);
+                  const verdict = check?.verdict ?? 'unknown';
+                  return (
+                    <Tooltip key={c.id} title={check ? `${check.verdict}: ${check.summary}` : 'not evaluated'}>
+                      <Box component="span" sx={{ color: VERDICT_COLOR[verdict], fontWeight: 700, textAlign: 'center' }} data-verdict={verdict}>
+                        {VERDICT_SYMBOL[verdict]}
+                      </Box>
+                    </Tooltip>
+                  );
+                })}
+              </Box>
+            );
+          })}
+        </div>
+      </div>
+    </Box>
+  );
+}

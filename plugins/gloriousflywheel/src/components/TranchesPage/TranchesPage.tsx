@@ -1,0 +1,255 @@
+import { useMemo, useState } from 'react';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  Content,
+  ContentHeader,
+  EmptyState,
+  Header,
+  InfoCard,
+  Link,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  SupportButton,
+} from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Drawer from '@mui/material/Drawer';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Grid from '@mui/material/Grid';
+import LinearProgress from '@mui/material/LinearProgress';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { Line, LineChart, ResponsiveContainer, Tooltip } from 'recharts';
+import {
+  ADOPTION_STAGES,
+  AdoptionScanStatus,
+  AdoptionStage,
+  RepoAdoption,
+  TrancheSummary,
+  adoptionScanPermission,
+} from '@internal/plugin-gloriousflywheel-common';
+import { gloriousFlywheelApiRef } from '../../api';
+import { usePolling } from '../../hooks/usePolling';
+import { RepoAdoptionView } from '../RepoAdoptionContent';
+import { StageChip } from '../VerdictChip';
+import { ago } from '../ClusterSyncBanner';
+import { AdoptionMatrix } from './AdoptionMatrix';
+import { adoptionCsv } from './adoptionCsv';
+
+const PAGE = 500;
+const MAX_PAGES = 20;
+
+function TrancheCard({ tranche, onSelect }: { tranche: TrancheSummary; onSelect: () => void }) {
+  return (
+    <InfoCard title={tranche.title} subheader={`${tranche.repos} repositories`}>
+      <div data-testid={`tranche-${tranche.name}`}>
+        <Stack direction="row" alignItems="center" spacing={1}>
+          <LinearProgress variant="determinate" value={tranche.progress} sx={{ flexGrow: 1, height: 8, borderRadius: 4 }} />
+          <Typography variant="body2">{tranche.progress}% adopted</Typography>
+        </Stack>
+        <Stack direction="row" spacing={1} sx={{ my: 1, flexWrap: 'wrap' }}>
+          {ADOPTION_STAGES.map(s => (
+            <span key={s}>
+              <StageChip stage={s} /> {tranche.stages[s] ?? 0}
+            </span>
+          ))}
+        </Stack>
+        {tranche.trend.length > 1 && (
+          <ResponsiveContainer width="100%" height={60}>
+            <LineChart data={tranche.trend.map(t => ({ day: t.day, adopted: t.stages.adopted }))}>
+              <Tooltip />
+              <Line dataKey="adopted" stroke="#4caf50" dot={false} isAnimationActive={false} />
+            </LineChart>
+          </ResponsiveContainer>
+        )}
+        {tranche.blockers.length > 0 && (
+          <>
+            <Typography variant="subtitle2">Blockers</Typography>
+            <ul style={{ margin: 0, paddingLeft: 18 }}>
+              {tranche.blockers.map(b => (
+                <li key={`${b.issue}-${b.repo ?? ''}`}>
+                  {b.url ? <Link to={b.url}>{b.issue}</Link> : b.issue} ({b.kind}){b.repo ? ` blocks ${b.repo}` : ''}
+                  {b.title ? `: ${b.title}` : ''}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        <Button size="small" onClick={onSelect} sx={{ mt: 1 }}>
+          Show in matrix
+        </Button>
+      </div>
+    </InfoCard>
+  );
+}
+
+function ScanBar({ scan, onScanned }: { scan: AdoptionScanStatus; onScanned: () => void }) {
+  const api = useApi(gloriousFlywheelApiRef);
+  const alertApi = useApi(alertApiRef);
+  const canScan = usePermission({ permission: adoptionScanPermission });
+  const running = scan.state === 'running';
+  return (
+    <Stack direction="row" spacing={2} alignItems="center" data-testid="scan-status">
+      <Typography variant="body2">
+        {running
+          ? `Scanning: ${scan.reposDone} / ${scan.reposTotal} repositories`
+          : `Last scan ${scan.finishedAt ? ago(scan.finishedAt) : 'never'}${scan.state === 'failed' ? ` failed: ${scan.lastError}` : ''}`}
+        {' · '}GitHub requests: {scan.requestsUsed.graphql} GraphQL, {scan.requestsUsed.rest} REST ({scan.requestsUsed.rest304} free 304s)
+        {scan.rateLimit.remaining !== null ? ` · rate limit left ${scan.rateLimit.remaining}` : ''}
+      </Typography>
+      {running && <LinearProgress sx={{ width: 120 }} variant="determinate" value={scan.reposTotal ? (100 * scan.reposDone) / scan.reposTotal : 0} />}
+      {canScan.allowed && (
+        <Button
+          size="small"
+          variant="outlined"
+          disabled={running}
+          onClick={async () => {
+            try {
+              await api.startAdoptionScan();
+              onScanned();
+            } catch (e) {
+              alertApi.post({ message: `Rescan failed: ${(e as Error).message}`, severity: 'error', display: 'transient' });
+            }
+          }}
+        >
+          Rescan now
+        </Button>
+      )}
+    </Stack>
+  );
+}
+
+/** Platform view: every repository's migration stage and dogfood checks, grouped by tranche. */
+export function TranchesPage() {
+  const api = useApi(gloriousFlywheelApiRef);
+  const tranches = usePolling(() => api.getTranches(), [api], 30000);
+  const repos = usePolling(
+    async () => {
+      const first = await api.getAdoptionRepos({ limit: PAGE, offset: 0, sort: 'name' });
+      const items = [...first.items];
+      for (let page = 1; items.length < first.total && page < MAX_PAGES; page++) {
+        items.push(...(await api.getAdoptionRepos({ limit: PAGE, offset: page * PAGE, sort: 'name' })).items);
+      }
+      return { items, total: first.total, scan: first.scan };
+    },
+    [api],
+    30000,
+  );
+  const [tranche, setTranche] = useState('');
+  const [stage, setStage] = useState<'' | AdoptionStage>('');
+  const [q, setQ] = useState('');
+  const [failingOnly, setFailingOnly] = useState(false);
+  const [open, setOpen] = useState<RepoAdoption | null>(null);
+
+  const checks = useMemo(() => {
+    const seen = new Map<string, string>();
+    for (const r of repos.value?.items ?? []) for (const c of r.scorecard.checks) if (!seen.has(c.id)) seen.set(c.id, c.title);
+    return [...seen].map(([id, title]) => ({ id, title }));
+  }, [repos.value]);
+
+  const visible = (repos.value?.items ?? []).filter(
+    r =>
+      (!tranche || r.tranche === tranche) &&
+      (!stage || r.stage === stage) &&
+      (!q || `${r.owner}/${r.name}`.toLowerCase().includes(q.toLowerCase())) &&
+      (!failingOnly || r.scorecard.counts.fail > 0),
+  );
+
+  const exportCsv = () => {
+    const blob = new Blob([adoptionCsv(visible, checks.map(c => c.id))], { type: 'text/csv' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'gloriousflywheel-adoption.csv';
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+
+  let body;
+  if ((tranches.loading && !tranches.value) || (repos.loading && !repos.value)) body = <Progress />;
+  else if (repos.error && !repos.value) body = <ResponseErrorPanel error={repos.error} />;
+  else if (!repos.value?.items.length) {
+    body = (
+      <Stack spacing={2}>
+        {repos.value && <ScanBar scan={repos.value.scan} onScanned={repos.retry} />}
+        <EmptyState
+          missing="data"
+          title="No repositories scanned yet"
+          description="Configure gloriousflywheel.github.orgs and a GitHub integration (docs/adoption.md); the first scan starts shortly after the backend does."
+        />
+      </Stack>
+    );
+  } else {
+    body = (
+      <Stack spacing={2}>
+        <ScanBar scan={repos.value.scan} onScanned={repos.retry} />
+        {tranches.error && <Alert severity="warning">Tranche summaries unavailable: {tranches.error.message}</Alert>}
+        <Grid container spacing={2}>
+          {(tranches.value?.items ?? []).map(t => (
+            <Grid item xs={12} md={4} key={t.name}>
+              <TrancheCard tranche={t} onSelect={() => setTranche(t.name)} />
+            </Grid>
+          ))}
+        </Grid>
+        <Stack direction="row" spacing={2} alignItems="center">
+          <TextField size="small" label="Repository" value={q} onChange={e => setQ(e.target.value)} />
+          <TextField select size="small" label="Tranche" value={tranche} onChange={e => setTranche(e.target.value)} sx={{ minWidth: 150 }}>
+            <MenuItem value="">all</MenuItem>
+            {(tranches.value?.items ?? []).map(t => (
+              <MenuItem key={t.name} value={t.name}>
+                {t.title}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField select size="small" label="Stage" value={stage} onChange={e => setStage(e.target.value as AdoptionStage | '')} sx={{ minWidth: 150 }}>
+            <MenuItem value="">all</MenuItem>
+            {ADOPTION_STAGES.map(s => (
+              <MenuItem key={s} value={s}>
+                {s}
+              </MenuItem>
+            ))}
+          </TextField>
+          <FormControlLabel control={<Switch checked={failingOnly} onChange={e => setFailingOnly(e.target.checked)} />} label="failing checks only" />
+          <Button variant="outlined" size="small" onClick={exportCsv}>
+            Export CSV
+          </Button>
+          <Typography variant="caption">
+            {visible.length} of {repos.value.total} repositories
+          </Typography>
+        </Stack>
+        <AdoptionMatrix repos={visible} checks={checks} onOpen={setOpen} />
+      </Stack>
+    );
+  }
+
+  return (
+    <Page themeId="tool">
+      <Header title="Tranches" subtitle="Where every repository is in the migration onto the shared runners, and what blocks it" />
+      <Content>
+        <ContentHeader title="Adoption">
+          <SupportButton>
+            Stages come from each repository's dogfood scorecard and the blockers in config. ✓ pass, ✗ fail, ○ exempt, ? unknown.
+          </SupportButton>
+        </ContentHeader>
+        {body}
+        <Drawer anchor="right" open={open !== null} onClose={() => setOpen(null)} PaperProps={{ sx: { width: 'min(1100px, 90vw)', p: 2 } }}>
+          {open && (
+            <>
+              <Typography variant="h5" gutterBottom>
+                <Link to={open.url}>
+                  {open.owner}/{open.name}
+                </Link>
+              </Typography>
+              <RepoAdoptionView adoption={open} />
+            </>
+          )}
+        </Drawer>
+      </Content>
+    </Page>
+  );
+}

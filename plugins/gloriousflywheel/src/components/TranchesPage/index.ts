@@ -1,0 +1,1 @@
+export { TranchesPage } from './TranchesPage';
