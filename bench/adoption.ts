@@ -3,22 +3,12 @@ import { readScorecardConfig, readTranches } from '@internal/plugin-gloriousflyw
 import { AdoptionScanner } from '../plugins/gloriousflywheel-backend/src/adoption/AdoptionScanner';
 import { createGitHubClient } from '../plugins/gloriousflywheel-backend/src/adoption/GitHubClient';
 import { repoKey, RepoScanRecord } from '../plugins/gloriousflywheel-backend/src/adoption/types';
-import { printTable } from './report';
+import { printTable, silentLogger } from './report';
 
 const LONG_TAIL = 1000;
 const ORG = 'tinyland-inc';
 const NAIVE_CONCURRENCY = 16;
 const BUDGET_MS = 110_000;
-
-const silentLogger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return silentLogger;
-  },
-};
 
 type Counts = GitHubRequestCounts;
 const diff = (a: Counts, b: Counts) =>

@@ -10,21 +10,11 @@ import {
 import { FleetService } from '../plugins/gloriousflywheel-backend/src/fleet/FleetService';
 import { createRouter } from '../plugins/gloriousflywheel-backend/src/service/router';
 import { SourceStatusBoard } from '../plugins/gloriousflywheel-backend/src/service/sourceStatus';
-import { ms, percentile, printTable } from './report';
+import { ms, percentile, printTable, silentLogger } from './report';
 
 const SCALE_SETS = 500;
 const READS = 200;
 const CHANGES = 30;
-
-const silentLogger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return silentLogger;
-  },
-};
 
 async function timeReads(read: () => Promise<unknown>, n: number): Promise<number[]> {
   const out: number[] = [];

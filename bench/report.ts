@@ -14,3 +14,14 @@ export function printTable(title: string, header: string[], rows: (string | numb
 }
 
 export const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+/** A LoggerService that drops everything: benchmarks print figures, not service logs. */
+export const silentLogger: any = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};

@@ -1,3 +1,4 @@
+import { staleEndpointRegExp } from '@internal/plugin-gloriousflywheel-common';
 import type { Config } from '@backstage/config';
 import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
@@ -145,19 +146,11 @@ export function readCacheProbeSettings(config: Config): CacheProbeSettings {
 }
 
 /**
- * A deny-list pattern as a RegExp: `/regex/flags`, or a glob whose `*` spans host-name characters,
- * tested anywhere in the URL, so `*.attic-cache-dev.svc.cluster.local` matches
- * `http://attic-api.attic-cache-dev.svc.cluster.local:8080`. Same semantics as the scorecard's
- * stale-endpoint check, so the Caches page and the dogfood scorecard agree.
+ * A deny-list pattern as a RegExp: the scorecard's own matcher, so the Caches page and the dogfood
+ * scorecard agree on what is stale.
  */
 export function staleEndpointPattern(pattern: string): RegExp {
-  const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
-  if (regex) return new RegExp(regex[1], regex[2].replace('g', ''));
-  const source = pattern
-    .split('*')
-    .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[A-Za-z0-9_.-]*');
-  return new RegExp(source, 'i');
+  return staleEndpointRegExp(pattern);
 }
 
 /** A configured cache whose endpoint is on the stale deny-list. */

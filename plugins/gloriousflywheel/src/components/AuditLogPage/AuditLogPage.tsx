@@ -25,6 +25,7 @@ import {
 import { AuditQuery, gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { AuditTable } from './AuditTable';
+import { downloadFile } from '../download';
 
 const PAGE = 25;
 
@@ -65,15 +66,7 @@ export function AuditLogPage() {
   const key = JSON.stringify(query);
   const audit = usePolling(() => (canRead.allowed ? api.getAudit(query) : Promise.resolve(undefined)), [api, key, canRead.allowed], 15000);
 
-  const exportCsv = async () => {
-    const blob = await api.getAuditCsv(query);
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'gloriousflywheel-audit.csv';
-    a.click();
-    URL.revokeObjectURL(url);
-  };
+  const exportCsv = async () => downloadFile('gloriousflywheel-audit.csv', await api.getAuditCsv(query));
 
   const set = (k: keyof typeof filters) => (e: { target: { value: string } }) => {
     setPage(0);

@@ -188,8 +188,8 @@ export function RepoAdoptionView({ adoption }: { adoption: RepoAdoption }) {
   );
 }
 
-/** Entity tab for Components: runner classes per job, hosted jobs, scorecard with evidence, tranche. */
-export function RepoAdoptionContent() {
+/** The current entity's repository and its adoption result, refreshed every 30 s. */
+function useEntityRepoAdoption() {
   const { entity } = useEntity();
   const api = useApi(gloriousFlywheelApiRef);
   const repo = repoOfEntity(entity);
@@ -198,6 +198,12 @@ export function RepoAdoptionContent() {
     [api, repo?.owner, repo?.repo],
     30000,
   );
+  return { repo, state };
+}
+
+/** Entity tab for Components: runner classes per job, hosted jobs, scorecard with evidence, tranche. */
+export function RepoAdoptionContent() {
+  const { repo, state } = useEntityRepoAdoption();
   if (!repo) {
     return <EmptyState missing="field" title="No GitHub repository" description="Add the github.com/project-slug annotation (owner/repo)." />;
   }
@@ -219,14 +225,7 @@ export function RepoAdoptionContent() {
 
 /** Entity card with the summary. */
 export function RepoAdoptionCard() {
-  const { entity } = useEntity();
-  const api = useApi(gloriousFlywheelApiRef);
-  const repo = repoOfEntity(entity);
-  const state = usePolling(
-    () => (repo ? api.getRepoAdoption(repo.owner, repo.repo) : Promise.resolve(undefined)),
-    [api, repo?.owner, repo?.repo],
-    30000,
-  );
+  const { state } = useEntityRepoAdoption();
   const a = state.value?.item;
   return (
     <InfoCard title="Runners & dogfood">

@@ -40,6 +40,7 @@ import { StageChip } from '../VerdictChip';
 import { ago } from '../ClusterSyncBanner';
 import { AdoptionMatrix } from './AdoptionMatrix';
 import { adoptionCsv } from './adoptionCsv';
+import { downloadFile } from '../download';
 
 const PAGE = 500;
 const MAX_PAGES = 20;
@@ -160,15 +161,8 @@ export function TranchesPage() {
       (!failingOnly || r.scorecard.counts.fail > 0),
   );
 
-  const exportCsv = () => {
-    const blob = new Blob([adoptionCsv(visible, checks.map(c => c.id))], { type: 'text/csv' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'gloriousflywheel-adoption.csv';
-    a.click();
-    URL.revokeObjectURL(url);
-  };
+  const exportCsv = () =>
+    downloadFile('gloriousflywheel-adoption.csv', adoptionCsv(visible, checks.map(c => c.id)));
 
   let body;
   if ((tranches.loading && !tranches.value) || (repos.loading && !repos.value)) body = <Progress />;
