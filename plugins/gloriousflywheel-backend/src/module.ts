@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { fleetServiceRef } from './fleet/fleetServiceRef';
+import { readRunnerClassOwners } from './fleet/FleetConfig';
 import { FleetEntityProvider } from './catalog/FleetEntityProvider';
 import { CacheEntityProvider } from './catalog/CacheEntityProvider';
 import {
@@ -42,7 +43,9 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         const owner = config.getOptionalString('gloriousflywheel.owner') ?? 'group:default/platform-team';
         const cacheTargets = readCacheTargets(config);
         const cachesByClass = readCachesByRunnerClass(config, cacheTargets);
-        catalog.addEntityProvider(new FleetEntityProvider({ fleet, owner, logger, cachesByClass }));
+        // The same per-class owners the permission rules use, so the catalog shows who may pause.
+        const ownersByClass = Object.fromEntries(readRunnerClassOwners(config).byClass);
+        catalog.addEntityProvider(new FleetEntityProvider({ fleet, owner, ownersByClass, logger, cachesByClass }));
         catalog.addEntityProvider(
           new CacheEntityProvider({
             hub: cacheHealthHub,

@@ -24,6 +24,7 @@ export class FleetEntityProvider implements EntityProvider {
     private readonly options: {
       fleet: FleetService;
       owner: string;
+      ownersByClass?: Record<string, string>;
       logger: LoggerService;
       cachesByClass?: Record<string, string[]>;
     },
@@ -53,6 +54,7 @@ export class FleetEntityProvider implements EntityProvider {
     if (!this.fullDone && fleet.clusters().some(c => c.state === 'syncing')) return;
     const entities = fleetEntities({
       owner: this.options.owner,
+      ownersByClass: this.options.ownersByClass,
       runnerClasses: fleet.runnerClasses,
       scaleSets: fleet.scaleSets(),
       cachesByClass: this.options.cachesByClass,

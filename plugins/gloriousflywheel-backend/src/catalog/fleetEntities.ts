@@ -43,10 +43,13 @@ export function fleetEntities(options: {
   owner: string;
   runnerClasses: readonly RunnerClassDefinition[];
   scaleSets: readonly ScaleSet[];
+  /** owner per runner class (`runnerClasses[].owner`); others get `owner` */
+  ownersByClass?: Record<string, string>;
   /** cache entity names per runner class (dependsOn) */
   cachesByClass?: Record<string, string[]>;
 }): Entity[] {
-  const { owner } = options;
+  const ownerOf = (runnerClass: string | null) =>
+    (runnerClass && options.ownersByClass?.[runnerClass]) || options.owner;
   const classes: Entity[] = options.runnerClasses.map(c => ({
     ...base(c.name, {
       title: c.title ? `${c.title} (${c.name})` : c.name,
@@ -60,7 +63,7 @@ export function fleetEntities(options: {
     }),
     spec: {
       type: 'runner-class',
-      owner,
+      owner: ownerOf(c.name),
       dependsOn: (options.cachesByClass?.[c.name] ?? []).map(n => `resource:default/${n}`),
     },
   }));
@@ -81,7 +84,7 @@ export function fleetEntities(options: {
     }),
     spec: {
       type: 'runner-scale-set',
-      owner,
+      owner: ownerOf(s.runnerClass),
       dependsOn: s.runnerClass ? [`resource:default/${s.runnerClass}`] : [],
     },
   }));
