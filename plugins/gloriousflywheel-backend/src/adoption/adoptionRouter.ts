@@ -15,6 +15,7 @@ import {
 import { AdoptionService } from './AdoptionService';
 import { filterRepos } from './repoFilter';
 import { octokitWebhookVerifier, WebhookVerifier } from './webhookSignature';
+import { parseRequest } from '../service/parseRequest';
 
 /** What the adoption sub-router needs. */
 export interface AdoptionRouterOptions {
@@ -49,14 +50,7 @@ const reposQuery = z
   .strict();
 const repoParams = z.object({ owner: ghName, repo: ghName });
 
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issues = result.error.issues.map(i => `${i.path.join('.') || what}: ${i.message}`).join('; ');
-    throw new InputError(`invalid ${what}: ${issues}`);
-  }
-  return result.data;
-}
+const parse = parseRequest;
 
 /** Payload fields the webhook reads (push, workflow_run). */
 const webhookPayload = z.object({

@@ -17,6 +17,7 @@ import {
 import { AuditStore } from '../database/AuditStore';
 import { auditRecordsToCsv } from '../audit/auditCsv';
 import { ScaleSetControlService } from './ScaleSetControlService';
+import { parseRequest } from '../service/parseRequest';
 
 /** What the control sub-router needs. */
 export interface ControlRouterOptions {
@@ -51,14 +52,7 @@ const auditQuery = z
 
 const MAX_JSON_PAGE = 500;
 
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issues = result.error.issues.map(i => `${i.path.join('.') || what}: ${i.message}`).join('; ');
-    throw new InputError(`invalid ${what}: ${issues}`);
-  }
-  return result.data;
-}
+const parse = parseRequest;
 
 /**
  * Pause/resume and the audit log over HTTP: parses, authorizes and delegates. Pause/resume are

@@ -1,7 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import {
   HealthResponse,
   RunnerClassList,
@@ -12,6 +12,7 @@ import { FleetService } from '../fleet/FleetService';
 import { CacheHealthService } from '../caches/CacheHealthService';
 import { ControlRouterOptions, createControlRouter } from '../control/controlRouter';
 import { AdoptionRouterOptions, createAdoptionRouter } from '../adoption/adoptionRouter';
+import { parseRequest } from './parseRequest';
 
 export interface RouterOptions {
   version: string;
@@ -41,14 +42,7 @@ const cacheHistoryQuery = z
   })
   .strict();
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issues = result.error.issues.map(i => `${i.path.join('.') || what}: ${i.message}`).join('; ');
-    throw new InputError(`invalid ${what}: ${issues}`);
-  }
-  return result.data;
-}
+const parse = parseRequest;
 
 /**
  * The plugin's HTTP API: parses, authorizes and delegates. Authentication is httpRouter's
