@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT, portalFixture, signInAsGuest } from './portal.mjs';
+import { ROOT, portalFixture, signInAsGuest, waitForEntity } from './portal.mjs';
 
 const ctx = portalFixture();
 
@@ -35,4 +35,16 @@ test('the Caches page shows the seeded caches healthy, then degraded and down as
   await setCacheMode('attic', { mode: 'down' });
   await row(page, 'attic').getByText('down').waitFor({ timeout: 40000 });
   await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/caches-degraded.png'), fullPage: true });
+});
+
+test('a build-cache entity shows the live probe and the runner-class entity shows its caches', async () => {
+  await waitForEntity(ctx.portal.baseUrl, 'resource:default/bazel-grpc');
+  const page = await ctx.browser.newPage({ viewport: { width: 1500, height: 1100 } });
+  await signInAsGuest(page, ctx.portal.baseUrl);
+  await page.goto(`${ctx.portal.baseUrl}/catalog/default/resource/bazel-grpc/gloriousflywheel`);
+  await page.getByText('Cache bazel-grpc').waitFor({ timeout: 30000 });
+  await page.getByText('not offered', { exact: false }).first().waitFor();
+  await page.getByRole('cell', { name: 'capabilities', exact: true }).waitFor();
+  await page.goto(`${ctx.portal.baseUrl}/catalog/default/resource/tinyland-nix-heavy/gloriousflywheel`);
+  await page.getByTestId('class-caches').getByText('bazel-grpc', { exact: false }).waitFor({ timeout: 30000 });
 });

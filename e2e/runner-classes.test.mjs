@@ -63,7 +63,7 @@ test('a runner-class entity in the catalog shows the live class overview', async
   await waitForEntity(ctx.portal.baseUrl, 'resource:default/tinyland-nix-heavy');
   await signInAsGuest(page, ctx.portal.baseUrl);
   await page.goto(`${ctx.portal.baseUrl}/catalog/default/resource/tinyland-nix-heavy`);
-  await page.getByText('Runners', { exact: true }).click();
+  await page.getByText('Live state', { exact: true }).click();
   await page.getByText('Runner class tinyland-nix-heavy').waitFor({ timeout: 30000 });
   assert.ok(await page.getByText('1 / unlimited').isVisible());
   await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/runner-class-entity.png') });

@@ -101,7 +101,7 @@ const fleetEntityContent = EntityContentBlueprint.make({
   name: 'fleet',
   params: {
     path: '/gloriousflywheel',
-    title: 'Runners',
+    title: 'Live state',
     filter: isFleetResource,
     loader: () => import('./components/FleetEntityContent').then(m => <m.FleetEntityContent />),
   },

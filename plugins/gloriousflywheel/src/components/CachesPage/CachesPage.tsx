@@ -65,7 +65,8 @@ const columns: TableColumn<CacheHealth>[] = [
   { title: 'Checked', field: 'checkedAt', render: c => ago(c.checkedAt) },
 ];
 
-function CacheHistoryCard({ name }: { name: string }) {
+/** Latency and availability history of one cache, with a period picker. */
+export function CacheHistoryCard({ name }: { name: string }) {
   const api = useApi(gloriousFlywheelApiRef);
   const [period, setPeriod] = useState<keyof typeof PERIODS>('1h');
   const until = useMemo(() => Date.now(), [period]); // eslint-disable-line react-hooks/exhaustive-deps

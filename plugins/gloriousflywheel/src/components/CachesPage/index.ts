@@ -1,1 +1,2 @@
-export { CachesPage } from './CachesPage';
+export { CachesPage, CacheHistoryCard } from './CachesPage';
+export { formatBytes } from './formatBytes';

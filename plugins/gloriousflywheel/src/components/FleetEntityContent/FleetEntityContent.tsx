@@ -15,12 +15,16 @@ import { ScaleSetTable } from '../ScaleSetTable';
 import { ScaleSetControlButton } from '../ScaleSetControl';
 import { AuditTable } from '../AuditLogPage';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { auditReadPermission } from '@internal/plugin-gloriousflywheel-common';
+import { auditReadPermission, CacheProbeCheck } from '@internal/plugin-gloriousflywheel-common';
+import { CacheHistoryCard, formatBytes } from '../CachesPage';
+import { CacheStatusChip } from '../CacheStatusChip';
+import { Table, TableColumn } from '@backstage/core-components';
 
 const A = 'gloriousflywheel.io/';
 
 function RunnerClassOverview({ name }: { name: string }) {
   const api = useApi(gloriousFlywheelApiRef);
+  const caches = usePolling(() => api.getCaches(), [api], 15000);
   const { value, loading, error, retry } = usePolling(() => api.getRunnerClass(name), [api, name]);
   if (loading && !value) return <Progress />;
   if (error && !value) return <ResponseErrorPanel error={error} />;
@@ -46,6 +50,13 @@ function RunnerClassOverview({ name }: { name: string }) {
               paused: c.pausedScaleSets,
             }}
           />
+          <div data-testid="class-caches">
+            {(caches.value?.items ?? [])
+              .filter(k => k.runnerClasses.includes(c.name))
+              .map(k => (
+                <CacheStatusChip key={k.name} status={k.status} label={`${k.name}: ${k.status}`} />
+              ))}
+          </div>
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={7}>
@@ -126,7 +137,55 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
   );
 }
 
-/** Entity tab for runner-class and runner-scale-set Resources: live state from the plugin. */
+const checkColumns: TableColumn<CacheProbeCheck>[] = [
+  { title: 'Request', field: 'name' },
+  { title: 'Outcome', field: 'outcome' },
+  { title: 'Latency', field: 'latencyMs', render: c => `${c.latencyMs} ms` },
+  { title: 'Status', field: 'httpStatus', render: c => c.httpStatus ?? c.grpcCode ?? '' },
+  { title: 'Detail', field: 'message', render: c => c.message ?? c.errorKind ?? '' },
+];
+
+function CacheOverview({ name }: { name: string }) {
+  const api = useApi(gloriousFlywheelApiRef);
+  const { value, loading, error } = usePolling(() => api.getCache(name), [api, name], 15000);
+  if (loading && !value) return <Progress />;
+  if (error && !value) return <ResponseErrorPanel error={error} />;
+  if (!value) return null;
+  const c = value.item;
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12} md={5}>
+        <InfoCard title={`Cache ${c.name}`} action={<CacheStatusChip status={c.status} />}>
+          <StructuredMetadataTable
+            metadata={{
+              kind: c.kind,
+              endpoint: c.endpoint,
+              status: c.message ? `${c.status}: ${c.message}` : c.status,
+              latency: c.latencyMs === null ? '—' : `${c.latencyMs} ms`,
+              'size / capacity': `${formatBytes(c.sizeBytes)} / ${formatBytes(c.capacityBytes)}`,
+              'remote execution': c.remoteExecution ?? '—',
+              'used by': c.runnerClasses.join(', ') || '—',
+              'stale endpoint': c.staleEndpoint ? `${c.staleEndpoint.pattern}: ${c.staleEndpoint.message}` : 'no',
+            }}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={7}>
+        <Table<CacheProbeCheck>
+          title="Latest probe"
+          options={{ paging: false, search: false, padding: 'dense' }}
+          columns={checkColumns}
+          data={value.checks}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <CacheHistoryCard name={c.name} />
+      </Grid>
+    </Grid>
+  );
+}
+
+/** Entity tab for the plugin's Resources (runner class, scale set, build cache): live state. */
 export function FleetEntityContent() {
   const { entity } = useEntity();
   const ann = entity.metadata.annotations ?? {};
@@ -134,6 +193,7 @@ export function FleetEntityContent() {
   if (type === 'runner-class' && ann[`${A}runner-class`]) {
     return <RunnerClassOverview name={ann[`${A}runner-class`]} />;
   }
+  if (type === 'build-cache') return <CacheOverview name={entity.metadata.name} />;
   if (type === 'runner-scale-set' && ann[`${A}cluster`] && ann[`${A}namespace`] && ann[`${A}scale-set`]) {
     return (
       <ScaleSetOverview cluster={ann[`${A}cluster`]} namespace={ann[`${A}namespace`]} name={ann[`${A}scale-set`]} />

@@ -1,7 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 
-/** Whether an entity is one of the Resources the fleet module emits (runner class or scale set). */
+const TYPES = ['runner-class', 'runner-scale-set', 'build-cache'];
+
+/** Whether an entity is one of the Resources the plugin emits (runner class, scale set, build cache). */
 export function isFleetResource(entity: Entity): boolean {
   const type = (entity.spec as { type?: string } | undefined)?.type;
-  return entity.kind === 'Resource' && (type === 'runner-class' || type === 'runner-scale-set');
+  return entity.kind === 'Resource' && TYPES.includes(type ?? '');
 }
