@@ -64,6 +64,8 @@ export class FleetService {
   private readonly watchers: ClusterWatcher[];
   private readonly listeners = new Set<() => void>();
   private debounce?: NodeJS.Timeout;
+  /** All scale sets, mapped and sorted once per change rather than on every API read. */
+  private view?: ScaleSet[];
 
   constructor(private readonly options: FleetServiceOptions) {
     const kubeConfigFor = options.kubeConfigFor ?? createKubeConfig;
@@ -102,25 +104,11 @@ export class FleetService {
   }
 
   scaleSets(filter: ScaleSetFilter = {}): ScaleSet[] {
-    const out: ScaleSet[] = [];
-    for (const w of this.watchers) {
-      if (filter.cluster && w.name !== filter.cluster) continue;
-      const runners = countRunnersByScaleSet(w.ephemeralRunners());
-      for (const obj of w.scaleSets()) {
-        const md = obj.metadata ?? {};
-        const s = toScaleSet(
-          w.name,
-          obj as AutoscalingRunnerSetObject,
-          this.options.runnerClasses,
-          runners.get(`${md.namespace}/${md.name}`),
-        );
-        if (filter.namespace && s.namespace !== filter.namespace) continue;
-        if (filter.runnerClass && (s.runnerClass ?? 'unclassified') !== filter.runnerClass) continue;
-        out.push(s);
-      }
-    }
-    return out.sort((a, b) =>
-      `${a.cluster}/${a.namespace}/${a.name}`.localeCompare(`${b.cluster}/${b.namespace}/${b.name}`),
+    return this.allScaleSets().filter(
+      s =>
+        (!filter.cluster || s.cluster === filter.cluster) &&
+        (!filter.namespace || s.namespace === filter.namespace) &&
+        (!filter.runnerClass || (s.runnerClass ?? 'unclassified') === filter.runnerClass),
     );
   }
 
@@ -154,7 +142,32 @@ export class FleetService {
     return { ...base, state: 'ok', message: `${clusters.length} cluster(s) synced, ${scaleSets} scale sets` };
   }
 
+  private allScaleSets(): ScaleSet[] {
+    if (this.view) return this.view;
+    const out: ScaleSet[] = [];
+    for (const w of this.watchers) {
+      const runners = countRunnersByScaleSet(w.ephemeralRunners());
+      for (const obj of w.scaleSets()) {
+        const md = obj.metadata ?? {};
+        out.push(
+          toScaleSet(
+            w.name,
+            obj as AutoscalingRunnerSetObject,
+            this.options.runnerClasses,
+            runners.get(`${md.namespace}/${md.name}`),
+          ),
+        );
+      }
+    }
+    this.view = out.sort((a, b) =>
+      `${a.cluster}/${a.namespace}/${a.name}`.localeCompare(`${b.cluster}/${b.namespace}/${b.name}`),
+    );
+    return this.view;
+  }
+
   private changed() {
+    // Synchronously, so no read after a change can see the old view; listeners are debounced.
+    this.view = undefined;
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       for (const l of this.listeners) {
