@@ -12,7 +12,6 @@ import {
 import { usePermission } from '@backstage/plugin-permission-react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import useAsync from 'react-use/esm/useAsync';
@@ -26,6 +25,9 @@ import { AuditQuery, gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { AuditTable } from './AuditTable';
 import { downloadFile } from '../download';
+import { SelectFilter } from '../SelectFilter';
+
+const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume'];
 
 const PAGE = 25;
 
@@ -68,10 +70,11 @@ export function AuditLogPage() {
 
   const exportCsv = async () => downloadFile('gloriousflywheel-audit.csv', await api.getAuditCsv(query));
 
-  const set = (k: keyof typeof filters) => (e: { target: { value: string } }) => {
+  const setFilter = (k: keyof typeof filters, value: string) => {
     setPage(0);
-    setFilters(f => ({ ...f, [k]: e.target.value }));
+    setFilters(f => ({ ...f, [k]: value }));
   };
+  const set = (k: keyof typeof filters) => (e: { target: { value: string } }) => setFilter(k, e.target.value);
 
   let body;
   if (canRead.loading) body = null;
@@ -89,19 +92,8 @@ export function AuditLogPage() {
         <Stack direction="row" spacing={2} alignItems="center">
           <TextField size="small" label="Actor" placeholder="user:default/ada-admin" value={filters.actor} onChange={set('actor')} />
           <TextField size="small" label="Target" placeholder="honey/arc-runners" value={filters.target} onChange={set('target')} />
-          <TextField select size="small" label="Action" value={filters.action} onChange={set('action')} sx={{ minWidth: 120 }}>
-            <MenuItem value="">all</MenuItem>
-            <MenuItem value="pause">pause</MenuItem>
-            <MenuItem value="resume">resume</MenuItem>
-          </TextField>
-          <TextField select size="small" label="Outcome" value={filters.outcome} onChange={set('outcome')} sx={{ minWidth: 130 }}>
-            <MenuItem value="">all</MenuItem>
-            {AUDIT_OUTCOMES.map(o => (
-              <MenuItem key={o} value={o}>
-                {o}
-              </MenuItem>
-            ))}
-          </TextField>
+          <SelectFilter label="Action" value={filters.action} options={CONTROL_ACTIONS} onChange={v => setFilter('action', v)} minWidth={120} />
+          <SelectFilter label="Outcome" value={filters.outcome} options={AUDIT_OUTCOMES} onChange={v => setFilter('outcome', v)} minWidth={130} />
           <Button variant="outlined" onClick={exportCsv}>
             Export CSV
           </Button>

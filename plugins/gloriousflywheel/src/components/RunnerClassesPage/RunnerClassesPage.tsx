@@ -11,15 +11,14 @@ import {
   SupportButton,
 } from '@backstage/core-components';
 import Grid from '@mui/material/Grid';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { ClusterSyncBanner } from '../ClusterSyncBanner';
 import { ScaleSetTable } from '../ScaleSetTable';
 import { RunnerClassCard } from './RunnerClassCard';
+import { SelectFilter } from '../SelectFilter';
 
 const REFRESH_MS = 10000;
 
@@ -66,36 +65,8 @@ export function RunnerClassesPage() {
       <>
         <ClusterSyncBanner clusters={classes.value.clusters} />
         <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
-          <TextField
-            select
-            size="small"
-            label="Capability"
-            value={capability}
-            onChange={e => setCapability(e.target.value)}
-            sx={{ minWidth: 160 }}
-          >
-            <MenuItem value="">all</MenuItem>
-            {capabilities.map(c => (
-              <MenuItem key={c} value={c}>
-                {c}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            select
-            size="small"
-            label="Cluster"
-            value={cluster}
-            onChange={e => setCluster(e.target.value)}
-            sx={{ minWidth: 160 }}
-          >
-            <MenuItem value="">all</MenuItem>
-            {clusterNames.map(c => (
-              <MenuItem key={c} value={c}>
-                {c}
-              </MenuItem>
-            ))}
-          </TextField>
+          <SelectFilter label="Capability" value={capability} options={capabilities} onChange={setCapability} minWidth={160} />
+          <SelectFilter label="Cluster" value={cluster} options={clusterNames} onChange={setCluster} minWidth={160} />
           <Typography variant="caption" color="text.secondary" sx={{ alignSelf: 'center' }}>
             {classes.error ? `refresh failed: ${classes.error.message}` : `refreshes every ${REFRESH_MS / 1000} s`}
           </Typography>

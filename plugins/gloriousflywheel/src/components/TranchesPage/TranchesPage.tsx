@@ -19,7 +19,6 @@ import Drawer from '@mui/material/Drawer';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Grid from '@mui/material/Grid';
 import LinearProgress from '@mui/material/LinearProgress';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
@@ -41,6 +40,7 @@ import { ago } from '../ClusterSyncBanner';
 import { AdoptionMatrix } from './AdoptionMatrix';
 import { adoptionCsv } from './adoptionCsv';
 import { downloadFile } from '../download';
+import { SelectFilter } from '../SelectFilter';
 
 const PAGE = 500;
 const MAX_PAGES = 20;
@@ -192,22 +192,13 @@ export function TranchesPage() {
         </Grid>
         <Stack direction="row" spacing={2} alignItems="center">
           <TextField size="small" label="Repository" value={q} onChange={e => setQ(e.target.value)} />
-          <TextField select size="small" label="Tranche" value={tranche} onChange={e => setTranche(e.target.value)} sx={{ minWidth: 150 }}>
-            <MenuItem value="">all</MenuItem>
-            {(tranches.value?.items ?? []).map(t => (
-              <MenuItem key={t.name} value={t.name}>
-                {t.title}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField select size="small" label="Stage" value={stage} onChange={e => setStage(e.target.value as AdoptionStage | '')} sx={{ minWidth: 150 }}>
-            <MenuItem value="">all</MenuItem>
-            {ADOPTION_STAGES.map(s => (
-              <MenuItem key={s} value={s}>
-                {s}
-              </MenuItem>
-            ))}
-          </TextField>
+          <SelectFilter
+            label="Tranche"
+            value={tranche}
+            options={(tranches.value?.items ?? []).map(t => ({ value: t.name, label: t.title }))}
+            onChange={setTranche}
+          />
+          <SelectFilter label="Stage" value={stage} options={ADOPTION_STAGES} onChange={setStage} />
           <FormControlLabel control={<Switch checked={failingOnly} onChange={e => setFailingOnly(e.target.checked)} />} label="failing checks only" />
           <Button variant="outlined" size="small" onClick={exportCsv}>
             Export CSV
