@@ -1,8 +1,9 @@
 import { createFleetSeed, GitHubRequestCounts, startGitHubSandbox } from '@internal/fleet-sandbox';
-import { readScorecardConfig, readTranches } from '@internal/plugin-gloriousflywheel-common';
+import { readScorecardConfig, readTranches } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionScanner } from '../plugins/gloriousflywheel-backend/src/adoption/AdoptionScanner';
 import { createGitHubClient } from '../plugins/gloriousflywheel-backend/src/adoption/GitHubClient';
-import { repoKey, RepoScanRecord } from '../plugins/gloriousflywheel-backend/src/adoption/types';
+import { repoKey } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { RepoScanRecord } from '../plugins/gloriousflywheel-backend/src/adoption/types';
 import { printTable, silentLogger } from './report';
 
 const LONG_TAIL = 1000;

@@ -6,8 +6,8 @@ import {
   DEFAULT_RUNNER_CLASSES,
   AutoscalingRunnerSetObject,
   toScaleSet,
-} from '@internal/plugin-gloriousflywheel-common';
-import { FleetService } from '../plugins/gloriousflywheel-backend/src/fleet/FleetService';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { createRouter } from '../plugins/gloriousflywheel-backend/src/service/router';
 import { SourceStatusBoard } from '../plugins/gloriousflywheel-backend/src/service/sourceStatus';
 import { ms, percentile, printTable, silentLogger } from './report';

@@ -2,7 +2,6 @@
  * The GloriousFlywheel portal backend: only what the product needs.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { catalogModuleGloriousflywheel } from '@internal/plugin-gloriousflywheel-backend';
 import { devSignInModule } from './devSignIn';
 import { portalPermissionPolicyModule } from './permissionPolicy';
 
@@ -19,7 +18,7 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(portalPermissionPolicyModule);
 
-backend.add(import('@internal/plugin-gloriousflywheel-backend'));
-backend.add(catalogModuleGloriousflywheel);
+backend.add(import('@tinyland/backstage-plugin-gloriousflywheel-backend'));
+backend.add(import('@tinyland/backstage-plugin-catalog-backend-module-gloriousflywheel'));
 
 backend.start();

@@ -1,6 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { GloriousflywheelSamplePolicy } from '@internal/plugin-gloriousflywheel-backend';
+import { GloriousflywheelSamplePolicy } from '@tinyland/backstage-plugin-gloriousflywheel-backend';
 
 /**
  * The portal's permission policy: GloriousFlywheel's sample roles from the seeded catalog's groups

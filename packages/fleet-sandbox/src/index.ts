@@ -9,3 +9,4 @@ export * from './seed/fleetSeed';
 export * from './k8s';
 export * from './github';
 export * from './caches';
+export { eventually } from './testing/eventually';

@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { gloriousflywheelPlugin } from './plugin';
-import { HealthResponse } from '@internal/plugin-gloriousflywheel-common';
+import { HealthResponse } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 describe('gloriousflywheel backend plugin', () => {
   it('serves /health with the version and one status per source', async () => {

@@ -1,32 +1,16 @@
-import fs from 'node:fs';
-import {
-  coreServices,
-  createBackendPlugin,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { packageVersion } from './packageFiles';
 import { createRouter } from './service/router';
 import { SourceStatusBoard } from './service/sourceStatus';
 import { describeConfiguredSources } from './service/configuredSources';
-import { fleetServiceRef } from './fleet/fleetServiceRef';
-import {
-  readCacheProbeSchedule,
-  readCacheProbeSettings,
-  readCacheTargets,
-} from './caches/CacheConfig';
-import { cacheHealthHubServiceRef } from './caches/CacheHealthHub';
+import { fleetServiceRef, readCacheProbeSchedule, readCacheProbeSettings, readCacheTargets, cacheHealthHubServiceRef, adoptionHubServiceRef } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthService } from './caches/CacheHealthService';
 import { CacheProbeTask } from './caches/CacheProbeTask';
 import { CacheProbeStore } from './database/CacheProbeStore';
 import { migrateDatabase } from './database/migrateDatabase';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { createControl } from './control/createControl';
-import { adoptionHubServiceRef } from './adoption/AdoptionHub';
 import { createAdoption } from './adoption/createAdoption';
-
-function packageVersion(): string {
-  const file = resolvePackagePath('@internal/plugin-gloriousflywheel-backend', 'package.json');
-  return JSON.parse(fs.readFileSync(file, 'utf8')).version;
-}
 
 /**
  * The GloriousFlywheel backend plugin: wiring only.

@@ -8,7 +8,7 @@ import {
   readTranches,
   ScorecardConfig,
   TrancheDefinition,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** What the adoption scan reads from `gloriousflywheel.*`. */
 export interface AdoptionConfig {

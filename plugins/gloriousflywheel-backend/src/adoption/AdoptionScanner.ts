@@ -9,7 +9,7 @@ import {
   ScorecardConfig,
   WorkflowInspection,
   WorkflowRunSummary,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type { AdoptionConfig } from './AdoptionConfig';
 import type { GitHubClient } from './GitHubClient';
 import {
@@ -26,7 +26,8 @@ import {
   reposContentQuery,
   TreeEntryNode,
 } from './queries';
-import { repoKey, RepoInputs, RepoScanRecord, StoredRun } from './types';
+import { repoKey } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { RepoInputs, RepoScanRecord, StoredRun } from './types';
 
 /** Progress callbacks of a scan (the status endpoint shows them while it runs). */
 export interface ScanProgress {

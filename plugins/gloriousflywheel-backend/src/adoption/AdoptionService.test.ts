@@ -7,11 +7,11 @@ import {
   GITHUB_SEED_FACTS,
   startGitHubSandbox,
 } from '@internal/fleet-sandbox';
-import { readScorecardConfig, readTranches, RepoAdoption } from '@internal/plugin-gloriousflywheel-common';
+import { readScorecardConfig, readTranches, RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionStore } from '../database/AdoptionStore';
 import { migrateDatabase } from '../database/migrateDatabase';
 import type { AdoptionConfig } from './AdoptionConfig';
-import { AdoptionHub } from './AdoptionHub';
+import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AdoptionService } from './AdoptionService';
 import { createGitHubClient, GitHubClient } from './GitHubClient';
 

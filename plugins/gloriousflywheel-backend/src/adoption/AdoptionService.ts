@@ -10,13 +10,13 @@ import {
   RepoAdoption,
   SourceStatus,
   TrancheSummary,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionStore } from '../database/AdoptionStore';
 import type { AdoptionConfig } from './AdoptionConfig';
-import { AdoptionHub } from './AdoptionHub';
+import { AdoptionHub, repoKey } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AdoptionScanner, ScanProgress } from './AdoptionScanner';
 import type { GitHubClient } from './GitHubClient';
-import { repoKey, RepoScanRecord } from './types';
+import { RepoScanRecord } from './types';
 
 /** SchedulerService id of the scan (one run across replicas). */
 export const ADOPTION_SCAN_TASK_ID = 'gloriousflywheel-adoption-scan';

@@ -8,17 +8,11 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import {
-  createFleetSeed,
-  GitHubSandbox,
-  loadGitHubWebhooksMethods,
-  startGitHubSandbox,
-} from '@internal/fleet-sandbox';
-import { readScorecardConfig, readTranches } from '@internal/plugin-gloriousflywheel-common';
+import { createFleetSeed, GitHubSandbox, loadGitHubWebhooksMethods, startGitHubSandbox, eventually } from '@internal/fleet-sandbox';
+import { readScorecardConfig, readTranches } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionStore } from '../database/AdoptionStore';
 import { migrateDatabase } from '../database/migrateDatabase';
-import { eventually } from '../__testUtils__/eventually';
-import { AdoptionHub } from './AdoptionHub';
+import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { createAdoptionRouter } from './adoptionRouter';
 import { AdoptionService } from './AdoptionService';
 import { createGitHubClient } from './GitHubClient';

@@ -11,7 +11,7 @@ import {
   RepoAdoptionList,
   RepoAdoptionResponse,
   TrancheSummaryList,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionService } from './AdoptionService';
 import { filterRepos } from './repoFilter';
 import { octokitWebhookVerifier, WebhookVerifier } from './webhookSignature';

@@ -9,7 +9,7 @@ import { Config } from '@backstage/config';
 import { Knex } from 'knex';
 import { AdoptionStore } from '../database/AdoptionStore';
 import { readAdoptionConfig } from './AdoptionConfig';
-import { AdoptionHub } from './AdoptionHub';
+import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AdoptionRouterOptions } from './adoptionRouter';
 import { AdoptionService } from './AdoptionService';
 import { GitHubAccess } from './GitHubClient';

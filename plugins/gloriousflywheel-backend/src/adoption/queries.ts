@@ -1,4 +1,4 @@
-import { ScorecardConfig } from '@internal/plugin-gloriousflywheel-common';
+import { ScorecardConfig } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /**
  * The GraphQL documents of the adoption scan. Text is built from config (the fixed paths), and

@@ -1,4 +1,4 @@
-import { ADOPTION_STAGES, AdoptionSort, AdoptionStage, RepoAdoption, ScorecardVerdict } from '@internal/plugin-gloriousflywheel-common';
+import { ADOPTION_STAGES, AdoptionSort, AdoptionStage, RepoAdoption, ScorecardVerdict } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** Filters of `GET /adoption/repos` (already validated). */
 export interface RepoFilter {

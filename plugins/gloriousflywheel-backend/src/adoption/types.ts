@@ -2,7 +2,7 @@ import type {
   AdoptionFileError,
   RepoAdoption,
   WorkflowRunSummary,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** The scorecard inputs of a repository at one head. */
 export interface RepoInputs {
@@ -31,4 +31,4 @@ export interface RepoScanRecord {
   configHash: string;
 }
 
-export const repoKey = (owner: string, name: string) => `${owner}/${name}`.toLowerCase();
+

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AuditRecord } from '@internal/plugin-gloriousflywheel-common';
+import { AuditRecord } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** JSON with object keys sorted at every level, so the same record always hashes the same. */
 export function canonicalJson(value: unknown): string {

@@ -1,4 +1,4 @@
-import { AuditRecord } from '@internal/plugin-gloriousflywheel-common';
+import { AuditRecord } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { auditRecordsToCsv } from './auditCsv';
 
 const record: AuditRecord = {

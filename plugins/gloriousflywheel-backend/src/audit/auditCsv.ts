@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { AuditRecord } from '@internal/plugin-gloriousflywheel-common';
+import { AuditRecord } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 const COLUMNS: Array<[string, (r: AuditRecord) => string | number | null]> = [
   ['id', r => r.id],

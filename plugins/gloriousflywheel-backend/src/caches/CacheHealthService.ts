@@ -3,12 +3,11 @@ import type {
   CacheHistory,
   CacheList,
   SourceStatus,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { CacheProbeStore } from '../database/CacheProbeStore';
-import { StaleCacheEndpoint, findStaleCacheEndpoints } from './CacheConfig';
-import { CacheHealthHub } from './CacheHealthHub';
+import { StaleCacheEndpoint, findStaleCacheEndpoints, CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { cacheSourceStatus, toCacheDetail, toCacheHealth } from './cacheHealth';
-import type { CacheTarget } from './types';
+import type { CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /**
  * What the REST API and `/health` read. REST answers come from storage, so every replica agrees

@@ -6,9 +6,9 @@ import {
 } from '@internal/fleet-sandbox';
 import { CacheProbeStore } from '../database/CacheProbeStore';
 import { migrateDatabase } from '../database/migrateDatabase';
-import { CacheHealthHub } from './CacheHealthHub';
+import { CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheProbeTask } from './CacheProbeTask';
-import type { CacheTarget } from './types';
+import type { CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 // Store behaviour on PostgreSQL is covered in CacheProbeStore.test.ts; here SQLite is enough.
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });

@@ -4,10 +4,9 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { CacheProbeStore } from '../database/CacheProbeStore';
-import type { CacheProbeSettings } from './CacheConfig';
-import { CacheHealthHub } from './CacheHealthHub';
+import type { CacheProbeSettings, CacheProbeResult, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { probeCaches } from './probeCache';
-import type { CacheProbeResult, CacheTarget } from './types';
 
 /** SchedulerService id of the probe run (one run across replicas). */
 export const CACHE_PROBE_TASK_ID = 'gloriousflywheel-cache-probe';

@@ -1,23 +1,20 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { packageFile } from '../packageFiles';
 import {
   DecodedServerCapabilities,
   summarizeCapabilities,
 } from './cacheParsers';
 import { CacheFailure, classifyGrpcError } from './classifyFailure';
 import { failCheck, ProbeContext, ProbeOutcome } from './probeContext';
-import type { CacheProbeDetails, CacheTarget } from './types';
+import type { CacheProbeDetails, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /**
  * The plugin's `proto/` folder (gRPC health, and the REAPI Capabilities subset), resolved through
  * the package so it works from `src/` in tests and from `dist/` when built.
  */
 export function cacheProbeProtoDir(): string {
-  return resolvePackagePath(
-    '@internal/plugin-gloriousflywheel-backend',
-    'proto',
-  );
+  return packageFile('proto');
 }
 
 /** The .proto files the gRPC probe loads, relative to {@link cacheProbeProtoDir}. */

@@ -1,5 +1,5 @@
 import { cacheSourceStatus, toCacheDetail, toCacheHealth } from './cacheHealth';
-import type { CacheProbeResult, CacheTarget } from './types';
+import type { CacheProbeResult, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 const grpc: CacheTarget = {
   name: 'bazel-grpc',

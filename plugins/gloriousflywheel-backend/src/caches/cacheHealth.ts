@@ -3,9 +3,8 @@ import type {
   CacheHealth,
   CacheHealthStatus,
   SourceStatus,
-} from '@internal/plugin-gloriousflywheel-common';
-import type { StaleCacheEndpoint } from './CacheConfig';
-import type { CacheProbeResult, CacheTarget } from './types';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import type { StaleCacheEndpoint, CacheProbeResult, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /** The REST view of one configured cache: built field by field, so a token can never leak in. */
 export function toCacheHealth(

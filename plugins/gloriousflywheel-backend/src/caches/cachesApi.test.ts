@@ -19,7 +19,7 @@ import type {
   CacheHistory,
   CacheList,
   HealthResponse,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousflywheelPlugin } from '../plugin';
 import { CACHE_PROBE_TASK_ID } from './CacheProbeTask';
 

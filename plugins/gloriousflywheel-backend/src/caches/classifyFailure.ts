@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import type { CacheErrorKind } from './types';
+import type { CacheErrorKind } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /** A failed check, classified. */
 export interface CacheFailure {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { probeCache } from './probeCache';
 import { EMPTY_BLOB_SHA256 } from './bazelRemoteProbe';
-import type { CacheTarget } from './types';
+import type { CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { NginxServer, startNginx } from './__testUtils__/nginx';
 
 // A real Debian nginx: as a Bazel HTTP cache (WebDAV PUT, no /status) and a static Nix cache.

@@ -6,7 +6,7 @@ import {
   CacheSandbox,
 } from '@internal/fleet-sandbox';
 import { probeCache, probeCaches } from './probeCache';
-import type { CacheTarget } from './types';
+import type { CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 // Probes against the fleet sandbox's cache stand-ins, one fault mode at a time.
 let sandbox: CacheSandbox;

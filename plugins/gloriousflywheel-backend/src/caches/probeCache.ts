@@ -3,10 +3,8 @@ import { probeBazelRemote } from './bazelRemoteProbe';
 import { redactSecrets } from './classifyFailure';
 import { probeNixCache } from './nixCacheProbe';
 import { CacheProbeFetch, ProbeContext, ProbeOutcome } from './probeContext';
-import type { CacheProbeDetails, CacheProbeResult, CacheTarget } from './types';
-
-/** Default slow threshold: answers slower than this make a cache degraded. */
-export const DEFAULT_SLOW_THRESHOLD_MS = 1000;
+import { DEFAULT_SLOW_THRESHOLD_MS } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type { CacheProbeDetails, CacheProbeResult, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /** How to probe. */
 export interface CacheProbeOptions {

@@ -1,9 +1,8 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox } from '@internal/fleet-sandbox';
-import { ANNOTATION_PAUSED_FROM, DEFAULT_RUNNER_CLASSES } from '@internal/plugin-gloriousflywheel-common';
+import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox, eventually } from '@internal/fleet-sandbox';
+import { ANNOTATION_PAUSED_FROM, DEFAULT_RUNNER_CLASSES } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ScaleSetControl } from './ScaleSetControl';
 import { ClusterUnreachableError } from './errors';
-import { eventually } from '../__testUtils__/eventually';
 
 const NS = 'arc-runners';
 const by = { by: 'user:default/ada-admin', reason: 'drain' };

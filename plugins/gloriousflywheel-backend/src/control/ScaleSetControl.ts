@@ -15,9 +15,8 @@ import {
   ScaleSetBounds,
   parsePausedFrom,
   toScaleSet,
-} from '@internal/plugin-gloriousflywheel-common';
-import { ClusterConfig } from '../fleet/FleetConfig';
-import { createKubeConfig } from '../fleet/kubeConfig';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { ClusterConfig, createKubeConfig } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ClusterUnreachableError } from './errors';
 
 const GROUP = 'actions.github.com';

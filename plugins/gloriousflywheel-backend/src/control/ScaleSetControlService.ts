@@ -15,9 +15,9 @@ import {
   scaleSetPausePermission,
   scaleSetResourceRef,
   scaleSetResumePermission,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditCompletion, AuditStore } from '../database/AuditStore';
-import { FleetService } from '../fleet/FleetService';
+import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControl, ScaleSetTarget } from './ScaleSetControl';
 
 /** One pause/resume request, from the REST API or an action. */

@@ -16,11 +16,10 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox } from '@internal/fleet-sandbox';
-import { ANNOTATION_PAUSED_FROM, DEFAULT_RUNNER_CLASSES } from '@internal/plugin-gloriousflywheel-common';
+import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox, eventually } from '@internal/fleet-sandbox';
+import { ANNOTATION_PAUSED_FROM, DEFAULT_RUNNER_CLASSES } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousflywheelPlugin } from '../plugin';
 import { GloriousflywheelSamplePolicy } from './samplePolicy';
-import { eventually } from '../__testUtils__/eventually';
 
 // Only databases this machine provides without Docker (see CacheProbeStore.test.ts).
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });

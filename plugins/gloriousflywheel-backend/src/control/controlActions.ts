@@ -1,6 +1,6 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { ControlAction } from '@internal/plugin-gloriousflywheel-common';
-import { FleetService } from '../fleet/FleetService';
+import { ControlAction } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControlService } from './ScaleSetControlService';
 
 export interface ControlActionsOptions {

@@ -13,7 +13,7 @@ import {
   AuditPage,
   ControlAction,
   auditReadPermission,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditStore } from '../database/AuditStore';
 import { auditRecordsToCsv } from '../audit/auditCsv';
 import { ScaleSetControlService } from './ScaleSetControlService';

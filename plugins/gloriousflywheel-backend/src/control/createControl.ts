@@ -8,10 +8,9 @@ import {
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { Config } from '@backstage/config';
 import { Knex } from 'knex';
-import { gloriousflywheelPermissions } from '@internal/plugin-gloriousflywheel-common';
+import { gloriousflywheelPermissions } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditStore } from '../database/AuditStore';
-import { FleetService } from '../fleet/FleetService';
-import { readClusterConfigs, readRunnerClassOwners } from '../fleet/FleetConfig';
+import { FleetService, readClusterConfigs, readRunnerClassOwners } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControl } from './ScaleSetControl';
 import { ScaleSetControlService } from './ScaleSetControlService';
 import { ControlRouterOptions } from './controlRouter';

@@ -6,7 +6,7 @@ import {
   gloriousflywheelPermissions,
   scaleSetPausePermission,
   scaleSetResumePermission,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { createScaleSetConditionalDecision, scaleSetConditions } from './scaleSetPermissionRules';
 
 /**

@@ -4,7 +4,7 @@ import {
   createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
-import { SCALE_SET_RESOURCE_TYPE } from '@internal/plugin-gloriousflywheel-common';
+import { SCALE_SET_RESOURCE_TYPE } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /**
  * What the permission rules see of a scale set.

@@ -1,9 +1,8 @@
 import {
   ScaleSet,
   parseScaleSetResourceRef,
-} from '@internal/plugin-gloriousflywheel-common';
-import { FleetService } from '../fleet/FleetService';
-import { RunnerClassOwners } from '../fleet/FleetConfig';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { FleetService, RunnerClassOwners } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetResource } from './scaleSetPermissionRules';
 
 /** A scale set as the permission rules see it: the owner is its runner class's owner. */

@@ -1,5 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { DEFAULT_SCORECARD_CONFIG, buildRepoAdoption, readTranches } from '@internal/plugin-gloriousflywheel-common';
+import { DEFAULT_SCORECARD_CONFIG, buildRepoAdoption, readTranches } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionStore } from './AdoptionStore';
 import { migrateDatabase } from './migrateDatabase';
 import type { RepoScanRecord } from '../adoption/types';

@@ -3,8 +3,9 @@ import type {
   AdoptionScanStatus,
   AdoptionStage,
   RepoAdoption,
-} from '@internal/plugin-gloriousflywheel-common';
-import { repoKey, RepoScanRecord } from '../adoption/types';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { repoKey } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { RepoScanRecord } from '../adoption/types';
 
 const REPOS = 'gloriousflywheel_adoption_repos';
 const HISTORY = 'gloriousflywheel_adoption_history';

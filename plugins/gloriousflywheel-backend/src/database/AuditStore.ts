@@ -7,7 +7,7 @@ import {
   AuditVerifyResult,
   ControlAction,
   ScaleSetBounds,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { auditRecordHash } from '../audit/auditChain';
 
 const TABLE = 'gloriousflywheel_audit';

@@ -1,7 +1,7 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { CacheProbeStore } from './CacheProbeStore';
 import { migrateDatabase } from './migrateDatabase';
-import type { CacheProbeResult } from '../caches/types';
+import type { CacheProbeResult } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 // Only databases this machine provides without Docker: SQLite in memory and the PostgreSQL the
 // test command starts (BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING).

@@ -4,8 +4,8 @@ import type {
   CacheHealthStatus,
   CacheHistoryPoint,
   CacheKind,
-} from '@internal/plugin-gloriousflywheel-common';
-import type { CacheProbeDetails, CacheProbeResult } from '../caches/types';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import type { CacheProbeDetails, CacheProbeResult } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 const TABLE = 'gloriousflywheel_cache_probes';
 

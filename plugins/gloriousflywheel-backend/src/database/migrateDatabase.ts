@@ -1,8 +1,6 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { packageFile } from '../packageFiles';
 
 /** The plugin's own migrations table, so it never mixes with another plugin's history. */
 export const MIGRATIONS_TABLE = 'gloriousflywheel_knex_migrations';
@@ -14,10 +12,7 @@ export async function migrateDatabase(
   const knex = await database.getClient();
   if (!database.migrations?.skip) {
     await knex.migrate.latest({
-      directory: resolvePackagePath(
-        '@internal/plugin-gloriousflywheel-backend',
-        'migrations',
-      ),
+      directory: packageFile('migrations'),
       tableName: MIGRATIONS_TABLE,
     });
   }

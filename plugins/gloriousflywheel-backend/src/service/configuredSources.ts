@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { SourceStatus } from '@internal/plugin-gloriousflywheel-common';
+import { SourceStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** What app-config says about each source, before any of them has synced. */
 export function describeConfiguredSources(config: Config): SourceStatus[] {

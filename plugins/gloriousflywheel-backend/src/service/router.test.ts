@@ -1,8 +1,7 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox } from '@internal/fleet-sandbox';
+import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox, eventually } from '@internal/fleet-sandbox';
 import { gloriousflywheelPlugin } from '../plugin';
-import { eventually } from '../__testUtils__/eventually';
 
 describe('fleet REST API', () => {
   let k8s: KubernetesSandbox;

@@ -6,9 +6,9 @@ import {
   HealthResponse,
   RunnerClassList,
   ScaleSetList,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { SourceStatusBoard } from './sourceStatus';
-import { FleetService } from '../fleet/FleetService';
+import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthService } from '../caches/CacheHealthService';
 import { ControlRouterOptions, createControlRouter } from '../control/controlRouter';
 import { AdoptionRouterOptions, createAdoptionRouter } from '../adoption/adoptionRouter';

@@ -1,7 +1,7 @@
 import {
   GloriousFlywheelSource,
   SourceStatus,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** Reports the live state of one source module. */
 export type SourceStatusReporter = () => SourceStatus;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readCheckout } from '../cli/checkout';
+import { readFixtureRepo as readCheckout } from '../scorecard/__testing__/readFixtureRepo';
 import { DEFAULT_SCORECARD_CONFIG } from '../scorecard';
 import { TEST_NOW } from '../scorecard/__testing__/evaluateCheck';
 import { readTranches } from '../tranches';

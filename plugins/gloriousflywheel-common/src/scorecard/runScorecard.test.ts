@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readCheckout } from '../cli/checkout';
+import { readFixtureRepo as readCheckout } from './__testing__/readFixtureRepo';
 import { TEST_NOW } from './__testing__/evaluateCheck';
 import { DEFAULT_SCORECARD_CHECKS } from './checks';
 import { isScorecardInput, runScorecard } from './runScorecard';

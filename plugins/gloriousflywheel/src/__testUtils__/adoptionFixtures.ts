@@ -1,4 +1,4 @@
-import { AdoptionCheck, RepoAdoption, TrancheSummary } from '@internal/plugin-gloriousflywheel-common';
+import { AdoptionCheck, RepoAdoption, TrancheSummary } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 const check = (over: Partial<AdoptionCheck>): AdoptionCheck => ({
   id: 'hosted-runners',

@@ -1,7 +1,7 @@
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { AdoptionScanStatus } from '@internal/plugin-gloriousflywheel-common';
+import { AdoptionScanStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../api';
 import { repoAdoption, trancheSummary } from './adoptionFixtures';
 import { TranchesPage } from '../components/TranchesPage/TranchesPage';

@@ -20,7 +20,7 @@ import {
   RunnerClassSummary,
   ScaleSet,
   ScaleSetList,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** Filters for {@link GloriousFlywheelApi.getScaleSets}. @public */
 export interface ScaleSetQuery {

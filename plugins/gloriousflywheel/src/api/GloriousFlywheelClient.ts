@@ -15,7 +15,7 @@ import {
   HealthResponse,
   RunnerClassList,
   ScaleSetList,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
   AdoptionQuery,
   AuditQuery,

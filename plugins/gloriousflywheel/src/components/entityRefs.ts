@@ -1,4 +1,4 @@
-import { scaleSetEntityName } from '@internal/plugin-gloriousflywheel-common';
+import { scaleSetEntityName } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 // Catalog pages of the Resources the backend's catalog module emits.
 export const runnerClassEntityPath = (name: string) => `/catalog/default/resource/${name}`;

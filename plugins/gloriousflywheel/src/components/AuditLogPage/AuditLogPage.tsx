@@ -20,7 +20,7 @@ import {
   AuditOutcome,
   ControlAction,
   auditReadPermission,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditQuery, gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { AuditTable } from './AuditTable';

@@ -1,6 +1,6 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
-import { AuditRecord, ScaleSetBounds } from '@internal/plugin-gloriousflywheel-common';
+import { AuditRecord, ScaleSetBounds } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 const OUTCOME_COLOR = {
   succeeded: 'success',

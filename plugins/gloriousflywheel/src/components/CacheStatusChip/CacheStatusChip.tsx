@@ -1,5 +1,5 @@
 import Chip from '@mui/material/Chip';
-import { CacheHealthStatus } from '@internal/plugin-gloriousflywheel-common';
+import { CacheHealthStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 const COLOR = {
   healthy: 'success',

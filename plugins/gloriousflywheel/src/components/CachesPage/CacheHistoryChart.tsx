@@ -10,7 +10,7 @@ import {
   YAxis,
 } from 'recharts';
 import Typography from '@mui/material/Typography';
-import { CacheHistoryPoint } from '@internal/plugin-gloriousflywheel-common';
+import { CacheHistoryPoint } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 const BUCKETS = 48;
 

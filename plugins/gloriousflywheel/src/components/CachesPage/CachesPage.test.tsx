@@ -1,6 +1,6 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { CacheHealth, CacheHistoryPoint } from '@internal/plugin-gloriousflywheel-common';
+import { CacheHealth, CacheHistoryPoint } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { CachesPage } from './CachesPage';
 import { bucketHistory } from './CacheHistoryChart';

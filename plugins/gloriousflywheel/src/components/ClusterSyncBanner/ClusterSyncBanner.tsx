@@ -1,6 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Stack from '@mui/material/Stack';
-import { ClusterStatus } from '@internal/plugin-gloriousflywheel-common';
+import { ClusterStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 function ago(iso: string | null): string {
   if (!iso) return 'never';

@@ -1,12 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  StructuredMetadataTable,
-  WarningPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress, ResponseErrorPanel, StructuredMetadataTable, WarningPanel, Table, TableColumn } from '@backstage/core-components';
 import Grid from '@mui/material/Grid';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
@@ -15,10 +9,9 @@ import { ScaleSetTable } from '../ScaleSetTable';
 import { ScaleSetControlButton } from '../ScaleSetControl';
 import { AuditTable } from '../AuditLogPage';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { auditReadPermission, CacheProbeCheck } from '@internal/plugin-gloriousflywheel-common';
+import { auditReadPermission, CacheProbeCheck } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { CacheHistoryCard, formatBytes } from '../CachesPage';
 import { CacheStatusChip } from '../CacheStatusChip';
-import { Table, TableColumn } from '@backstage/core-components';
 
 const A = 'gloriousflywheel.io/';
 

@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { HealthResponse } from '@internal/plugin-gloriousflywheel-common';
+import { HealthResponse } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { OverviewPage } from './OverviewPage';
 

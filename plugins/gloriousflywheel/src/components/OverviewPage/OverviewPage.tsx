@@ -15,7 +15,7 @@ import {
 } from '@backstage/core-components';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import Typography from '@mui/material/Typography';
-import { SourceStatus } from '@internal/plugin-gloriousflywheel-common';
+import { SourceStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 
 const SOURCE_TITLES: Record<SourceStatus['source'], string> = {

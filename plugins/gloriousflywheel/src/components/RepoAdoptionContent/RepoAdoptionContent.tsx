@@ -15,7 +15,7 @@ import Chip from '@mui/material/Chip';
 import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { AdoptionCheck, AdoptionJob, RepoAdoption } from '@internal/plugin-gloriousflywheel-common';
+import { AdoptionCheck, AdoptionJob, RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { runnerClassEntityPath } from '../entityRefs';

@@ -5,7 +5,7 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { Link } from '@backstage/core-components';
-import { CacheHealth, RunnerClassSummary } from '@internal/plugin-gloriousflywheel-common';
+import { CacheHealth, RunnerClassSummary } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { CacheStatusChip } from '../CacheStatusChip';
 import { runnerClassEntityPath } from '../entityRefs';
 

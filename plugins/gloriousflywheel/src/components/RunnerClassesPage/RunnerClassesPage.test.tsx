@@ -7,7 +7,7 @@ import {
   ScaleSet,
   summarizeRunnerClasses,
   toScaleSet,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { RunnerClassesPage } from './RunnerClassesPage';
 

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DEFAULT_RUNNER_CLASSES, toScaleSet } from '@internal/plugin-gloriousflywheel-common';
+import { DEFAULT_RUNNER_CLASSES, toScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { ScaleSetControlButton } from './ScaleSetControlButton';
 

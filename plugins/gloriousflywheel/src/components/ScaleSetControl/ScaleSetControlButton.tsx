@@ -15,7 +15,7 @@ import {
   scaleSetPausePermission,
   scaleSetResourceRef,
   scaleSetResumePermission,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 
 const bounds = (min: number | null, max: number | null) => `min ${min ?? 0} / max ${max === null ? 'unlimited' : max}`;

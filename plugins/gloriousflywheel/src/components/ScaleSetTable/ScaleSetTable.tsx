@@ -1,7 +1,7 @@
 import { Table, TableColumn, Link } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
-import { ScaleSet } from '@internal/plugin-gloriousflywheel-common';
+import { ScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { scaleSetEntityPath } from '../entityRefs';
 import { ScaleSetControlButton } from '../ScaleSetControl';
 

@@ -4,7 +4,7 @@ import Box from '@mui/material/Box';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import MuiLink from '@mui/material/Link';
-import { RepoAdoption, ScorecardVerdict } from '@internal/plugin-gloriousflywheel-common';
+import { RepoAdoption, ScorecardVerdict } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { StageChip } from '../VerdictChip';
 
 const VERDICT_SYMBOL: Record<ScorecardVerdict, string> = { pass: '✓', fail: '✗', exempt: '○', unknown: '?' };

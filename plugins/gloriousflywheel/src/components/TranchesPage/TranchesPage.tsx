@@ -31,7 +31,7 @@ import {
   RepoAdoption,
   TrancheSummary,
   adoptionScanPermission,
-} from '@internal/plugin-gloriousflywheel-common';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { RepoAdoptionView } from '../RepoAdoptionContent';

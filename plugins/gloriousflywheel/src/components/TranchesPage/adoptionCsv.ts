@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/browser/esm/sync';
-import { RepoAdoption } from '@internal/plugin-gloriousflywheel-common';
+import { RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /**
  * The matrix as CSV: one row per repository, one column per check verdict. csv-stringify does the

@@ -1,5 +1,5 @@
 import Chip from '@mui/material/Chip';
-import { AdoptionStage, ScorecardVerdict } from '@internal/plugin-gloriousflywheel-common';
+import { AdoptionStage, ScorecardVerdict } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 const VERDICT_COLOR = { pass: 'success', fail: 'error', exempt: 'info', unknown: 'default' } as const;
 const STAGE_COLOR = { adopted: 'success', 'in-progress': 'info', blocked: 'error', 'not-started': 'default' } as const;

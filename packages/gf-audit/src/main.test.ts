@@ -1,0 +1,300 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { analyzeWorkflow } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+
+const PACKAGE = resolve(__dirname, '..');
+const BIN = join(PACKAGE, 'bin', 'gf-audit');
+// The fixture workflows and repos are the shared library's; run where they live.
+const FIXTURES_ROOT = resolve(PACKAGE, '..', '..', 'plugins', 'gloriousflywheel-common');
+const WORKFLOWS = 'src/__fixtures__/workflows';
+const REPOS = 'src/__fixtures__/repos';
+
+jest.setTimeout(60_000);
+
+/** Runs the real executable the way `yarn gf-audit` does: plain node, no build. */
+function gfAudit(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: FIXTURES_ROOT,
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const JOB_KEYS = [
+  'id',
+  'line',
+  'labels',
+  'group',
+  'dynamic',
+  'reusable',
+  'runnerClass',
+  'hosted',
+  'runsBazel',
+  'usesNix',
+];
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'gf-audit-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('gf-audit workflows', () => {
+  it('prints exactly the documented JSON for a directory and exits 2 because some fixtures are malformed', () => {
+    const { code, stdout } = gfAudit('workflows', WORKFLOWS, '--json');
+    expect(code).toBe(2);
+    const output = JSON.parse(stdout);
+    expect(Object.keys(output)).toEqual(['files']);
+    expect(output.files.length).toBeGreaterThanOrEqual(40);
+    for (const file of output.files) {
+      expect(Object.keys(file)).toEqual(['path', 'jobs', 'error']);
+      expect(file.path.startsWith(`${WORKFLOWS}/`)).toBe(true);
+      expect([null, ['message', 'line', 'column']]).toContainEqual(
+        file.error && Object.keys(file.error),
+      );
+      for (const job of file.jobs) {
+        const keys = Object.keys(job);
+        expect(keys.slice(0, 10)).toEqual(JOB_KEYS);
+        expect(keys.slice(10)).toEqual(job.candidates ? ['candidates'] : []);
+      }
+      // The CLI prints what the shared library computes: no second parser.
+      const text = readFileSync(join(FIXTURES_ROOT, file.path), 'utf8');
+      expect(file).toEqual(
+        JSON.parse(JSON.stringify(analyzeWorkflow(file.path, text))),
+      );
+    }
+    const errors = output.files
+      .filter((f: { error: unknown }) => f.error)
+      .map((f: { path: string }) => f.path);
+    expect(errors).toContain(`${WORKFLOWS}/malformed-tab.yml`);
+    expect(errors).toContain(`${WORKFLOWS}/multi-document.yml`);
+  });
+
+  it('exits 0 when every file parses', () => {
+    const { code, stdout } = gfAudit(
+      'workflows',
+      `${WORKFLOWS}/string-hosted.yml`,
+      `${WORKFLOWS}/matrix-os.yml`,
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      files: [
+        {
+          path: `${WORKFLOWS}/string-hosted.yml`,
+          jobs: [
+            {
+              id: 'validate',
+              line: 4,
+              labels: ['ubuntu-latest'],
+              group: null,
+              dynamic: false,
+              reusable: false,
+              runnerClass: null,
+              hosted: true,
+              runsBazel: false,
+              usesNix: false,
+            },
+          ],
+          error: null,
+        },
+        {
+          path: `${WORKFLOWS}/matrix-os.yml`,
+          jobs: [
+            {
+              id: 'test',
+              line: 3,
+              labels: [],
+              group: null,
+              dynamic: true,
+              reusable: false,
+              runnerClass: null,
+              hosted: false,
+              runsBazel: false,
+              usesNix: false,
+              candidates: ['ubuntu-latest', 'macos-14', 'tinyland-nix'],
+            },
+          ],
+          error: null,
+        },
+      ],
+    });
+  });
+
+  it('prints a readable table without --json', () => {
+    const { code, stdout } = gfAudit(
+      'workflows',
+      `${WORKFLOWS}/bazel-nix-develop.yml`,
+      `${WORKFLOWS}/malformed-tab.yml`,
+    );
+    expect(code).toBe(2);
+    expect(stdout).toMatch(
+      /^FILE:LINE\s+JOB\s+RUNS-ON\s+RUNNER CLASS\s+HOSTED\s+BAZEL\s+NIX/,
+    );
+    expect(stdout).toMatch(
+      /bazel-nix-develop\.yml:6\s+bazel\s+tinyland-nix\s+tinyland-nix\s+-\s+yes\s+yes/,
+    );
+    expect(stdout).toContain(
+      `error: ${WORKFLOWS}/malformed-tab.yml:4:1: Tabs are not allowed as indentation`,
+    );
+  });
+
+  it('reads local composite actions from the checkout a workflow belongs to', () => {
+    const { code, stdout } = gfAudit(
+      'workflows',
+      `${REPOS}/adopted/.github/workflows/source-bazel-proof.yml`,
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).files[0].jobs[0]).toMatchObject({
+      runnerClass: 'tinyland-nix',
+      usesNix: true,
+      runsBazel: false,
+    });
+  });
+
+  it('applies a YAML or JSON --config (runner classes, larger runners)', () => {
+    const yamlConfig = join(tmp, 'gf.yaml');
+    writeFileSync(
+      yamlConfig,
+      'runnerClasses:\n  - name: gpu\n    capabilities: [heavy]\n    labels: [gpu-box]\n    scaleSets: [gpu-box]\n',
+    );
+    const yamlRun = JSON.parse(
+      gfAudit(
+        'workflows',
+        `${WORKFLOWS}/unknown-self-hosted.yml`,
+        '--json',
+        '--config',
+        yamlConfig,
+      ).stdout,
+    );
+    expect(yamlRun.files[0].jobs[0].runnerClass).toBe('gpu');
+
+    const jsonConfig = join(tmp, 'gf.json');
+    writeFileSync(
+      jsonConfig,
+      JSON.stringify({ hostedLabels: ['org-gpu-large'] }),
+    );
+    const jsonRun = JSON.parse(
+      gfAudit(
+        'workflows',
+        `${WORKFLOWS}/larger-runner.yml`,
+        '--json',
+        '--config',
+        jsonConfig,
+      ).stdout,
+    );
+    expect(jsonRun.files[0].jobs[0].hosted).toBe(true);
+  });
+
+  it.each([
+    [['workflows', 'no/such/dir'], /no such file or directory: no\/such\/dir/],
+    [['workflows'], /needs at least one file/],
+    [[], /Missing command/],
+    [['lint'], /Unknown command: lint/],
+    [['workflows', WORKFLOWS, '--bogus'], /bogus/],
+  ])('exits 2 on %j', (args, message) => {
+    const { code, stderr } = gfAudit(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('exits 2 naming the key of an invalid config', () => {
+    const bad = join(tmp, 'bad.yaml');
+    writeFileSync(bad, 'staleEndpoints: [ "/([/" ]\n');
+    const { code, stderr } = gfAudit('workflows', WORKFLOWS, '--config', bad);
+    expect(code).toBe(2);
+    expect(stderr).toContain('staleEndpoints.0');
+  });
+
+  it('prints usage with --help', () => {
+    const { code, stdout } = gfAudit('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('gf-audit repo [dir]');
+  });
+});
+
+describe('gf-audit repo', () => {
+  it('exits 1 with evidence when a check fails', () => {
+    const { code, stdout } = gfAudit('repo', `${REPOS}/dogfood-gaps`, '--json');
+    expect(code).toBe(1);
+    const scorecard = JSON.parse(stdout);
+    expect(Object.keys(scorecard)).toEqual([
+      'defaultBranch',
+      'evaluatedAt',
+      'verdict',
+      'checks',
+    ]);
+    expect(scorecard.verdict).toBe('fail');
+    expect(scorecard.checks.map((c: { id: string }) => c.id)).toEqual([
+      'hosted-runners',
+      'stale-cache-endpoints',
+      'bazel-cache-wrapper',
+      'nix-bootstrap-order',
+      'proof-workflows-green',
+      'remote-execution-claim',
+    ]);
+    for (const check of scorecard.checks) {
+      expect(Object.keys(check).sort()).toEqual([
+        'evidence',
+        'id',
+        'severity',
+        'summary',
+        'title',
+        'verdict',
+      ]);
+    }
+    const stale = scorecard.checks[1];
+    expect(stale.evidence[0]).toMatchObject({
+      path: '.gitlab-ci.yml',
+      line: 2,
+      verdict: 'fail',
+    });
+  });
+
+  it('prints a readable checklist without --json', () => {
+    const { code, stdout } = gfAudit('repo', `${REPOS}/dogfood-gaps`);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^Dogfood scorecard \(\w[\w./-]*\): FAIL/);
+    expect(stdout).toMatch(/FAIL\s+hosted-runners \[error\]/);
+    expect(stdout).toContain('.github/workflows/validate.yml:5');
+  });
+
+  it('exits 0 when nothing fails (unknown and exempt do not fail), and reads --runs', () => {
+    expect(gfAudit('repo', `${REPOS}/adopted`).code).toBe(0);
+    const runs = join(tmp, 'runs.json');
+    writeFileSync(
+      runs,
+      JSON.stringify([
+        {
+          workflowPath: '.github/workflows/source-bazel-proof.yml',
+          conclusion: 'failure',
+          url: 'https://github.com/o/r/actions/runs/1',
+        },
+      ]),
+    );
+    const { code, stdout } = gfAudit(
+      'repo',
+      `${REPOS}/adopted`,
+      '--json',
+      '--runs',
+      runs,
+    );
+    expect(code).toBe(1);
+    const proof = JSON.parse(stdout).checks.find(
+      (c: { id: string }) => c.id === 'proof-workflows-green',
+    );
+    expect(proof.evidence[0]).toMatchObject({
+      url: 'https://github.com/o/r/actions/runs/1',
+      verdict: 'fail',
+    });
+  });
+
+  it('exits 2 for a directory that does not exist', () => {
+    const { code, stderr } = gfAudit('repo', 'no/such/checkout');
+    expect(code).toBe(2);
+    expect(stderr).toContain('Cannot read checkout');
+  });
+});

@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { ScorecardConfig, WorkflowRunSummary, readScorecardConfig, runScorecard, WorkflowAnalysis, analyzeWorkflow } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  collectWorkflowFiles,
+  readCheckout,
+  readRepositoryFile,
+  repositoryRootOf,
+} from './checkout';
+import { formatScorecard, formatWorkflowAnalyses } from './format';
+
+/** Exit codes: 0 ok, 1 a scorecard check failed, 2 a file could not be analysed or bad usage. */
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_UNANALYSABLE = 2;
+
+export const USAGE = `Usage:
+  gf-audit workflows <file|dir>... [--json] [--config <file>]
+      Runner targets, Bazel and Nix use of every job. Exit 2 if a file does not parse.
+  gf-audit repo [dir] [--json] [--config <file>] [--runs <file>]
+      The dogfood scorecard of a checkout. Exit 1 if any check fails.
+
+Options:
+  --json           machine-readable output
+  --config <file>  YAML or JSON: runnerClasses, hostedLabels, staleEndpoints, bazelWrapper,
+                   proofWorkflows, exceptionsPath, checks (or an app-config gloriousflywheel block)
+  --runs <file>    JSON array of latest default-branch runs {workflowPath, conclusion, url}
+`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  now: () => Date;
+}
+
+const defaultIo: CliIo = {
+  stdout: text => process.stdout.write(text),
+  stderr: text => process.stderr.write(text),
+  now: () => new Date(),
+};
+
+class UsageError extends Error {}
+
+function loadConfig(file: string | undefined): ScorecardConfig {
+  if (!file) return readScorecardConfig({});
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read config ${file}: ${(e as Error).message}`);
+  }
+  try {
+    // JSON is YAML, so one parser reads both.
+    return readScorecardConfig(parseYaml(text));
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message}`);
+  }
+}
+
+function loadRuns(file: string | undefined): WorkflowRunSummary[] | undefined {
+  if (!file) return undefined;
+  try {
+    const runs = JSON.parse(readFileSync(file, 'utf8'));
+    if (!Array.isArray(runs)) throw new Error('expected a JSON array');
+    return runs as WorkflowRunSummary[];
+  } catch (e) {
+    throw new UsageError(`Cannot read runs ${file}: ${(e as Error).message}`);
+  }
+}
+
+function workflowsCommand(
+  paths: string[],
+  json: boolean,
+  config: ScorecardConfig,
+  io: CliIo,
+): number {
+  if (paths.length === 0)
+    throw new UsageError(
+      'gf-audit workflows needs at least one file or directory',
+    );
+  const { files, missing } = collectWorkflowFiles(paths);
+  const analyses: WorkflowAnalysis[] = files.map(file => {
+    const root = repositoryRootOf(file);
+    const display = file.split(sep).join('/');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      return {
+        path: display,
+        jobs: [],
+        error: { message: (e as Error).message, line: 1, column: 1 },
+      };
+    }
+    return analyzeWorkflow(display, text, {
+      runnerClasses: config.runnerClasses,
+      hostedLabels: config.hostedLabels,
+      readFile: root ? path => readRepositoryFile(root, path) : undefined,
+    });
+  });
+  for (const path of missing)
+    io.stderr(`gf-audit: no such file or directory: ${path}\n`);
+  io.stdout(
+    json
+      ? `${JSON.stringify({ files: analyses })}\n`
+      : `${formatWorkflowAnalyses(analyses)}\n`,
+  );
+  return missing.length > 0 || analyses.some(a => a.error)
+    ? EXIT_UNANALYSABLE
+    : EXIT_OK;
+}
+
+function repoCommand(
+  dir: string,
+  json: boolean,
+  config: ScorecardConfig,
+  runs: WorkflowRunSummary[] | undefined,
+  io: CliIo,
+): number {
+  let snapshot;
+  try {
+    snapshot = readCheckout(resolve(dir), config);
+  } catch (e) {
+    throw new UsageError(
+      `Cannot read checkout ${dir}: ${(e as Error).message}`,
+    );
+  }
+  const scorecard = runScorecard(
+    { ...snapshot, ...(runs && { latestRuns: runs }) },
+    { config, now: io.now() },
+  );
+  io.stdout(
+    json ? `${JSON.stringify(scorecard)}\n` : `${formatScorecard(scorecard)}\n`,
+  );
+  return scorecard.checks.some(c => c.verdict === 'fail')
+    ? EXIT_CHECK_FAILED
+    : EXIT_OK;
+}
+
+/** Runs `gf-audit` with the given arguments and returns its exit code. */
+export function runGfAudit(argv: string[], io: CliIo = defaultIo): number {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        config: { type: 'string' },
+        runs: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    const [command, ...rest] = positionals;
+    if (values.help) {
+      io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    const config = loadConfig(values.config);
+    if (command === 'workflows')
+      return workflowsCommand(rest, values.json!, config, io);
+    if (command === 'repo') {
+      if (rest.length > 1)
+        throw new UsageError('gf-audit repo takes one directory');
+      return repoCommand(
+        rest[0] ?? '.',
+        values.json!,
+        config,
+        loadRuns(values.runs),
+        io,
+      );
+    }
+    throw new UsageError(
+      command ? `Unknown command: ${command}` : 'Missing command',
+    );
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr(
+      `gf-audit: ${message}\n${
+        e instanceof UsageError ||
+        (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+          ? `\n${USAGE}`
+          : ''
+      }`,
+    );
+    return EXIT_UNANALYSABLE;
+  }
+}

@@ -1,0 +1,72 @@
+import {
+  Entity,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+  getCompoundEntityRef,
+} from '@backstage/catalog-model';
+import {
+  CatalogProcessor,
+  CatalogProcessorEmit,
+  LocationSpec,
+  processingResult,
+} from '@backstage/plugin-catalog-node';
+import { formatScorecardCounts } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+
+/** The annotation that links a Component to its GitHub repository. */
+export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
+
+/** Annotations the processor writes (coarse, current state only; history stays in the plugin). */
+export const ADOPTION_ANNOTATIONS = {
+  runnerClasses: 'gloriousflywheel.io/runner-classes',
+  hostedJobs: 'gloriousflywheel.io/hosted-jobs',
+  scorecard: 'gloriousflywheel.io/scorecard',
+  tranche: 'gloriousflywheel.io/tranche',
+  stage: 'gloriousflywheel.io/adoption-stage',
+} as const;
+
+/**
+ * Annotates Components whose `github.com/project-slug` names a scanned repository with its runner
+ * classes, hosted jobs, scorecard counts, tranche and stage, and relates it to the runner-class
+ * Resources it runs on. Reads the latest results from the in-memory AdoptionHub.
+ */
+export class AdoptionProcessor implements CatalogProcessor {
+  constructor(private readonly hub: AdoptionHub) {}
+
+  getProcessorName(): string {
+    return 'GloriousFlywheelAdoptionProcessor';
+  }
+
+  async preProcessEntity(
+    entity: Entity,
+    _location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<Entity> {
+    if (entity.kind !== 'Component') return entity;
+    const slug = entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION];
+    if (!slug) return entity;
+    const result = this.hub.get(slug.trim());
+    if (!result) return entity;
+
+    const self = getCompoundEntityRef(entity);
+    for (const runnerClass of result.runnerClasses) {
+      const target = { kind: 'resource', namespace: 'default', name: runnerClass };
+      emit(processingResult.relation({ source: self, type: RELATION_DEPENDS_ON, target }));
+      emit(processingResult.relation({ source: target, type: RELATION_DEPENDENCY_OF, target: self }));
+    }
+    return {
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        annotations: {
+          ...entity.metadata.annotations,
+          [ADOPTION_ANNOTATIONS.runnerClasses]: result.runnerClasses.join(','),
+          [ADOPTION_ANNOTATIONS.hostedJobs]: String(result.hostedJobs),
+          [ADOPTION_ANNOTATIONS.scorecard]: formatScorecardCounts(result.scorecard.counts),
+          [ADOPTION_ANNOTATIONS.tranche]: result.tranche ?? '',
+          [ADOPTION_ANNOTATIONS.stage]: result.stage,
+        },
+      },
+    };
+  }
+}

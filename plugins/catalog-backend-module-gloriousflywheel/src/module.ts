@@ -1,0 +1,58 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { fleetServiceRef, readRunnerClassOwners, findStaleCacheEndpoints, readCacheProbeSettings, readCachesByRunnerClass, readCacheTargets, cacheHealthHubServiceRef, adoptionHubServiceRef } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { FleetEntityProvider } from './FleetEntityProvider';
+import { CacheEntityProvider } from './CacheEntityProvider';
+import { AdoptionProcessor } from './AdoptionProcessor';
+import { refreshCatalogOnAdoptionChange } from './AdoptionCatalogRefresh';
+
+/**
+ * Catalog module: runner classes, scale sets and build caches as Resource entities. Wiring only.
+ * Cache health arrives through the root-scoped hub the plugin's probe task publishes to.
+ *
+ * @public
+ */
+export const catalogModuleGloriousflywheel = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'gloriousflywheel',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        fleet: fleetServiceRef,
+        cacheHealthHub: cacheHealthHubServiceRef,
+        adoptionHub: adoptionHubServiceRef,
+        catalogService: catalogServiceRef,
+        auth: coreServices.auth,
+      },
+      async init({ catalog, config, logger, fleet, cacheHealthHub, adoptionHub, catalogService, auth }) {
+        const owner = config.getOptionalString('gloriousflywheel.owner') ?? 'group:default/platform-team';
+        const cacheTargets = readCacheTargets(config);
+        const cachesByClass = readCachesByRunnerClass(config, cacheTargets);
+        // The same per-class owners the permission rules use, so the catalog shows who may pause.
+        const ownersByClass = Object.fromEntries(readRunnerClassOwners(config).byClass);
+        catalog.addEntityProvider(new FleetEntityProvider({ fleet, owner, ownersByClass, logger, cachesByClass }));
+        catalog.addEntityProvider(
+          new CacheEntityProvider({
+            hub: cacheHealthHub,
+            targets: cacheTargets,
+            staleEndpoints: findStaleCacheEndpoints(
+              cacheTargets,
+              readCacheProbeSettings(config).staleEndpoints,
+            ),
+            owner,
+            logger,
+          }),
+        );
+        // Components with github.com/project-slug get runner classes, scorecard, tranche and stage.
+        catalog.addProcessor(new AdoptionProcessor(adoptionHub));
+        refreshCatalogOnAdoptionChange({ hub: adoptionHub, catalog: catalogService, auth, logger });
+      },
+    });
+  },
+});

@@ -1,0 +1,82 @@
+import {
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import type { RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+
+/** The key of a repository in the hub and the store: `owner/name`, lower-case. */
+export const repoKey = (owner: string, name: string) => `${owner}/${name}`.toLowerCase();
+
+/** What the catalog shows of a result; other changes (scannedAt) do not reprocess entities. */
+const catalogView = (r: RepoAdoption) =>
+  JSON.stringify([r.runnerClasses, r.hostedJobs, r.scorecard.counts, r.tranche, r.stage]);
+
+/**
+ * The latest adoption result of every scanned repository, in memory, shared by the plugin (which
+ * scans and stores) and the catalog module (whose processor annotates Components). Root-scoped and
+ * dependency-free for the same reason as CacheHealthHub: a catalog module cannot depend on another
+ * plugin's plugin-scoped services.
+ */
+export class AdoptionHub {
+  private readonly repos = new Map<string, RepoAdoption>();
+  private readonly listeners = new Set<(changed: string[]) => void>();
+  private loadedOnce = false;
+
+  get loaded(): boolean {
+    return this.loadedOnce;
+  }
+
+  list(): RepoAdoption[] {
+    return [...this.repos.values()];
+  }
+
+  /** By `owner/name` (case-insensitive), as in `github.com/project-slug`. */
+  get(slug: string): RepoAdoption | undefined {
+    return this.repos.get(slug.toLowerCase());
+  }
+
+  /**
+   * Takes new results and removals; listeners hear the keys whose catalog view changed (results
+   * for the same head read earlier by a slower replica are ignored).
+   */
+  publish(results: Iterable<RepoAdoption>, removed: Iterable<string> = []): void {
+    const changed: string[] = [];
+    this.loadedOnce = true;
+    for (const r of results) {
+      const key = repoKey(r.owner, r.name);
+      const held = this.repos.get(key);
+      if (held && Date.parse(held.scannedAt) > Date.parse(r.scannedAt)) continue;
+      this.repos.set(key, r);
+      if (!held || catalogView(held) !== catalogView(r)) changed.push(key);
+    }
+    for (const key of removed) if (this.repos.delete(key)) changed.push(key);
+    if (!changed.length) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(changed);
+      } catch {
+        // A failing subscriber must not stop the scan or the other subscribers.
+      }
+    }
+  }
+
+  /** Calls `listener` with changed keys after a publish; returns an unsubscribe. */
+  onChange(listener: (changed: string[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
+
+/** Root-scoped, dependency-free: see {@link AdoptionHub}. */
+export const adoptionHubServiceRef = createServiceRef<AdoptionHub>({
+  id: 'gloriousflywheel.adoption',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {},
+      factory: () => new AdoptionHub(),
+    }),
+});

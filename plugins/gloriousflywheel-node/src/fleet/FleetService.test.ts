@@ -1,0 +1,128 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox, eventually } from '@internal/fleet-sandbox';
+import { DEFAULT_RUNNER_CLASSES } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { FleetService } from './FleetService';
+import { ClusterConfig } from './FleetConfig';
+
+const cluster = (name: string, url: string, token: string, namespaces?: string[]): ClusterConfig => ({
+  name,
+  authProvider: 'serviceAccount',
+  url,
+  serviceAccountToken: token,
+  skipTLSVerify: true,
+  namespaces,
+});
+
+describe('FleetService against the sandbox Kubernetes API', () => {
+  let k8s: KubernetesSandbox;
+  let fleet: FleetService;
+
+  beforeEach(async () => {
+    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+  });
+
+  afterEach(async () => {
+    fleet?.stop();
+    await k8s.close();
+  });
+
+  function startFleet(clusters: ClusterConfig[]) {
+    fleet = new FleetService({
+      clusters,
+      runnerClasses: DEFAULT_RUNNER_CLASSES.map(c => ({ ...c })),
+      logger: mockServices.logger.mock(),
+      debounceMs: 10,
+      backoff: { baseMs: 50, maxMs: 200 },
+    });
+    fleet.start();
+    return fleet;
+  }
+
+  it('lists the seeded scale sets, classes with owner overlays, and runner counts', async () => {
+    startFleet([cluster('honey', k8s.url, k8s.token, ['arc-runners'])]);
+    await eventually(() => expect(fleet.clusters()[0].state).toBe('synced'));
+    const sets = fleet.scaleSets();
+    expect(sets.map(s => s.name)).toEqual([
+      'jess-tinyland-nix',
+      'tinyland-dind',
+      'tinyland-docker',
+      'tinyland-nix',
+      'tinyland-nix-heavy',
+    ]);
+    const nix = fleet.runnerClassSummaries().find(c => c.name === 'tinyland-nix')!;
+    expect(nix.owners).toEqual(['Jesssullivan', 'tinyland-inc']);
+    expect(nix.maxRunners).toBe(10);
+    // Counts come from the EphemeralRunners the sandbox seeds per scale set.
+    expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix')!.runners).toMatchObject({ pending: 1, running: 2 });
+    expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-heavy')!.maxRunners).toBeNull();
+  });
+
+  it('sees additions, changes and deletions within seconds, and notifies listeners', async () => {
+    startFleet([cluster('honey', k8s.url, k8s.token)]);
+    await eventually(() => expect(fleet.clusters()[0].state).toBe('synced'));
+    const notified = jest.fn();
+    fleet.onChange(notified);
+
+    const base = createFleetSeed().scaleSets[0];
+    k8s.upsertScaleSet({ ...base, name: 'tinyland-nix-b', maxRunners: 3, runnerScaleSetLabels: ['tinyland-nix'] });
+    await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-b')?.runnerClass).toBe('tinyland-nix'));
+    await eventually(() => expect(notified).toHaveBeenCalled());
+
+    k8s.patchScaleSet('arc-runners', 'tinyland-nix-b', { spec: { maxRunners: 5 } });
+    await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-b')?.maxRunners).toBe(5));
+
+    k8s.deleteScaleSet('arc-runners', 'tinyland-nix-b');
+    await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-b')).toBeUndefined());
+  });
+
+  it('recovers from dropped watches and 410 Gone without losing changes', async () => {
+    startFleet([cluster('honey', k8s.url, k8s.token)]);
+    await eventually(() => expect(fleet.clusters()[0].state).toBe('synced'));
+
+    k8s.dropWatches({ abrupt: true });
+    k8s.patchScaleSet('arc-runners', 'tinyland-docker', { spec: { maxRunners: 9 } });
+    await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-docker')?.maxRunners).toBe(9));
+
+    // Compacted history: resuming from the old resourceVersion answers 410, the informer relists.
+    k8s.compactHistory();
+    k8s.faults.set({ expireNextWatches: 2 });
+    k8s.dropWatches();
+    k8s.deleteScaleSet('arc-runners', 'tinyland-dind');
+    await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-dind')).toBeUndefined());
+    expect(fleet.clusters()[0].state).toBe('synced');
+  });
+
+  it('keeps serving stale data while the API is down, says since when, and recovers', async () => {
+    startFleet([cluster('honey', k8s.url, k8s.token)]);
+    await eventually(() => expect(fleet.clusters()[0].state).toBe('synced'));
+
+    await k8s.down('refuse');
+    k8s.dropWatches({ abrupt: true });
+    await eventually(() => expect(fleet.clusters()[0].state).toBe('stale'));
+    const stale = fleet.clusters()[0];
+    expect(stale.message).toMatch(/ECONNREFUSED|refused|reset|socket|premature close/i);
+    expect(Date.parse(stale.since)).not.toBeNaN();
+    expect(fleet.scaleSets()).toHaveLength(5);
+    expect(fleet.sourceStatus().state).toBe('error');
+
+    await k8s.up();
+    await eventually(() => expect(fleet.clusters()[0].state).toBe('synced'), { timeoutMs: 15000 });
+  });
+
+  it('isolates a dead cluster and a rejected token from a healthy one', async () => {
+    startFleet([
+      cluster('honey', k8s.url, k8s.token),
+      cluster('dead', 'http://127.0.0.1:9', 'x'),
+      cluster('badtoken', k8s.url, 'wrong-token'),
+    ]);
+    await eventually(() => {
+      const byName = Object.fromEntries(fleet.clusters().map(c => [c.name, c]));
+      expect(byName.honey.state).toBe('synced');
+      expect(byName.dead.state).toBe('error');
+      expect(byName.badtoken.state).toBe('error');
+      expect(byName.badtoken.message).toContain('401');
+    });
+    expect(fleet.scaleSets().every(s => s.cluster === 'honey')).toBe(true);
+    expect(fleet.sourceStatus()).toMatchObject({ state: 'degraded' });
+  });
+});

@@ -1,0 +1,183 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import {
+  AutoscalingRunnerSetObject,
+  ClusterStatus,
+  RunnerClassDefinition,
+  RunnerClassSummary,
+  RunnerCounts,
+  ScaleSet,
+  SourceStatus,
+  summarizeRunnerClasses,
+  toScaleSet,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { ClusterConfig } from './FleetConfig';
+import { ClusterWatcher } from './ClusterWatcher';
+import { createKubeConfig } from './kubeConfig';
+
+/** Filters of `GET /fleet/scale-sets`. */
+export interface ScaleSetFilter {
+  cluster?: string;
+  namespace?: string;
+  runnerClass?: string;
+}
+
+export interface FleetServiceOptions {
+  clusters: ClusterConfig[];
+  runnerClasses: RunnerClassDefinition[];
+  logger: LoggerService;
+  /** how long change notifications are gathered before listeners run */
+  debounceMs?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  /** test seam for clusters whose KubeConfig is built differently */
+  kubeConfigFor?: (cluster: ClusterConfig) => KubeConfig;
+}
+
+// Labels ARC puts on EphemeralRunners to tie them to their scale set.
+const LABEL_SCALE_SET_NAME = 'actions.github.com/scale-set-name';
+const LABEL_SCALE_SET_NAMESPACE = 'actions.github.com/scale-set-namespace';
+
+type PhaseCounts = Omit<RunnerCounts, 'current'>;
+
+function countRunnersByScaleSet(runners: KubernetesObject[]): Map<string, PhaseCounts> {
+  const counts = new Map<string, PhaseCounts>();
+  for (const r of runners) {
+    const labels = r.metadata?.labels ?? {};
+    const name = labels[LABEL_SCALE_SET_NAME];
+    if (!name) continue;
+    const key = `${labels[LABEL_SCALE_SET_NAMESPACE] ?? r.metadata?.namespace}/${name}`;
+    const c = counts.get(key) ?? { pending: 0, running: 0, failed: 0 };
+    const phase = (r as { status?: { phase?: string } }).status?.phase;
+    if (phase === 'Running') c.running++;
+    else if (phase === 'Failed') c.failed++;
+    else if (phase === 'Pending' || !phase) c.pending++;
+    counts.set(key, c);
+  }
+  return counts;
+}
+
+/**
+ * The fleet as the portal sees it: informer caches of every configured cluster, mapped to scale
+ * sets and runner classes. Reads never touch Kubernetes.
+ */
+export class FleetService {
+  private readonly watchers: ClusterWatcher[];
+  private readonly listeners = new Set<() => void>();
+  private debounce?: NodeJS.Timeout;
+  /** All scale sets, mapped and sorted once per change rather than on every API read. */
+  private view?: ScaleSet[];
+
+  constructor(private readonly options: FleetServiceOptions) {
+    const kubeConfigFor = options.kubeConfigFor ?? createKubeConfig;
+    this.watchers = options.clusters.map(cluster => {
+      return new ClusterWatcher({
+        cluster,
+        kubeConfig: kubeConfigFor(cluster),
+        logger: options.logger.child({ cluster: cluster.name }),
+        backoff: options.backoff,
+        onChange: () => this.changed(),
+      });
+    });
+  }
+
+  get runnerClasses(): RunnerClassDefinition[] {
+    return this.options.runnerClasses;
+  }
+
+  start() {
+    this.watchers.forEach(w => w.start());
+  }
+
+  stop() {
+    clearTimeout(this.debounce);
+    this.watchers.forEach(w => w.stop());
+  }
+
+  /** Runs `listener` (debounced) whenever scale sets, runners or cluster states change. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  clusters(): ClusterStatus[] {
+    return this.watchers.map(w => w.status());
+  }
+
+  scaleSets(filter: ScaleSetFilter = {}): ScaleSet[] {
+    return this.allScaleSets().filter(
+      s =>
+        (!filter.cluster || s.cluster === filter.cluster) &&
+        (!filter.namespace || s.namespace === filter.namespace) &&
+        (!filter.runnerClass || (s.runnerClass ?? 'unclassified') === filter.runnerClass),
+    );
+  }
+
+  scaleSet(cluster: string, namespace: string, name: string): ScaleSet | undefined {
+    return this.scaleSets({ cluster, namespace }).find(s => s.name === name);
+  }
+
+  runnerClassSummaries(): RunnerClassSummary[] {
+    return summarizeRunnerClasses(this.options.runnerClasses, this.scaleSets());
+  }
+
+  /** State of the fleet source for `/health`. */
+  sourceStatus(): SourceStatus {
+    const clusters = this.clusters();
+    const base = { source: 'fleet' as const, configured: clusters.length };
+    if (!clusters.length) {
+      return { ...base, state: 'not-configured', message: 'no clusters configured (set gloriousflywheel.clusters in app-config)' };
+    }
+    const bad = clusters.filter(c => c.state === 'error' || c.state === 'stale');
+    const syncing = clusters.filter(c => c.state === 'syncing');
+    const scaleSets = clusters.reduce((n, c) => n + c.scaleSets, 0);
+    if (bad.length === clusters.length) {
+      return { ...base, state: 'error', message: bad.map(c => `${c.name}: ${c.message}`).join('; ') };
+    }
+    if (bad.length) {
+      return { ...base, state: 'degraded', message: `${bad.map(c => `${c.name} ${c.state}`).join(', ')}; ${scaleSets} scale sets` };
+    }
+    if (syncing.length) {
+      return { ...base, state: 'starting', message: `syncing ${syncing.map(c => c.name).join(', ')}` };
+    }
+    return { ...base, state: 'ok', message: `${clusters.length} cluster(s) synced, ${scaleSets} scale sets` };
+  }
+
+  private allScaleSets(): ScaleSet[] {
+    if (this.view) return this.view;
+    const out: ScaleSet[] = [];
+    for (const w of this.watchers) {
+      const runners = countRunnersByScaleSet(w.ephemeralRunners());
+      for (const obj of w.scaleSets()) {
+        const md = obj.metadata ?? {};
+        out.push(
+          toScaleSet(
+            w.name,
+            obj as AutoscalingRunnerSetObject,
+            this.options.runnerClasses,
+            runners.get(`${md.namespace}/${md.name}`),
+          ),
+        );
+      }
+    }
+    this.view = out.sort((a, b) =>
+      `${a.cluster}/${a.namespace}/${a.name}`.localeCompare(`${b.cluster}/${b.namespace}/${b.name}`),
+    );
+    return this.view;
+  }
+
+  private changed() {
+    // Synchronously, so no read after a change can see the old view; listeners are debounced.
+    this.view = undefined;
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      for (const l of this.listeners) {
+        try {
+          l();
+        } catch (e) {
+          this.options.logger.error(`fleet change listener failed: ${e}`);
+        }
+      }
+    }, this.options.debounceMs ?? 250);
+    this.debounce.unref?.();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * What the GloriousFlywheel backend plugin and its catalog module share in one backend process:
+ * the fleet informers, the cache-health and adoption hubs (root-scoped services), and the config
+ * readers both sides need.
+ *
+ * @packageDocumentation
+ */
+export { FleetService } from './fleet/FleetService';
+export type { FleetServiceOptions, ScaleSetFilter } from './fleet/FleetService';
+export { fleetServiceRef } from './fleet/fleetServiceRef';
+export {
+  readClusterConfigs,
+  readRunnerClasses,
+  readRunnerClassOwners,
+} from './fleet/FleetConfig';
+export type { ClusterConfig, RunnerClassOwners } from './fleet/FleetConfig';
+export { createKubeConfig } from './fleet/kubeConfig';
+export {
+  DEFAULT_SLOW_THRESHOLD_MS,
+  findStaleCacheEndpoints,
+  readCacheProbeSchedule,
+  readCacheProbeSettings,
+  readCacheTargets,
+  readCachesByRunnerClass,
+  staleEndpointPattern,
+} from './caches/CacheConfig';
+export type {
+  CacheProbeSchedule,
+  CacheProbeSettings,
+  StaleCacheEndpoint,
+} from './caches/CacheConfig';
+export {
+  CacheHealthHub,
+  cacheHealthHubServiceRef,
+} from './caches/CacheHealthHub';
+export type * from './caches/types';
+export {
+  AdoptionHub,
+  adoptionHubServiceRef,
+  repoKey,
+} from './adoption/AdoptionHub';
