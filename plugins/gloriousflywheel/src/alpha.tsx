@@ -13,8 +13,9 @@ import HistoryIcon from '@mui/icons-material/History';
 import TimelineIcon from '@mui/icons-material/Timeline';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
 import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef, tranchesRouteRef } from './routes';
-import { isGitHubComponent } from './components/RepoAdoptionContent/projectSlug';
-import { isFleetResource } from './components/FleetEntityContent/isFleetResource';
+import { isRepoAdoptionAvailable } from './components/RepoAdoptionContent/projectSlug';
+import { isFleetContentAvailable } from './components/FleetEntityContent/isFleetContentAvailable';
+import { WithoutPageShell } from './components/PluginPage';
 
 const gloriousFlywheelApi = ApiBlueprint.make({
   params: defineParams =>
@@ -31,7 +32,11 @@ const overviewPage = PageBlueprint.make({
     title: 'GloriousFlywheel',
     icon: <DirectionsRunIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
-    loader: () => import('./components/OverviewPage').then(m => <m.OverviewPage />),
+    loader: () => import('./components/OverviewPage').then(m => (
+        <WithoutPageShell>
+          <m.OverviewPage />
+        </WithoutPageShell>
+      )),
   },
 });
 
@@ -42,7 +47,11 @@ const runnerClassesPage = PageBlueprint.make({
     title: 'Runner classes',
     icon: <DnsIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(runnerClassesRouteRef),
-    loader: () => import('./components/RunnerClassesPage').then(m => <m.RunnerClassesPage />),
+    loader: () => import('./components/RunnerClassesPage').then(m => (
+        <WithoutPageShell>
+          <m.RunnerClassesPage />
+        </WithoutPageShell>
+      )),
   },
 });
 
@@ -53,7 +62,11 @@ const cachesPage = PageBlueprint.make({
     title: 'Build caches',
     icon: <StorageIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(cachesRouteRef),
-    loader: () => import('./components/CachesPage').then(m => <m.CachesPage />),
+    loader: () => import('./components/CachesPage').then(m => (
+        <WithoutPageShell>
+          <m.CachesPage />
+        </WithoutPageShell>
+      )),
   },
 });
 
@@ -64,7 +77,11 @@ const auditLogPage = PageBlueprint.make({
     title: 'Audit log',
     icon: <HistoryIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(auditLogRouteRef),
-    loader: () => import('./components/AuditLogPage').then(m => <m.AuditLogPage />),
+    loader: () => import('./components/AuditLogPage').then(m => (
+        <WithoutPageShell>
+          <m.AuditLogPage />
+        </WithoutPageShell>
+      )),
   },
 });
 
@@ -75,7 +92,11 @@ const tranchesPage = PageBlueprint.make({
     title: 'Tranches',
     icon: <TimelineIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(tranchesRouteRef),
-    loader: () => import('./components/TranchesPage').then(m => <m.TranchesPage />),
+    loader: () => import('./components/TranchesPage').then(m => (
+        <WithoutPageShell>
+          <m.TranchesPage />
+        </WithoutPageShell>
+      )),
   },
 });
 
@@ -84,7 +105,7 @@ const repoAdoptionContent = EntityContentBlueprint.make({
   params: {
     path: '/runners',
     title: 'Runners & dogfood',
-    filter: isGitHubComponent,
+    filter: isRepoAdoptionAvailable,
     loader: () => import('./components/RepoAdoptionContent').then(m => <m.RepoAdoptionContent />),
   },
 });
@@ -92,7 +113,7 @@ const repoAdoptionContent = EntityContentBlueprint.make({
 const repoAdoptionCard = EntityCardBlueprint.make({
   name: 'repo-adoption',
   params: {
-    filter: isGitHubComponent,
+    filter: isRepoAdoptionAvailable,
     loader: () => import('./components/RepoAdoptionContent').then(m => <m.RepoAdoptionCard />),
   },
 });
@@ -102,7 +123,7 @@ const fleetEntityContent = EntityContentBlueprint.make({
   params: {
     path: '/gloriousflywheel',
     title: 'Live state',
-    filter: isFleetResource,
+    filter: isFleetContentAvailable,
     loader: () => import('./components/FleetEntityContent').then(m => <m.FleetEntityContent />),
   },
 });

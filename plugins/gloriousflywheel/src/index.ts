@@ -14,6 +14,6 @@ export {
   EntityRepoAdoptionCard,
   EntityFleetContent,
 } from './plugin';
-export { isGitHubComponent } from './components/RepoAdoptionContent/projectSlug';
-export { isFleetResource } from './components/FleetEntityContent/isFleetResource';
+export { isRepoAdoptionAvailable } from './components/RepoAdoptionContent/projectSlug';
+export { isFleetContentAvailable } from './components/FleetEntityContent/isFleetContentAvailable';
 export * from './api';

@@ -77,7 +77,7 @@ export const TranchesPage = gloriousflywheelPlugin.provide(
   }),
 );
 
-/** Entity tab for Components with a GitHub project slug (use with `isGitHubComponent`). @public */
+/** Entity tab for Components with a GitHub project slug (use with `isRepoAdoptionAvailable`). @public */
 export const EntityRepoAdoptionContent = gloriousflywheelPlugin.provide(
   createComponentExtension({
     name: 'EntityRepoAdoptionContent',
@@ -97,7 +97,7 @@ export const EntityRepoAdoptionCard = gloriousflywheelPlugin.provide(
   }),
 );
 
-/** Entity tab for runner-class / runner-scale-set Resources (use with `isFleetResource`). @public */
+/** Entity tab for runner-class / runner-scale-set Resources (use with `isFleetContentAvailable`). @public */
 export const EntityFleetContent = gloriousflywheelPlugin.provide(
   createComponentExtension({
     name: 'EntityFleetContent',

@@ -1,10 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  Content,
   ContentHeader,
-  Header,
-  Page,
   ResponseErrorPanel,
   SupportButton,
   WarningPanel,
@@ -21,6 +18,7 @@ import {
   ControlAction,
   auditReadPermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { PluginPage } from '../PluginPage';
 import { AuditQuery, gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { AuditTable } from './AuditTable';
@@ -116,14 +114,11 @@ export function AuditLogPage() {
   }
 
   return (
-    <Page themeId="tool">
-      <Header title="Audit log" subtitle="Every pause and resume attempt, allowed or denied, hash-chained" />
-      <Content>
+    <PluginPage title="Audit log" subtitle="Every pause and resume attempt, allowed or denied, hash-chained">
         <ContentHeader title="Audit log">
           <SupportButton>Records are append-only; the chain check recomputes every record's hash.</SupportButton>
         </ContentHeader>
         {body}
-      </Content>
-    </Page>
+    </PluginPage>
   );
 }

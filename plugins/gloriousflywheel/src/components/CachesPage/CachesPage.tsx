@@ -1,13 +1,10 @@
 import { useMemo, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  Content,
   ContentHeader,
   EmptyState,
-  Header,
   InfoCard,
   Link,
-  Page,
   Progress,
   ResponseErrorPanel,
   SupportButton,
@@ -20,6 +17,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { CacheHealth } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { PluginPage } from '../PluginPage';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { CacheStatusChip } from '../CacheStatusChip';
@@ -146,9 +144,7 @@ export function CachesPage() {
   }
 
   return (
-    <Page themeId="tool">
-      <Header title="Build caches" subtitle="Attic Nix cache and Bazel remote cache shared by every runner class" />
-      <Content>
+    <PluginPage title="Build caches" subtitle="Attic Nix cache and Bazel remote cache shared by every runner class">
         <ContentHeader title="Caches">
           <SupportButton>
             Probed on a schedule from the backend (endpoints come from config only). Select a row to see its
@@ -156,7 +152,6 @@ export function CachesPage() {
           </SupportButton>
         </ContentHeader>
         {body}
-      </Content>
-    </Page>
+    </PluginPage>
   );
 }

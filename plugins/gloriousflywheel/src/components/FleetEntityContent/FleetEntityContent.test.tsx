@@ -4,7 +4,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { FleetEntityContent } from './FleetEntityContent';
-import { isFleetResource } from './isFleetResource';
+import { isFleetContentAvailable } from './isFleetContentAvailable';
 
 const resource = (type: string, name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -13,18 +13,18 @@ const resource = (type: string, name: string) => ({
   spec: { type, owner: 'group:default/platform-team' },
 });
 
-describe('isFleetResource', () => {
+describe('isFleetContentAvailable', () => {
   it.each([
     ['runner-class', true],
     ['runner-scale-set', true],
     ['build-cache', true],
     ['database', false],
   ])('%s -> %s', (type, expected) => {
-    expect(isFleetResource(resource(type, 'x'))).toBe(expected);
+    expect(isFleetContentAvailable(resource(type, 'x'))).toBe(expected);
   });
 
   it('is false for other kinds', () => {
-    expect(isFleetResource({ ...resource('runner-class', 'x'), kind: 'Component' })).toBe(false);
+    expect(isFleetContentAvailable({ ...resource('runner-class', 'x'), kind: 'Component' })).toBe(false);
   });
 });
 

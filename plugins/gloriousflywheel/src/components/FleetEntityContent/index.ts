@@ -1,2 +1,2 @@
 export { FleetEntityContent } from './FleetEntityContent';
-export { isFleetResource } from './isFleetResource';
+export { isFleetContentAvailable } from './isFleetContentAvailable';

@@ -1,9 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  Content,
   ContentHeader,
-  Header,
-  Page,
   Progress,
   ResponseErrorPanel,
   StatusError,
@@ -16,6 +13,7 @@ import {
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import Typography from '@mui/material/Typography';
 import { SourceStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { PluginPage } from '../PluginPage';
 import { gloriousFlywheelApiRef } from '../../api';
 
 const SOURCE_TITLES: Record<SourceStatus['source'], string> = {
@@ -52,12 +50,7 @@ export function OverviewPage() {
   const { value, loading, error, retry } = useAsyncRetry(() => api.getHealth(), [api]);
 
   return (
-    <Page themeId="tool">
-      <Header
-        title="GloriousFlywheel"
-        subtitle="Pooled CI substrate: runner classes, build caches, migration tranches"
-      />
-      <Content>
+    <PluginPage title="GloriousFlywheel" subtitle="Pooled CI substrate: runner classes, build caches, migration tranches">
         <ContentHeader title="Sources" />
         {loading && <Progress />}
         {error && <ResponseErrorPanel error={error} />}
@@ -78,7 +71,6 @@ export function OverviewPage() {
             </Typography>
           </>
         )}
-      </Content>
-    </Page>
+    </PluginPage>
   );
 }

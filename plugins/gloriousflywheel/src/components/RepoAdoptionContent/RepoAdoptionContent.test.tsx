@@ -5,7 +5,7 @@ import { NotFoundError } from '@backstage/errors';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { repoAdoption } from '../../__testUtils__/adoptionFixtures';
 import { RepoAdoptionContent } from './RepoAdoptionContent';
-import { isGitHubComponent } from './projectSlug';
+import { isRepoAdoptionAvailable } from './projectSlug';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -69,8 +69,8 @@ describe('RepoAdoptionContent', () => {
   });
 
   it('applies only to Components with a GitHub project slug', () => {
-    expect(isGitHubComponent(entity)).toBe(true);
-    expect(isGitHubComponent({ ...entity, kind: 'Resource' })).toBe(false);
-    expect(isGitHubComponent({ ...entity, metadata: { name: 'x' } })).toBe(false);
+    expect(isRepoAdoptionAvailable(entity)).toBe(true);
+    expect(isRepoAdoptionAvailable({ ...entity, kind: 'Resource' })).toBe(false);
+    expect(isRepoAdoptionAvailable({ ...entity, metadata: { name: 'x' } })).toBe(false);
   });
 });

@@ -1,2 +1,2 @@
 export { RepoAdoptionContent, RepoAdoptionCard, RepoAdoptionView } from './RepoAdoptionContent';
-export { isGitHubComponent, repoOfEntity } from './projectSlug';
+export { isRepoAdoptionAvailable, repoOfEntity } from './projectSlug';

@@ -10,6 +10,6 @@ export function repoOfEntity(entity: Entity): { owner: string; repo: string } | 
 }
 
 /** Whether the Runners & dogfood tab applies: a Component with a GitHub project slug. */
-export function isGitHubComponent(entity: Entity): boolean {
+export function isRepoAdoptionAvailable(entity: Entity): boolean {
   return entity.kind === 'Component' && repoOfEntity(entity) !== undefined;
 }

@@ -1,11 +1,8 @@
 import { useMemo, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  Content,
   ContentHeader,
   EmptyState,
-  Header,
-  Page,
   Progress,
   ResponseErrorPanel,
   SupportButton,
@@ -13,6 +10,7 @@ import {
 import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { PluginPage } from '../PluginPage';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { ClusterSyncBanner } from '../ClusterSyncBanner';
@@ -101,9 +99,7 @@ export function RunnerClassesPage() {
   }
 
   return (
-    <Page themeId="tool">
-      <Header title="Runner classes" subtitle="Capacity classes of the pooled ARC runners, per cluster and owner" />
-      <Content>
+    <PluginPage title="Runner classes" subtitle="Capacity classes of the pooled ARC runners, per cluster and owner">
         <ContentHeader title="Runner classes">
           <SupportButton>
             A runner class is a capability class (nix, docker, privileged dind, heavy) served by one or
@@ -111,7 +107,6 @@ export function RunnerClassesPage() {
           </SupportButton>
         </ContentHeader>
         {body}
-      </Content>
-    </Page>
+    </PluginPage>
   );
 }

@@ -1,13 +1,10 @@
 import { useMemo, useState } from 'react';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
-  Content,
   ContentHeader,
   EmptyState,
-  Header,
   InfoCard,
   Link,
-  Page,
   Progress,
   ResponseErrorPanel,
   SupportButton,
@@ -32,6 +29,7 @@ import {
   TrancheSummary,
   adoptionScanPermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { PluginPage } from '../PluginPage';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { RepoAdoptionView } from '../RepoAdoptionContent';
@@ -213,9 +211,7 @@ export function TranchesPage() {
   }
 
   return (
-    <Page themeId="tool">
-      <Header title="Tranches" subtitle="Where every repository is in the migration onto the shared runners, and what blocks it" />
-      <Content>
+    <PluginPage title="Tranches" subtitle="Where every repository is in the migration onto the shared runners, and what blocks it">
         <ContentHeader title="Adoption">
           <SupportButton>
             Stages come from each repository's dogfood scorecard and the blockers in config. ✓ pass, ✗ fail, ○ exempt, ? unknown.
@@ -234,7 +230,6 @@ export function TranchesPage() {
             </>
           )}
         </Drawer>
-      </Content>
-    </Page>
+    </PluginPage>
   );
 }

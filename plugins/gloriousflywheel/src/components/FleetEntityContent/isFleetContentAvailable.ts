@@ -3,7 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 const TYPES = ['runner-class', 'runner-scale-set', 'build-cache'];
 
 /** Whether an entity is one of the Resources the plugin emits (runner class, scale set, build cache). */
-export function isFleetResource(entity: Entity): boolean {
+export function isFleetContentAvailable(entity: Entity): boolean {
   const type = (entity.spec as { type?: string } | undefined)?.type;
   return entity.kind === 'Resource' && TYPES.includes(type ?? '');
 }

@@ -1,0 +1,1 @@
+export { PluginPage, WithoutPageShell } from './PluginPage';
