@@ -33,7 +33,7 @@ export const gloriousflywheelPlugin = createPlugin({
 });
 
 /** @public */
-export const GloriousFlywheelPage = gloriousflywheelPlugin.provide(
+export const GloriousFlywheelPage: () => JSX.Element = gloriousflywheelPlugin.provide(
   createRoutableExtension({
     name: 'GloriousFlywheelPage',
     component: () => import('./components/OverviewPage').then(m => m.OverviewPage),
@@ -42,7 +42,7 @@ export const GloriousFlywheelPage = gloriousflywheelPlugin.provide(
 );
 
 /** @public */
-export const RunnerClassesPage = gloriousflywheelPlugin.provide(
+export const RunnerClassesPage: () => JSX.Element = gloriousflywheelPlugin.provide(
   createRoutableExtension({
     name: 'RunnerClassesPage',
     component: () => import('./components/RunnerClassesPage').then(m => m.RunnerClassesPage),
@@ -51,7 +51,7 @@ export const RunnerClassesPage = gloriousflywheelPlugin.provide(
 );
 
 /** @public */
-export const CachesPage = gloriousflywheelPlugin.provide(
+export const CachesPage: () => JSX.Element = gloriousflywheelPlugin.provide(
   createRoutableExtension({
     name: 'CachesPage',
     component: () => import('./components/CachesPage').then(m => m.CachesPage),
@@ -60,7 +60,7 @@ export const CachesPage = gloriousflywheelPlugin.provide(
 );
 
 /** @public */
-export const AuditLogPage = gloriousflywheelPlugin.provide(
+export const AuditLogPage: () => JSX.Element = gloriousflywheelPlugin.provide(
   createRoutableExtension({
     name: 'AuditLogPage',
     component: () => import('./components/AuditLogPage').then(m => m.AuditLogPage),
@@ -69,7 +69,7 @@ export const AuditLogPage = gloriousflywheelPlugin.provide(
 );
 
 /** @public */
-export const TranchesPage = gloriousflywheelPlugin.provide(
+export const TranchesPage: () => JSX.Element = gloriousflywheelPlugin.provide(
   createRoutableExtension({
     name: 'TranchesPage',
     component: () => import('./components/TranchesPage').then(m => m.TranchesPage),
@@ -78,7 +78,7 @@ export const TranchesPage = gloriousflywheelPlugin.provide(
 );
 
 /** Entity tab for Components with a GitHub project slug (use with `isRepoAdoptionAvailable`). @public */
-export const EntityRepoAdoptionContent = gloriousflywheelPlugin.provide(
+export const EntityRepoAdoptionContent: () => JSX.Element | null = gloriousflywheelPlugin.provide(
   createComponentExtension({
     name: 'EntityRepoAdoptionContent',
     component: {
@@ -88,7 +88,7 @@ export const EntityRepoAdoptionContent = gloriousflywheelPlugin.provide(
 );
 
 /** Entity card with the adoption summary. @public */
-export const EntityRepoAdoptionCard = gloriousflywheelPlugin.provide(
+export const EntityRepoAdoptionCard: () => JSX.Element | null = gloriousflywheelPlugin.provide(
   createComponentExtension({
     name: 'EntityRepoAdoptionCard',
     component: {
@@ -98,7 +98,7 @@ export const EntityRepoAdoptionCard = gloriousflywheelPlugin.provide(
 );
 
 /** Entity tab for runner-class / runner-scale-set Resources (use with `isFleetContentAvailable`). @public */
-export const EntityFleetContent = gloriousflywheelPlugin.provide(
+export const EntityFleetContent: () => JSX.Element | null = gloriousflywheelPlugin.provide(
   createComponentExtension({
     name: 'EntityFleetContent',
     component: {

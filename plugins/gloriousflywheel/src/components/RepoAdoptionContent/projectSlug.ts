@@ -9,7 +9,11 @@ export function repoOfEntity(entity: Entity): { owner: string; repo: string } | 
   return m ? { owner: m[1], repo: m[2] } : undefined;
 }
 
-/** Whether the Runners & dogfood tab applies: a Component with a GitHub project slug. */
+/**
+ * Whether the Runners & dogfood tab applies: a Component with a GitHub project slug.
+ *
+ * @public
+ */
 export function isRepoAdoptionAvailable(entity: Entity): boolean {
   return entity.kind === 'Component' && repoOfEntity(entity) !== undefined;
 }
