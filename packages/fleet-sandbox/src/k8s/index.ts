@@ -394,13 +394,21 @@ export async function startKubernetesSandbox(
       get: () => ({ ...faults }),
       set(f) {
         const next = { ...faults };
-        for (const k of Object.keys(noFaults()) as (keyof K8sFaults)[]) {
-          if (f[k] !== undefined) {
-            const v = Number(f[k]);
-            if (!Number.isFinite(v) || v < 0)
-              throw errors.badRequest(`invalid fault ${k}: ${f[k]}`);
-            next[k] = v;
+        const defaults = noFaults();
+        for (const k of Object.keys(defaults) as (keyof K8sFaults)[]) {
+          if (f[k] === undefined) continue;
+          if (typeof defaults[k] === 'boolean') {
+            if (typeof f[k] !== 'boolean')
+              throw errors.badRequest(
+                `invalid fault ${k}: ${f[k]} (true or false)`,
+              );
+            (next as Record<keyof K8sFaults, unknown>)[k] = f[k];
+            continue;
           }
+          const v = Number(f[k]);
+          if (!Number.isFinite(v) || v < 0)
+            throw errors.badRequest(`invalid fault ${k}: ${f[k]}`);
+          (next as Record<keyof K8sFaults, unknown>)[k] = v;
         }
         faults = next;
       },

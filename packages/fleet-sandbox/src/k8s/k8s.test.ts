@@ -848,6 +848,62 @@ describe('Kubernetes sandbox with @kubernetes/client-node', () => {
     expect(list.items).toHaveLength(5);
   });
 
+  it('refuses every watch with 403 Forbidden under forbidWatch, as RBAC without the watch verb, while list still works', async () => {
+    sandbox.resetRequestCounts();
+    sandbox.faults.set({ forbidWatch: true });
+    const list: any = await api.listNamespacedCustomObject({
+      group,
+      version,
+      namespace: ns,
+      plural,
+    });
+    expect(list.items).toHaveLength(5);
+    const res = await fetch(
+      `${sandbox.url}/apis/${group}/${version}/namespaces/${ns}/${plural}?watch=true&resourceVersion=${list.metadata.resourceVersion}`,
+      { headers: { authorization: `Bearer ${sandbox.readOnlyToken}` } },
+    );
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: `${plural}.${group} is forbidden: User "system:serviceaccount:fleet-sandbox:viewer" cannot watch resource "${plural}" in API group "${group}" in the namespace "${ns}"`,
+      reason: 'Forbidden',
+      details: { group, kind: plural },
+      code: 403,
+    });
+    // client-node's Watch reports it through done() with the status code
+    const done = await new Promise<any>(resolve => {
+      void new Watch(kc).watch(
+        `/apis/${group}/${version}/${plural}`,
+        {},
+        () => {},
+        resolve,
+      );
+    });
+    expect(done.statusCode).toBe(403);
+    expect(sandbox.openWatches).toBe(0);
+    expect(sandbox.requestCounts).toMatchObject({ list: 1, watch: 2 });
+
+    const bad = await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ forbidWatch: 'yes' }),
+    });
+    expect(bad.status).toBe(400);
+    const off = await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ forbidWatch: false }),
+    });
+    expect((await off.json()).forbidWatch).toBe(false);
+    const ok = await fetch(
+      `${sandbox.url}/apis/${group}/${version}/${plural}?watch=true&timeoutSeconds=0`,
+      { headers: { authorization: `Bearer ${sandbox.token}` } },
+    );
+    expect(ok.status).toBe(200);
+    await ok.text();
+  });
+
   it('serves token-free loopback admin endpoints and counts requests by kind', async () => {
     sandbox.resetRequestCounts();
     const put = await fetch(

@@ -49,6 +49,8 @@ export interface K8sFaults {
   latencyMs: number;
   /** the next N watches get an ERROR event 410 Expired and end, as after etcd compaction */
   expireNextWatches: number;
+  /** every watch answers 403 Forbidden while list and get still work, as with RBAC lacking `watch` */
+  forbidWatch: boolean;
 }
 
 export const noFaults = (): K8sFaults => ({
@@ -56,6 +58,7 @@ export const noFaults = (): K8sFaults => ({
   failStatus: 500,
   latencyMs: 0,
   expireNextWatches: 0,
+  forbidWatch: false,
 });
 
 export type Access = 'read-write' | 'read-only';
@@ -531,6 +534,14 @@ export class KubernetesApi {
           user.user,
           verb,
           target(route.def!, route.name),
+          route.namespace,
+        );
+      }
+      if (ctx.faults.forbidWatch && route.kind === 'watch') {
+        throw errors.forbidden(
+          user.user,
+          'watch',
+          target(route.def!),
           route.namespace,
         );
       }

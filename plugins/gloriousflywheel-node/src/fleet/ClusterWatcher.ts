@@ -2,23 +2,40 @@ import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ClusterConfig } from './FleetConfig';
-import { ResourceInformer } from './ResourceInformer';
+import { InformerBackoff, InformerRetry, ResourceInformer } from './ResourceInformer';
 
 export interface ClusterWatcherOptions {
   cluster: ClusterConfig;
   kubeConfig: KubeConfig;
   logger: LoggerService;
   onChange: () => void;
-  backoff?: { baseMs: number; maxMs: number };
+  backoff?: InformerBackoff;
   now?: () => Date;
 }
 
-function describeError(err: unknown): string {
-  const e = err as { statusCode?: number; code?: number | string; message?: string; cause?: { code?: string } };
+/**
+ * The readable part of an error: client-node's ApiException puts code, message, body and headers
+ * in its text; the body (when kept) is the API's Status, whose message says what was refused.
+ */
+function errorText(e: { message?: string; body?: unknown }): string | undefined {
+  try {
+    const status = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
+    if (typeof status?.message === 'string' && status.message) return status.message;
+  } catch {
+    // not a Status body
+  }
+  return e.message?.startsWith('HTTP-Code:') ? /^Message: (.*)$/m.exec(e.message)?.[1] : e.message;
+}
+
+function describeFailure(err: unknown, during: InformerRetry['during']): string {
+  const e = err as { statusCode?: number; code?: number | string; message?: string; body?: unknown; cause?: { code?: string } };
   const status = e?.statusCode ?? (typeof e?.code === 'number' ? e.code : undefined);
   const code = e?.cause?.code ?? (typeof e?.code === 'string' ? e.code : undefined);
-  const parts = [status ? `HTTP ${status}` : undefined, code, e?.message].filter(Boolean);
-  return parts.length ? parts.join(': ') : String(err);
+  const parts = [status ? `HTTP ${status}` : undefined, code, e && errorText(e)].filter(Boolean);
+  const text = parts.length ? parts.join(': ') : String(err);
+  // A watch is only tried after a list succeeded, so a 403 here is RBAC granting list without watch.
+  const hint = during === 'watch' && status === 403 ? ' (list is allowed but watch is not: grant the "watch" verb)' : '';
+  return `${during} ${status ? 'refused' : 'failed'}: ${text}${hint}`;
 }
 
 /**
@@ -46,8 +63,8 @@ export class ClusterWatcher {
         namespace,
         backoff: options.backoff,
         onChange: () => options.onChange(),
-        onSynced: () => this.markSynced(informer),
-        onError: err => this.markFailed(informer, err),
+        onSynced: watching => this.markSynced(informer, watching),
+        onError: (err, retry) => this.markFailed(informer, err, retry),
       });
       return informer;
     };
@@ -95,17 +112,19 @@ export class ClusterWatcher {
     this.message = message;
   }
 
-  private markSynced(informer: ResourceInformer) {
+  /** A list refreshes the data; only an open watch (which keeps it fresh) makes the informer synced. */
+  private markSynced(informer: ResourceInformer, watching: boolean) {
     this.lastSyncAt = this.now();
+    if (!watching) return;
     this.synced.add(informer);
     const total = this.scaleSetInformers.length + this.runnerInformers.length;
     if (this.synced.size === total) this.setState('synced', null);
   }
 
-  private markFailed(informer: ResourceInformer, err: unknown) {
+  private markFailed(informer: ResourceInformer, err: unknown, retry: InformerRetry) {
     this.synced.delete(informer);
-    const message = `${informer.path}: ${describeError(err)}`;
-    this.options.logger.warn(`cluster ${this.name}: ${message}; retrying with backoff`);
+    const message = `${informer.path}: ${describeFailure(err, retry.during)}`;
+    this.options.logger.warn(`cluster ${this.name}: ${message}; retry ${retry.attempt} in ${retry.retryInMs} ms`);
     // With data already held the cluster is stale (served, marked); without any it is in error.
     this.setState(this.lastSyncAt ? 'stale' : 'error', message);
   }

@@ -89,7 +89,29 @@ describe('FleetService against the sandbox Kubernetes API', () => {
     k8s.dropWatches();
     k8s.deleteScaleSet('arc-runners', 'tinyland-dind');
     await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-dind')).toBeUndefined());
-    expect(fleet.clusters()[0].state).toBe('synced');
+    // synced again once a watch is open (a relist alone does not say so)
+    await eventually(() => expect(fleet.clusters()[0].state).toBe('synced'));
+  });
+
+  it('shows a cluster whose RBAC allows list but not watch as stale, not synced, while it relists', async () => {
+    k8s.faults.set({ forbidWatch: true });
+    startFleet([cluster('honey', k8s.url, k8s.token, ['arc-runners'])]);
+    await eventually(() => expect(fleet.clusters()[0].state).toBe('stale'));
+    const first = fleet.clusters()[0];
+    const lists = k8s.requestCounts.list;
+    // Each relist succeeds; the state neither flips to synced nor restarts its "since".
+    await eventually(() => expect(k8s.requestCounts.list).toBeGreaterThanOrEqual(lists + 6));
+    const later = fleet.clusters()[0];
+    expect(later).toMatchObject({ state: 'stale', since: first.since, scaleSets: 5 });
+    expect(later.message).toMatch(
+      /^\/apis\/actions\.github\.com\/v1alpha1\/namespaces\/arc-runners\/(autoscalingrunnersets|ephemeralrunners): watch refused: HTTP 403: Forbidden \(list is allowed but watch is not: grant the "watch" verb\)$/,
+    );
+    expect(Date.parse(later.lastSyncAt!)).toBeGreaterThanOrEqual(Date.parse(first.lastSyncAt!));
+    expect(fleet.sourceStatus()).toMatchObject({ state: 'error' });
+    expect(fleet.scaleSets()).toHaveLength(5);
+
+    k8s.faults.set({ forbidWatch: false });
+    await eventually(() => expect(fleet.clusters()[0]).toMatchObject({ state: 'synced', message: null }));
   });
 
   it('keeps serving stale data while the API is down, says since when, and recovers', async () => {
@@ -100,7 +122,7 @@ describe('FleetService against the sandbox Kubernetes API', () => {
     k8s.dropWatches({ abrupt: true });
     await eventually(() => expect(fleet.clusters()[0].state).toBe('stale'));
     const stale = fleet.clusters()[0];
-    expect(stale.message).toMatch(/ECONNREFUSED|refused|reset|socket|premature close/i);
+    expect(stale.message).toMatch(/(list|watch) failed: .*(ECONNREFUSED|ECONNRESET|socket|premature close)/i);
     expect(Date.parse(stale.since)).not.toBeNaN();
     expect(fleet.scaleSets()).toHaveLength(5);
     expect(fleet.sourceStatus().state).toBe('error');
@@ -120,7 +142,7 @@ describe('FleetService against the sandbox Kubernetes API', () => {
       expect(byName.honey.state).toBe('synced');
       expect(byName.dead.state).toBe('error');
       expect(byName.badtoken.state).toBe('error');
-      expect(byName.badtoken.message).toContain('401');
+      expect(byName.badtoken.message).toMatch(/list refused: HTTP 401: Unauthorized$/);
     });
     expect(fleet.scaleSets().every(s => s.cluster === 'honey')).toBe(true);
     expect(fleet.sourceStatus()).toMatchObject({ state: 'degraded' });

@@ -13,6 +13,7 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ClusterConfig } from './FleetConfig';
 import { ClusterWatcher } from './ClusterWatcher';
+import { InformerBackoff } from './ResourceInformer';
 import { createKubeConfig } from './kubeConfig';
 
 /** Filters of `GET /fleet/scale-sets`. */
@@ -28,7 +29,8 @@ export interface FleetServiceOptions {
   logger: LoggerService;
   /** how long change notifications are gathered before listeners run */
   debounceMs?: number;
-  backoff?: { baseMs: number; maxMs: number };
+  /** informer retry pacing (defaults: 1 s doubling to 60 s, reset by a watch open for 30 s) */
+  backoff?: InformerBackoff;
   /** test seam for clusters whose KubeConfig is built differently */
   kubeConfigFor?: (cluster: ClusterConfig) => KubeConfig;
 }
