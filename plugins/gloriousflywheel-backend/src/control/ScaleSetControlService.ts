@@ -17,6 +17,7 @@ import {
   scaleSetResumePermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditCompletion, AuditStore } from '../database/AuditStore';
+import { auditEventMeta } from '../audit/auditChain';
 import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControl, ScaleSetTarget } from './ScaleSetControl';
 
@@ -76,27 +77,34 @@ export class ScaleSetControlService {
     const resourceRef = scaleSetResourceRef(target);
     const known = fleet.scaleSet(target.cluster, target.namespace, target.name);
 
-    const event = await auditor.createEvent({
-      eventId: 'scale-set-control',
-      severityLevel: 'medium',
-      request: req.request,
-      meta: { action, scaleSet: resourceRef, reason, actor },
-    });
-    const record = await audit.begin({
-      actor,
-      action,
-      ...target,
-      runnerClass: known?.runnerClass ?? null,
-      reason,
-      requestId: req.requestId ?? randomUUID(),
-    });
+    // The record is written first, so every auditor event carries its chain entry (auditSeq,
+    // auditHash): shipped elsewhere, the events anchor the chain against a rewrite in the database.
+    const eventOptions = { eventId: 'scale-set-control', severityLevel: 'medium' as const, request: req.request };
+    const meta = { action, scaleSet: resourceRef, reason, actor };
+    const record = await audit
+      .begin({
+        actor,
+        action,
+        ...target,
+        runnerClass: known?.runnerClass ?? null,
+        reason,
+        requestId: req.requestId ?? randomUUID(),
+      })
+      .catch(async e => {
+        // nothing was done; the auditor still hears of the attempt
+        await (await auditor.createEvent({ ...eventOptions, meta })).fail({ error: e });
+        throw e;
+      });
+    const event = await auditor.createEvent({ ...eventOptions, meta: { ...meta, ...auditEventMeta(record) } });
 
+    /** Completes the record; answers the auditor event meta of its completion entry. */
     const finish = async (outcome: AuditCompletion['outcome'], fields: Omit<AuditCompletion, 'outcome'>) => {
       try {
-        await audit.complete(record.id, { ...fields, outcome });
+        return auditEventMeta(await audit.complete(record.id, { ...fields, outcome }));
       } catch (e) {
         // the change itself stands; the record stays `initiated`, which the log shows
         logger.error(`could not complete audit record ${record.id}: ${e}`);
+        return auditEventMeta(record);
       }
     };
 
@@ -105,14 +113,14 @@ export class ScaleSetControlService {
       const [decision] = await permissions.authorize([{ permission, resourceRef }], { credentials });
       if (decision.result !== AuthorizeResult.ALLOW) {
         const denied = new NotAllowedError(`${actor} may not ${action} scale set ${resourceRef}`);
-        await finish('denied', { error: denied.message });
-        await event.fail({ error: denied, meta: { auditId: record.id, outcome: 'denied' } });
+        const entry = await finish('denied', { error: denied.message });
+        await event.fail({ error: denied, meta: { ...entry, outcome: 'denied' } });
         throw denied;
       }
     } catch (e) {
       if (e instanceof NotAllowedError) throw e;
-      await finish('failed', { error: `permission check failed: ${(e as Error).message}` });
-      await event.fail({ error: e as Error, meta: { auditId: record.id, outcome: 'failed' } });
+      const entry = await finish('failed', { error: `permission check failed: ${(e as Error).message}` });
+      await event.fail({ error: e as Error, meta: { ...entry, outcome: 'failed' } });
       throw e;
     }
 
@@ -121,8 +129,8 @@ export class ScaleSetControlService {
       const change = action === 'pause'
         ? await this.options.control.pause(target, requestor)
         : await this.options.control.resume(target, requestor);
-      await finish('succeeded', { before: change.before, after: change.after, runnerClass: change.runnerClass });
-      await event.success({ meta: { auditId: record.id, changed: change.changed, before: { ...change.before }, after: { ...change.after } } });
+      const entry = await finish('succeeded', { before: change.before, after: change.after, runnerClass: change.runnerClass });
+      await event.success({ meta: { ...entry, changed: change.changed, before: { ...change.before }, after: { ...change.after } } });
       return {
         action,
         ...target,
@@ -137,8 +145,8 @@ export class ScaleSetControlService {
         resourceVersion: change.resourceVersion,
       };
     } catch (e) {
-      await finish('failed', { error: (e as Error).message });
-      await event.fail({ error: e as Error, meta: { auditId: record.id, outcome: 'failed' } });
+      const entry = await finish('failed', { error: (e as Error).message });
+      await event.fail({ error: e as Error, meta: { ...entry, outcome: 'failed' } });
       throw e;
     }
   }

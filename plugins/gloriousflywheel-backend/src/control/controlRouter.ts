@@ -16,6 +16,7 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditStore } from '../database/AuditStore';
 import { auditRecordsToCsv } from '../audit/auditCsv';
+import { auditVerifyQuery } from '../audit/auditVerifyQuery';
 import { ScaleSetControlService } from './ScaleSetControlService';
 import { parseRequest } from '../service/parseRequest';
 
@@ -104,7 +105,7 @@ export function createControlRouter(options: ControlRouterOptions): express.Rout
 
   router.get('/audit/verify', async (req, res) => {
     await authorizeAuditRead(req);
-    res.json(await audit.verify());
+    res.json(await audit.verify(parse(auditVerifyQuery, req.query, 'query')));
   });
 
   return router;

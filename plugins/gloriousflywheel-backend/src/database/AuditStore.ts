@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
+  AuditChainPosition,
   AuditOutcome,
   AuditPage,
   AuditRecord,
@@ -8,7 +9,7 @@ import {
   ControlAction,
   ScaleSetBounds,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { auditRecordHash } from '../audit/auditChain';
+import { AuditChainCheck, AuditChainEntry, auditRecordHash, initiatedSnapshot } from '../audit/auditChain';
 
 const TABLE = 'gloriousflywheel_audit';
 const CHAIN = 'gloriousflywheel_audit_chain';
@@ -37,6 +38,12 @@ interface AuditRow {
   has_after: boolean | number;
   prev_hash: string | null;
   hash: string | null;
+  // the initiation entry, kept once the completion entry supersedes it (null: completed before
+  // initiations were chained)
+  initiated_seq: number | string | null;
+  initiated_prev_hash: string | null;
+  initiated_hash: string | null;
+  initiated_runner_class: string | null;
 }
 
 /** A new attempt, written before anything is done. */
@@ -99,12 +106,62 @@ function toRecord(row: AuditRow): AuditRecord {
   };
 }
 
+/** The row columns of a record (all but the initiation entry's). */
+function rowOf(record: AuditRecord) {
+  return {
+    id: record.id,
+    seq: record.seq,
+    time: record.time,
+    completed_at: record.completedAt,
+    actor: record.actor,
+    action: record.action,
+    cluster: record.cluster,
+    namespace: record.namespace,
+    name: record.name,
+    runner_class: record.runnerClass,
+    reason: record.reason,
+    request_id: record.requestId,
+    outcome: record.outcome,
+    error: record.error,
+    before_min: record.before?.minRunners ?? null,
+    before_max: record.before?.maxRunners ?? null,
+    after_min: record.after?.minRunners ?? null,
+    after_max: record.after?.maxRunners ?? null,
+    has_before: record.before !== null,
+    has_after: record.after !== null,
+    prev_hash: record.prevHash,
+    hash: record.hash,
+  };
+}
+
+/** The chain entries a row holds: its initiation (once superseded) and its current state. */
+function entriesOf(row: AuditRow): AuditChainEntry[] {
+  const record = toRecord(row);
+  const entries: AuditChainEntry[] = [];
+  const initiatedSeq = row.initiated_seq === null ? null : Number(row.initiated_seq);
+  if (initiatedSeq !== null && initiatedSeq !== record.seq) {
+    const initiation = {
+      seq: initiatedSeq,
+      prevHash: row.initiated_prev_hash,
+      hash: row.initiated_hash,
+      runnerClass: row.initiated_runner_class,
+    };
+    entries.push({ snapshot: initiatedSnapshot(record, initiation), latest: false });
+  }
+  if (record.seq !== null) entries.push({ snapshot: record, latest: true });
+  return entries;
+}
+
+/** Positions of the chain read per query while verifying. */
 const VERIFY_BATCH = 500;
 
 /**
- * The control audit log: the only place with SQL for it. Records are inserted as `initiated`
- * and completed exactly once; completing appends the record to a sha256 hash chain under a lock
- * on the chain head, so concurrent writers (threads or replicas) cannot fork the chain.
+ * The control audit log: the only place with SQL for it. A record is inserted as `initiated` and
+ * completed exactly once; both append an entry to a sha256 hash chain under a lock on the chain
+ * head, so concurrent writers (threads or replicas) cannot fork the chain. The row holds its
+ * current state's entry (`seq`, `prev_hash`, `hash`); once completed, its initiation entry is
+ * kept in the `initiated_*` columns, so deleting or changing any record, in any state, breaks the
+ * chain.
  */
 export class AuditStore {
   constructor(
@@ -112,44 +169,51 @@ export class AuditStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** Writes a new attempt as `initiated`: the chain's next entry. */
   async begin(attempt: AuditAttempt): Promise<AuditRecord> {
-    const row = {
-      id: randomUUID(),
-      seq: null,
-      time: this.now().toISOString(),
-      completed_at: null,
-      actor: attempt.actor,
-      action: attempt.action,
-      cluster: attempt.cluster,
-      namespace: attempt.namespace,
-      name: attempt.name,
-      runner_class: attempt.runnerClass,
-      reason: attempt.reason,
-      request_id: attempt.requestId,
-      outcome: 'initiated',
-      error: null,
-      before_min: null,
-      before_max: null,
-      after_min: null,
-      after_max: null,
-      has_before: false,
-      has_after: false,
-      prev_hash: null,
-      hash: null,
-    };
-    await this.knex(TABLE).insert(row);
-    return toRecord(row);
+    const time = this.now().toISOString();
+    return this.knex.transaction(async tx => {
+      const head = await this.lockHead(tx);
+      const record: AuditRecord = {
+        id: randomUUID(),
+        seq: head.seq + 1,
+        time,
+        completedAt: null,
+        actor: attempt.actor,
+        action: attempt.action,
+        cluster: attempt.cluster,
+        namespace: attempt.namespace,
+        name: attempt.name,
+        runnerClass: attempt.runnerClass,
+        reason: attempt.reason,
+        requestId: attempt.requestId,
+        outcome: 'initiated',
+        error: null,
+        before: null,
+        after: null,
+        prevHash: head.hash,
+        hash: null,
+      };
+      record.hash = auditRecordHash(record, head.hash);
+      await tx(TABLE).insert({
+        ...rowOf(record),
+        initiated_seq: record.seq,
+        initiated_prev_hash: record.prevHash,
+        initiated_hash: record.hash,
+        initiated_runner_class: record.runnerClass,
+      });
+      await tx(CHAIN).where({ id: 1 }).update({ seq: record.seq, hash: record.hash });
+      return record;
+    });
   }
 
-  /** Completes an initiated record and appends it to the hash chain. */
+  /** Completes an initiated record: the chain's next entry, superseding its initiation entry. */
   async complete(id: string, completion: AuditCompletion): Promise<AuditRecord> {
     return this.knex.transaction(async tx => {
       const head = await this.lockHead(tx);
       const row = await tx<AuditRow>(TABLE).where({ id }).first();
       if (!row) throw new Error(`audit record ${id} does not exist`);
       if (row.outcome !== 'initiated') throw new Error(`audit record ${id} is already completed`);
-      const before = completion.before ?? null;
-      const after = completion.after ?? null;
       const completed: AuditRecord = {
         ...toRecord(row),
         seq: head.seq + 1,
@@ -157,29 +221,14 @@ export class AuditStore {
         runnerClass: completion.runnerClass !== undefined ? completion.runnerClass : row.runner_class,
         outcome: completion.outcome,
         error: completion.error ?? null,
-        before,
-        after,
+        before: completion.before ?? null,
+        after: completion.after ?? null,
         prevHash: head.hash,
         hash: null,
       };
       completed.hash = auditRecordHash(completed, head.hash);
-      await tx(TABLE)
-        .where({ id, outcome: 'initiated' })
-        .update({
-          seq: completed.seq,
-          completed_at: completed.completedAt,
-          runner_class: completed.runnerClass,
-          outcome: completed.outcome,
-          error: completed.error,
-          before_min: before?.minRunners ?? null,
-          before_max: before?.maxRunners ?? null,
-          after_min: after?.minRunners ?? null,
-          after_max: after?.maxRunners ?? null,
-          has_before: before !== null,
-          has_after: after !== null,
-          prev_hash: completed.prevHash,
-          hash: completed.hash,
-        });
+      const { id: _id, ...columns } = rowOf(completed);
+      await tx(TABLE).where({ id, outcome: 'initiated' }).update(columns);
       await tx(CHAIN).where({ id: 1 }).update({ seq: completed.seq, hash: completed.hash });
       return completed;
     });
@@ -220,37 +269,41 @@ export class AuditStore {
   }
 
   /**
-   * Recomputes the chain from the first completed record: every record must follow its
-   * predecessor (seq + 1, prevHash = its hash) and hash to its stored hash, and the last must be
-   * the chain head (so deleting the newest records is noticed too).
+   * Recomputes the chain from its first entry (see `AuditChainCheck`): a changed field, a removed
+   * record in any state, removed newest entries, a row outside the chain, and (given an anchor from
+   * a shipped auditor event) a rewritten chain each answer `ok: false`. Reads one snapshot, so
+   * records completing meanwhile never look like a break.
    */
-  async verify(): Promise<AuditVerifyResult> {
-    const head = await this.knex(CHAIN).where({ id: 1 }).first();
-    let prev = { seq: 0, hash: '' };
-    let checked = 0;
-    const broken = (id: string, message: string): AuditVerifyResult => ({ ok: false, checked, firstBrokenId: id, message });
-    for (;;) {
-      const rows = await this.knex<AuditRow>(TABLE)
-        .whereNotNull('seq')
-        .where('seq', '>', prev.seq)
-        .orderBy('seq', 'asc')
-        .limit(VERIFY_BATCH);
-      for (const row of rows) {
-        const record = toRecord(row);
-        if (record.seq !== prev.seq + 1) return broken(record.id, `record ${prev.seq + 1} of the chain is missing`);
-        if (record.prevHash !== prev.hash) return broken(record.id, `record ${record.seq} does not follow its predecessor`);
-        if (record.hash !== auditRecordHash(record, prev.hash)) {
-          return broken(record.id, `record ${record.seq} was changed after it was written`);
+  async verify(options: { anchor?: AuditChainPosition } = {}): Promise<AuditVerifyResult> {
+    // PostgreSQL: one snapshot for every query; SQLite transactions are serialised already.
+    const snapshot: Knex.TransactionConfig =
+      this.knex.client.dialect === 'postgresql' ? { isolationLevel: 'repeatable read', readOnly: true } : {};
+    return this.knex.transaction(async tx => {
+      const check = new AuditChainCheck(options.anchor);
+      const last = await tx(TABLE).max({ seq: 'seq', initiated: 'initiated_seq' }).first();
+      const end = Math.max(Number(last?.seq ?? 0), Number(last?.initiated ?? 0));
+      for (let from = 1; from <= end; from += VERIFY_BATCH) {
+        const to = from + VERIFY_BATCH - 1;
+        const rows = await tx<AuditRow>(TABLE).whereBetween('seq', [from, to]).orWhereBetween('initiated_seq', [from, to]);
+        const entries = rows
+          .flatMap(entriesOf)
+          .filter(e => e.snapshot.seq! >= from && e.snapshot.seq! <= to)
+          .sort((a, b) => a.snapshot.seq! - b.snapshot.seq!);
+        for (const entry of entries) {
+          const broken = check.next(entry);
+          if (broken) return broken;
         }
-        checked++;
-        prev = { seq: record.seq!, hash: record.hash! };
       }
-      if (rows.length < VERIFY_BATCH) break;
-    }
-    if (!head || Number(head.seq) !== prev.seq || head.hash !== prev.hash) {
-      return { ok: false, checked, message: `the chain ends at record ${prev.seq} but its head says ${head?.seq}` };
-    }
-    return { ok: true, checked };
+      const outside = await tx<AuditRow>(TABLE)
+        .whereNull('seq')
+        .orWhere('seq', '<', 1)
+        .orWhere('initiated_seq', '<', 1)
+        .orderBy('time')
+        .first('id');
+      if (outside) return check.broken(outside.id, `record ${outside.id} is not in the chain`);
+      const head = await tx(CHAIN).where({ id: 1 }).first();
+      return check.end(head && { seq: Number(head.seq), hash: head.hash });
+    }, snapshot);
   }
 
   private async lockHead(tx: Knex.Transaction): Promise<{ seq: number; hash: string }> {

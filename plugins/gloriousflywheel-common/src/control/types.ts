@@ -48,14 +48,19 @@ export type AuditOutcome = 'initiated' | 'succeeded' | 'failed' | 'denied';
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['initiated', 'succeeded', 'failed', 'denied'];
 
 /**
- * One pause/resume attempt in the audit log. Completed records are hash-chained: `hash` =
- * sha256(`prevHash` + canonical JSON of the record without `hash`).
+ * One pause/resume attempt in the audit log. Every record is a hash-chain entry when it is
+ * initiated and another when it completes (records completed before initiations were chained: only
+ * then). `seq`, `prevHash` and `hash` belong to the entry of the record's current state, with
+ * `hash` = sha256(`prevHash` + canonical JSON of the record without `hash`).
  *
  * @public
  */
 export interface AuditRecord {
   id: string;
-  /** position in the hash chain; null while initiated */
+  /**
+   * position of the record's current state in the hash chain (its initiation entry while
+   * initiated, its completion entry after); null only for a row written outside the chain
+   */
   seq: number | null;
   /** when the attempt started (ISO 8601) */
   time: string;
@@ -85,12 +90,25 @@ export interface AuditPage {
   offset: number;
 }
 
+/**
+ * An entry of the audit hash chain: its position and hash. Auditor events carry it (meta
+ * `auditSeq`, `auditHash`), and `GET /audit/verify?anchorSeq=&anchorHash=` checks the chain against one.
+ *
+ * @public
+ */
+export interface AuditChainPosition {
+  seq: number;
+  hash: string;
+}
+
 /** Response of `GET /audit/verify`. @public */
 export interface AuditVerifyResult {
   ok: boolean;
-  /** completed records checked */
+  /** records whose chain entries all verified (before the break, when broken) */
   checked: number;
-  /** first record whose hash or position does not match the chain */
+  /** the chain's last entry, when it verified: compare with the newest shipped auditor event */
+  head?: AuditChainPosition;
+  /** the record where the chain breaks (absent when its end is what is missing) */
   firstBrokenId?: string;
   /** why the chain is broken */
   message?: string;
