@@ -1,4 +1,10 @@
 import { LineCounter, isMap, isNode, isSeq, parseDocument } from 'yaml';
+import { fileTooLarge } from '../workflows/limits';
+import {
+  YamlView,
+  firstDuplicateKey,
+  isYamlLimitError,
+} from '../workflows/yamlView';
 
 /**
  * A named, owned and dated permission for one job to keep using hosted runners.
@@ -62,18 +68,36 @@ export function parseExceptionRegister(
     problems: [],
   };
   if (text === undefined) return register;
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const error = doc.errors[0];
+  const tooLarge = fileTooLarge(text);
+  if (tooLarge) {
     register.problems.push({
-      message: `Exception register is not valid YAML: ${
-        error.message.split('\n')[0]
-      }`,
-      line: lineCounter.linePos(error.pos[0]).line,
+      message: `Exception register not read: ${tooLarge}`,
+      line: 1,
     });
     return register;
   }
+  const lineCounter = new LineCounter();
+  // Duplicate keys are checked by firstDuplicateKey: yaml's own check is quadratic.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: false,
+  });
+  const error = doc.errors[0];
+  const duplicate = firstDuplicateKey(doc);
+  if (error || duplicate !== undefined) {
+    const [message, offset] =
+      duplicate !== undefined && (!error || duplicate < error.pos[0])
+        ? ['Map keys must be unique', duplicate]
+        : [error!.message.split('\n')[0], error!.pos[0]];
+    register.problems.push({
+      message: `Exception register is not valid YAML: ${message}`,
+      line: lineCounter.linePos(offset).line,
+    });
+    return register;
+  }
+  // Aliases and merges are expanded within the same work budget as workflows.
+  const view = new YamlView(doc, lineCounter);
   let list: unknown = doc.contents;
   if (isMap(list)) list = list.get('exceptions', true);
   if (list === null || list === undefined) return register;
@@ -88,7 +112,26 @@ export function parseExceptionRegister(
     const line = lineCounter.linePos(
       isNode(node) ? node.range?.[0] ?? 0 : 0,
     ).line;
-    const value = isNode(node) ? node.toJS(doc) : node;
+    let value: unknown;
+    try {
+      value = isNode(node) ? view.toJS(node) : node;
+    } catch (e) {
+      const message = (e as { message?: unknown } | null)?.message;
+      if (isYamlLimitError(e)) {
+        // A register that expands beyond the budget exempts nothing: no half-read list.
+        register.exceptions = [];
+        register.problems.push({
+          message: `Exception register not read: ${message}`,
+          line,
+        });
+        return register;
+      }
+      register.problems.push({
+        message: `Exception entry could not be read: ${String(message ?? e)}`,
+        line,
+      });
+      continue;
+    }
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
       register.problems.push({
         message: 'Exception entry must be a mapping',

@@ -4,6 +4,7 @@ import {
   isHostedJob,
   matchRunnerClassForLabels,
 } from '../runnerClasses';
+import { fileTooLarge } from './limits';
 import {
   DEFAULT_NIX_ACTIONS,
   localActionPath,
@@ -11,7 +12,8 @@ import {
 } from './nixActions';
 import { matrixCandidates, readRunsOn } from './runsOn';
 import {
-  findBazelInvocations,
+  BazelInvocation,
+  bazelInvocations,
   findInvocations,
   isCacheInvocation,
   isNixInvocation,
@@ -24,7 +26,13 @@ import {
   WorkflowParseError,
   WorkflowStepInspection,
 } from './types';
-import { YamlView } from './yamlView';
+import {
+  WorkBudget,
+  YamlLimitError,
+  YamlView,
+  firstDuplicateKey,
+  isYamlLimitError,
+} from './yamlView';
 
 /** Errors may come from another realm (e.g. under jest), so `instanceof Error` is not enough. */
 function describeError(e: unknown): string {
@@ -47,7 +55,31 @@ const NO_NIX: NixTraits = {
   cacheStep: false,
 };
 
-function parseYaml(text: string): {
+/** What a `run:` script does, read once per script node however often aliases reuse it. */
+interface ScriptFacts extends NixTraits {
+  bazel: BazelInvocation[];
+}
+
+interface ParsedYaml {
+  view: YamlView;
+  contents: Node;
+}
+
+/** State of one workflow's analysis: one work budget for the file and the local actions it reads. */
+interface Analysis {
+  options: WorkflowAnalysisOptions;
+  budget: WorkBudget;
+  /** Local actions by directory, read and parsed once. */
+  actions: Map<string, { path: string; parsed?: ParsedYaml } | undefined>;
+  /** Local action traits by depth and directory, so nested actions cost linear work. */
+  actionTraits: Map<string, NixTraits>;
+  scripts: Map<Node, ScriptFacts>;
+}
+
+function parseYaml(
+  text: string,
+  budget: WorkBudget,
+): {
   view?: YamlView;
   contents?: Node | null;
   error?: WorkflowParseError;
@@ -57,7 +89,8 @@ function parseYaml(text: string): {
     lineCounter,
     merge: true,
     prettyErrors: false,
-    uniqueKeys: true,
+    // Checked below by firstDuplicateKey: yaml's own check is quadratic in a mapping's size.
+    uniqueKeys: false,
   });
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
@@ -69,6 +102,12 @@ function parseYaml(text: string): {
   }
   for (const doc of docs) {
     const problem = doc.errors[0];
+    const duplicate = firstDuplicateKey(doc);
+    if (duplicate !== undefined && (!problem || duplicate < problem.pos[0])) {
+      return {
+        error: { message: 'Map keys must be unique', ...position(duplicate) },
+      };
+    }
     if (problem) {
       const message = problem.message.replace(
         / at line \d+, column \d+:?[\s\S]*$/,
@@ -89,19 +128,36 @@ function parseYaml(text: string): {
   }
   const doc = nonEmpty[0] ?? docs[0];
   if (!doc) return { contents: null };
-  const view = new YamlView(doc, lineCounter);
+  const view = new YamlView(doc, lineCounter, budget);
   return { view, contents: doc.contents as Node | null };
+}
+
+function scriptFacts(node: Node, run: string, analysis: Analysis): ScriptFacts {
+  let facts = analysis.scripts.get(node);
+  if (!facts) {
+    const invocations = findInvocations(run);
+    const installs = runsNixInstaller(run);
+    facts = {
+      bazel: bazelInvocations(invocations),
+      usesNix: installs || invocations.some(isNixInvocation),
+      installsNix: installs,
+      cacheStep: invocations.some(isCacheInvocation),
+    };
+    analysis.scripts.set(node, facts);
+  }
+  return facts;
 }
 
 function stepTraits(
   view: YamlView,
   step: Node,
-  options: WorkflowAnalysisOptions,
+  analysis: Analysis,
   depth: number,
 ): NixTraits {
-  const actions = options.nixActions ?? DEFAULT_NIX_ACTIONS;
+  const actions = analysis.options.nixActions ?? DEFAULT_NIX_ACTIONS;
   const uses = view.string(view.get(step, 'uses')?.value ?? null);
-  const run = view.string(view.get(step, 'run')?.value ?? null);
+  const runNode = view.get(step, 'run')?.value ?? null;
+  const run = view.string(runNode);
   const traits = { ...NO_NIX };
   if (uses) {
     const kind = nixActionKind(uses, actions);
@@ -112,44 +168,84 @@ function stepTraits(
     } else {
       const local = localActionPath(uses);
       if (local !== undefined)
-        Object.assign(traits, localActionTraits(local, options, depth + 1));
+        Object.assign(traits, localActionTraits(local, analysis, depth + 1));
     }
   }
-  if (run) {
-    const invocations = findInvocations(run);
-    const installs = runsNixInstaller(run);
-    traits.usesNix ||= installs || invocations.some(isNixInvocation);
-    traits.installsNix ||= installs;
-    traits.cacheStep ||= invocations.some(isCacheInvocation);
+  if (run && runNode) {
+    const facts = scriptFacts(runNode, run, analysis);
+    traits.usesNix ||= facts.usesNix;
+    traits.installsNix ||= facts.installsNix;
+    traits.cacheStep ||= facts.cacheStep;
   }
   return traits;
+}
+
+/** A local action's file, read through `options.readFile` and parsed once per analysis. */
+function readLocalAction(
+  directory: string,
+  analysis: Analysis,
+): { path: string; parsed?: ParsedYaml } | undefined {
+  if (analysis.actions.has(directory)) return analysis.actions.get(directory);
+  const readFile = analysis.options.readFile!;
+  const base = directory === '' ? '' : `${directory}/`;
+  let path = `${base}action.yml`;
+  let text = readFile(path);
+  if (text === undefined) {
+    path = `${base}action.yaml`;
+    text = readFile(path);
+  }
+  if (text === undefined) {
+    analysis.actions.set(directory, undefined);
+    return undefined;
+  }
+  const tooLarge = fileTooLarge(text);
+  if (tooLarge) throw new YamlLimitError(`Local action ${path}: ${tooLarge}`);
+  const { view, contents } = parseYaml(text, analysis.budget);
+  const action = {
+    path,
+    ...(view && contents && { parsed: { view, contents } }),
+  };
+  analysis.actions.set(directory, action);
+  return action;
 }
 
 /** What a local composite action does with Nix, read through `options.readFile`. */
 function localActionTraits(
   directory: string,
-  options: WorkflowAnalysisOptions,
+  analysis: Analysis,
   depth: number,
 ): NixTraits {
-  if (!options.readFile || depth > MAX_LOCAL_ACTION_DEPTH) return NO_NIX;
-  const base = directory === '' ? '' : `${directory}/`;
-  const text =
-    options.readFile(`${base}action.yml`) ??
-    options.readFile(`${base}action.yaml`);
-  if (text === undefined) return NO_NIX;
-  const { view, contents } = parseYaml(text);
-  if (!view || !contents) return NO_NIX;
-  const steps = view.items(
-    view.get(view.get(contents, 'runs')?.value ?? null, 'steps')?.value ?? null,
-  );
+  if (!analysis.options.readFile || depth > MAX_LOCAL_ACTION_DEPTH)
+    return NO_NIX;
+  const key = `${depth}:${directory}`;
+  const known = analysis.actionTraits.get(key);
+  if (known) return known;
+  const action = readLocalAction(directory, analysis);
   const traits = { ...NO_NIX };
-  for (const step of steps) {
-    const inner = stepTraits(view, step, options, depth);
-    traits.usesNix ||= inner.usesNix;
-    // Inside one action, a cache step before the installer still means "bootstraps first" overall.
-    traits.installsNix ||= inner.installsNix;
-    traits.cacheStep ||= inner.cacheStep;
+  // Unreadable or malformed actions stay opaque, as before.
+  if (action?.parsed) {
+    const { view, contents } = action.parsed;
+    try {
+      const steps = view.items(
+        view.get(view.get(contents, 'runs')?.value ?? null, 'steps')?.value ??
+          null,
+      );
+      for (const step of steps) {
+        view.spend(1, step);
+        const inner = stepTraits(view, step, analysis, depth);
+        traits.usesNix ||= inner.usesNix;
+        // Inside one action, a cache step before the installer still means "bootstraps first" overall.
+        traits.installsNix ||= inner.installsNix;
+        traits.cacheStep ||= inner.cacheStep;
+      }
+    } catch (e) {
+      // Name the action: the error is reported on the workflow that uses it.
+      if (isYamlLimitError(e))
+        throw new YamlLimitError(`Local action ${action.path}: ${e.message}`);
+      throw e;
+    }
   }
+  analysis.actionTraits.set(key, traits);
   return traits;
 }
 
@@ -157,7 +253,7 @@ function inspectStep(
   view: YamlView,
   step: Node,
   lines: string[],
-  options: WorkflowAnalysisOptions,
+  analysis: Analysis,
 ): WorkflowStepInspection {
   const entries = view.entries(step);
   const first = entries[0];
@@ -166,23 +262,27 @@ function inspectStep(
   const run = view.string(runEntry?.value ?? null);
   const name = view.string(view.get(step, 'name')?.value ?? null);
   const runLine = runEntry ? view.contentLine(runEntry.value) : undefined;
-  const bazel = run
-    ? findBazelInvocations(run).map(inv => {
-        const line = (runLine ?? 1) + inv.line;
-        return {
-          subcommand: inv.subcommand,
-          line,
-          excerpt: (lines[line - 1] ?? '').trim(),
-        };
-      })
-    : [];
+  const found =
+    run && runEntry?.value
+      ? scriptFacts(runEntry.value, run, analysis).bazel
+      : [];
+  // A step reused through aliases is output again, so it costs again.
+  view.spend(1 + found.length, step);
+  const bazel = found.map(inv => {
+    const line = (runLine ?? 1) + inv.line;
+    return {
+      subcommand: inv.subcommand,
+      line,
+      excerpt: (lines[line - 1] ?? '').trim(),
+    };
+  });
   return {
     line: view.position(first?.keyNode ?? step).line,
     ...(name !== undefined && { name }),
     ...(uses !== undefined && { uses }),
     ...(run !== undefined && { run, runLine }),
     bazel,
-    ...stepTraits(view, step, options, 0),
+    ...stepTraits(view, step, analysis, 0),
   };
 }
 
@@ -192,8 +292,10 @@ function inspectJob(
   keyNode: Node,
   job: Node,
   lines: string[],
-  options: WorkflowAnalysisOptions,
+  analysis: Analysis,
 ): WorkflowJobInspection {
+  const { options } = analysis;
+  view.spend(1, keyNode);
   const line = view.position(keyNode).line;
   const usesEntry = view.get(job, 'uses');
   if (usesEntry) {
@@ -228,7 +330,7 @@ function inspectJob(
   const steps = view
     .items(view.get(job, 'steps')?.value ?? null)
     .filter(step => isMap(step))
-    .map(step => inspectStep(view, step, lines, options));
+    .map(step => inspectStep(view, step, lines, analysis));
   const runnerClass = matchRunnerClassForLabels(
     target.labels,
     options.runnerClasses ?? DEFAULT_RUNNER_CLASSES,
@@ -253,6 +355,8 @@ function inspectJob(
 /**
  * Parses one workflow file and describes every job and step. Never throws: malformed YAML or a
  * workflow of the wrong shape gives an `error` with its position, keeping any jobs that could be read.
+ * A file over `MAX_WORKFLOW_FILE_BYTES`, or whose aliases and merge keys expand beyond the work
+ * budget, is refused as a whole: an `error` and no jobs.
  *
  * @public
  */
@@ -262,8 +366,30 @@ export function inspectWorkflow(
   options: WorkflowAnalysisOptions = {},
 ): WorkflowInspection {
   const result: WorkflowInspection = { path, jobs: [], error: null };
+  const tooLarge = fileTooLarge(text);
+  if (tooLarge)
+    return { ...result, error: { message: tooLarge, line: 1, column: 1 } };
+  const analysis: Analysis = {
+    options,
+    budget: new WorkBudget(),
+    actions: new Map(),
+    actionTraits: new Map(),
+    scripts: new Map(),
+  };
+  let view: YamlView | undefined;
+  /** Over a limit, nothing read so far is trusted: the file fails as a whole. */
+  const refuse = (message: string, at: Node | null | undefined) => ({
+    path,
+    jobs: [],
+    error: {
+      message,
+      ...(view ? view.position(at) : { line: 1, column: 1 }),
+    },
+  });
   try {
-    const { view, contents, error } = parseYaml(text);
+    const parsed = parseYaml(text, analysis.budget);
+    const { contents, error } = parsed;
+    view = parsed.view;
     if (error) return { ...result, error };
     if (!view || contents === null || contents === undefined) return result;
     const root = view.resolve(contents);
@@ -307,18 +433,19 @@ export function inspectWorkflow(
         continue;
       }
       try {
-        result.jobs.push(inspectJob(view, key, keyNode, value, lines, options));
+        result.jobs.push(
+          inspectJob(view, key, keyNode, value, lines, analysis),
+        );
       } catch (e) {
-        // The YAML library throws on alias bombs; the job is reported, the rest still read.
-        const message = describeError(e);
-        result.error ??= {
-          message: `Job \`${key}\`: ${message}`,
-          ...view.position(keyNode),
-        };
+        const message = `Job \`${key}\`: ${describeError(e)}`;
+        if (isYamlLimitError(e)) return refuse(message, keyNode);
+        // Other errors (e.g. an unresolved alias) spoil only this job; the rest is still read.
+        result.error ??= { message, ...view.position(keyNode) };
       }
     }
     return result;
   } catch (e) {
+    if (isYamlLimitError(e)) return refuse(e.message, e.node);
     // Last resort: whatever the input, report an error rather than crash.
     const message = describeError(e);
     return { path, jobs: [], error: { message, line: 1, column: 1 } };

@@ -70,17 +70,21 @@ export function matrixCandidates(
 ): string[] {
   if (!matrix || typeof matrix !== 'object' || Array.isArray(matrix)) return [];
   const axes = matrix as Record<string, unknown>;
-  const found: string[] = [];
+  // A Set keeps first-seen order and, unlike `includes`, stays linear on huge matrices.
+  const found = new Set<string>();
   const add = (value: unknown) => {
     for (const item of Array.isArray(value) ? value : [value]) {
       const text = scalarText(item);
-      if (text && !isExpression(text) && !found.includes(text))
-        found.push(text);
+      if (text && !isExpression(text)) found.add(text);
     }
   };
+  const keys = new Set<string>();
   for (const expression of expressions) {
     const key = MATRIX_REFERENCE.exec(expression)?.[1];
-    if (!key) continue;
+    if (key) keys.add(key);
+  }
+  // Each axis once: a repeated `${{ matrix.os }}` adds nothing new.
+  for (const key of keys) {
     const axis = axes[key];
     if (Array.isArray(axis)) axis.forEach(add);
     if (Array.isArray(axes.include)) {
@@ -91,5 +95,5 @@ export function matrixCandidates(
       }
     }
   }
-  return found;
+  return [...found];
 }

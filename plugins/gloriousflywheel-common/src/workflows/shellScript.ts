@@ -216,12 +216,13 @@ interface Invocation {
 }
 
 function peel(words: string[], depth: number): Invocation[] {
-  let w = words;
+  // An index, not `rest` copies: copying per peeled word is quadratic on `x=1 x=1 ...` lines.
+  let i = 0;
   for (;;) {
-    if (w.length === 0) return [];
-    const [head, ...rest] = w;
+    if (i >= words.length) return [];
+    const head = words[i];
     if (KEYWORDS.has(head) || ASSIGNMENT.test(head)) {
-      w = rest;
+      i++;
       continue;
     }
     if (
@@ -231,33 +232,34 @@ function peel(words: string[], depth: number): Invocation[] {
       head === 'stdbuf' ||
       head === 'xvfb-run'
     ) {
-      let j = 0;
+      let j = i + 1;
       while (
-        j < rest.length &&
-        (rest[j].startsWith('-') ||
-          (head === 'env' && ASSIGNMENT.test(rest[j])))
+        j < words.length &&
+        (words[j].startsWith('-') ||
+          (head === 'env' && ASSIGNMENT.test(words[j])))
       ) {
         if (
-          (head === 'sudo' && SUDO_OPTIONS_WITH_ARG.has(rest[j])) ||
-          (head !== 'sudo' && /^-[nuS]$/.test(rest[j]))
+          (head === 'sudo' && SUDO_OPTIONS_WITH_ARG.has(words[j])) ||
+          (head !== 'sudo' && /^-[nuS]$/.test(words[j]))
         )
           j++;
         j++;
       }
-      w = rest.slice(j);
+      i = j;
       continue;
     }
     if (head === 'timeout') {
-      let j = 0;
-      while (j < rest.length && rest[j].startsWith('-'))
-        j += /^-(s|k)$/.test(rest[j]) ? 2 : 1;
-      w = rest.slice(j + 1);
+      let j = i + 1;
+      while (j < words.length && words[j].startsWith('-'))
+        j += /^-(s|k)$/.test(words[j]) ? 2 : 1;
+      i = j + 1;
       continue;
     }
-    if (head === 'direnv' && rest[0] === 'exec') {
-      w = rest.slice(2);
+    if (head === 'direnv' && words[i + 1] === 'exec') {
+      i += 3;
       continue;
     }
+    const rest = words.slice(i + 1);
     const inner = depth < 4 ? innerInvocations(head, rest, depth) : [];
     return [{ program: head, args: rest }, ...inner];
   }
@@ -334,8 +336,15 @@ function programName(program: string): string {
 
 /** `bazel`/`bazelisk` run with a subcommand, directly or through a launcher. */
 export function findBazelInvocations(script: string): BazelInvocation[] {
+  return bazelInvocations(findInvocations(script));
+}
+
+/** The Bazel runs among a script's invocations (`findInvocations`), to read a script once. */
+export function bazelInvocations(
+  invocations: readonly ScriptInvocation[],
+): BazelInvocation[] {
   const found: BazelInvocation[] = [];
-  for (const inv of findInvocations(script)) {
+  for (const inv of invocations) {
     const name = programName(inv.program);
     if (name !== 'bazel' && name !== 'bazelisk') continue;
     const subcommand = inv.args.find(a => !a.startsWith('-'));

@@ -1,31 +1,49 @@
 import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
 import { verdictOfEvidence } from '../verdict';
-import { workflowErrorEvidence } from './workflowErrors';
+import {
+  fileLines,
+  unscannedEvidence,
+  workflowErrorEvidence,
+} from './workflowErrors';
 
-/** Where the repo declares the cache-backed wrapper contract, if it does. */
-function wrapperContract(
-  context: ScorecardContext,
-): ScorecardEvidence | undefined {
+/** Where the repo declares the cache-backed wrapper contract, if it does, and what was too large to look in. */
+function wrapperContract(context: ScorecardContext): {
+  contract?: ScorecardEvidence;
+  unscanned: ScorecardEvidence[];
+} {
   const { files } = context.snapshot;
   const { bazelWrapper, bazelSubstrateMode } = context.config;
-  if (files[bazelWrapper] !== undefined) return { path: bazelWrapper };
+  if (files[bazelWrapper] !== undefined)
+    return { contract: { path: bazelWrapper }, unscanned: [] };
   const mode = new RegExp(
     `GF_BAZEL_SUBSTRATE_MODE\\s*[:=]\\s*["']?${bazelSubstrateMode.replace(
       /[.*+?^${}()|[\]\\]/g,
       '\\$&',
     )}\\b`,
   );
+  const unscanned: ScorecardEvidence[] = [];
   for (const workflow of context.workflows) {
-    const lines = (files[workflow.path] ?? '').split(/\r?\n/);
+    const tooLarge = unscannedEvidence(
+      workflow.path,
+      files[workflow.path] ?? '',
+    );
+    if (tooLarge) {
+      unscanned.push(tooLarge);
+      continue;
+    }
+    const lines = fileLines(context, workflow.path);
     const index = lines.findIndex(l => mode.test(l));
     if (index !== -1)
       return {
-        path: workflow.path,
-        line: index + 1,
-        excerpt: lines[index].trim(),
+        contract: {
+          path: workflow.path,
+          line: index + 1,
+          excerpt: lines[index].trim(),
+        },
+        unscanned,
       };
   }
-  return undefined;
+  return { unscanned };
 }
 
 /** @public */
@@ -36,7 +54,14 @@ export const bazelCacheWrapperCheck: ScorecardCheck = {
   rationale:
     'The wrapper checks cache attachment before Bazel runs; bare `bazel build|test` in CI can silently build without the shared cache.',
   rule: context => {
-    const contract = wrapperContract(context);
+    const { contract, unscanned } = wrapperContract(context);
+    if (!contract && unscanned.length > 0) {
+      return {
+        verdict: 'unknown',
+        summary: `No cache-backed wrapper contract found; ${unscanned.length} workflows too large to scan for it`,
+        evidence: unscanned,
+      };
+    }
     if (!contract) {
       return {
         verdict: 'pass',

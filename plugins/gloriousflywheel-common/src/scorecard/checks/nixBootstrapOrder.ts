@@ -1,6 +1,6 @@
 import { ScorecardCheck, ScorecardEvidence } from '../types';
 import { verdictOfEvidence } from '../verdict';
-import { workflowErrorEvidence } from './workflowErrors';
+import { firstLine, workflowErrorEvidence } from './workflowErrors';
 
 /** @public */
 export const nixBootstrapOrderCheck: ScorecardCheck = {
@@ -27,7 +27,11 @@ export const nixBootstrapOrderCheck: ScorecardCheck = {
             evidence.push({
               path: workflow.path,
               line: step.line,
-              excerpt: step.uses ?? step.run?.split('\n')[0].trim(),
+              excerpt:
+                step.uses ??
+                (step.run === undefined
+                  ? undefined
+                  : firstLine(step.run).trim()),
               verdict: 'fail',
               note: `Job ${job.id} (${job.runnerClass}) runs a cache step before bootstrapping Nix`,
             });

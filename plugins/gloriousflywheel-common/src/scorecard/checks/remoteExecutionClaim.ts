@@ -1,5 +1,6 @@
 import { matchesPathGlob } from '../pathGlob';
 import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
+import { fileLines, unscannedEvidence } from './workflowErrors';
 
 const CLAIM = /--remote_executor|remote[- ]execution/i;
 // A sentence saying remote execution is absent or planned is not a claim.
@@ -7,21 +8,39 @@ const NEGATION =
   /\b(no|not|without|never|isn't|aren't|doesn't|don't|future|planned|roadmap|todo|until)\b/i;
 const BAZELRC = ['**/.bazelrc', '**/*.bazelrc'];
 
-/** Where a workflow really runs Bazel with `--remote_executor` (directly or via a `.bazelrc` config). */
-function remoteExecutorUse(
-  context: ScorecardContext,
-): ScorecardEvidence | undefined {
+/**
+ * Where a workflow really runs Bazel with `--remote_executor` (directly or via a `.bazelrc`
+ * config), and the files too large to look in.
+ */
+function remoteExecutorUse(context: ScorecardContext): {
+  use?: ScorecardEvidence;
+  unscanned: ScorecardEvidence[];
+} {
   const { files } = context.snapshot;
+  const unscanned: ScorecardEvidence[] = [];
   const configs = new Set<string>();
   for (const path of Object.keys(files)) {
     if (!matchesPathGlob(path, BAZELRC)) continue;
-    for (const line of files[path].split(/\r?\n/)) {
+    const tooLarge = unscannedEvidence(path, files[path]);
+    if (tooLarge) {
+      unscanned.push(tooLarge);
+      continue;
+    }
+    for (const line of fileLines(context, path)) {
       const match = /^\s*[a-z]+:([\w-]+)\s.*--remote_executor/.exec(line);
       if (match) configs.add(match[1]);
     }
   }
   for (const workflow of context.workflows) {
-    const lines = (files[workflow.path] ?? '').split(/\r?\n/);
+    const tooLarge = unscannedEvidence(
+      workflow.path,
+      files[workflow.path] ?? '',
+    );
+    if (tooLarge) {
+      unscanned.push(tooLarge);
+      continue;
+    }
+    const lines = fileLines(context, workflow.path);
     const index = lines.findIndex(line => {
       if (line.trim().startsWith('#')) return false;
       if (line.includes('--remote_executor')) return true;
@@ -31,12 +50,15 @@ function remoteExecutorUse(
     });
     if (index !== -1)
       return {
-        path: workflow.path,
-        line: index + 1,
-        excerpt: lines[index].trim(),
+        use: {
+          path: workflow.path,
+          line: index + 1,
+          excerpt: lines[index].trim(),
+        },
+        unscanned,
       };
   }
-  return undefined;
+  return { unscanned };
 }
 
 /** @public */
@@ -49,22 +71,35 @@ export const remoteExecutionClaimCheck: ScorecardCheck = {
   rule: context => {
     const { files } = context.snapshot;
     const claims: ScorecardEvidence[] = [];
+    const unscannedDocs: ScorecardEvidence[] = [];
     for (const path of Object.keys(files).sort()) {
       if (!matchesPathGlob(path, context.config.claimSurfaces)) continue;
-      files[path].split(/\r?\n/).forEach((text, index) => {
+      const tooLarge = unscannedEvidence(path, files[path]);
+      if (tooLarge) {
+        unscannedDocs.push(tooLarge);
+        continue;
+      }
+      fileLines(context, path).forEach((text, index) => {
         if (CLAIM.test(text) && !NEGATION.test(text)) {
           claims.push({ path, line: index + 1, excerpt: text.trim() });
         }
       });
     }
     if (claims.length === 0) {
+      if (unscannedDocs.length > 0) {
+        return {
+          verdict: 'unknown',
+          summary: `No remote-execution claim found; ${unscannedDocs.length} docs too large to scan`,
+          evidence: unscannedDocs,
+        };
+      }
       return {
         verdict: 'pass',
         summary: 'No remote-execution claim in README or docs',
         evidence: [],
       };
     }
-    const use = remoteExecutorUse(context);
+    const { use, unscanned } = remoteExecutorUse(context);
     if (use) {
       return {
         verdict: 'pass',
@@ -72,6 +107,17 @@ export const remoteExecutionClaimCheck: ScorecardCheck = {
         evidence: [
           ...claims.map(c => ({ ...c, verdict: 'pass' as const })),
           { ...use, verdict: 'pass' as const },
+        ],
+      };
+    }
+    if (unscanned.length > 0) {
+      // The use may be in a file not scanned: neither backed nor refuted.
+      return {
+        verdict: 'unknown',
+        summary: `${claims.length} remote-execution claims; ${unscanned.length} .bazelrc or workflow files too large to scan for --remote_executor`,
+        evidence: [
+          ...claims.map(c => ({ ...c, verdict: 'unknown' as const })),
+          ...unscanned,
         ],
       };
     }
