@@ -7,6 +7,7 @@
  */
 export { FleetService } from './fleet/FleetService';
 export type { FleetServiceOptions, ScaleSetFilter } from './fleet/FleetService';
+export type { InformerBackoff } from './fleet/ResourceInformer';
 export { fleetServiceRef } from './fleet/fleetServiceRef';
 export {
   readClusterConfigs,

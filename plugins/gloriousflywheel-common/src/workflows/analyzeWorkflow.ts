@@ -6,7 +6,11 @@ import {
   WorkflowJob,
 } from './types';
 
-/** The public, JSON-stable shape of a job (field order as documented). */
+/**
+ * The public, JSON-stable shape of a job (field order as documented).
+ *
+ * @public
+ */
 export function toWorkflowJob(job: WorkflowJobInspection): WorkflowJob {
   return {
     id: job.id,

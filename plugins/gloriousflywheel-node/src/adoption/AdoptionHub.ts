@@ -4,7 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
-/** The key of a repository in the hub and the store: `owner/name`, lower-case. */
+/**
+ * The key of a repository in the hub and the store: `owner/name`, lower-case.
+ *
+ * @public
+ */
 export const repoKey = (owner: string, name: string) => `${owner}/${name}`.toLowerCase();
 
 /** What the catalog shows of a result; other changes (scannedAt) do not reprocess entities. */
@@ -16,6 +20,8 @@ const catalogView = (r: RepoAdoption) =>
  * scans and stores) and the catalog module (whose processor annotates Components). Root-scoped and
  * dependency-free for the same reason as CacheHealthHub: a catalog module cannot depend on another
  * plugin's plugin-scoped services.
+ *
+ * @public
  */
 export class AdoptionHub {
   private readonly repos = new Map<string, RepoAdoption>();
@@ -69,7 +75,11 @@ export class AdoptionHub {
   }
 }
 
-/** Root-scoped, dependency-free: see {@link AdoptionHub}. */
+/**
+ * Root-scoped, dependency-free: see {@link AdoptionHub}.
+ *
+ * @public
+ */
 export const adoptionHubServiceRef = createServiceRef<AdoptionHub>({
   id: 'gloriousflywheel.adoption',
   scope: 'root',

@@ -6,7 +6,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { CacheKind, CacheTarget } from './types';
 
-/** Default slow threshold: answers slower than this make a cache degraded. */
+/**
+ * Default slow threshold: answers slower than this make a cache degraded.
+ *
+ * @public
+ */
 export const DEFAULT_SLOW_THRESHOLD_MS = 1000;
 
 const KINDS: CacheKind[] = ['attic', 'nix', 'bazel-remote', 'bazel-grpc'];
@@ -20,7 +24,11 @@ const SCHEMES: Record<CacheKind, string[]> = {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const MAX_TIMEOUT_MS = 120_000;
 
-/** Cache probe settings from `gloriousflywheel.cacheProbe`. */
+/**
+ * Cache probe settings from `gloriousflywheel.cacheProbe`.
+ *
+ * @public
+ */
 export interface CacheProbeSettings {
   /** default per-probe timeout (`cacheProbe.timeoutMs`, default 5000) */
   timeoutMs: number;
@@ -53,6 +61,8 @@ function optionalMs(
 /**
  * Reads and validates `gloriousflywheel.caches[]`. Endpoints come only from here, never from a
  * request. Invalid entries throw naming the key, so a bad config fails at start-up.
+ *
+ * @public
  */
 export function readCacheTargets(config: Config): CacheTarget[] {
   const list = config.getOptionalConfigArray('gloriousflywheel.caches') ?? [];
@@ -127,7 +137,11 @@ export function readCacheTargets(config: Config): CacheTarget[] {
   });
 }
 
-/** Reads `gloriousflywheel.cacheProbe` (timeouts, slow threshold, stale-endpoint deny-list). */
+/**
+ * Reads `gloriousflywheel.cacheProbe` (timeouts, slow threshold, stale-endpoint deny-list).
+ *
+ * @public
+ */
 export function readCacheProbeSettings(config: Config): CacheProbeSettings {
   const probe = config.getOptionalConfig('gloriousflywheel.cacheProbe');
   const k = (s: string) => `gloriousflywheel.cacheProbe.${s}`;
@@ -150,19 +164,29 @@ export function readCacheProbeSettings(config: Config): CacheProbeSettings {
 /**
  * A deny-list pattern as a RegExp: the scorecard's own matcher, so the Caches page and the dogfood
  * scorecard agree on what is stale.
+ *
+ * @public
  */
 export function staleEndpointPattern(pattern: string): RegExp {
   return staleEndpointRegExp(pattern);
 }
 
-/** A configured cache whose endpoint is on the stale deny-list. */
+/**
+ * A configured cache whose endpoint is on the stale deny-list.
+ *
+ * @public
+ */
 export interface StaleCacheEndpoint {
   cache: string;
   url: string;
   pattern: string;
 }
 
-/** Flags configured caches whose URL matches a stale-endpoint pattern (first match per cache). */
+/**
+ * Flags configured caches whose URL matches a stale-endpoint pattern (first match per cache).
+ *
+ * @public
+ */
 export function findStaleCacheEndpoints(
   targets: CacheTarget[],
   patterns: string[],
@@ -179,7 +203,11 @@ export function findStaleCacheEndpoints(
   return out;
 }
 
-/** How often caches are probed and how long their history is kept. */
+/**
+ * How often caches are probed and how long their history is kept.
+ *
+ * @public
+ */
 export interface CacheProbeSchedule {
   /** `gloriousflywheel.schedule.cacheProbe`; every minute by default */
   schedule: SchedulerServiceTaskScheduleDefinition;
@@ -189,7 +217,11 @@ export interface CacheProbeSchedule {
 
 const MAX_RETENTION_DAYS = 3650;
 
-/** Reads the probe schedule and the history retention; invalid values throw naming the key. */
+/**
+ * Reads the probe schedule and the history retention; invalid values throw naming the key.
+ *
+ * @public
+ */
 export function readCacheProbeSchedule(config: Config): CacheProbeSchedule {
   const key = 'gloriousflywheel.schedule.cacheProbe';
   const scheduleConfig = config.getOptionalConfig(key);
@@ -221,6 +253,8 @@ export function readCacheProbeSchedule(config: Config): CacheProbeSchedule {
  * Which caches each runner class depends on: `caches[].runnerClasses` plus
  * `runnerClasses[].caches`, merged. A runner class naming a cache that is not configured fails
  * at start-up, so the catalog never gets a dangling `dependsOn`.
+ *
+ * @public
  */
 export function readCachesByRunnerClass(
   config: Config,

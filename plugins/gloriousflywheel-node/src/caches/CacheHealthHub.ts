@@ -13,6 +13,8 @@ import type { CacheProbeResult } from './types';
  * plugin-scoped services of another plugin, so the plugin publishes here and the module's
  * CacheEntityProvider subscribes. The hub is root-scoped and depends on nothing, so it exists once
  * per process; across replicas each plugin instance refreshes it from the database.
+ *
+ * @public
  */
 export class CacheHealthHub {
   private readonly results = new Map<string, CacheProbeResult>();
@@ -64,6 +66,8 @@ export class CacheHealthHub {
 
 /**
  * Root-scoped, dependency-free: see {@link CacheHealthHub} for why.
+ *
+ * @public
  */
 export const cacheHealthHubServiceRef = createServiceRef<CacheHealthHub>({
   id: 'gloriousflywheel.cache-health',

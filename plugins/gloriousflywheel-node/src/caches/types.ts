@@ -20,7 +20,11 @@ export type {
   ReapiCapabilitiesSummary,
 };
 
-/** One configured cache, as read from `gloriousflywheel.caches[]`. */
+/**
+ * One configured cache, as read from `gloriousflywheel.caches[]`.
+ *
+ * @public
+ */
 export interface CacheTarget {
   name: string;
   kind: CacheKind;
@@ -38,10 +42,18 @@ export interface CacheTarget {
   casKey?: string;
 }
 
-/** healthy, degraded (slow or partly failing), down, or unknown (never probed / undecidable). */
+/**
+ * healthy, degraded (slow or partly failing), down, or unknown (never probed / undecidable).
+ *
+ * @public
+ */
 export type CacheProbeStatus = CacheHealthStatus;
 
-/** Kind-specific facts a probe found, plus sizes when the cache exposes them. */
+/**
+ * Kind-specific facts a probe found, plus sizes when the cache exposes them.
+ *
+ * @public
+ */
 export interface CacheProbeDetails {
   /** the probed endpoint (config URL; credentials are refused in config) */
   endpoint: string;
@@ -61,7 +73,11 @@ export interface CacheProbeDetails {
   itemCount?: number;
 }
 
-/** The outcome of probing one cache once. */
+/**
+ * The outcome of probing one cache once.
+ *
+ * @public
+ */
 export interface CacheProbeResult {
   cache: string;
   kind: CacheKind;

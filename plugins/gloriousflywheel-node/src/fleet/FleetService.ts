@@ -16,13 +16,18 @@ import { ClusterWatcher } from './ClusterWatcher';
 import { InformerBackoff } from './ResourceInformer';
 import { createKubeConfig } from './kubeConfig';
 
-/** Filters of `GET /fleet/scale-sets`. */
+/**
+ * Filters of `GET /fleet/scale-sets`.
+ *
+ * @public
+ */
 export interface ScaleSetFilter {
   cluster?: string;
   namespace?: string;
   runnerClass?: string;
 }
 
+/** @public */
 export interface FleetServiceOptions {
   clusters: ClusterConfig[];
   runnerClasses: RunnerClassDefinition[];
@@ -61,6 +66,8 @@ function countRunnersByScaleSet(runners: KubernetesObject[]): Map<string, PhaseC
 /**
  * The fleet as the portal sees it: informer caches of every configured cluster, mapped to scale
  * sets and runner classes. Reads never touch Kubernetes.
+ *
+ * @public
  */
 export class FleetService {
   private readonly watchers: ClusterWatcher[];

@@ -9,7 +9,11 @@ import {
 export const ARC_GROUP = 'actions.github.com';
 export const ARC_VERSION = 'v1alpha1';
 
-/** Retry pacing of an informer. */
+/**
+ * Retry pacing of an informer.
+ *
+ * @public
+ */
 export interface InformerBackoff {
   /** first retry delay, ms (default 1000) */
   baseMs: number;

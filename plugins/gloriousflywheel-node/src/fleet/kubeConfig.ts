@@ -1,7 +1,11 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterConfig } from './FleetConfig';
 
-/** A KubeConfig for one configured cluster, built the way client-node expects for each auth mode. */
+/**
+ * A KubeConfig for one configured cluster, built the way client-node expects for each auth mode.
+ *
+ * @public
+ */
 export function createKubeConfig(cluster: ClusterConfig): KubeConfig {
   const kc = new KubeConfig();
   if (cluster.authProvider === 'inCluster') {
