@@ -21,10 +21,12 @@ export async function freePort() {
   });
 }
 
-async function waitFor(url, { timeoutMs, proc, name }) {
+/** `failOn`: a pattern of the process's log that means it will never be ready (checked each poll). */
+export async function waitFor(url, { timeoutMs, proc, name, failOn }) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`${name} exited early (code ${proc.exitCode})`);
+    if (failOn && failOn.test(fs.readFileSync(proc.logFile, 'utf8'))) throw new Error(`${name} failed to start`);
     try {
       const res = await fetch(url);
       if (res.ok) return;
@@ -36,7 +38,7 @@ async function waitFor(url, { timeoutMs, proc, name }) {
   throw new Error(`${name} not ready at ${url} after ${timeoutMs} ms`);
 }
 
-function startProcess(name, cmd, args, opts) {
+export function startProcess(name, cmd, args, opts) {
   const logFile = path.join(opts.logDir, `${name}.log`);
   const out = fs.openSync(logFile, 'w');
   const proc = spawn(cmd, args, { ...opts, stdio: ['ignore', out, out], detached: true });
@@ -44,7 +46,7 @@ function startProcess(name, cmd, args, opts) {
   return proc;
 }
 
-async function stopProcess(proc) {
+export async function stopProcess(proc) {
   if (!proc || proc.exitCode !== null) return;
   const exited = new Promise(r => proc.once('exit', r));
   // SIGINT lets Backstage run its shutdown hooks (SIGTERM to the group logs EPIPE).
@@ -78,7 +80,7 @@ export async function startPortal() {
     configFile,
     JSON.stringify({
       app: { baseUrl },
-      // the adoption scan reads this portal's own GitHub sandbox (arrays replace app-config.yaml's)
+      // the adoption scan reads this portal's own GitHub sandbox (arrays replace app-config.sandbox.yaml's)
       integrations: {
         github: [{ host: `127.0.0.1:${ports.github}`, apiBaseUrl: sandboxUrls.github, token: 'ghp_sandbox_token' }],
       },
@@ -142,7 +144,12 @@ export async function startPortal() {
     const backend = startProcess(
       'backend',
       'yarn',
-      ['backstage-cli', 'package', 'start', '--config', '../../app-config.yaml', '--config', configFile],
+      [
+        'backstage-cli', 'package', 'start',
+        '--config', path.join(ROOT, 'app-config.yaml'),
+        '--config', path.join(ROOT, 'app-config.sandbox.yaml'),
+        '--config', configFile,
+      ],
       { cwd: path.join(ROOT, 'packages/backend'), logDir: tmp, env: { ...process.env, NODE_ENV: 'development' } },
     );
     procs.push(backend);

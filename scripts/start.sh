@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./gf start: the portal on the embedded default (SQLite under .gf/state, fleet sandbox on 7101-7104).
+# ./gf start: the portal on the local sandbox config (SQLite under .gf/state, fleet sandbox on 7101-7104).
 set -euo pipefail
 source "$GF_ROOT/scripts/bootstrap.sh"
 gf_bootstrap
@@ -22,7 +22,10 @@ node packages/fleet-sandbox/bin/fleet-sandbox &
 pids+=($!)
 
 gf_log "starting the backend (serves the app)"
-(cd packages/backend && GF_STATE_DIR="$GF_ROOT/.gf/state" exec yarn backstage-cli package start) &
+# The base config plus the local sandbox overlay (dev and guest sign-in, sandbox tokens and URLs).
+# backstage-cli hands --config to the backend, which resolves it from packages/backend: absolute paths.
+(cd packages/backend && GF_STATE_DIR="$GF_ROOT/.gf/state" exec yarn backstage-cli package start \
+  --config "$GF_ROOT/app-config.yaml" --config "$GF_ROOT/app-config.sandbox.yaml") &
 pids+=($!)
 
 for _ in $(seq 1 120); do

@@ -1,8 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { readAdoptionConfig } from './AdoptionConfig';
+import { readAdoptionConfig, WEBHOOK_SECRET_MIN_LENGTH } from './AdoptionConfig';
 import { GitHubAccess } from './GitHubClient';
 
 const read = (gloriousflywheel: object) => readAdoptionConfig(new ConfigReader({ gloriousflywheel }));
+const SECRET = 'f3a9c1e07b5d42e8a6c1';
 
 describe('readAdoptionConfig', () => {
   it('applies defaults', () => {
@@ -22,17 +23,48 @@ describe('readAdoptionConfig', () => {
 
   it('reads the github, scorecard, tranche and schedule keys', () => {
     const c = read({
-      github: { orgs: ['tinyland-inc'], host: '127.0.0.1:7102', includeArchived: true, webhookSecret: 's', emitComponents: true },
+      github: { orgs: ['tinyland-inc'], host: '127.0.0.1:7102', includeArchived: true, webhookSecret: SECRET, emitComponents: true },
       scorecard: { exceptionsFile: '.github/exceptions.yml', staleEndpoints: ['*.old.*'] },
       runnerClasses: [{ name: 'big', capabilities: ['nix'], owner: 'group:default/x' }],
       tranches: [{ name: 'first', repos: ['tinyland-inc/lab'] }],
       schedule: { adoptionScan: { frequency: { minutes: 5 }, timeout: { minutes: 4 } } },
     });
-    expect(c).toMatchObject({ orgs: ['tinyland-inc'], host: '127.0.0.1:7102', includeArchived: true, webhookSecret: 's', emitComponents: true });
+    expect(c).toMatchObject({ orgs: ['tinyland-inc'], host: '127.0.0.1:7102', includeArchived: true, webhookSecret: SECRET, emitComponents: true });
     expect(c.scorecard).toMatchObject({ exceptionsPath: '.github/exceptions.yml', staleEndpoints: ['*.old.*'] });
     expect(c.scorecard.runnerClasses).toEqual([expect.objectContaining({ name: 'big', labels: ['big'] })]);
     expect(c.tranches[0]).toMatchObject({ name: 'first', repos: ['tinyland-inc/lab'] });
     expect(c.schedule.frequency).toEqual({ minutes: 5 });
+  });
+
+  describe('webhookSecret', () => {
+    const withEnvironment = (webhookSecret: string, environment?: string) =>
+      readAdoptionConfig(new ConfigReader({ auth: { environment }, gloriousflywheel: { github: { webhookSecret } } }));
+
+    it('keeps a real secret in any environment', () => {
+      expect(withEnvironment(SECRET, 'production').webhookSecret).toBe(SECRET);
+      expect(withEnvironment(SECRET).webhookSecret).toBe(SECRET);
+    });
+
+    it('refuses a short secret, naming the key but not the secret', () => {
+      const short = SECRET.slice(0, WEBHOOK_SECRET_MIN_LENGTH - 1);
+      expect(() => withEnvironment(short, 'development')).toThrow(
+        /Invalid config gloriousflywheel\.github\.webhookSecret: must be at least 20 characters \(it has 19\)/,
+      );
+      expect(() => withEnvironment(short, 'development')).not.toThrow(short);
+    });
+
+    it.each([['production'], ['staging'], [undefined]])(
+      "refuses the sandbox's published secret with auth.environment %s",
+      environment => {
+        expect(() => withEnvironment('sandbox-webhook-secret', environment)).toThrow(
+          /gloriousflywheel\.github\.webhookSecret: is the fleet sandbox's published secret/,
+        );
+      },
+    );
+
+    it("accepts the sandbox's published secret with auth.environment development (the local sandbox)", () => {
+      expect(withEnvironment('sandbox-webhook-secret', 'development').webhookSecret).toBe('sandbox-webhook-secret');
+    });
   });
 
   it.each<[string, object, RegExp]>([

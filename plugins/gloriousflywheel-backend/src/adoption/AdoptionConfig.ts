@@ -18,7 +18,7 @@ export interface AdoptionConfig {
   host: string;
   includeForks: boolean;
   includeArchived: boolean;
-  /** Secret of the GitHub webhook; absent = the webhook route answers 404. */
+  /** Secret of the GitHub webhook, a real one (webhookSecretProblem); absent = the webhook route answers 404. */
   webhookSecret?: string;
   /** Emit Component entities for scanned repositories the catalog does not have. */
   emitComponents: boolean;
@@ -29,6 +29,30 @@ export interface AdoptionConfig {
 }
 
 const ORG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+
+/** Webhook secrets published with this repository (the fleet sandbox signs with it): anyone can forge deliveries. */
+const PUBLISHED_WEBHOOK_SECRETS = ['sandbox-webhook-secret'];
+
+/** Shortest webhook secret accepted; GitHub advises a random string with high entropy. */
+export const WEBHOOK_SECRET_MIN_LENGTH = 20;
+
+/**
+ * What makes a webhook secret real: at least WEBHOOK_SECRET_MIN_LENGTH characters and not a
+ * published one. The sandbox's published secret passes only with `auth.environment: development`
+ * set explicitly (app-config.sandbox.yaml), where the local sandbox delivers webhooks. Returns why
+ * `secret` is not real, or undefined when it is; never the secret itself.
+ */
+export function webhookSecretProblem(secret: string, environment: string | undefined): string | undefined {
+  if (PUBLISHED_WEBHOOK_SECRETS.includes(secret)) {
+    return environment === 'development'
+      ? undefined
+      : 'is the fleet sandbox\'s published secret (accepted only with auth.environment: development); set a random secret of your own';
+  }
+  if (secret.length < WEBHOOK_SECRET_MIN_LENGTH) {
+    return `must be at least ${WEBHOOK_SECRET_MIN_LENGTH} characters (it has ${secret.length})`;
+  }
+  return undefined;
+}
 
 function invalid(key: string, message: string): never {
   throw new Error(`Invalid config ${key}: ${message}`);
@@ -72,12 +96,18 @@ export function readAdoptionConfig(config: Config): AdoptionConfig {
     return invalid(scheduleKey, (e as Error).message);
   }
 
+  const webhookSecret = github?.getOptionalString('webhookSecret');
+  if (webhookSecret) {
+    const problem = webhookSecretProblem(webhookSecret, config.getOptionalString('auth.environment'));
+    if (problem) invalid('gloriousflywheel.github.webhookSecret', problem);
+  }
+
   return {
     orgs,
     host: github?.getOptionalString('host') ?? 'github.com',
     includeForks: github?.getOptionalBoolean('includeForks') ?? false,
     includeArchived: github?.getOptionalBoolean('includeArchived') ?? false,
-    webhookSecret: github?.getOptionalString('webhookSecret'),
+    webhookSecret,
     emitComponents: github?.getOptionalBoolean('emitComponents') ?? false,
     scorecard,
     tranches: readTranches(config.getOptional('gloriousflywheel.tranches')),
