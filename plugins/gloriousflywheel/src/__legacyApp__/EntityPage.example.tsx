@@ -1,9 +1,9 @@
 /* eslint-disable @backstage/no-self-package-imports, @backstage/no-undeclared-imports */
-// A legacy app's components/catalog/EntityPage.tsx, cut down to its skeleton (overview content,
-// service / website / default Component pages, the entityPage switch) plus a Resource page, with the
-// plugin's tabs and card added. No About card: it needs @backstage/integration-react, which this
-// package does not install. legacyApp.test.tsx renders it; the marked regions are README blocks,
-// and a region used on several pages must read the same on each.
+// A legacy app's components/catalog/EntityPage.tsx cut down to its skeleton, with the plugin's tabs
+// and card added. As in a stock app, Resources have no page of their own and get defaultEntityPage,
+// so the Live state tab goes there. No About card: it needs @backstage/integration-react, which this
+// package does not install. legacyApp.test.tsx renders it; the marked regions are README blocks, and
+// a region used on several pages must read the same on each.
 import Grid from '@material-ui/core/Grid';
 import {
   EntityHasSubcomponentsCard,
@@ -38,21 +38,21 @@ const entityWarningContent = (
 const overviewContent = (
   <Grid container spacing={3} alignItems="stretch">
     {entityWarningContent}
-    {/* gloriousflywheel-readme:begin overview-card */}
-    <EntitySwitch>
-      <EntitySwitch.Case if={isRepoAdoptionAvailable}>
-        <Grid item md={6}>
-          <EntityRepoAdoptionCard />
-        </Grid>
-      </EntitySwitch.Case>
-    </EntitySwitch>
-    {/* gloriousflywheel-readme:end overview-card */}
     <Grid item md={4} xs={12}>
       <EntityLinksCard />
     </Grid>
     <Grid item md={8} xs={12}>
       <EntityHasSubcomponentsCard variant="gridItem" />
     </Grid>
+    {/* gloriousflywheel-readme:begin overview-card */}
+    <EntitySwitch>
+      <EntitySwitch.Case if={isRepoAdoptionAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityRepoAdoptionCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+    {/* gloriousflywheel-readme:end overview-card */}
   </Grid>
 );
 
@@ -82,7 +82,7 @@ const websiteEntityPage = (
   </EntityLayout>
 );
 
-// Components of other types, and every kind without a page of its own.
+// Components of other types, and every kind without a page of its own (Resources among them).
 const defaultEntityPage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
@@ -93,6 +93,11 @@ const defaultEntityPage = (
       <EntityRepoAdoptionContent />
     </EntityLayout.Route>
     {/* gloriousflywheel-readme:end component-tab */}
+    {/* gloriousflywheel-readme:begin resource-tab */}
+    <EntityLayout.Route path="/gloriousflywheel" title="Live state" if={isFleetContentAvailable}>
+      <EntityFleetContent />
+    </EntityLayout.Route>
+    {/* gloriousflywheel-readme:end resource-tab */}
   </EntityLayout>
 );
 
@@ -104,25 +109,9 @@ const componentPage = (
   </EntitySwitch>
 );
 
-// gloriousflywheel-readme:begin resource-page
-const resourcePage = (
-  <EntityLayout>
-    <EntityLayout.Route path="/" title="Overview">
-      {overviewContent}
-    </EntityLayout.Route>
-    <EntityLayout.Route path="/gloriousflywheel" title="Live state" if={isFleetContentAvailable}>
-      <EntityFleetContent />
-    </EntityLayout.Route>
-  </EntityLayout>
-);
-// gloriousflywheel-readme:end resource-page
-
 export const entityPage = (
   <EntitySwitch>
     <EntitySwitch.Case if={isKind('component')} children={componentPage} />
-    {/* gloriousflywheel-readme:begin resource-case */}
-    <EntitySwitch.Case if={isKind('resource')} children={resourcePage} />
-    {/* gloriousflywheel-readme:end resource-case */}
     <EntitySwitch.Case>{defaultEntityPage}</EntitySwitch.Case>
   </EntitySwitch>
 );
