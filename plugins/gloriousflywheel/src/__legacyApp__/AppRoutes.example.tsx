@@ -1,7 +1,7 @@
 /* eslint-disable @backstage/no-self-package-imports, @backstage/no-undeclared-imports */
 // The routes of a legacy app's App.tsx with the plugin's pages mounted. It imports the plugin by its
 // package name and uses the app's own packages, as an app does; legacyApp.test.tsx renders it, and
-// the marked regions are the README's install blocks (readmeSnippets.test.ts keeps them identical).
+// the marked regions are the README's install blocks (readmeSnippets.test.ts keeps them in step).
 import { Navigate, Route } from 'react-router-dom';
 import { FlatRoutes } from '@backstage/core-app-api';
 import { CatalogEntityPage, CatalogIndexPage } from '@backstage/plugin-catalog';
