@@ -42,8 +42,33 @@ export interface Config {
        */
       owner?: string;
     }>;
-    /** Entity ref of the owner of the catalog entities the plugin emits, e.g. `group:default/platform`. */
+    /**
+     * Entity ref of the owner of the catalog entities the plugin emits and of runner classes without
+     * their own `owner`, e.g. `group:default/platform` (default `group:default/platform-team`).
+     */
     owner?: string;
+    /**
+     * Service principals (static tokens of `backend.auth.externalAccess`, JWKS tokens, other
+     * plugins) that may pause/resume, read the audit log or start adoption scans. Backstage allows
+     * service principals every permission unless their token is restricted; this plugin allows
+     * them nothing beyond reads unless they are listed here. Users are decided by the permission
+     * policy alone.
+     */
+    servicePrincipals?: Array<{
+      /**
+       * `principal.subject` as Backstage forms it: the `subject` of a static token as configured
+       * (e.g. `ci-bot`), `external:<sub>` (or `external:<subjectPrefix>:<sub>`) for a JWKS token,
+       * `plugin:<pluginId>` for another plugin.
+       */
+      subject: string;
+      /**
+       * Permissions it is given: `gloriousflywheel.scaleset.pause`, `gloriousflywheel.scaleset.resume`,
+       * `gloriousflywheel.audit.read`, `gloriousflywheel.adoption.scan`.
+       */
+      allow: string[];
+      /** Pause/resume only scale sets of these runner classes (`unclassified` for none); all when absent. */
+      runnerClasses?: string[];
+    }>;
     /** Build caches to probe. Endpoints only ever come from here (never from a request). */
     caches?: Array<{
       name: string;

@@ -31,11 +31,12 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         auth: coreServices.auth,
       },
       async init({ catalog, config, logger, fleet, cacheHealthHub, adoptionHub, catalogService, auth }) {
-        const owner = config.getOptionalString('gloriousflywheel.owner') ?? 'group:default/platform-team';
         const cacheTargets = readCacheTargets(config);
         const cachesByClass = readCachesByRunnerClass(config, cacheTargets);
-        // The same per-class owners the permission rules use, so the catalog shows who may pause.
-        const ownersByClass = Object.fromEntries(readRunnerClassOwners(config).byClass);
+        // The owner resolution the permission rule isOwnedByUser uses, so the catalog shows who may pause.
+        const owners = readRunnerClassOwners(config);
+        const owner = owners.defaultOwner;
+        const ownersByClass = Object.fromEntries(fleet.runnerClasses.map(c => [c.name, owners.ownerOf(c.name)]));
         catalog.addEntityProvider(new FleetEntityProvider({ fleet, owner, ownersByClass, logger, cachesByClass }));
         catalog.addEntityProvider(
           new CacheEntityProvider({

@@ -15,6 +15,8 @@ exports.up = async function up(knex) {
     // ISO 8601 UTC strings: they sort and compare the same on SQLite and PostgreSQL and hash exactly.
     table.string('time', 30).notNullable();
     table.string('completed_at', 30).nullable();
+    // Column widths: the API checks every input against them before any SQL runs
+    // (src/service/inputSchemas.ts COLUMN_LIMITS, NAME_LIMITS of the common package).
     table.string('actor', 255).notNullable();
     table.string('action', 16).notNullable();
     table.string('cluster', 63).notNullable();

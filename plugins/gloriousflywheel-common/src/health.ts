@@ -19,9 +19,23 @@ export interface SourceStatus {
   since?: string;
 }
 
+/**
+ * Whether pause/resume can be used at all. They are refused while the permission framework is
+ * off (`permission.enabled` not true), since Backstage would then allow them to everyone.
+ *
+ * @public
+ */
+export interface ControlStatus {
+  enabled: boolean;
+  /** One line a person can act on: why control is off, or who may use it. */
+  message: string;
+}
+
 /** Response of `GET /api/gloriousflywheel/health`. @public */
 export interface HealthResponse {
   plugin: 'gloriousflywheel';
   version: string;
   sources: SourceStatus[];
+  /** absent when the backend serves no control routes */
+  control?: ControlStatus;
 }

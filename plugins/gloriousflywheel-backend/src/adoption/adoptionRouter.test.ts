@@ -16,6 +16,8 @@ import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { createAdoptionRouter } from './adoptionRouter';
 import { AdoptionService } from './AdoptionService';
 import { createGitHubClient } from './GitHubClient';
+import { AccessGate, readAccessConfig } from '../service/access';
+import { ConfigReader } from '@backstage/config';
 
 jest.setTimeout(60_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -54,14 +56,15 @@ async function start(decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
     pluginId: 'gloriousflywheel',
     register(env) {
       env.registerInit({
-        deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth },
-        async init({ httpRouter, httpAuth }) {
+        deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth, auditor: coreServices.auditor },
+        async init({ httpRouter, httpAuth, auditor }) {
           httpRouter.addAuthPolicy({ path: '/adoption/webhook', allow: 'unauthenticated' });
           httpRouter.use(
             createAdoptionRouter({
               adoption,
               permissions,
               httpAuth,
+              access: new AccessGate({ config: readAccessConfig(new ConfigReader({}), []), permissions, httpAuth, auditor }),
               webhookSecret: gh.webhookSecret,
               // GitHub's own verify; see webhookSignature.ts for why it is injected in tests.
               verifyWebhook: async (secret, payload, signature) =>

@@ -2,8 +2,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ADOPTION_STAGES,
   AdoptionStage,
@@ -16,6 +15,7 @@ import { AdoptionService } from './AdoptionService';
 import { filterRepos } from './repoFilter';
 import { octokitWebhookVerifier, WebhookVerifier } from './webhookSignature';
 import { parseRequest } from '../service/parseRequest';
+import { AccessGate, completeOnResponse } from '../service/access';
 
 /** What the adoption sub-router needs. */
 export interface AdoptionRouterOptions {
@@ -67,8 +67,8 @@ const webhookPayload = z.object({
  * Adoption over HTTP: parses, authorizes and delegates. Mounted before the main router's JSON
  * parser because the webhook needs the exact body bytes for its signature.
  */
-export function createAdoptionRouter(options: AdoptionRouterOptions): express.Router {
-  const { adoption, permissions, httpAuth } = options;
+export function createAdoptionRouter(options: AdoptionRouterOptions & { access: AccessGate }): express.Router {
+  const { adoption } = options;
   const router = Router();
 
   if (options.webhookSecret) {
@@ -140,9 +140,14 @@ export function createAdoptionRouter(options: AdoptionRouterOptions): express.Ro
   });
 
   router.post('/adoption/scan', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission: adoptionScanPermission }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('not allowed to start an adoption scan');
+    // the access gate (users: policy; services: gloriousflywheel.servicePrincipals), audited either way
+    const event = await options.access.authorizeRequest(req, {
+      permission: adoptionScanPermission,
+      attempt: 'start an adoption scan',
+      eventId: 'adoption-scan-start',
+      severityLevel: 'medium',
+    });
+    completeOnResponse(event, res);
     if (!adoption.configured) throw new InputError('adoption is not configured (gloriousflywheel.github.orgs)');
     if (!adoption.start('manual')) {
       res.status(409).json({ error: { name: 'ConflictError', message: 'an adoption scan is already running' }, status: adoption.status() });

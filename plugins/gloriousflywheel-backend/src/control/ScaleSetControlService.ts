@@ -4,10 +4,8 @@ import {
   AuditorService,
   BackstageCredentials,
   LoggerService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import {
   CONTROL_REASON_MAX_LENGTH,
   ControlAction,
@@ -18,8 +16,12 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditCompletion, AuditStore } from '../database/AuditStore';
 import { auditEventMeta } from '../audit/auditChain';
-import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { ClusterConfig, FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControl, ScaleSetTarget } from './ScaleSetControl';
+import { AccessGate, actorOf, isAccessRefusal } from '../service/access';
+import { checkScaleSetTarget } from './scaleSetScope';
+
+export { actorOf };
 
 /** One pause/resume request, from the REST API or an action. */
 export interface ControlRequest {
@@ -35,18 +37,13 @@ export interface ControlRequest {
 export interface ScaleSetControlServiceOptions {
   control: ScaleSetControl;
   audit: AuditStore;
-  permissions: PermissionsService;
+  /** decides who may pause/resume (users: permission policy; services: config) */
+  access: AccessGate;
+  /** configured clusters: targets elsewhere are 404 before anything is recorded */
+  clusters: readonly ClusterConfig[];
   auditor: AuditorService;
   fleet: FleetService;
   logger: LoggerService;
-}
-
-/** The caller as it is written into the audit log. */
-export function actorOf(credentials: BackstageCredentials): string {
-  const p = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-  if (p.type === 'user') return p.userEntityRef!;
-  if (p.type === 'service') return p.subject ?? 'service';
-  return 'anonymous';
 }
 
 /** Reason of a pause/resume: required, 1–500 characters (trimmed). */
@@ -55,6 +52,10 @@ export function parseReason(reason: unknown): string {
     throw new InputError('invalid body: reason is required (1–500 characters)');
   }
   const trimmed = reason.trim();
+  // line breaks and tabs are fine; other control characters (NUL above all) are not text
+  if (/[^\P{Cc}\t\n\r]/u.test(trimmed)) {
+    throw new InputError('invalid body: reason must not contain control characters');
+  }
   if (trimmed.length > CONTROL_REASON_MAX_LENGTH) {
     throw new InputError(`invalid body: reason is ${trimmed.length} characters; at most ${CONTROL_REASON_MAX_LENGTH}`);
   }
@@ -70,9 +71,10 @@ export class ScaleSetControlService {
   constructor(private readonly options: ScaleSetControlServiceOptions) {}
 
   async request(req: ControlRequest): Promise<ControlResult> {
-    const { action, target, credentials } = req;
-    const { audit, auditor, permissions, fleet, logger } = this.options;
+    const { action, credentials } = req;
+    const { audit, auditor, access, fleet, logger } = this.options;
     const reason = parseReason(req.reason);
+    const target = checkScaleSetTarget(this.options.clusters, req.target);
     const actor = actorOf(credentials);
     const resourceRef = scaleSetResourceRef(target);
     const known = fleet.scaleSet(target.cluster, target.namespace, target.name);
@@ -110,15 +112,19 @@ export class ScaleSetControlService {
 
     try {
       const permission = action === 'pause' ? scaleSetPausePermission : scaleSetResumePermission;
-      const [decision] = await permissions.authorize([{ permission, resourceRef }], { credentials });
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        const denied = new NotAllowedError(`${actor} may not ${action} scale set ${resourceRef}`);
-        const entry = await finish('denied', { error: denied.message });
-        await event.fail({ error: denied, meta: { ...entry, outcome: 'denied' } });
-        throw denied;
-      }
+      await access.authorize({
+        credentials,
+        permission,
+        attempt: `${action} scale set ${resourceRef}`,
+        scaleSet: { resourceRef, runnerClass: known ? known.runnerClass : undefined },
+      });
     } catch (e) {
-      if (e instanceof NotAllowedError) throw e;
+      if (isAccessRefusal(e)) {
+        // refused by policy, config, or because control is disabled: recorded as denied
+        const entry = await finish('denied', { error: e.message });
+        await event.fail({ error: e, meta: { ...entry, outcome: 'denied' } });
+        throw e;
+      }
       const entry = await finish('failed', { error: `permission check failed: ${(e as Error).message}` });
       await event.fail({ error: e as Error, meta: { ...entry, outcome: 'failed' } });
       throw e;

@@ -1,5 +1,5 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { ControlAction } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { ControlAction, NAME_LIMITS } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControlService } from './ScaleSetControlService';
 
@@ -75,9 +75,10 @@ export function registerControlActions({ actionsRegistry, control, fleet }: Cont
       schema: {
         input: z =>
           z.object({
-            cluster: z.string().describe('cluster name'),
-            namespace: z.string().describe('Kubernetes namespace'),
-            name: z.string().describe('AutoscalingRunnerSet name'),
+            // the control service checks the names fully (and that the cluster/namespace are configured)
+            cluster: z.string().min(1).max(NAME_LIMITS.cluster).describe('cluster name'),
+            namespace: z.string().min(1).max(NAME_LIMITS.namespace).describe('Kubernetes namespace'),
+            name: z.string().min(1).max(NAME_LIMITS.scaleSet).describe('AutoscalingRunnerSet name'),
             reason: z.string().describe('why (1–500 characters); kept in the audit log'),
           }),
         output: z =>
@@ -108,12 +109,14 @@ export function registerControlActions({ actionsRegistry, control, fleet }: Cont
     'pause',
     'Pause a runner scale set',
     'Pauses an ARC runner scale set: minRunners and maxRunners become 0 and the prior values are kept on ' +
-      'the object. Running jobs keep running; no new runners start. Needs gloriousflywheel.scaleset.pause; audited.',
+      'the object. Running jobs keep running; no new runners start. Needs gloriousflywheel.scaleset.pause (a service ' +
+      'principal also needs it in gloriousflywheel.servicePrincipals); refused while permission.enabled is not true; audited.',
   );
   registerControl(
     'resume',
     'Resume a runner scale set',
     'Resumes a paused ARC runner scale set, restoring exactly the minRunners/maxRunners it had before the ' +
-      'pause. Needs gloriousflywheel.scaleset.resume; audited.',
+      'pause. Needs gloriousflywheel.scaleset.resume (a service principal also needs it in ' +
+      'gloriousflywheel.servicePrincipals); refused while permission.enabled is not true; audited.',
   );
 }

@@ -1,13 +1,8 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import {
-  AuditorService,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
   AUDIT_OUTCOMES,
   AuditPage,
@@ -19,34 +14,31 @@ import { auditRecordsToCsv } from '../audit/auditCsv';
 import { auditVerifyQuery } from '../audit/auditVerifyQuery';
 import { ScaleSetControlService } from './ScaleSetControlService';
 import { parseRequest } from '../service/parseRequest';
+import { AccessGate } from '../service/access';
+import { actorName, pageOffset, requestIdHeader, scaleSetTarget, scaleSetTargetPrefix } from '../service/inputSchemas';
 
 /** What the control sub-router needs. */
 export interface ControlRouterOptions {
   control: ScaleSetControlService;
   audit: AuditStore;
-  permissions: PermissionsService;
+  /** decides pause/resume (inside the control service), audit reads and adoption scans */
+  access: AccessGate;
   httpAuth: HttpAuthService;
-  auditor: AuditorService;
 }
 
-const name = z.string().min(1).max(253).regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, 'must be a Kubernetes-style name');
-const scaleSetParams = z.object({ cluster: name, namespace: name, name });
 // the reason's own rules (1–500 characters) are checked by the control service, for actions too
 const controlBody = z.object({ reason: z.unknown() }).strict();
 const isoTime = z.string().datetime({ offset: true }).transform(s => new Date(s).toISOString());
 const auditQuery = z
   .object({
-    actor: z.string().min(1).max(255).optional(),
-    target: z
-      .string()
-      .regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*(\/[A-Za-z0-9][-A-Za-z0-9_.]*){0,2}$/, 'must be cluster[/namespace[/name]]')
-      .optional(),
+    actor: actorName.optional(),
+    target: scaleSetTargetPrefix.optional(),
     action: z.enum(['pause', 'resume']).optional(),
     outcome: z.enum(AUDIT_OUTCOMES as [string, ...string[]]).optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
     limit: z.coerce.number().int().min(1).max(10_000).optional(),
-    offset: z.coerce.number().int().min(0).default(0),
+    offset: pageOffset.default(0),
     format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
@@ -60,40 +52,52 @@ const parse = parseRequest;
  * authorized inside the control service (so actions share the check and denials are audited).
  */
 export function createControlRouter(options: ControlRouterOptions): express.Router {
-  const { control, audit, permissions, httpAuth, auditor } = options;
+  const { control, audit, access, httpAuth } = options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
   const controlRoute = (action: ControlAction): express.RequestHandler => async (req, res) => {
-    const target = parse(scaleSetParams, req.params, 'path');
+    const target = parse(scaleSetTarget, req.params, 'path');
     const body = parse(controlBody, req.body ?? {}, 'body');
+    const header = req.get('x-request-id');
+    const requestId = header === undefined ? undefined : parse(requestIdHeader, header, 'header x-request-id');
     const credentials = await httpAuth.credentials(req);
-    const requestId = req.get('x-request-id')?.slice(0, 128);
     res.json(await control.request({ action, target, reason: body.reason, credentials, requestId, request: req }));
   };
   router.post('/scale-sets/:cluster/:namespace/:name/pause', controlRoute('pause'));
   router.post('/scale-sets/:cluster/:namespace/:name/resume', controlRoute('resume'));
 
-  const authorizeAuditRead = async (req: express.Request) => {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission: auditReadPermission }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('reading the audit log is not allowed');
+  // Input is checked first, so every authorized attempt has an auditor event with an outcome.
+  const readAudited = async <T>(req: express.Request, eventId: string, meta: Record<string, string>, read: () => Promise<T>, result: (value: T) => Record<string, number | boolean>) => {
+    const event = await access.authorizeRequest(req, { permission: auditReadPermission, attempt: 'read the audit log', eventId, meta });
+    try {
+      const value = await read();
+      await event.success({ meta: result(value) });
+      return value;
+    } catch (e) {
+      await event.fail({ error: e as Error, meta: { outcome: 'failed' } });
+      throw e;
+    }
   };
 
   router.get('/audit', async (req, res) => {
-    await authorizeAuditRead(req);
     const q = parse(auditQuery, req.query, 'query');
     if (q.format === 'json' && q.limit !== undefined && q.limit > MAX_JSON_PAGE) {
       throw new InputError(`invalid query: limit: at most ${MAX_JSON_PAGE} (or format=csv)`);
     }
-    const event = await auditor.createEvent({ eventId: 'audit-log-fetch', request: req, meta: { queryType: q.format } });
-    const page: AuditPage = await audit.list({
-      ...q,
-      action: q.action as ControlAction | undefined,
-      outcome: q.outcome as AuditPage['items'][number]['outcome'] | undefined,
-      limit: q.limit ?? (q.format === 'csv' ? 10_000 : 50),
-    });
-    await event.success({ meta: { records: page.items.length } });
+    const page: AuditPage = await readAudited(
+      req,
+      'audit-log-fetch',
+      { queryType: q.format },
+      () =>
+        audit.list({
+          ...q,
+          action: q.action as ControlAction | undefined,
+          outcome: q.outcome as AuditPage['items'][number]['outcome'] | undefined,
+          limit: q.limit ?? (q.format === 'csv' ? 10_000 : 50),
+        }),
+      p => ({ records: p.items.length }),
+    );
     if (q.format === 'csv') {
       res.type('text/csv; charset=utf-8');
       res.attachment('gloriousflywheel-audit.csv');
@@ -104,8 +108,8 @@ export function createControlRouter(options: ControlRouterOptions): express.Rout
   });
 
   router.get('/audit/verify', async (req, res) => {
-    await authorizeAuditRead(req);
-    res.json(await audit.verify(parse(auditVerifyQuery, req.query, 'query')));
+    const q = parse(auditVerifyQuery, req.query, 'query');
+    res.json(await readAudited(req, 'audit-log-verify', {}, () => audit.verify(q), v => ({ ok: v.ok, checked: v.checked })));
   });
 
   return router;

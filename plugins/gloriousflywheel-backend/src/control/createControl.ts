@@ -17,6 +17,7 @@ import { ControlRouterOptions } from './controlRouter';
 import { registerControlActions } from './controlActions';
 import { scaleSetPermissionResourceRef, scaleSetPermissionRules } from './scaleSetPermissionRules';
 import { createScaleSetResourceLoader } from './scaleSetResources';
+import { AccessGate, readAccessConfig } from '../service/access';
 
 export interface CreateControlOptions {
   config: Config;
@@ -31,8 +32,9 @@ export interface CreateControlOptions {
 }
 
 /**
- * Wires control: permissions and rules into the registry, the audit store, the one control path,
- * and the actions; returns what the HTTP sub-router needs.
+ * Wires control: permissions and rules into the registry, the access gate (also used for adoption
+ * scans), the audit store, the one control path, and the actions; returns what the HTTP
+ * sub-router needs.
  */
 export function createControl(options: CreateControlOptions): ControlRouterOptions {
   const { config, fleet, permissionsRegistry } = options;
@@ -45,15 +47,24 @@ export function createControl(options: CreateControlOptions): ControlRouterOptio
   });
   permissionsRegistry.addPermissions(gloriousflywheelPermissions.filter(p => p.type === 'basic'));
 
+  const access = new AccessGate({
+    config: readAccessConfig(config, fleet.runnerClasses.map(c => c.name)),
+    permissions: options.permissions,
+    httpAuth: options.httpAuth,
+    auditor: options.auditor,
+  });
+  const clusters = readClusterConfigs(config);
   const audit = new AuditStore(options.knex);
   const control = new ScaleSetControlService({
-    control: new ScaleSetControl({ clusters: readClusterConfigs(config), runnerClasses: fleet.runnerClasses }),
+    control: new ScaleSetControl({ clusters, runnerClasses: fleet.runnerClasses }),
     audit,
-    permissions: options.permissions,
+    access,
+    clusters,
     auditor: options.auditor,
     fleet,
     logger: options.logger.child({ source: 'control' }),
   });
   registerControlActions({ actionsRegistry: options.actionsRegistry, control, fleet });
-  return { control, audit, permissions: options.permissions, httpAuth: options.httpAuth, auditor: options.auditor };
+  if (!access.controlStatus().enabled) options.logger.warn(access.controlStatus().message);
+  return { control, audit, access, httpAuth: options.httpAuth };
 }

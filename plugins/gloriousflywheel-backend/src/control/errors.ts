@@ -11,3 +11,13 @@ export class ClusterUnreachableError extends CustomErrorBase {
   /** read by Backstage's error handler */
   readonly statusCode = 502;
 }
+
+/**
+ * Pause/resume are switched off because the permission framework is (`permission.enabled` not
+ * true): answered as 503, with the config key to set.
+ */
+export class ControlDisabledError extends CustomErrorBase {
+  name = 'ControlDisabledError' as const;
+  /** read by Backstage's error handler */
+  readonly statusCode = 503;
+}

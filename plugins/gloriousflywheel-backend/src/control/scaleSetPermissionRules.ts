@@ -17,8 +17,11 @@ export interface ScaleSetResource {
   name: string;
   /** null = matches no runner class (unclassified) */
   runnerClass: string | null;
-  /** entity ref owning the runner class (`runnerClasses[].owner`, else `gloriousflywheel.owner`) */
-  owner: string | null;
+  /**
+   * entity ref owning the runner class (`runnerClasses[].owner`, else `gloriousflywheel.owner`,
+   * default `group:default/platform-team`): the owner the catalog shows on its entities
+   */
+  owner: string;
 }
 
 /**
@@ -112,7 +115,7 @@ const isOwnedByUser = createPermissionRule({
     "the user's entity ref and ownership entity refs (user.info.ownershipEntityRefs)",
   ),
   apply: (resource, { ownershipEntityRefs }) =>
-    resource.owner !== null && lower(ownershipEntityRefs).includes(resource.owner.toLocaleLowerCase('en-US')),
+    lower(ownershipEntityRefs).includes(resource.owner.toLocaleLowerCase('en-US')),
   toQuery: ({ ownershipEntityRefs }) => ({ property: 'owner', values: lower(ownershipEntityRefs) }),
 });
 

@@ -5,14 +5,14 @@ import {
 import { FleetService, RunnerClassOwners } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetResource } from './scaleSetPermissionRules';
 
-/** A scale set as the permission rules see it: the owner is its runner class's owner. */
+/** A scale set as the permission rules see it: the owner is its runner class's owner, as the catalog shows it. */
 export function toScaleSetResource(s: ScaleSet, owners: RunnerClassOwners): ScaleSetResource {
   return {
     cluster: s.cluster,
     namespace: s.namespace,
     name: s.name,
     runnerClass: s.runnerClass,
-    owner: (s.runnerClass && owners.byClass.get(s.runnerClass)) || owners.defaultOwner,
+    owner: owners.ownerOf(s.runnerClass),
   };
 }
 

@@ -13,6 +13,7 @@ import { CacheHealthService } from '../caches/CacheHealthService';
 import { ControlRouterOptions, createControlRouter } from '../control/controlRouter';
 import { AdoptionRouterOptions, createAdoptionRouter } from '../adoption/adoptionRouter';
 import { parseRequest } from './parseRequest';
+import { cacheName, clusterName, namespaceName, runnerClassName, scaleSetTarget } from './inputSchemas';
 
 export interface RouterOptions {
   version: string;
@@ -22,18 +23,13 @@ export interface RouterOptions {
   caches?: CacheHealthService;
   /** pause/resume and the audit log */
   control?: ControlRouterOptions;
-  /** adoption scan results, scan trigger and the GitHub webhook */
+  /** adoption scan results, scan trigger and the GitHub webhook; needs `control` (its access gate) */
   adoption?: AdoptionRouterOptions;
 }
 
-const name = z.string().min(1).max(253).regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, 'must be a Kubernetes-style name');
 const scaleSetQuery = z
-  .object({ cluster: name.optional(), namespace: name.optional(), class: name.optional() })
+  .object({ cluster: clusterName.optional(), namespace: namespaceName.optional(), class: runnerClassName.optional() })
   .strict();
-const scaleSetParams = z.object({ cluster: name, namespace: name, name });
-
-// Cache names as config allows them; only ever looked up among configured caches.
-const cacheName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be a configured cache name');
 const DAY_MS = 24 * 60 * 60 * 1000;
 const cacheHistoryQuery = z
   .object({
@@ -51,8 +47,9 @@ const parse = parseRequest;
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { fleet } = options;
   const router = Router();
+  if (options.adoption && !options.control) throw new Error('the adoption routes need the control options (access gate)');
   // before the JSON parser: the adoption webhook verifies the exact body bytes
-  if (options.adoption) router.use(createAdoptionRouter(options.adoption));
+  if (options.adoption) router.use(createAdoptionRouter({ ...options.adoption, access: options.control!.access }));
   router.use(express.json());
   if (options.control) router.use(createControlRouter(options.control));
 
@@ -61,6 +58,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       plugin: 'gloriousflywheel',
       version: options.version,
       sources: options.sources.list(),
+      ...(options.control ? { control: options.control.access.controlStatus() } : {}),
     };
     res.json(body);
   });
@@ -79,7 +77,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/fleet/scale-sets/:cluster/:namespace/:name', (req, res) => {
-    const p = parse(scaleSetParams, req.params, 'path');
+    const p = parse(scaleSetTarget, req.params, 'path');
     const scaleSet = fleet.scaleSet(p.cluster, p.namespace, p.name);
     if (!scaleSet) throw new NotFoundError(`scale set ${p.cluster}/${p.namespace}/${p.name} not found`);
     res.json({ item: scaleSet, cluster: fleet.clusters().find(c => c.name === p.cluster) });
@@ -91,7 +89,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/fleet/classes/:name', (req, res) => {
-    const className = parse(name, req.params.name, 'runner class');
+    const className = parse(runnerClassName, req.params.name, 'runner class');
     const item = fleet.runnerClassSummaries().find(c => c.name === className);
     if (!item) throw new NotFoundError(`runner class ${className} not found`);
     res.json({

@@ -27,6 +27,9 @@ describe('readClusterConfigs', () => {
     [{ clusters: [{ name: 'a', authProvider: 'serviceAccount' }] }, /clusters\[0\]\.url is required/],
     [{ clusters: [{ name: 'a', url: 'not a url' }] }, /clusters\[0\]\.url "not a url" is not a URL/],
     [{ clusters: [{ name: 'a', authProvider: 'magic' }] }, /clusters\[0\]\.authProvider/],
+    [{ clusters: [{ name: 'x'.repeat(64), url: 'http://x' }] }, /clusters\[0\]\.name "x{64}" must be a DNS label/],
+    [{ clusters: [{ name: 'a', url: 'http://x', namespaces: ['arc-runners', 'ARC'] }] }, /clusters\[0\]\.namespaces has "ARC"/],
+    [{ clusters: [{ name: 'a', url: 'http://x', namespaces: ['n'.repeat(64)] }] }, /clusters\[0\]\.namespaces has "n{64}"/],
   ])('rejects %j naming the key', (cfg, message) => {
     expect(() => readClusterConfigs(read(cfg))).toThrow(message);
   });
@@ -49,6 +52,14 @@ describe('readRunnerClasses', () => {
   it('reads configured classes, defaulting labels and scale sets to the name', () => {
     const [gpu] = readRunnerClasses(read({ runnerClasses: [{ name: 'tinyland-gpu', capabilities: ['heavy'] }] }));
     expect(gpu).toEqual({ name: 'tinyland-gpu', title: undefined, capabilities: ['heavy'], labels: ['tinyland-gpu'], scaleSets: ['tinyland-gpu'] });
+  });
+
+  it.each(['tinyland nix', 'x'.repeat(64), 'unclassified', '-nix', 'a..b'])('rejects the class name %j naming the key', name => {
+    expect(() => readRunnerClasses(read({ runnerClasses: [{ name }] }))).toThrow(/runnerClasses\[0\]\.name .* must be a catalog entity name/);
+  });
+
+  it('accepts the longest class name the catalog allows', () => {
+    expect(readRunnerClasses(read({ runnerClasses: [{ name: `a.${'b'.repeat(61)}` }] }))[0].name).toHaveLength(63);
   });
 
   it('rejects unknown capabilities naming the key', () => {
@@ -75,7 +86,23 @@ describe('readRunnerClassOwners', () => {
       ['tinyland-nix', 'group:default/platform-operators'],
       ['tinyland-docker', 'group:infra/docker-team'],
     ]);
-    expect(readRunnerClassOwners(read({}))).toEqual({ defaultOwner: null, byClass: new Map() });
+  });
+
+  it('resolves every class, and unclassified scale sets, to one owner: its own, else the default', () => {
+    const owners = readRunnerClassOwners(
+      read({ owner: 'platform', runnerClasses: [{ name: 'tinyland-nix', owner: 'user:default/ada' }, { name: 'tinyland-dind' }] }),
+    );
+    expect(owners.ownerOf('tinyland-nix')).toBe('user:default/ada');
+    expect(owners.ownerOf('tinyland-dind')).toBe('group:default/platform');
+    expect(owners.ownerOf('not-configured')).toBe('group:default/platform');
+    expect(owners.ownerOf(null)).toBe('group:default/platform');
+  });
+
+  it('defaults the owner to group:default/platform-team, so no class is left without one', () => {
+    const owners = readRunnerClassOwners(read({ runnerClasses: [{ name: 'tinyland-dind' }] }));
+    expect(owners.defaultOwner).toBe('group:default/platform-team');
+    expect(owners.ownerOf('tinyland-dind')).toBe('group:default/platform-team');
+    expect(readRunnerClassOwners(new ConfigReader({})).ownerOf(null)).toBe('group:default/platform-team');
   });
 
   it('rejects an owner that is not an entity ref, naming the key', () => {

@@ -2,9 +2,13 @@ import { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   DEFAULT_RUNNER_CLASSES,
+  DNS_LABEL_PATTERN,
+  ENTITY_NAME_PATTERN,
+  NAME_LIMITS,
   RUNNER_CLASS_CAPABILITIES,
   RunnerClassCapability,
   RunnerClassDefinition,
+  UNCLASSIFIED_RUNNER_CLASS,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** One cluster from `gloriousflywheel.clusters[]`. */
@@ -20,7 +24,7 @@ export interface ClusterConfig {
   namespaces?: string[];
 }
 
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const isDnsLabel = (name: string) => name.length <= NAME_LIMITS.cluster && DNS_LABEL_PATTERN.test(name);
 
 /** Reads and validates `gloriousflywheel.clusters`; a bad entry fails start-up naming its key. */
 export function readClusterConfigs(config: Config): ClusterConfig[] {
@@ -29,7 +33,7 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
   return entries.map((c, i) => {
     const key = `gloriousflywheel.clusters[${i}]`;
     const name = c.getString('name');
-    if (!NAME.test(name)) throw new Error(`${key}.name "${name}" must be a DNS label (a-z, 0-9, -)`);
+    if (!isDnsLabel(name)) throw new Error(`${key}.name "${name}" must be a DNS label (a-z, 0-9, -; at most 63)`);
     if (seen.has(name)) throw new Error(`${key}.name "${name}" is configured twice`);
     seen.add(name);
     const url = c.getOptionalString('url');
@@ -43,6 +47,10 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
       if (!URL.canParse(url)) throw new Error(`${key}.url "${url}" is not a URL`);
     }
     const namespaces = c.getOptionalStringArray('namespaces');
+    const badNamespace = namespaces?.find(ns => !isDnsLabel(ns));
+    if (badNamespace !== undefined) {
+      throw new Error(`${key}.namespaces has "${badNamespace}", which is not a Kubernetes namespace name (a DNS label)`);
+    }
     return {
       name,
       authProvider,
@@ -64,6 +72,12 @@ export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
   return entries.map((c, i) => {
     const key = `gloriousflywheel.runnerClasses[${i}]`;
     const name = c.getString('name');
+    // a runner class is also a catalog entity name and a filter value beside `unclassified`
+    if (name.length > NAME_LIMITS.runnerClass || !ENTITY_NAME_PATTERN.test(name) || name === UNCLASSIFIED_RUNNER_CLASS) {
+      throw new Error(
+        `${key}.name "${name}" must be a catalog entity name (letters, digits and single - _ .; at most ${NAME_LIMITS.runnerClass}) other than ${UNCLASSIFIED_RUNNER_CLASS}`,
+      );
+    }
     if (seen.has(name)) throw new Error(`${key}.name "${name}" is configured twice`);
     seen.add(name);
     const capabilities = c.getOptionalStringArray('capabilities') ?? [];
@@ -81,12 +95,20 @@ export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
   });
 }
 
-/** Who owns the runner classes: the permission rule `isOwnedByUser` checks these refs. */
+/** Owner of runner classes without their own when `gloriousflywheel.owner` is not set. */
+export const DEFAULT_RUNNER_CLASS_OWNER = 'group:default/platform-team';
+
+/**
+ * Who owns the runner classes. The catalog module shows this owner on runner-class and scale-set
+ * entities and the permission rule `isOwnedByUser` accepts exactly it: both call `ownerOf`.
+ */
 export interface RunnerClassOwners {
-  /** `gloriousflywheel.owner`: owner of classes without their own (and of unclassified scale sets) */
-  defaultOwner: string | null;
+  /** `gloriousflywheel.owner` (default `group:default/platform-team`): owner of classes without their own */
+  defaultOwner: string;
   /** runner class name -> `runnerClasses[].owner` */
-  byClass: Map<string, string>;
+  byClass: ReadonlyMap<string, string>;
+  /** The owner of a runner class (null = an unclassified scale set), as a full entity ref. */
+  ownerOf(runnerClass: string | null): string;
 }
 
 function ownerRef(value: string, key: string): string {
@@ -106,5 +128,10 @@ export function readRunnerClassOwners(config: Config): RunnerClassOwners {
     const classOwner = c.getOptionalString('owner');
     if (classOwner) byClass.set(c.getString('name'), ownerRef(classOwner, `gloriousflywheel.runnerClasses[${i}].owner`));
   });
-  return { defaultOwner: owner ? ownerRef(owner, 'gloriousflywheel.owner') : null, byClass };
+  const defaultOwner = owner ? ownerRef(owner, 'gloriousflywheel.owner') : DEFAULT_RUNNER_CLASS_OWNER;
+  return {
+    defaultOwner,
+    byClass,
+    ownerOf: runnerClass => (runnerClass !== null && byClass.get(runnerClass)) || defaultOwner,
+  };
 }
