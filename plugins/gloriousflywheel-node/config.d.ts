@@ -44,7 +44,10 @@ export interface Config {
        */
       owner?: string;
     }>;
-    /** Entity ref of the owner of the catalog entities the plugin emits, e.g. `group:default/platform`. */
+    /**
+     * Entity ref of the owner of the catalog entities the plugin emits and of runner classes without
+     * their own `owner`, e.g. `group:default/platform` (default `group:default/platform-team`).
+     */
     owner?: string;
     /** Build caches to probe. Endpoints only ever come from here (never from a request). */
     caches?: Array<{
