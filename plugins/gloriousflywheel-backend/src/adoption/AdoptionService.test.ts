@@ -9,10 +9,11 @@ import {
 } from '@internal/fleet-sandbox';
 import { readScorecardConfig, readTranches, RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionStore } from '../database/AdoptionStore';
+import { AdoptionRescanStore, WebhookDelivery } from '../database/AdoptionRescanStore';
 import { migrateDatabase } from '../database/migrateDatabase';
 import type { AdoptionConfig } from './AdoptionConfig';
 import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import { AdoptionService } from './AdoptionService';
+import { ADOPTION_SCAN_TASK_ID, AdoptionService } from './AdoptionService';
 import { createGitHubClient, GitHubClient } from './GitHubClient';
 
 // Store behaviour on PostgreSQL is covered in AdoptionStore.test.ts; here SQLite is enough.
@@ -52,23 +53,42 @@ beforeEach(() => {
   gh.resetRequestCounts();
 });
 
-async function setup(knex?: Awaited<ReturnType<typeof databases.init>>) {
+async function setup(
+  knex?: Awaited<ReturnType<typeof databases.init>>,
+  options: { token?: () => string; now?: () => Date; config?: Partial<AdoptionConfig> } = {},
+) {
   const db = knex ?? (await databases.init('SQLITE_3'));
   await migrateDatabase({ getClient: async () => db });
   const logger = mockServices.logger.mock();
-  const client: GitHubClient = createGitHubClient({ apiBaseUrl: gh.url, token: async () => gh.token, logger });
+  const token = options.token ?? (() => gh.token);
+  const client: GitHubClient = createGitHubClient({ apiBaseUrl: gh.url, token: async () => token(), logger });
   const hub = new AdoptionHub();
+  const rescans = new AdoptionRescanStore(db);
   const service = new AdoptionService({
-    config,
+    config: { ...config, ...options.config },
     clientFor: () => client,
     store: new AdoptionStore(db),
+    rescans,
     hub,
     logger,
-    now: () => NOW,
+    now: options.now ?? (() => NOW),
   });
   await service.load();
-  return { service, hub, client, db };
+  return { service, hub, client, db, rescans };
 }
+
+let deliveries = 0;
+/** A signed push delivery of `name` as the webhook route records it. */
+const push = (name: string): WebhookDelivery => {
+  deliveries++;
+  return {
+    deliveryId: `delivery-${deliveries}`,
+    payloadSha256: String(deliveries).padStart(64, '0'),
+    event: 'push',
+    repo: { owner: ORG, name },
+    receivedAt: NOW,
+  };
+};
 
 const included = () => gh.listRepos().filter(r => !r.isFork && !r.isArchived);
 const listed = () => gh.listRepos().filter(r => !r.isFork); // what the org query pages through
@@ -189,5 +209,68 @@ describe('AdoptionService against the GitHub sandbox', () => {
     expect(hub.get(`${ORG}/blahaj`)!.error).toMatchObject({ status: 404 });
     expect(hub.get(`${ORG}/blahaj`)!.stale).toBe(true);
     expect(hub.get(`${ORG}/lab`)!.error).toBeNull();
+  });
+});
+
+describe('the scan task', () => {
+  // Backstage's mock scheduler runs a triggered task inline, so each trigger below is one whole run.
+  it('serves queued rescans in one batch, and a full scan once the schedule interval has passed', async () => {
+    let now = NOW;
+    const { service, db, rescans, hub } = await setup(undefined, { now: () => now });
+    const scheduler = mockServices.scheduler();
+    await service.schedule(scheduler);
+    await service.scan('schedule');
+    const scans = async () => (await db('gloriousflywheel_adoption_scans').select('trigger')).map(r => r.trigger);
+    expect(await scans()).toEqual(['schedule']);
+
+    const heads = ['GloriousFlywheel', 'XoxdWM'].map(name => gh.putFile(ORG, name, 'README.md', `# ${name}\n\nnew\n`).after);
+    await rescans.recordDelivery(push('GloriousFlywheel'));
+    await rescans.recordDelivery(push('XoxdWM'));
+    gh.resetRequestCounts();
+    now = new Date(NOW.getTime() + 60_000);
+    await scheduler.triggerTask(ADOPTION_SCAN_TASK_ID);
+    expect(gh.requestCounts.graphql).toBe(1); // both repositories' content in one query
+    expect(hub.get(`${ORG}/GloriousFlywheel`)!.headOid).toBe(heads[0]);
+    expect(hub.get(`${ORG}/XoxdWM`)!.headOid).toBe(heads[1]);
+    expect(await rescans.hasPending()).toBe(false);
+    expect(await scans()).toEqual(['schedule']); // rescans are not full scans
+
+    // Triggers move the next scheduled run, so under steady webhook traffic the task itself runs
+    // the full scan once the interval (30 minutes) has passed since the last one.
+    now = new Date(NOW.getTime() + 31 * 60_000);
+    await rescans.recordDelivery(push('tinyland.dev'));
+    await scheduler.triggerTask(ADOPTION_SCAN_TASK_ID);
+    expect(await scans()).toEqual(['schedule', 'schedule']);
+    expect(await rescans.hasPending()).toBe(false); // served by the full scan
+
+    // a run with nothing queued is a scheduled run: a full scan
+    await scheduler.triggerTask(ADOPTION_SCAN_TASK_ID);
+    expect(await scans()).toEqual(['schedule', 'schedule', 'schedule']);
+    // a requested full scan is one, and is taken when it starts
+    expect(await service.requestScan()).toBe('queued');
+    expect(await scans()).toEqual(['schedule', 'schedule', 'schedule', 'manual']);
+    expect((await service.scanStatus()).requestedAt).toBeNull();
+  });
+
+  it('keeps a rescan GitHub refused queued, shows why, and serves it on the next run', async () => {
+    let token = 'not-a-token';
+    const { service, rescans, hub } = await setup(undefined, {
+      token: () => token,
+      config: { webhookSecret: 'a-webhook-secret-of-twenty-chars', schedule: { frequency: { trigger: 'manual' }, timeout: { minutes: 5 } } },
+    });
+    const scheduler = mockServices.scheduler();
+    await service.schedule(scheduler);
+    expect(await service.receiveDelivery(push('lab'))).toBe('queued'); // the mock scheduler ran the task inline
+    expect(await rescans.pending()).toEqual([expect.objectContaining({ repoKey: `${ORG.toLowerCase()}/lab`, lastError: expect.stringMatching(/credentials/i) })]);
+    expect((await service.scanStatus()).webhook).toMatchObject({
+      pendingRepos: 1,
+      lastError: { message: expect.stringMatching(/^rescan of tinyland-inc\/lab failed: .*credentials/i) },
+    });
+    expect(hub.get(`${ORG}/lab`)).toBeUndefined();
+
+    token = gh.token;
+    await scheduler.triggerTask(ADOPTION_SCAN_TASK_ID);
+    expect(hub.get(`${ORG}/lab`)!.headOid).toBe(gh.getRepo(ORG, 'lab')!.headOid);
+    expect((await service.scanStatus()).webhook).toMatchObject({ pendingRepos: 0, lastError: null, deliveries: 1 });
   });
 });

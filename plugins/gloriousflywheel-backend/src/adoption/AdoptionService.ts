@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import {
   LoggerService,
   SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
 import {
   ADOPTION_STAGES,
   AdoptionScanStatus,
@@ -12,6 +15,7 @@ import {
   TrancheSummary,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionStore } from '../database/AdoptionStore';
+import { ALL_REPOS, AdoptionRescanStore, RescanRequest, WebhookDelivery } from '../database/AdoptionRescanStore';
 import type { AdoptionConfig } from './AdoptionConfig';
 import { AdoptionHub, repoKey } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AdoptionScanner, ScanProgress } from './AdoptionScanner';
@@ -22,6 +26,14 @@ import { RepoScanRecord } from './types';
 export const ADOPTION_SCAN_TASK_ID = 'gloriousflywheel-adoption-scan';
 /** SchedulerService id of the per-replica refresh of the in-memory results. */
 export const ADOPTION_SYNC_TASK_ID = 'gloriousflywheel-adoption-sync';
+/** SchedulerService id of the per-replica check that no queued rescan is left waiting. */
+export const ADOPTION_RESCAN_SWEEP_TASK_ID = 'gloriousflywheel-adoption-rescan-sweep';
+
+/**
+ * Rounds of one scan-task run: requests that arrive while it runs are served by it (a trigger
+ * then answers "already running"), but a flood cannot hold the lock for ever.
+ */
+const MAX_ROUNDS = 5;
 
 const DAY_MS = 24 * 3600_000;
 const TREND_DAYS = 30;
@@ -35,6 +47,8 @@ export interface AdoptionServiceOptions {
   /** GitHub access per org (from integrations.github); absent when no org is configured. */
   clientFor?: (org: string) => GitHubClient;
   store: AdoptionStore;
+  /** Webhook deliveries seen and rescans waiting for the scan task. */
+  rescans: AdoptionRescanStore;
   hub: AdoptionHub;
   logger: LoggerService;
   now?: () => Date;
@@ -54,14 +68,31 @@ const idle = (): AdoptionScanStatus => ({
 });
 
 /**
- * Adoption: runs scans (one at a time per replica), keeps the results in the store and the hub,
- * and answers the API from memory.
+ * Milliseconds between scheduled scans; undefined for cron and manual schedules, whose runs a
+ * trigger does not move.
+ */
+function scanIntervalMs(frequency: SchedulerServiceTaskScheduleDefinition['frequency']): number | undefined {
+  if ('cron' in frequency || 'trigger' in frequency) return undefined;
+  if ('toMillis' in frequency && typeof frequency.toMillis === 'function') return frequency.toMillis();
+  const d = frequency as Partial<Record<'years' | 'months' | 'weeks' | 'days' | 'hours' | 'minutes' | 'seconds' | 'milliseconds', number>>;
+  const days = (d.years ?? 0) * 365 + (d.months ?? 0) * 30 + (d.weeks ?? 0) * 7 + (d.days ?? 0);
+  return (((days * 24 + (d.hours ?? 0)) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 + (d.milliseconds ?? 0);
+}
+
+/**
+ * Adoption: runs scans, keeps the results in the store and the hub, and answers the API from
+ * memory. Manual and webhook requests are queued in the database and served by the scheduled scan
+ * task, so one replica scans at a time.
  */
 export class AdoptionService {
   private readonly scanner: AdoptionScanner;
   private records = new Map<string, RepoScanRecord>();
   private current: AdoptionScanStatus = idle();
   private running: Promise<void> | undefined;
+  /** a scan-task run is in progress on this replica */
+  private serving = false;
+  private scheduler: SchedulerService | undefined;
+  private readonly refusals = { count: 0, last: null as { at: number; message: string } | null };
 
   constructor(private readonly options: AdoptionServiceOptions) {
     this.scanner = new AdoptionScanner({ config: options.config, logger: options.logger, now: options.now });
@@ -90,12 +121,13 @@ export class AdoptionService {
 
   async schedule(scheduler: SchedulerService): Promise<void> {
     const { schedule } = this.options.config;
+    this.scheduler = scheduler;
     await scheduler.scheduleTask({
       id: ADOPTION_SCAN_TASK_ID,
       scope: 'global',
       ...schedule,
-      fn: async () => {
-        await this.scan('schedule');
+      fn: async signal => {
+        await this.serveScanTask(signal);
       },
     });
     // The replica that scanned already holds the results; the others catch up from storage.
@@ -106,20 +138,143 @@ export class AdoptionService {
       timeout: schedule.timeout,
       initialDelay: schedule.initialDelay,
       fn: async () => {
-        if (!this.running) await this.load();
+        if (!this.running && !this.serving) await this.load();
+      },
+    });
+    // A request queued just as a run was ending got "already running" from its trigger: it waits
+    // here at most a minute instead of until the next scheduled scan.
+    await scheduler.scheduleTask({
+      id: ADOPTION_RESCAN_SWEEP_TASK_ID,
+      scope: 'local',
+      frequency: { minutes: 1 },
+      timeout: { minutes: 1 },
+      initialDelay: schedule.initialDelay,
+      fn: async () => {
+        if (await this.options.rescans.hasPending()) await this.triggerScanTask();
       },
     });
   }
 
-  status(): AdoptionScanStatus {
-    return { ...this.current, requestsUsed: { ...this.current.requestsUsed }, rateLimit: { ...this.current.rateLimit } };
+  /**
+   * One run of the scheduled scan task (under the scheduler's cross-replica lock): a full scan when
+   * requested or due, then the queued repository rescans, until nothing is waiting. At most one full
+   * scan per run, so a run stays within the task's timeout; a later request waits for the sweep.
+   */
+  private async serveScanTask(signal?: AbortSignal): Promise<void> {
+    if (!this.configured) return;
+    this.serving = true;
+    let scanned = false;
+    try {
+      for (let round = 0; round < MAX_ROUNDS && !signal?.aborted; round++) {
+        const requests = await this.options.rescans.pending();
+        const full = scanned ? undefined : requests.find(r => r.repoKey === ALL_REPOS);
+        const repos = requests.filter(r => r.repoKey !== ALL_REPOS);
+        // A run with nothing queued is a scheduled one (or an admin's trigger).
+        if (full || (round === 0 && (!repos.length || (await this.fullScanDue())))) {
+          scanned = true;
+          // taken now: a request arriving from here on asks for another scan
+          if (full) await this.options.rescans.complete([full]);
+          const status = await this.scan(full ? 'manual' : 'schedule');
+          if (status.state === 'failed') return;
+          // The scan read every repository after these were queued; a failed one leaves them queued.
+          await this.options.rescans.complete(repos);
+        } else if (repos.length) {
+          if (!(await this.rescan(repos))) return;
+        } else return;
+      }
+    } finally {
+      this.serving = false;
+    }
   }
 
-  /** Starts a scan in the background; false when one is already running. */
-  start(trigger: string): boolean {
-    if (this.running || !this.configured) return false;
-    this.scan(trigger).catch(e => this.options.logger.error(`adoption scan failed: ${e}`));
-    return true;
+  /**
+   * Triggers move a duration schedule's next run, so under steady webhook traffic a scheduled run
+   * may never come: the full scan is then due once the interval has passed since the last one.
+   */
+  private async fullScanDue(): Promise<boolean> {
+    const every = scanIntervalMs(this.options.config.schedule.frequency);
+    if (every === undefined) return false;
+    const last = await this.options.store.lastScan();
+    return !last?.startedAt || this.now().getTime() - Date.parse(last.startedAt) >= every;
+  }
+
+  /** Runs the scan task now; false when it is already running (on any replica). */
+  private async triggerScanTask(): Promise<boolean> {
+    if (!this.scheduler) throw new Error('adoption scan is not scheduled');
+    try {
+      await this.scheduler.triggerTask(ADOPTION_SCAN_TASK_ID);
+      return true;
+    } catch (e) {
+      if (isError(e) && e.name === 'ConflictError') return false;
+      throw e;
+    }
+  }
+
+  /**
+   * Queues a full scan and triggers the scan task. `running` when a full scan is running already
+   * (the request is withdrawn); `queued` otherwise, also behind a running webhook rescan, which
+   * serves it next.
+   */
+  async requestScan(): Promise<'queued' | 'running'> {
+    const requestId = randomUUID();
+    const added = await this.options.rescans.requestFullScan(requestId, this.now());
+    if (await this.triggerScanTask()) return 'queued';
+    if (!(await this.options.store.scanRunning())) return 'queued';
+    if (added) await this.options.rescans.withdraw(ALL_REPOS, requestId);
+    return 'running';
+  }
+
+  /** The configured organisation `owner` names (case-insensitive), if any. */
+  scannedOrg(owner: string): string | undefined {
+    return this.options.config.orgs.find(o => o.toLowerCase() === owner.toLowerCase());
+  }
+
+  /**
+   * Records a signed webhook delivery once and queues its repository for the scan task;
+   * `duplicate` when it was handled before. The trigger is best effort: the request is stored, and
+   * a running task or the sweep serves it.
+   */
+  async receiveDelivery(delivery: WebhookDelivery): Promise<'queued' | 'ignored' | 'duplicate'> {
+    if ((await this.options.rescans.recordDelivery(delivery)) === 'duplicate') return 'duplicate';
+    if (!delivery.repo) return 'ignored';
+    try {
+      await this.triggerScanTask();
+    } catch (e) {
+      this.webhookRefused(`queued ${delivery.repo.owner}/${delivery.repo.name}, but starting the scan task failed: ${e}`, false);
+    }
+    return 'queued';
+  }
+
+  /** Notes a delivery the webhook route refused (for the status); `count` false for other failures. */
+  webhookRefused(message: string, count = true): void {
+    if (count) this.refusals.count++;
+    this.refusals.last = { at: this.now().getTime(), message };
+    this.options.logger.warn(`adoption webhook: ${message}`);
+  }
+
+  /** The scan status with queued requests and webhook outcomes, as the API returns it. */
+  async scanStatus(): Promise<AdoptionScanStatus> {
+    const summary = await this.options.rescans.summary();
+    const status: AdoptionScanStatus = {
+      ...this.status(),
+      requestedAt: summary.fullScanRequestedAt === null ? null : new Date(summary.fullScanRequestedAt).toISOString(),
+    };
+    if (this.options.config.webhookSecret) {
+      const errors = [this.refusals.last, summary.lastFailure].filter(e => e !== null);
+      const last = errors.sort((a, b) => b.at - a.at)[0];
+      status.webhook = {
+        deliveries: summary.deliveries,
+        duplicates: summary.duplicates,
+        pendingRepos: summary.pendingRepos,
+        refused: this.refusals.count,
+        lastError: last ? { at: new Date(last.at).toISOString(), message: last.message } : null,
+      };
+    }
+    return status;
+  }
+
+  status(): AdoptionScanStatus {
+    return { ...this.current, requestsUsed: { ...this.current.requestsUsed }, rateLimit: { ...this.current.rateLimit } };
   }
 
   /** One full scan of every configured org. Per-repository failures are results; org failures end in `failed`. */
@@ -173,17 +328,50 @@ export class AdoptionService {
     }
   }
 
-  /** Reads the named repository now (webhook): one GraphQL request plus its proof runs. */
+  /** Reads the named repository now: one GraphQL request plus its proof runs. */
   async scanRepo(owner: string, name: string, trigger = 'webhook'): Promise<RepoAdoption | undefined> {
     if (!this.configured) return undefined;
-    const org = this.options.config.orgs.find(o => o.toLowerCase() === owner.toLowerCase());
+    const org = this.scannedOrg(owner);
     if (!org) return undefined;
-    const client = this.options.clientFor!(org);
-    const progress: ScanProgress = { addTotal() {}, repoDone() {}, repoFetched() {} };
-    const { records, missing } = await this.scanner.scanRepos(client, [{ owner, name }], this.records, progress);
-    await this.commit(records, records, missing);
+    const records = await this.readRepos(org, [{ owner, name }]);
     this.options.logger.info(`adoption: rescanned ${owner}/${name} (${trigger})`);
     return records[0]?.result;
+  }
+
+  private async readRepos(org: string, repos: { owner: string; name: string }[]): Promise<RepoScanRecord[]> {
+    const client = this.options.clientFor!(org);
+    const progress: ScanProgress = { addTotal() {}, repoDone() {}, repoFetched() {} };
+    const { records, missing } = await this.scanner.scanRepos(client, repos, this.records, progress);
+    await this.commit(records, records, missing);
+    return records;
+  }
+
+  /**
+   * Rescans queued repositories, one batch per organisation; a failed batch stays queued with its
+   * error. False when any batch failed.
+   */
+  private async rescan(requests: RescanRequest[]): Promise<boolean> {
+    const byOrg = new Map<string, RescanRequest[]>();
+    const dropped: RescanRequest[] = [];
+    for (const r of requests) {
+      const org = this.scannedOrg(r.owner);
+      if (!org) dropped.push(r); // the organisation is no longer configured
+      else byOrg.set(org, [...(byOrg.get(org) ?? []), r]);
+    }
+    await this.options.rescans.complete(dropped);
+    let ok = true;
+    for (const [org, batch] of byOrg) {
+      try {
+        await this.readRepos(org, batch);
+        await this.options.rescans.complete(batch);
+        this.options.logger.info(`adoption: rescanned ${batch.map(r => `${r.owner}/${r.name}`).join(', ')} (webhook)`);
+      } catch (e) {
+        ok = false;
+        await this.options.rescans.fail(batch, (e as Error).message ?? String(e), this.now());
+        this.options.logger.error(`adoption rescan of ${org} repositories failed: ${e}`);
+      }
+    }
+    return ok;
   }
 
   private begin(trigger: string): AdoptionScanStatus {

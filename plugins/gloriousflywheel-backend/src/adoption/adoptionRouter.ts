@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { AuthenticationError, InputError, NotFoundError } from '@backstage/errors';
 import {
   ADOPTION_STAGES,
   AdoptionStage,
@@ -52,6 +53,15 @@ const repoParams = z.object({ owner: ghName, repo: ghName });
 
 const parse = parseRequest;
 
+/** Largest webhook body read; GitHub's push payloads stay far below it. */
+const WEBHOOK_BODY_LIMIT = '5mb';
+/** `X-GitHub-Delivery`: a GUID; bounded so it fits the delivery table. */
+const deliveryId = /^[A-Za-z0-9._:-]{1,64}$/;
+/** `X-GitHub-Event`: GitHub's event names (`push`, `workflow_run`, ...). */
+const eventName = /^[a-z_]{1,64}$/;
+/** `X-Hub-Signature-256`: only this form can ever verify. */
+const signatureHeader = /^sha256=[0-9a-f]{64}$/i;
+
 /** Payload fields the webhook reads (push, workflow_run). */
 const webhookPayload = z.object({
   ref: z.string().optional(),
@@ -74,42 +84,96 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
   if (options.webhookSecret) {
     const secret = options.webhookSecret;
     const verify = options.verifyWebhook ?? octokitWebhookVerifier;
-    router.post('/adoption/webhook', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
-      const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-      const signature = req.get('x-hub-signature-256');
-      if (!signature || !(await verify(secret, body, signature).catch(() => false))) {
-        res.status(401).json({ error: { name: 'AuthenticationError', message: 'invalid webhook signature' } });
-        return;
+    // Refused deliveries are counted in the scan status; the sender gets the reason.
+    const refuse = (error: Error): never => {
+      adoption.webhookRefused(error.message);
+      throw error;
+    };
+    // Headers first, before a byte of the body is read: an unsigned sender cannot make the
+    // replica buffer anything, and its connection is closed after the answer.
+    const requireHeaders: express.RequestHandler = (req, res, next) => {
+      if (!signatureHeader.test(req.get('x-hub-signature-256') ?? '')) {
+        res.set('connection', 'close');
+        refuse(new AuthenticationError('webhook delivery without an X-Hub-Signature-256 signature (sha256=<hex>)'));
       }
-      const event = req.get('x-github-event');
-      if (event === 'ping') {
-        res.status(200).json({ accepted: false, reason: 'ping' });
-        return;
+      if (!deliveryId.test(req.get('x-github-delivery') ?? '')) {
+        res.set('connection', 'close');
+        refuse(new InputError('webhook delivery without a valid X-GitHub-Delivery id'));
       }
-      if (event !== 'push' && event !== 'workflow_run') {
-        res.status(202).json({ accepted: false, reason: `event ${event} is not used` });
-        return;
+      if (!eventName.test(req.get('x-github-event') ?? '')) {
+        res.set('connection', 'close');
+        refuse(new InputError('webhook delivery without a valid X-GitHub-Event name'));
       }
-      const payload = webhookPayload.safeParse(JSON.parse(body || '{}'));
-      if (!payload.success) throw new InputError('webhook payload without a repository');
-      const { repository, ref, workflow_run: run } = payload.data;
-      const branch = event === 'push' ? ref?.replace(/^refs\/heads\//, '') : run?.head_branch;
-      // Only the default branch is scanned; other branches do not change the result.
-      if (repository.default_branch && branch && branch !== repository.default_branch) {
-        res.status(202).json({ accepted: false, reason: `branch ${branch} is not the default branch` });
-        return;
-      }
-      const owner = repository.owner.login ?? repository.owner.name ?? '';
-      // Answer GitHub at once (its timeout is 10 s); the rescan continues in the background.
-      const scan = adoption.scanRepo(owner, repository.name);
-      scan.catch(() => {});
-      res.status(202).json({ accepted: true, repo: `${owner}/${repository.name}` });
-    });
+      next();
+    };
+    const readBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+    router.post(
+      '/adoption/webhook',
+      requireHeaders,
+      (req, res, next) =>
+        readBody(req, res, error => {
+          // too large (413), or not readable (a bad encoding, a broken stream)
+          if (error) adoption.webhookRefused(`webhook body not read: ${(error as Error).message}`);
+          next(error);
+        }),
+      async (req, res) => {
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const body = raw.toString('utf8');
+        if (!(await verify(secret, body, req.get('x-hub-signature-256')!).catch(() => false))) {
+          refuse(new AuthenticationError('webhook signature does not match the body (check gloriousflywheel.github.webhookSecret)'));
+        }
+        const event = req.get('x-github-event')!;
+        let json: unknown;
+        try {
+          json = JSON.parse(body);
+        } catch {
+          refuse(
+            new InputError(
+              `webhook body is not JSON (content type ${req.get('content-type') ?? 'none'}): set the webhook's content type to application/json`,
+            ),
+          );
+        }
+        let repo: { owner: string; name: string } | undefined;
+        let ignored: string | undefined;
+        if (event === 'push' || event === 'workflow_run') {
+          const payload = webhookPayload.safeParse(json);
+          if (!payload.success) refuse(new InputError(`${event} webhook payload without a repository`));
+          const { repository, ref, workflow_run: run } = payload.data!;
+          const branch = event === 'push' ? ref?.replace(/^refs\/heads\//, '') : run?.head_branch;
+          const owner = repository.owner.login ?? repository.owner.name ?? '';
+          // Only the default branch is scanned; other branches do not change the result.
+          if (repository.default_branch && branch && branch !== repository.default_branch) {
+            ignored = `branch ${branch} is not the default branch`;
+          } else if (!adoption.scannedOrg(owner)) {
+            ignored = `${owner} is not a scanned organisation`;
+          } else {
+            repo = { owner, name: repository.name };
+          }
+        } else {
+          ignored = event === 'ping' ? 'ping' : `event ${event} is not used`;
+        }
+        const outcome = await adoption.receiveDelivery({
+          deliveryId: req.get('x-github-delivery')!,
+          payloadSha256: createHash('sha256').update(raw).digest('hex'),
+          event,
+          repo,
+          receivedAt: new Date(),
+        });
+        if (outcome === 'duplicate') {
+          res.status(200).json({ accepted: false, reason: 'duplicate' });
+        } else if (!repo) {
+          res.status(event === 'ping' ? 200 : 202).json({ accepted: false, reason: ignored });
+        } else {
+          // GitHub waits 10 s at most: the rescan runs in the scan task, under its lock.
+          res.status(202).json({ accepted: true, repo: `${repo.owner}/${repo.name}` });
+        }
+      },
+    );
   }
 
   router.use(express.json({ limit: '16kb' }));
 
-  router.get('/adoption/repos', (req, res) => {
+  router.get('/adoption/repos', async (req, res) => {
     const q = parse(reposQuery, req.query, 'query');
     const all = filterRepos(adoption.list(), q);
     const body: RepoAdoptionList = {
@@ -117,7 +181,7 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
       total: all.length,
       limit: q.limit,
       offset: q.offset,
-      scan: adoption.status(),
+      scan: await adoption.scanStatus(),
     };
     res.json(body);
   });
@@ -135,8 +199,8 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
     res.json(body);
   });
 
-  router.get('/adoption/scan', (_req, res) => {
-    res.json(adoption.status());
+  router.get('/adoption/scan', async (_req, res) => {
+    res.json(await adoption.scanStatus());
   });
 
   router.post('/adoption/scan', async (req, res) => {
@@ -149,11 +213,12 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
     });
     completeOnResponse(event, res);
     if (!adoption.configured) throw new InputError('adoption is not configured (gloriousflywheel.github.orgs)');
-    if (!adoption.start('manual')) {
-      res.status(409).json({ error: { name: 'ConflictError', message: 'an adoption scan is already running' }, status: adoption.status() });
+    // The scan task runs it, on whichever replica holds the scheduler's lock.
+    if ((await adoption.requestScan()) === 'running') {
+      res.status(409).json({ error: { name: 'ConflictError', message: 'an adoption scan is already running' }, status: await adoption.scanStatus() });
       return;
     }
-    res.status(202).json(adoption.status());
+    res.status(202).json(await adoption.scanStatus());
   });
 
   return router;

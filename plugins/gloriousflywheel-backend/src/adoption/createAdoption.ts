@@ -8,6 +8,7 @@ import {
 import { Config } from '@backstage/config';
 import { Knex } from 'knex';
 import { AdoptionStore } from '../database/AdoptionStore';
+import { AdoptionRescanStore } from '../database/AdoptionRescanStore';
 import { readAdoptionConfig } from './AdoptionConfig';
 import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AdoptionRouterOptions } from './adoptionRouter';
@@ -35,6 +36,7 @@ export async function createAdoption(options: {
     config,
     clientFor: access && (org => access.client(org)),
     store: new AdoptionStore(options.knex),
+    rescans: new AdoptionRescanStore(options.knex),
     hub: options.hub,
     logger,
   });

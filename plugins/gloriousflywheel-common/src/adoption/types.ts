@@ -155,6 +155,28 @@ export interface AdoptionScanStatus {
   requestsUsed: { graphql: number; rest: number; rest304: number };
   rateLimit: { remaining: number | null; resetAt: string | null };
   lastError: string | null;
+  /** When a full scan was requested (`POST /adoption/scan`) that has not started yet. */
+  requestedAt?: string | null;
+  /** The GitHub webhook's deliveries; absent when no webhook secret is configured. */
+  webhook?: AdoptionWebhookStatus;
+}
+
+/**
+ * What became of GitHub webhook deliveries (part of the scan status).
+ *
+ * @public
+ */
+export interface AdoptionWebhookStatus {
+  /** Signed deliveries remembered for de-duplication (bounded by count and age). */
+  deliveries: number;
+  /** Replays of a remembered delivery, answered `duplicate` without a rescan. */
+  duplicates: number;
+  /** Repositories waiting for the scan task to rescan them. */
+  pendingRepos: number;
+  /** Deliveries this replica refused since it started: no or wrong signature, missing headers, a body not JSON or too large. */
+  refused: number;
+  /** The most recent refusal (on this replica) or failed rescan (any replica); null when none. */
+  lastError: { at: string; message: string } | null;
 }
 
 /** One day of a tranche: repositories by stage at the end of that day. @public */

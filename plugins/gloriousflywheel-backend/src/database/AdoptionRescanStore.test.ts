@@ -1,0 +1,82 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { ALL_REPOS, AdoptionRescanStore, DeliveryRetention, WebhookDelivery } from './AdoptionRescanStore';
+import { migrateDatabase } from './migrateDatabase';
+
+// Only databases this machine provides without Docker (see CacheProbeStore.test.ts).
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const NOW = new Date('2026-12-01T12:00:00Z');
+const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+
+async function createStore(id: TestDatabaseId, retention?: DeliveryRetention) {
+  const knex = await databases.init(id);
+  await migrateDatabase({ getClient: async () => knex });
+  return { knex, store: new AdoptionRescanStore(knex, retention) };
+}
+
+const delivery = (n: number, extra: Partial<WebhookDelivery> = {}): WebhookDelivery => ({
+  deliveryId: `d-${n}`,
+  payloadSha256: String(n).padStart(64, '0'),
+  event: 'push',
+  repo: { owner: 'o', name: 'r' },
+  receivedAt: at(n),
+  ...extra,
+});
+
+describe.each(databases.eachSupportedId())('AdoptionRescanStore on %p', id => {
+  it('records a delivery once: the same id or the same body again is a duplicate and queues nothing new', async () => {
+    const { store } = await createStore(id);
+    expect(await store.recordDelivery(delivery(1))).toBe('recorded');
+    expect(await store.pending()).toEqual([expect.objectContaining({ repoKey: 'o/r', owner: 'o', name: 'r', requestId: 'd-1' })]);
+
+    expect(await store.recordDelivery(delivery(1, { receivedAt: at(2) }))).toBe('duplicate');
+    // a fresh id on a body already seen: the id is not signed, the body is
+    expect(await store.recordDelivery(delivery(1, { deliveryId: 'd-forged' }))).toBe('duplicate');
+    expect(await store.pending()).toEqual([expect.objectContaining({ requestId: 'd-1' })]);
+    expect(await store.summary()).toMatchObject({ deliveries: 1, duplicates: 2, pendingRepos: 1 });
+
+    // a delivery without a repository is remembered but queues nothing
+    expect(await store.recordDelivery(delivery(3, { event: 'ping', repo: undefined }))).toBe('recorded');
+    expect(await store.summary()).toMatchObject({ deliveries: 2, pendingRepos: 1 });
+  });
+
+  it('keeps a request that a newer delivery replaced while the older one was being served', async () => {
+    const { store } = await createStore(id);
+    await store.recordDelivery(delivery(1));
+    const [served] = await store.pending();
+    await store.recordDelivery(delivery(2)); // same repository, newer request
+    await store.complete([served]);
+    expect(await store.pending()).toEqual([expect.objectContaining({ repoKey: 'o/r', requestId: 'd-2' })]);
+
+    const [again] = await store.pending();
+    await store.fail([again], 'GitHub answered 502', at(3));
+    expect((await store.summary()).lastFailure).toEqual({ at: at(3).getTime(), message: 'rescan of o/r failed: GitHub answered 502' });
+    expect(await store.pending()).toEqual([expect.objectContaining({ lastError: 'GitHub answered 502' })]);
+    await store.complete([again]);
+    expect(await store.hasPending()).toBe(false);
+    expect((await store.summary()).lastFailure).toBeNull();
+  });
+
+  it('stays bounded: the newest maxDeliveries, none older than maxAgeMs', async () => {
+    const { store } = await createStore(id, { maxDeliveries: 3, maxAgeMs: 60 * 60_000 });
+    for (let n = 1; n <= 5; n++) await store.recordDelivery(delivery(n, { repo: undefined }));
+    expect(await store.countDeliveries()).toBe(3);
+    // the oldest were forgotten, so they count as new again; the newest are still duplicates
+    expect(await store.recordDelivery(delivery(5, { repo: undefined }))).toBe('duplicate');
+    expect(await store.recordDelivery(delivery(1, { repo: undefined, receivedAt: at(6) }))).toBe('recorded');
+    expect(await store.countDeliveries()).toBe(3);
+
+    // two hours later everything before the last hour is gone
+    await store.recordDelivery(delivery(120, { repo: undefined }));
+    expect(await store.countDeliveries()).toBe(1);
+  });
+
+  it('queues one full scan however often it is requested, and withdraws only its own request', async () => {
+    const { store } = await createStore(id);
+    expect(await store.requestFullScan('a', NOW)).toBe(true);
+    expect(await store.requestFullScan('b', at(1))).toBe(false);
+    await store.withdraw(ALL_REPOS, 'b'); // not b's request: stays
+    expect(await store.summary()).toMatchObject({ fullScanRequestedAt: NOW.getTime(), pendingRepos: 0 });
+    await store.withdraw(ALL_REPOS, 'a');
+    expect(await store.summary()).toMatchObject({ fullScanRequestedAt: null });
+  });
+});

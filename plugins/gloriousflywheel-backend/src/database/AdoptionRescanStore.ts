@@ -1,0 +1,212 @@
+import { Knex } from 'knex';
+import { repoKey } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+
+const DELIVERIES = 'gloriousflywheel_adoption_webhook_deliveries';
+const RESCANS = 'gloriousflywheel_adoption_rescans';
+/** Rows per statement: well under SQLite's bound-variable limit. */
+const CHUNK = 50;
+
+/** `repo_key` of a requested full scan (every repository). */
+export const ALL_REPOS = '*';
+
+/** How many webhook deliveries are remembered for de-duplication, and for how long. */
+export interface DeliveryRetention {
+  maxDeliveries: number;
+  maxAgeMs: number;
+}
+
+/**
+ * GitHub lets an admin redeliver deliveries of the past three days; a week covers that with room,
+ * and the count cap bounds the table whatever the traffic.
+ */
+export const DEFAULT_DELIVERY_RETENTION: DeliveryRetention = { maxDeliveries: 10_000, maxAgeMs: 7 * 24 * 3600_000 };
+
+/** A signed delivery as the webhook route hands it over. */
+export interface WebhookDelivery {
+  deliveryId: string;
+  /** hex SHA-256 of the exact signed body */
+  payloadSha256: string;
+  event: string;
+  /** The repository to rescan; absent when the delivery changes nothing (ping, other events). */
+  repo?: { owner: string; name: string };
+  receivedAt: Date;
+}
+
+/** A rescan waiting for the scan task. */
+export interface RescanRequest {
+  repoKey: string;
+  owner: string;
+  name: string;
+  /** identifies this request: a newer request for the same repository replaces it */
+  requestId: string;
+  requestedAt: number;
+  lastError: string | null;
+}
+
+/** What the scan status shows about webhook deliveries and waiting rescans. */
+export interface RescanSummary {
+  deliveries: number;
+  duplicates: number;
+  pendingRepos: number;
+  fullScanRequestedAt: number | null;
+  lastFailure: { at: number; message: string } | null;
+}
+
+interface RescanRow {
+  repo_key: string;
+  owner: string;
+  name: string;
+  request_id: string;
+  requested_at: number | string;
+  last_error: string | null;
+}
+
+const chunks = <T>(items: readonly T[], size = CHUNK): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * Webhook deliveries already handled and rescans waiting for the scan task: the only place with SQL
+ * for them. Both live in the plugin database, so every replica and a restarted one see the same.
+ */
+export class AdoptionRescanStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly retention: DeliveryRetention = DEFAULT_DELIVERY_RETENTION,
+  ) {}
+
+  /**
+   * Records a delivery and queues its repository, in one transaction; `duplicate` (and nothing
+   * queued) when its delivery id or its exact body was recorded before.
+   */
+  async recordDelivery(delivery: WebhookDelivery): Promise<'recorded' | 'duplicate'> {
+    const { deliveryId, payloadSha256, repo } = delivery;
+    const at = delivery.receivedAt.getTime();
+    const recorded = await this.db.transaction(async tx => {
+      const inserted = await tx(DELIVERIES)
+        .insert({
+          delivery_id: deliveryId,
+          payload_sha256: payloadSha256,
+          event: delivery.event,
+          repo_key: repo ? repoKey(repo.owner, repo.name) : null,
+          received_at: at,
+        })
+        // either unique key (id or body) makes it a duplicate
+        .onConflict()
+        .ignore()
+        .returning('delivery_id');
+      if (!inserted.length) {
+        await tx(DELIVERIES)
+          .where('delivery_id', deliveryId)
+          .orWhere('payload_sha256', payloadSha256)
+          .increment('replays', 1);
+        return false;
+      }
+      if (repo) {
+        await tx(RESCANS)
+          .insert({
+            repo_key: repoKey(repo.owner, repo.name),
+            owner: repo.owner,
+            name: repo.name,
+            request_id: deliveryId,
+            requested_at: at,
+            last_error: null,
+            failed_at: null,
+          })
+          .onConflict('repo_key')
+          .merge();
+      }
+      return true;
+    });
+    if (recorded) await this.pruneDeliveries(at);
+    return recorded ? 'recorded' : 'duplicate';
+  }
+
+  /** Forgets deliveries past the retention age and beyond the newest `maxDeliveries`. */
+  async pruneDeliveries(now: number): Promise<void> {
+    await this.db(DELIVERIES).where('received_at', '<', now - this.retention.maxAgeMs).delete();
+    const beyondCap = this.db(DELIVERIES)
+      .select('delivery_id')
+      .orderBy([{ column: 'received_at', order: 'desc' }, { column: 'delivery_id', order: 'desc' }])
+      .limit(1_000_000)
+      .offset(this.retention.maxDeliveries);
+    await this.db(DELIVERIES).whereIn('delivery_id', beyondCap).delete();
+  }
+
+  async countDeliveries(): Promise<number> {
+    const [{ n }] = await this.db(DELIVERIES).count({ n: '*' });
+    return Number(n);
+  }
+
+  /** Queues a full scan; false when one is already waiting (the request joins it). */
+  async requestFullScan(requestId: string, at: Date): Promise<boolean> {
+    const inserted = await this.db(RESCANS)
+      .insert({ repo_key: ALL_REPOS, owner: '', name: '', request_id: requestId, requested_at: at.getTime() })
+      .onConflict('repo_key')
+      .ignore()
+      .returning('repo_key');
+    return inserted.length > 0;
+  }
+
+  /** Removes a request unless a newer one replaced it. */
+  async withdraw(key: string, requestId: string): Promise<void> {
+    await this.db(RESCANS).where({ repo_key: key, request_id: requestId }).delete();
+  }
+
+  /** Waiting rescans, oldest first. */
+  async pending(): Promise<RescanRequest[]> {
+    const rows: RescanRow[] = await this.db(RESCANS).select().orderBy('requested_at', 'asc');
+    return rows.map(r => ({
+      repoKey: r.repo_key,
+      owner: r.owner,
+      name: r.name,
+      requestId: r.request_id,
+      requestedAt: Number(r.requested_at),
+      lastError: r.last_error,
+    }));
+  }
+
+  async hasPending(): Promise<boolean> {
+    return !!(await this.db(RESCANS).first('repo_key'));
+  }
+
+  /** Removes done requests; one replaced by a newer request meanwhile stays. */
+  async complete(requests: readonly RescanRequest[]): Promise<void> {
+    for (const chunk of chunks(requests)) {
+      await this.db(RESCANS)
+        .where(q => {
+          for (const r of chunk) q.orWhere({ repo_key: r.repoKey, request_id: r.requestId });
+        })
+        .delete();
+    }
+  }
+
+  /** Keeps failed requests for the next run, with why they failed. */
+  async fail(requests: readonly RescanRequest[], message: string, at: Date): Promise<void> {
+    for (const chunk of chunks(requests)) {
+      await this.db(RESCANS)
+        .where(q => {
+          for (const r of chunk) q.orWhere({ repo_key: r.repoKey, request_id: r.requestId });
+        })
+        .update({ last_error: message.slice(0, 2000), failed_at: at.getTime() });
+    }
+  }
+
+  async summary(): Promise<RescanSummary> {
+    const [deliveries] = await this.db(DELIVERIES).count({ n: '*' }).sum({ replays: 'replays' });
+    const [repos] = await this.db(RESCANS).whereNot('repo_key', ALL_REPOS).count({ n: '*' });
+    const full = await this.db(RESCANS).where('repo_key', ALL_REPOS).first('requested_at');
+    const failed = await this.db(RESCANS)
+      .whereNotNull('failed_at')
+      .orderBy('failed_at', 'desc')
+      .first('failed_at', 'last_error', 'repo_key');
+    return {
+      deliveries: Number(deliveries.n),
+      duplicates: Number(deliveries.replays ?? 0),
+      pendingRepos: Number(repos.n),
+      fullScanRequestedAt: full ? Number(full.requested_at) : null,
+      lastFailure: failed
+        ? { at: Number(failed.failed_at), message: `rescan of ${failed.repo_key} failed: ${failed.last_error}` }
+        : null,
+    };
+  }
+}
