@@ -53,4 +53,12 @@ test('the platform team sees every tranche with progress and the repos × checks
   }
   assert.ok(await page.getByText('5 of', { exact: false }).isVisible());
   await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/tranches.png'), fullPage: true });
+
+  // What blocks a repository: its row opens the full result, with the blocker from config.
+  await page.getByRole('button', { name: 'open tinyland-inc/tinyland.dev' }).click();
+  const drawer = page.getByRole('presentation').filter({ hasText: 'Blocked by:' });
+  await drawer.getByText('Blocked by:').waitFor();
+  await drawer.getByText('tinyland-inc/tinyland.dev#136', { exact: false }).first().waitFor();
+  await drawer.getByText('Dogfood scorecard').waitFor();
+  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/tranches-repo-blocked.png'), animations: 'disabled' });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT, portalFixture, signInAs } from './portal.mjs';
+import { ROOT, portalFixture, signInAs, waitForEntity } from './portal.mjs';
 
 const ctx = portalFixture();
 
@@ -27,7 +27,8 @@ test('an operator pauses a scale set with a reason, sees it paused and audited, 
   await page.getByRole('button', { name: 'pause tinyland-docker' }).click({ timeout: 30000 });
   await page.getByTestId('control-effect').filter({ hasText: 'min 0 / max 6 → min 0 / max 0' }).waitFor();
   await page.getByLabel(/Reason/).fill('e2e: drain honey for kernel upgrade');
-  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/pause-dialog.png') });
+  // animations off: the dialog's fade-in would otherwise be caught half-transparent
+  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/pause-dialog.png'), animations: 'disabled' });
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
 
   // Paused everywhere: the row's chip, the class card, and in the cluster itself.
@@ -47,6 +48,16 @@ test('an operator pauses a scale set with a reason, sees it paused and audited, 
   await page.getByText('e2e: drain honey for kernel upgrade').waitFor({ timeout: 20000 });
   await page.getByTestId('audit-chain').filter({ hasText: 'intact' }).waitFor();
   await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/audit-log.png'), fullPage: true });
+
+  // The scale set's own catalog page says who paused it, when and why, and offers Resume.
+  await waitForEntity(ctx.portal.baseUrl, 'resource:default/honey.arc-runners.tinyland-docker');
+  await page.goto(`${ctx.portal.baseUrl}/catalog/default/resource/honey.arc-runners.tinyland-docker/gloriousflywheel`);
+  const pausedBy = page.getByText('Paused by user:default/oscar-operator', { exact: false });
+  await pausedBy.waitFor({ timeout: 30000 });
+  await pausedBy.click(); // the warning panel opens on click to show the reason
+  await page.getByText('Reason: e2e: drain honey for kernel upgrade', { exact: false }).waitFor();
+  await page.getByRole('button', { name: 'resume tinyland-docker' }).waitFor();
+  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/scale-set-paused.png'), fullPage: true, animations: 'disabled' });
 
   // Resume restores exactly the prior values.
   const token = await tokenFor('oscar-operator');
