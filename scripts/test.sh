@@ -36,7 +36,7 @@ export BACKSTAGE_TEST_DISABLE_DOCKER=1
 # ae-wrong-input-file-type is omitted: workspace packages resolve to src/*.ts and the warning
 # embeds the absolute checkout path, which would make reports differ between clones.
 check "type-check (tsc)" yarn tsc
-check "API reports up to date (yarn api-reports)" yarn backstage-repo-tools api-reports --ci --allow-all-warnings --omit-messages ae-wrong-input-file-type,ae-undocumented \
+check "API reports up to date (yarn api-reports)" yarn backstage-repo-tools api-reports --ci --omit-messages ae-wrong-input-file-type,ae-undocumented \
   plugins/gloriousflywheel plugins/gloriousflywheel-backend plugins/gloriousflywheel-common plugins/gloriousflywheel-node plugins/catalog-backend-module-gloriousflywheel
 check "lint" yarn backstage-cli repo lint
 

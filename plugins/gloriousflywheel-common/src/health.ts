@@ -1,9 +1,15 @@
-/** The data sources the backend plugin reads, one module each. */
+/**
+ * The data sources the backend plugin reads, one module each.
+ *
+ * @public
+ */
 export type GloriousFlywheelSource = 'fleet' | 'caches' | 'adoption';
 
 /**
  * State of one source: `not-configured` (nothing in app-config), `starting` (configured, first
  * sync not finished), `ok`, `degraded` (partly failing, e.g. one cluster down) or `error`.
+ *
+ * @public
  */
 export type SourceState = 'not-configured' | 'starting' | 'ok' | 'degraded' | 'error';
 

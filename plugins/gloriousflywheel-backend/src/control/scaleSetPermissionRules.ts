@@ -44,7 +44,12 @@ export const scaleSetPermissionResourceRef = createPermissionResourceRef<
   ScaleSetQuery
 >().with({ pluginId: 'gloriousflywheel', resourceType: SCALE_SET_RESOURCE_TYPE });
 
-type StringListParams<K extends string> = { [key in K]: string[] };
+/**
+ * Params of a scale-set permission rule: one list of names, e.g. `{ clusters: ['honey'] }`.
+ *
+ * @public
+ */
+export type ScaleSetRuleParams<K extends string> = { [key in K]: string[] };
 
 /**
  * Params schema `{ [key]: string[] }` as a Standard Schema with its JSON Schema. Hand-written on
@@ -53,7 +58,7 @@ type StringListParams<K extends string> = { [key in K]: string[] };
 function stringListParams<K extends string>(
   key: K,
   description: string,
-): NonNullable<CreatePermissionRuleOptions<typeof scaleSetPermissionResourceRef, StringListParams<K>>['paramsSchema']> {
+): NonNullable<CreatePermissionRuleOptions<typeof scaleSetPermissionResourceRef, ScaleSetRuleParams<K>>['paramsSchema']> {
   const jsonSchema = () => ({
     type: 'object',
     properties: { [key]: { type: 'array', items: { type: 'string' }, description } },
@@ -67,7 +72,7 @@ function stringListParams<K extends string>(
       validate(value: unknown) {
         const list = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
         if (Array.isArray(list) && list.every(v => typeof v === 'string')) {
-          return { value: { [key]: [...list] } as StringListParams<K> };
+          return { value: { [key]: [...list] } as ScaleSetRuleParams<K> };
         }
         return { issues: [{ message: `${key} must be a list of strings`, path: [key] }] };
       },

@@ -11,7 +11,11 @@ import {
   UNCLASSIFIED_RUNNER_CLASS,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
-/** One cluster from `gloriousflywheel.clusters[]`. */
+/**
+ * One cluster from `gloriousflywheel.clusters[]`.
+ *
+ * @public
+ */
 export interface ClusterConfig {
   name: string;
   authProvider: 'serviceAccount' | 'kubeconfig' | 'inCluster';
@@ -26,7 +30,11 @@ export interface ClusterConfig {
 
 const isDnsLabel = (name: string) => name.length <= NAME_LIMITS.cluster && DNS_LABEL_PATTERN.test(name);
 
-/** Reads and validates `gloriousflywheel.clusters`; a bad entry fails start-up naming its key. */
+/**
+ * Reads and validates `gloriousflywheel.clusters`; a bad entry fails start-up naming its key.
+ *
+ * @public
+ */
 export function readClusterConfigs(config: Config): ClusterConfig[] {
   const entries = config.getOptionalConfigArray('gloriousflywheel.clusters') ?? [];
   const seen = new Set<string>();
@@ -64,7 +72,11 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
   });
 }
 
-/** Reads `gloriousflywheel.runnerClasses`, or the four tinyland classes when absent. */
+/**
+ * Reads `gloriousflywheel.runnerClasses`, or the four tinyland classes when absent.
+ *
+ * @public
+ */
 export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
   const entries = config.getOptionalConfigArray('gloriousflywheel.runnerClasses');
   if (!entries) return DEFAULT_RUNNER_CLASSES.map(c => ({ ...c }));
@@ -101,11 +113,13 @@ export const DEFAULT_RUNNER_CLASS_OWNER = 'group:default/platform-team';
 /**
  * Who owns the runner classes. The catalog module shows this owner on runner-class and scale-set
  * entities and the permission rule `isOwnedByUser` accepts exactly it: both call `ownerOf`.
+ *
+ * @public
  */
 export interface RunnerClassOwners {
   /** `gloriousflywheel.owner` (default `group:default/platform-team`): owner of classes without their own */
   defaultOwner: string;
-  /** runner class name -> `runnerClasses[].owner` */
+  /** runner class name to `runnerClasses[].owner` */
   byClass: ReadonlyMap<string, string>;
   /** The owner of a runner class (null = an unclassified scale set), as a full entity ref. */
   ownerOf(runnerClass: string | null): string;
@@ -120,7 +134,11 @@ function ownerRef(value: string, key: string): string {
   }
 }
 
-/** Reads `gloriousflywheel.owner` and the per-class `runnerClasses[].owner`, as full entity refs. */
+/**
+ * Reads `gloriousflywheel.owner` and the per-class `runnerClasses[].owner`, as full entity refs.
+ *
+ * @public
+ */
 export function readRunnerClassOwners(config: Config): RunnerClassOwners {
   const owner = config.getOptionalString('gloriousflywheel.owner');
   const byClass = new Map<string, string>();
