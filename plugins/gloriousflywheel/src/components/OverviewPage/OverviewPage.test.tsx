@@ -32,6 +32,19 @@ describe('OverviewPage', () => {
     expect(screen.getByText('not configured')).toBeInTheDocument();
   });
 
+  it('says why pause and resume are disabled when the backend refuses control', async () => {
+    const message = 'The permission framework is off: set permission.enabled: true (with a permission policy)';
+    await renderWith({ getHealth: async () => ({ ...health, control: { enabled: false, message } }) });
+    expect(await screen.findByText(/Pause and resume are disabled/)).toBeInTheDocument();
+    expect(screen.getByText(message)).toBeInTheDocument();
+  });
+
+  it('shows no control warning while control is enabled', async () => {
+    await renderWith({ getHealth: async () => ({ ...health, control: { enabled: true, message: 'ok' } }) });
+    expect(await screen.findByText('Backend plugin v0.1.0')).toBeInTheDocument();
+    expect(screen.queryByText(/Pause and resume are disabled/)).not.toBeInTheDocument();
+  });
+
   it('shows the backend error instead of an empty table', async () => {
     await renderWith({
       getHealth: async () => {

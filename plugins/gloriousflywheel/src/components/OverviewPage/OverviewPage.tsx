@@ -9,6 +9,7 @@ import {
   StatusWarning,
   Table,
   TableColumn,
+  WarningPanel,
 } from '@backstage/core-components';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import Typography from '@mui/material/Typography';
@@ -56,6 +57,9 @@ export function OverviewPage() {
         {error && <ResponseErrorPanel error={error} />}
         {value && (
           <>
+            {value.control && !value.control.enabled && (
+              <WarningPanel severity="warning" title="Pause and resume are disabled" message={value.control.message} />
+            )}
             <Table<SourceStatus>
               title={`Backend plugin v${value.version}`}
               options={{ paging: false, search: false, padding: 'dense' }}
