@@ -65,6 +65,9 @@ passed=$((passed + ${ep:-0})); failed=$((failed + ${ef:-1}))
 [ "${ef:-1}" -gt 0 ] && failures+=("e2e (${ef:-no report})")
 gf_log "e2e done ($((SECONDS - t)) s)"
 
+# The READMEs' install steps in fresh create-app apps (packed tarballs; app cached in ~/.cache).
+check "stock app: README install into a fresh create-app app" node scripts/stock-app-check.mjs
+
 gf_log "total $((SECONDS - started)) s"
 [ ${#failures[@]} -gt 0 ] && gf_log "failed: ${failures[*]}"
 echo "$passed passed, $failed failed"
