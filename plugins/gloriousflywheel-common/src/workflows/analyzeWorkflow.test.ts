@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_RUNNER_CLASSES } from '../runnerClasses';
 import { analyzeWorkflow } from './analyzeWorkflow';
 import { inspectWorkflow } from './inspectWorkflow';
-import { WorkflowJob } from './types';
+import { WORKFLOW_JOB_KEYS, WorkflowJob } from './types';
 
 const FIXTURES = join(__dirname, '..', '__fixtures__', 'workflows');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -376,19 +376,7 @@ describe('analyzeWorkflow options', () => {
 describe('analyzeWorkflow details', () => {
   it('emits the job keys in the documented order', () => {
     const [first] = analyzeWorkflow('m.yml', fixture('matrix-os.yml')).jobs;
-    expect(Object.keys(first)).toEqual([
-      'id',
-      'line',
-      'labels',
-      'group',
-      'dynamic',
-      'reusable',
-      'runnerClass',
-      'hosted',
-      'runsBazel',
-      'usesNix',
-      'candidates',
-    ]);
+    expect(Object.keys(first)).toEqual(WORKFLOW_JOB_KEYS);
   });
 
   it('locates Bazel invocations on their source line for evidence', () => {

@@ -38,6 +38,26 @@ export interface WorkflowJob {
 }
 
 /**
+ * The keys of a {@link WorkflowJob} in the order `gf-audit workflows --json` prints them (the
+ * documented output); `candidates` only when present.
+ *
+ * @public
+ */
+export const WORKFLOW_JOB_KEYS: readonly (keyof WorkflowJob)[] = [
+  'id',
+  'line',
+  'labels',
+  'group',
+  'dynamic',
+  'reusable',
+  'runnerClass',
+  'hosted',
+  'runsBazel',
+  'usesNix',
+  'candidates',
+];
+
+/**
  * The analysis of one workflow file.
  *
  * @public

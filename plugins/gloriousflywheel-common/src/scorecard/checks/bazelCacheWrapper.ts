@@ -1,10 +1,7 @@
 import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
+import { scanFiles } from '../scanFiles';
 import { verdictOfEvidence } from '../verdict';
-import {
-  fileLines,
-  unscannedEvidence,
-  workflowErrorEvidence,
-} from './workflowErrors';
+import { workflowErrorEvidence } from './workflowErrors';
 
 /** Where the repo declares the cache-backed wrapper contract, if it does, and what was too large to look in. */
 function wrapperContract(context: ScorecardContext): {
@@ -21,29 +18,15 @@ function wrapperContract(context: ScorecardContext): {
       '\\$&',
     )}\\b`,
   );
-  const unscanned: ScorecardEvidence[] = [];
-  for (const workflow of context.workflows) {
-    const tooLarge = unscannedEvidence(
-      workflow.path,
-      files[workflow.path] ?? '',
-    );
-    if (tooLarge) {
-      unscanned.push(tooLarge);
-      continue;
-    }
-    const lines = fileLines(context, workflow.path);
-    const index = lines.findIndex(l => mode.test(l));
-    if (index !== -1)
-      return {
-        contract: {
-          path: workflow.path,
-          line: index + 1,
-          excerpt: lines[index].trim(),
-        },
-        unscanned,
-      };
-  }
-  return { unscanned };
+  const { found, unscanned } = scanFiles(
+    context,
+    context.workflows.map(w => w.path),
+    l => mode.test(l),
+    { first: true },
+  );
+  if (found.length === 0) return { unscanned };
+  const { path, line, excerpt } = found[0];
+  return { contract: { path, line, excerpt }, unscanned };
 }
 
 /** @public */

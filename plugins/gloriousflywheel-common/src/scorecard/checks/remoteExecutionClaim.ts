@@ -1,6 +1,6 @@
 import { matchesPathGlob } from '../pathGlob';
+import { scanFiles } from '../scanFiles';
 import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
-import { fileLines, unscannedEvidence } from './workflowErrors';
 
 const CLAIM = /--remote_executor|remote[- ]execution/i;
 // A sentence saying remote execution is absent or planned is not a claim.
@@ -16,49 +16,30 @@ function remoteExecutorUse(context: ScorecardContext): {
   use?: ScorecardEvidence;
   unscanned: ScorecardEvidence[];
 } {
-  const { files } = context.snapshot;
-  const unscanned: ScorecardEvidence[] = [];
-  const configs = new Set<string>();
-  for (const path of Object.keys(files)) {
-    if (!matchesPathGlob(path, BAZELRC)) continue;
-    const tooLarge = unscannedEvidence(path, files[path]);
-    if (tooLarge) {
-      unscanned.push(tooLarge);
-      continue;
-    }
-    for (const line of fileLines(context, path)) {
-      const match = /^\s*[a-z]+:([\w-]+)\s.*--remote_executor/.exec(line);
-      if (match) configs.add(match[1]);
-    }
-  }
-  for (const workflow of context.workflows) {
-    const tooLarge = unscannedEvidence(
-      workflow.path,
-      files[workflow.path] ?? '',
-    );
-    if (tooLarge) {
-      unscanned.push(tooLarge);
-      continue;
-    }
-    const lines = fileLines(context, workflow.path);
-    const index = lines.findIndex(line => {
+  const bazelrc = scanFiles(
+    context,
+    Object.keys(context.snapshot.files).filter(path =>
+      matchesPathGlob(path, BAZELRC),
+    ),
+    line => /^\s*[a-z]+:([\w-]+)\s.*--remote_executor/.exec(line)?.[1],
+  );
+  const configs = new Set(bazelrc.found.map(f => f.match));
+  const workflows = scanFiles(
+    context,
+    context.workflows.map(w => w.path),
+    line => {
       if (line.trim().startsWith('#')) return false;
       if (line.includes('--remote_executor')) return true;
       return [...line.matchAll(/--config[= ]([\w-]+)/g)].some(m =>
         configs.has(m[1]),
       );
-    });
-    if (index !== -1)
-      return {
-        use: {
-          path: workflow.path,
-          line: index + 1,
-          excerpt: lines[index].trim(),
-        },
-        unscanned,
-      };
-  }
-  return { unscanned };
+    },
+    { first: true },
+  );
+  const unscanned = [...bazelrc.unscanned, ...workflows.unscanned];
+  if (workflows.found.length === 0) return { unscanned };
+  const { path, line, excerpt } = workflows.found[0];
+  return { use: { path, line, excerpt }, unscanned };
 }
 
 /** @public */
@@ -69,22 +50,17 @@ export const remoteExecutionClaimCheck: ScorecardCheck = {
   rationale:
     'Remote cache is not remote execution; README and docs may claim `--remote_executor` only once a default-branch workflow exercises it.',
   rule: context => {
-    const { files } = context.snapshot;
-    const claims: ScorecardEvidence[] = [];
-    const unscannedDocs: ScorecardEvidence[] = [];
-    for (const path of Object.keys(files).sort()) {
-      if (!matchesPathGlob(path, context.config.claimSurfaces)) continue;
-      const tooLarge = unscannedEvidence(path, files[path]);
-      if (tooLarge) {
-        unscannedDocs.push(tooLarge);
-        continue;
-      }
-      fileLines(context, path).forEach((text, index) => {
-        if (CLAIM.test(text) && !NEGATION.test(text)) {
-          claims.push({ path, line: index + 1, excerpt: text.trim() });
-        }
-      });
-    }
+    const docs = scanFiles(
+      context,
+      Object.keys(context.snapshot.files)
+        .sort()
+        .filter(path => matchesPathGlob(path, context.config.claimSurfaces)),
+      text => CLAIM.test(text) && !NEGATION.test(text),
+    );
+    const claims: ScorecardEvidence[] = docs.found.map(
+      ({ path, line, excerpt }) => ({ path, line, excerpt }),
+    );
+    const unscannedDocs = docs.unscanned;
     if (claims.length === 0) {
       if (unscannedDocs.length > 0) {
         return {

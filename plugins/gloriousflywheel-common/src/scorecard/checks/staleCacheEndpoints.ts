@@ -1,6 +1,6 @@
 import { matchesPathGlob } from '../pathGlob';
+import { scanFiles } from '../scanFiles';
 import { ScorecardCheck, ScorecardEvidence } from '../types';
-import { unscannedEvidence } from './workflowErrors';
 
 /**
  * A stale endpoint pattern as a RegExp for `test()`: `/regex/flags`, or a glob whose `*` spans
@@ -28,7 +28,8 @@ export const staleCacheEndpointsCheck: ScorecardCheck = {
   severity: 'error',
   rationale:
     'Retired cache endpoints in workflows, .bazelrc, Nix files or env files send builds to caches outside the contract.',
-  rule: ({ snapshot, config }) => {
+  rule: context => {
+    const { snapshot, config } = context;
     const patterns = config.staleEndpoints.map(p => ({
       pattern: p,
       re: staleEndpointRegExp(p),
@@ -38,23 +39,20 @@ export const staleCacheEndpointsCheck: ScorecardCheck = {
     for (const path of Object.keys(snapshot.files).sort()) {
       if (!matchesPathGlob(path, config.staleEndpointSurfaces)) continue;
       surfaces++;
-      const unscanned = unscannedEvidence(path, snapshot.files[path]);
-      if (unscanned) {
-        evidence.push(unscanned);
-        continue;
+      // one file at a time: its evidence stays in path order
+      const scan = scanFiles(context, [path], text =>
+        patterns.find(p => p.re.test(text)),
+      );
+      evidence.push(...scan.unscanned);
+      for (const { line, excerpt, match } of scan.found) {
+        evidence.push({
+          path,
+          line,
+          excerpt,
+          verdict: 'fail',
+          note: `Matches stale endpoint pattern ${match.pattern}`,
+        });
       }
-      snapshot.files[path].split(/\r?\n/).forEach((text, index) => {
-        const hit = patterns.find(p => p.re.test(text));
-        if (hit) {
-          evidence.push({
-            path,
-            line: index + 1,
-            excerpt: text.trim(),
-            verdict: 'fail',
-            note: `Matches stale endpoint pattern ${hit.pattern}`,
-          });
-        }
-      });
     }
     const stale = evidence.filter(e => e.verdict === 'fail').length;
     const unscanned = evidence.length - stale;
