@@ -1,154 +1,46 @@
-import {
-  TestDatabases,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-// Not yet a devDependency of this package (hoisted from packages/backend); see the control docs.
-import permissionBackend from '@backstage/plugin-permission-backend';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox, eventually } from '@internal/fleet-sandbox';
-import { ANNOTATION_PAUSED_FROM, DEFAULT_RUNNER_CLASSES } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { gloriousflywheelPlugin } from '../plugin';
-import { GloriousflywheelSamplePolicy } from './samplePolicy';
+import { KubernetesSandbox, eventually } from '@internal/fleet-sandbox';
+import { ANNOTATION_PAUSED_FROM } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { NS, USERS, authHeader, samplePolicyFeatures, startAccessBackend } from '../service/__testUtils__/accessBackend';
 
 // Only databases this machine provides without Docker (see CacheProbeStore.test.ts).
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const NS = 'arc-runners';
-const VIEWER = 'user:default/vera-viewer';
-const OPERATOR = 'user:default/oscar-operator';
-const ADMIN = 'user:default/ada-admin';
-
-// The seeded catalog's memberships (examples/catalog/org.yaml): ownership refs = user + direct groups.
-const GROUPS: Record<string, string[]> = {
-  [VIEWER]: ['group:default/developers'],
-  [OPERATOR]: ['group:default/platform-operators'],
-  [ADMIN]: ['group:default/portal-admins'],
-};
-const userInfo = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials) {
-      const { userEntityRef } = credentials.principal as { userEntityRef: string };
-      return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...(GROUPS[userEntityRef] ?? [])] };
-    },
-  }),
-});
-
-// Backstage's real auth keeps the calling plugin as the actor of a user token it forwards; the
-// mock drops it, and the permissions registry only answers user calls that come with an actor
-// (the permission backend resolving a conditional decision). Put the actor back.
-const httpAuthWithActors = createServiceFactory({
-  service: coreServices.httpAuth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const inner = mockServices.httpAuth({ pluginId: plugin.getId() });
-    return {
-      async credentials(req: any, options?: any) {
-        const credentials = await inner.credentials(req, options);
-        const forwarded = /^Bearer\s+mock-service-token:(.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
-        const obo = forwarded && JSON.parse(forwarded).obo;
-        if (obo && (credentials.principal as { type: string }).type === 'user') {
-          return mockCredentials.user(obo, { actor: { subject: 'plugin:permission' } }) as any;
-        }
-        return credentials;
-      },
-      issueUserCookie: (res: any, options?: any) => inner.issueUserCookie(res, options),
-    };
-  },
-});
-
-const samplePolicy = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'sample-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new GloriousflywheelSamplePolicy());
-      },
-    });
-  },
-});
-
-// Operators own three classes; the privileged dind class stays with the platform team.
-const runnerClasses = DEFAULT_RUNNER_CLASSES.map(c => ({
-  name: c.name,
-  capabilities: c.capabilities,
-  labels: c.labels,
-  scaleSets: c.scaleSets,
-  ...(c.name === 'tinyland-dind' ? {} : { owner: 'group:default/platform-operators' }),
-}));
+const { viewer: VIEWER, operator: OPERATOR } = USERS;
 
 type Role = 'viewer' | 'operator' | 'admin' | 'anonymous';
-const header = (role: Role) =>
-  role === 'anonymous'
-    ? 'Bearer not-a-token'
-    : mockCredentials.user.header({ viewer: VIEWER, operator: OPERATOR, admin: ADMIN }[role]);
 
 describe.each(databases.eachSupportedId())('control and audit on %p', databaseId => {
   let k8s: KubernetesSandbox;
   let knex: Knex;
   let server: Parameters<typeof request>[0];
-  let stopBackend: () => Promise<void>;
+  let stop: () => Promise<void>;
   const actions = actionsRegistryServiceMock();
 
   beforeAll(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
     knex = await databases.init(databaseId);
-    const backend = await startTestBackend({
-      features: [
-        gloriousflywheelPlugin,
-        permissionBackend,
-        samplePolicy,
-        userInfo,
-        httpAuthWithActors,
-        mockServices.database.factory({ knex }),
-        createServiceFactory({ service: actionsRegistryServiceRef, deps: {}, factory: () => actions }),
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            gloriousflywheel: {
-              owner: 'group:default/platform-team',
-              runnerClasses,
-              clusters: [
-                { name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true },
-                { name: 'lab', url: 'http://127.0.0.1:9', serviceAccountToken: 'x', skipTLSVerify: true, namespaces: [NS] },
-              ],
-            },
-          },
-        }),
-      ],
-    });
-    server = backend.server;
-    stopBackend = () => backend.stop();
-    await eventually(async () => {
-      const r = await request(server).get('/api/gloriousflywheel/fleet/clusters').set('authorization', header('admin'));
-      const state = r.body.items.find((c: any) => c.name === 'honey').state;
-      if (state !== 'synced') throw new Error(`honey is ${state}`);
-    });
+    ({ k8s, server, stop } = await startAccessBackend({
+      knex,
+      features: [...samplePolicyFeatures, createServiceFactory({ service: actionsRegistryServiceRef, deps: {}, factory: () => actions })],
+      config: { permissionEnabled: true, labUnreachable: true },
+      syncedAs: authHeader('admin'),
+      syncedClusters: ['honey'],
+    }));
   }, 60_000);
 
   afterAll(async () => {
-    await stopBackend?.();
-    await k8s?.close();
+    await stop?.();
   });
 
   const api = (role: Role) => ({
-    get: (path: string) => request(server).get(`/api/gloriousflywheel${path}`).set('authorization', header(role)),
+    get: (path: string) => request(server).get(`/api/gloriousflywheel${path}`).set('authorization', authHeader(role)),
     post: (path: string, body: unknown) =>
-      request(server).post(`/api/gloriousflywheel${path}`).set('authorization', header(role)).send(body as object),
+      request(server).post(`/api/gloriousflywheel${path}`).set('authorization', authHeader(role)).send(body as object),
   });
   const control = (role: Role, action: 'pause' | 'resume', name: string, reason: unknown = `${role} ${action}s`, cluster = 'honey') =>
     api(role).post(`/scale-sets/${cluster}/${NS}/${name}/${action}`, { reason });
@@ -251,7 +143,7 @@ describe.each(databases.eachSupportedId())('control and audit on %p', databaseId
       Array.from({ length: 100 }, (_, i) =>
         request(server)
           .post(`/api/gloriousflywheel/scale-sets/honey/${NS}/tinyland-nix/${i % 2 ? 'resume' : 'pause'}`)
-          .set('authorization', header(i % 3 ? 'admin' : 'operator'))
+          .set('authorization', authHeader(i % 3 ? 'admin' : 'operator'))
           .set('x-request-id', `${prefix}${i}`)
           .send({ reason: `burst ${i}` }),
       ),

@@ -1,5 +1,4 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { coreServices, createBackendModule, createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   EntityProvider,
   EntityProviderConnection,
@@ -8,7 +7,6 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult, isPermission } from '@backstage/plugin-permission-common';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import catalogModuleGloriousflywheel from '@tinyland/backstage-plugin-catalog-backend-module-gloriousflywheel';
 import request from 'supertest';
@@ -16,7 +14,7 @@ import { KubernetesSandbox, createFleetSeed, eventually, startKubernetesSandbox 
 import { scaleSetPausePermission, scaleSetResumePermission } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousflywheelPlugin } from '../plugin';
 import { createScaleSetConditionalDecision, scaleSetConditions } from './scaleSetPermissionRules';
-import { authHeader, httpAuthWithActorsFactory } from '../service/__testUtils__/accessBackend';
+import { authHeader, httpAuthWithActorsFactory, policyModule, userInfoFactoryFor } from '../service/__testUtils__/accessBackend';
 
 type Entity = Extract<EntityProviderMutation, { type: 'full' }>['entities'][number]['entity'];
 
@@ -34,39 +32,19 @@ class RecordingConnection implements EntityProviderConnection {
 
 // Each user's ownership refs are set by the test: exactly one owner ref besides themselves.
 const memberships = new Map<string, string>();
-const userInfo = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials) {
-      const { userEntityRef } = credentials.principal as { userEntityRef: string };
-      return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...(memberships.has(userEntityRef) ? [memberships.get(userEntityRef)!] : [])] };
-    },
-  }),
-});
+const userInfo = userInfoFactoryFor(userEntityRef => (memberships.has(userEntityRef) ? [memberships.get(userEntityRef)!] : []));
 
 // Everyone may pause/resume what they own, by the rule under test, and nothing else.
-const ownersPolicy = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'owners-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy({
-          async handle(req, user) {
-            const { permission } = req;
-            if (user && (isPermission(permission, scaleSetPausePermission) || isPermission(permission, scaleSetResumePermission))) {
-              return createScaleSetConditionalDecision(
-                permission,
-                scaleSetConditions.isOwnedByUser({ ownershipEntityRefs: [user.info.userEntityRef, ...user.info.ownershipEntityRefs] }),
-              );
-            }
-            return { result: AuthorizeResult.DENY };
-          },
-        });
-      },
-    });
+const ownersPolicy = policyModule('owners-policy', {
+  async handle(req, user) {
+    const { permission } = req;
+    if (user && (isPermission(permission, scaleSetPausePermission) || isPermission(permission, scaleSetResumePermission))) {
+      return createScaleSetConditionalDecision(
+        permission,
+        scaleSetConditions.isOwnedByUser({ ownershipEntityRefs: [user.info.userEntityRef, ...user.info.ownershipEntityRefs] }),
+      );
+    }
+    return { result: AuthorizeResult.DENY };
   },
 });
 

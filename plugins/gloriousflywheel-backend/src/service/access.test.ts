@@ -1,40 +1,23 @@
-import {
-  TestDatabases,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import permissionBackend from '@backstage/plugin-permission-backend';
 import { ConfigReader } from '@backstage/config';
 import { Knex } from 'knex';
 import request from 'supertest';
-import {
-  GitHubSandbox,
-  KubernetesSandbox,
-  createFleetSeed,
-  eventually,
-  startGitHubSandbox,
-  startKubernetesSandbox,
-} from '@internal/fleet-sandbox';
+import { KubernetesSandbox, eventually } from '@internal/fleet-sandbox';
 import { HealthResponse } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { gloriousflywheelPlugin } from '../plugin';
 import { actorOf, readAccessConfig } from './access';
 import {
   Caller,
   NS,
   USERS,
   authHeader,
-  httpAuthWithActorsFactory,
   recordingAuditor,
-  samplePolicyModule,
-  testConfig,
-  untilSynced,
-  userInfoFactory,
+  samplePolicyFeatures,
+  startAccessBackend,
 } from './__testUtils__/accessBackend';
 
 jest.setTimeout(120_000);
@@ -113,9 +96,16 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 type Outcome = number | 'allowed';
 
+type CallArgs = [caller: Caller, method: 'get' | 'post', path: string, body?: object];
+
+/** A request to the plugin as the caller, with a JSON body when given. */
+function callAs(server: Parameters<typeof request>[0], ...[caller, method, path, body]: CallArgs) {
+  const r = request(server)[method](`/api/gloriousflywheel${path}`).set('authorization', authHeader(caller));
+  return body ? r.send(body) : r;
+}
+
 describe.each(databases.eachSupportedId())('access boundary on %p', databaseId => {
   let k8s: KubernetesSandbox;
-  let gh: GitHubSandbox;
   let knex: Knex;
   let server: Parameters<typeof request>[0];
   let stop: () => Promise<void>;
@@ -123,47 +113,31 @@ describe.each(databases.eachSupportedId())('access boundary on %p', databaseId =
   const auditor = recordingAuditor();
 
   beforeAll(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
-    gh = await startGitHubSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed({ longTailRepos: 2 }), webhookSecret: 'access-test-webhook-secret' });
     knex = await databases.init(databaseId);
-    const backend = await startTestBackend({
+    ({ k8s, server, stop } = await startAccessBackend({
+      knex,
       features: [
-        gloriousflywheelPlugin,
-        permissionBackend,
-        samplePolicyModule,
-        userInfoFactory,
-        httpAuthWithActorsFactory,
+        ...samplePolicyFeatures,
         auditor.factory,
-        mockServices.database.factory({ knex }),
         createServiceFactory({ service: actionsRegistryServiceRef, deps: {}, factory: () => actions }),
-        mockServices.rootConfig.factory({
-          data: testConfig({
-            k8s,
-            github: { url: gh.url, token: gh.token, webhookSecret: gh.webhookSecret },
-            permissionEnabled: true,
-            servicePrincipals: [
-              { subject: 'mcp-agent', allow: [PAUSE, RESUME, AUDIT_READ], runnerClasses: ['tinyland-nix'] },
-              { subject: 'scan-bot', allow: [SCAN] },
-            ],
-          }),
-        }),
       ],
-    });
-    server = backend.server;
-    stop = () => backend.stop();
-    await untilSynced(server, authHeader('admin'));
+      github: { webhookSecret: 'access-test-webhook-secret' },
+      config: {
+        permissionEnabled: true,
+        servicePrincipals: [
+          { subject: 'mcp-agent', allow: [PAUSE, RESUME, AUDIT_READ], runnerClasses: ['tinyland-nix'] },
+          { subject: 'scan-bot', allow: [SCAN] },
+        ],
+      },
+      syncedAs: authHeader('admin'),
+    }));
   });
 
   afterAll(async () => {
     await stop?.();
-    await k8s?.close();
-    await gh?.close();
   });
 
-  const call = (caller: Caller, method: 'get' | 'post', path: string, body?: object) => {
-    const r = request(server)[method](`/api/gloriousflywheel${path}`).set('authorization', authHeader(caller));
-    return body ? r.send(body) : r;
-  };
+  const call = (...args: CallArgs) => callAs(server, ...args);
   const control = (caller: Caller, action: 'pause' | 'resume', target: string, reason = 'access test') =>
     call(caller, 'post', `/scale-sets/${target}/${action}`, { reason });
   const auditRows = (where: Record<string, string>) =>
@@ -328,35 +302,19 @@ describe('with the permission framework off', () => {
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
     knex = await databases.init('SQLITE_3');
-    const backend = await startTestBackend({
-      features: [
-        gloriousflywheelPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: testConfig({
-            k8s,
-            permissionEnabled: false,
-            servicePrincipals: [{ subject: 'mcp-agent', allow: [PAUSE, AUDIT_READ] }],
-          }),
-        }),
-      ],
-    });
-    server = backend.server;
-    stop = () => backend.stop();
-    await untilSynced(server, authHeader('viewer'));
+    ({ k8s, server, stop } = await startAccessBackend({
+      knex,
+      config: { permissionEnabled: false, servicePrincipals: [{ subject: 'mcp-agent', allow: [PAUSE, AUDIT_READ] }] },
+      syncedAs: authHeader('viewer'),
+    }));
   });
 
   afterAll(async () => {
     await stop?.();
-    await k8s?.close();
   });
 
-  const call = (caller: Caller, method: 'get' | 'post', path: string, body?: object) => {
-    const r = request(server)[method](`/api/gloriousflywheel${path}`).set('authorization', authHeader(caller));
-    return body ? r.send(body) : r;
-  };
+  const call = (...args: CallArgs) => callAs(server, ...args);
 
   it('refuses every pause and resume with 503 naming permission.enabled, audited as denied, and changes nothing', async () => {
     k8s.resetRequestCounts();
@@ -400,49 +358,38 @@ describe('static tokens through Backstage auth (backend.auth.externalAccess)', (
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
     knex = await databases.init('SQLITE_3');
-    const backend = await startTestBackend({
-      features: [
-        gloriousflywheelPlugin,
-        authServiceFactory,
-        httpAuthServiceFactory,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: testConfig({
-            k8s,
-            permissionEnabled: true,
-            servicePrincipals: [
-              { subject: 'mcp-agent', allow: [PAUSE, RESUME] },
-              { subject: 'restricted-agent', allow: [PAUSE, AUDIT_READ] },
-            ],
-            extra: {
-              backend: {
-                auth: {
-                  externalAccess: [
-                    { type: 'static', options: { token: 'ci-bot-token-0123', subject: 'ci-bot' } },
-                    { type: 'static', options: { token: 'mcp-agent-token-0123', subject: 'mcp-agent' } },
-                    {
-                      type: 'static',
-                      options: { token: 'restricted-token-0123', subject: 'restricted-agent' },
-                      accessRestrictions: [{ plugin: 'gloriousflywheel', permission: AUDIT_READ }],
-                    },
-                  ],
+    ({ k8s, server, stop } = await startAccessBackend({
+      knex,
+      features: [authServiceFactory, httpAuthServiceFactory],
+      config: {
+        permissionEnabled: true,
+        servicePrincipals: [
+          { subject: 'mcp-agent', allow: [PAUSE, RESUME] },
+          { subject: 'restricted-agent', allow: [PAUSE, AUDIT_READ] },
+        ],
+        extra: {
+          backend: {
+            auth: {
+              externalAccess: [
+                { type: 'static', options: { token: 'ci-bot-token-0123', subject: 'ci-bot' } },
+                { type: 'static', options: { token: 'mcp-agent-token-0123', subject: 'mcp-agent' } },
+                {
+                  type: 'static',
+                  options: { token: 'restricted-token-0123', subject: 'restricted-agent' },
+                  accessRestrictions: [{ plugin: 'gloriousflywheel', permission: AUDIT_READ }],
                 },
-              },
+              ],
             },
-          }),
-        }),
-      ],
-    });
-    server = backend.server;
-    stop = () => backend.stop();
-    await untilSynced(server, 'Bearer ci-bot-token-0123');
+          },
+        },
+      },
+      syncedAs: 'Bearer ci-bot-token-0123',
+    }));
   });
 
   afterAll(async () => {
     await stop?.();
-    await k8s?.close();
   });
 
   const control = (token: string, action: string, name: string) =>

@@ -1,30 +1,17 @@
-import { TestDatabases, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import permissionBackend from '@backstage/plugin-permission-backend';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import { Knex } from 'knex';
 import request from 'supertest';
-import {
-  GitHubSandbox,
-  KubernetesSandbox,
-  createFleetSeed,
-  eventually,
-  loadGitHubWebhooksMethods,
-  startGitHubSandbox,
-  startKubernetesSandbox,
-} from '@internal/fleet-sandbox';
-import { gloriousflywheelPlugin } from '../plugin';
+import { eventually, loadGitHubWebhooksMethods } from '@internal/fleet-sandbox';
 import { createRouter } from './router';
 import {
   Caller,
   NS,
   actorName,
   authHeader,
-  httpAuthWithActorsFactory,
   recordingAuditor,
-  samplePolicyModule,
-  testConfig,
-  untilSynced,
-  userInfoFactory,
+  samplePolicyFeatures,
+  startAccessBackend,
 } from './__testUtils__/accessBackend';
 
 /*
@@ -228,8 +215,6 @@ function auditRowsMatch(status: number, rows: Array<{ outcome: string; actor: st
 }
 
 describe.each(databases.eachSupportedId())('every route under random input on %p', databaseId => {
-  let k8s: KubernetesSandbox;
-  let gh: GitHubSandbox;
   let knex: Knex;
   let server: Parameters<typeof request>[0];
   let stop: () => Promise<void>;
@@ -238,40 +223,23 @@ describe.each(databases.eachSupportedId())('every route under random input on %p
 
   beforeAll(async () => {
     sign = (await loadGitHubWebhooksMethods()).sign;
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
-    gh = await startGitHubSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed({ longTailRepos: 2 }), webhookSecret: WEBHOOK_SECRET });
     knex = await databases.init(databaseId);
-    const backend = await startTestBackend({
-      features: [
-        gloriousflywheelPlugin,
-        permissionBackend,
-        samplePolicyModule,
-        userInfoFactory,
-        httpAuthWithActorsFactory,
-        auditor.factory,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: testConfig({
-            k8s,
-            github: { url: gh.url, token: gh.token, webhookSecret: WEBHOOK_SECRET },
-            permissionEnabled: true,
-            servicePrincipals: [
-              { subject: 'ci-bot', allow: ['gloriousflywheel.scaleset.pause', 'gloriousflywheel.scaleset.resume', 'gloriousflywheel.audit.read'], runnerClasses: ['tinyland-nix'] },
-            ],
-            extra: {},
-          }),
-        }),
-      ],
-    });
-    server = backend.server;
-    stop = () => backend.stop();
-    await untilSynced(server, authHeader('admin'));
+    ({ server, stop } = await startAccessBackend({
+      knex,
+      features: [...samplePolicyFeatures, auditor.factory],
+      github: { webhookSecret: WEBHOOK_SECRET },
+      config: {
+        permissionEnabled: true,
+        servicePrincipals: [
+          { subject: 'ci-bot', allow: ['gloriousflywheel.scaleset.pause', 'gloriousflywheel.scaleset.resume', 'gloriousflywheel.audit.read'], runnerClasses: ['tinyland-nix'] },
+        ],
+      },
+      syncedAs: authHeader('admin'),
+    }));
   });
 
   afterAll(async () => {
     await stop?.();
-    await k8s?.close();
-    await gh?.close();
   });
 
   let sent = 0;
