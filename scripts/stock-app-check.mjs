@@ -884,5 +884,6 @@ main().catch(async e => {
   const backend = processes.find(p => p.name.startsWith('backend') && p.logFile === lastLog) ?? processes.find(p => p.name.startsWith('backend'));
   const shown = backend?.logFile ?? lastLog;
   if (shown) console.error(`--- last lines of ${shown}\n${tail(shown, 60)}`);
+  console.error(`[stock-app] logs: ${LOG_DIR}; to start again from a newly generated app, delete ${CACHE_BASE}/stock-app-*`);
   process.exitCode = 1;
 });
