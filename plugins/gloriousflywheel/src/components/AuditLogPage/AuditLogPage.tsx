@@ -115,7 +115,7 @@ export function AuditLogPage() {
 
   return (
     <PluginPage title="Audit log" subtitle="Every pause and resume attempt, allowed or denied, hash-chained">
-        <ContentHeader title="Audit log">
+        <ContentHeader title="Records and chain check">
           <SupportButton>Records are append-only; the chain check recomputes every record's hash.</SupportButton>
         </ContentHeader>
         {body}

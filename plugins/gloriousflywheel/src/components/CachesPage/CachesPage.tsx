@@ -145,7 +145,7 @@ export function CachesPage() {
 
   return (
     <PluginPage title="Build caches" subtitle="Attic Nix cache and Bazel remote cache shared by every runner class">
-        <ContentHeader title="Caches">
+        <ContentHeader title="Health and history">
           <SupportButton>
             Probed on a schedule from the backend (endpoints come from config only). Select a row to see its
             history.

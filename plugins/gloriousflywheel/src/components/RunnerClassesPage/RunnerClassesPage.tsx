@@ -100,7 +100,7 @@ export function RunnerClassesPage() {
 
   return (
     <PluginPage title="Runner classes" subtitle="Capacity classes of the pooled ARC runners, per cluster and owner">
-        <ContentHeader title="Runner classes">
+        <ContentHeader title="Classes and scale sets">
           <SupportButton>
             A runner class is a capability class (nix, docker, privileged dind, heavy) served by one or
             more ARC scale sets. Select a class to filter the scale sets below.
