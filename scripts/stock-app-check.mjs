@@ -6,6 +6,8 @@
 //  2. Generates an app with `npx @backstage/create-app` at the version that makes the release in
 //     backstage.json (new frontend system), plus the `--legacy` template's packages/app as the
 //     workspace packages/app-legacy (legacy frontend system).
+//     The packed gf-audit, installed with plain npm and run with `npx`, must print the same JSON and
+//     exit code as the in-repository CLI on the fixture workflows and repositories.
 //  3. Applies the install snippets of the READMEs, extracted from them (so README and check cannot
 //     drift), then installs, type-checks (`yarn tsc` over the app, snippets included), builds both
 //     frontends, starts the stock backend against the fleet sandbox and, in Chromium, signs in as
@@ -122,6 +124,53 @@ function run(cmd, args, { cwd, env, log }) {
 function tail(file, lines) {
   if (!file || !fs.existsSync(file)) return '';
   return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The packed CLI, as `npx @tinyland/gf-audit` runs it: installed from the tarballs with plain npm (the
+// common package standing in for the registry's copy), no repository, no TypeScript transform.
+
+const CLI_RUNS = [
+  ['workflows', 'plugins/gloriousflywheel-common/src/__fixtures__/workflows', '--json'],
+  ['repo', 'plugins/gloriousflywheel-common/src/__fixtures__/repos/dogfood-gaps', '--json'],
+  ['repo', 'plugins/gloriousflywheel-common/src/__fixtures__/repos/adopted', '--json'],
+];
+
+/** Runs a CLI to the end; resolves with its exit code and output, whatever the code. */
+function runCli(cmd, args, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', d => (stdout += d));
+    child.stderr.on('data', d => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', code => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function checkPackedCli(tarballs) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gf-audit-npx-'));
+  try {
+    const files = ['@tinyland/backstage-plugin-gloriousflywheel-common', '@tinyland/gf-audit'].map(n => tarballs[n].file);
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', dir, ...files], { cwd: dir, log: 'gf-audit-npm-install' });
+    for (const args of CLI_RUNS) {
+      const target = [args[0], path.join(ROOT, args[1]), ...args.slice(2)];
+      const packed = await runCli('npx', ['--no-install', 'gf-audit', ...target], dir);
+      const inRepo = await runCli(process.execPath, [path.join(ROOT, 'packages/gf-audit/bin/gf-audit'), ...target], ROOT);
+      const what = `gf-audit ${args.join(' ')}`;
+      if (!packed.stdout.trim().startsWith('{')) fail(`${what} from the packed tarball printed no JSON (exit ${packed.code}): ${packed.stderr.slice(0, 400)}`);
+      if (packed.code !== inRepo.code) fail(`${what}: exit ${packed.code} from the tarball, ${inRepo.code} in the repository`);
+      // the scorecard's evaluatedAt is the time of the run, the one field two runs may not share
+      const comparable = out => JSON.stringify(JSON.parse(out), (k, v) => (k === 'evaluatedAt' ? undefined : v));
+      if (comparable(packed.stdout) !== comparable(inRepo.stdout)) {
+        fail(`${what}: the packed CLI's JSON differs from the in-repository CLI's`);
+      }
+    }
+    say(`packed gf-audit (npx, plain Node ${process.versions.node}) gives the in-repository JSON for ${CLI_RUNS.length} runs`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -834,6 +883,7 @@ async function main() {
     for (const r of [packed, installed]) if (r.status === 'rejected') throw r.reason;
     const tarballs = packed.value;
     say(`packed: ${Object.values(tarballs).map(t => path.basename(t.file)).join(', ')}`);
+    await timed('cli', () => step('packed gf-audit via npx', () => checkPackedCli(tarballs)));
 
     restorePristine(appDir, path.join(cacheDir, 'pristine'));
     const tarballDir = path.join(appDir, '.gf-tarballs');
