@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# ./gf test: everything CI checks. Type-check, lint, jest (unit + integration; database tests on
-# SQLite and PostgreSQL), app build, browser end-to-end tests. Ends with "N passed, N failed".
+# ./gf test: everything CI checks. Type-check, API reports, lint, jest (unit + integration; database
+# tests on SQLite and PostgreSQL), app build, browser end-to-end tests, and the stock-app check (the
+# packed packages installed into a fresh create-app app by following the READMEs). Ends with
+# "N passed, N failed".
 set -uo pipefail
 source "$GF_ROOT/scripts/bootstrap.sh"
 source "$GF_ROOT/scripts/postgres.sh"
