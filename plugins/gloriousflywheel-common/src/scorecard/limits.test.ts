@@ -8,6 +8,7 @@ import { hostedRunnersCheck } from './checks/hostedRunners';
 import { remoteExecutionClaimCheck } from './checks/remoteExecutionClaim';
 import {
   staleCacheEndpointsCheck,
+  staleEndpointMatcher,
   staleEndpointRegExp,
 } from './checks/staleCacheEndpoints';
 import { MAX_SCANNED_FILE_BYTES } from './checks/workflowErrors';
@@ -257,6 +258,33 @@ describe('scorecard inputs over the limits', () => {
         ),
         { numRuns: 2000, seed: 34 },
       );
+    });
+
+    it('staleEndpointMatcher matches exactly what the RegExp matches, globs with inner `*` included', () => {
+      const chars = fc.constantFrom('a', 'B', 'b', '.', '-', '*', ':', '/', ' ', '_', '9');
+      fc.assert(
+        fc.property(
+          fc.string({ unit: chars, maxLength: 8 }),
+          fc.string({ unit: chars, maxLength: 40 }),
+          (pattern, text) => {
+            // the `/regex/` form is the RegExp itself
+            if (/^\/.+\/[a-z]*$/.test(pattern)) return;
+            expect(staleEndpointMatcher(pattern).test(text)).toBe(
+              staleEndpointRegExp(pattern).test(text),
+            );
+          },
+        ),
+        { numRuns: 4000, seed: 35 },
+      );
+    });
+
+    it('staleEndpointMatcher reads a 1 MiB line once for a glob with inner `*` (no backtracking RegExp)', () => {
+      // `attic[host]*dev[host]*main` as a RegExp retries from every `attic`: cubic on this line.
+      const line = 'attic'.repeat(200_000) + 'x';
+      const matcher = staleEndpointMatcher('*attic*dev*main*');
+      expect(matcher).not.toBeInstanceOf(RegExp);
+      expect(matcher.test(line)).toBe(false);
+      expect(matcher.test(`${line} attic-cache-dev.main`)).toBe(true);
     });
 
     it('leaves no `[...]*` to rescan at either end of the default pattern', () => {

@@ -1,4 +1,4 @@
-import { staleEndpointRegExp } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { StaleEndpointMatcher, staleEndpointMatcher } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type { Config } from '@backstage/config';
 import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
@@ -162,13 +162,13 @@ export function readCacheProbeSettings(config: Config): CacheProbeSettings {
 }
 
 /**
- * A deny-list pattern as a RegExp: the scorecard's own matcher, so the Caches page and the dogfood
- * scorecard agree on what is stale.
+ * A deny-list pattern's matcher: the scorecard's own, so the Caches page and the dogfood scorecard
+ * agree on what is stale.
  *
  * @public
  */
-export function staleEndpointPattern(pattern: string): RegExp {
-  return staleEndpointRegExp(pattern);
+export function staleEndpointPattern(pattern: string): StaleEndpointMatcher {
+  return staleEndpointMatcher(pattern);
 }
 
 /**

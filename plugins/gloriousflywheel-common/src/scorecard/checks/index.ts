@@ -14,7 +14,8 @@ export {
   remoteExecutionClaimCheck,
   staleCacheEndpointsCheck,
 };
-export { staleEndpointRegExp } from './staleCacheEndpoints';
+export { staleEndpointMatcher, staleEndpointRegExp } from './staleCacheEndpoints';
+export type { StaleEndpointMatcher } from './staleCacheEndpoints';
 
 /**
  * The dogfood scorecard, in the order it is reported.
