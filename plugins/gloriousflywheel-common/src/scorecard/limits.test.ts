@@ -280,7 +280,7 @@ describe('scorecard inputs over the limits', () => {
 
     it('staleEndpointMatcher reads a 1 MiB line once for a glob with inner `*` (no backtracking RegExp)', () => {
       // `attic[host]*dev[host]*main` as a RegExp retries from every `attic`: cubic on this line.
-      const line = 'attic'.repeat(200_000) + 'x';
+      const line = `${'attic'.repeat(200_000)}x`;
       const matcher = staleEndpointMatcher('*attic*dev*main*');
       expect(matcher).not.toBeInstanceOf(RegExp);
       expect(matcher.test(line)).toBe(false);
