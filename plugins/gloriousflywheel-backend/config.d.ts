@@ -71,8 +71,7 @@ export interface Config {
     };
     /** Task schedules (SchedulerService definitions: frequency, timeout, initialDelay). */
     schedule?: {
-      fleetResync?: SchedulerServiceTaskScheduleDefinitionConfig;
-      cacheProbe?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** the adoption scan (global: one replica at a time) */
       adoptionScan?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
   };

@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /**
    * GloriousFlywheel: the pooled CI substrate. The keys read by both the backend plugin and the
@@ -75,6 +77,11 @@ export interface Config {
       slowThresholdMs?: number;
       /** How many days of probe history to keep. */
       retentionDays?: number;
+    };
+    /** Task schedules (SchedulerService definitions: frequency, timeout, initialDelay). */
+    schedule?: {
+      /** the cache probes (global: one replica at a time) */
+      cacheProbe?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
   };
 }
