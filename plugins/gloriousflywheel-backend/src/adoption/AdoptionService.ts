@@ -245,6 +245,16 @@ export class AdoptionService {
     return 'queued';
   }
 
+  /**
+   * Notes a request without the headers of a GitHub delivery: counted, logged at debug only and
+   * never the status's last error, since anyone who can reach the route can send such requests
+   * and must not be able to flood the logs or hide a real failure behind them.
+   */
+  webhookUnsigned(message: string): void {
+    this.refusals.count++;
+    this.options.logger.debug(`adoption webhook: ${message}`);
+  }
+
   /** Notes a delivery the webhook route refused (for the status); `count` false for other failures. */
   webhookRefused(message: string, count = true): void {
     if (count) this.refusals.count++;

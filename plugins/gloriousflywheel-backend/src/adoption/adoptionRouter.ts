@@ -89,20 +89,25 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
       adoption.webhookRefused(error.message);
       throw error;
     };
+    // Requests that do not even look like a delivery are counted, not reported as the last error.
+    const refuseUnsigned = (error: Error): never => {
+      adoption.webhookUnsigned(error.message);
+      throw error;
+    };
     // Headers first, before a byte of the body is read: an unsigned sender cannot make the
     // replica buffer anything, and its connection is closed after the answer.
     const requireHeaders: express.RequestHandler = (req, res, next) => {
       if (!signatureHeader.test(req.get('x-hub-signature-256') ?? '')) {
         res.set('connection', 'close');
-        refuse(new AuthenticationError('webhook delivery without an X-Hub-Signature-256 signature (sha256=<hex>)'));
+        refuseUnsigned(new AuthenticationError('webhook delivery without an X-Hub-Signature-256 signature (sha256=<hex>)'));
       }
       if (!deliveryId.test(req.get('x-github-delivery') ?? '')) {
         res.set('connection', 'close');
-        refuse(new InputError('webhook delivery without a valid X-GitHub-Delivery id'));
+        refuseUnsigned(new InputError('webhook delivery without a valid X-GitHub-Delivery id'));
       }
       if (!eventName.test(req.get('x-github-event') ?? '')) {
         res.set('connection', 'close');
-        refuse(new InputError('webhook delivery without a valid X-GitHub-Event name'));
+        refuseUnsigned(new InputError('webhook delivery without a valid X-GitHub-Event name'));
       }
       next();
     };
