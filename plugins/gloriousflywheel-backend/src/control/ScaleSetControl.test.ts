@@ -105,6 +105,18 @@ describe('ScaleSetControl against the sandbox Kubernetes API', () => {
     await k8s.up();
   });
 
+  it('writes nothing when the live scale set is no longer of the runner class the decision was made for', async () => {
+    const error = await control
+      .pause(target('tinyland-dind'), { ...by, authorizedRunnerClass: 'tinyland-nix' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.message).toMatch(/of runner class tinyland-dind now, not tinyland-nix/);
+    expect(k8s.getScaleSet(NS, 'tinyland-dind')!.spec).toMatchObject({ minRunners: 0, maxRunners: 4 });
+    // the class it was decided for: the pause goes through
+    const paused = await control.pause(target('tinyland-dind'), { ...by, authorizedRunnerClass: 'tinyland-dind' });
+    expect(paused.changed).toBe(true);
+  });
+
   it('refuses to guess prior values from an unreadable annotation', async () => {
     k8s.patchScaleSet(NS, 'tinyland-dind', { metadata: { annotations: { [ANNOTATION_PAUSED_FROM]: '{oops' } } });
     await expect(control.resume(target('tinyland-dind'), by)).rejects.toThrow(/unreadable/);

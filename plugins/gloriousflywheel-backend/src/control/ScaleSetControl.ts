@@ -35,6 +35,12 @@ export interface ScaleSetTarget {
 export interface ControlRequestor {
   by: string;
   reason: string;
+  /**
+   * The runner class the permission decision was made for (from the fleet's cached view; null =
+   * unclassified). When given, the live object must still be of that class, or nothing is written:
+   * a class can change (relabelled, or a stale cache) between the decision and the write.
+   */
+  authorizedRunnerClass?: string | null;
 }
 
 /** What a pause/resume did to the scale set. */
@@ -89,7 +95,7 @@ export class ScaleSetControl {
   }
 
   pause(target: ScaleSetTarget, requestor: ControlRequestor): Promise<ScaleSetChange> {
-    return this.change(target, 'pause', obj => {
+    return this.change(target, 'pause', requestor, obj => {
       const current = bounds(obj);
       const annotation = obj.metadata?.annotations?.[ANNOTATION_PAUSED_FROM];
       if (annotation !== undefined) {
@@ -126,8 +132,8 @@ export class ScaleSetControl {
     });
   }
 
-  resume(target: ScaleSetTarget, _requestor: ControlRequestor): Promise<ScaleSetChange> {
-    return this.change(target, 'resume', obj => {
+  resume(target: ScaleSetTarget, requestor: ControlRequestor): Promise<ScaleSetChange> {
+    return this.change(target, 'resume', requestor, obj => {
       const annotation = obj.metadata?.annotations?.[ANNOTATION_PAUSED_FROM];
       if (annotation === undefined) return { write: false };
       const prior = this.readPausedFrom(target, annotation);
@@ -148,6 +154,7 @@ export class ScaleSetControl {
   private async change(
     target: ScaleSetTarget,
     action: ControlAction,
+    requestor: ControlRequestor,
     plan: (obj: AutoscalingRunnerSetObject) => Plan,
   ): Promise<ScaleSetChange> {
     const api = this.api(target.cluster);
@@ -156,6 +163,12 @@ export class ScaleSetControl {
         api.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: target.namespace, name: target.name }),
       );
       const view = toScaleSet(target.cluster, obj, this.options.runnerClasses);
+      const authorized = requestor.authorizedRunnerClass;
+      if (authorized !== undefined && view.runnerClass !== authorized) {
+        throw new ConflictError(
+          `scale set ${key(target)} is of runner class ${view.runnerClass ?? 'unclassified'} now, not ${authorized ?? 'unclassified'} as when this ${action} was allowed; reload and try again`,
+        );
+      }
       const before = bounds(obj);
       const warnings = view.managedBy
         ? [`managed by ${view.managedBy}: it may revert this ${action}`]

@@ -131,7 +131,8 @@ export class ScaleSetControlService {
     }
 
     try {
-      const requestor = { by: actor, reason };
+      // the write checks that the live object is still of the class the decision was made for
+      const requestor = { by: actor, reason, authorizedRunnerClass: known ? known.runnerClass : undefined };
       const change = action === 'pause'
         ? await this.options.control.pause(target, requestor)
         : await this.options.control.resume(target, requestor);
