@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_WORKFLOW_FILE_BYTES } from '../workflows/limits';
+import { MAX_EXCERPT_CHARS, MAX_SCAN_MATCHES } from './scanFiles';
 import { evaluateCheck, workflow } from './__testing__/evaluateCheck';
 import { bazelCacheWrapperCheck } from './checks/bazelCacheWrapper';
 import { hostedRunnersCheck } from './checks/hostedRunners';
@@ -230,6 +231,22 @@ describe('scorecard inputs over the limits', () => {
       expect(result.evidence).toEqual([
         expect.objectContaining({ path: W, excerpt: tooLarge }),
       ]);
+    });
+  });
+
+  describe('matching lines a repository repeats', () => {
+    it('lists at most MAX_SCAN_MATCHES lines per file, with excerpts cut, and counts the rest', () => {
+      const stale = `build --remote_cache=grpc://bazel-cache.attic-cache-dev.svc.cluster.local:9092 ${'x'.repeat(500)}`;
+      const result = evaluateCheck(staleCacheEndpointsCheck, {
+        '.github/workflows/ci.yml': workflow('tinyland-nix'),
+        '.bazelrc': `${stale}\n`.repeat(MAX_SCAN_MATCHES + 25),
+      });
+      expect(result.verdict).toBe('fail');
+      expect(result.summary).toBe(`${MAX_SCAN_MATCHES + 25} stale endpoint references`);
+      const listed = result.evidence.filter(e => e.line !== undefined);
+      expect(listed).toHaveLength(MAX_SCAN_MATCHES);
+      expect(listed.every(e => e.excerpt!.length <= MAX_EXCERPT_CHARS + 1)).toBe(true);
+      expect(result.evidence).toContainEqual({ path: '.bazelrc', verdict: 'fail', note: '25 more matching lines not listed' });
     });
   });
 

@@ -16,6 +16,27 @@ export interface FileScan<T> {
   found: ScannedLine<T>[];
   /** `unknown` evidence for each file too large to scan */
   unscanned: ScorecardEvidence[];
+  /** matching lines past {@link MAX_SCAN_MATCHES}, counted but not listed */
+  omitted: number;
+}
+
+/**
+ * Matching lines one scan lists: a repository cannot grow its stored and served result without
+ * bound by repeating a matching line; the rest are counted.
+ */
+export const MAX_SCAN_MATCHES = 100;
+/** Characters of a matching line kept as its excerpt. */
+export const MAX_EXCERPT_CHARS = 200;
+
+const excerptOf = (line: string) => {
+  const trimmed = line.trim();
+  return trimmed.length > MAX_EXCERPT_CHARS ? `${trimmed.slice(0, MAX_EXCERPT_CHARS)}…` : trimmed;
+};
+
+/** Evidence for the lines a scan counted but did not list, if any. */
+export function omittedEvidence(scan: FileScan<unknown>): ScorecardEvidence[] {
+  if (scan.omitted === 0) return [];
+  return [{ path: scan.found[scan.found.length - 1].path, note: `${scan.omitted} more matching lines not listed` }];
 }
 
 /**
@@ -30,7 +51,7 @@ export function scanFiles<T>(
   options: { first?: boolean } = {},
 ): FileScan<T> {
   const { files } = context.snapshot;
-  const scan: FileScan<T> = { found: [], unscanned: [] };
+  const scan: FileScan<T> = { found: [], unscanned: [], omitted: 0 };
   for (const path of paths) {
     const tooLarge = unscannedEvidence(path, files[path] ?? '');
     if (tooLarge) {
@@ -41,10 +62,14 @@ export function scanFiles<T>(
     for (let index = 0; index < lines.length; index++) {
       const found = match(lines[index]);
       if (found === undefined || found === false) continue;
+      if (scan.found.length >= MAX_SCAN_MATCHES) {
+        scan.omitted++;
+        continue;
+      }
       scan.found.push({
         path,
         line: index + 1,
-        excerpt: lines[index].trim(),
+        excerpt: excerptOf(lines[index]),
         match: found,
       });
       if (options.first) return scan;

@@ -1,5 +1,5 @@
 import { matchesPathGlob } from '../pathGlob';
-import { scanFiles } from '../scanFiles';
+import { omittedEvidence, scanFiles } from '../scanFiles';
 import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
 
 const CLAIM = /--remote_executor|remote[- ]execution/i;
@@ -57,9 +57,10 @@ export const remoteExecutionClaimCheck: ScorecardCheck = {
         .filter(path => matchesPathGlob(path, context.config.claimSurfaces)),
       text => CLAIM.test(text) && !NEGATION.test(text),
     );
-    const claims: ScorecardEvidence[] = docs.found.map(
-      ({ path, line, excerpt }) => ({ path, line, excerpt }),
-    );
+    const claims: ScorecardEvidence[] = [
+      ...docs.found.map(({ path, line, excerpt }) => ({ path, line, excerpt })),
+      ...omittedEvidence(docs),
+    ];
     const unscannedDocs = docs.unscanned;
     if (claims.length === 0) {
       if (unscannedDocs.length > 0) {

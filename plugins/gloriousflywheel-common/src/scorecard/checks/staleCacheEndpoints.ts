@@ -1,5 +1,5 @@
 import { matchesPathGlob } from '../pathGlob';
-import { scanFiles } from '../scanFiles';
+import { omittedEvidence, scanFiles } from '../scanFiles';
 import { ScorecardCheck, ScorecardEvidence } from '../types';
 
 /**
@@ -97,6 +97,8 @@ export const staleCacheEndpointsCheck: ScorecardCheck = {
     }));
     const evidence: ScorecardEvidence[] = [];
     let surfaces = 0;
+    let stale = 0;
+    let unscanned = 0;
     for (const path of Object.keys(snapshot.files).sort()) {
       if (!matchesPathGlob(path, config.staleEndpointSurfaces)) continue;
       surfaces++;
@@ -105,6 +107,7 @@ export const staleCacheEndpointsCheck: ScorecardCheck = {
         patterns.find(p => p.re.test(text)),
       );
       evidence.push(...scan.unscanned);
+      unscanned += scan.unscanned.length;
       for (const { line, excerpt, match } of scan.found) {
         evidence.push({
           path,
@@ -114,9 +117,9 @@ export const staleCacheEndpointsCheck: ScorecardCheck = {
           note: `Matches stale endpoint pattern ${match.pattern}`,
         });
       }
+      evidence.push(...omittedEvidence(scan).map(e => ({ ...e, verdict: 'fail' as const })));
+      stale += scan.found.length + scan.omitted;
     }
-    const stale = evidence.filter(e => e.verdict === 'fail').length;
-    const unscanned = evidence.length - stale;
     const notScanned = unscanned > 0 ? `; ${unscanned} too large to scan` : '';
     if (stale > 0) {
       return {
