@@ -102,6 +102,16 @@ describe('readCacheTargets', () => {
       'gloriousflywheel.caches[0].name',
     ],
     [
+      'a name the catalog would refuse (trailing "-")',
+      [{ ...attic, name: 'attic-' }],
+      'gloriousflywheel.caches[0].name',
+    ],
+    [
+      'a name the catalog would refuse (two separators)',
+      [{ ...attic, name: 'attic--main' }],
+      'gloriousflywheel.caches[0].name',
+    ],
+    [
       'a duplicate name',
       [attic, { ...attic }],
       'gloriousflywheel.caches[1].name',

@@ -20,8 +20,8 @@ const SCHEMES: Record<CacheKind, string[]> = {
   'bazel-remote': ['http:', 'https:', 'grpc:', 'grpcs:'],
   'bazel-grpc': ['grpc:', 'grpcs:'],
 };
-// Names end up in REST paths and catalog entity names.
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+// Names end up in REST paths and catalog entity names: Backstage's entity name rule, at most 63.
+const NAME = /^(?=.{1,63}$)([A-Za-z0-9][-_.]?)*[A-Za-z0-9]$/;
 const MAX_TIMEOUT_MS = 120_000;
 
 /**
@@ -73,7 +73,7 @@ export function readCacheTargets(config: Config): CacheTarget[] {
     if (!NAME.test(name)) {
       invalid(
         key('name'),
-        'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 63',
+        'letters and digits, single ".", "_" or "-" between them (a catalog entity name), at most 63',
       );
     }
     if (seen.has(name)) invalid(key('name'), `duplicate cache name '${name}'`);
