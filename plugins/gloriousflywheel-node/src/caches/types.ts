@@ -5,6 +5,7 @@ import type {
   CacheHealthStatus,
   CacheKind,
   CacheProbeCheck,
+  CacheProbeFacts,
   NixCacheInfo,
   ReapiCapabilitiesSummary,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -54,19 +55,10 @@ export type CacheProbeStatus = CacheHealthStatus;
  *
  * @public
  */
-export interface CacheProbeDetails {
+export interface CacheProbeDetails extends CacheProbeFacts {
   /** the probed endpoint (config URL; credentials are refused in config) */
   endpoint: string;
   checks: CacheProbeCheck[];
-  nixCacheInfo?: NixCacheInfo;
-  atticCacheConfig?: AtticCacheConfig;
-  bazelRemoteStatus?: BazelRemoteStatus;
-  /** bazel-remote: whether `/status` exists (absent on plain HTTP caches such as nginx WebDAV) */
-  statusPage?: 'present' | 'absent';
-  /** bazel-remote: the CAS key HEADed and whether it was a hit */
-  casProbe?: { key: string; hit: boolean };
-  grpcHealth?: string;
-  capabilities?: ReapiCapabilitiesSummary;
   /** normalised sizes, when exposed */
   sizeBytes?: number;
   capacityBytes?: number;
