@@ -64,7 +64,7 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         });
         sources.register('caches', () => caches.sourceStatus());
 
-        const adoption = await createAdoption({ config, logger, knex, scheduler, httpRouter, hub: adoptionHub, ...control });
+        const adoption = await createAdoption({ config, logger, knex, scheduler, httpRouter, hub: adoptionHub });
         sources.register('adoption', () => adoption.service.sourceStatus());
 
         const controlRoutes = createControl({ config, logger, knex, fleet, ...control });

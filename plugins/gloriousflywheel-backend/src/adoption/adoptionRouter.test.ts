@@ -114,8 +114,6 @@ async function startReplica(knex: Knex, options: { decision?: AuthorizeResult.AL
           httpRouter.use(
             createAdoptionRouter({
               adoption,
-              permissions,
-              httpAuth,
               access: new AccessGate({
                 config: { permissionFrameworkEnabled: true, servicePrincipals: new Map() },
                 permissions,

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthenticationError, InputError, NotFoundError } from '@backstage/errors';
 import {
   ADOPTION_STAGES,
@@ -21,8 +20,6 @@ import { AccessGate, completeOnResponse } from '../service/access';
 /** What the adoption sub-router needs. */
 export interface AdoptionRouterOptions {
   adoption: AdoptionService;
-  permissions: PermissionsService;
-  httpAuth: HttpAuthService;
   /** `gloriousflywheel.github.webhookSecret`; absent = no webhook route */
   webhookSecret?: string;
   verifyWebhook?: WebhookVerifier;

@@ -1,10 +1,4 @@
-import {
-  HttpAuthService,
-  HttpRouterService,
-  LoggerService,
-  PermissionsService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { HttpRouterService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { Knex } from 'knex';
 import { AdoptionStore } from '../database/AdoptionStore';
@@ -26,8 +20,6 @@ export async function createAdoption(options: {
   scheduler: SchedulerService;
   httpRouter: HttpRouterService;
   hub: AdoptionHub;
-  permissions: PermissionsService;
-  httpAuth: HttpAuthService;
 }): Promise<{ service: AdoptionService; router: AdoptionRouterOptions }> {
   const logger = options.logger.child({ source: 'adoption' });
   const config = readAdoptionConfig(options.config);
@@ -51,8 +43,6 @@ export async function createAdoption(options: {
     service,
     router: {
       adoption: service,
-      permissions: options.permissions,
-      httpAuth: options.httpAuth,
       webhookSecret: config.webhookSecret,
     },
   };

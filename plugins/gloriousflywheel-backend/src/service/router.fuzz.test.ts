@@ -82,7 +82,7 @@ async function servedRoutes(): Promise<string[]> {
     fleet: stub,
     caches: stub,
     control: { control: stub, audit: stub, access: stub, httpAuth: stub },
-    adoption: { adoption: stub, permissions: stub, httpAuth: stub, webhookSecret: WEBHOOK_SECRET },
+    adoption: { adoption: stub, webhookSecret: WEBHOOK_SECRET },
   });
   const routes: string[] = [];
   const walk = (stack: any[]) => {
