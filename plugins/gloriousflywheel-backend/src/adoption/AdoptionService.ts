@@ -5,6 +5,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
+import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 import {
   ADOPTION_STAGES,
   AdoptionScanStatus,
@@ -74,9 +75,7 @@ const idle = (): AdoptionScanStatus => ({
 function scanIntervalMs(frequency: SchedulerServiceTaskScheduleDefinition['frequency']): number | undefined {
   if ('cron' in frequency || 'trigger' in frequency) return undefined;
   if ('toMillis' in frequency && typeof frequency.toMillis === 'function') return frequency.toMillis();
-  const d = frequency as Partial<Record<'years' | 'months' | 'weeks' | 'days' | 'hours' | 'minutes' | 'seconds' | 'milliseconds', number>>;
-  const days = (d.years ?? 0) * 365 + (d.months ?? 0) * 30 + (d.weeks ?? 0) * 7 + (d.days ?? 0);
-  return (((days * 24 + (d.hours ?? 0)) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 + (d.milliseconds ?? 0);
+  return durationToMilliseconds(frequency as HumanDuration);
 }
 
 /**
