@@ -1,2 +1,3 @@
 export * from './runnerClass';
 export * from './matchRunnerClass';
+export * from './suggestRunnerClass';
