@@ -45,9 +45,13 @@ describe('gf-audit workflows', () => {
         file.error && Object.keys(file.error),
       );
       for (const job of file.jobs) {
-        // the documented order; `candidates` only when there are some
+        // the documented order; `candidates` and `calledLabels` only when there are some
         expect(Object.keys(job)).toEqual(
-          WORKFLOW_JOB_KEYS.filter(k => k !== 'candidates' || job.candidates),
+          WORKFLOW_JOB_KEYS.filter(
+            k =>
+              (k !== 'candidates' || job.candidates) &&
+              (k !== 'calledLabels' || job.calledLabels),
+          ),
         );
       }
       // The CLI prints what the shared library computes: no second parser.
@@ -87,6 +91,7 @@ describe('gf-audit workflows', () => {
               hosted: true,
               runsBazel: false,
               usesNix: false,
+              via: [],
             },
           ],
           error: null,
@@ -106,6 +111,7 @@ describe('gf-audit workflows', () => {
               runsBazel: false,
               usesNix: false,
               candidates: ['ubuntu-latest', 'macos-14', 'tinyland-nix'],
+              via: [],
             },
           ],
           error: null,

@@ -1,4 +1,4 @@
-import { inspectWorkflow } from '../workflows';
+import { blockSourceOptions, inspectWorkflow } from '../workflows';
 import { DEFAULT_SCORECARD_CHECKS } from './checks';
 import { parseExceptionRegister } from './exceptionRegister';
 import { matchesPathGlob } from './pathGlob';
@@ -70,6 +70,7 @@ export function createScorecardContext(
         runnerClasses: config.runnerClasses,
         hostedLabels: config.hostedLabels,
         readFile,
+        ...blockSourceOptions(snapshot.blocks),
       }),
     );
   const exceptionsText =

@@ -1,5 +1,5 @@
 import { RunnerClassDefinition } from '../runnerClasses';
-import { WorkflowInspection } from '../workflows';
+import { WorkflowBlockSources, WorkflowInspection } from '../workflows';
 import { ExceptionRegister } from './exceptionRegister';
 
 /**
@@ -58,6 +58,8 @@ export interface RepositorySnapshot {
   files: Readonly<Record<string, string>>;
   /** Latest default-branch runs; absent offline, which makes run-based checks `unknown`. */
   latestRuns?: readonly WorkflowRunSummary[];
+  /** Remote building-block files and Actions variables the workflow analysis may read. */
+  blocks?: WorkflowBlockSources;
 }
 
 /**

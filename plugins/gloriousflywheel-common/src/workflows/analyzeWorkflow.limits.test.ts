@@ -59,6 +59,7 @@ describe('workflow analysis limits', () => {
           hosted: false,
           runsBazel: true,
           usesNix: false,
+          via: [],
         },
       ],
       error: null,

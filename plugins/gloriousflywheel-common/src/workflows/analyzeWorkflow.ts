@@ -24,6 +24,8 @@ export function toWorkflowJob(job: WorkflowJobInspection): WorkflowJob {
     runsBazel: job.runsBazel,
     usesNix: job.usesNix,
     ...(job.candidates && { candidates: job.candidates }),
+    ...(job.calledLabels && { calledLabels: job.calledLabels }),
+    via: job.via,
   };
 }
 

@@ -311,6 +311,7 @@ function inspectJob(
       hosted: false,
       runsBazel: false,
       usesNix: false,
+      via: [],
       uses,
       targetLine: view.position(usesEntry.keyNode).line,
       steps: [],
@@ -347,6 +348,7 @@ function inspectJob(
     runsBazel: steps.some(s => s.bazel.length > 0),
     usesNix: steps.some(s => s.usesNix),
     ...(candidates.length > 0 && { candidates }),
+    via: [],
     ...(runsOn && { targetLine: view.position(runsOn.keyNode).line }),
     steps,
   };

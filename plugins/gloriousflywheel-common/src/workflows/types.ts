@@ -35,11 +35,21 @@ export interface WorkflowJob {
   usesNix: boolean;
   /** Labels a matrix-driven `runs-on` may resolve to; only present when there are some. */
   candidates?: string[];
+  /**
+   * Only for a job that calls a local reusable workflow: the labels of the called workflow's jobs
+   * (union, first-seen order; a called job that is itself a local caller contributes its own).
+   */
+  calledLabels?: string[];
+  /**
+   * The building blocks (as written in `uses:`, without a trailing `/`) on a chain that made
+   * `runsBazel` or `usesNix` true, outermost first; `[]` when none.
+   */
+  via: string[];
 }
 
 /**
  * The keys of a {@link WorkflowJob} in the order `gf-audit workflows --json` prints them (the
- * documented output); `candidates` only when present.
+ * documented output); `candidates` and `calledLabels` only when present.
  *
  * @public
  */
@@ -55,6 +65,8 @@ export const WORKFLOW_JOB_KEYS: readonly (keyof WorkflowJob)[] = [
   'runsBazel',
   'usesNix',
   'candidates',
+  'calledLabels',
+  'via',
 ];
 
 /**
@@ -82,9 +94,149 @@ export interface WorkflowAnalysisOptions {
   nixActions?: Readonly<Record<string, NixActionKind>>;
   /**
    * Reads a repository file by its repo-relative path, so local composite actions
-   * (`uses: ./.github/actions/x`) can be looked into; without it they count as opaque.
+   * (`uses: ./.github/actions/x`) and local reusable workflows can be looked into; without it they
+   * count as opaque.
    */
   readFile?: (path: string) => string | undefined;
+  /**
+   * Reads a file of another repository for a remote building block (`owner/repo/path@ref`).
+   * `undefined` means the block is not followed (an org outside the followed ones, or no source).
+   */
+  readRemoteFile?: (file: RemoteBlockFile) => RemoteFileRead | undefined;
+  /**
+   * Known Actions variables (`vars.NAME`), by name; names are compared case-insensitively like
+   * GitHub does. A variable not listed is unknown and every runner it could select is considered.
+   */
+  variables?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One file of a remote building block: `owner/repo` at `ref`, repository-relative `path`.
+ *
+ * @public
+ */
+export interface RemoteBlockFile {
+  owner: string;
+  repo: string;
+  ref: string;
+  path: string;
+}
+
+/**
+ * What reading a remote block's file gave: its text, or that it does not exist, or why it could
+ * not be read.
+ *
+ * @public
+ */
+export type RemoteFileRead =
+  | { text: string }
+  | { missing: true }
+  | { error: string };
+
+/**
+ * What the analysis may read besides the repository's own files, in a form that can be stored
+ * with a snapshot: remote block files already read and known Actions variables.
+ *
+ * @public
+ */
+export interface WorkflowBlockSources {
+  /** Remote files by {@link remoteBlockFileKey}; a key absent here is not followed. */
+  remoteFiles?: Readonly<Record<string, RemoteFileRead>>;
+  /** Known Actions variables by name (repository values over organisation ones). */
+  variables?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Why a building block was or was not looked into: `followed`; `missing` (no such file: never a
+ * "no"); `not-followed` (a remote block outside the followed orgs, or a Docker action); `cycle`;
+ * `too-deep`; `unreadable` (read or parse error).
+ *
+ * @public
+ */
+export type BuildingBlockStatus =
+  | 'followed'
+  | 'missing'
+  | 'not-followed'
+  | 'cycle'
+  | 'too-deep'
+  | 'unreadable';
+
+/**
+ * A building block a step or job runs: a composite action or a reusable workflow.
+ *
+ * @public
+ */
+export interface BuildingBlockInspection {
+  /** As written in `uses:`, without a trailing `/`. */
+  uses: string;
+  kind: 'action' | 'workflow';
+  remote: boolean;
+  /**
+   * The file read: repo-relative for a local block, `owner/repo/path@ref` for a remote one; absent
+   * when no file was found.
+   */
+  path?: string;
+  status: BuildingBlockStatus;
+  /** Why it was not followed, in one sentence. */
+  reason?: string;
+}
+
+/**
+ * A composite action a step runs, with its own steps (lines are in `path`).
+ *
+ * @public
+ */
+export interface ActionBlockInspection extends BuildingBlockInspection {
+  kind: 'action';
+  /** The action's `runs.steps`, followed the same way; shared between steps that use it. */
+  steps: WorkflowStepInspection[];
+}
+
+/**
+ * A reusable workflow a job calls, analysed with the caller's `with:` inputs (falling back to the
+ * callee's `workflow_call` defaults). Lines of `jobs` are in `path`.
+ *
+ * @public
+ */
+export interface WorkflowBlockInspection extends BuildingBlockInspection {
+  kind: 'workflow';
+  jobs: WorkflowJobInspection[];
+  /** The callee's parse error, if any. */
+  error?: WorkflowParseError | null;
+}
+
+/**
+ * One label list an expression `runs-on` may select, with the condition that selects it.
+ *
+ * @public
+ */
+export interface RunnerChoice {
+  labels: string[];
+  /**
+   * When this list is chosen, as an expression over variables, inputs and matrix values
+   * (e.g. `vars.USE_SELFHOSTED == 'true'`); `''` when it always is.
+   */
+  condition: string;
+  runnerClass: string | null;
+  hosted: boolean;
+}
+
+/**
+ * How an expression `runs-on` (and the job's `if:`) was evaluated.
+ *
+ * @public
+ */
+export interface RunnerChoiceInspection {
+  /** Every candidate label list, in the order the expression gives them. */
+  choices: RunnerChoice[];
+  /** `vars.*` names read by `runs-on` or the job's `if:`, with their value when known. */
+  variables: { name: string; value?: string }[];
+  /** Index in `choices` of the list the known variables select, when they decide it. */
+  chosen?: number;
+  /** The job's `if:` is false with the known variables: the job does not run. */
+  skipped?: boolean;
+  /** Parts of the expression outside the understood subset, when some were. */
+  unsupported?: string;
 }
 
 /**
@@ -108,6 +260,10 @@ export interface WorkflowStepInspection {
   installsNix: boolean;
   /** Attaches to or pushes to a binary cache or FlakeHub. */
   cacheStep: boolean;
+  /** The composite action `uses:` names, when it is a local or followed remote one. */
+  block?: ActionBlockInspection;
+  /** The building blocks on a chain that made this step use Nix or Bazel (`via` of its job). */
+  via?: string[];
 }
 
 /**
@@ -121,6 +277,12 @@ export interface WorkflowJobInspection extends WorkflowJob {
   /** Line of the job's `runs-on` (or `uses`) key, for evidence. */
   targetLine?: number;
   steps: WorkflowStepInspection[];
+  /** The reusable workflow a job-level `uses:` calls, followed or with why not. */
+  called?: WorkflowBlockInspection;
+  /** Present when `runs-on` or the job's `if:` is an expression the analysis evaluated. */
+  runnerChoice?: RunnerChoiceInspection;
+  /** The job's `if:` as written, when it has one. */
+  condition?: string;
 }
 
 /**
@@ -131,6 +293,8 @@ export interface WorkflowJobInspection extends WorkflowJob {
 export interface WorkflowInspection {
   path: string;
   name?: string;
+  /** The `on.workflow_call.inputs` defaults, when the workflow is reusable. */
+  callInputs?: Record<string, string | number | boolean>;
   jobs: WorkflowJobInspection[];
   error: WorkflowParseError | null;
 }
