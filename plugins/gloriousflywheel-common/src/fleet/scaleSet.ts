@@ -1,4 +1,5 @@
 import { RunnerClassDefinition } from '../runnerClasses';
+import { githubConfigScope, readArcVersion, readRunnerTemplate, RunnerPodTemplate } from '../runnerClasses/contractFacts';
 import {
   ANNOTATION_PAUSED_FROM,
   ANNOTATION_RUNNER_CLASS,
@@ -25,6 +26,8 @@ export interface AutoscalingRunnerSetObject {
     minRunners?: number;
     maxRunners?: number;
     runnerScaleSetLabels?: string[];
+    /** the runner pod template (gha-runner-scale-set `template`) */
+    template?: RunnerPodTemplate;
   };
   status?: {
     currentRunners?: number;
@@ -140,9 +143,23 @@ export function toScaleSet(
     },
     paused: parsePausedFrom(annotations[ANNOTATION_PAUSED_FROM]),
     managedBy: detectManagedBy(md.labels, annotations),
+    pauseReverted: null,
+    runner: readRunnerTemplate(spec.template),
+    arc: readArcVersion(md.labels),
+    githubConfigScope: githubConfigScope(spec.githubConfigUrl ?? ''),
     resourceVersion: md.resourceVersion ?? '',
     createdAt: created ? new Date(created).toISOString() : null,
   };
+}
+
+/**
+ * A portal pause undone outside the portal: the paused-from annotation is still there but the
+ * bounds are no longer 0/0.
+ *
+ * @public
+ */
+export function isPauseUndone(s: Pick<ScaleSet, 'paused' | 'minRunners' | 'maxRunners'>): boolean {
+  return s.paused !== null && !(s.minRunners === 0 && s.maxRunners === 0);
 }
 
 /** Stable key of a scale set. @public */

@@ -1,3 +1,10 @@
+import type {
+  ArcVersionFacts,
+  GitHubConfigScope,
+  RunnerClassContractReport,
+  RunnerTemplateFacts,
+} from '../runnerClasses/contractTypes';
+
 /** Runner counts of a scale set or a runner class. @public */
 export interface RunnerCounts {
   current: number;
@@ -8,6 +15,19 @@ export interface RunnerCounts {
 
 /** Why a scale set belongs to its runner class. @public */
 export type RunnerClassMatch = 'annotation' | 'scale-set-name' | 'label';
+
+/**
+ * A pause the portal made that something else undid: the scale set still carries the paused-from
+ * annotation, but its bounds are no longer 0/0 (a GitOps or Helm re-apply restored them).
+ *
+ * @public
+ */
+export interface PauseReverted {
+  /** who re-applied the spec, e.g. `tofu apply (Helm release)`, `Argo CD`, `Flux` */
+  by: string;
+  /** when the portal first saw the pause undone (ISO 8601) */
+  at: string;
+}
 
 /** Prior values kept while a scale set is paused (annotation `gloriousflywheel.io/paused-from`). @public */
 export interface PausedFrom {
@@ -43,6 +63,14 @@ export interface ScaleSet {
   paused: PausedFrom | null;
   /** Helm / Argo CD / Flux when the object says it is managed by one (changes may be reverted) */
   managedBy: string | null;
+  /** set when a portal pause was undone outside the portal (the scale set runs jobs again) */
+  pauseReverted?: PauseReverted | null;
+  /** the runner container of `spec.template` (env, image, resources) */
+  runner?: RunnerTemplateFacts;
+  /** the ARC version the scale set was rendered with */
+  arc?: ArcVersionFacts;
+  /** what githubConfigUrl registers the runners for */
+  githubConfigScope?: GitHubConfigScope;
   resourceVersion: string;
   createdAt: string | null;
 }
@@ -63,6 +91,8 @@ export interface RunnerClassSummary {
   maxRunners: number | null;
   runners: RunnerCounts;
   pausedScaleSets: number;
+  /** the class's contract checked against its scale sets (served by the backend) */
+  contract?: RunnerClassContractReport;
   /** Name for the class of scale sets that match no configured class. */
   unclassified: boolean;
 }

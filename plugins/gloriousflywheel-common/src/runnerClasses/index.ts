@@ -1,3 +1,6 @@
 export * from './runnerClass';
 export * from './matchRunnerClass';
 export * from './suggestRunnerClass';
+export * from './contractTypes';
+export * from './contractFacts';
+export * from './contract';

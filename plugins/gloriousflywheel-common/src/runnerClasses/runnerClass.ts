@@ -1,3 +1,5 @@
+import type { RunnerClassContract } from './contractTypes';
+
 /**
  * What a runner class can do; drives which dogfood checks apply to a job.
  *
@@ -24,8 +26,8 @@ export interface RunnerClassDefinition {
   labels: string[];
   /** `runnerScaleSetName` values serving this class (owner overlays add more than one). */
   scaleSets: string[];
-  /** Cache environment contract exposed to jobs, e.g. `ATTIC_SERVER`. */
-  cacheEnv?: string[];
+  /** What the class promises a job (cache env, memory envelope, ARC version), checked live. */
+  contract?: RunnerClassContract;
 }
 
 /** @public */
@@ -36,12 +38,18 @@ export const RUNNER_CLASS_CAPABILITIES: readonly RunnerClassCapability[] = [
   'heavy',
 ];
 
-const CACHE_ENV = [
-  'ATTIC_SERVER',
-  'ATTIC_CACHE',
-  'BAZEL_REMOTE_CACHE',
-  'NIX_CONFIG',
+// From the real module (tofu/modules/arc-runner): nix runners get NIX_CONFIG, ATTIC_SERVER,
+// ATTIC_CACHE and BAZEL_REMOTE_CACHE, docker runners BAZEL_REMOTE_CACHE, dind runners none (only
+// DOCKER_HOST). Memory envelopes bracket the stack's limits (nix/dind 8Gi, docker 4Gi); the fleet
+// runs ARC 0.14.0 live, not the module's 0.13.1 chart default.
+const ANY_CACHE = '*';
+const NIX_ENV = [
+  { name: 'NIX_CONFIG' },
+  { name: 'ATTIC_SERVER', cache: ANY_CACHE },
+  { name: 'ATTIC_CACHE', cache: ANY_CACHE },
+  { name: 'BAZEL_REMOTE_CACHE', cache: ANY_CACHE },
 ];
+const LIVE_ARC_VERSION = '0.14.0';
 
 /**
  * The default taxonomy; organisations override it through config.
@@ -55,7 +63,7 @@ export const DEFAULT_RUNNER_CLASSES: readonly RunnerClassDefinition[] = [
     capabilities: ['nix'],
     labels: ['tinyland-nix'],
     scaleSets: ['tinyland-nix'],
-    cacheEnv: CACHE_ENV,
+    contract: { cacheEnv: NIX_ENV, memory: { min: '2Gi', max: '8Gi' }, arcVersion: LIVE_ARC_VERSION },
   },
   {
     name: 'tinyland-docker',
@@ -63,7 +71,11 @@ export const DEFAULT_RUNNER_CLASSES: readonly RunnerClassDefinition[] = [
     capabilities: ['docker'],
     labels: ['tinyland-docker'],
     scaleSets: ['tinyland-docker'],
-    cacheEnv: CACHE_ENV,
+    contract: {
+      cacheEnv: [{ name: 'BAZEL_REMOTE_CACHE', cache: ANY_CACHE }],
+      memory: { min: '1Gi', max: '4Gi' },
+      arcVersion: LIVE_ARC_VERSION,
+    },
   },
   {
     name: 'tinyland-dind',
@@ -71,7 +83,7 @@ export const DEFAULT_RUNNER_CLASSES: readonly RunnerClassDefinition[] = [
     capabilities: ['docker', 'privileged-dind'],
     labels: ['tinyland-dind'],
     scaleSets: ['tinyland-dind'],
-    cacheEnv: CACHE_ENV,
+    contract: { cacheEnv: [], memory: { min: '2Gi', max: '8Gi' }, arcVersion: LIVE_ARC_VERSION },
   },
   {
     name: 'tinyland-nix-heavy',
@@ -79,6 +91,7 @@ export const DEFAULT_RUNNER_CLASSES: readonly RunnerClassDefinition[] = [
     capabilities: ['nix', 'heavy'],
     labels: ['tinyland-nix-heavy'],
     scaleSets: ['tinyland-nix-heavy'],
-    cacheEnv: CACHE_ENV,
+    // heavy means more than a nix runner's 8Gi: the seeds' memory-envelope question (#214)
+    contract: { cacheEnv: NIX_ENV, memory: { min: '16Gi', max: '64Gi' }, arcVersion: LIVE_ARC_VERSION },
   },
 ];

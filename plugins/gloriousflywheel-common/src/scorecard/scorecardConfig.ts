@@ -68,7 +68,6 @@ const runnerClassSchema = z.object({
     .default([]),
   labels: z.array(z.string().min(1)).optional(),
   scaleSets: z.array(z.string().min(1)).optional(),
-  cacheEnv: z.array(z.string()).optional(),
 });
 
 const configSchema = z
