@@ -171,9 +171,15 @@ export class AdoptionService {
         // A run with nothing queued is a scheduled one (or an admin's trigger).
         if (full || (round === 0 && (!repos.length || (await this.fullScanDue())))) {
           scanned = true;
-          // taken now: a request arriving from here on asks for another scan
-          if (full) await this.options.rescans.complete([full]);
-          const status = await this.scan(full ? 'manual' : 'schedule');
+          // Claimed in the database: a request on any replica from now until the release joins it.
+          const claim = randomUUID();
+          await this.options.rescans.claimFullScan(claim, this.now());
+          let status: AdoptionScanStatus;
+          try {
+            status = await this.scan(full ? 'manual' : 'schedule');
+          } finally {
+            await this.options.rescans.releaseFullScan(claim);
+          }
           if (status.state === 'failed') return;
           // The scan read every repository after these were queued; a failed one leaves them queued.
           await this.options.rescans.complete(repos);
@@ -210,17 +216,16 @@ export class AdoptionService {
   }
 
   /**
-   * Queues a full scan and triggers the scan task. `running` when a full scan is running already
-   * (the request is withdrawn); `queued` otherwise, also behind a running webhook rescan, which
-   * serves it next.
+   * Queues a full scan and triggers the scan task: `queued`, or `running` when a full scan is
+   * running already (on any replica), which the request joins. Only the request that queued the
+   * scan triggers the task, so requests at once on several replicas start one run; a trigger that
+   * finds the task busy leaves the request to the running task or the sweep.
    */
   async requestScan(): Promise<'queued' | 'running'> {
-    const requestId = randomUUID();
-    const added = await this.options.rescans.requestFullScan(requestId, this.now());
-    if (await this.triggerScanTask()) return 'queued';
-    if (!(await this.options.store.scanRunning())) return 'queued';
-    if (added) await this.options.rescans.withdraw(ALL_REPOS, requestId);
-    return 'running';
+    const request = await this.options.rescans.requestFullScan(randomUUID(), this.now());
+    if (request === 'running') return 'running';
+    if (request === 'added') await this.triggerScanTask();
+    return 'queued';
   }
 
   /** The configured organisation `owner` names (case-insensitive), if any. */

@@ -70,13 +70,40 @@ describe.each(databases.eachSupportedId())('AdoptionRescanStore on %p', id => {
     expect(await store.countDeliveries()).toBe(1);
   });
 
-  it('queues one full scan however often it is requested, and withdraws only its own request', async () => {
+  it('queues one full scan however often it is requested, also by many requests at once', async () => {
     const { store } = await createStore(id);
-    expect(await store.requestFullScan('a', NOW)).toBe(true);
-    expect(await store.requestFullScan('b', at(1))).toBe(false);
-    await store.withdraw(ALL_REPOS, 'b'); // not b's request: stays
-    expect(await store.summary()).toMatchObject({ fullScanRequestedAt: NOW.getTime(), pendingRepos: 0 });
-    await store.withdraw(ALL_REPOS, 'a');
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, n) => store.requestFullScan(`r-${n}`, at(n))));
+    expect(answers.filter(a => a === 'added')).toHaveLength(1);
+    expect(answers.filter(a => a === 'joined')).toHaveLength(19);
+    const [full] = await store.pending();
+    expect(full).toMatchObject({ repoKey: ALL_REPOS, requestId: `r-${answers.indexOf('added')}` });
+    expect(await store.summary()).toMatchObject({ fullScanRequestedAt: full.requestedAt, pendingRepos: 0 });
+  });
+
+  it('lets requests during a claimed full scan join it, and ends the claim with the scan', async () => {
+    const { store } = await createStore(id);
+    expect(await store.requestFullScan('a', NOW)).toBe('added');
+    await store.claimFullScan('run-1', at(1));
+    // taken by the run: no longer waiting, and what comes in now joins the running scan
     expect(await store.summary()).toMatchObject({ fullScanRequestedAt: null });
+    expect(await Promise.all([store.requestFullScan('b', at(2)), store.requestFullScan('c', at(2))])).toEqual(['running', 'running']);
+    await store.releaseFullScan('run-1');
+    expect(await store.hasPending()).toBe(false);
+    // after the scan a request queues the next one
+    expect(await store.requestFullScan('d', at(3))).toBe('added');
+    await store.releaseFullScan('run-1'); // an old run's release takes nothing that is not its own
+    expect(await store.summary()).toMatchObject({ fullScanRequestedAt: at(3).getTime() });
+  });
+
+  it('claims a scheduled full scan without a request, and takes over a stopped run\'s claim', async () => {
+    const { store } = await createStore(id);
+    await store.claimFullScan('scheduled', NOW);
+    expect(await store.requestFullScan('a', at(1))).toBe('running');
+    // the next run (under the scheduler's lock, so the old one is gone) takes the claim over
+    await store.claimFullScan('next', at(2));
+    await store.releaseFullScan('scheduled');
+    expect(await store.requestFullScan('b', at(3))).toBe('running');
+    await store.releaseFullScan('next');
+    expect(await store.pending()).toEqual([]);
   });
 });

@@ -48,6 +48,7 @@ export interface RescanSummary {
   deliveries: number;
   duplicates: number;
   pendingRepos: number;
+  /** when the full scan still waiting was requested; null when none waits (or it is running) */
   fullScanRequestedAt: number | null;
   lastFailure: { at: number; message: string } | null;
 }
@@ -137,19 +138,37 @@ export class AdoptionRescanStore {
     return Number(n);
   }
 
-  /** Queues a full scan; false when one is already waiting (the request joins it). */
-  async requestFullScan(requestId: string, at: Date): Promise<boolean> {
-    const inserted = await this.db(RESCANS)
+  /**
+   * Queues a full scan in one statement, so requests at once on several replicas queue one:
+   * `added` when this request queued it, `joined` when it joins one still waiting, `running` when
+   * it joins the full scan a scan-task run has claimed (see {@link AdoptionRescanStore.claimFullScan}).
+   */
+  async requestFullScan(requestId: string, at: Date): Promise<'added' | 'joined' | 'running'> {
+    // An upsert that changes nothing returns the row as it is, whoever wrote it.
+    const [row] = await this.db(RESCANS)
       .insert({ repo_key: ALL_REPOS, owner: '', name: '', request_id: requestId, requested_at: at.getTime() })
       .onConflict('repo_key')
-      .ignore()
-      .returning('repo_key');
-    return inserted.length > 0;
+      .merge(['owner'])
+      .returning(['request_id', 'claimed_by']);
+    if (row.claimed_by) return 'running';
+    return row.request_id === requestId ? 'added' : 'joined';
   }
 
-  /** Removes a request unless a newer one replaced it. */
-  async withdraw(key: string, requestId: string): Promise<void> {
-    await this.db(RESCANS).where({ repo_key: key, request_id: requestId }).delete();
+  /**
+   * Takes the full scan for the scan-task run `claimId` (under the scheduler's lock, so any other
+   * claim is a stopped replica's): a waiting request becomes this run's, and a scheduled run
+   * queues its own, so requests from here until {@link AdoptionRescanStore.releaseFullScan} join it.
+   */
+  async claimFullScan(claimId: string, at: Date): Promise<void> {
+    await this.db(RESCANS)
+      .insert({ repo_key: ALL_REPOS, owner: '', name: '', request_id: claimId, requested_at: at.getTime(), claimed_by: claimId })
+      .onConflict('repo_key')
+      .merge(['claimed_by']);
+  }
+
+  /** Ends the claim of `claimId` with its request; a claim taken over by a later run stays. */
+  async releaseFullScan(claimId: string): Promise<void> {
+    await this.db(RESCANS).where({ repo_key: ALL_REPOS, claimed_by: claimId }).delete();
   }
 
   /** Waiting rescans, oldest first. */
@@ -194,7 +213,7 @@ export class AdoptionRescanStore {
   async summary(): Promise<RescanSummary> {
     const [deliveries] = await this.db(DELIVERIES).count({ n: '*' }).sum({ replays: 'replays' });
     const [repos] = await this.db(RESCANS).whereNot('repo_key', ALL_REPOS).count({ n: '*' });
-    const full = await this.db(RESCANS).where('repo_key', ALL_REPOS).first('requested_at');
+    const full = await this.db(RESCANS).where('repo_key', ALL_REPOS).whereNull('claimed_by').first('requested_at');
     const failed = await this.db(RESCANS)
       .whereNotNull('failed_at')
       .orderBy('failed_at', 'desc')

@@ -68,16 +68,13 @@ describe.each(databases.eachSupportedId())('AdoptionStore on %p', id => {
   it('keeps scan runs; one left running by a stopped process reads as interrupted', async () => {
     const store = await createStore(id);
     expect(await store.lastScan()).toBeUndefined();
-    expect(await store.scanRunning()).toBe(false);
     const first = await store.startScan('schedule', NOW);
-    expect(await store.scanRunning()).toBe(true);
     await store.finishScan(first, {
       state: 'idle', trigger: 'schedule', startedAt: NOW.toISOString(), finishedAt: NOW.toISOString(),
       reposDone: 10, reposTotal: 10, reposFetched: 2, requestsUsed: { graphql: 3, rest: 1, rest304: 4 },
       rateLimit: { remaining: 4000, resetAt: null }, lastError: null,
     });
     expect(await store.lastScan()).toMatchObject({ state: 'idle', reposTotal: 10, requestsUsed: { graphql: 3, rest: 1, rest304: 4 } });
-    expect(await store.scanRunning()).toBe(false);
     const second = await store.startScan('manual', NOW);
     expect(second).toBeGreaterThan(first);
     expect(await store.lastScan()).toMatchObject({ state: 'failed', trigger: 'manual', lastError: 'interrupted by a restart' });

@@ -146,12 +146,6 @@ export class AdoptionStore {
       });
   }
 
-  /** Whether the most recent scan run is still running (on any replica, or left so by a stopped one). */
-  async scanRunning(): Promise<boolean> {
-    const row = await this.db(SCANS).orderBy('id', 'desc').first('state');
-    return row?.state === 'running';
-  }
-
   /** The most recent scan run, for the status after a restart. */
   async lastScan(): Promise<AdoptionScanStatus | undefined> {
     const row = await this.db(SCANS).orderBy('id', 'desc').first();
