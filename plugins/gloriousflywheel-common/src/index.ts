@@ -14,3 +14,4 @@ export * from './permissions';
 export * from './control';
 export * from './adoption';
 export * from './tranches';
+export * from './queue';

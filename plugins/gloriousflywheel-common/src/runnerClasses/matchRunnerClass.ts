@@ -12,6 +12,16 @@ const GENERIC_SELF_HOSTED_LABELS = new Set([
   'arm',
 ]);
 
+/**
+ * Whether a `runs-on` label is one every self-hosted runner carries (`self-hosted`, `linux`, `x64`,
+ * ...): it never selects a runner class or a scale set.
+ *
+ * @public
+ */
+export function isGenericRunnerLabel(label: string): boolean {
+  return GENERIC_SELF_HOSTED_LABELS.has(normalize(label));
+}
+
 const HOSTED_IMAGE_PREFIXES = ['ubuntu-', 'windows-', 'macos-'];
 
 function matchesPattern(label: string, pattern: string): boolean {

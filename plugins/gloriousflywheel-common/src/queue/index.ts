@@ -1,0 +1,4 @@
+export * from './types';
+export * from './queueStats';
+export * from './scaleSetMatch';
+export * from './diagnoseJob';
