@@ -1,6 +1,6 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
-import { AuditRecord, ScaleSetBounds } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { AuditOutcome, AuditRecord, ScaleSetBounds } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 const OUTCOME_COLOR = {
   succeeded: 'success',
@@ -8,6 +8,11 @@ const OUTCOME_COLOR = {
   denied: 'warning',
   initiated: 'default',
 } as const;
+
+/** The outcome of an audited attempt, coloured the same wherever it is shown. */
+export function AuditOutcomeChip({ outcome }: { outcome: AuditOutcome }) {
+  return <Chip size="small" color={OUTCOME_COLOR[outcome]} label={outcome} data-outcome={outcome} />;
+}
 
 const fmt = (b: ScaleSetBounds | null) => (b ? `${b.minRunners ?? 0}/${b.maxRunners ?? '∞'}` : '—');
 
@@ -21,7 +26,7 @@ const columns: TableColumn<AuditRecord>[] = [
   {
     title: 'Outcome',
     field: 'outcome',
-    render: r => <Chip size="small" color={OUTCOME_COLOR[r.outcome]} label={r.outcome} />,
+    render: r => <AuditOutcomeChip outcome={r.outcome} />,
   },
   { title: 'Min/max before → after', field: 'before', render: r => `${fmt(r.before)} → ${fmt(r.after)}` },
   { title: 'Error', field: 'error', render: r => r.error ?? '' },

@@ -1,14 +1,7 @@
 import Alert from '@mui/material/Alert';
 import Stack from '@mui/material/Stack';
 import { ClusterStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-
-function ago(iso: string | null): string {
-  if (!iso) return 'never';
-  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  return `${Math.round(s / 3600)} h ago`;
-}
+import { ago } from '../RelativeTime';
 
 const SEVERITY = { syncing: 'info', stale: 'warning', error: 'error', synced: 'success' } as const;
 

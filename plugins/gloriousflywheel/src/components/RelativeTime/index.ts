@@ -1,0 +1,1 @@
+export { RelativeTime, ago } from './RelativeTime';
