@@ -69,10 +69,26 @@ export interface Config {
       proofWorkflows?: string[];
       exceptionsFile?: string;
     };
+    /** GitHub Actions jobs (workflow_job webhooks, the jobs REST API): queue statistics and diagnoses. */
+    queue?: {
+      /** Jobs queued longer ago than this many days are deleted (1 to 400, default 7). */
+      retentionDays?: number;
+      /** Reconciliation with the jobs REST API, for deliveries that never arrived. */
+      reconcile?: {
+        /** GitHub REST requests per hour it may spend, 304 answers not counted (default 600; 0 = off). */
+        requestsPerHour?: number;
+        /** Repositories with a job event within this many minutes are reconciled (default 120). */
+        activeWithinMinutes?: number;
+      };
+    };
     /** Task schedules (SchedulerService definitions: frequency, timeout, initialDelay). */
     schedule?: {
       /** the adoption scan (global: one replica at a time) */
       adoptionScan?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** deleting jobs past `queue.retentionDays` (global; hourly by default) */
+      queueRetention?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** a reconciliation pass with the jobs REST API (global; every 10 minutes by default) */
+      queueReconcile?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
   };
 }

@@ -11,6 +11,7 @@ import { migrateDatabase } from './database/migrateDatabase';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { createControl } from './control/createControl';
 import { createAdoption } from './adoption/createAdoption';
+import { createQueue, queueFleetOf } from './queue/createQueue';
 
 /**
  * The GloriousFlywheel backend plugin: wiring only.
@@ -67,9 +68,20 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         const adoption = await createAdoption({ config, logger, knex, scheduler, httpRouter, hub: adoptionHub });
         sources.register('adoption', () => adoption.service.sourceStatus());
 
+        const queue = await createQueue({
+          config,
+          logger,
+          knex,
+          scheduler,
+          fleet: queueFleetOf(fleet),
+          caches: async () => (await caches.list()).items,
+          github: adoption.github,
+          extraHosted: adoption.hostedLabels,
+        });
+
         const controlRoutes = createControl({ config, logger, knex, fleet, ...control });
         httpRouter.use(
-          await createRouter({ version: packageVersion(), sources, fleet, caches, control: controlRoutes, adoption: adoption.router }),
+          await createRouter({ version: packageVersion(), sources, fleet, caches, control: controlRoutes, adoption: { ...adoption.router, queue: queue.service }, queue: { queue: queue.service, reconciler: queue.reconciler } }),
         );
         logger.info(
           `GloriousFlywheel backend started: ${fleet.clusters().length} cluster(s), ${fleet.runnerClasses.length} runner classes, ${cacheTargets.length} cache(s)`,

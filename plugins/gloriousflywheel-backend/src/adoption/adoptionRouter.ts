@@ -16,6 +16,8 @@ import { filterRepos } from './repoFilter';
 import { octokitWebhookVerifier, WebhookVerifier } from './webhookSignature';
 import { parseRequest } from '../service/parseRequest';
 import { AccessGate, completeOnResponse } from '../service/access';
+import { workflowJobPayload, fromGitHubJob } from '../queue/githubJob';
+import type { ActionsJob } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** What the adoption sub-router needs. */
 export interface AdoptionRouterOptions {
@@ -23,6 +25,8 @@ export interface AdoptionRouterOptions {
   /** `gloriousflywheel.github.webhookSecret`; absent = no webhook route */
   webhookSecret?: string;
   verifyWebhook?: WebhookVerifier;
+  /** stores `workflow_job` deliveries (the queue); absent = the event is not used */
+  queue?: { ingest(jobs: ActionsJob[]): Promise<number> };
 }
 
 const ghName = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'must be a GitHub owner or repository name');
@@ -52,6 +56,8 @@ const parse = parseRequest;
 
 /** Largest webhook body read; GitHub's push payloads stay far below it. */
 const WEBHOOK_BODY_LIMIT = '5mb';
+/** A `workflow_job` body is a few kilobytes (a job, its steps and the repository). */
+const WORKFLOW_JOB_BODY_LIMIT = '256kb';
 /** `X-GitHub-Delivery`: a GUID; bounded so it fits the delivery table. */
 const deliveryId = /^[A-Za-z0-9._:-]{1,64}$/;
 /** `X-GitHub-Event`: GitHub's event names (`push`, `workflow_run`, ...). */
@@ -108,7 +114,10 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
       }
       next();
     };
-    const readBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+    const readAnyBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+    const readJobBody = express.raw({ type: () => true, limit: WORKFLOW_JOB_BODY_LIMIT });
+    const readBody: express.RequestHandler = (req, res, next) =>
+      (req.get('x-github-event') === 'workflow_job' ? readJobBody : readAnyBody)(req, res, next);
     router.post(
       '/adoption/webhook',
       requireHeaders,
@@ -137,7 +146,18 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
         }
         let repo: { owner: string; name: string } | undefined;
         let ignored: string | undefined;
-        if (event === 'push' || event === 'workflow_run') {
+        let job: ActionsJob | undefined;
+        if (event === 'workflow_job' && options.queue) {
+          const payload = workflowJobPayload.safeParse(json);
+          if (!payload.success) {
+            const issue = payload.error.issues[0];
+            refuse(new InputError(`workflow_job webhook payload invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}`));
+          }
+          const { repository, workflow_job: ghJob } = payload.data!;
+          const owner = repository.owner.login;
+          if (adoption.scannedOrg(owner)) job = fromGitHubJob(ghJob, `${owner}/${repository.name}`);
+          else ignored = `${owner} is not a scanned organisation`;
+        } else if (event === 'push' || event === 'workflow_run') {
           const payload = webhookPayload.safeParse(json);
           if (!payload.success) refuse(new InputError(`${event} webhook payload without a repository`));
           const { repository, ref, workflow_run: run } = payload.data!;
@@ -163,6 +183,10 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
         });
         if (outcome === 'duplicate') {
           res.status(200).json({ accepted: false, reason: 'duplicate' });
+        } else if (job) {
+          // A failure here is a 500 and the delivery stays recorded: reconciliation fetches the job.
+          await options.queue!.ingest([job]);
+          res.status(202).json({ accepted: true, job: job.id, repo: job.repo });
         } else if (!repo) {
           res.status(event === 'ping' ? 200 : 202).json({ accepted: false, reason: ignored });
         } else {

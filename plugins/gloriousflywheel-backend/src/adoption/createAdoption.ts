@@ -20,7 +20,7 @@ export async function createAdoption(options: {
   scheduler: SchedulerService;
   httpRouter: HttpRouterService;
   hub: AdoptionHub;
-}): Promise<{ service: AdoptionService; router: AdoptionRouterOptions }> {
+}): Promise<{ service: AdoptionService; router: AdoptionRouterOptions; github?: GitHubAccess; hostedLabels: string[] }> {
   const logger = options.logger.child({ source: 'adoption' });
   const config = readAdoptionConfig(options.config);
   const access = config.orgs.length ? GitHubAccess.fromConfig(options.config, config.host, logger) : undefined;
@@ -41,6 +41,8 @@ export async function createAdoption(options: {
   }
   return {
     service,
+    github: access,
+    hostedLabels: config.scorecard.hostedLabels,
     router: {
       adoption: service,
       webhookSecret: config.webhookSecret,

@@ -4,6 +4,7 @@ import {
   adoptionScanPermission,
   auditReadPermission,
   gloriousflywheelPermissions,
+  queueReadPermission,
   scaleSetPausePermission,
   scaleSetResumePermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -30,7 +31,8 @@ const lower = (refs: string[]) => refs.map(r => r.toLocaleLowerCase('en-US'));
 /**
  * A sample policy with the product's roles, from the user's ownership entity refs (their direct
  * groups): admin (everything), operator (pause/resume only where the runner class is owned by the
- * user or one of their groups, audit log, adoption scans), viewer (everyone else: read only).
+ * user or one of their groups, audit log, adoption scans), viewer (everyone else: read only, jobs and
+ * their diagnoses included).
  * Other plugins' permissions are allowed for signed-in users; anonymous callers get nothing.
  *
  * @public
@@ -48,6 +50,8 @@ export class GloriousflywheelSamplePolicy implements PermissionPolicy {
     if (!user) return { result: AuthorizeResult.DENY };
     const { permission } = request;
     if (!GF_PERMISSIONS.has(permission.name)) return { result: AuthorizeResult.ALLOW };
+    // every signed-in developer may ask why a job waits
+    if (isPermission(permission, queueReadPermission)) return { result: AuthorizeResult.ALLOW };
 
     const refs = [user.info.userEntityRef, ...(user.info.ownershipEntityRefs ?? [])];
     const mine = new Set(lower(refs));

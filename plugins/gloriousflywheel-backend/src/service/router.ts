@@ -12,6 +12,7 @@ import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthService } from '../caches/CacheHealthService';
 import { ControlRouterOptions, createControlRouter } from '../control/controlRouter';
 import { AdoptionRouterOptions, createAdoptionRouter } from '../adoption/adoptionRouter';
+import { createQueueRouter, QueueRouterOptions } from '../queue/queueRouter';
 import { parseRequest } from './parseRequest';
 import { cacheName, clusterName, namespaceName, runnerClassName, scaleSetTarget } from './inputSchemas';
 
@@ -25,6 +26,8 @@ export interface RouterOptions {
   control?: ControlRouterOptions;
   /** adoption scan results, scan trigger and the GitHub webhook; needs `control` (its access gate) */
   adoption?: AdoptionRouterOptions;
+  /** queue statistics, jobs and diagnoses; needs `control` (its access gate) */
+  queue?: QueueRouterOptions;
 }
 
 const scaleSetQuery = z
@@ -52,6 +55,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   if (options.adoption) router.use(createAdoptionRouter({ ...options.adoption, access: options.control!.access }));
   router.use(express.json());
   if (options.control) router.use(createControlRouter(options.control));
+  if (options.queue && !options.control) throw new Error('the queue routes need the control options (access gate)');
+  if (options.queue) router.use(createQueueRouter({ ...options.queue, access: options.control!.access }));
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = {

@@ -15,12 +15,13 @@ describe('permissions', () => {
       'gloriousflywheel.scaleset.resume',
       'gloriousflywheel.audit.read',
       'gloriousflywheel.adoption.scan',
+      'gloriousflywheel.queue.read',
     ]);
     for (const p of [scaleSetPausePermission, scaleSetResumePermission]) {
       expect(isResourcePermission(p, SCALE_SET_RESOURCE_TYPE)).toBe(true);
       expect(p.attributes.action).toBe('update');
     }
-    expect(gloriousflywheelPermissions.filter(p => p.type === 'basic')).toHaveLength(2);
+    expect(gloriousflywheelPermissions.filter(p => p.type === 'basic')).toHaveLength(3);
   });
 
   it('round-trips scale-set resource refs', () => {

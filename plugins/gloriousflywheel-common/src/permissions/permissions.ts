@@ -51,6 +51,17 @@ export const adoptionScanPermission = createPermission({
 });
 
 /**
+ * Read jobs of repositories and their diagnoses (`GET /queue/repos/...`, `GET /queue/jobs/...`,
+ * the `diagnose-job` action).
+ *
+ * @public
+ */
+export const queueReadPermission = createPermission({
+  name: 'gloriousflywheel.queue.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission the GloriousFlywheel plugins define.
  *
  * @public
@@ -60,6 +71,7 @@ export const gloriousflywheelPermissions = [
   scaleSetResumePermission,
   auditReadPermission,
   adoptionScanPermission,
+  queueReadPermission,
 ];
 
 /**

@@ -160,3 +160,32 @@ export interface JobDiagnosis {
   scaleSets: string[];
   reasons: JobDiagnosisReason[];
 }
+
+/**
+ * A job with its diagnosis (null unless it waits).
+ *
+ * @public
+ */
+export interface DiagnosedJob {
+  job: ActionsJob;
+  diagnosis: JobDiagnosis | null;
+}
+
+/**
+ * Response of `GET /queue/repos/:owner/:repo/jobs`: the repository's recent jobs, newest first.
+ *
+ * @public
+ */
+export interface RepoJobList {
+  items: DiagnosedJob[];
+}
+
+/**
+ * Response of `GET /queue/jobs/:owner/:repo/:jobId` and `GET /queue/diagnose?url=`.
+ *
+ * @public
+ */
+export interface JobDiagnosisResponse {
+  job: ActionsJob;
+  diagnosis: JobDiagnosis;
+}

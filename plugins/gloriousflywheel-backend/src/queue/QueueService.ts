@@ -1,0 +1,164 @@
+import { LoggerService, SchedulerService, SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import {
+  ActionsJob,
+  CacheHealth,
+  ClusterStatus,
+  DiagnosedJob,
+  computeQueueStats,
+  diagnoseJob,
+  isJobWaiting,
+  JobDiagnosis,
+  ListenerHealth,
+  matchRunnerClassForLabels,
+  QueueStatsList,
+  RunnerClassDefinition,
+  RunnerFailure,
+  ScaleSet,
+  scaleSetAcceptsLabels,
+  scaleSetKey,
+  scaleSetOfRunner,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { ActionsJobStore } from '../database/ActionsJobStore';
+
+/** What the queue reads of the fleet: the informers' in-memory view. */
+export interface QueueFleet {
+  runnerClasses: readonly RunnerClassDefinition[];
+  scaleSets(): ScaleSet[];
+  clusters(): ClusterStatus[];
+  /** one entry per scale set whose listener the fleet watches */
+  listenerHealth(): ListenerHealth[];
+  runnerFailures(): RunnerFailure[];
+}
+
+const DAY_MS = 24 * 3600_000;
+/** Waiting jobs read for "jobs ahead": more than any fleet's queue should hold. */
+const MAX_WAITING = 10_000;
+/** Statistics are computed at most this often; the endpoint is read by every open Runner classes page. */
+const STATS_TTL_MS = 10_000;
+
+/**
+ * Jobs from webhooks and reconciliation, their statistics and diagnoses. The fleet's facts come
+ * from the informers, the jobs from the database, so every replica answers alike.
+ */
+export class QueueService {
+  private statsCache?: { at: number; value: QueueStatsList };
+
+  constructor(
+    private readonly options: {
+      store: ActionsJobStore;
+      fleet: QueueFleet;
+      /** the caches' latest health (runner classes per cache included) */
+      caches?: () => Promise<CacheHealth[]>;
+      /** `gloriousflywheel.hostedLabels` */
+      extraHosted?: readonly string[];
+      retentionDays: number;
+      logger: LoggerService;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now() {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** The fleet's facts about a job: the runner class of its labels, the scale set of its runner. */
+  enrich(job: ActionsJob): ActionsJob {
+    const { fleet } = this.options;
+    const set = scaleSetOfRunner(job.runnerName, fleet.scaleSets());
+    return {
+      ...job,
+      runnerClass: matchRunnerClassForLabels(job.labels, fleet.runnerClasses)?.name ?? null,
+      scaleSet: set ? scaleSetKey(set) : null,
+    };
+  }
+
+  /** Stores job states (out-of-order and repeated ones change nothing); returns rows changed. */
+  async ingest(jobs: readonly ActionsJob[]): Promise<number> {
+    if (jobs.length === 0) return 0;
+    const written = await this.options.store.upsert(jobs.map(j => this.enrich(j)), this.now());
+    if (written) this.statsCache = undefined;
+    return written;
+  }
+
+  /** Queue statistics per runner class (every configured one) and per scale set of the fleet. */
+  async stats(): Promise<QueueStatsList> {
+    const now = this.now();
+    const cached = this.statsCache;
+    if (cached && now.getTime() - cached.at < STATS_TTL_MS && now.getTime() >= cached.at) return cached.value;
+    const jobs = await this.options.store.activeOrSince(new Date(now.getTime() - DAY_MS));
+    const { fleet } = this.options;
+    const value: QueueStatsList = {
+      classes: fleet.runnerClasses.map(c => ({
+        runnerClass: c.name,
+        ...computeQueueStats(jobs.filter(j => j.runnerClass === c.name), now),
+      })),
+      scaleSets: fleet.scaleSets().map(s => {
+        const key = scaleSetKey(s);
+        // a waiting job has no scale set yet: each scale set that could take it counts it
+        const mine = jobs.filter(j => (isJobWaiting(j) ? scaleSetAcceptsLabels(s, j.labels) : j.scaleSet === key));
+        return { scaleSet: key, runnerClass: s.runnerClass, ...computeQueueStats(mine, now) };
+      }),
+      at: now.toISOString(),
+    };
+    this.statsCache = { at: now.getTime(), value };
+    return value;
+  }
+
+  async job(jobId: number): Promise<ActionsJob | undefined> {
+    return this.options.store.get(jobId);
+  }
+
+  /** Why a job waits (no reasons once it runs), from the stored job and the fleet now. */
+  async diagnose(job: ActionsJob): Promise<JobDiagnosis> {
+    const { fleet } = this.options;
+    const now = this.now();
+    const runnerClass = matchRunnerClassForLabels(job.labels, fleet.runnerClasses)?.name ?? null;
+    const [waiting, stats, caches] = await Promise.all([
+      isJobWaiting(job) ? this.options.store.waiting(MAX_WAITING) : Promise.resolve([]),
+      runnerClass ? this.stats() : Promise.resolve(undefined),
+      this.options.caches && runnerClass ? this.options.caches() : Promise.resolve([]),
+    ]);
+    return diagnoseJob({
+      job,
+      now,
+      runnerClasses: fleet.runnerClasses,
+      scaleSets: fleet.scaleSets(),
+      clusters: fleet.clusters(),
+      listeners: fleet.listenerHealth(),
+      runnerFailures: fleet.runnerFailures(),
+      queuedJobs: waiting,
+      caches: caches.filter(c => runnerClass && c.runnerClasses.includes(runnerClass)),
+      classP95Seconds: stats?.classes.find(c => c.runnerClass === runnerClass)?.p95Seconds24h ?? null,
+      extraHosted: this.options.extraHosted,
+    });
+  }
+
+  /** A repository's recent jobs, newest first, with the diagnosis of each that waits. */
+  async recentForRepo(repo: string, limit: number): Promise<DiagnosedJob[]> {
+    const jobs = await this.options.store.recentForRepo(repo, limit);
+    return Promise.all(jobs.map(async job => ({ job, diagnosis: isJobWaiting(job) ? await this.diagnose(job) : null })));
+  }
+
+  /** Forgets jobs queued before the retention period; returns how many. */
+  async prune(): Promise<number> {
+    const cutoff = new Date(this.now().getTime() - this.options.retentionDays * DAY_MS);
+    const deleted = await this.options.store.deleteQueuedBefore(cutoff);
+    if (deleted) {
+      this.statsCache = undefined;
+      this.options.logger.info(`queue: forgot ${deleted} job(s) queued before ${cutoff.toISOString()}`);
+    }
+    return deleted;
+  }
+
+  /** Retention as a global task: one replica deletes. */
+  async scheduleRetention(scheduler: SchedulerService, schedule: SchedulerServiceTaskScheduleDefinition) {
+    await scheduler.scheduleTask({
+      id: 'gloriousflywheel-queue-retention',
+      scope: 'global',
+      ...schedule,
+      fn: async () => {
+        await this.prune();
+      },
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { Knex } from 'knex';
+import { CacheHealth } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { ActionsJobStore } from '../database/ActionsJobStore';
+import { GitHubAccess } from '../adoption/GitHubClient';
+import { readQueueConfig } from './queueConfig';
+import { JobReconciler } from './JobReconciler';
+import { QueueFleet, QueueService } from './QueueService';
+import type { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+
+/** The fleet's in-memory view as the queue reads it. */
+export function queueFleetOf(fleet: FleetService): QueueFleet {
+  return {
+    runnerClasses: fleet.runnerClasses,
+    scaleSets: () => fleet.scaleSets(),
+    clusters: () => fleet.clusters(),
+    listenerHealth: () => [],
+    runnerFailures: () => [],
+  };
+}
+
+/** The budget of one pass: the hourly budget over the passes per hour (6 when the schedule is a cron). */
+export function requestsPerPass(requestsPerHour: number, frequency: unknown): number {
+  const ms =
+    frequency && typeof frequency === 'object' && !('cron' in frequency) && !('trigger' in frequency)
+      ? durationToMilliseconds(frequency as HumanDuration)
+      : 10 * 60_000;
+  return Math.max(1, Math.floor((requestsPerHour * Math.min(ms, 3600_000)) / 3600_000));
+}
+
+/**
+ * Queue wiring for plugin.ts: config, the job store, retention and (with GitHub access)
+ * reconciliation, each a scheduled task.
+ */
+export async function createQueue(options: {
+  config: Config;
+  logger: LoggerService;
+  knex: Knex;
+  scheduler: SchedulerService;
+  fleet: QueueFleet;
+  caches?: () => Promise<CacheHealth[]>;
+  /** GitHub access of the adoption scan; reconciliation needs it */
+  github?: GitHubAccess;
+  extraHosted?: readonly string[];
+}): Promise<{ service: QueueService; reconciler?: JobReconciler }> {
+  const logger = options.logger.child({ source: 'queue' });
+  const config = readQueueConfig(options.config);
+  const store = new ActionsJobStore(options.knex);
+  const service = new QueueService({
+    store,
+    fleet: options.fleet,
+    caches: options.caches,
+    extraHosted: options.extraHosted,
+    retentionDays: config.retentionDays,
+    logger,
+  });
+  await service.scheduleRetention(options.scheduler, config.retentionSchedule);
+  const github = options.github;
+  if (!github) return { service };
+  const reconciler = new JobReconciler({
+    store,
+    clientFor: owner => github.client(owner),
+    ingest: jobs => service.ingest(jobs),
+    requestsPerPass: requestsPerPass(config.reconcile.requestsPerHour, config.reconcile.schedule.frequency),
+    activeWithinMinutes: config.reconcile.activeWithinMinutes,
+    logger,
+  });
+  if (config.reconcile.requestsPerHour > 0) await reconciler.schedule(options.scheduler, config.reconcile.schedule);
+  return { service, reconciler };
+}

@@ -1,0 +1,245 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import {
+  createFleetSeed,
+  eventually,
+  KubernetesSandbox,
+  loadGitHubWebhooksMethods,
+  startKubernetesSandbox,
+} from '@internal/fleet-sandbox';
+import type { JobDiagnosisResponse, QueueStatsList, RepoJobList } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import Router from 'express-promise-router';
+import { AdoptionHub, FleetService, fleetServiceRef } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { migrateDatabase } from '../database/migrateDatabase';
+import { AdoptionStore } from '../database/AdoptionStore';
+import { AdoptionRescanStore } from '../database/AdoptionRescanStore';
+import { readAdoptionConfig } from '../adoption/AdoptionConfig';
+import { AdoptionService } from '../adoption/AdoptionService';
+import { createAdoptionRouter } from '../adoption/adoptionRouter';
+import { AccessGate } from '../service/access';
+import { createQueue, queueFleetOf } from './createQueue';
+import { createQueueRouter } from './queueRouter';
+
+jest.setTimeout(60_000);
+const ORG = 'tinyland-inc';
+// a secret of the test's own: the backend refuses the sandbox's published one outside development
+const SECRET = `test-${randomUUID()}`;
+const WEBHOOK = '/api/gloriousflywheel/adoption/webhook';
+type Server = Parameters<typeof request>[0];
+
+let k8s: KubernetesSandbox;
+beforeAll(async () => {
+  k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+});
+afterAll(async () => {
+  await k8s?.close();
+});
+
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map(s => s()));
+});
+
+/**
+ * The adoption webhook and the queue routes as plugin.ts wires them, with GitHub's own `verify`
+ * injected (see webhookSignature.ts: jest cannot load the package the plugin uses).
+ */
+async function startPortal(decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
+  let fleetRef: FleetService | undefined;
+  const plugin = createBackendPlugin({
+    pluginId: 'gloriousflywheel',
+    register(env) {
+      env.registerInit({
+        deps: {
+          config: coreServices.rootConfig,
+          logger: coreServices.logger,
+          httpRouter: coreServices.httpRouter,
+          httpAuth: coreServices.httpAuth,
+          auditor: coreServices.auditor,
+          scheduler: coreServices.scheduler,
+          database: coreServices.database,
+          permissions: coreServices.permissions,
+          fleet: fleetServiceRef,
+        },
+        async init({ config, logger, httpRouter, httpAuth, auditor, scheduler, database, permissions, fleet }) {
+          fleetRef = fleet;
+          const knex = await migrateDatabase(database);
+          const adoption = new AdoptionService({
+            config: readAdoptionConfig(config),
+            store: new AdoptionStore(knex),
+            rescans: new AdoptionRescanStore(knex),
+            hub: new AdoptionHub(),
+            logger,
+          });
+          const queue = await createQueue({ config, logger, knex, scheduler, fleet: queueFleetOf(fleet) });
+          const access = new AccessGate({
+            config: { permissionFrameworkEnabled: true, servicePrincipals: new Map() },
+            permissions,
+            httpAuth,
+            auditor,
+          });
+          httpRouter.addAuthPolicy({ path: '/adoption/webhook', allow: 'unauthenticated' });
+          const router = Router();
+          router.use(
+            createAdoptionRouter({
+              adoption,
+              access,
+              webhookSecret: SECRET,
+              verifyWebhook: async (secret, payload, signature) => (await loadGitHubWebhooksMethods()).verify(secret, payload, signature),
+              queue: queue.service,
+            }),
+          );
+          router.use(createQueueRouter({ queue: queue.service, access }));
+          httpRouter.use(router);
+        },
+      });
+    },
+  });
+  const backend = await startTestBackend({
+    features: [
+      plugin,
+      mockServices.permissions.factory({ result: decision }),
+      mockServices.rootConfig.factory({
+        data: {
+          gloriousflywheel: {
+            clusters: [{ name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true }],
+            github: { orgs: [ORG], host: '127.0.0.1', webhookSecret: SECRET },
+          },
+        },
+      }),
+    ],
+  });
+  stops.push(() => backend.stop());
+  // the diagnosis needs the fleet: wait for the cluster's first sync
+  await eventually(async () => {
+    expect(fleetRef!.clusters()[0].state).toBe('synced');
+  });
+  return backend.server;
+}
+
+const get = (server: Server, path: string) =>
+  request(server).get(`/api/gloriousflywheel${path}`).set('authorization', mockCredentials.user.header());
+
+let nextJob = 1000;
+/** A `workflow_job` delivery body as GitHub sends it (the fields GitHub documents for the event). */
+function workflowJob(action: string, job: Record<string, unknown> & { labels: string[] }, repo = 'lab') {
+  const id = (job.id as number | undefined) ?? nextJob++;
+  const base = {
+    id,
+    run_id: 77,
+    run_url: `https://api.github.com/repos/${ORG}/${repo}/actions/runs/77`,
+    node_id: 'CR_kwDOA',
+    head_sha: 'f'.repeat(40),
+    url: `https://api.github.com/repos/${ORG}/${repo}/actions/jobs/${id}`,
+    html_url: `https://github.com/${ORG}/${repo}/actions/runs/77/job/${id}`,
+    status: action === 'in_progress' ? 'in_progress' : action,
+    conclusion: null,
+    created_at: new Date(Date.now() - 90_000).toISOString(),
+    started_at: new Date(Date.now() - 90_000).toISOString(),
+    completed_at: null,
+    name: 'build',
+    steps: [],
+    check_run_url: `https://api.github.com/repos/${ORG}/${repo}/check-runs/${id}`,
+    runner_id: null,
+    runner_name: null,
+    runner_group_id: null,
+    runner_group_name: null,
+    workflow_name: 'CI',
+    head_branch: 'main',
+  };
+  return JSON.stringify({
+    action,
+    workflow_job: { ...base, ...job },
+    repository: { id: 1, name: repo, full_name: `${ORG}/${repo}`, owner: { login: ORG, id: 2, type: 'Organization' } },
+    organization: { login: ORG, id: 2 },
+    sender: { login: 'octocat', id: 3, type: 'User' },
+  });
+}
+
+async function deliver(server: Server, body: string, id: string = randomUUID(), event = 'workflow_job') {
+  const signature = await (await loadGitHubWebhooksMethods()).sign(SECRET, body);
+  return request(server)
+    .post(WEBHOOK)
+    .set('content-type', 'application/json')
+    .set('x-github-event', event)
+    .set('x-github-delivery', id)
+    .set('x-hub-signature-256', signature)
+    .send(body);
+}
+
+describe('queue', () => {
+  it('stores signed workflow_job deliveries once and diagnoses the queued ones', async () => {
+    const server = await startPortal();
+    const typo = workflowJob('queued', { id: 501, labels: ['tinyland-nixx'] });
+    const res = await deliver(server, typo, 'delivery-501');
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ accepted: true, job: 501, repo: `${ORG}/lab` });
+    // GitHub's redeliver keeps the id: answered, stored once
+    expect((await deliver(server, typo, 'delivery-501')).body).toEqual({ accepted: false, reason: 'duplicate' });
+    expect((await deliver(server, workflowJob('queued', { id: 502, labels: ['tinyland-nix'] }))).status).toBe(202);
+
+    const list = await get(server, `/queue/repos/${ORG}/lab/jobs`);
+    expect(list.status).toBe(200);
+    const items = (list.body as RepoJobList).items;
+    expect(items.map(i => i.job.id).sort()).toEqual([501, 502]);
+    const stuck = items.find(i => i.job.id === 501)!;
+    expect(stuck.job).toMatchObject({ status: 'queued', startedAt: null, runnerClass: null, labels: ['tinyland-nixx'] });
+    expect(stuck.diagnosis!.reasons[0]).toMatchObject({ kind: 'no-match', summary: 'no runner class matches; did you mean tinyland-nix?' });
+    const fine = items.find(i => i.job.id === 502)!;
+    expect(fine.job.runnerClass).toBe('tinyland-nix');
+    expect(fine.diagnosis!.scaleSets).toContain('honey/arc-runners/tinyland-nix');
+
+    const byUrl = await get(server, `/queue/diagnose?url=${encodeURIComponent(`https://github.com/${ORG}/lab/actions/runs/77/job/501`)}`);
+    expect(byUrl.status).toBe(200);
+    expect((byUrl.body as JobDiagnosisResponse).diagnosis.reasons[0].kind).toBe('no-match');
+  });
+
+  it('keeps the latest state whatever order deliveries arrive in, and counts queue time per class', async () => {
+    const server = await startPortal();
+    const started = new Date(Date.now() - 30_000).toISOString();
+    const runner = { runner_name: 'tinyland-docker-x7k2p-runner-9qz4m', runner_group_name: 'Default', started_at: started };
+    await deliver(server, workflowJob('completed', { id: 601, labels: ['tinyland-docker'], status: 'completed', conclusion: 'success', completed_at: new Date().toISOString(), ...runner }));
+    await deliver(server, workflowJob('in_progress', { id: 601, labels: ['tinyland-docker'], ...runner }));
+    await deliver(server, workflowJob('queued', { id: 601, labels: ['tinyland-docker'] }));
+    await deliver(server, workflowJob('queued', { id: 602, labels: ['tinyland-docker'] }));
+
+    const job = await get(server, `/queue/jobs/${ORG}/lab/601`);
+    expect(job.body.job).toMatchObject({ status: 'completed', conclusion: 'success', scaleSet: 'honey/arc-runners/tinyland-docker' });
+    expect(job.body.diagnosis.reasons).toEqual([]);
+
+    const stats = (await get(server, '/queue/stats')).body as QueueStatsList;
+    const docker = stats.classes.find(c => c.runnerClass === 'tinyland-docker')!;
+    expect(docker).toMatchObject({ queued: 1, running: 0, started24h: 1, p50Seconds1h: 60, p95Seconds24h: 60 });
+    const set = stats.scaleSets.find(s => s.scaleSet === 'honey/arc-runners/tinyland-docker')!;
+    expect(set).toMatchObject({ queued: 1, started24h: 1 });
+  });
+
+  it('refuses invalid and oversized workflow_job bodies and stores nothing', async () => {
+    const server = await startPortal();
+    const bad = await deliver(server, JSON.stringify({ action: 'queued', workflow_job: { id: 'x' }, repository: { name: 'lab', owner: { login: ORG } } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/workflow_job webhook payload invalid at workflow_job\.id/);
+    const huge = workflowJob('queued', { id: 701, labels: ['tinyland-nix'], steps: [{ name: 'x'.repeat(300_000) }] });
+    expect((await deliver(server, huge)).status).toBe(413);
+    expect((await get(server, `/queue/repos/${ORG}/lab/jobs`)).body.items).toEqual([]);
+    const other = workflowJob('queued', { id: 702, labels: ['tinyland-nix'] }).replace(/tinyland-inc/g, 'someone-else');
+    expect((await deliver(server, other)).body).toEqual({ accepted: false, reason: 'someone-else is not a scanned organisation' });
+  });
+
+  it('answers 400 for bad input, 404 for unknown jobs, 403 without gloriousflywheel.queue.read', async () => {
+    const server = await startPortal();
+    expect((await get(server, '/queue/diagnose?url=https://example.com/x')).status).toBe(400);
+    expect((await get(server, `/queue/jobs/${ORG}/lab/abc`)).status).toBe(400);
+    expect((await get(server, `/queue/repos/${ORG}/lab/jobs?limit=1000`)).status).toBe(400);
+    expect((await get(server, `/queue/jobs/${ORG}/lab/987654`)).status).toBe(404);
+
+    const denied = await startPortal(AuthorizeResult.DENY);
+    expect((await get(denied, `/queue/repos/${ORG}/lab/jobs`)).status).toBe(403);
+    expect((await get(denied, `/queue/jobs/${ORG}/lab/1`)).status).toBe(403);
+    // aggregate counts stay readable, like the fleet's
+    expect((await get(denied, '/queue/stats')).status).toBe(200);
+  });
+});
