@@ -1,6 +1,7 @@
 import { createFleetSeed, FleetSeed, FleetSeedOptions } from './seed/fleetSeed';
 import { KubernetesSandbox, startKubernetesSandbox } from './k8s';
-import { GitHubSandbox, startGitHubSandbox } from './github';
+import { GitHubJobsOptions, GitHubSandbox, startGitHubSandbox } from './github';
+import { seedJobs } from './seed/jobSeed';
 import { CacheSandbox, startCacheSandbox } from './caches';
 
 /** Where each part of the sandbox listens. 0 = a random free port (tests). */
@@ -9,6 +10,16 @@ export interface FleetSandboxOptions {
   ports?: { k8s?: number; github?: number; caches?: number; grpc?: number };
   seed?: FleetSeed;
   seedOptions?: FleetSeedOptions;
+  /** where `workflow_job` webhooks go (also settable later: `github.setWebhookUrls`) */
+  webhookUrls?: string[];
+  /**
+   * The job simulator (default: real clock, ticking every second). Tests pass a manual clock
+   * with `autoTickMs: 0` and call `github.tickJobs()`.
+   */
+  jobs?: Omit<GitHubJobsOptions, 'fleet'> & {
+    /** seed a few queued / running / completed jobs (default true) */
+    seedJobs?: boolean;
+  };
 }
 
 /** A running sandbox: the K8s API, GitHub API and build-cache stand-ins on loopback. */
@@ -35,12 +46,20 @@ export async function startFleetSandbox(
       seed,
     });
     started.push(k8s);
+    const { seedJobs: withSeedJobs = true, ...jobs } = options.jobs ?? {};
     const github = await startGitHubSandbox({
       host,
       port: options.ports?.github ?? 0,
       seed,
+      webhookUrls: options.webhookUrls,
+      jobs: {
+        autoTickMs: 1000,
+        ...jobs,
+        fleet: k8s.runnerFleet,
+      },
     });
     started.push(github);
+    if (withSeedJobs) seedJobs(github);
     const caches = await startCacheSandbox({
       host,
       port: options.ports?.caches ?? 0,

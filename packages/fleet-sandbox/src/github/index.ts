@@ -28,7 +28,16 @@ import {
 } from './seedContent';
 import { GitHubStore, isWorkflowPath, RepoState } from './store';
 import {
+  EnqueueJobRequest,
+  JobSimulator,
+  JobTransition,
+  RunnerFleet,
+  RunnerStartFailure,
+  SimulatedJob,
+} from '../jobs/simulator';
+import {
   buildPushPayload,
+  buildWorkflowJobPayload,
   buildWorkflowRunPayload,
   deliverGitHubWebhook,
   GitHubWebhookDelivery,
@@ -78,6 +87,10 @@ export interface GitHubSandboxOptions {
   };
   /** secret used to sign webhook deliveries (default `sandbox-webhook-secret`) */
   webhookSecret?: string;
+  /** where `workflow_job` webhooks go (default none; `setWebhookUrls` changes it) */
+  webhookUrls?: string[];
+  /** the job simulator (queued jobs → runners of the fleet → completed) */
+  jobs?: GitHubJobsOptions;
   graphql?: {
     /** blobs over this size have `text: null` (default 512 KiB) */
     blobTextLimit?: number;
@@ -85,6 +98,40 @@ export interface GitHubSandboxOptions {
     maxNodes?: number;
   };
 }
+
+/** Options of the job simulator. */
+export interface GitHubJobsOptions {
+  /** the cluster side that runs jobs (default none: jobs stay queued) */
+  fleet?: RunnerFleet;
+  /** time source (default Date.now); tests pass a manual clock and call `tickJobs()` */
+  clock?: () => number;
+  /** ticks by itself every this many ms (default 0 = only on `tickJobs()`) */
+  autoTickMs?: number;
+  runnerStartupMs?: number;
+  jobDurationMs?: number;
+  retryMs?: number;
+}
+
+/** One `workflow_job` webhook delivery attempt. */
+export interface GitHubWebhookDeliveryRecord {
+  deliveryId?: string;
+  event: string;
+  action: string;
+  jobId: number;
+  url: string;
+  /** the receiver's HTTP status; absent when it could not be reached */
+  status?: number;
+  error?: string;
+  at: string;
+}
+
+export type {
+  EnqueueJobRequest as GitHubEnqueueJobRequest,
+  JobTransition as GitHubJobTransition,
+  RunnerFleet as GitHubRunnerFleet,
+  RunnerStartFailure as GitHubRunnerStartFailure,
+  SimulatedJob as GitHubSimulatedJob,
+} from '../jobs/simulator';
 
 /** A repository as the admin API reports it. */
 export interface GitHubRepoSnapshot {
@@ -214,6 +261,29 @@ export interface GitHubSandbox {
     workflow: string,
     action?: 'completed' | 'requested' | 'in_progress',
   ): Record<string, unknown>;
+  /** The `workflow_job` payload of a job as it is now (`action` = its status). */
+  buildWorkflowJobPayload(
+    owner: string,
+    name: string,
+    jobId: number,
+  ): Record<string, unknown>;
+  readonly webhookUrls: string[];
+  /** where `workflow_job` webhooks go from now on */
+  setWebhookUrls(urls: string[]): void;
+  /** the last 1,000 `workflow_job` deliveries, oldest first */
+  readonly webhookDeliveries: GitHubWebhookDeliveryRecord[];
+
+  // ---- jobs (the simulator)
+  /** Queues a job on a new run (or `runId`) and delivers its `queued` (or `waiting`) webhook. */
+  enqueueJob(req: EnqueueJobRequest): Promise<SimulatedJob>;
+  /** Applies every job transition due now (runner start, in progress, completed) and delivers them. */
+  tickJobs(): Promise<JobTransition[]>;
+  listJobs(): SimulatedJob[];
+  getJob(id: number): SimulatedJob | undefined;
+  /** runner start failures (scale sets made to fail), oldest first */
+  readonly runnerStartFailures: RunnerStartFailure[];
+  /** the simulator itself (seeding: `jobSimulator.seed(...)`) */
+  readonly jobSimulator: JobSimulator;
 
   /** Requests by kind since start / last reset (admin requests not counted). */
   readonly requestCounts: GitHubRequestCounts;
@@ -227,6 +297,7 @@ const KINDS: GitHubRequestKind[] = [
   'rest:trees',
   'rest:workflows',
   'rest:runs',
+  'rest:jobs',
   'rest:rate-limit',
   'rest:app',
   'rest:installation',
@@ -291,6 +362,45 @@ export async function startGitHubSandbox(
   const maxNodes = options.graphql?.maxNodes ?? 500_000;
   let counts = emptyCounts();
   let api = '';
+  let webhookUrls = [...(options.webhookUrls ?? [])];
+  const deliveries: GitHubWebhookDeliveryRecord[] = [];
+  const clock = options.jobs?.clock ?? Date.now;
+  const deliverJob = async (r: RepoState, job: { id: number }) => {
+    const current = r.jobs.find(j => j.id === job.id)!;
+    const payload = buildWorkflowJobPayload(api, identity, r, current);
+    for (const url of webhookUrls) {
+      const record: GitHubWebhookDeliveryRecord = {
+        event: 'workflow_job',
+        action: payload.action,
+        jobId: job.id,
+        url,
+        at: isoSeconds(clock()),
+      };
+      try {
+        const d = await deliverGitHubWebhook(url, 'workflow_job', payload, {
+          secret: webhookSecret,
+          app: identity,
+        });
+        record.deliveryId = d.deliveryId;
+        record.status = d.status;
+      } catch (e) {
+        // GitHub records a failed delivery and moves on
+        record.error = String((e as Error)?.message ?? e);
+      }
+      deliveries.push(record);
+      if (deliveries.length > 1000) deliveries.shift();
+    }
+  };
+  const simulator = new JobSimulator({
+    store,
+    org,
+    deliver: deliverJob,
+    fleet: options.jobs?.fleet,
+    clock,
+    runnerStartupMs: options.jobs?.runnerStartupMs,
+    jobDurationMs: options.jobs?.jobDurationMs,
+    retryMs: options.jobs?.retryMs,
+  });
   loadGitHubSchema(); // parse once up front, not inside the first request
 
   const count = (k: GitHubRequestKind, n = 1) => {
@@ -657,6 +767,7 @@ export async function startGitHubSandbox(
   // assigned once the server listens; the admin routes below call into it
   // eslint-disable-next-line prefer-const
   let sandbox: GitHubSandbox;
+  let autoTick: NodeJS.Timeout | undefined;
 
   /** The admin routes: [status, body], or undefined when there is none. */
   const adminRoute = async (
@@ -717,7 +828,28 @@ export async function startGitHubSandbox(
       }
       return undefined;
     }
+    if (parts[0] === 'jobs') {
+      if (m === 'GET' && parts.length === 1) return [200, sandbox.listJobs()];
+      if (m === 'POST' && parts.length === 1)
+        return [201, await sandbox.enqueueJob(body)];
+      if (m === 'POST' && parts[1] === 'tick' && parts.length === 2)
+        return [200, await sandbox.tickJobs()];
+      if (m === 'GET' && parts[1] === 'runner-failures' && parts.length === 2)
+        return [200, sandbox.runnerStartFailures];
+      if (m === 'GET' && parts.length === 2) {
+        const job = sandbox.getJob(Number(parts[1]));
+        return job ? [200, job] : [404, { error: `no job ${parts[1]}` }];
+      }
+      return undefined;
+    }
     switch (`${m} ${parts.slice(0, 2).join('/')}`) {
+      case 'GET webhook-urls':
+        return [200, { urls: sandbox.webhookUrls }];
+      case 'PUT webhook-urls':
+        sandbox.setWebhookUrls(body.urls);
+        return [200, { urls: sandbox.webhookUrls }];
+      case 'GET webhook-deliveries':
+        return [200, sandbox.webhookDeliveries];
       case 'GET requests':
         return [200, counts];
       case 'DELETE requests':
@@ -853,7 +985,10 @@ export async function startGitHubSandbox(
       privateKey: identity.privateKey,
     },
     webhookSecret,
-    close: server.close,
+    close: async () => {
+      clearInterval(autoTick);
+      await server.close();
+    },
 
     listRepos: () => store.list().map(snapshot),
     getRepo: (owner, name) => {
@@ -972,6 +1107,32 @@ export async function startGitHubSandbox(
       );
     },
 
+    buildWorkflowJobPayload: (owner, name, jobId) => {
+      const r = mustRepo(owner, name);
+      const job = r.jobs.find(j => j.id === jobId);
+      if (!job) throw new Error(`no job ${jobId} in ${owner}/${name}`);
+      return buildWorkflowJobPayload(api, identity, r, job);
+    },
+    get webhookUrls() {
+      return [...webhookUrls];
+    },
+    setWebhookUrls(urls) {
+      if (!Array.isArray(urls) || urls.some(u => !/^https?:\/\//.test(String(u))))
+        throw new Error('urls must be an array of http(s) URLs');
+      webhookUrls = urls.map(String);
+    },
+    get webhookDeliveries() {
+      return deliveries.map(d => ({ ...d }));
+    },
+    enqueueJob: req => simulator.enqueue(req),
+    tickJobs: () => simulator.tick(),
+    listJobs: () => simulator.list(),
+    getJob: id => simulator.get(id),
+    get runnerStartFailures() {
+      return simulator.failures.map(f => ({ ...f }));
+    },
+    jobSimulator: simulator,
+
     get requestCounts() {
       return { ...counts };
     },
@@ -979,5 +1140,12 @@ export async function startGitHubSandbox(
       counts = emptyCounts();
     },
   };
+  const autoTickMs = options.jobs?.autoTickMs ?? 0;
+  if (autoTickMs > 0) {
+    autoTick = setInterval(() => {
+      simulator.tick().catch(() => {});
+    }, autoTickMs);
+    autoTick.unref();
+  }
   return sandbox;
 }

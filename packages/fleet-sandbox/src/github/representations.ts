@@ -1,6 +1,7 @@
 import type { GitHubAppIdentity } from './auth';
 import {
   GitHubStore,
+  GitHubWorkflowJob,
   GitHubWorkflowRun,
   RepoState,
   workflowName,
@@ -21,8 +22,72 @@ export function orgJson(api: string, org: string) {
     node_id: nodeId('O', ORG_ID),
     url: `${api}/orgs/${org}`,
     repos_url: `${api}/orgs/${org}/repos`,
+    events_url: `${api}/orgs/${org}/events`,
+    hooks_url: `${api}/orgs/${org}/hooks`,
+    issues_url: `${api}/orgs/${org}/issues`,
+    members_url: `${api}/orgs/${org}/members{/member}`,
+    public_members_url: `${api}/orgs/${org}/public_members{/member}`,
     avatar_url: `https://avatars.githubusercontent.com/u/${ORG_ID}?v=4`,
     description: 'Tinyland',
+  };
+}
+
+/** The `*_url` fields of a user or organization account (GitHub's `simple-user`). */
+export function accountUrls(api: string, login: string) {
+  const u = `${api}/users/${login}`;
+  return {
+    gravatar_id: '',
+    followers_url: `${u}/followers`,
+    following_url: `${u}/following{/other_user}`,
+    gists_url: `${u}/gists{/gist_id}`,
+    starred_url: `${u}/starred{/owner}{/repo}`,
+    subscriptions_url: `${u}/subscriptions`,
+    organizations_url: `${u}/orgs`,
+    repos_url: `${u}/repos`,
+    events_url: `${u}/events{/privacy}`,
+    received_events_url: `${u}/received_events`,
+  };
+}
+
+/** The URL templates GitHub puts on every full repository object. */
+export function repoUrlTemplates(api: string, fullName: string) {
+  const u = `${api}/repos/${fullName}`;
+  return {
+    archive_url: `${u}/{archive_format}{/ref}`,
+    assignees_url: `${u}/assignees{/user}`,
+    blobs_url: `${u}/git/blobs{/sha}`,
+    branches_url: `${u}/branches{/branch}`,
+    collaborators_url: `${u}/collaborators{/collaborator}`,
+    comments_url: `${u}/comments{/number}`,
+    compare_url: `${u}/compare/{base}...{head}`,
+    contributors_url: `${u}/contributors`,
+    deployments_url: `${u}/deployments`,
+    downloads_url: `${u}/downloads`,
+    events_url: `${u}/events`,
+    forks_url: `${u}/forks`,
+    git_commits_url: `${u}/git/commits{/sha}`,
+    git_refs_url: `${u}/git/refs{/sha}`,
+    git_tags_url: `${u}/git/tags{/sha}`,
+    hooks_url: `${u}/hooks`,
+    issue_comment_url: `${u}/issues/comments{/number}`,
+    issue_events_url: `${u}/issues/events{/number}`,
+    issues_url: `${u}/issues{/number}`,
+    keys_url: `${u}/keys{/key_id}`,
+    labels_url: `${u}/labels{/name}`,
+    languages_url: `${u}/languages`,
+    merges_url: `${u}/merges`,
+    milestones_url: `${u}/milestones{/number}`,
+    notifications_url: `${u}/notifications{?since,all,participating}`,
+    pulls_url: `${u}/pulls{/number}`,
+    releases_url: `${u}/releases{/id}`,
+    stargazers_url: `${u}/stargazers`,
+    statuses_url: `${u}/statuses/{sha}`,
+    subscribers_url: `${u}/subscribers`,
+    subscription_url: `${u}/subscription`,
+    tags_url: `${u}/tags`,
+    teams_url: `${u}/teams`,
+    svn_url: `${HTML}/${fullName}`,
+    mirror_url: null,
   };
 }
 
@@ -179,6 +244,48 @@ export function runJson(
         : null,
     repository: repoJson(api, r),
     head_repository: repoJson(api, r),
+  };
+}
+
+/** A job as the REST API and the `workflow_job` webhook show it. */
+export function jobJson(api: string, r: RepoState, job: GitHubWorkflowJob) {
+  const run = r.runs.find(x => x.id === job.runId)!;
+  const u = `${api}/repos/${r.owner}/${r.name}`;
+  const started = job.status === 'in_progress' || job.status === 'completed';
+  const ran = job.runnerName !== null;
+  const step = (name: string, number: number) => ({
+    name,
+    status: job.status === 'completed' ? 'completed' : 'in_progress',
+    conclusion: job.status === 'completed' ? job.conclusion : null,
+    number,
+    started_at: job.startedAt,
+    completed_at: job.completedAt,
+  });
+  return {
+    id: job.id,
+    run_id: job.runId,
+    workflow_name: workflowName(run.workflowPath, r.files.get(run.workflowPath)),
+    head_branch: run.headBranch,
+    run_url: `${u}/actions/runs/${job.runId}`,
+    run_attempt: 1,
+    node_id: nodeId('CR', job.id),
+    head_sha: run.headSha,
+    url: `${u}/actions/jobs/${job.id}`,
+    html_url: `${HTML}/${r.owner}/${r.name}/actions/runs/${job.runId}/job/${job.id}`,
+    status: job.status,
+    conclusion: job.conclusion,
+    created_at: job.createdAt,
+    started_at: job.startedAt,
+    completed_at: job.completedAt,
+    name: job.name,
+    // steps exist once a runner has started the job
+    steps: started && ran ? [step('Set up job', 1), step(job.name, 2)] : [],
+    check_run_url: `${u}/check-runs/${job.id}`,
+    labels: [...job.labels],
+    runner_id: job.runnerId,
+    runner_name: job.runnerName,
+    runner_group_id: job.runnerGroupId,
+    runner_group_name: job.runnerGroupName,
   };
 }
 

@@ -2,6 +2,7 @@ import type { GitHubAppIdentity, GitHubPrincipal, GitHubTokens } from './auth';
 import {
   installationJson,
   INSTALLATION_PERMISSIONS,
+  jobJson,
   nodeId,
   orgJson,
   repoJson,
@@ -20,6 +21,7 @@ export type GitHubRequestKind =
   | 'rest:trees'
   | 'rest:workflows'
   | 'rest:runs'
+  | 'rest:jobs'
   | 'rest:rate-limit'
   | 'rest:app'
   | 'rest:installation'
@@ -420,6 +422,54 @@ export const REST_ROUTES: [RegExp, RestRoute][] = [
             `${DOCS}/actions/workflow-runs#list-workflow-runs-for-a-repository`,
           );
         return runsResponse(ctx, r);
+      },
+    },
+  ],
+  [
+    /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/jobs$/,
+    {
+      kind: 'rest:jobs',
+      handle: ctx => {
+        const doc = `${DOCS}/actions/workflow-jobs#list-jobs-for-a-workflow-run`;
+        const r = repoOf(ctx);
+        const runId = Number(ctx.params[2]);
+        if (!r || !r.runs.some(x => x.id === runId)) return notFound(doc);
+        const filter = ctx.url.searchParams.get('filter') ?? 'latest';
+        if (filter !== 'latest' && filter !== 'all')
+          return {
+            status: 422,
+            body: {
+              message: `Invalid request.\n\nfilter must be one of: latest, all`,
+              documentation_url: doc,
+              status: '422',
+            },
+          };
+        // one attempt per run in the sandbox: latest and all list the same jobs
+        const jobs = r.jobs.filter(j => j.runId === runId);
+        const { slice, headers } = paginate(ctx, jobs);
+        return {
+          status: 200,
+          body: {
+            total_count: jobs.length,
+            jobs: slice.map(j => jobJson(ctx.api, r, j)),
+          },
+          headers,
+        };
+      },
+    },
+  ],
+  [
+    /^\/repos\/([^/]+)\/([^/]+)\/actions\/jobs\/(\d+)$/,
+    {
+      kind: 'rest:jobs',
+      handle: ctx => {
+        const r = repoOf(ctx);
+        const job = r?.jobs.find(j => j.id === Number(ctx.params[2]));
+        if (!r || !job)
+          return notFound(
+            `${DOCS}/actions/workflow-jobs#get-a-job-for-a-workflow-run`,
+          );
+        return { status: 200, body: jobJson(ctx.api, r, job) };
       },
     },
   ],

@@ -45,6 +45,29 @@ export interface GitHubWorkflowRun {
   updatedAt: string;
 }
 
+export type GitHubJobStatus = 'waiting' | 'queued' | 'in_progress' | 'completed';
+export type GitHubJobConclusion = 'success' | 'failure' | 'cancelled';
+
+/** One job of a workflow run (REST `job`, webhook `workflow_job`). */
+export interface GitHubWorkflowJob {
+  id: number;
+  runId: number;
+  name: string;
+  /** `runs-on` labels, as written */
+  labels: string[];
+  /** `runs-on: { group }`, when the job asks for one */
+  runnerGroup?: string;
+  status: GitHubJobStatus;
+  conclusion: GitHubJobConclusion | null;
+  createdAt: string;
+  startedAt: string;
+  completedAt: string | null;
+  runnerId: number | null;
+  runnerName: string | null;
+  runnerGroupId: number | null;
+  runnerGroupName: string | null;
+}
+
 export interface RepoState {
   id: number;
   owner: string;
@@ -65,6 +88,7 @@ export interface RepoState {
   workflowIds: Map<string, number>;
   workflowCreatedAt: Map<string, string>;
   runs: GitHubWorkflowRun[];
+  jobs: GitHubWorkflowJob[];
 }
 
 const sha1 = (b: Buffer) => crypto.createHash('sha1').update(b).digest('hex');
@@ -101,6 +125,7 @@ export class GitHubStore {
   private nextRepoId = 700_000_001;
   private nextWorkflowId = 90_000_001;
   private nextRunId = 11_000_000_001;
+  private nextJobId = 31_000_000_001;
 
   constructor(readonly org: string, content?: GitHubSeedContent) {
     for (const r of content?.repos ?? []) this.addRepo(r, { seeded: true });
@@ -242,6 +267,7 @@ export class GitHubStore {
       workflowIds: new Map(),
       workflowCreatedAt: new Map(),
       runs: [],
+      jobs: [],
     };
     repo.headOid = this.writeCommit(repo, 'Initial commit', r.pushedAt, {
       added: [...repo.files.keys()],
@@ -345,6 +371,59 @@ export class GitHubStore {
     };
     repo.runs.push(run);
     return run;
+  }
+
+  /** Adds a job to a run (status queued, or waiting for a protection rule). */
+  addJob(
+    repo: RepoState,
+    run: GitHubWorkflowRun,
+    job: { name: string; labels: string[]; runnerGroup?: string },
+    at: string,
+    status: 'queued' | 'waiting' = 'queued',
+  ): GitHubWorkflowJob {
+    const j: GitHubWorkflowJob = {
+      id: this.nextJobId++,
+      runId: run.id,
+      name: job.name,
+      labels: [...job.labels],
+      runnerGroup: job.runnerGroup,
+      status,
+      conclusion: null,
+      createdAt: at,
+      // GitHub reports started_at = created_at until a runner picks the job up
+      startedAt: at,
+      completedAt: null,
+      runnerId: null,
+      runnerName: null,
+      runnerGroupId: null,
+      runnerGroupName: null,
+    };
+    repo.jobs.push(j);
+    this.syncRun(repo, run);
+    return j;
+  }
+
+  /** A run's status follows its jobs: completed when all are, failure if any failed. */
+  syncRun(repo: RepoState, run: GitHubWorkflowRun) {
+    const jobs = repo.jobs.filter(j => j.runId === run.id);
+    if (!jobs.length) return;
+    let status: GitHubWorkflowRun['status'] = 'queued';
+    let conclusion: GitHubRunConclusion | null = null;
+    if (jobs.every(j => j.status === 'completed')) {
+      status = 'completed';
+      conclusion = jobs.some(j => j.conclusion === 'failure')
+        ? 'failure'
+        : 'success';
+      if (jobs.every(j => j.conclusion === 'cancelled')) conclusion = 'cancelled';
+    } else if (jobs.some(j => j.status !== 'queued' && j.status !== 'waiting'))
+      status = 'in_progress';
+    run.status = status;
+    run.conclusion = conclusion;
+    const latest = jobs
+      .map(j => j.completedAt ?? j.startedAt)
+      .sort()
+      .pop()!;
+    if (latest > run.updatedAt) run.updatedAt = latest;
   }
 
   /** Resolves a revision (`HEAD`, branch name, commit oid) of a repo to a commit. */

@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import type { GitHubAppIdentity } from './auth';
 import {
+  accountUrls,
   HTML,
+  jobJson,
+  repoUrlTemplates,
   nodeId,
   ORG_ID,
   orgJson,
@@ -10,7 +13,12 @@ import {
   runJson,
   workflowJson,
 } from './representations';
-import { GitCommit, GitHubStore, RepoState } from './store';
+import {
+  GitCommit,
+  GitHubStore,
+  GitHubWorkflowJob,
+  RepoState,
+} from './store';
 import { findGitHubPackageFile } from './modules';
 
 export interface GitHubWebhookDelivery {
@@ -19,13 +27,17 @@ export interface GitHubWebhookDelivery {
   body: string;
 }
 
-const sender = {
+const senderOf = (api: string) => ({
   login: 'flywheel-bot',
   id: 1,
   node_id: nodeId('U', 1),
+  avatar_url: 'https://avatars.githubusercontent.com/u/1?v=4',
+  url: `${api}/users/flywheel-bot`,
+  html_url: `${HTML}/flywheel-bot`,
+  ...accountUrls(api, 'flywheel-bot'),
   type: 'User',
   site_admin: false,
-};
+});
 
 function installation(app: GitHubAppIdentity) {
   return {
@@ -36,11 +48,15 @@ function installation(app: GitHubAppIdentity) {
 
 /** The repository object of webhook payloads (push uses epoch seconds for pushed_at/created_at). */
 function hookRepo(api: string, r: RepoState, push: boolean) {
-  const base = repoJson(api, r, false) as Record<string, unknown>;
+  const base = {
+    ...(repoJson(api, r, false) as Record<string, unknown>),
+    ...repoUrlTemplates(api, `${r.owner}/${r.name}`),
+    owner: { ...ownerJson(api, r.owner), ...accountUrls(api, r.owner) },
+  };
   if (!push) return base;
   return {
     ...base,
-    owner: { ...ownerJson(api, r.owner), name: r.owner, email: null },
+    owner: { ...base.owner, name: r.owner, email: null },
     created_at: Math.floor(Date.parse(r.createdAt) / 1000),
     pushed_at: Math.floor(Date.parse(r.pushedAt) / 1000),
     master_branch: r.defaultBranch,
@@ -86,7 +102,7 @@ export function buildPushPayload(
     pusher: { name: 'flywheel-bot', email: 'sandbox@tinyland.dev' },
     organization: orgJson(api, r.owner),
     installation: installation(app),
-    sender,
+    sender: senderOf(api),
     created: false,
     deleted: false,
     forced: false,
@@ -119,7 +135,24 @@ export function buildWorkflowRunPayload(
     repository: hookRepo(api, r, false),
     organization: orgJson(api, r.owner),
     installation: installation(app),
-    sender,
+    sender: senderOf(api),
+  };
+}
+
+/** A `workflow_job` payload: the job as it is now; `action` is its status. */
+export function buildWorkflowJobPayload(
+  api: string,
+  app: GitHubAppIdentity,
+  r: RepoState,
+  job: GitHubWorkflowJob,
+) {
+  return {
+    action: job.status,
+    workflow_job: jobJson(api, r, job),
+    repository: hookRepo(api, r, false),
+    organization: orgJson(api, r.owner),
+    installation: installation(app),
+    sender: senderOf(api),
   };
 }
 

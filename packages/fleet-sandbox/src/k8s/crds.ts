@@ -30,6 +30,10 @@ export interface ResourceDefinition {
   schema: JsonSchema;
 }
 
+/** `group/version`, or `v1` for the core group (group ''). */
+export const apiVersionOf = (def: Pick<ResourceDefinition, 'group' | 'version'>) =>
+  def.group ? `${def.group}/${def.version}` : def.version;
+
 export const ARC_GROUP = 'actions.github.com';
 export const ARC_VERSION = 'v1alpha1';
 export const ARC_API_VERSION = `${ARC_GROUP}/${ARC_VERSION}`;

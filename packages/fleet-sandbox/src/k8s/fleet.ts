@@ -3,12 +3,20 @@ import { applyMergePatch } from './patch';
 import {
   ANNOTATION_SCALE_SET_ID,
   autoscalingRunnerSetObject,
+  LABEL_COMPONENT,
   ephemeralRunnerObject,
   ephemeralRunnerSetObject,
   RUNNER_PHASES,
   wantedRunners,
 } from './seedObjects';
 import { ClusterStore, K8sObject } from './store';
+import {
+  autoscalingListenerObject,
+  LISTENER_NAMESPACE,
+  listenerPodObject,
+  ListenerState,
+  podReady,
+} from './listeners';
 
 /**
  * Admin-side changes to the fleet (seed, /_sandbox, in-process API): what ARC's controller would
@@ -17,6 +25,8 @@ import { ClusterStore, K8sObject } from './store';
 export class FleetObjects {
   private nextScaleSetId = 1;
   private nextRunnerId = 1;
+  /** listener state per scale set (`namespace/name`); absent = ready */
+  private readonly listenerStates = new Map<string, ListenerState>();
 
   constructor(private readonly store: ClusterStore) {}
 
@@ -117,7 +127,205 @@ export class FleetObjects {
         );
       }
     }
+    this.syncListener(ars);
     return ars;
+  }
+
+  /** The scale set's AutoscalingListener, if ARC made one. */
+  listenerOf(ars: K8sObject): K8sObject | undefined {
+    return this.store
+      .list('autoscalinglisteners')
+      .find(l =>
+        l.metadata.ownerReferences?.some(r => r.uid === ars.metadata.uid),
+      );
+  }
+
+  /** Whether the scale set's listener pod exists and is ready. */
+  listenerReady(ars: K8sObject): boolean {
+    const l = this.listenerOf(ars);
+    return Boolean(
+      l && podReady(this.store.get('pods', l.metadata.namespace, l.metadata.name)),
+    );
+  }
+
+  /** Stops (pod not ready / gone) or starts (`ready`) a scale set's listener. */
+  setListenerState(ars: K8sObject, state: ListenerState) {
+    this.listenerStates.set(
+      `${ars.metadata.namespace}/${ars.metadata.name}`,
+      state,
+    );
+    this.syncListener(ars);
+  }
+
+  listenerState(ars: K8sObject): ListenerState {
+    return (
+      this.listenerStates.get(`${ars.metadata.namespace}/${ars.metadata.name}`) ??
+      'ready'
+    );
+  }
+
+  /** Creates or updates the listener and its pod the way ARC's listener controller keeps them. */
+  syncListener(ars: K8sObject) {
+    const ers = this.runnerSetOf(ars);
+    const lDef = this.store.def('autoscalinglisteners');
+    const podDef = this.store.def('pods');
+    if (!ers || !lDef) return;
+    this.store.ensureNamespace(LISTENER_NAMESPACE);
+    const desired = autoscalingListenerObject(ars, ers);
+    const existing = this.listenerOf(ars);
+    if (existing && existing.metadata.name !== desired.metadata.name) {
+      this.store.delete(lDef, LISTENER_NAMESPACE, existing.metadata.name, {}, { admin: true });
+    }
+    const current = this.store.get(lDef.plural, LISTENER_NAMESPACE, desired.metadata.name);
+    const listener = current
+      ? this.store.update(
+          lDef,
+          LISTENER_NAMESPACE,
+          desired.metadata.name,
+          { ...desired, metadata: { ...current.metadata, labels: desired.metadata.labels } },
+          { admin: true },
+        )
+      : this.store.create(lDef, LISTENER_NAMESPACE, desired, { admin: true });
+    if (!podDef) return;
+    const state = this.listenerState(ars);
+    const pod = this.store.get(podDef.plural, LISTENER_NAMESPACE, listener.metadata.name);
+    if (state === 'gone') {
+      if (pod)
+        this.store.delete(podDef, LISTENER_NAMESPACE, pod.metadata.name, {}, { admin: true });
+      return;
+    }
+    const ready = state === 'ready';
+    if (pod && podReady(pod) === ready) return;
+    const next = listenerPodObject(listener, ready, ready ? 0 : 5);
+    if (pod)
+      this.store.update(
+        podDef,
+        LISTENER_NAMESPACE,
+        pod.metadata.name,
+        { ...pod, status: next.status },
+        { admin: true },
+      );
+    else this.store.create(podDef, LISTENER_NAMESPACE, next, { admin: true });
+  }
+
+  /** The EphemeralRunnerSet ARC keeps for a scale set. */
+  runnerSetOf(ars: K8sObject): K8sObject | undefined {
+    return this.owned('ephemeralrunnersets', ars)[0];
+  }
+
+  /** The scale set's EphemeralRunners (through its EphemeralRunnerSet). */
+  runnersOf(ars: K8sObject): K8sObject[] {
+    const ers = this.runnerSetOf(ars);
+    return ers ? this.owned('ephemeralrunners', ers) : [];
+  }
+
+  /**
+   * Adds one EphemeralRunner to a scale set (as the EphemeralRunnerSet controller does when the
+   * listener raises the replica count), with the given status; recounts the scale set.
+   */
+  addRunner(
+    ars: K8sObject,
+    status: Record<string, unknown> & { phase: string },
+  ): K8sObject {
+    const ers = this.runnerSetOf(ars);
+    if (!ers)
+      throw new Error(
+        `fleet-sandbox: scale set ${ars.metadata.name} has no EphemeralRunnerSet`,
+      );
+    const id = this.nextRunnerId++;
+    const runner = ephemeralRunnerObject(ers, ars, 'Pending', id);
+    runner.metadata.name = this.store.generateName(
+      runner.metadata.generateName!,
+    );
+    runner.metadata.labels = {
+      ...runner.metadata.labels,
+      [LABEL_COMPONENT]: 'runner',
+    };
+    runner.status = { runnerId: id, runnerName: runner.metadata.name, ...status };
+    const created = this.store.create(
+      this.def('ephemeralrunners'),
+      ars.metadata.namespace,
+      runner,
+      { admin: true },
+    );
+    this.recount(ars);
+    return created;
+  }
+
+  /** Replaces a runner's status (admin write, validated); recounts its scale set. */
+  setRunnerStatus(
+    ars: K8sObject,
+    runnerName: string,
+    status: Record<string, unknown>,
+  ): K8sObject | undefined {
+    const def = this.def('ephemeralrunners');
+    const current = this.store.get(def.plural, ars.metadata.namespace, runnerName);
+    if (!current) return undefined;
+    const next = this.store.update(
+      def,
+      ars.metadata.namespace,
+      runnerName,
+      { ...structuredClone(current), status },
+      { admin: true },
+    );
+    this.recount(ars);
+    return next;
+  }
+
+  /** Deletes a runner (the job is done); recounts its scale set. */
+  removeRunner(ars: K8sObject, runnerName: string): boolean {
+    const def = this.def('ephemeralrunners');
+    if (!this.store.get(def.plural, ars.metadata.namespace, runnerName))
+      return false;
+    this.store.delete(def, ars.metadata.namespace, runnerName, {}, { admin: true });
+    this.recount(ars);
+    return true;
+  }
+
+  /** Status counts of the scale set and its EphemeralRunnerSet from the runners that exist. */
+  recount(ars: K8sObject) {
+    const runners = this.runnersOf(ars);
+    const n = (phase: string) =>
+      runners.filter(r => r.status?.phase === phase).length;
+    const counts = {
+      currentRunners: runners.length,
+      pendingEphemeralRunners: n('Pending'),
+      runningEphemeralRunners: n('Running'),
+      failedEphemeralRunners: n('Failed'),
+    };
+    const arsDef = this.def('autoscalingrunnersets');
+    const currentArs = this.store.get(
+      arsDef.plural,
+      ars.metadata.namespace,
+      ars.metadata.name,
+    );
+    if (currentArs)
+      this.store.update(
+        arsDef,
+        ars.metadata.namespace,
+        ars.metadata.name,
+        { ...structuredClone(currentArs), status: { ...currentArs.status, ...counts } },
+        { admin: true },
+      );
+    const ers = this.runnerSetOf(ars);
+    if (ers)
+      this.store.update(
+        this.def('ephemeralrunnersets'),
+        ers.metadata.namespace,
+        ers.metadata.name,
+        {
+          ...structuredClone(ers),
+          spec: { ...ers.spec, replicas: counts.currentRunners },
+          status: {
+            ...ers.status,
+            currentReplicas: counts.currentRunners,
+            pendingEphemeralRunners: counts.pendingEphemeralRunners,
+            runningEphemeralRunners: counts.runningEphemeralRunners,
+            failedEphemeralRunners: counts.failedEphemeralRunners,
+          },
+        },
+        { admin: true },
+      );
   }
 
   /** Deletes a scale set; its EphemeralRunnerSet and runners go with it (ownerReferences). */
@@ -133,8 +341,10 @@ export class FleetObjects {
     const def = this.def('autoscalingrunnersets');
     const current = this.store.get(def.plural, namespace, name);
     const next = applyMergePatch(current ?? {}, patch) as K8sObject;
-    if (!current)
-      return this.store.create(def, namespace, next, { admin: true });
-    return this.store.update(def, namespace, name, next, { admin: true });
+    const ars = current
+      ? this.store.update(def, namespace, name, next, { admin: true })
+      : this.store.create(def, namespace, next, { admin: true });
+    this.syncListener(ars);
+    return ars;
   }
 }

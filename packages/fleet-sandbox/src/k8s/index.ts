@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FleetSeed, SeedScaleSet } from '../seed/fleetSeed';
 import { listen } from '../http';
 import { loadResourceDefinitions } from './crds';
+import { coreResourceDefinitions } from './core';
 import { FleetObjects } from './fleet';
+import type { ListenerState } from './listeners';
+import type { FleetScaleSetView, RunnerFleet } from '../jobs/simulator';
 import {
   ApiContext,
   emptyCounts,
@@ -13,6 +16,7 @@ import {
   sendStatus,
 } from './server';
 import { ApiError, errors } from './status';
+import { createSandboxCa, writeCaFile } from './tls';
 import { ClusterStore, K8sObject } from './store';
 
 // K8s-prefixed names: src/index.ts re-exports every part of the sandbox with `export *`
@@ -24,6 +28,11 @@ export type {
 export type { K8sObject } from './store';
 export { ApiError as K8sApiError } from './status';
 export type { K8sStatus, StatusCause as K8sStatusCause } from './status';
+export type { ListenerState as K8sListenerState } from './listeners';
+export {
+  LISTENER_NAMESPACE as K8S_LISTENER_NAMESPACE,
+  LISTENER_COMPONENT as K8S_LISTENER_COMPONENT,
+} from './listeners';
 export {
   LABEL_SCALE_SET_NAME,
   LABEL_SCALE_SET_NAMESPACE,
@@ -47,6 +56,15 @@ export interface KubernetesSandboxOptions {
   watchTimeoutSeconds?: number;
   /** bookmark interval for watches with allowWatchBookmarks=true, ms (default 60000) */
   bookmarkIntervalMs?: number;
+  /**
+   * Serve the API over HTTPS with a CA generated at start, like a real API server (default false
+   * here; the fleet sandbox and the CLI turn it on). Plain HTTP on the same port then reaches only
+   * the loopback admin API (`adminUrl`); API requests get Go's "Client sent an HTTP request to an
+   * HTTPS server."
+   */
+  tls?: boolean;
+  /** with tls: also write the CA certificate (PEM) to this file */
+  caFile?: string;
 }
 
 /** How the API goes down: `refuse` stops listening (ECONNREFUSED), `reset` destroys each socket. */
@@ -54,7 +72,14 @@ export type K8sDownMode = 'refuse' | 'reset';
 
 /** The Kubernetes API stand-in: the ARC CRDs (actions.github.com/v1alpha1), strictly. */
 export interface KubernetesSandbox {
+  /** the API server URL (https:// with tls) */
   url: string;
+  /** base URL of the admin API (`${adminUrl}/_sandbox/...`): plain HTTP on the same port */
+  adminUrl: string;
+  /** with tls: PEM of the CA certificate to trust (a cluster's `caData`) */
+  caData?: string;
+  /** with tls and `caFile`: where the CA certificate was written */
+  caFile?: string;
   /** read-write bearer token the API accepts */
   token: string;
   /** read-only bearer token (writes → 403 Forbidden) */
@@ -71,6 +96,30 @@ export interface KubernetesSandbox {
   getScaleSet(namespace: string, name: string): K8sObject | undefined;
   listScaleSets(): K8sObject[];
   listEphemeralRunners(namespace?: string): K8sObject[];
+  /** core Pods (listener pods), optionally of one namespace */
+  listPods(namespace?: string): K8sObject[];
+  listNamespaces(): K8sObject[];
+
+  /** A scale set's AutoscalingListener, its pod and the state the sandbox keeps it in. */
+  getListener(
+    namespace: string,
+    scaleSet: string,
+  ): { listener?: K8sObject; pod?: K8sObject; state: ListenerState };
+  /** Stops a scale set's listener: its pod not ready (crash-looping, default) or gone. */
+  stopListener(
+    namespace: string,
+    scaleSet: string,
+    mode?: 'not-ready' | 'gone',
+  ): void;
+  /** Starts it again (pod Running and Ready). */
+  startListener(namespace: string, scaleSet: string): void;
+  /**
+   * Makes the scale set's new runners fail to start (EphemeralRunner phase Failed with this
+   * message); null lets them start again.
+   */
+  failRunners(namespace: string, scaleSet: string, message: string | null): void;
+  /** ARC's side for the job simulator (the GitHub sandbox's `jobs.fleet`). */
+  readonly runnerFleet: RunnerFleet;
 
   faults: {
     get(): K8sFaults;
@@ -128,19 +177,22 @@ export async function startKubernetesSandbox(
   const token = options.token ?? 'sandbox-k8s-token';
   const readOnlyToken = options.readOnlyToken ?? 'sandbox-k8s-readonly-token';
   const store = new ClusterStore(
-    loadResourceDefinitions(),
+    [...loadResourceDefinitions(), ...coreResourceDefinitions()],
     options.historyLimit ?? 1000,
   );
   const fleet = new FleetObjects(store);
+  const runnerFailures = new Map<string, string>();
 
   // Seed: every object passes the CRD schema, so the seed is proven to be the real shape.
+  for (const ns of ['default', 'kube-system']) store.ensureNamespace(ns);
   for (const c of options.seed.clusters) {
     if (!options.cluster || c.name === options.cluster)
-      c.namespaces.forEach(n => store.namespaces.add(n));
+      c.namespaces.forEach(n => store.ensureNamespace(n));
   }
   for (const s of options.seed.scaleSets) {
-    if (!options.cluster || s.cluster === options.cluster)
+    if (!options.cluster || s.cluster === options.cluster) {
       fleet.upsertScaleSet(s);
+    }
   }
   store.compact(); // a fresh cluster: history starts now
 
@@ -212,6 +264,36 @@ export async function startKubernetesSandbox(
       .map(decodeURIComponent);
     const m = req.method ?? 'GET';
     const route = `${m} ${parts[0] ?? ''}`;
+    if (parts[0] === 'scale-sets' && parts.length >= 4) {
+      const [, ns, name, sub, action] = parts;
+      if (sub === 'listener' && m === 'GET' && !action) {
+        json(res, 200, sandbox.getListener(ns, name));
+        return;
+      }
+      if (sub === 'listener' && m === 'POST' && action === 'stop') {
+        const body = await readJson(req);
+        if (body.mode !== undefined && body.mode !== 'not-ready' && body.mode !== 'gone')
+          throw errors.badRequest('mode must be "not-ready" or "gone"');
+        sandbox.stopListener(ns, name, body.mode);
+        json(res, 200, sandbox.getListener(ns, name));
+        return;
+      }
+      if (sub === 'listener' && m === 'POST' && action === 'start') {
+        sandbox.startListener(ns, name);
+        json(res, 200, sandbox.getListener(ns, name));
+        return;
+      }
+      if (sub === 'runner-failure' && !action && (m === 'PUT' || m === 'DELETE')) {
+        const body = m === 'PUT' ? await readJson(req) : {};
+        if (m === 'PUT' && (typeof body.message !== 'string' || !body.message))
+          throw errors.badRequest('message (the EphemeralRunner status message) is required');
+        sandbox.failRunners(ns, name, m === 'PUT' ? body.message : null);
+        json(res, 200, { failing: runnerFailures.get(`${ns}/${name}`) ?? null });
+        return;
+      }
+      json(res, 404, { error: `no admin endpoint ${m} ${url.pathname}` });
+      return;
+    }
     if (parts[0] === 'scale-sets' && parts.length === 3) {
       const [, ns, name] = parts;
       if (m === 'GET') {
@@ -322,14 +404,18 @@ export async function startKubernetesSandbox(
     json(res, 404, { error: `no admin endpoint ${m} ${url.pathname}` });
   };
 
+  const handleAdmin = (req: IncomingMessage, res: ServerResponse, url: URL) =>
+    admin(req, res, url).catch(e => {
+      if (e instanceof ApiError) sendStatus(res, e.status);
+      else json(res, 500, { error: String((e as Error)?.message ?? e) });
+    });
+  const ca = options.tls ? createSandboxCa(options.host) : undefined;
+  if (ca && options.caFile) writeCaFile(ca, options.caFile);
   const server = await listen(
     (req, res) => {
       const url = new URL(req.url ?? '/', 'http://sandbox');
       if (url.pathname.startsWith('/_sandbox/')) {
-        admin(req, res, url).catch(e => {
-          if (e instanceof ApiError) sendStatus(res, e.status);
-          else json(res, 500, { error: String((e as Error)?.message ?? e) });
-        });
+        void handleAdmin(req, res, url);
         return;
       }
       if (downMode === 'reset') {
@@ -340,20 +426,109 @@ export async function startKubernetesSandbox(
     },
     options.host,
     options.port,
+    ca && {
+      key: ca.key,
+      cert: ca.cert,
+      plainHandler: (req, res) => {
+        const url = new URL(req.url ?? '/', 'http://sandbox');
+        if (url.pathname.startsWith('/_sandbox/')) {
+          void handleAdmin(req, res, url);
+          return;
+        }
+        // what Go's net/http answers plain HTTP on a TLS port (kube-apiserver included)
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.end('Client sent an HTTP request to an HTTPS server.\n');
+      },
+    },
   );
   serverAddress = `${options.host}:${server.port}`;
 
-  const listenAgain = () =>
-    new Promise<void>((resolve, reject) => {
-      server.server.once('error', reject);
-      server.server.listen(server.port, options.host, () => {
-        server.server.off('error', reject);
-        resolve();
+  const listenAgain = () => server.listenAgain();
+
+  const mustScaleSet = (ns: string, name: string) => {
+    const ars = store.get('autoscalingrunnersets', ns, name);
+    if (!ars)
+      throw errors.notFound({
+        group: 'actions.github.com',
+        plural: 'autoscalingrunnersets',
+        kind: 'AutoscalingRunnerSet',
+        name,
       });
-    });
+    return ars;
+  };
+  const scaleSetOfRunner = (runner: K8sObject) => {
+    const name = runner.metadata.labels?.['actions.github.com/scale-set-name'];
+    return name
+      ? store.get('autoscalingrunnersets', runner.metadata.namespace, name)
+      : undefined;
+  };
+  const runnerFleet: RunnerFleet = {
+    scaleSets: () =>
+      store.list('autoscalingrunnersets').map(
+        (ars): FleetScaleSetView => ({
+          namespace: ars.metadata.namespace!,
+          name: ars.metadata.name,
+          runnerScaleSetName: ars.spec.runnerScaleSetName ?? ars.metadata.name,
+          runnerScaleSetLabels: ars.spec.runnerScaleSetLabels ?? [],
+          runnerGroup: ars.spec.runnerGroup ?? 'default',
+          githubConfigUrl: ars.spec.githubConfigUrl,
+          maxRunners: ars.spec.maxRunners,
+          activeRunners: fleet
+            .runnersOf(ars)
+            .filter(r => r.status?.phase !== 'Failed').length,
+          listenerReady: fleet.listenerReady(ars),
+        }),
+      ),
+    startRunner: (ns, name) => {
+      const ars = mustScaleSet(ns, name);
+      const failure = runnerFailures.get(`${ns}/${name}`);
+      if (failure) {
+        fleet.addRunner(ars, {
+          phase: 'Failed',
+          ready: false,
+          reason: 'TooManyPodFailures',
+          message: failure,
+          failures: {
+            [`failure-${Date.now()}`]: new Date()
+              .toISOString()
+              .replace(/\.\d{3}Z$/, 'Z'),
+          },
+        });
+        return { failed: failure };
+      }
+      const runner = fleet.addRunner(ars, { phase: 'Pending', ready: false });
+      return {
+        runnerName: runner.metadata.name,
+        runnerId: runner.status.runnerId,
+      };
+    },
+    runnerRunning: (ns, runnerName, job) => {
+      const runner = store.get('ephemeralrunners', ns, runnerName);
+      const ars = runner && scaleSetOfRunner(runner);
+      if (!runner || !ars) return;
+      fleet.setRunnerStatus(ars, runnerName, {
+        ...runner.status,
+        phase: 'Running',
+        ready: true,
+        jobRepositoryName: job.repository,
+        jobWorkflowRef: job.workflowRef,
+        jobDisplayName: job.jobName,
+        workflowRunId: job.runId,
+        jobId: String(job.jobId),
+      });
+    },
+    finishRunner: (ns, runnerName) => {
+      const runner = store.get('ephemeralrunners', ns, runnerName);
+      const ars = runner && scaleSetOfRunner(runner);
+      if (ars) fleet.removeRunner(ars, runnerName);
+    },
+  };
 
   sandbox = {
     url: server.url,
+    adminUrl: server.url.replace(/^https:/, 'http:'),
+    caData: ca?.cert,
+    caFile: ca && options.caFile,
     token,
     readOnlyToken,
     async close() {
@@ -366,7 +541,9 @@ export async function startKubernetesSandbox(
       dropWatches();
       await server.close();
     },
-    upsertScaleSet: s => structuredClone(fleet.upsertScaleSet(s)),
+    upsertScaleSet: s => {
+      return structuredClone(fleet.upsertScaleSet(s));
+    },
     patchScaleSet: (ns, name, patch) => {
       if (!store.get('autoscalingrunnersets', ns, name)) {
         throw errors.notFound({
@@ -384,6 +561,33 @@ export async function startKubernetesSandbox(
       return o && structuredClone(o);
     },
     listScaleSets: () => structuredClone(store.list('autoscalingrunnersets')),
+    listPods: ns =>
+      structuredClone(
+        store.list('pods').filter(o => !ns || o.metadata.namespace === ns),
+      ),
+    listNamespaces: () => structuredClone(store.list('namespaces')),
+    getListener: (ns, name) => {
+      const ars = mustScaleSet(ns, name);
+      const listener = fleet.listenerOf(ars);
+      const pod =
+        listener &&
+        store.get('pods', listener.metadata.namespace, listener.metadata.name);
+      return {
+        listener: listener && structuredClone(listener),
+        pod: pod && structuredClone(pod),
+        state: fleet.listenerState(ars),
+      };
+    },
+    stopListener: (ns, name, mode = 'not-ready') =>
+      fleet.setListenerState(mustScaleSet(ns, name), mode),
+    startListener: (ns, name) =>
+      fleet.setListenerState(mustScaleSet(ns, name), 'ready'),
+    failRunners: (ns, name, message) => {
+      mustScaleSet(ns, name);
+      if (message) runnerFailures.set(`${ns}/${name}`, message);
+      else runnerFailures.delete(`${ns}/${name}`);
+    },
+    runnerFleet,
     listEphemeralRunners: ns =>
       structuredClone(
         store
@@ -428,10 +632,7 @@ export async function startKubernetesSandbox(
       downMode = mode;
       dropWatches(true);
       if (mode === 'refuse') {
-        await new Promise<void>(resolve => {
-          server.server.close(() => resolve());
-          server.server.closeAllConnections();
-        });
+        await server.stopListening();
       } else if (wasRefusing) {
         await listenAgain();
       }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  apiVersionOf,
   ARC_API_VERSION,
   ARC_GROUP,
   ARC_VERSION,
@@ -162,11 +163,11 @@ function apiGroup() {
   };
 }
 
-function resourceList(defs: ResourceDefinition[]) {
+function resourceList(defs: ResourceDefinition[], listGroupVersion: string) {
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
-    groupVersion: ARC_API_VERSION,
+    groupVersion: listGroupVersion,
     resources: defs.flatMap(d => [
       {
         name: d.plural,
@@ -241,7 +242,7 @@ export class WatchStream {
   bookmark(rv: number, annotations?: Record<string, string>) {
     this.write('BOOKMARK', {
       kind: this.def.kind,
-      apiVersion: ARC_API_VERSION,
+      apiVersion: apiVersionOf(this.def),
       metadata: {
         resourceVersion: String(rv),
         ...(annotations ? { annotations } : {}),
@@ -352,13 +353,9 @@ export class KubernetesApi {
         ],
       }));
     }
-    if (p === 'api/v1') {
-      return get(() => ({
-        kind: 'APIResourceList',
-        groupVersion: 'v1',
-        resources: [],
-      }));
-    }
+    const coreDefs = store.defs.filter(d => d.group === '');
+    const arcDefs = store.defs.filter(d => d.group === ARC_GROUP);
+    if (p === 'api/v1') return get(() => resourceList(coreDefs, 'v1'));
     if (p === 'apis') {
       return get(() => ({
         kind: 'APIGroupList',
@@ -368,22 +365,33 @@ export class KubernetesApi {
     }
     if (p === `apis/${ARC_GROUP}`) return get(apiGroup);
     if (p === `apis/${ARC_GROUP}/${ARC_VERSION}`)
-      return get(() => resourceList(store.defs));
+      return get(() => resourceList(arcDefs, ARC_API_VERSION));
 
-    if (
-      parts[0] !== 'apis' ||
-      parts[1] !== ARC_GROUP ||
-      parts[2] !== ARC_VERSION
+    let rest: string[];
+    let defs: ResourceDefinition[];
+    if (parts[0] === 'api' && parts[1] === 'v1') {
+      rest = parts.slice(2);
+      defs = coreDefs;
+    } else if (
+      parts[0] === 'apis' &&
+      parts[1] === ARC_GROUP &&
+      parts[2] === ARC_VERSION
     ) {
+      rest = parts.slice(3);
+      defs = arcDefs;
+    } else {
       throw errors.pathNotFound();
     }
-    let rest = parts.slice(3);
     let namespace: string | undefined;
-    if (rest[0] === 'namespaces' && rest.length >= 3) {
+    if (
+      rest[0] === 'namespaces' &&
+      rest.length >= 3 &&
+      defs.some(d => d.namespaced && d.plural === rest[2])
+    ) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
-    const def = store.def(rest[0] ?? '');
+    const def = defs.find(d => d.plural === (rest[0] ?? ''));
     if (!def || rest.length > 3 || (rest.length === 3 && rest[2] !== 'status'))
       throw errors.pathNotFound();
     const name = rest[1];
@@ -403,10 +411,10 @@ export class KubernetesApi {
               kind: 'list',
               def,
               namespace,
-              respond: () => this.list(res, url, def, namespace),
+              respond: () => this.list(req, res, url, def, namespace),
             };
       }
-      if (method === 'POST' && namespace) {
+      if (method === 'POST' && (namespace || !def.namespaced)) {
         return {
           kind: 'create',
           def,
@@ -431,7 +439,7 @@ export class KubernetesApi {
         },
       };
     }
-    if (!namespace) throw errors.pathNotFound();
+    if (!namespace && def.namespaced) throw errors.pathNotFound();
     switch (method) {
       case 'GET':
         return {
@@ -577,6 +585,7 @@ export class KubernetesApi {
   }
 
   private list(
+    req: IncomingMessage,
     res: ServerResponse,
     url: URL,
     def: ResourceDefinition,
@@ -643,8 +652,12 @@ export class KubernetesApi {
         metadata.remainingItemCount = selected.length - limit;
       }
     }
+    if (wantsTable(req)) {
+      send(res, 200, table(def, page, metadata));
+      return;
+    }
     send(res, 200, {
-      apiVersion: ARC_API_VERSION,
+      apiVersion: apiVersionOf(def),
       items: page,
       kind: def.listKind,
       metadata,
@@ -755,7 +768,7 @@ export class KubernetesApi {
     res: ServerResponse,
     url: URL,
     def: ResourceDefinition,
-    namespace: string,
+    namespace: string | undefined,
   ) {
     const type = mediaType(req);
     if (type !== 'application/json') throw errors.unsupportedMediaType(type);
@@ -892,12 +905,82 @@ export class KubernetesApi {
       store.delete(def, namespace, o.metadata.name, {}, { dryRun }),
     );
     send(res, 200, {
-      apiVersion: ARC_API_VERSION,
+      apiVersion: apiVersionOf(def),
       kind: def.listKind,
       metadata: { resourceVersion: String(store.resourceVersion) },
       items,
     });
   }
+}
+
+/** kubectl asks for server-side printing: `Accept: application/json;as=Table;v=v1;g=meta.k8s.io,…` */
+function wantsTable(req: IncomingMessage) {
+  return String(req.headers.accept ?? '')
+    .split(',')
+    .some(a => /;\s*as=Table/.test(a) && /;\s*g=meta\.k8s\.io/.test(a));
+}
+
+/** Age as kubectl shows it (e.g. 45s, 12m, 3h, 2d). */
+function age(timestamp: string | undefined) {
+  const s = Math.max(0, Math.floor((Date.now() - Date.parse(timestamp ?? '')) / 1000));
+  if (!Number.isFinite(s)) return '<unknown>';
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/** A meta.k8s.io/v1 Table with the columns kubectl shows for the resource. */
+function table(
+  def: ResourceDefinition,
+  items: K8sObject[],
+  metadata: Record<string, unknown>,
+) {
+  const col = (name: string, description: string, priority = 0) => ({
+    name,
+    type: 'string',
+    format: name === 'Name' ? 'name' : '',
+    description,
+    priority,
+  });
+  let columns = [col('Name', 'Name must be unique within a namespace.')];
+  let cells = (o: K8sObject): unknown[] => [o.metadata.name];
+  if (def.plural === 'pods') {
+    columns = [
+      ...columns,
+      col('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
+      col('Status', 'The aggregate status of the containers in this pod.'),
+      col('Restarts', 'The number of times the containers in this pod have been restarted.'),
+    ];
+    cells = o => {
+      const statuses: any[] = o.status?.containerStatuses ?? [];
+      const total = o.spec?.containers?.length ?? statuses.length;
+      return [
+        o.metadata.name,
+        `${statuses.filter(c => c.ready).length}/${total}`,
+        o.status?.reason ?? o.status?.phase ?? 'Unknown',
+        String(statuses.reduce((n, c) => n + (c.restartCount ?? 0), 0)),
+      ];
+    };
+  } else if (def.plural === 'namespaces') {
+    columns = [...columns, col('Status', 'The status of the namespace')];
+    cells = o => [o.metadata.name, o.status?.phase ?? 'Active'];
+  }
+  columns.push(col('Age', 'CreationTimestamp is a timestamp representing the server time when this object was created.'));
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata,
+    columnDefinitions: columns,
+    rows: items.map(o => ({
+      cells: [...cells(o), age(o.metadata.creationTimestamp)],
+      object: {
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: o.metadata,
+      },
+    })),
+  };
 }
 
 function isDryRun(url: URL) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ARC_API_VERSION, ResourceDefinition } from './crds';
+import { apiVersionOf, ResourceDefinition } from './crds';
 import { pruneAndDefault, validateObject } from './schema';
 import { ApiError, errors, Target } from './status';
 
@@ -262,10 +262,33 @@ export class ClusterStore {
         ...obj,
         metadata: { ...meta, resourceVersion: String(this.rv) },
       };
-    if (meta.namespace) this.namespaces.add(meta.namespace);
+    if (meta.namespace) this.ensureNamespace(meta.namespace);
+    if (def.plural === 'namespaces') {
+      // the API server labels every namespace with its name and starts it Active
+      meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': meta.name };
+      obj.spec = { finalizers: ['kubernetes'], ...obj.spec };
+      obj.status = { phase: 'Active' };
+      this.namespaces.add(meta.name);
+    }
     meta.resourceVersion = String(++this.rv);
     this.commit(def, 'ADDED', obj);
     return obj;
+  }
+
+  /** Makes sure a namespace exists (a Namespace object when the core API is served). */
+  ensureNamespace(name: string): void {
+    if (this.namespaces.has(name)) return;
+    const def = this.def('namespaces');
+    if (!def) {
+      this.namespaces.add(name);
+      return;
+    }
+    this.create(
+      def,
+      undefined,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      { admin: true },
+    );
   }
 
   /**
@@ -417,6 +440,15 @@ export class ClusterStore {
       metadata: { ...last.metadata, resourceVersion: String(++this.rv) },
     };
     this.commit(def, 'DELETED', gone, current);
+    if (def.plural === 'namespaces') {
+      // the namespace controller empties a deleted namespace
+      this.namespaces.delete(current.metadata.name);
+      for (const d of this.defs.filter(x => x.namespaced)) {
+        for (const o of this.list(d.plural))
+          if (o.metadata.namespace === current.metadata.name)
+            this.remove(d, o, o);
+      }
+    }
     // garbage collector: dependents whose ownerReference points at the deleted uid
     for (const d of this.defs) {
       for (const dep of this.list(d.plural)) {
@@ -439,6 +471,11 @@ function checkTypeMeta(def: ResourceDefinition, body: unknown): K8sObject {
     throw errors.badRequest('the body of the request was not a JSON object');
   }
   const obj = structuredClone(body) as K8sObject;
+  if (def.group === '') {
+    // built-in types decode with the kind the URL names when the body leaves it out
+    obj.apiVersion ??= apiVersionOf(def);
+    obj.kind ??= def.kind;
+  }
   if (!obj.kind)
     throw errors.badRequest(
       `Object 'Kind' is missing in '${JSON.stringify(body).slice(0, 200)}'`,
@@ -450,9 +487,11 @@ function checkTypeMeta(def: ResourceDefinition, body: unknown): K8sObject {
         200,
       )}'`,
     );
-  if (obj.kind !== def.kind || obj.apiVersion !== ARC_API_VERSION) {
+  if (obj.kind !== def.kind || obj.apiVersion !== apiVersionOf(def)) {
     throw errors.badRequest(
-      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${ARC_API_VERSION}) or kind ${obj.kind} is not ${def.kind}`,
+      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(
+        def,
+      )}) or kind ${obj.kind} is not ${def.kind}`,
     );
   }
   if (
