@@ -15,7 +15,10 @@ function table(rows: string[][]): string {
 const yesNo = (value: boolean) => (value ? 'yes' : '-');
 
 function runsOn(job: WorkflowAnalysis['jobs'][number]): string {
-  if (job.reusable) return '(reusable workflow)';
+  if (job.reusable)
+    return job.calledLabels
+      ? `(reusable workflow) -> ${job.calledLabels.join(', ') || '(none)'}`
+      : '(reusable workflow)';
   const parts = [...job.labels];
   if (job.group) parts.unshift(`group=${job.group}`);
   if (job.dynamic)
@@ -28,7 +31,7 @@ function runsOn(job: WorkflowAnalysis['jobs'][number]): string {
 /** A readable table of the jobs of every file, errors listed after it. */
 export function formatWorkflowAnalyses(files: WorkflowAnalysis[]): string {
   const rows = [
-    ['FILE:LINE', 'JOB', 'RUNS-ON', 'RUNNER CLASS', 'HOSTED', 'BAZEL', 'NIX'],
+    ['FILE:LINE', 'JOB', 'RUNS-ON', 'RUNNER CLASS', 'HOSTED', 'BAZEL', 'NIX', 'VIA'],
   ];
   for (const file of files) {
     for (const job of file.jobs) {
@@ -40,6 +43,7 @@ export function formatWorkflowAnalyses(files: WorkflowAnalysis[]): string {
         yesNo(job.hosted),
         yesNo(job.runsBazel),
         yesNo(job.usesNix),
+        job.via.join(' > ') || '-',
       ]);
     }
   }

@@ -228,8 +228,11 @@ describe('gf-audit repo', () => {
     expect(scorecard.checks.map((c: { id: string }) => c.id)).toEqual([
       'hosted-runners',
       'stale-cache-endpoints',
+      'stale-cache-endpoints-docs',
       'bazel-cache-wrapper',
+      'cache-attachment-preflight',
       'nix-bootstrap-order',
+      'workflow-scripts-present',
       'proof-workflows-green',
       'remote-execution-claim',
     ]);
@@ -293,5 +296,84 @@ describe('gf-audit repo', () => {
     const { code, stderr } = gfAudit('repo', 'no/such/checkout');
     expect(code).toBe(2);
     expect(stderr).toContain('Cannot read checkout');
+  });
+});
+
+describe('gf-audit following building blocks', () => {
+  const FOLLOWING = 'src/__fixtures__/following';
+  const CI = `${FOLLOWING}/repo/.github/workflows/ci.yml`;
+  const REMOTE = `--remote=tinyland-inc/ci-templates=${FOLLOWING}/remote/tinyland-inc/ci-templates`;
+  const jobsOf = (stdout: string) =>
+    Object.fromEntries(
+      JSON.parse(stdout).files[0].jobs.map((j: { id: string }) => [j.id, j]),
+    );
+
+  it('follows local blocks in a checkout, and remote ones given --remote', () => {
+    const without = gfAudit('workflows', CI, '--json');
+    expect(without.code).toBe(0);
+    const local = jobsOf(without.stdout);
+    expect(local.nested.via).toEqual([
+      './.github/actions/outer',
+      './.github/actions/setup',
+    ]);
+    expect(local['call-local'].calledLabels).toEqual([
+      'tinyland-nix',
+      'self-hosted',
+      'tinyland-docker',
+    ]);
+    expect(local['call-remote']).toMatchObject({ usesNix: false, via: [] });
+    const remote = jobsOf(gfAudit('workflows', CI, '--json', REMOTE).stdout);
+    expect(remote['call-remote']).toMatchObject({
+      usesNix: true,
+      via: [
+        'tinyland-inc/ci-templates/.github/workflows/nix.yml@v1',
+        'tinyland-inc/ci-templates/actions/setup-nix@v1',
+      ],
+    });
+    expect('calledLabels' in remote['call-remote']).toBe(false);
+  });
+
+  it('decides an expression runner with --var', () => {
+    const undecided = jobsOf(gfAudit('workflows', CI, '--json').stdout).toggle;
+    expect(undecided).toMatchObject({
+      labels: [],
+      candidates: ['ubuntu-latest', 'tinyland-nix'],
+    });
+    const decided = jobsOf(
+      gfAudit('workflows', CI, '--json', '--var', 'USE_SELFHOSTED=true').stdout,
+    ).toggle;
+    expect(decided).toMatchObject({
+      labels: ['tinyland-nix'],
+      runnerClass: 'tinyland-nix',
+      hosted: false,
+    });
+    expect(decided.candidates).toBeUndefined();
+  });
+
+  it('rejects malformed --var and --remote', () => {
+    expect(gfAudit('workflows', CI, '--var', 'NOVALUE').stderr).toContain(
+      '--var must look like NAME=VALUE: NOVALUE',
+    );
+    expect(gfAudit('workflows', CI, '--remote', 'just-a-name=x').code).toBe(2);
+  });
+
+  it('the repo scorecard sees the same jobs as the workflow analysis', () => {
+    const repo = gfAudit('repo', `${FOLLOWING}/repo`, '--json', REMOTE);
+    const hosted = JSON.parse(repo.stdout).checks.find(
+      (c: { id: string }) => c.id === 'hosted-runners',
+    );
+    const lines = hosted.evidence
+      .filter((e: { verdict: string }) => e.verdict === 'fail')
+      .map((e: { line: number }) => e.line);
+    // The workflow analysis says which ci.yml jobs are hosted or may be: the scorecard agrees.
+    const jobs = JSON.parse(gfAudit('workflows', CI, '--json', REMOTE).stdout).files[0].jobs;
+    const risky = jobs
+      .filter(
+        (j: { hosted: boolean; candidates?: string[] }) =>
+          j.hosted || (j.candidates ?? []).some(l => /ubuntu|macos/.test(l)),
+      )
+      .map((j: { id: string }) => j.id);
+    expect(risky).toEqual(['toggle', 'matrix-choice', 'github-literal', 'hosted-when-off']);
+    expect(lines.length).toBeGreaterThanOrEqual(risky.length);
   });
 });

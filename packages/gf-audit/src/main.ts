@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { ScorecardConfig, WorkflowRunSummary, readScorecardConfig, runScorecard, WorkflowAnalysis, analyzeWorkflow } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { ScorecardConfig, WorkflowRunSummary, readScorecardConfig, runScorecard, WorkflowAnalysis, analyzeWorkflow, RemoteBlockFile, RemoteFileRead, gatherRemoteFiles } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
   collectWorkflowFiles,
   readCheckout,
@@ -27,7 +27,47 @@ Options:
   --config <file>  YAML or JSON: runnerClasses, hostedLabels, staleEndpoints, bazelWrapper,
                    proofWorkflows, exceptionsPath, checks (or an app-config gloriousflywheel block)
   --runs <file>    JSON array of latest default-branch runs {workflowPath, conclusion, url}
+  --remote <owner/repo=dir>  follow remote building blocks of owner/repo from a local checkout
+                   (repeatable; its files are read whatever ref the caller pins)
+  --var <NAME=VALUE>  an Actions variable (vars.NAME) for runs-on and job if: (repeatable)
 `;
+
+class UsageError extends Error {}
+
+/** What the analysis may read besides the files named: remote checkouts and variables. */
+interface Surroundings {
+  remotes: Map<string, string>;
+  variables: Record<string, string>;
+}
+
+function parsePairs(values: string[] | undefined, what: string): [string, string][] {
+  return (values ?? []).map(value => {
+    const eq = value.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${what} must look like NAME=VALUE: ${value}`);
+    return [value.slice(0, eq), value.slice(eq + 1)];
+  });
+}
+
+function readSurroundings(remote: string[] | undefined, vars: string[] | undefined): Surroundings {
+  const remotes = new Map<string, string>();
+  for (const [repo, dir] of parsePairs(remote, '--remote')) {
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repo))
+      throw new UsageError(`--remote needs owner/repo=dir: ${repo}`);
+    remotes.set(repo.toLowerCase(), resolve(dir));
+  }
+  return { remotes, variables: Object.fromEntries(parsePairs(vars, '--var')) };
+}
+
+/** Reads a remote block from its `--remote` checkout; undefined for repositories not given. */
+function remoteReader(s: Surroundings) {
+  return (file: RemoteBlockFile): RemoteFileRead | undefined => {
+    const dir = s.remotes.get(`${file.owner}/${file.repo}`.toLowerCase());
+    if (!dir) return undefined;
+    const text = readRepositoryFile(dir, file.path);
+    return text === undefined ? { missing: true } : { text };
+  };
+}
+
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -41,7 +81,6 @@ const defaultIo: CliIo = {
   now: () => new Date(),
 };
 
-class UsageError extends Error {}
 
 function loadConfig(file: string | undefined): ScorecardConfig {
   if (!file) return readScorecardConfig({});
@@ -74,6 +113,7 @@ function workflowsCommand(
   paths: string[],
   json: boolean,
   config: ScorecardConfig,
+  surroundings: Surroundings,
   io: CliIo,
 ): number {
   if (paths.length === 0)
@@ -98,6 +138,8 @@ function workflowsCommand(
       runnerClasses: config.runnerClasses,
       hostedLabels: config.hostedLabels,
       readFile: root ? path => readRepositoryFile(root, path) : undefined,
+      readRemoteFile: remoteReader(surroundings),
+      variables: surroundings.variables,
     });
   });
   for (const path of missing)
@@ -117,6 +159,7 @@ function repoCommand(
   json: boolean,
   config: ScorecardConfig,
   runs: WorkflowRunSummary[] | undefined,
+  surroundings: Surroundings,
   io: CliIo,
 ): number {
   let snapshot;
@@ -127,8 +170,20 @@ function repoCommand(
       `Cannot read checkout ${dir}: ${(e as Error).message}`,
     );
   }
+  // Remote blocks are gathered the way the backend scan does, then analysed from the snapshot.
+  const read = remoteReader(surroundings);
+  const remoteFiles = gatherRemoteFiles(
+    snapshot.files,
+    [...surroundings.remotes.keys()].map(repo => repo.split('/')[0]),
+    read,
+    { runnerClasses: config.runnerClasses, hostedLabels: config.hostedLabels },
+  );
   const scorecard = runScorecard(
-    { ...snapshot, ...(runs && { latestRuns: runs }) },
+    {
+      ...snapshot,
+      ...(runs && { latestRuns: runs }),
+      blocks: { remoteFiles, variables: surroundings.variables },
+    },
     { config, now: io.now() },
   );
   io.stdout(
@@ -149,6 +204,8 @@ export function runGfAudit(argv: string[], io: CliIo = defaultIo): number {
         json: { type: 'boolean', default: false },
         config: { type: 'string' },
         runs: { type: 'string' },
+        remote: { type: 'string', multiple: true },
+        var: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -158,8 +215,9 @@ export function runGfAudit(argv: string[], io: CliIo = defaultIo): number {
       return EXIT_OK;
     }
     const config = loadConfig(values.config);
+    const surroundings = readSurroundings(values.remote, values.var);
     if (command === 'workflows')
-      return workflowsCommand(rest, values.json!, config, io);
+      return workflowsCommand(rest, values.json!, config, surroundings, io);
     if (command === 'repo') {
       if (rest.length > 1)
         throw new UsageError('gf-audit repo takes one directory');
@@ -168,6 +226,7 @@ export function runGfAudit(argv: string[], io: CliIo = defaultIo): number {
         values.json!,
         config,
         loadRuns(values.runs),
+        surroundings,
         io,
       );
     }

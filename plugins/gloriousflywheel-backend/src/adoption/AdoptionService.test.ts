@@ -229,7 +229,8 @@ describe('the scan task', () => {
     gh.resetRequestCounts();
     now = new Date(NOW.getTime() + 60_000);
     await scheduler.triggerTask(ADOPTION_SCAN_TASK_ID);
-    expect(gh.requestCounts.graphql).toBe(1); // both repositories' content in one query
+    // both repositories' content in one query, the files found in their listings (scripts) in one more
+    expect(gh.requestCounts.graphql).toBe(2);
     expect(hub.get(`${ORG}/GloriousFlywheel`)!.headOid).toBe(heads[0]);
     expect(hub.get(`${ORG}/XoxdWM`)!.headOid).toBe(heads[1]);
     expect(await rescans.hasPending()).toBe(false);

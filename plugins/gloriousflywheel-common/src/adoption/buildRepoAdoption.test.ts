@@ -41,8 +41,8 @@ describe('buildRepoAdoption', () => {
 
   it('carries the scorecard with counts, evidence links and how to fix', () => {
     const gaps = build('dogfood-gaps', 'gaps');
-    expect(gaps.scorecard.counts).toEqual({ pass: 0, fail: 5, exempt: 0, unknown: 1 });
-    expect(formatScorecardCounts(gaps.scorecard.counts)).toBe('pass=0,fail=5,exempt=0,unknown=1');
+    expect(gaps.scorecard.counts).toEqual({ pass: 0, fail: 8, exempt: 0, unknown: 1 });
+    expect(formatScorecardCounts(gaps.scorecard.counts)).toBe('pass=0,fail=8,exempt=0,unknown=1');
     const hosted = gaps.scorecard.checks.find(c => c.id === 'hosted-runners')!;
     expect(hosted.howToFix).toMatch(/exceptions\.yaml/);
     expect(hosted.evidence.find(e => e.verdict === 'fail')!.url).toMatch(/\/blob\/main\/\.github\/workflows\/release\.yml#L7$/);

@@ -72,7 +72,10 @@ const EXPECTED: Record<string, WorkflowJob[] | ExpectedError> = {
     }),
     job('labels-only', 9, { labels: ['ubuntu-24.04'], hosted: true }),
   ],
-  'expression-whole.yml': [job('called', 6, { dynamic: true })],
+  // `inputs.runner` has a default: the job runs there unless a caller says otherwise.
+  'expression-whole.yml': [
+    job('called', 6, { dynamic: true, labels: ['tinyland-nix'], ...nix }),
+  ],
   'expression-suffix.yml': [job('sized', 3, { dynamic: true })],
   'expression-prefix.yml': [
     job('runs-on-service', 3, {
@@ -82,9 +85,20 @@ const EXPECTED: Record<string, WorkflowJob[] | ExpectedError> = {
     }),
   ],
   'expression-in-list.yml': [
-    job('mixed', 3, { labels: ['self-hosted'], dynamic: true }),
+    // `inputs.class` is not declared, so it is null and the fallback is taken.
+    job('mixed', 3, {
+      labels: ['self-hosted', 'tinyland-nix'],
+      dynamic: true,
+      ...nix,
+    }),
   ],
-  'expression-folded.yml': [job('folded', 3, { dynamic: true })],
+  // Undecided: every label list the expression may give is a candidate.
+  'expression-folded.yml': [
+    job('folded', 3, {
+      dynamic: true,
+      candidates: ['tinyland-nix', 'ubuntu-latest'],
+    }),
+  ],
   'expression-literal-block.yml': [
     job('literal', 3, { dynamic: true }),
     job('plan', 9, { labels: ['tinyland-nix'], ...nix }),

@@ -1,5 +1,8 @@
+import { MAX_BLOCK_DEPTH } from './followBlocks';
+import { inspectWorkflow } from './inspectWorkflow';
 import {
   RemoteBlockFile,
+  RemoteFileRead,
   WorkflowAnalysisOptions,
   WorkflowBlockSources,
 } from './types';
@@ -32,4 +35,74 @@ export function blockSourceOptions(
     }),
     ...(variables && { variables }),
   };
+}
+
+/** GitHub runs only workflows directly in `.github/workflows`. */
+const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+
+/**
+ * The remote block files the repository's workflows need that `known` does not hold yet, for
+ * owners in `owners` (compared case-insensitively). A caller reads them (the backend in one
+ * batch per round, the CLI from checkouts), adds them to `known` and asks again until none are
+ * left: each round follows one more level, so at most `MAX_BLOCK_DEPTH` + 1 rounds.
+ *
+ * @public
+ */
+export function wantedRemoteFiles(
+  files: Readonly<Record<string, string>>,
+  known: Readonly<Record<string, RemoteFileRead>>,
+  owners: readonly string[],
+  options: Omit<WorkflowAnalysisOptions, 'readRemoteFile'> = {},
+): RemoteBlockFile[] {
+  const followed = new Set(owners.map(o => o.toLowerCase()));
+  const wanted = new Map<string, RemoteBlockFile>();
+  const want = (file: RemoteBlockFile) => {
+    const key = remoteBlockFileKey(file);
+    if (!(key in known)) wanted.set(key, file);
+  };
+  const readRemoteFile = (file: RemoteBlockFile) => {
+    if (!followed.has(file.owner.toLowerCase())) return undefined;
+    const got = known[remoteBlockFileKey(file)];
+    if (got) return got;
+    want(file);
+    // Actions may be action.yml or action.yaml: ask for both in the same round.
+    if (/(^|\/)action\.yml$/.test(file.path))
+      want({ ...file, path: file.path.replace(/yml$/, 'yaml') });
+    return undefined;
+  };
+  const readFile = (path: string) => files[path];
+  for (const path of Object.keys(files).filter(p => WORKFLOW_FILE.test(p)))
+    inspectWorkflow(path, files[path], { ...options, readFile, readRemoteFile });
+  return [...wanted.values()];
+}
+
+/**
+ * Reads every remote block file the workflows need with a synchronous reader (the CLI's
+ * checkouts), round by round as {@link wantedRemoteFiles} says; what the reader has no source
+ * for (undefined) stays out, so it reads as "not followed".
+ *
+ * @public
+ */
+export function gatherRemoteFiles(
+  files: Readonly<Record<string, string>>,
+  owners: readonly string[],
+  read: (file: RemoteBlockFile) => RemoteFileRead | undefined,
+  options: Omit<WorkflowAnalysisOptions, 'readRemoteFile'> = {},
+): Record<string, RemoteFileRead> {
+  const known: Record<string, RemoteFileRead> = {};
+  const asked = new Set<string>();
+  for (let round = 0; round <= MAX_BLOCK_DEPTH * 2; round++) {
+    const wanted = wantedRemoteFiles(files, known, owners, options).filter(
+      f => !asked.has(remoteBlockFileKey(f)),
+    );
+    if (wanted.length === 0) break;
+    for (const file of wanted) {
+      const key = remoteBlockFileKey(file);
+      asked.add(key);
+      // Undefined: the reader has no source for it, so it stays "not followed".
+      const got = read(file);
+      if (got) known[key] = got;
+    }
+  }
+  return known;
 }

@@ -3,4 +3,9 @@ export { analyzeWorkflow, toWorkflowJob } from './analyzeWorkflow';
 export { inspectWorkflow } from './inspectWorkflow';
 export { DEFAULT_NIX_ACTIONS } from './nixActions';
 export type { NixActionKind } from './nixActions';
-export { blockSourceOptions, remoteBlockFileKey } from './blockSources';
+export {
+  blockSourceOptions,
+  gatherRemoteFiles,
+  remoteBlockFileKey,
+  wantedRemoteFiles,
+} from './blockSources';

@@ -8,6 +8,8 @@ export interface RunsOnTarget {
   dynamic: boolean;
   /** The expression strings, for resolving matrix candidates. */
   expressions: string[];
+  /** Every label item in order, literal or expression (the group is not one). */
+  items: string[];
 }
 
 export const isExpression = (value: string) => value.includes('${{');
@@ -24,6 +26,7 @@ function collect(value: unknown, target: RunsOnTarget) {
   for (const item of items) {
     const text = scalarText(item);
     if (text === undefined || text === '') continue;
+    target.items.push(text);
     if (isExpression(text)) {
       target.dynamic = true;
       target.expressions.push(text);
@@ -40,6 +43,7 @@ export function readRunsOn(value: unknown): RunsOnTarget {
     group: null,
     dynamic: false,
     expressions: [],
+    items: [],
   };
   if (value === null || value === undefined) return target;
   if (typeof value === 'object' && !Array.isArray(value)) {
