@@ -64,10 +64,23 @@ export interface Config {
     }>;
     /** Dogfood scorecard options. */
     scorecard?: {
+      /** retired cache hosts: a name is matched as whole DNS labels (`attic-cache-dev`), or a glob, or `/regex/` */
       staleEndpoints?: string[];
+      /** the current cache endpoints; when set, any other Attic or Bazel cache host is a finding */
+      cacheEndpoints?: string[];
       bazelWrapper?: string;
+      /** command a job runs before Bazel; '' turns the check off */
+      cacheAttachmentPreflight?: string;
+      /** actions that bootstrap Nix, `owner/repo` or `owner/repo/path`; replaces the defaults */
+      nixInstallerActions?: string[];
       proofWorkflows?: string[];
       exceptionsFile?: string;
+      /** exception categories that exempt a hosted job (default: control-plane) */
+      exceptionCategories?: string[];
+      /** path globs of research notes and ADRs: never claims, never active docs */
+      historicalPaths?: string[];
+      /** path globs of scripts a workflow may call; a called one that is absent fails */
+      scriptPaths?: string[];
     };
     /** GitHub Actions jobs (workflow_job webhooks, the jobs REST API): queue statistics and diagnoses. */
     queue?: {

@@ -20,6 +20,11 @@ export interface HostedRunnerException {
   owner: string;
   /** Last valid day, `YYYY-MM-DD` (UTC). */
   expires: string;
+  /**
+   * Why the job may stay hosted: `control-plane` (Pages deploy, OIDC publish, release metadata)
+   * or `low-risk` (a job that should simply move); only the configured categories exempt.
+   */
+  category?: string;
   /** Line of the entry in the register. */
   line: number;
 }
@@ -53,7 +58,8 @@ function field(
 
 /**
  * Reads the exception register. Accepts `exceptions: [...]` or a bare list; each entry needs
- * `job`, `reason`, `owner` and `expires` (`YYYY-MM-DD`), and may name a `workflow`.
+ * `job`, `reason`, `owner` and `expires` (`YYYY-MM-DD`), and may name a `workflow` and a
+ * `category`.
  *
  * @public
  */
@@ -165,9 +171,11 @@ export function parseExceptionRegister(
       continue;
     }
     const workflow = field(entry, 'workflow');
+    const category = field(entry, 'category');
     register.exceptions.push({
       job: job!,
       ...(workflow && { workflow }),
+      ...(category && { category }),
       reason: reason!,
       owner: owner!,
       expires: expires!,
@@ -196,6 +204,36 @@ export function isExceptionExpired(
   now: Date,
 ): boolean {
   return now.getTime() >= expiryTime(exception.expires);
+}
+
+/**
+ * Whether an exception exempts its job: `valid`, or why not: `expired`, `uncategorised` (no
+ * `category`), or `category-not-allowed` (a category outside `allowedCategories`).
+ *
+ * @public
+ */
+export type ExceptionStanding =
+  | 'valid'
+  | 'expired'
+  | 'uncategorised'
+  | 'category-not-allowed';
+
+/**
+ * The standing of an exception at `now` under the organisation's allowed categories.
+ *
+ * @public
+ */
+export function exceptionStanding(
+  exception: HostedRunnerException,
+  now: Date,
+  allowedCategories: readonly string[],
+): ExceptionStanding {
+  if (isExceptionExpired(exception, now)) return 'expired';
+  if (!exception.category) return 'uncategorised';
+  const category = exception.category.toLowerCase();
+  return allowedCategories.some(c => c.toLowerCase() === category)
+    ? 'valid'
+    : 'category-not-allowed';
 }
 
 /**

@@ -9,9 +9,11 @@ export {
   parseExceptionRegister,
   findException,
   isExceptionExpired,
+  exceptionStanding,
 } from './exceptionRegister';
 export type {
   ExceptionRegister,
+  ExceptionStanding,
   HostedRunnerException,
 } from './exceptionRegister';
 export {

@@ -21,39 +21,49 @@ describe('runScorecard on fixture checkouts', () => {
     expect(verdicts(scorecard)).toEqual({
       'hosted-runners': 'fail',
       'stale-cache-endpoints': 'fail',
+      'stale-cache-endpoints-docs': 'fail',
       'bazel-cache-wrapper': 'fail',
+      'cache-attachment-preflight': 'fail',
       'nix-bootstrap-order': 'fail',
+      'workflow-scripts-present': 'fail',
       'proof-workflows-green': 'unknown',
       'remote-execution-claim': 'fail',
     });
     expect(scorecard.verdict).toBe('fail');
-    const hosted = scorecard.checks[0].evidence.map(e => [
-      e.path,
-      e.line,
-      e.verdict,
-    ]);
-    expect(hosted).toEqual([
+    const evidenceOf = (id: string) =>
+      scorecard.checks
+        .find(c => c.id === id)!
+        .evidence.map(e => [e.path, e.line, e.verdict]);
+    expect(evidenceOf('hosted-runners')).toEqual([
       ['.github/workflows/pages.yml', 7, 'exempt'],
       ['.github/workflows/release.yml', 7, 'fail'],
       ['.github/workflows/validate.yml', 5, 'fail'],
     ]);
-    expect(scorecard.checks[1].evidence).toEqual([
-      expect.objectContaining({ path: '.gitlab-ci.yml', line: 2 }),
+    expect(evidenceOf('stale-cache-endpoints')).toEqual([
+      ['.gitlab-ci.yml', 2, 'fail'],
+      ['config/organization-s3.example.yaml', 3, 'fail'],
     ]);
-    expect(scorecard.checks[2].evidence).toEqual([
-      expect.objectContaining({
-        path: '.github/workflows/source-bazel-proof.yml',
-        line: 12,
-      }),
+    // research notes are history: only the active doc counts
+    expect(evidenceOf('stale-cache-endpoints-docs')).toEqual([
+      ['docs/infrastructure/overlay-creation.md', 3, 'fail'],
     ]);
-    expect(scorecard.checks[3].evidence).toEqual([
-      expect.objectContaining({
-        path: '.github/workflows/platform-proof.yml',
-        line: 10,
-      }),
+    // the debugging section may show raw Bazel
+    expect(evidenceOf('bazel-cache-wrapper')).toEqual([
+      ['.github/workflows/source-bazel-proof.yml', 12, 'fail'],
+      ['docs/guides/adoption-quickstart.md', 7, 'fail'],
     ]);
-    expect(scorecard.checks[5].evidence).toEqual([
-      expect.objectContaining({ path: 'README.md', line: 3 }),
+    expect(evidenceOf('cache-attachment-preflight')).toEqual([
+      ['.github/workflows/source-bazel-proof.yml', 12, 'fail'],
+    ]);
+    expect(evidenceOf('nix-bootstrap-order')).toEqual([
+      ['.github/workflows/platform-proof.yml', 10, 'fail'],
+      ['.github/workflows/source-bazel-proof.yml', 12, 'fail'],
+    ]);
+    expect(evidenceOf('workflow-scripts-present')).toEqual([
+      ['.github/workflows/platform-proof.yml', 14, 'fail'],
+    ]);
+    expect(evidenceOf('remote-execution-claim')).toEqual([
+      ['README.md', 3, 'fail'],
     ]);
   });
 
@@ -62,8 +72,11 @@ describe('runScorecard on fixture checkouts', () => {
     expect(verdicts(scorecard)).toEqual({
       'hosted-runners': 'exempt',
       'stale-cache-endpoints': 'pass',
+      'stale-cache-endpoints-docs': 'pass',
       'bazel-cache-wrapper': 'pass',
+      'cache-attachment-preflight': 'pass',
       'nix-bootstrap-order': 'pass',
+      'workflow-scripts-present': 'pass',
       'proof-workflows-green': 'unknown',
       'remote-execution-claim': 'pass',
     });

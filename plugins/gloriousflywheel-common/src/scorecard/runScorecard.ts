@@ -31,8 +31,12 @@ export function isScorecardInput(
     path.startsWith('.github/') ||
     path === config.bazelWrapper ||
     path === config.exceptionsPath ||
+    path === config.cacheAttachmentPreflight.trim().split(/\s+/)[0] ||
     matchesPathGlob(path, config.staleEndpointSurfaces) ||
+    matchesPathGlob(path, config.staleEndpointDocSurfaces) ||
     matchesPathGlob(path, config.claimSurfaces) ||
+    matchesPathGlob(path, config.bazelDocSurfaces) ||
+    matchesPathGlob(path, config.scriptPaths) ||
     matchesPathGlob(path, ['**/.bazelrc', '**/*.bazelrc'])
   );
 }

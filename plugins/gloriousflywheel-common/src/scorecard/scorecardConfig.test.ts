@@ -69,4 +69,39 @@ describe('readScorecardConfig', () => {
   ])('rejects %j naming the key', (value, message) => {
     expect(() => readScorecardConfig(value)).toThrow(message);
   });
+
+  it('reads the issue-15 keys', () => {
+    const config = readScorecardConfig({
+      cacheEndpoints: ['http://attic.nix-cache.svc.cluster.local/main'],
+      historicalPaths: ['notes/**'],
+      cacheAttachmentPreflight: '',
+      nixInstallerActions: [
+        'myorg/setup-nix',
+        'myorg/actions/.github/actions/nix',
+      ],
+      scriptPaths: ['scripts/**', 'ci/**'],
+      exceptionCategories: ['control-plane', 'low-risk'],
+    });
+    expect(config).toMatchObject({
+      cacheEndpoints: ['http://attic.nix-cache.svc.cluster.local/main'],
+      historicalPaths: ['notes/**'],
+      cacheAttachmentPreflight: '',
+      nixInstallerActions: [
+        'myorg/setup-nix',
+        'myorg/actions/.github/actions/nix',
+      ],
+      scriptPaths: ['scripts/**', 'ci/**'],
+      exceptionCategories: ['control-plane', 'low-risk'],
+      staleEndpoints: ['attic-cache-dev'],
+    });
+  });
+
+  it.each([
+    [{ nixInstallerActions: ['setup-nix'] }, /nixInstallerActions\.0/],
+    [{ nixInstallerActions: ['a/b@v1'] }, /nixInstallerActions\.0/],
+    [{ cacheEndpoints: [''] }, /cacheEndpoints\.0/],
+    [{ exceptionCategories: 'control-plane' }, /exceptionCategories/],
+  ])('rejects %j naming the key', (value, message) => {
+    expect(() => readScorecardConfig(value)).toThrow(message);
+  });
 });

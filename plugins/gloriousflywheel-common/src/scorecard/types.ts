@@ -71,10 +71,39 @@ export interface ScorecardConfig {
   runnerClasses: RunnerClassDefinition[];
   /** Larger-runner names that are GitHub-hosted (`*` wildcards allowed). */
   hostedLabels: string[];
-  /** Stale cache endpoint patterns: globs (`*.attic-cache-dev.*`) or `/regex/flags`. */
+  /**
+   * Stale cache endpoints: a host name or label matched as whole DNS labels anywhere in a host
+   * (`attic-cache-dev` finds `https://attic-cache-dev.x` and `bazel-cache.attic-cache-dev.svc`),
+   * a glob (`*old-cache*`) or `/regex/flags`.
+   */
   staleEndpoints: string[];
   /** Path globs of live surfaces searched for stale endpoints. */
   staleEndpointSurfaces: string[];
+  /** Path globs of docs searched for stale endpoints at warning level (`stale-cache-endpoints-docs`). */
+  staleEndpointDocSurfaces: string[];
+  /**
+   * The current cache endpoints (hosts or URLs). When set, any other Attic or Bazel cache host in a
+   * live surface is a finding too; empty = only `staleEndpoints` are.
+   */
+  cacheEndpoints: string[];
+  /** Path globs of historical notes (research notes, ADRs): never claims, never active docs. */
+  historicalPaths: string[];
+  /** Path globs of active docs and examples whose code blocks must run Bazel through the wrapper. */
+  bazelDocSurfaces: string[];
+  /**
+   * The strict cache-attachment preflight a job must run before Bazel, as the command line
+   * starts (`scripts/cache-attachment-contract.sh --strict`); empty string = not required.
+   */
+  cacheAttachmentPreflight: string;
+  /**
+   * Actions that bootstrap Nix, as `owner/repo` or `owner/repo/path` (any ref); replaces the
+   * defaults (the public installers and the platform's `nix-job`).
+   */
+  nixInstallerActions: string[];
+  /** Path globs of repository scripts a workflow may call; a called one that is absent fails. */
+  scriptPaths: string[];
+  /** Hosted-runner exception categories that exempt a job (`control-plane`, `low-risk`). */
+  exceptionCategories: string[];
   /** The repo's cache-backed Bazel wrapper; its presence turns the wrapper check on. */
   bazelWrapper: string;
   /** `GF_BAZEL_SUBSTRATE_MODE` value that also declares the wrapper contract. */

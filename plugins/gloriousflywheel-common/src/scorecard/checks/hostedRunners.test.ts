@@ -36,7 +36,7 @@ describe('hosted-runners check', () => {
     const files = {
       [W]: workflow('ubuntu-latest'),
       [REGISTER]:
-        'exceptions:\n  - {job: build, reason: Pages OIDC, owner: "@jess", expires: 2026-04-25}\n',
+        'exceptions:\n  - {job: build, reason: Pages OIDC, owner: "@jess", expires: 2026-04-25, category: control-plane}\n',
     };
     const result = evaluateCheck(hostedRunnersCheck, files);
     expect(result.verdict).toBe('exempt');
@@ -117,11 +117,121 @@ describe('hosted-runners check', () => {
 
   it('uses configured larger-runner names', () => {
     const files = { [W]: workflow('org-gpu-large') };
-    expect(evaluateCheck(hostedRunnersCheck, files).verdict).toBe('pass');
+    // unconfigured, it is a label no runner class serves
+    expect(evaluateCheck(hostedRunnersCheck, files).verdict).toBe('unknown');
     expect(
       evaluateCheck(hostedRunnersCheck, files, {
         config: { hostedLabels: ['org-*-large'] },
       }).verdict,
     ).toBe('fail');
+  });
+
+  // issue 15: every job that is not hosted and matches no runner class gets a verdict
+  it.each([
+    ['[self-hosted, honey]', 'fail', /pins self-hosted host honey/],
+    ['[self-hosted, linux, honey]', 'fail', /pins self-hosted host honey/],
+    [
+      'tinyland-nix-kvm',
+      'unknown',
+      /did you mean tinyland-nix-kvm → tinyland-nix\?/,
+    ],
+    ['tinyland-nixx', 'unknown', /did you mean tinyland-nixx → tinyland-nix\?/],
+    [
+      '[self-hosted, tinyland-nixx]',
+      'unknown',
+      /did you mean tinyland-nixx → tinyland-nix\?/,
+    ],
+    ['[self-hosted, linux, x64]', 'unknown', /any self-hosted runner/],
+    ['my-build-box', 'unknown', /no runner class serves(?!.*did you mean)/],
+  ])('runs-on %s -> %s', (runsOn, verdict, note) => {
+    const result = evaluateCheck(hostedRunnersCheck, { [W]: workflow(runsOn) });
+    expect(result.verdict).toBe(verdict);
+    expect(result.evidence).toEqual([
+      expect.objectContaining({
+        path: W,
+        line: 4,
+        verdict,
+        note: expect.stringMatching(note),
+      }),
+    ]);
+  });
+
+  it('passes a self-hosted job whose labels select a runner class', () => {
+    const result = evaluateCheck(hostedRunnersCheck, {
+      [W]: workflow('[self-hosted, tinyland-docker]'),
+    });
+    expect(result).toMatchObject({ verdict: 'pass', evidence: [] });
+  });
+
+  it('suggests the hosted image a typo was meant to be', () => {
+    const result = evaluateCheck(hostedRunnersCheck, {
+      [W]: workflow('ubuntu-lates'),
+    });
+    expect(result.verdict).toBe('fail');
+    expect(result.evidence[0].note).toMatch(
+      /did you mean ubuntu-lates → ubuntu-latest\?/,
+    );
+  });
+
+  it.each([
+    [{}, /No CI: no workflows/],
+    [{ [W]: '# all commented out\n' }, /No CI: 1 workflows with no jobs/],
+    [{ 'README.md': '# x\n' }, /No CI/],
+  ])(
+    'is unknown ("no CI"), never pass, for a repository with no jobs: %j',
+    (files, summary) => {
+      const result = evaluateCheck(hostedRunnersCheck, files);
+      expect(result.verdict).toBe('unknown');
+      expect(result.summary).toMatch(summary);
+    },
+  );
+
+  // hosted-runner exceptions carry a category; only allowed ones exempt
+  it.each([
+    ['control-plane', {}, 'exempt', /Exempt as control-plane until 2099-01-01/],
+    ['Control-Plane', {}, 'exempt', /Exempt as Control-Plane/],
+    [
+      'low-risk',
+      {},
+      'fail',
+      /is low-risk, a category that does not exempt \(allowed: control-plane\)/,
+    ],
+    [undefined, {}, 'fail', /has no category \(one of control-plane\)/],
+    [
+      'low-risk',
+      { exceptionCategories: ['control-plane', 'low-risk'] },
+      'exempt',
+      /Exempt as low-risk/,
+    ],
+  ])(
+    'an exception of category %s with config %j -> %s',
+    (category, config, verdict, note) => {
+      const entry = `{job: build, reason: r, owner: "@jess", expires: 2099-01-01${
+        category ? `, category: ${category}` : ''
+      }}`;
+      const result = evaluateCheck(
+        hostedRunnersCheck,
+        {
+          [W]: workflow('ubuntu-latest'),
+          [REGISTER]: `exceptions:\n  - ${entry}\n`,
+        },
+        { config },
+      );
+      expect(result.verdict).toBe(verdict);
+      expect(result.evidence).toEqual([
+        expect.objectContaining({ verdict, note: expect.stringMatching(note) }),
+      ]);
+    },
+  );
+
+  it('fails an expired exception whatever its category', () => {
+    const files = {
+      [W]: workflow('ubuntu-latest'),
+      [REGISTER]:
+        '- {job: build, reason: r, owner: o, expires: 2026-04-24, category: control-plane}\n',
+    };
+    expect(evaluateCheck(hostedRunnersCheck, files).evidence[0].note).toMatch(
+      /expired on 2026-04-24/,
+    );
   });
 });

@@ -1,16 +1,73 @@
-import { isHostedJob, isHostedLabel } from '../../runnerClasses';
-import { findException, isExceptionExpired } from '../exceptionRegister';
-import { ScorecardCheck, ScorecardEvidence } from '../types';
+import {
+  isHostedJob,
+  isHostedLabel,
+  suggestRunnerClass,
+} from '../../runnerClasses';
+import { WorkflowJobInspection } from '../../workflows';
+import { exceptionStanding, findException } from '../exceptionRegister';
+import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
 import { verdictOfEvidence } from '../verdict';
 import { sourceLine, workflowErrorEvidence } from './workflowErrors';
+
+// Labels every self-hosted runner carries: they select no host and no class.
+const GENERIC_LABELS = new Set(['self-hosted', 'linux', 'x64', 'arm64', 'arm']);
+
+/** " (did you mean x?)" for the labels that have a near known label, else "". */
+function didYouMean(context: ScorecardContext, labels: string[]): string {
+  const { runnerClasses, hostedLabels } = context.config;
+  const hints = labels.flatMap(l => {
+    const hint = suggestRunnerClass(l, runnerClasses, hostedLabels);
+    return hint ? [`${l} → ${hint.label}`] : [];
+  });
+  return hints.length > 0 ? ` (did you mean ${hints.join(', ')}?)` : '';
+}
+
+/**
+ * The verdict of a self-hosted job no runner class serves: a bare host pin such as
+ * `[self-hosted, honey]` fails; a near miss of a class label (`tinyland-nix-kvm`) or only
+ * generic labels stay undecided, with a suggestion when there is one.
+ */
+function unclassifiedJob(
+  context: ScorecardContext,
+  job: WorkflowJobInspection,
+): Pick<ScorecardEvidence, 'verdict' | 'note'> {
+  const specific = job.labels.filter(l => !GENERIC_LABELS.has(l.toLowerCase()));
+  if (job.labels.length === 0) {
+    return { verdict: 'unknown', note: `Job ${job.id} has no runs-on labels` };
+  }
+  if (specific.length === 0) {
+    return {
+      verdict: 'unknown',
+      note: `Job ${job.id} asks for any self-hosted runner (${job.labels.join(
+        ', ',
+      )}); no runner class serves it`,
+    };
+  }
+  const hint = didYouMean(context, specific);
+  const selfHosted = job.labels.some(l => l.toLowerCase() === 'self-hosted');
+  if (selfHosted && hint === '') {
+    return {
+      verdict: 'fail',
+      note: `Job ${job.id} pins self-hosted host ${specific.join(
+        ', ',
+      )}, outside the runner classes`,
+    };
+  }
+  return {
+    verdict: 'unknown',
+    note: `Job ${job.id} asks for ${specific.join(
+      ', ',
+    )}, which no runner class serves${hint}`,
+  };
+}
 
 /** @public */
 export const hostedRunnersCheck: ScorecardCheck = {
   id: 'hosted-runners',
-  title: 'No hosted runners on default-branch workflows',
+  title: 'Default-branch jobs run on runner classes',
   severity: 'error',
   rationale:
-    'Default-branch CI should ride the pooled substrate; a hosted job is allowed only as a named, owned and dated exception.',
+    'Default-branch CI should ride the pooled substrate: a hosted job is allowed only as a named, owned, dated and categorised exception, and a self-hosted job outside the runner classes (a host pin) is not on the pool.',
   rule: context => {
     const { config, exceptions, now } = context;
     const evidence: ScorecardEvidence[] = workflowErrorEvidence(context);
@@ -51,20 +108,26 @@ export const hostedRunnersCheck: ScorecardCheck = {
           isHostedJob(job.labels, config.hostedLabels) ||
           hostedCandidates.length > 0;
         if (!hosted) {
-          if (
-            job.dynamic &&
-            !job.runnerClass &&
-            (job.candidates ?? []).length === 0
-          ) {
-            evidence.push({
-              ...at,
-              verdict: 'unknown',
-              note: `Job ${job.id} picks its runner with an expression`,
-            });
+          if (job.runnerClass) continue;
+          if (job.dynamic) {
+            if ((job.candidates ?? []).length === 0) {
+              evidence.push({
+                ...at,
+                verdict: 'unknown',
+                note: `Job ${job.id} picks its runner with an expression`,
+              });
+            }
+            continue;
           }
+          evidence.push({ ...at, ...unclassifiedJob(context, job) });
           continue;
         }
-        const labels = [...job.labels, ...hostedCandidates].join(', ');
+        const hostedLabels = [...job.labels, ...hostedCandidates].filter(l =>
+          isHostedLabel(l, config.hostedLabels),
+        );
+        const labels = `${[...job.labels, ...hostedCandidates].join(
+          ', ',
+        )}${didYouMean(context, hostedLabels)}`;
         const exception = findException(exceptions, workflow.path, job.id);
         if (!exception) {
           evidence.push({
@@ -72,31 +135,58 @@ export const hostedRunnersCheck: ScorecardCheck = {
             verdict: 'fail',
             note: `Job ${job.id} runs on hosted ${labels} with no exception`,
           });
-        } else if (isExceptionExpired(exception, now)) {
-          evidence.push({
-            ...at,
-            verdict: 'fail',
-            note: `Exception for ${job.id} (owner ${exception.owner}) expired on ${exception.expires}`,
-          });
-        } else {
+          continue;
+        }
+        const standing = exceptionStanding(
+          exception,
+          now,
+          config.exceptionCategories,
+        );
+        const owner = `owner ${exception.owner}`;
+        if (standing === 'valid') {
           evidence.push({
             ...at,
             verdict: 'exempt',
-            note: `Exempt until ${exception.expires} (owner ${exception.owner}): ${exception.reason}`,
+            note: `Exempt as ${exception.category} until ${exception.expires} (${owner}): ${exception.reason}`,
+          });
+        } else {
+          const why = {
+            expired: `expired on ${exception.expires}`,
+            uncategorised: `has no category (one of ${config.exceptionCategories.join(
+              ', ',
+            )})`,
+            'category-not-allowed': `is ${
+              exception.category
+            }, a category that does not exempt (allowed: ${config.exceptionCategories.join(
+              ', ',
+            )})`,
+          }[standing];
+          evidence.push({
+            ...at,
+            verdict: 'fail',
+            note: `Exception for ${job.id} (${owner}) ${why}`,
           });
         }
       }
     }
+    if (jobs === 0 && evidence.length === 0) {
+      return {
+        verdict: 'unknown',
+        summary:
+          context.workflows.length === 0
+            ? 'No CI: no workflows in .github/workflows'
+            : `No CI: ${context.workflows.length} workflows with no jobs`,
+        evidence: [],
+      };
+    }
     const verdict = verdictOfEvidence(evidence);
-    const failing = evidence.filter(e => e.verdict === 'fail').length;
+    const count = (v: string) => evidence.filter(e => e.verdict === v).length;
     const summary =
       verdict === 'pass'
-        ? `${jobs} jobs in ${context.workflows.length} workflows, none on hosted runners`
-        : `${failing} failing, ${
-            evidence.filter(e => e.verdict === 'exempt').length
-          } exempt, ${
-            evidence.filter(e => e.verdict === 'unknown').length
-          } undecided of ${jobs} jobs`;
+        ? `${jobs} jobs in ${context.workflows.length} workflows, all on runner classes`
+        : `${count('fail')} failing, ${count('exempt')} exempt, ${count(
+            'unknown',
+          )} undecided of ${jobs} jobs`;
     return { verdict, summary, evidence };
   },
 };

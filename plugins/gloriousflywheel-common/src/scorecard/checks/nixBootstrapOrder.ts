@@ -1,17 +1,43 @@
+import { WorkflowStepInspection } from '../../workflows';
 import { ScorecardCheck, ScorecardEvidence } from '../types';
 import { verdictOfEvidence } from '../verdict';
+import { stepKeys } from './scriptCalls';
 import { firstLine, workflowErrorEvidence } from './workflowErrors';
+
+const actionRef = (uses: string) =>
+  uses.trim().split('@')[0].replace(/\/+$/, '').toLowerCase();
+
+/**
+ * Whether a step's `uses:` is one of the configured installer actions: an `owner/repo` entry
+ * covers any path in that repository, an `owner/repo/path` entry that action only.
+ */
+export function isConfiguredInstaller(
+  uses: string | undefined,
+  installers: readonly string[],
+): boolean {
+  if (!uses) return false;
+  const ref = actionRef(uses);
+  return installers.some(entry => {
+    const e = actionRef(entry);
+    return ref === e || (e.split('/').length === 2 && ref.startsWith(`${e}/`));
+  });
+}
+
+const excerptOf = (step: WorkflowStepInspection) =>
+  step.uses ??
+  (step.run === undefined ? undefined : firstLine(step.run).trim());
 
 /** @public */
 export const nixBootstrapOrderCheck: ScorecardCheck = {
   id: 'nix-bootstrap-order',
-  title: 'Nix is bootstrapped before cache and FlakeHub steps',
+  title: 'Nix is bootstrapped before any Nix or cache step',
   severity: 'error',
   rationale:
-    'On nix runner classes, cache and FlakeHub steps assume a working Nix; running them before an explicit bootstrap makes the job depend on runner image drift.',
+    'On nix runner classes, Nix, Attic and FlakeHub steps assume a working Nix; using them before an explicit, unconditional bootstrap (an installer action or script) makes the job depend on runner image drift.',
   rule: context => {
+    const { config } = context;
     const nixClasses = new Set(
-      context.config.runnerClasses
+      config.runnerClasses
         .filter(c => c.capabilities.includes('nix'))
         .map(c => c.name),
     );
@@ -21,19 +47,31 @@ export const nixBootstrapOrderCheck: ScorecardCheck = {
       for (const job of workflow.jobs) {
         if (!job.runnerClass || !nixClasses.has(job.runnerClass)) continue;
         nixJobs++;
+        let guarded: { line: number; condition: string } | undefined;
         for (const step of job.steps) {
-          if (step.installsNix) break;
-          if (step.cacheStep) {
+          const installer =
+            step.installsNix ||
+            isConfiguredInstaller(step.uses, config.nixInstallerActions);
+          if (installer) {
+            const { condition } = stepKeys(context, workflow.path, step.line);
+            if (condition === undefined) break;
+            // A guarded installer may not run: the job is not bootstrapped by it.
+            guarded ??= { line: step.line, condition };
+            continue;
+          }
+          if (step.usesNix || step.cacheStep) {
             evidence.push({
               path: workflow.path,
               line: step.line,
-              excerpt:
-                step.uses ??
-                (step.run === undefined
-                  ? undefined
-                  : firstLine(step.run).trim()),
+              excerpt: excerptOf(step),
               verdict: 'fail',
-              note: `Job ${job.id} (${job.runnerClass}) runs a cache step before bootstrapping Nix`,
+              note: `Job ${job.id} (${job.runnerClass}) uses ${
+                step.cacheStep ? 'a cache' : 'Nix'
+              } before bootstrapping Nix${
+                guarded
+                  ? ` (the installer at line ${guarded.line} runs only if ${guarded.condition})`
+                  : ''
+              }`,
             });
             break;
           }
@@ -41,14 +79,13 @@ export const nixBootstrapOrderCheck: ScorecardCheck = {
       }
     }
     const verdict = verdictOfEvidence(evidence);
+    const failing = evidence.filter(e => e.verdict === 'fail').length;
     return {
       verdict,
       summary:
         verdict === 'pass'
-          ? `${nixJobs} jobs on nix runner classes bootstrap Nix before any cache step`
-          : `${
-              evidence.filter(e => e.verdict === 'fail').length
-            } of ${nixJobs} nix-class jobs use a cache before bootstrapping Nix; ${
+          ? `${nixJobs} jobs on nix runner classes bootstrap Nix before using it`
+          : `${failing} of ${nixJobs} nix-class jobs use Nix or a cache before bootstrapping Nix; ${
               evidence.filter(e => e.verdict === 'unknown').length
             } workflows unreadable`,
       evidence,

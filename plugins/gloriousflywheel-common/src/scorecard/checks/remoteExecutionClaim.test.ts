@@ -1,7 +1,19 @@
-import { evaluateCheck, workflow } from '../__testing__/evaluateCheck';
+import {
+  evaluateCheck,
+  TEST_NOW,
+  workflow,
+} from '../__testing__/evaluateCheck';
+import { createScorecardContext } from '../runScorecard';
+import { DEFAULT_SCORECARD_CONFIG } from '../scorecardConfig';
 import { remoteExecutionClaimCheck } from './remoteExecutionClaim';
 
 const CLAIM = '# Platform\n\nBuilds use Bazel remote execution on the pool.\n';
+const RBE = '.github/workflows/rbe.yml';
+const GREEN = [{ workflowPath: RBE, conclusion: 'success' }];
+const executorWorkflow = (flag: string) =>
+  workflow('tinyland-nix', [
+    `- run: ./scripts/bazel-cache-backed.sh build ${flag} //...`,
+  ]);
 
 describe('remote-execution-claim check', () => {
   it('passes without any claim', () => {
@@ -12,18 +24,80 @@ describe('remote-execution-claim check', () => {
     ).toBe('pass');
   });
 
-  it('does not count statements that remote execution is absent or planned', () => {
-    const readme =
-      'Remote execution is not implemented.\nWe do not pass --remote_executor.\nRemote execution is future work.\n';
-    expect(
-      evaluateCheck(remoteExecutionClaimCheck, { 'README.md': readme }).verdict,
-    ).toBe('pass');
+  // issue 15: 18 lines of prose flagged on real repos, every one a false positive
+  it.each([
+    ['a heading', '# Remote Execution\n\nShared cache only.\n'],
+    ['a setext heading', 'Remote Execution\n================\n'],
+    [
+      'a table of contents',
+      '- [Remote execution](#remote-execution)\n- [RBE](#rbe)\n',
+    ],
+    [
+      'a bare link',
+      'See <https://bazel.build/remote/rbe> and https://example.com/remote-execution.\n',
+    ],
+    [
+      'a table row',
+      '| Lane | Status |\n|---|---|\n| Remote Execution | Deferred |\n',
+    ],
+    [
+      'a table row without outer pipes',
+      'Lane | Status\n--- | ---\nRBE | shipped\n',
+    ],
+    [
+      'a conditional',
+      'We will add remote execution if it becomes necessary.\n',
+    ],
+    [
+      'a negation wrapped onto the next line',
+      'The active Bazel config still contains\nno remote execution path; it is remote cache.\n',
+    ],
+    ['a deferral', 'RBE is deferred until the backend decision is recorded.\n'],
+    ['a plan', 'Remote build offload is planned for a later sprint.\n'],
+    [
+      'a code fence',
+      '```sh\nbazel build --remote_executor=grpcs://rbe //...\n```\n',
+    ],
+    [
+      'a remote build cache',
+      'The repo has a real remote build cache implementation.\n',
+    ],
+    ['an HTML comment', '<!-- remote execution lands in Q3 -->\n'],
+    ['a link definition', '[rbe]: https://example.com/remote-execution\n'],
+  ])('does not count %s as a claim', (_name, readme) => {
+    const result = evaluateCheck(remoteExecutionClaimCheck, {
+      'README.md': readme,
+    });
+    expect(result).toMatchObject({ verdict: 'pass', evidence: [] });
+  });
+
+  it.each([
+    ['docs/research/2026-04-26-rbe-plan.md'],
+    ['docs/adr/0007-remote-execution.md'],
+    ['services/api/docs/adrs/0001.md'],
+  ])('does not read research notes and ADR folders (%s)', path => {
+    const result = evaluateCheck(remoteExecutionClaimCheck, {
+      [path]: 'Builds use Bazel remote execution.\n',
+    });
+    expect(result.verdict).toBe('pass');
   });
 
   it.each([
     ['README.md', CLAIM, 3],
     ['docs/guides/rbe.md', 'Run with `--remote_executor=grpcs://rbe`.\n', 1],
     ['services/api/README.md', 'Uses remote-execution.\n', 1],
+    ['README.md', 'We use RBE for every target.\n', 1],
+    ['README.md', 'CI offloads Bazel actions to the pool.\n', 1],
+    [
+      'README.md',
+      'Intro.\n\nThe platform provides remote builds\nfor every repo.\n',
+      3,
+    ],
+    [
+      'README.md',
+      'Remote execution is not used locally. CI uses remote execution.\n',
+      1,
+    ],
   ])('fails a claim in %s with no workflow using it', (path, text, line) => {
     const result = evaluateCheck(remoteExecutionClaimCheck, {
       [path]: text,
@@ -35,40 +109,136 @@ describe('remote-execution-claim check', () => {
     ]);
   });
 
-  it('passes a claim backed by a workflow using --remote_executor', () => {
-    const files = {
-      'README.md': CLAIM,
-      '.github/workflows/rbe.yml': workflow('tinyland-nix', [
-        '- run: ./scripts/bazel-cache-backed.sh build --remote_executor=grpcs://rbe //...',
-      ]),
-    };
-    expect(evaluateCheck(remoteExecutionClaimCheck, files).verdict).toBe(
-      'pass',
+  it('reports one claim per paragraph', () => {
+    const result = evaluateCheck(remoteExecutionClaimCheck, {
+      'README.md':
+        'RBE runs remote execution\nwith remote build offload.\n\nMore RBE.\n',
+    });
+    expect(result.evidence.map(e => e.line)).toEqual([1, 4]);
+  });
+
+  it.each([
+    ['--remote_executor=grpcs://rbe.example', GREEN, 'pass'],
+    ['--remote_executor grpcs://rbe.example', GREEN, 'pass'],
+    ['--remote_executor=$REMOTE_EXECUTOR', GREEN, 'pass'],
+    // issue 15: an empty value disables remote execution
+    ['--remote_executor=', GREEN, 'fail'],
+    ['--remote_executor=""', GREEN, 'fail'],
+    // the proof run: green, red, in progress, missing, offline
+    [
+      '--remote_executor=grpcs://rbe',
+      [{ workflowPath: RBE, conclusion: 'failure' }],
+      'fail',
+    ],
+    [
+      '--remote_executor=grpcs://rbe',
+      [{ workflowPath: RBE, conclusion: null }],
+      'unknown',
+    ],
+    ['--remote_executor=grpcs://rbe', [], 'unknown'],
+    ['--remote_executor=grpcs://rbe', undefined, 'unknown'],
+  ])(
+    'a claim with a workflow passing %s and runs %j -> %s',
+    (flag, latestRuns, verdict) => {
+      const result = evaluateCheck(
+        remoteExecutionClaimCheck,
+        { 'README.md': CLAIM, [RBE]: executorWorkflow(flag) },
+        { latestRuns },
+      );
+      expect(result.verdict).toBe(verdict);
+    },
+  );
+
+  it('says why an empty executor flag does not back the claim', () => {
+    const result = evaluateCheck(
+      remoteExecutionClaimCheck,
+      { 'README.md': CLAIM, [RBE]: executorWorkflow('--remote_executor=') },
+      { latestRuns: GREEN },
+    );
+    expect(result.evidence).toContainEqual(
+      expect.objectContaining({
+        path: RBE,
+        line: 6,
+        note: 'An empty --remote_executor disables remote execution',
+      }),
     );
   });
 
-  it('passes a claim backed through a .bazelrc config used by a workflow', () => {
+  it('passes a claim backed through a .bazelrc config used by a green workflow', () => {
     const files = {
       'README.md': CLAIM,
       '.bazelrc': 'build:rbe --remote_executor=grpcs://rbe.example\n',
-      '.github/workflows/rbe.yml': workflow('tinyland-nix', [
-        '- run: ./scripts/bazel-cache-backed.sh build --config=rbe //...',
-      ]),
+      [RBE]: executorWorkflow('--config=rbe'),
     };
-    expect(evaluateCheck(remoteExecutionClaimCheck, files).verdict).toBe(
-      'pass',
-    );
+    expect(
+      evaluateCheck(remoteExecutionClaimCheck, files, { latestRuns: GREEN })
+        .verdict,
+    ).toBe('pass');
+    // a config that sets the flag empty proves nothing
+    files['.bazelrc'] = 'build:rbe --remote_executor=\n';
+    expect(
+      evaluateCheck(remoteExecutionClaimCheck, files, { latestRuns: GREEN })
+        .verdict,
+    ).toBe('fail');
   });
 
   it('does not count a commented-out workflow line as use', () => {
     const files = {
       'README.md': CLAIM,
-      '.github/workflows/rbe.yml': `${workflow(
+      [RBE]: `${workflow(
         'tinyland-nix',
       )}# bazel build --remote_executor=grpcs://rbe\n`,
     };
-    expect(evaluateCheck(remoteExecutionClaimCheck, files).verdict).toBe(
-      'fail',
+    expect(
+      evaluateCheck(remoteExecutionClaimCheck, files, { latestRuns: GREEN })
+        .verdict,
+    ).toBe('fail');
+  });
+
+  it('finds the executor flag in the steps of a followed action, with the action file as evidence', () => {
+    const files = {
+      'README.md': CLAIM,
+      [RBE]: workflow('tinyland-nix', ['- uses: ./.github/actions/rbe']),
+      '.github/actions/rbe/action.yml':
+        'runs:\n  using: composite\n  steps:\n    - shell: bash\n      run: bazel build --remote_executor=grpcs://rbe //...\n',
+    };
+    const context = createScorecardContext(
+      { defaultBranch: 'main', files, latestRuns: GREEN },
+      DEFAULT_SCORECARD_CONFIG,
+      TEST_NOW,
     );
+    // the followed block as the workflow analysis reports it
+    const step = context.workflows[0].jobs[0].steps[0];
+    step.block = {
+      uses: './.github/actions/rbe',
+      kind: 'action',
+      remote: false,
+      path: '.github/actions/rbe/action.yml',
+      status: 'followed',
+      steps: [
+        {
+          line: 4,
+          run: 'bazel build --remote_executor=grpcs://rbe //...',
+          runLine: 5,
+          bazel: [],
+          usesNix: false,
+          installsNix: false,
+          cacheStep: false,
+        },
+      ],
+    };
+    const result = remoteExecutionClaimCheck.rule(context);
+    expect(result.verdict).toBe('pass');
+    expect(result.evidence).toContainEqual(
+      expect.objectContaining({
+        path: '.github/actions/rbe/action.yml',
+        line: 5,
+        excerpt: 'run: bazel build --remote_executor=grpcs://rbe //...',
+        verdict: 'pass',
+      }),
+    );
+    // not followed (e.g. outside the followed orgs): nothing read from it
+    step.block = { ...step.block, status: 'not-followed' };
+    expect(remoteExecutionClaimCheck.rule(context).verdict).toBe('fail');
   });
 });

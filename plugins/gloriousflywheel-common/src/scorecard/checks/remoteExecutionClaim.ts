@@ -1,67 +1,206 @@
+import { WorkflowStepInspection } from '../../workflows';
+import { findInvocations } from '../../workflows/shellScript';
 import { matchesPathGlob } from '../pathGlob';
-import { omittedEvidence, scanFiles } from '../scanFiles';
-import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
+import { MAX_SCAN_MATCHES, scanFiles } from '../scanFiles';
+import {
+  ScorecardCheck,
+  ScorecardContext,
+  ScorecardEvidence,
+  WorkflowRunSummary,
+} from '../types';
+import { markdownBlocks } from './markdown';
+import { fileLines, unscannedEvidence } from './workflowErrors';
 
-const CLAIM = /--remote_executor|remote[- ]execution/i;
-// A sentence saying remote execution is absent or planned is not a claim.
+/** The seeds' vocabulary; a remote build *cache* is not remote execution. */
+const CLAIM =
+  /--remote_executor|\bremote[- ]execution\b|\bRBE\b|\bremote[- ]builds?\b(?![- ]cache)|\bremote[- ]building\b|\boffload(?:s|ed|ing)?\b/i;
+/** Words that make a sentence say remote execution is absent, conditional or planned. */
 const NEGATION =
-  /\b(no|not|without|never|isn't|aren't|doesn't|don't|future|planned|roadmap|todo|until)\b/i;
+  /\b(?:no|not|none|without|never|cannot|can't|isn't|aren't|doesn't|don't|won't|wasn't|lacks?|missing|future|planned|plans?|roadmap|todo|until|deferred|defer|later|candidates?|proposals?|proposed|evaluate|evaluating|research|gate[ds]?|instead of|out of scope|not yet|would|could|might)\b|\bif (?:it|this|that) becomes\b|\bif (?:needed|necessary|required)\b/i;
 const BAZELRC = ['**/.bazelrc', '**/*.bazelrc'];
 
-/**
- * Where a workflow really runs Bazel with `--remote_executor` (directly or via a `.bazelrc`
- * config), and the files too large to look in.
- */
-function remoteExecutorUse(context: ScorecardContext): {
-  use?: ScorecardEvidence;
+/** Sentences of a paragraph (a wrapped line does not end one). */
+const sentences = (text: string) => text.split(/(?<=[.!?;:])\s+/);
+
+/** A paragraph's text without links, images and bare URLs: a link to a section is no claim. */
+const withoutLinks = (text: string) =>
+  text
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, ' ')
+    .replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, ' ')
+    .replace(/<https?:[^>]*>|https?:\/\/\S+/g, ' ');
+
+interface Claim {
+  path: string;
+  line: number;
+  excerpt: string;
+}
+
+/** Claims in active README and docs, one per paragraph at most. */
+function findClaims(context: ScorecardContext): {
+  claims: Claim[];
+  unscanned: ScorecardEvidence[];
+  omitted: ScorecardEvidence[];
+} {
+  const { config, snapshot } = context;
+  const claims: Claim[] = [];
+  const unscanned: ScorecardEvidence[] = [];
+  let omitted = 0;
+  let lastPath = '';
+  const paths = Object.keys(snapshot.files)
+    .sort()
+    .filter(
+      path =>
+        matchesPathGlob(path, config.claimSurfaces) &&
+        !matchesPathGlob(path, config.historicalPaths),
+    );
+  for (const path of paths) {
+    const tooLarge = unscannedEvidence(path, snapshot.files[path] ?? '');
+    if (tooLarge) {
+      unscanned.push(tooLarge);
+      continue;
+    }
+    for (const block of markdownBlocks(fileLines(context, path))) {
+      if (block.kind !== 'paragraph') continue;
+      const text = withoutLinks(block.lines.join(' '));
+      const claim = sentences(text).find(
+        s => CLAIM.test(s) && !NEGATION.test(s),
+      );
+      if (!claim) continue;
+      if (claims.length >= MAX_SCAN_MATCHES) {
+        // a repository cannot grow the stored result without bound
+        omitted++;
+        lastPath = path;
+        continue;
+      }
+      const at = block.lines.findIndex(l => CLAIM.test(l));
+      const index = at === -1 ? 0 : at;
+      claims.push({
+        path,
+        line: block.line + index,
+        excerpt: block.lines[index].trim().slice(0, 200),
+      });
+    }
+  }
+  return {
+    claims,
+    unscanned,
+    omitted:
+      omitted > 0
+        ? [{ path: lastPath, note: `${omitted} more claims not listed` }]
+        : [],
+  };
+}
+
+/** The value of a `--remote_executor` argument in a word list: '' when it is set empty. */
+function executorValues(words: readonly string[]): string[] {
+  const values: string[] = [];
+  words.forEach((w, i) => {
+    if (w.startsWith('--remote_executor=')) values.push(w.slice(18));
+    else if (w === '--remote_executor') values.push(words[i + 1] ?? '');
+  });
+  return values;
+}
+
+/** Bazel configs (`build:rbe`) that set a non-empty `--remote_executor`, from `.bazelrc` files. */
+function executorConfigs(context: ScorecardContext): {
+  configs: Set<string>;
   unscanned: ScorecardEvidence[];
 } {
-  const bazelrc = scanFiles(
+  const scan = scanFiles(
     context,
     Object.keys(context.snapshot.files).filter(path =>
       matchesPathGlob(path, BAZELRC),
     ),
-    line => /^\s*[a-z]+:([\w-]+)\s.*--remote_executor/.exec(line)?.[1],
-  );
-  const configs = new Set(bazelrc.found.map(f => f.match));
-  const workflows = scanFiles(
-    context,
-    context.workflows.map(w => w.path),
     line => {
-      if (line.trim().startsWith('#')) return false;
-      if (line.includes('--remote_executor')) return true;
-      return [...line.matchAll(/--config[= ]([\w-]+)/g)].some(m =>
-        configs.has(m[1]),
+      const m = /^\s*[a-z]+:([\w-]+)\s+(.*)$/.exec(line);
+      if (!m) return undefined;
+      const values = executorValues(
+        m[2].split(/\s+/).map(w => w.replace(/^(['"])(.*)\1$/, '$2')),
       );
+      return values.some(v => v !== '') ? m[1] : undefined;
     },
-    { first: true },
   );
-  const unscanned = [...bazelrc.unscanned, ...workflows.unscanned];
-  if (workflows.found.length === 0) return { unscanned };
-  const { path, line, excerpt } = workflows.found[0];
-  return { use: { path, line, excerpt }, unscanned };
+  return {
+    configs: new Set(scan.found.map(f => f.match)),
+    unscanned: scan.unscanned,
+  };
+}
+
+interface ExecutorUse {
+  /** The workflow whose runs prove it. */
+  workflow: string;
+  path: string;
+  line: number;
+  excerpt: string;
+  empty: boolean;
+}
+
+/** `--remote_executor` uses in a step, or in the steps of the action it follows. */
+function stepUses(
+  context: ScorecardContext,
+  workflow: string,
+  path: string,
+  steps: readonly WorkflowStepInspection[],
+  configs: Set<string>,
+  depth = 0,
+): ExecutorUse[] {
+  const uses: ExecutorUse[] = [];
+  for (const step of steps) {
+    if (step.run !== undefined) {
+      for (const inv of findInvocations(step.run)) {
+        const values = executorValues(inv.args);
+        const viaConfig = inv.args.some(
+          (a, i) =>
+            configs.has(a.replace(/^--config=/, '')) &&
+            (a.startsWith('--config=') || inv.args[i - 1] === '--config'),
+        );
+        if (values.length === 0 && !viaConfig) continue;
+        const line = (step.runLine ?? step.line) + inv.line;
+        uses.push({
+          workflow,
+          path,
+          line,
+          excerpt: (fileLines(context, path)[line - 1] ?? '').trim(),
+          empty: !viaConfig && values.every(v => v.trim() === ''),
+        });
+      }
+    }
+    if (step.block?.status === 'followed' && step.block.path && depth < 4) {
+      uses.push(
+        ...stepUses(
+          context,
+          workflow,
+          step.block.path,
+          step.block.steps,
+          configs,
+          depth + 1,
+        ),
+      );
+    }
+  }
+  return uses;
+}
+
+function runOf(
+  runs: readonly WorkflowRunSummary[],
+  workflowPath: string,
+  name: string | undefined,
+): WorkflowRunSummary | undefined {
+  return (
+    runs.find(r => r.workflowPath === workflowPath) ??
+    runs.find(r => name !== undefined && r.name === name)
+  );
 }
 
 /** @public */
 export const remoteExecutionClaimCheck: ScorecardCheck = {
   id: 'remote-execution-claim',
-  title: 'No remote-execution claim without a workflow that uses it',
+  title: 'No remote-execution claim without a proved executor',
   severity: 'warning',
   rationale:
-    'Remote cache is not remote execution; README and docs may claim `--remote_executor` only once a default-branch workflow exercises it.',
+    'Remote cache is not remote execution, and ARC dispatch is not Bazel remote execution: README and docs may claim remote execution, RBE, remote builds or offload only once a default-branch workflow runs Bazel with a non-empty `--remote_executor` and its latest run is green.',
   rule: context => {
-    const docs = scanFiles(
-      context,
-      Object.keys(context.snapshot.files)
-        .sort()
-        .filter(path => matchesPathGlob(path, context.config.claimSurfaces)),
-      text => CLAIM.test(text) && !NEGATION.test(text),
-    );
-    const claims: ScorecardEvidence[] = [
-      ...docs.found.map(({ path, line, excerpt }) => ({ path, line, excerpt })),
-      ...omittedEvidence(docs),
-    ];
-    const unscannedDocs = docs.unscanned;
+    const { claims, unscanned: unscannedDocs, omitted } = findClaims(context);
     if (claims.length === 0) {
       if (unscannedDocs.length > 0) {
         return {
@@ -72,40 +211,100 @@ export const remoteExecutionClaimCheck: ScorecardCheck = {
       }
       return {
         verdict: 'pass',
-        summary: 'No remote-execution claim in README or docs',
+        summary: 'No remote-execution claim in README or active docs',
         evidence: [],
       };
     }
-    const { use, unscanned } = remoteExecutorUse(context);
-    if (use) {
+    const { configs, unscanned } = executorConfigs(context);
+    const uses = context.workflows.flatMap(w =>
+      w.jobs.flatMap(j => stepUses(context, w.path, w.path, j.steps, configs)),
+    );
+    const real = uses.filter(u => !u.empty);
+    const claimEvidence = (
+      verdict: ScorecardEvidence['verdict'],
+      note?: string,
+    ) => [
+      ...claims.map(c => ({ ...c, verdict, ...(note && { note }) })),
+      ...omitted.map(o => ({ ...o, verdict })),
+    ];
+    const emptyEvidence = uses
+      .filter(u => u.empty)
+      .map(({ path, line, excerpt }) => ({
+        path,
+        line,
+        excerpt,
+        verdict: 'fail' as const,
+        note: 'An empty --remote_executor disables remote execution',
+      }));
+    if (real.length === 0) {
+      if (unscanned.length > 0) {
+        return {
+          verdict: 'unknown',
+          summary: `${claims.length} remote-execution claims; ${unscanned.length} .bazelrc files too large to scan for --remote_executor`,
+          evidence: [...claimEvidence('unknown'), ...unscanned],
+        };
+      }
+      return {
+        verdict: 'fail',
+        summary: `${claims.length} remote-execution claims but no workflow runs Bazel with a non-empty --remote_executor`,
+        evidence: [
+          ...claimEvidence(
+            'fail',
+            'Claim without a workflow using --remote_executor',
+          ),
+          ...emptyEvidence,
+        ],
+      };
+    }
+    // the proof: the latest default-branch run of a workflow that uses the executor
+    const runs = context.snapshot.latestRuns;
+    const proofs = real.map(use => {
+      const workflow = context.workflows.find(w => w.path === use.workflow);
+      const run = runs && runOf(runs, use.workflow, workflow?.name);
+      let verdict: ScorecardEvidence['verdict'];
+      let note: string;
+      if (!runs) {
+        verdict = 'unknown';
+        note =
+          'Uses --remote_executor; its runs are needed to prove it (not available offline)';
+      } else if (!run) {
+        verdict = 'unknown';
+        note = `Uses --remote_executor; no ${context.snapshot.defaultBranch} run found`;
+      } else {
+        // in progress: not decided yet
+        verdict = run.conclusion === 'success' ? 'pass' : 'fail';
+        if (run.conclusion === null) verdict = 'unknown';
+        note = `Uses --remote_executor; latest ${
+          context.snapshot.defaultBranch
+        } run: ${run.conclusion ?? 'in progress'}`;
+      }
+      return {
+        path: use.path,
+        line: use.line,
+        excerpt: use.excerpt,
+        ...(run?.url && { url: run.url }),
+        verdict,
+        note,
+      };
+    });
+    const proved = proofs.find(p => p.verdict === 'pass');
+    if (proved) {
       return {
         verdict: 'pass',
-        summary: `Remote-execution claim backed by ${use.path}:${use.line}`,
-        evidence: [
-          ...claims.map(c => ({ ...c, verdict: 'pass' as const })),
-          { ...use, verdict: 'pass' as const },
-        ],
+        summary: `Remote-execution claim backed by ${proved.path}:${proved.line} and a green run`,
+        evidence: [...claimEvidence('pass'), proved],
       };
     }
-    if (unscanned.length > 0) {
-      // The use may be in a file not scanned: neither backed nor refuted.
-      return {
-        verdict: 'unknown',
-        summary: `${claims.length} remote-execution claims; ${unscanned.length} .bazelrc or workflow files too large to scan for --remote_executor`,
-        evidence: [
-          ...claims.map(c => ({ ...c, verdict: 'unknown' as const })),
-          ...unscanned,
-        ],
-      };
-    }
+    const verdict = proofs.some(p => p.verdict === 'unknown')
+      ? 'unknown'
+      : 'fail';
     return {
-      verdict: 'fail',
-      summary: `${claims.length} remote-execution claims but no workflow uses --remote_executor`,
-      evidence: claims.map(c => ({
-        ...c,
-        verdict: 'fail' as const,
-        note: 'Claim without a workflow using --remote_executor',
-      })),
+      verdict,
+      summary:
+        verdict === 'unknown'
+          ? `${claims.length} remote-execution claims; the workflow using --remote_executor has no known green run`
+          : `${claims.length} remote-execution claims; no workflow using --remote_executor is green`,
+      evidence: [...claimEvidence(verdict), ...proofs, ...emptyEvidence],
     };
   },
 };

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Fails unless BAZEL_REMOTE_CACHE answers (fixture).
+test -n "${BAZEL_REMOTE_CACHE:-}"

@@ -1,0 +1,66 @@
+import { matchesPathGlob } from '../pathGlob';
+import { ScorecardCheck, ScorecardEvidence } from '../types';
+import { verdictOfEvidence } from '../verdict';
+import { preflightCommand, scriptCalls, stepKeys } from './scriptCalls';
+import { sourceLine, workflowErrorEvidence } from './workflowErrors';
+
+/** @public */
+export const workflowScriptsCheck: ScorecardCheck = {
+  id: 'workflow-scripts-present',
+  title: 'Scripts that workflows call exist in the repository',
+  severity: 'error',
+  rationale:
+    'A proof or build job that calls a wrapper or preflight script the repository does not have fails on every run, or proves nothing.',
+  rule: context => {
+    const { config, snapshot } = context;
+    const preflight = preflightCommand(config.cacheAttachmentPreflight);
+    const watched = (path: string) =>
+      path === config.bazelWrapper ||
+      path === preflight?.path ||
+      matchesPathGlob(path, config.scriptPaths);
+    const evidence: ScorecardEvidence[] = workflowErrorEvidence(context);
+    let calls = 0;
+    for (const workflow of context.workflows) {
+      for (const job of workflow.jobs) {
+        for (const step of job.steps) {
+          if (step.run === undefined) continue;
+          for (const call of scriptCalls(step.run)) {
+            if (!watched(call.path)) continue;
+            calls++;
+            if (snapshot.files[call.path] !== undefined) continue;
+            const line = (step.runLine ?? step.line) + call.line;
+            const at = {
+              path: workflow.path,
+              line,
+              excerpt: sourceLine(context, workflow.path, line),
+            };
+            // Relative to another directory, the path may name a different file.
+            if (stepKeys(context, workflow.path, step.line).workingDirectory) {
+              evidence.push({
+                ...at,
+                verdict: 'unknown',
+                note: `Job ${job.id} calls ${call.path} from a working-directory`,
+              });
+            } else {
+              evidence.push({
+                ...at,
+                verdict: 'fail',
+                note: `Job ${job.id} calls ${call.path}, which is not in the repository`,
+              });
+            }
+          }
+        }
+      }
+    }
+    const verdict = verdictOfEvidence(evidence);
+    const missing = evidence.filter(e => e.verdict === 'fail').length;
+    return {
+      verdict,
+      summary:
+        verdict === 'pass'
+          ? `${calls} calls of repository scripts, all present`
+          : `${missing} of ${calls} script calls name a missing script`,
+      evidence,
+    };
+  },
+};
