@@ -1,6 +1,7 @@
 import { createFleetSeed, GitHubRequestCounts, startGitHubSandbox } from '@internal/fleet-sandbox';
 import { readScorecardConfig, readTranches } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionScanner } from '../plugins/gloriousflywheel-backend/src/adoption/AdoptionScanner';
+import { DEFAULT_MIGRATION_LABEL } from '../plugins/gloriousflywheel-backend/src/adoption/AdoptionConfig';
 import { createGitHubClient } from '../plugins/gloriousflywheel-backend/src/adoption/GitHubClient';
 import { repoKey } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { RepoScanRecord } from '../plugins/gloriousflywheel-backend/src/adoption/types';
@@ -38,6 +39,8 @@ export async function benchAdoption() {
         includeForks: false,
         includeArchived: false,
         emitComponents: false,
+        // as configured by default: the migration pull requests ride along in every batch
+        migrationPullRequests: { labels: [DEFAULT_MIGRATION_LABEL], headBranches: [], limit: 10 },
         scorecard: readScorecardConfig({}),
         tranches: readTranches([{ name: 'rest', rest: true }]),
         schedule: { frequency: { minutes: 30 }, timeout: { minutes: 20 } },

@@ -40,6 +40,19 @@ export interface Config {
       webhookSecret?: string;
       /** Emit Component entities for scanned repositories the catalog does not have (not implemented yet). */
       emitComponents?: boolean;
+      /**
+       * Which pull requests are migrations onto the platform, fetched with the scan (open and merged).
+       * Either `labels` (any of them; default `gloriousflywheel-migration`) or `headBranches`
+       * (globs over the head branch, `*` within a `/` segment, `**` across, e.g. `gloriousflywheel/**`),
+       * not both: one pull-request connection per repository keeps a page of 100 repositories at one
+       * GraphQL point. With `headBranches`, the `limit` most recently updated ones are matched.
+       */
+      migrationPullRequests?: {
+        labels?: string[];
+        headBranches?: string[];
+        /** Pull requests read per repository, 1 to 100 (default 10). */
+        limit?: number;
+      };
     };
     /**
      * Migration waves. Membership, first match wins: listed in `repos`, else the first tranche whose

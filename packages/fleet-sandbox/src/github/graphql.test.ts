@@ -259,8 +259,44 @@ const errorsOf = async (p: Promise<unknown>) => {
   }[];
 };
 
+/**
+ * What `gh pr list` sends (cli/cli pkg/cmd/pr/list, the `PullRequestList` query with the default
+ * fields of its table output), so the sandbox is checked against the real client's document.
+ */
+const GH_PR_LIST_QUERY = `fragment pr on PullRequest{number,title,state,url,headRefName,headRepositoryOwner{id,login,...on User{name}},isCrossRepository,isDraft,createdAt}
+    query PullRequestList(
+      $owner: String!,
+      $repo: String!,
+      $limit: Int!,
+      $endCursor: String,
+      $baseBranch: String,
+      $headBranch: String,
+      $state: [PullRequestState!] = OPEN
+    ) {
+      repository(owner: $owner, name: $repo) {
+        pullRequests(
+          states: $state,
+          baseRefName: $baseBranch,
+          headRefName: $headBranch,
+          first: $limit,
+          after: $endCursor,
+          orderBy: {field: CREATED_AT, direction: DESC}
+        ) {
+          totalCount
+          nodes {
+            ...pr
+          }
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+        }
+      }
+    }`;
+
 describe('GitHub sandbox GraphQL', () => {
   it.each([
+    ['GH_PR_LIST_QUERY', GH_PR_LIST_QUERY],
     ['ORG_BATCH_QUERY', ORG_BATCH_QUERY],
     ['ORG_HEADS_QUERY', ORG_HEADS_QUERY],
     ['REPOS_BY_ALIAS_QUERY', REPOS_BY_ALIAS_QUERY],
@@ -306,7 +342,8 @@ describe('GitHub sandbox GraphQL', () => {
       type: 'blob',
       object: { isBinary: false },
     });
-    expect(ci.object.text).toContain('attic-cache-dev');
+    // lab's CI after its migration (lab#72): the current Attic endpoint
+    expect(ci.object.text).toContain('ATTIC_SERVER: http://attic.nix-cache.svc.cluster.local');
     expect(ci.oid).toBe(ci.object.oid);
 
     // over the blob text limit: text null, as GitHub does
@@ -361,6 +398,7 @@ describe('GitHub sandbox GraphQL', () => {
     expect(res.r1.exceptions).toBeNull();
     expect(res.r1.workflows.entries.map((e: any) => e.name)).toEqual([
       'ci.yml',
+      'docs.yml',
       'flakehub.yml',
     ]);
 
@@ -369,7 +407,7 @@ describe('GitHub sandbox GraphQL', () => {
       name: 'XoxdWM',
       oid: res.r1.workflows.oid,
     });
-    expect(tree.repository.object.entries).toHaveLength(2);
+    expect(tree.repository.object.entries).toHaveLength(3);
 
     const ids: any = await gql(
       `{ repository(owner: "tinyland-inc", name: "lab") { id } }`,
@@ -497,6 +535,61 @@ describe('GitHub sandbox GraphQL', () => {
       setTimeout(r, Math.max(0, reset * 1000 - Date.now()) + 50),
     );
     expect(((await gql(q)) as any).rateLimit.remaining).toBe(1);
+  });
+
+  describe('Repository.pullRequests', () => {
+    const list = (variables: Record<string, unknown>) =>
+      gql<any>(GH_PR_LIST_QUERY, { owner: 'tinyland-inc', repo: 'lab', limit: 30, ...variables }).then(
+        r => r.repository.pullRequests,
+      );
+
+    it("answers gh pr list's query: open by default, merged, all, head branch, newest first", async () => {
+      expect(await list({})).toEqual({ totalCount: 0, nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+      const merged = await list({ state: ['MERGED'] });
+      expect(merged.totalCount).toBe(2);
+      expect(merged.nodes.map((n: any) => n.number)).toEqual([73, 72]);
+      expect(merged.nodes[1]).toEqual({
+        number: 72,
+        title: 'Run lab CI on the tinyland-nix runner class',
+        state: 'MERGED',
+        url: 'https://github.com/tinyland-inc/lab/pull/72',
+        headRefName: 'gloriousflywheel/tinyland-nix',
+        headRepositoryOwner: { id: expect.any(String), login: 'tinyland-inc' },
+        isCrossRepository: false,
+        isDraft: false,
+        createdAt: '2026-04-12T08:00:00Z',
+      });
+      const byHead = await list({ state: ['OPEN', 'CLOSED', 'MERGED'], headBranch: 'fix/nix-bootstrap-order' });
+      expect(byHead.nodes.map((n: any) => n.number)).toEqual([73]);
+      expect((await list({ state: ['OPEN', 'CLOSED', 'MERGED'], baseBranch: 'release' })).totalCount).toBe(0);
+    });
+
+    it('pages with first/after like GitHub', async () => {
+      const first = await list({ state: ['MERGED'], limit: 1 });
+      expect(first).toMatchObject({ totalCount: 2, nodes: [{ number: 73 }], pageInfo: { hasNextPage: true } });
+      const second = await list({ state: ['MERGED'], limit: 1, endCursor: first.pageInfo.endCursor });
+      expect(second).toMatchObject({ nodes: [{ number: 72 }], pageInfo: { hasNextPage: false } });
+    });
+
+    it('filters by label (any of them) with the scan-wide cost of one connection per repository', async () => {
+      const res: any = await gql(
+        `query { organization(login: "tinyland-inc") { repositories(first: 100, orderBy: { field: NAME, direction: ASC }) { nodes { name
+          pulls: pullRequests(first: 10, states: [OPEN, MERGED], labels: ["${GITHUB_SEED_FACTS.migrationLabel}", "nothing"], orderBy: { field: UPDATED_AT, direction: DESC }) {
+            nodes { number state mergedAt isDraft labels(first: 5) { nodes { name } } } } } } }
+          rateLimit { cost } }`,
+      );
+      const found = res.organization.repositories.nodes.flatMap((r: any) =>
+        r.pulls.nodes.map((n: any) => ({ repo: r.name, number: n.number, state: n.state })),
+      );
+      const expected = GITHUB_SEED_FACTS.migrationPullRequests.filter(p => found.some((f: any) => f.repo === p.repo));
+      expect(found).toEqual(expect.arrayContaining(expected.map(p => ({ ...p }))));
+      expect(found).toHaveLength(expected.length);
+      expect(found).not.toContainEqual(expect.objectContaining({ number: GITHUB_SEED_FACTS.otherPullRequest.number, repo: 'lab' }));
+      const lab = res.organization.repositories.nodes.find((r: any) => r.name === 'lab');
+      expect(lab.pulls.nodes[0]).toMatchObject({ mergedAt: '2026-04-14T16:20:00Z', labels: { nodes: [{ name: GITHUB_SEED_FACTS.migrationLabel }] } });
+      // 1 (repositories) + 100 pullRequests + 1,000 labels connections, / 100
+      expect(res.rateLimit.cost).toBe(11);
+    });
   });
 
   it('answers 401 without a valid token', async () => {

@@ -20,7 +20,7 @@ import {
   validate,
   valueFromAST,
 } from 'graphql';
-import { GitHubStore, GitObject, RepoState } from './store';
+import { GitHubPullRequest, GitHubStore, GitObject, RepoState } from './store';
 import { HTML, nodeId, ORG_ID } from './representations';
 import { compareKeys, findGitHubPackageFile } from './modules';
 
@@ -235,6 +235,18 @@ function githubValidationError(e: GraphQLError): GitHubGraphqlError {
   return { locations, message: e.message };
 }
 
+/**
+ * Why a document would fail validation on GitHub (syntax or schema), as messages; empty when it
+ * passes. For clients' tests: each query they build is checked against GitHub's real schema.
+ */
+export function validateGitHubGraphql(query: string): string[] {
+  try {
+    return validate(loadGitHubSchema(), parse(query)).map(e => e.message);
+  } catch (e) {
+    return [(e as Error).message];
+  }
+}
+
 export interface GraphqlRequest {
   query?: unknown;
   variables?: unknown;
@@ -446,6 +458,11 @@ function makeResolvers(ctx: GraphqlContext) {
         prefix: 'refs/heads/',
         target: () => objectNode(r, store.objects.get(r.headOid)),
       }),
+      pullRequests: (args: any) => pullRequestConnection(r, args),
+      pullRequest: ({ number }: { number: number }) => {
+        const pr = r.pullRequests.find(p => p.number === number);
+        return pr ? pullRequestNode(r, pr) : null;
+      },
       object: ({ expression, oid }: { expression?: string; oid?: string }) => {
         if (oid) return objectNode(r, store.resolveExpression(r, oid));
         if (expression === undefined) return null;
@@ -456,6 +473,131 @@ function makeResolvers(ctx: GraphqlContext) {
             : expression.slice(colon + 1).replace(/^\/+|\/+$/g, '');
         return objectNode(r, store.resolveExpression(r, expression), dir);
       },
+    };
+  }
+
+  function pullRequestNode(r: RepoState, pr: GitHubPullRequest): any {
+    const url = `${HTML}/${r.owner}/${r.name}/pull/${pr.number}`;
+    const merged = pr.state === 'MERGED';
+    return {
+      __typename: 'PullRequest',
+      id: nodeId('PR', pr.id),
+      databaseId: pr.id,
+      number: pr.number,
+      title: pr.title,
+      state: pr.state,
+      url,
+      resourcePath: `/${r.owner}/${r.name}/pull/${pr.number}`,
+      permalink: url,
+      headRefName: pr.headRefName,
+      baseRefName: pr.baseRefName,
+      // same-repository branches: the head repository is the base repository
+      headRepository: () => repoNode(r),
+      headRepositoryOwner: () => orgNode(),
+      baseRepository: () => repoNode(r),
+      repository: () => repoNode(r),
+      isCrossRepository: false,
+      isDraft: pr.isDraft,
+      closed: pr.state !== 'OPEN',
+      merged,
+      createdAt: pr.createdAt,
+      updatedAt: pr.closedAt ?? pr.createdAt,
+      closedAt: pr.closedAt,
+      mergedAt: merged ? pr.closedAt : null,
+      author: {
+        __typename: 'User',
+        login: pr.author,
+        url: `${HTML}/${pr.author}`,
+        resourcePath: `/${pr.author}`,
+      },
+      labels: (args: any) =>
+        listConnection(
+          pr.labels.map(name => ({
+            __typename: 'Label',
+            id: nodeId('LA', `${pr.id}:${name}`),
+            name,
+            url: `${HTML}/${r.owner}/${r.name}/labels/${encodeURIComponent(name)}`,
+          })),
+          args,
+        ),
+    };
+  }
+
+  /** `Repository.pullRequests` with GitHub's filters: states, labels (any of), head/base ref, orderBy. */
+  function pullRequestConnection(r: RepoState, args: any) {
+    const order = args.orderBy ?? { field: 'CREATED_AT', direction: 'ASC' };
+    const keyOf = (pr: GitHubPullRequest) =>
+      Date.parse(
+        order.field === 'UPDATED_AT' ? pr.closedAt ?? pr.createdAt : pr.createdAt,
+      );
+    const dir = order.direction === 'DESC' ? -1 : 1;
+    const states: string[] | null = args.states ?? null;
+    const labels: string[] | null = args.labels ?? null;
+    const items = r.pullRequests
+      .filter(pr => !states || states.includes(pr.state))
+      .filter(pr => !labels || pr.labels.some(l => labels.includes(l)))
+      .filter(pr => !args.headRefName || pr.headRefName === args.headRefName)
+      .filter(pr => !args.baseRefName || pr.baseRefName === args.baseRefName)
+      .map(pr => ({ pr, k: [keyOf(pr), pr.id] as [number, number] }))
+      .sort((a, b) => dir * (a.k[0] - b.k[0] || a.k[1] - b.k[1]));
+    return cursorPage(
+      items.map(x => ({ key: x.k, node: pullRequestNode(r, x.pr) })),
+      args,
+      (a, b) => dir * ((a[0] as number) - (b[0] as number) || a[1] - b[1]),
+    );
+  }
+
+  /** A connection over a short list in its given order (cursor = position). */
+  function listConnection(nodes: any[], args: any) {
+    return cursorPage(
+      nodes.map((node, i) => ({ key: [i, i] as [number, number], node })),
+      args,
+      (a, b) => a[1] - b[1],
+    );
+  }
+
+  /** first/last/after/before over items already in connection order. */
+  function cursorPage(
+    items: { key: [string | number, number]; node: unknown }[],
+    args: any,
+    cmp: (a: [string | number, number], b: [string | number, number]) => number,
+  ) {
+    const totalCount = items.length;
+    const after = decodeCursor(args.after);
+    const before = decodeCursor(args.before);
+    if ((args.after && !after) || (args.before && !before))
+      throw new GraphQLError(
+        `\`${args.after ?? args.before}\` does not appear to be a valid cursor.`,
+        { extensions: { type: 'INVALID_CURSOR_ARGUMENTS' } },
+      );
+    let all = items;
+    if (after) all = all.filter(x => cmp(x.key, after) > 0);
+    if (before) all = all.filter(x => cmp(x.key, before) < 0);
+    let page = all;
+    let hasNextPage = false;
+    let hasPreviousPage = Boolean(after);
+    if (typeof args.first === 'number') {
+      page = all.slice(0, args.first);
+      hasNextPage = all.length > args.first;
+    } else if (typeof args.last === 'number') {
+      page = all.slice(Math.max(0, all.length - args.last));
+      hasPreviousPage = all.length > args.last;
+      hasNextPage = Boolean(before);
+    }
+    const edges = page.map(x => ({
+      cursor: encodeCursor(x.key[0], x.key[1]),
+      node: x.node,
+    }));
+    return {
+      totalCount,
+      pageInfo: {
+        hasNextPage,
+        hasPreviousPage,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+      edges,
+      nodes: () => page.map(x => x.node),
     };
   }
 

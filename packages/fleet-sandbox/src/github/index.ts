@@ -22,6 +22,7 @@ import {
   createGitHubSeedContent,
   GitHubRunConclusion,
   GitHubSeedContent,
+  GitHubSeedPullRequest,
   GitHubSeedRepo,
   GITHUB_BLOB_TEXT_LIMIT,
   GITHUB_SEED_EPOCH,
@@ -59,6 +60,7 @@ export {
   loadGitHubSchema,
   analyzeGitHubQuery as analyzeGitHubGraphqlQuery,
   findGitHubSchemaFile,
+  validateGitHubGraphql,
 } from './graphqlApi';
 export { verifyAppJwt as verifyGitHubAppJwt } from './auth';
 
@@ -217,6 +219,8 @@ export interface GitHubSandbox {
     conclusion: GitHubRunConclusion | null,
     opts?: { event?: string },
   ): unknown;
+  /** Adds a pull request (e.g. a migration opened or merged since the seed); its number must be new. */
+  addPullRequest(owner: string, name: string, pr: GitHubSeedPullRequest): void;
 
   // ---- rate limits
   rateLimit: {
@@ -1039,6 +1043,13 @@ export async function startGitHubSandbox(
         Math.max(Date.now(), Date.parse(r.updatedAt) + 1000),
       );
       return snapshot(r);
+    },
+    addPullRequest: (owner, name, pr) => {
+      const r = mustRepo(owner, name);
+      store.addPullRequest(r, pr);
+      r.updatedAt = isoSeconds(
+        Math.max(Date.now(), Date.parse(r.updatedAt) + 1000),
+      );
     },
     setWorkflowRunConclusion: (owner, name, workflow, conclusion, opts) => {
       const r = mustRepo(owner, name);

@@ -65,9 +65,8 @@ describe('GitHub seed content', () => {
     for (const f of GITHUB_SEED_FACTS.staleEndpointFiles) {
       expect(text(f.repo, f.path)).toMatch(/attic-cache-dev/);
     }
-    expect(text('lab', '.github/workflows/ci.yml')).toContain(
-      GITHUB_SEED_STALE_ENDPOINT,
-    );
+    // lab#72 moved lab off the stale endpoint; XoxdWM still carries it
+    expect(text('lab', '.github/workflows/ci.yml')).not.toMatch(/attic-cache-dev/);
     expect(text('XoxdWM', '.bazelrc')).toContain(GITHUB_SEED_STALE_ENDPOINT);
     expect(
       text('GloriousFlywheel', GITHUB_SEED_FACTS.bazelWrapper.path),
@@ -106,6 +105,57 @@ describe('GitHub seed content', () => {
     );
     expect(repo('GloriousFlywheel').executables).toContain(
       'scripts/bazel-cache-backed.sh',
+    );
+  });
+
+  it("tells the seeds' story: migration pull requests, building blocks, the opt-in toggle", () => {
+    const pulls = content.repos.flatMap(r =>
+      (r.pullRequests ?? []).map(p => ({ repo: r.name, ...p })),
+    );
+    const migrations = pulls.filter(p =>
+      p.labels.includes(GITHUB_SEED_FACTS.migrationLabel),
+    );
+    expect(
+      migrations.map(p => ({ repo: p.repo, number: p.number, state: p.state })),
+    ).toEqual(
+      expect.arrayContaining(
+        GITHUB_SEED_FACTS.migrationPullRequests.map(p => ({ ...p })),
+      ),
+    );
+    expect(migrations).toHaveLength(
+      GITHUB_SEED_FACTS.migrationPullRequests.length,
+    );
+    // merged ones have a merge time after they were opened; open ones none
+    expect(
+      pulls.filter(p =>
+        p.state === 'OPEN'
+          ? p.closedAt !== undefined
+          : !(Date.parse(p.closedAt ?? '') > Date.parse(p.createdAt)),
+      ),
+    ).toEqual([]);
+    const other = pulls.find(
+      p =>
+        p.repo === GITHUB_SEED_FACTS.otherPullRequest.repo &&
+        p.number === GITHUB_SEED_FACTS.otherPullRequest.number,
+    )!;
+    expect(other.labels).not.toContain(GITHUB_SEED_FACTS.migrationLabel);
+
+    const setup = GITHUB_SEED_FACTS.localSetupAction;
+    expect(text(setup.repo, setup.path)).toMatch(/using: composite[\s\S]*nix-installer-action/);
+    expect(text(setup.repo, '.github/workflows/ci.yml')).toContain(`uses: ${setup.uses}`);
+    const template = GITHUB_SEED_FACTS.templateWorkflow;
+    expect(text(template.repo, template.path)).toMatch(/^ {2}workflow_call:/m);
+    expect(
+      text(template.calledFrom.repo, `.github/workflows/${template.calledFrom.workflow}`),
+    ).toContain(`uses: ${seed.org}/${template.repo}/${template.path}@main`);
+    const toggle = GITHUB_SEED_FACTS.selfHostedToggle;
+    expect(text(toggle.repo, `.github/workflows/${toggle.workflow}`)).toContain(
+      `runs-on: ${toggle.runsOn}`,
+    );
+    expect(toggle.runsOn).toContain("vars.USE_SELFHOSTED == 'true'");
+    // the queue work relies on lab's job whose labels match no runner class
+    expect(text('lab', '.github/workflows/gpu.yml')).toContain(
+      'runs-on: [self-hosted, honey-gpu]',
     );
   });
 

@@ -19,6 +19,22 @@ export type GitHubRunConclusion =
   | 'stale'
   | 'startup_failure';
 
+/** A pull request as seeded; `state` in GitHub's PullRequestState values. */
+export interface GitHubSeedPullRequest {
+  number: number;
+  title: string;
+  state: 'OPEN' | 'MERGED' | 'CLOSED';
+  headRefName: string;
+  /** default: the repository's default branch */
+  baseRefName?: string;
+  labels: string[];
+  author: string;
+  isDraft?: boolean;
+  createdAt: string;
+  /** when it was merged or closed (absent while open) */
+  closedAt?: string;
+}
+
 export interface GitHubSeedRepo {
   owner: string;
   name: string;
@@ -36,6 +52,8 @@ export interface GitHubSeedRepo {
   executables: string[];
   /** latest run conclusions per workflow file name (oldest first); absent = one `success` run */
   runs: Record<string, GitHubRunConclusion[]>;
+  /** pull requests, any order; absent = none */
+  pullRequests?: GitHubSeedPullRequest[];
 }
 
 export interface GitHubSeedContent {
@@ -54,6 +72,10 @@ export const GITHUB_SEED_STALE_ENDPOINT =
 export const GITHUB_BLOB_TEXT_LIMIT = 512 * 1024;
 
 const EXCEPTIONS_PATH = '.github/gloriousflywheel-exceptions.yaml';
+const TEMPLATE_WORKFLOW_PATH = '.github/workflows/nix-build.yml';
+const MIGRATION_LABEL = 'gloriousflywheel-migration';
+const SELF_HOSTED_TOGGLE =
+  "${{ vars.USE_SELFHOSTED == 'true' && 'tinyland-nix' || 'ubuntu-latest' }}";
 
 /**
  * What the seed is known to contain, for tests and scanners to assert against (paths relative to
@@ -64,7 +86,6 @@ export const GITHUB_SEED_FACTS = {
   staleEndpoint: GITHUB_SEED_STALE_ENDPOINT,
   /** stale `attic-cache-dev` endpoints in live surfaces */
   staleEndpointFiles: [
-    { repo: 'lab', path: '.github/workflows/ci.yml' },
     { repo: 'XoxdWM', path: '.bazelrc' },
     { repo: 'GloriousFlywheel', path: '.gitlab-ci.yml' },
   ],
@@ -107,7 +128,6 @@ export const GITHUB_SEED_FACTS = {
       workflow: 'tranche-proof-status.yml',
       job: 'status',
     },
-    { repo: 'blahaj', workflow: 'labeler.yml', job: 'label' },
   ],
   /** reusable workflow calls (job-level `uses:`) */
   reusableCalls: [
@@ -133,8 +153,47 @@ export const GITHUB_SEED_FACTS = {
       workflow: 'source-bazel-proof.yml',
       conclusion: 'success',
     },
-    { repo: 'blahaj', workflow: 'ci.yml', conclusion: 'failure' },
+    { repo: 'blahaj', workflow: 'ci.yml', conclusion: 'success' },
   ],
+  /** the label the seeded migration pull requests carry */
+  migrationLabel: MIGRATION_LABEL,
+  /** migration pull requests (label above): the seeds' two completed merges, and open ones */
+  migrationPullRequests: [
+    { repo: 'lab', number: 72, state: 'MERGED' },
+    { repo: 'blahaj', number: 68, state: 'MERGED' },
+    { repo: 'XoxdWM', number: 31, state: 'OPEN' },
+    { repo: 'tinyland.dev', number: 137, state: 'OPEN' },
+    { repo: 'GloriousFlywheel', number: 216, state: 'OPEN' },
+    { repo: 'svc-0001', number: 4, state: 'OPEN' },
+  ],
+  /** a merged pull request without the migration label (not a migration) */
+  otherPullRequest: { repo: 'lab', number: 73 },
+  /** first-tranche repositories whose migration is done (clean scorecard on runner classes) */
+  adopted: ['blahaj'],
+  /**
+   * lab's migration (lab#72) is merged, but its GPU smoke still pins a legacy self-hosted lane no
+   * runner class serves (the queue work relies on that job), which the scorecard fails.
+   */
+  legacyLane: { repo: 'lab', workflow: 'gpu.yml', job: 'cuda', labels: ['self-hosted', 'honey-gpu'] },
+  /** a local composite action (the repo's own setup building block) bootstrapping Nix */
+  localSetupAction: {
+    repo: 'blahaj',
+    path: '.github/actions/setup/action.yml',
+    uses: './.github/actions/setup',
+  },
+  /** a reusable workflow of the org's template repository, called from another repo */
+  templateWorkflow: {
+    repo: 'GloriousFlywheel',
+    path: TEMPLATE_WORKFLOW_PATH,
+    calledFrom: { repo: 'tinyland.dev', workflow: 'ci.yml', job: 'build' },
+  },
+  /** the opt-in toggle the org's repos use: self-hosted when the Actions variable says so */
+  selfHostedToggle: {
+    repo: 'XoxdWM',
+    workflow: 'docs.yml',
+    job: 'docs',
+    runsOn: SELF_HOSTED_TOGGLE,
+  },
   /** a long-tail repo index i (0-based) has one malformed workflow when i % 25 === 11 */
   malformedEvery: 25,
   malformedOffset: 11,
@@ -228,6 +287,12 @@ function gloriousFlywheelFiles(): Record<string, string> {
       '  exit 2',
       'fi',
       'exec bazel "$1" --config=ci --remote_cache="$BAZEL_REMOTE_CACHE" "${@:2}"',
+    ),
+    'scripts/tranche-proof-status.sh': lines(
+      '#!/usr/bin/env bash',
+      'set -euo pipefail',
+      '# Latest default-branch conclusion of each proof workflow, as JSON.',
+      'gh run list --branch main --limit 20 --json workflowName,conclusion',
     ),
     'scripts/cache-attachment-contract.sh': lines(
       '#!/usr/bin/env bash',
@@ -417,6 +482,26 @@ function gloriousFlywheelFiles(): Record<string, string> {
       '      runs-on: tinyland-docker',
       '    secrets: inherit',
     ),
+    // The org's template workflow: other repos call it (`uses: tinyland-inc/GloriousFlywheel/...`).
+    [TEMPLATE_WORKFLOW_PATH]: lines(
+      'name: Nix build',
+      'on:',
+      '  workflow_call:',
+      '    inputs:',
+      '      runs-on:',
+      '        type: string',
+      '        default: tinyland-nix',
+      '      attr:',
+      '        type: string',
+      '        default: .#default',
+      'jobs:',
+      '  build:',
+      '    runs-on: ${{ inputs.runs-on }}',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - uses: DeterminateSystems/nix-installer-action@v16',
+      '      - run: nix build ${{ inputs.attr }} --print-build-logs',
+    ),
     '.github/workflows/build-image.yml': lines(
       'name: Build Image',
       'on:',
@@ -479,6 +564,19 @@ function xoxdwmFiles(): Record<string, string> {
       '      - run: |',
       '          nix develop .#ci --command \\',
       '            bazel test //... --test_output=errors',
+    ),
+    // How the org's repos opt in today (seed: the tinyland-inc org): an Actions variable toggle.
+    '.github/workflows/docs.yml': lines(
+      'name: Docs',
+      'on:',
+      '  push:',
+      '    branches: [main]',
+      'jobs:',
+      '  docs:',
+      `    runs-on: ${SELF_HOSTED_TOGGLE}`,
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - run: npx --yes markdownlint-cli2 "**/*.md"',
     ),
     '.github/workflows/flakehub.yml': lines(
       'name: Publish to FlakeHub',
@@ -560,11 +658,12 @@ function tinylandDevFiles(): Record<string, string> {
 function labFiles(): Record<string, string> {
   return {
     'README.md': lines('# lab', '', 'Experiments on the honey cluster.'),
+    // Migrated in lab#72: tinyland-nix, the current Attic endpoint, Nix bootstrapped first (lab#73).
     '.github/workflows/ci.yml': lines(
       'name: Lab CI',
       'on: [push]',
       'env:',
-      `  ATTIC_SERVER: ${GITHUB_SEED_STALE_ENDPOINT}`,
+      '  ATTIC_SERVER: http://attic.nix-cache.svc.cluster.local',
       '  ATTIC_CACHE: lab',
       'jobs:',
       '  nix:',
@@ -606,6 +705,17 @@ function labFiles(): Record<string, string> {
 function blahajFiles(): Record<string, string> {
   return {
     'README.md': lines('# blahaj', '', 'The friendliest shark service.'),
+    // The repo's own building block: bootstrap Nix, then attach the Attic cache.
+    '.github/actions/setup/action.yml': lines(
+      'name: Setup',
+      'description: Bootstrap Nix explicitly, then use the shared Attic cache',
+      'runs:',
+      '  using: composite',
+      '  steps:',
+      '    - uses: DeterminateSystems/nix-installer-action@v16',
+      '    - shell: bash',
+      '      run: attic login flywheel "$ATTIC_SERVER" "$ATTIC_TOKEN" && attic use "$ATTIC_CACHE"',
+    ),
     '.github/workflows/ci.yml': lines(
       'name: CI',
       'on:',
@@ -618,7 +728,7 @@ function blahajFiles(): Record<string, string> {
       '    runs-on: tinyland-nix',
       '    steps:',
       '      - uses: actions/checkout@v4',
-      '      - uses: DeterminateSystems/nix-installer-action@v16',
+      '      - uses: ./.github/actions/setup',
       '      - run: nix flake check --print-build-logs',
       '      - run: attic push "$ATTIC_CACHE" result',
     ),
@@ -646,6 +756,7 @@ function blahajFiles(): Record<string, string> {
       "    runs-on: ${{ inputs.runner || 'tinyland-nix' }}",
       '    steps:',
       '      - uses: actions/checkout@v4',
+      '      - uses: ./.github/actions/setup',
       '      - run: nix build .#nightly',
     ),
     '.github/workflows/labeler.yml': lines(
@@ -653,7 +764,7 @@ function blahajFiles(): Record<string, string> {
       'on: [pull_request_target]',
       'jobs:',
       '  label:',
-      '    runs-on: ubuntu-latest',
+      '    runs-on: tinyland-docker',
       '    steps:',
       '      - uses: actions/labeler@v5',
     ),
@@ -666,6 +777,7 @@ const FIRST_TRANCHE: Record<
     description: string;
     files: () => Record<string, string>;
     runs?: GitHubSeedRepo['runs'];
+    pullRequests?: GitHubSeedPullRequest[];
   }
 > = {
   GloriousFlywheel: {
@@ -675,19 +787,75 @@ const FIRST_TRANCHE: Record<
       'platform-proof.yml': ['failure', 'success'],
       'source-bazel-proof.yml': ['success'],
     },
+    pullRequests: [
+      migration(216, 'OPEN', 'Move the low-risk hosted jobs onto tinyland-nix', 'gloriousflywheel/low-risk-hosted', '2026-04-25T10:00:00Z'),
+    ],
   },
-  XoxdWM: { description: 'Tiling Wayland compositor', files: xoxdwmFiles },
+  XoxdWM: {
+    description: 'Tiling Wayland compositor',
+    files: xoxdwmFiles,
+    pullRequests: [
+      migration(31, 'OPEN', 'Route Bazel through scripts/bazel-cache-backed.sh', 'gloriousflywheel/bazel-wrapper', '2026-04-18T09:30:00Z'),
+    ],
+  },
   'tinyland.dev': {
     description: 'The Tinyland website',
     files: tinylandDevFiles,
+    pullRequests: [
+      {
+        ...migration(137, 'OPEN', 'Run the Playwright e2e job on tinyland-docker', 'gloriousflywheel/e2e-lane', '2026-04-20T14:00:00Z'),
+        isDraft: true,
+      },
+    ],
   },
-  lab: { description: 'Experiments on honey', files: labFiles },
+  lab: {
+    description: 'Experiments on honey',
+    files: labFiles,
+    pullRequests: [
+      migration(72, 'MERGED', 'Run lab CI on the tinyland-nix runner class', 'gloriousflywheel/tinyland-nix', '2026-04-12T08:00:00Z', '2026-04-14T16:20:00Z'),
+      {
+        number: 73,
+        title: 'Bootstrap Nix explicitly before FlakeHub and cache steps',
+        state: 'MERGED',
+        headRefName: 'fix/nix-bootstrap-order',
+        labels: ['ci'],
+        author: 'jesssullivan',
+        createdAt: '2026-04-15T09:00:00Z',
+        closedAt: '2026-04-15T17:45:00Z',
+      },
+    ],
+  },
   blahaj: {
     description: 'The friendliest shark service',
     files: blahajFiles,
-    runs: { 'ci.yml': ['success', 'failure'] },
+    // red before blahaj#68, green since
+    runs: { 'ci.yml': ['failure', 'success'] },
+    pullRequests: [
+      migration(68, 'MERGED', 'Move CI onto the pooled runner classes', 'gloriousflywheel/runner-classes', '2026-04-13T11:00:00Z', '2026-04-16T10:05:00Z'),
+    ],
   },
 };
+
+/** A pull request carrying the migration label. */
+function migration(
+  number: number,
+  state: GitHubSeedPullRequest['state'],
+  title: string,
+  headRefName: string,
+  createdAt: string,
+  closedAt?: string,
+): GitHubSeedPullRequest {
+  return {
+    number,
+    title,
+    state,
+    headRefName,
+    labels: [MIGRATION_LABEL],
+    author: 'jesssullivan',
+    createdAt,
+    ...(closedAt && { closedAt }),
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // The 12 directly exposed runner-label repos
@@ -1001,6 +1169,7 @@ export function createGitHubSeedContent(seed: FleetSeed): GitHubSeedContent {
         files,
         executables: Object.keys(files).filter(p => p.endsWith('.sh')),
         runs: spec.runs ?? {},
+        pullRequests: spec.pullRequests ?? [],
       });
     } else if (r.tier === 'exposed') {
       const n = Number(/(\d+)$/.exec(r.name)?.[1] ?? 0);
@@ -1011,12 +1180,20 @@ export function createGitHubSeedContent(seed: FleetSeed): GitHubSeedContent {
         runs: {},
       });
     } else {
-      const { files, runs } = longTailFiles(r.name, longTailIndex++);
+      const i = longTailIndex++;
+      const { files, runs } = longTailFiles(r.name, i);
       repos.push({
         ...base,
         description: `Long-tail service ${r.name}`,
         files,
         runs,
+        // The long tail starts moving: the first service has its opt-in open.
+        pullRequests:
+          i === 0
+            ? [
+                migration(4, 'OPEN', 'Opt in to tinyland-nix with the USE_SELFHOSTED toggle', 'gloriousflywheel/use-selfhosted', '2026-04-24T12:00:00Z'),
+              ]
+            : [],
       });
     }
   });

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type {
   GitHubRunConclusion,
   GitHubSeedContent,
+  GitHubSeedPullRequest,
   GitHubSeedRepo,
 } from './seedContent';
 
@@ -89,6 +90,14 @@ export interface RepoState {
   workflowCreatedAt: Map<string, string>;
   runs: GitHubWorkflowRun[];
   jobs: GitHubWorkflowJob[];
+  pullRequests: GitHubPullRequest[];
+}
+
+/** A pull request with the id GitHub gives it; `baseRefName` filled in. */
+export interface GitHubPullRequest
+  extends Required<Omit<GitHubSeedPullRequest, 'closedAt'>> {
+  id: number;
+  closedAt: string | null;
 }
 
 const sha1 = (b: Buffer) => crypto.createHash('sha1').update(b).digest('hex');
@@ -125,6 +134,7 @@ export class GitHubStore {
   private nextRepoId = 700_000_001;
   private nextWorkflowId = 90_000_001;
   private nextRunId = 11_000_000_001;
+  private nextPullId = 2_100_000_001;
   private nextJobId = 31_000_000_001;
 
   constructor(readonly org: string, content?: GitHubSeedContent) {
@@ -268,7 +278,9 @@ export class GitHubStore {
       workflowCreatedAt: new Map(),
       runs: [],
       jobs: [],
+      pullRequests: [],
     };
+    for (const pr of r.pullRequests ?? []) this.addPullRequest(repo, pr);
     repo.headOid = this.writeCommit(repo, 'Initial commit', r.pushedAt, {
       added: [...repo.files.keys()],
       removed: [],
@@ -424,6 +436,25 @@ export class GitHubStore {
       .sort()
       .pop()!;
     if (latest > run.updatedAt) run.updatedAt = latest;
+  }
+
+  addPullRequest(
+    repo: RepoState,
+    pr: GitHubSeedPullRequest,
+  ): GitHubPullRequest {
+    if (repo.pullRequests.some(p => p.number === pr.number))
+      throw new Error(
+        `pull request #${pr.number} already exists in ${repo.owner}/${repo.name}`,
+      );
+    const stored: GitHubPullRequest = {
+      ...pr,
+      id: this.nextPullId++,
+      baseRefName: pr.baseRefName ?? repo.defaultBranch,
+      isDraft: pr.isDraft ?? false,
+      closedAt: pr.closedAt ?? null,
+    };
+    repo.pullRequests.push(stored);
+    return stored;
   }
 
   /** Resolves a revision (`HEAD`, branch name, commit oid) of a repo to a commit. */

@@ -36,6 +36,28 @@ describe('readAdoptionConfig', () => {
     expect(c.schedule.frequency).toEqual({ minutes: 5 });
   });
 
+  describe('migrationPullRequests', () => {
+    const prs = (migrationPullRequests?: object) => read({ github: { migrationPullRequests } }).migrationPullRequests;
+
+    it('defaults to the gloriousflywheel-migration label, 10 per repository', () => {
+      expect(prs()).toEqual({ labels: ['gloriousflywheel-migration'], headBranches: [], limit: 10 });
+    });
+
+    it('reads labels or head-branch globs', () => {
+      expect(prs({ labels: ['migration', 'ci'], limit: 25 })).toEqual({ labels: ['migration', 'ci'], headBranches: [], limit: 25 });
+      expect(prs({ headBranches: ['gloriousflywheel/**'] })).toEqual({ labels: [], headBranches: ['gloriousflywheel/**'], limit: 10 });
+    });
+
+    it.each([
+      [{ labels: ['a'], headBranches: ['b/*'] }, /migrationPullRequests: set labels or headBranches, not both/],
+      [{ limit: 0 }, /migrationPullRequests\.limit: must be a whole number from 1 to 100 \(got 0\)/],
+      [{ limit: 101 }, /migrationPullRequests\.limit: must be a whole number from 1 to 100/],
+      [{ labels: [' '] }, /must not be empty strings/],
+    ])('refuses %j naming the key', (value, message) => {
+      expect(() => prs(value)).toThrow(message);
+    });
+  });
+
   describe('webhookSecret', () => {
     const withEnvironment = (webhookSecret: string, environment?: string) =>
       readAdoptionConfig(new ConfigReader({ auth: { environment }, gloriousflywheel: { github: { webhookSecret } } }));

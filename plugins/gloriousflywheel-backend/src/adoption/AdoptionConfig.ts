@@ -22,10 +22,42 @@ export interface AdoptionConfig {
   webhookSecret?: string;
   /** Emit Component entities for scanned repositories the catalog does not have. */
   emitComponents: boolean;
+  /** `gloriousflywheel.github.migrationPullRequests`. */
+  migrationPullRequests: MigrationPullRequestConfig;
   scorecard: ScorecardConfig;
   tranches: TrancheDefinition[];
   /** `gloriousflywheel.schedule.adoptionScan`; every 30 minutes by default. */
   schedule: SchedulerServiceTaskScheduleDefinition;
+}
+
+/**
+ * Which pull requests are migrations: by label (GitHub filters, any of them) or by head branch
+ * glob (matched here over the `limit` most recently updated ones). Exactly one is non-empty.
+ */
+export interface MigrationPullRequestConfig {
+  labels: string[];
+  headBranches: string[];
+  limit: number;
+}
+
+/** The label a migration pull request carries unless configured otherwise. */
+export const DEFAULT_MIGRATION_LABEL = 'gloriousflywheel-migration';
+
+function readMigrationPullRequests(config: Config): MigrationPullRequestConfig {
+  const key = 'gloriousflywheel.github.migrationPullRequests';
+  const c = config.getOptionalConfig(key);
+  const labels = c?.getOptionalStringArray('labels');
+  const headBranches = c?.getOptionalStringArray('headBranches') ?? [];
+  const limit = c?.getOptionalNumber('limit') ?? 10;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) invalid(`${key}.limit`, `must be a whole number from 1 to 100 (got ${limit})`);
+  if (labels?.length && headBranches.length) {
+    invalid(key, 'set labels or headBranches, not both (one pull-request connection per repository keeps the scan at one GraphQL point per 100 repositories)');
+  }
+  [...(labels ?? []), ...headBranches].forEach(v => {
+    if (!v.trim()) invalid(key, 'labels and headBranches must not be empty strings');
+  });
+  if (headBranches.length) return { labels: [], headBranches, limit };
+  return { labels: labels?.length ? labels : [DEFAULT_MIGRATION_LABEL], headBranches: [], limit };
 }
 
 const ORG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
@@ -109,6 +141,7 @@ export function readAdoptionConfig(config: Config): AdoptionConfig {
     includeArchived: github?.getOptionalBoolean('includeArchived') ?? false,
     webhookSecret,
     emitComponents: github?.getOptionalBoolean('emitComponents') ?? false,
+    migrationPullRequests: readMigrationPullRequests(config),
     scorecard,
     tranches: readTranches(config.getOptional('gloriousflywheel.tranches')),
     schedule,

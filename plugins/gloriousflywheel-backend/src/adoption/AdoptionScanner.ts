@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   AdoptionFileError,
   buildRepoAdoption,
+  MigrationPullRequest,
   createScorecardContext,
   isScorecardInput,
   RepoAdoption,
@@ -24,9 +25,11 @@ import {
   RepoContentNode,
   RepoHeadNode,
   reposContentQuery,
+  MigrationPullsSelection,
   TreeEntryNode,
 } from './queries';
 import { repoKey } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { migrationPullRequestsOf } from './migrationPulls';
 import { RepoInputs, RepoScanRecord, StoredRun } from './types';
 
 /** Progress callbacks of a scan (the status endpoint shows them while it runs). */
@@ -80,6 +83,7 @@ const messageOf = (e: unknown): string => String((e as Error)?.message ?? e).sli
 export class AdoptionScanner {
   readonly configHash: string;
   private readonly fixed: string[];
+  private readonly pulls: MigrationPullsSelection;
 
   constructor(
     private readonly options: {
@@ -88,9 +92,13 @@ export class AdoptionScanner {
       now?: () => Date;
     },
   ) {
-    const { scorecard, tranches } = options.config;
-    this.configHash = crypto.createHash('sha256').update(JSON.stringify({ scorecard, tranches })).digest('hex');
+    const { scorecard, tranches, migrationPullRequests } = options.config;
+    this.configHash = crypto
+      .createHash('sha256')
+      .update(JSON.stringify({ scorecard, tranches, migrationPullRequests }))
+      .digest('hex');
     this.fixed = fixedRootFiles(scorecard);
+    this.pulls = { labels: migrationPullRequests.labels, limit: migrationPullRequests.limit };
   }
 
   private now() {
@@ -115,7 +123,9 @@ export class AdoptionScanner {
     const { config } = this.options;
     const orgLower = org.toLowerCase();
     const cold = ![...known.values()].some(r => r.owner.toLowerCase() === orgLower);
-    const query = cold ? orgBatchQuery(config.scorecard, config.includeForks) : orgHeadsQuery(config.includeForks);
+    const query = cold
+      ? orgBatchQuery(config.scorecard, config.includeForks, this.pulls)
+      : orgHeadsQuery(config.includeForks, this.pulls);
     const out: OrgScanResult = { records: [], dirty: [], seen: new Set() };
     let after: string | null = null;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -138,7 +148,7 @@ export class AdoptionScanner {
             changed.push(n);
             return;
           }
-          const record = await this.refresh(client, prev);
+          const record = await this.refresh(client, prev, n);
           out.records.push(record);
           if (record !== prev) out.dirty.push(record);
           progress.repoDone();
@@ -202,6 +212,7 @@ export class AdoptionScanner {
       const query = reposContentQuery(
         this.options.config.scorecard,
         chunk.map(r => ({ owner: r.owner.login, name: r.name })),
+        this.pulls,
       );
       const { data, errors } = await graphqlPartial<Record<string, RepoContentNode | null>>(client, query);
       chunk.forEach((r, j) => {
@@ -350,7 +361,7 @@ export class AdoptionScanner {
   }
 
   /** An unchanged repository: runs re-checked (304s), re-evaluated only when something moved. */
-  private async refresh(client: GitHubClient, prev: RepoScanRecord): Promise<RepoScanRecord> {
+  private async refresh(client: GitHubClient, prev: RepoScanRecord, head: RepoHeadNode): Promise<RepoScanRecord> {
     const { runs, changed } = await this.fetchRuns(
       client,
       prev.owner,
@@ -359,9 +370,12 @@ export class AdoptionScanner {
       Object.keys(prev.runs),
       prev.runs,
     );
+    // Pull requests move without the default branch moving: they come with every heads page.
+    const pulls = migrationPullRequestsOf(head, this.options.config.migrationPullRequests);
+    const pullsChanged = JSON.stringify(pulls) !== JSON.stringify(prev.result.migrationPullRequests ?? null);
     const now = this.now();
     const sameDay = prev.result.scorecard.evaluatedAt.slice(0, 10) === DAY(now);
-    if (!changed && sameDay && prev.configHash === this.configHash && !prev.result.stale) return prev;
+    if (!changed && !pullsChanged && sameDay && prev.configHash === this.configHash && !prev.result.stale) return prev;
     const r = prev.result;
     return this.evaluate(
       {
@@ -376,10 +390,16 @@ export class AdoptionScanner {
       },
       prev.inputs,
       runs,
+      pulls,
     );
   }
 
-  private evaluate(node: RepoHeadNode, inputs: RepoInputs, runs: Record<string, StoredRun>): RepoScanRecord {
+  private evaluate(
+    node: RepoHeadNode,
+    inputs: RepoInputs,
+    runs: Record<string, StoredRun>,
+    pulls: MigrationPullRequest[] = migrationPullRequestsOf(node, this.options.config.migrationPullRequests),
+  ): RepoScanRecord {
     const now = this.now();
     const latestRuns = Object.values(runs).flatMap(r => (r.run ? [r.run] : []));
     const result = buildRepoAdoption(
@@ -393,6 +413,7 @@ export class AdoptionScanner {
         fork: node.isFork,
         snapshot: { defaultBranch: inputs.defaultBranch, files: inputs.files, latestRuns },
         fileErrors: inputs.fileErrors,
+        migrationPullRequests: pulls,
       },
       { config: this.options.config.scorecard, tranches: this.options.config.tranches, now },
     );

@@ -31,6 +31,7 @@ const config: AdoptionConfig = {
   includeForks: false,
   includeArchived: false,
   emitComponents: false,
+  migrationPullRequests: { labels: [GITHUB_SEED_FACTS.migrationLabel], headBranches: [], limit: 10 },
   scorecard: readScorecardConfig({ staleEndpoints: ['*.attic-cache-dev.*'] }),
   tranches: readTranches([
     {
@@ -109,17 +110,41 @@ describe('AdoptionService against the GitHub sandbox', () => {
     expect(status.requestsUsed.graphql).toBe(gh.requestCounts.graphql);
 
     const get = (name: string) => shared.hub.get(`${ORG}/${name}`)!;
+    // The seeds' two completed merges: blahaj#68 adopted blahaj; lab#72 moved lab's CI, but its
+    // legacy GPU lane (a host pin) still fails the hosted-runners check.
     const lab = get('lab');
-    expect(lab.runnerClasses.length).toBeGreaterThan(0);
-    const stale = check(lab, 'stale-cache-endpoints');
-    expect(stale.verdict).toBe('fail');
-    expect(stale.evidence).toContainEqual(
-      expect.objectContaining({ path: '.github/workflows/ci.yml', line: expect.any(Number), url: expect.stringMatching(/ci\.yml#L\d+$/) }),
-    );
-    expect(stale.howToFix).toBeTruthy();
+    expect(lab.stage).toBe('in-progress');
+    expect(lab.scorecard.checks.filter(c => c.verdict === 'fail').map(c => [c.id, c.evidence.filter(e => e.verdict === 'fail').map(e => e.path)])).toEqual([
+      ['hosted-runners', [`.github/workflows/${GITHUB_SEED_FACTS.legacyLane.workflow}`]],
+    ]);
+    for (const name of GITHUB_SEED_FACTS.adopted) {
+      expect(get(name)).toMatchObject({ stage: 'adopted', scorecard: { counts: expect.objectContaining({ fail: 0 }) } });
+      expect(get(name).runnerClasses.length).toBeGreaterThan(0);
+    }
+    expect(get('lab').migrationPullRequests).toEqual([
+      {
+        number: 72,
+        title: 'Run lab CI on the tinyland-nix runner class',
+        url: 'https://github.com/tinyland-inc/lab/pull/72',
+        state: 'merged',
+        draft: false,
+        headRefName: 'gloriousflywheel/tinyland-nix',
+        createdAt: '2026-04-12T08:00:00Z',
+        mergedAt: '2026-04-14T16:20:00Z',
+      },
+    ]);
+    expect(get('blahaj').migrationPullRequests.map(p => [p.number, p.state])).toEqual([[68, 'merged']]);
+    // an open migration pull request: in progress, though no job has moved yet
+    const tail = get(GITHUB_SEED_FACTS.migrationPullRequests.find(p => p.repo.startsWith('svc-'))!.repo);
+    expect(tail).toMatchObject({ stage: 'in-progress', migrationPullRequests: [expect.objectContaining({ state: 'open', number: 4 })] });
 
     const xoxd = get('XoxdWM');
-    expect(check(xoxd, 'stale-cache-endpoints').evidence.map(e => e.path)).toContain('.bazelrc');
+    const stale = check(xoxd, 'stale-cache-endpoints');
+    expect(stale.verdict).toBe('fail');
+    expect(stale.evidence).toContainEqual(
+      expect.objectContaining({ path: '.bazelrc', line: expect.any(Number), url: expect.stringMatching(/\.bazelrc#L\d+$/) }),
+    );
+    expect(stale.howToFix).toBeTruthy();
     const bazel = check(xoxd, 'bazel-cache-wrapper');
     expect(bazel.verdict).toBe('fail');
     expect(bazel.evidence[0]).toMatchObject({ path: GITHUB_SEED_FACTS.directBazel.path, line: expect.any(Number) });
@@ -138,6 +163,7 @@ describe('AdoptionService against the GitHub sandbox', () => {
     expect(get('tinyland.dev')).toMatchObject({
       stage: 'blocked',
       blockers: [expect.objectContaining({ issue: `${ORG}/tinyland.dev#136` })],
+      migrationPullRequests: [expect.objectContaining({ number: 137, state: 'open', draft: true })],
     });
 
     const [broken] = githubMalformedWorkflowRepos(seed);
@@ -156,7 +182,7 @@ describe('AdoptionService against the GitHub sandbox', () => {
     expect(shared.hub.list().some(r => r.archived)).toBe(false);
 
     const [first] = await shared.service.tranches();
-    expect(first).toMatchObject({ name: 'first', repos: 5, stages: expect.objectContaining({ blocked: 1 }) });
+    expect(first).toMatchObject({ name: 'first', repos: 5, stages: expect.objectContaining({ blocked: 1, adopted: 1, 'in-progress': 3 }) });
     expect(first.trend).toHaveLength(1);
   });
 
@@ -170,6 +196,25 @@ describe('AdoptionService against the GitHub sandbox', () => {
     expect(status.requestsUsed.rest).toBe(0);
     expect(status.requestsUsed.rest304).toBe(gh.requestCounts['rest:304']);
     expect(status.reposFetched).toBe(0);
+  });
+
+  it('sees a newly opened migration pull request in the warm heads pages: in progress, no content read', async () => {
+    gh.addPullRequest(ORG, 'lab', {
+      number: 80,
+      title: 'Move the GPU smoke onto a runner class',
+      state: 'OPEN',
+      headRefName: 'gloriousflywheel/gpu',
+      labels: [GITHUB_SEED_FACTS.migrationLabel],
+      author: 'jesssullivan',
+      createdAt: '2026-11-25T10:00:00Z',
+    });
+    const status = await shared.service.scan('schedule');
+    expect(status.reposFetched).toBe(0);
+    expect(gh.requestCounts.graphql).toBe(pages());
+    expect(gh.requestCounts['graphql-cost']).toBe(pages());
+    const lab = shared.hub.get(`${ORG}/lab`)!;
+    expect(lab.stage).toBe('in-progress');
+    expect(lab.migrationPullRequests.map(p => [p.number, p.state])).toEqual([[80, 'open'], [72, 'merged']]);
   });
 
   it('reads a changed repository alone, including a new input outside .github', async () => {

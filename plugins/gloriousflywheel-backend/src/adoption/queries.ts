@@ -27,6 +27,26 @@ const HEAD_FIELDS = `
     owner { login }
     defaultBranchRef { name target { ... on Commit { oid } } }`;
 
+/** Which pull requests to read with each repository (see MigrationPullRequestConfig). */
+export interface MigrationPullsSelection {
+  labels: string[];
+  limit: number;
+}
+
+/**
+ * Open and merged pull requests of a repository: GitHub filters by label when labels are given,
+ * otherwise the most recently updated ones come (head-branch globs are matched by the scanner).
+ * One connection per repository: a page of 100 repositories still costs one point.
+ */
+function migrationPullsField(m: MigrationPullsSelection | undefined): string {
+  if (!m) return '';
+  const labels = m.labels.length ? `, labels: ${JSON.stringify(m.labels)}` : '';
+  return `
+    migrationPulls: pullRequests(first: ${m.limit}, states: [OPEN, MERGED]${labels}, orderBy: { field: UPDATED_AT, direction: DESC }) {
+      nodes { number title url state isDraft headRefName createdAt mergedAt }
+    }`;
+}
+
 /** Root-level files the scorecard reads in most repositories, fetched with the batch itself. */
 export function fixedRootFiles(config: ScorecardConfig): string[] {
   return [...new Set(['README.md', '.bazelrc', '.gitlab-ci.yml', 'flake.nix', '.envrc', config.bazelWrapper])];
@@ -46,11 +66,11 @@ const ROOT_LISTING = `root: object(expression: "HEAD:") {
           ... on Tree { entries { path type } } } } } } } }
     }`;
 
-function contentFields(config: ScorecardConfig): string {
+function contentFields(config: ScorecardConfig, migrations?: MigrationPullsSelection): string {
   const fixed = fixedRootFiles(config)
     .map((path, i) => `f${i}: object(expression: ${JSON.stringify(`HEAD:${path}`)}) { ${BLOB} }`)
     .join('\n    ');
-  return `${HEAD_FIELDS}
+  return `${HEAD_FIELDS}${migrationPullsField(migrations)}
     ${GITHUB_TREE}
     ${ROOT_LISTING}
     ${fixed}`;
@@ -64,13 +84,13 @@ function repositoriesArgs(includeForks: boolean) {
 const RATE_LIMIT = 'rateLimit { cost remaining resetAt }';
 
 /** Warm rescan: one cheap page per 100 repositories, only what tells whether one changed. */
-export function orgHeadsQuery(includeForks: boolean): string {
+export function orgHeadsQuery(includeForks: boolean, migrations?: MigrationPullsSelection): string {
   return `query AdoptionOrgHeads($org: String!, $after: String) {
   organization(login: $org) {
     repositories(${repositoriesArgs(includeForks)}) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      nodes { ${HEAD_FIELDS} }
+      nodes { ${HEAD_FIELDS}${migrationPullsField(migrations)} }
     }
   }
   ${RATE_LIMIT}
@@ -78,13 +98,13 @@ export function orgHeadsQuery(includeForks: boolean): string {
 }
 
 /** Cold scan: a page of 100 repositories with everything the scorecard reads. */
-export function orgBatchQuery(config: ScorecardConfig, includeForks: boolean): string {
+export function orgBatchQuery(config: ScorecardConfig, includeForks: boolean, migrations?: MigrationPullsSelection): string {
   return `query AdoptionOrgBatch($org: String!, $after: String) {
   organization(login: $org) {
     repositories(${repositoriesArgs(includeForks)}) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      nodes { ${contentFields(config)} }
+      nodes { ${contentFields(config, migrations)} }
     }
   }
   ${RATE_LIMIT}
@@ -92,11 +112,15 @@ export function orgBatchQuery(config: ScorecardConfig, includeForks: boolean): s
 }
 
 /** Changed (or webhook-named) repositories by alias, with everything the scorecard reads. */
-export function reposContentQuery(config: ScorecardConfig, repos: { owner: string; name: string }[]): string {
+export function reposContentQuery(
+  config: ScorecardConfig,
+  repos: { owner: string; name: string }[],
+  migrations?: MigrationPullsSelection,
+): string {
   const aliases = repos
     .map((r, i) => `r${i}: repository(owner: ${JSON.stringify(r.owner)}, name: ${JSON.stringify(r.name)}) { ...AdoptionRepoContent }`)
     .join('\n  ');
-  return `fragment AdoptionRepoContent on Repository { ${contentFields(config)} }
+  return `fragment AdoptionRepoContent on Repository { ${contentFields(config, migrations)} }
 query AdoptionRepos {
   ${aliases}
   ${RATE_LIMIT}
@@ -132,7 +156,20 @@ export interface TreeEntryNode {
   object?: (Partial<BlobNode> & { entries?: TreeEntryNode[] }) | null;
 }
 
+export interface PullRequestNode {
+  number: number;
+  title: string;
+  url: string;
+  state: 'OPEN' | 'MERGED' | 'CLOSED';
+  isDraft: boolean;
+  headRefName: string;
+  createdAt: string;
+  mergedAt: string | null;
+}
+
 export interface RepoHeadNode {
+  /** present when the query asked for migration pull requests */
+  migrationPulls?: { nodes: (PullRequestNode | null)[] | null } | null;
   name: string;
   nameWithOwner: string;
   url: string;

@@ -45,6 +45,29 @@ describe.each(databases.eachSupportedId())('AdoptionStore on %p', id => {
     expect((await store.loadRepos()).map(r => r.name)).toEqual(['a']);
   });
 
+  it('keeps migration pull requests with the result; a result stored before them reads as none', async () => {
+    const store = await createStore(id);
+    const pull = {
+      number: 72,
+      title: 'Run lab CI on tinyland-nix',
+      url: 'https://github.com/o/a/pull/72',
+      state: 'merged' as const,
+      draft: false,
+      headRefName: 'gloriousflywheel/tinyland-nix',
+      createdAt: '2026-04-10T09:00:00Z',
+      mergedAt: '2026-04-14T09:00:00Z',
+    };
+    const withPulls = record('a', 'tinyland-nix');
+    withPulls.result = { ...withPulls.result, migrationPullRequests: [pull] };
+    await store.saveRepos([withPulls]);
+    expect((await store.loadRepos())[0].result.migrationPullRequests).toEqual([pull]);
+
+    const { migrationPullRequests: _dropped, ...older } = record('b', 'tinyland-nix').result;
+    await store.saveRepos([{ ...record('b', 'tinyland-nix'), result: older as typeof withPulls.result }]);
+    const b = (await store.loadRepos()).find(r => r.name === 'b')!;
+    expect(b.result.migrationPullRequests).toEqual([]);
+  });
+
   it('records one history row per repository and day, and aggregates the trend', async () => {
     const store = await createStore(id);
     const a = record('a', 'tinyland-nix').result;

@@ -44,16 +44,20 @@ export class AdoptionStore {
 
   async loadRepos(): Promise<RepoScanRecord[]> {
     const rows: RepoRow[] = await this.db(REPOS).select();
-    return rows.map(r => ({
-      owner: r.owner,
-      name: r.name,
-      headOid: r.head_oid,
-      scannedAt: Number(r.scanned_at),
-      inputs: JSON.parse(r.inputs),
-      runs: JSON.parse(r.runs),
-      result: JSON.parse(r.result) as RepoAdoption,
-      configHash: r.config_hash,
-    }));
+    return rows.map(r => {
+      const result = JSON.parse(r.result) as RepoAdoption;
+      return {
+        owner: r.owner,
+        name: r.name,
+        headOid: r.head_oid,
+        scannedAt: Number(r.scanned_at),
+        inputs: JSON.parse(r.inputs),
+        runs: JSON.parse(r.runs),
+        // Results stored before migration pull requests were read have none (the next scan adds them).
+        result: { ...result, migrationPullRequests: result.migrationPullRequests ?? [] },
+        configHash: r.config_hash,
+      };
+    });
   }
 
   async saveRepos(records: readonly RepoScanRecord[]): Promise<void> {

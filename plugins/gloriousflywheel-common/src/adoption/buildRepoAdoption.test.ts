@@ -61,6 +61,26 @@ describe('buildRepoAdoption', () => {
     expect(blocked.blockers).toEqual([{ issue: 'tinyland-inc/adopted#3', kind: 'repo', url: 'https://github.com/tinyland-inc/adopted/issues/3' }]);
   });
 
+  it('carries migration pull requests; an open one makes an adopted repository in progress', () => {
+    const pr = (number: number, state: 'open' | 'merged') => ({
+      number,
+      title: `Move CI onto runner classes (${number})`,
+      url: `https://github.com/tinyland-inc/other/pull/${number}`,
+      state,
+      draft: false,
+      headRefName: `gloriousflywheel/${number}`,
+      createdAt: '2026-04-10T09:00:00Z',
+      mergedAt: state === 'merged' ? '2026-04-14T09:00:00Z' : null,
+    });
+    const before = build('adopted', 'other');
+    expect(before).toMatchObject({ stage: 'adopted', migrationPullRequests: [] });
+    const merged = build('adopted', 'other', { migrationPullRequests: [pr(72, 'merged')] });
+    expect(merged).toMatchObject({ stage: 'adopted', migrationPullRequests: [pr(72, 'merged')] });
+    const open = build('adopted', 'other', { migrationPullRequests: [pr(80, 'open'), pr(72, 'merged')] });
+    expect(open.stage).toBe('in-progress');
+    expect(open.migrationPullRequests.map(p => p.number)).toEqual([80, 72]);
+  });
+
   it('reports a malformed workflow with line and column next to fetch errors', () => {
     const snapshot = {
       defaultBranch: 'main',

@@ -9,7 +9,7 @@ import {
 } from '../scorecard';
 import { blockerUrl, deriveAdoptionStage, openBlockersFor, TrancheDefinition, trancheOf } from '../tranches';
 import { DEFAULT_HOW_TO_FIX, SCORECARD_HOW_TO_FIX } from './howToFix';
-import { AdoptionFileError, AdoptionJob, RepoAdoption, ScorecardCounts } from './types';
+import { AdoptionFileError, AdoptionJob, MigrationPullRequest, RepoAdoption, ScorecardCounts } from './types';
 
 /**
  * Everything known about one repository after fetching it.
@@ -30,6 +30,8 @@ export interface RepoAdoptionInput {
   fileErrors?: AdoptionFileError[];
   error?: RepoAdoption['error'];
   stale?: boolean;
+  /** Open and merged migration pull requests, newest first; absent = none known. */
+  migrationPullRequests?: MigrationPullRequest[];
 }
 
 /** @public */
@@ -94,11 +96,13 @@ export function buildRepoAdoption(input: RepoAdoptionInput, options: RepoAdoptio
     ...(b.title && { title: b.title }),
     ...(blockerUrl(b, input.htmlBaseUrl) && { url: blockerUrl(b, input.htmlBaseUrl) }),
   }));
+  const migrationPullRequests = input.migrationPullRequests ?? [];
   const stage = deriveAdoptionStage({
     failingChecks: counts.fail,
     unexemptedHostedJobs: jobs.filter(j => j.hosted && (!j.exception || j.exception.expired)).length,
     runnerClassJobs: jobs.filter(j => j.runnerClass).length,
     openBlockers: blockers.length,
+    openMigrationPullRequests: migrationPullRequests.filter(p => p.state === 'open').length,
   });
 
   return {
@@ -114,6 +118,7 @@ export function buildRepoAdoption(input: RepoAdoptionInput, options: RepoAdoptio
     tranche: tranche?.name ?? null,
     stage,
     blockers,
+    migrationPullRequests,
     jobs,
     runnerClasses: [...new Set(jobs.flatMap(j => (j.runnerClass ? [j.runnerClass] : [])))].sort(),
     hostedJobs: jobs.filter(j => j.hosted).length,

@@ -76,6 +76,26 @@ export interface AdoptionBlocker {
 }
 
 /**
+ * A pull request that moves a repository onto the platform (by the configured label or head
+ * branch); an open one means the migration is in progress.
+ *
+ * @public
+ */
+export interface MigrationPullRequest {
+  number: number;
+  title: string;
+  /** The pull request on GitHub. */
+  url: string;
+  state: 'open' | 'merged';
+  draft: boolean;
+  headRefName: string;
+  /** ISO time it was opened. */
+  createdAt: string;
+  /** ISO time it was merged; null while open. */
+  mergedAt: string | null;
+}
+
+/**
  * The latest adoption result of one repository: runner usage per job, the dogfood scorecard with
  * evidence and its tranche stage.
  *
@@ -99,6 +119,8 @@ export interface RepoAdoption {
   tranche: string | null;
   stage: AdoptionStage;
   blockers: AdoptionBlocker[];
+  /** Open and merged migration pull requests, newest first. */
+  migrationPullRequests: MigrationPullRequest[];
   jobs: AdoptionJob[];
   /** Runner classes used by at least one job, sorted. */
   runnerClasses: string[];

@@ -13,6 +13,10 @@ describe('deriveAdoptionStage', () => {
     ['no runner-class job: not started', { runnerClassJobs: 0, unexemptedHostedJobs: 4, failingChecks: 1 }, 'not-started'],
     // Only hosted jobs, all exempted: nothing has moved onto a runner class yet.
     ['exempted hosted jobs only: not started', { runnerClassJobs: 0 }, 'not-started'],
+    ['an open migration pull request: in progress before any job moved', { runnerClassJobs: 0, unexemptedHostedJobs: 3, openMigrationPullRequests: 1 }, 'in-progress'],
+    ['an open migration pull request: in progress though the default branch looks done', { openMigrationPullRequests: 2 }, 'in-progress'],
+    ['a blocker wins over an open migration pull request', { openBlockers: 1, openMigrationPullRequests: 1 }, 'blocked'],
+    ['no open migration pull request changes nothing', { openMigrationPullRequests: 0 }, 'adopted'],
   ])('%s', (_why, input, stage) => {
     expect(deriveAdoptionStage({ ...clean, ...input })).toBe(stage);
   });

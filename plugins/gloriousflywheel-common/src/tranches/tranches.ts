@@ -3,13 +3,15 @@ import { AdoptionStage, StageInput, TrancheBlocker, TrancheDefinition } from './
 
 /**
  * The stage of one repository. Order matters: an open blocker wins (the team cannot move on its
- * own); then `adopted` needs a clean scorecard and no hosted job without a valid exception; any
- * job on a runner class means the migration has started.
+ * own); an open migration pull request means the move is under way, whatever the default branch
+ * shows yet; then `adopted` needs a clean scorecard and no hosted job without a valid exception;
+ * any job on a runner class means the migration has started.
  *
  * @public
  */
 export function deriveAdoptionStage(input: StageInput): AdoptionStage {
   if (input.openBlockers > 0) return 'blocked';
+  if ((input.openMigrationPullRequests ?? 0) > 0) return 'in-progress';
   if (input.failingChecks === 0 && input.unexemptedHostedJobs === 0 && input.runnerClassJobs > 0) return 'adopted';
   if (input.runnerClassJobs > 0) return 'in-progress';
   return 'not-started';

@@ -62,4 +62,6 @@ export interface StageInput {
   runnerClassJobs: number;
   /** Open blockers that apply to the repository. */
   openBlockers: number;
+  /** Open migration pull requests; absent = none. */
+  openMigrationPullRequests?: number;
 }

@@ -45,6 +45,28 @@ export function repoAdoption(over: Partial<RepoAdoption> = {}): RepoAdoption {
     tranche: 'first',
     stage: 'blocked',
     blockers: [{ issue: 'tinyland-inc/tinyland.dev#136', kind: 'repo', url: 'https://github.com/tinyland-inc/tinyland.dev/issues/136' }],
+    migrationPullRequests: [
+      {
+        number: 137,
+        title: 'Run the Playwright e2e job on tinyland-docker',
+        url: 'https://github.com/tinyland-inc/tinyland.dev/pull/137',
+        state: 'open',
+        draft: true,
+        headRefName: 'gloriousflywheel/e2e-lane',
+        createdAt: '2026-04-20T14:00:00Z',
+        mergedAt: null,
+      },
+      {
+        number: 120,
+        title: 'Lint on tinyland-docker',
+        url: 'https://github.com/tinyland-inc/tinyland.dev/pull/120',
+        state: 'merged',
+        draft: false,
+        headRefName: 'gloriousflywheel/lint',
+        createdAt: '2026-04-02T10:00:00Z',
+        mergedAt: '2026-04-03T10:00:00Z',
+      },
+    ],
     jobs: [
       {
         path: '.github/workflows/ci.yml',

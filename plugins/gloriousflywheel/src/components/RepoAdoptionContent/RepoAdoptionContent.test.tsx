@@ -36,6 +36,26 @@ describe('RepoAdoptionContent', () => {
     expect(screen.getByRole('link', { name: /^tinyland-inc\/tinyland\.dev#136/ })).toBeInTheDocument();
   });
 
+  it('lists migration pull requests, open first, each linking to the pull request', async () => {
+    await render(async () => ({ item: repoAdoption() }));
+    const open = await screen.findByRole('link', { name: /^open migration pull request #137/ });
+    expect(open).toHaveAttribute('href', 'https://github.com/tinyland-inc/tinyland.dev/pull/137');
+    expect(screen.getByRole('link', { name: /^merged migration pull request #120/ })).toHaveAttribute(
+      'href',
+      'https://github.com/tinyland-inc/tinyland.dev/pull/120',
+    );
+    expect(screen.getByText(/Run the Playwright e2e job on tinyland-docker \(draft\)/)).toBeInTheDocument();
+    expect(screen.getByText(/Lint on tinyland-docker \(merged 2026-04-03\)/)).toBeInTheDocument();
+    const order = screen.getAllByTestId(/^migration-pr-/).map(e => e.getAttribute('data-testid'));
+    expect(order).toEqual(['migration-pr-137', 'migration-pr-120']);
+  });
+
+  it('leaves migration pull requests out when there are none', async () => {
+    await render(async () => ({ item: repoAdoption({ migrationPullRequests: [] }) }));
+    await screen.findByRole('link', { name: /^\.github\/workflows\/ci\.yml:9 build/ });
+    expect(screen.queryByText(/Migration pull requests/)).not.toBeInTheDocument();
+  });
+
   it('shows each check with its verdict, evidence and how to fix; unknown stays unknown', async () => {
     await render(async () => ({ item: repoAdoption() }));
     const stale = await screen.findByTestId('check-stale-cache-endpoints');

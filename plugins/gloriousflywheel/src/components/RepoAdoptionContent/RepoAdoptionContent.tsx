@@ -22,6 +22,7 @@ import { runnerClassEntityPath } from '../entityRefs';
 import { StageChip, VerdictChip } from '../VerdictChip';
 import { repoOfEntity } from './projectSlug';
 import { ago } from '../ClusterSyncBanner';
+import { MigrationPullRequestLinks } from '../MigrationPullRequests';
 
 function runsOn(j: AdoptionJob) {
   if (j.reusable) return <i>reusable workflow</i>;
@@ -153,6 +154,13 @@ export function RepoAdoptionView({ adoption }: { adoption: RepoAdoption }) {
               Scorecard: {a.scorecard.counts.pass} pass, {a.scorecard.counts.fail} fail, {a.scorecard.counts.exempt} exempt,{' '}
               {a.scorecard.counts.unknown} unknown
             </div>
+            {(a.migrationPullRequests ?? []).length > 0 && (
+              <div>
+                Migration pull requests:
+                <br />
+                <MigrationPullRequestLinks pulls={a.migrationPullRequests} />
+              </div>
+            )}
             {a.blockers.length > 0 && (
               <div>
                 Blocked by:{' '}

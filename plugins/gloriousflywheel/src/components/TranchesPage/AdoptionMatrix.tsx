@@ -6,6 +6,7 @@ import Typography from '@mui/material/Typography';
 import MuiLink from '@mui/material/Link';
 import { RepoAdoption, ScorecardVerdict } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { StageChip } from '../VerdictChip';
+import { MigrationPullRequestLinks } from '../MigrationPullRequests';
 
 const VERDICT_SYMBOL: Record<ScorecardVerdict, string> = { pass: '✓', fail: '✗', exempt: '○', unknown: '?' };
 const VERDICT_COLOR: Record<ScorecardVerdict, string> = {
@@ -15,7 +16,7 @@ const VERDICT_COLOR: Record<ScorecardVerdict, string> = {
   unknown: 'text.disabled',
 };
 const ROW_HEIGHT = 36;
-const gridColumns = (checks: number) => `minmax(220px, 2fr) 110px 110px minmax(140px, 1fr) repeat(${checks}, 56px)`;
+const gridColumns = (checks: number) => `minmax(220px, 2fr) 110px 110px minmax(140px, 1fr) 110px repeat(${checks}, 56px)`;
 
 /**
  * Repositories × dogfood checks. Rows are virtualized (@tanstack/react-virtual) so an org of a
@@ -53,6 +54,7 @@ export function AdoptionMatrix({
         <span>Stage</span>
         <span>Tranche</span>
         <span>Runner classes</span>
+        <span>Migration PRs</span>
         {checks.map(c => (
           <Tooltip title={c.title} key={c.id}>
             <span style={{ writingMode: 'vertical-rl', transform: 'rotate(180deg)', maxHeight: 120, overflow: 'hidden' }}>{c.id}</span>
@@ -99,6 +101,9 @@ export function AdoptionMatrix({
                 </span>
                 <span>{r.tranche ?? '—'}</span>
                 <span>{r.runnerClasses.join(', ') || (r.hostedJobs ? 'hosted only' : '—')}</span>
+                <span>
+                  <MigrationPullRequestLinks pulls={r.migrationPullRequests ?? []} compact />
+                </span>
                 {checks.map(c => {
                   const check = verdicts.get(c.id);
                   const verdict = check?.verdict ?? 'unknown';

@@ -12,6 +12,10 @@ describe('TranchesPage', () => {
     const row = screen.getByTestId('matrix-row-tinyland.dev');
     expect(within(row).getByText('✗')).toHaveAttribute('data-verdict', 'fail');
     expect(within(row).getByText('?')).toHaveAttribute('data-verdict', 'unknown');
+    expect(within(row).getByRole('link', { name: /^open migration pull request #137/ })).toHaveAttribute(
+      'href',
+      'https://github.com/tinyland-inc/tinyland.dev/pull/137',
+    );
     expect(screen.getByText('3 of 3 repositories')).toBeInTheDocument();
     expect(screen.getByTestId('scan-status')).toHaveTextContent('2 GraphQL, 4 REST (3 free 304s)');
   });

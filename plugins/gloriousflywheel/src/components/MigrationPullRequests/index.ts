@@ -1,0 +1,1 @@
+export { MigrationPullRequestLinks } from './MigrationPullRequests';
