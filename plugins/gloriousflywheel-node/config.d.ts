@@ -27,6 +27,11 @@ export interface Config {
       skipTLSVerify?: boolean;
       /** Namespaces to watch; all namespaces when absent. */
       namespaces?: string[];
+      /**
+       * What applies the Helm releases of the scale sets here, e.g. `tofu apply`: a pause reverted by
+       * a Helm re-apply is then shown as reverted by it.
+       */
+      helmAppliedBy?: string;
     }>;
     /** Runner classes; the four tinyland classes when absent. */
     runnerClasses?: Array<{
@@ -40,6 +45,17 @@ export interface Config {
       scaleSets?: string[];
       /** Names of `caches[]` entries this class depends on. */
       caches?: string[];
+      /**
+       * Contract: the environment the runner container must carry. A name (must be present), or
+       * `{ name, cache }` where `cache` is the `caches[]` entry the value must point at (`*`: any
+       * configured cache). Default for the four tinyland classes: nix classes NIX_CONFIG, ATTIC_SERVER,
+       * ATTIC_CACHE, BAZEL_REMOTE_CACHE; docker BAZEL_REMOTE_CACHE; dind none.
+       */
+      cacheEnv?: Array<string | { name: string; cache?: string }>;
+      /** Contract: the range the runner container's memory limit must lie in, e.g. `{ min: 2Gi, max: 8Gi }`. */
+      memory?: { min: string; max: string };
+      /** Contract: the ARC version the fleet is pinned to (default for the tinyland classes: 0.14.0). */
+      arcVersion?: string;
       /**
        * Entity ref of the group that owns the class (default `owner`): the `isOwnedByUser`
        * permission rule lets its members pause/resume the class's scale sets.

@@ -16,6 +16,8 @@ export {
 } from './fleet/FleetConfig';
 export type { ClusterConfig, RunnerClassOwners } from './fleet/FleetConfig';
 export { createKubeConfig } from './fleet/kubeConfig';
+export { runnerClassContracts } from './fleet/contracts';
+export type { RunnerClassContractSources } from './fleet/contracts';
 export {
   DEFAULT_SLOW_THRESHOLD_MS,
   findStaleCacheEndpoints,

@@ -4,6 +4,7 @@ import { listen } from '../http';
 import { loadResourceDefinitions } from './crds';
 import { coreResourceDefinitions } from './core';
 import { FleetObjects } from './fleet';
+import { reapplyPatch } from './gitops';
 import type { ListenerState } from './listeners';
 import type { FleetScaleSetView, RunnerFleet } from '../jobs/simulator';
 import {
@@ -91,6 +92,11 @@ export interface KubernetesSandbox {
   upsertScaleSet(scaleSet: SeedScaleSet): K8sObject;
   /** RFC 7386 merge patch of a scale set as admin (status included); validated. */
   patchScaleSet(namespace: string, name: string, patch: unknown): K8sObject;
+  /**
+   * Plays a GitOps controller (or `tofu apply` of the Helm release) syncing the scale set: its
+   * seeded (or last admin-PUT) minRunners/maxRunners are written back over live changes.
+   */
+  reapplyScaleSet(namespace: string, name: string): K8sObject;
   /** Deletes a scale set (its runners go with it); false if there was none. */
   deleteScaleSet(namespace: string, name: string): boolean;
   getScaleSet(namespace: string, name: string): K8sObject | undefined;
@@ -189,9 +195,12 @@ export async function startKubernetesSandbox(
     if (!options.cluster || c.name === options.cluster)
       c.namespaces.forEach(n => store.ensureNamespace(n));
   }
+  // what a GitOps controller would re-apply, per scale set (`namespace/name`)
+  const desired = new Map<string, SeedScaleSet>();
   for (const s of options.seed.scaleSets) {
     if (!options.cluster || s.cluster === options.cluster) {
       fleet.upsertScaleSet(s);
+      desired.set(`${s.namespace}/${s.name}`, s);
     }
   }
   store.compact(); // a fresh cluster: history starts now
@@ -264,6 +273,10 @@ export async function startKubernetesSandbox(
       .map(decodeURIComponent);
     const m = req.method ?? 'GET';
     const route = `${m} ${parts[0] ?? ''}`;
+    if (parts[0] === 'scale-sets' && parts.length === 4 && parts[3] === 'reapply' && m === 'POST') {
+      json(res, 200, sandbox.reapplyScaleSet(parts[1], parts[2]));
+      return;
+    }
     if (parts[0] === 'scale-sets' && parts.length >= 4) {
       const [, ns, name, sub, action] = parts;
       if (sub === 'listener' && m === 'GET' && !action) {
@@ -542,7 +555,13 @@ export async function startKubernetesSandbox(
       await server.close();
     },
     upsertScaleSet: s => {
+      desired.set(`${s.namespace}/${s.name}`, s);
       return structuredClone(fleet.upsertScaleSet(s));
+    },
+    reapplyScaleSet: (ns, name) => {
+      const seed = desired.get(`${ns}/${name}`);
+      if (!seed) throw errors.badRequest(`scale set ${ns}/${name} has no desired state (not seeded or PUT through the admin API)`);
+      return sandbox.patchScaleSet(ns, name, reapplyPatch(seed));
     },
     patchScaleSet: (ns, name, patch) => {
       if (!store.get('autoscalingrunnersets', ns, name)) {

@@ -72,7 +72,7 @@ export function autoscalingRunnerSetObject(
     githubConfigUrl: s.githubConfigUrl,
     githubConfigSecret: `${s.name}-gha-rs-github-secret`,
     runnerScaleSetName: s.runnerScaleSetName,
-    template: { spec: RUNNER_POD_SPEC },
+    template: s.template ? structuredClone(s.template) : { spec: RUNNER_POD_SPEC },
   };
   if (s.runnerGroup !== undefined) spec.runnerGroup = s.runnerGroup;
   if (s.minRunners !== undefined) spec.minRunners = s.minRunners;
@@ -90,7 +90,14 @@ export function autoscalingRunnerSetObject(
         'app.kubernetes.io/name': s.name,
         'app.kubernetes.io/instance': s.name,
         'app.kubernetes.io/part-of': 'gha-rs',
-        'app.kubernetes.io/version': ARC_VERSION_LABEL,
+        'app.kubernetes.io/version': s.arcVersion ?? ARC_VERSION_LABEL,
+        // a scale set with a template is one the chart rendered through a Helm release
+        ...(s.template
+          ? {
+              'app.kubernetes.io/managed-by': 'Helm',
+              'helm.sh/chart': `gha-rs-${s.arcVersion ?? ARC_VERSION_LABEL}`,
+            }
+          : {}),
         [LABEL_SCALE_SET_NAME]: s.name,
         [LABEL_SCALE_SET_NAMESPACE]: s.namespace,
         ...s.labels,
@@ -99,6 +106,9 @@ export function autoscalingRunnerSetObject(
         [ANNOTATION_SCALE_SET_ID]: String(scaleSetId),
         'actions.github.com/runner-group-name': s.runnerGroup ?? 'default',
         'actions.github.com/runner-scale-set-name': s.runnerScaleSetName,
+        ...(s.template
+          ? { 'meta.helm.sh/release-name': s.name, 'meta.helm.sh/release-namespace': s.namespace }
+          : {}),
         ...s.annotations,
       },
     },

@@ -20,6 +20,10 @@ export interface SeedScaleSet {
   runnerScaleSetLabels?: string[];
   annotations?: Record<string, string>;
   labels?: Record<string, string>;
+  /** `spec.template` (a PodTemplateSpec) as the gha-runner-scale-set chart renders it */
+  template?: Record<string, unknown>;
+  /** chart/app version the scale set was rendered with (labels `helm.sh/chart`, `app.kubernetes.io/version`) */
+  arcVersion?: string;
   /** status counts the sandbox reports */
   status: {
     currentRunners: number;
@@ -75,6 +79,7 @@ function scaleSet(
     githubConfigUrl: `https://github.com/${ORG}`,
     runnerGroup: 'default',
     minRunners: 0,
+    arcVersion: SEED_ARC_VERSION,
     ...opts,
   };
 }
@@ -84,18 +89,80 @@ export interface FleetSeedOptions {
   longTailRepos?: number;
   /** extra generated scale sets for benchmarks (default 0) */
   extraScaleSets?: number;
+  /**
+   * Cache endpoints injected into the runner pods (default: the cache sandbox on its standard
+   * ports, 7103 and 7104, which the portal's sandbox config probes).
+   */
+  cacheEndpoints?: { atticServer: string; bazelRemoteCache: string };
+}
+
+/** The live controller version of the seeds (the module's chart default is still 0.13.1). */
+export const SEED_ARC_VERSION = '0.14.0';
+/** A stale dev-cache endpoint the seeds warn about (`attic-cache-dev`), kept by one overlay. */
+export const STALE_ATTIC_SERVER = 'http://attic-api.attic-cache-dev.svc.cluster.local:8080';
+
+type RunnerType = 'nix' | 'docker' | 'dind';
+
+/**
+ * A runner pod template as tofu/modules/arc-runner renders it: the runner container
+ * (actions-runner image, run.sh, requests/limits) with the cache env of its runner type
+ * (nix: NIX_CONFIG, ATTIC_SERVER, ATTIC_CACHE, BAZEL_REMOTE_CACHE; docker: BAZEL_REMOTE_CACHE;
+ * dind: DOCKER_HOST and the chart's dind sidecar).
+ */
+export function runnerPodTemplate(
+  type: RunnerType,
+  resources: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string },
+  cache: { atticServer?: string; bazelRemoteCache?: string },
+): Record<string, unknown> {
+  const env: Array<{ name: string; value: string }> = [];
+  if (type === 'nix' && cache.atticServer) {
+    env.push(
+      { name: 'NIX_CONFIG', value: 'experimental-features = nix-command flakes' },
+      { name: 'ATTIC_SERVER', value: cache.atticServer },
+      { name: 'ATTIC_CACHE', value: 'main' },
+    );
+  }
+  if (type !== 'dind' && cache.bazelRemoteCache) env.push({ name: 'BAZEL_REMOTE_CACHE', value: cache.bazelRemoteCache });
+  if (type === 'dind') env.push({ name: 'DOCKER_HOST', value: 'tcp://localhost:2375' }, { name: 'DOCKER_TLS_CERTDIR', value: '' });
+  const runner = {
+    name: 'runner',
+    image: 'ghcr.io/actions/actions-runner:latest',
+    command: ['/home/runner/run.sh'],
+    resources: {
+      requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest },
+      limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit },
+    },
+    ...(env.length ? { env } : {}),
+  };
+  const containers: unknown[] = [runner];
+  if (type === 'dind') {
+    containers.push({
+      name: 'dind',
+      image: 'docker:27-dind',
+      args: ['dockerd', '--host=unix:///var/run/docker.sock', '--host=tcp://0.0.0.0:2375'],
+      securityContext: { privileged: true },
+    });
+  }
+  return { spec: { containers, restartPolicy: 'Never' } };
 }
 
 /** Builds the default seeded fleet. Deterministic for the same options. */
 export function createFleetSeed(options: FleetSeedOptions = {}): FleetSeed {
   const longTail = options.longTailRepos ?? 20;
   const extra = options.extraScaleSets ?? 0;
+  const cache = options.cacheEndpoints ?? {
+    atticServer: 'http://127.0.0.1:7103/attic',
+    bazelRemoteCache: 'grpc://127.0.0.1:7104',
+  };
+  // requests/limits: the arc-runners stack's defaults per runner type
+  const nixResources = { cpuRequest: '500m', memoryRequest: '1Gi', cpuLimit: '4', memoryLimit: '8Gi' };
 
   const scaleSets: SeedScaleSet[] = [
     scaleSet('tinyland-nix', {
       maxRunners: 8,
       minRunners: 1,
       runnerScaleSetLabels: ['tinyland-nix', 'nix'],
+      template: runnerPodTemplate('nix', nixResources, cache),
       status: {
         currentRunners: 3,
         pendingEphemeralRunners: 1,
@@ -106,6 +173,11 @@ export function createFleetSeed(options: FleetSeedOptions = {}): FleetSeed {
     scaleSet('tinyland-docker', {
       maxRunners: 6,
       runnerScaleSetLabels: ['tinyland-docker', 'docker'],
+      template: runnerPodTemplate(
+        'docker',
+        { cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '2', memoryLimit: '4Gi' },
+        cache,
+      ),
       status: {
         currentRunners: 2,
         pendingEphemeralRunners: 0,
@@ -116,6 +188,7 @@ export function createFleetSeed(options: FleetSeedOptions = {}): FleetSeed {
     scaleSet('tinyland-dind', {
       maxRunners: 4,
       runnerScaleSetLabels: ['tinyland-dind'],
+      template: runnerPodTemplate('dind', nixResources, {}),
       status: {
         currentRunners: 1,
         pendingEphemeralRunners: 0,
@@ -123,9 +196,11 @@ export function createFleetSeed(options: FleetSeedOptions = {}): FleetSeed {
         failedEphemeralRunners: 1,
       },
     }),
-    // Heavy lane: maxRunners absent (unlimited) on purpose, as the chart allows.
+    // Heavy lane: maxRunners absent (unlimited) on purpose, as the chart allows. Its memory limit
+    // is a plain nix runner's 8Gi, contradicting the heavy envelope (the seeds' #214 question).
     scaleSet('tinyland-nix-heavy', {
       runnerScaleSetLabels: ['tinyland-nix-heavy'],
+      template: runnerPodTemplate('nix', nixResources, cache),
       status: {
         currentRunners: 1,
         pendingEphemeralRunners: 0,
@@ -140,6 +215,8 @@ export function createFleetSeed(options: FleetSeedOptions = {}): FleetSeed {
       maxRunners: 2,
       runnerScaleSetLabels: ['tinyland-nix'],
       annotations: { 'gloriousflywheel.io/runner-class': 'tinyland-nix' },
+      // an overlay made from an old example: still the stale dev cache
+      template: runnerPodTemplate('nix', nixResources, { ...cache, atticServer: STALE_ATTIC_SERVER }),
       status: {
         currentRunners: 0,
         pendingEphemeralRunners: 0,

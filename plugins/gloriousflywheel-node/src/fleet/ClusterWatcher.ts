@@ -76,6 +76,10 @@ export class ClusterWatcher {
     return this.options.cluster.name;
   }
 
+  get helmAppliedBy() {
+    return this.options.cluster.helmAppliedBy;
+  }
+
   start() {
     [...this.scaleSetInformers, ...this.runnerInformers].forEach(i => i.start());
   }

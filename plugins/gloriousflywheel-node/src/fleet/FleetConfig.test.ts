@@ -69,6 +69,43 @@ describe('readRunnerClasses', () => {
   });
 });
 
+describe('readRunnerClasses: the contract', () => {
+  const caches = [{ name: 'attic', kind: 'attic', url: 'http://attic:8080', cache: 'main' }];
+
+  it('gives a configured tinyland class the default contract for keys it leaves out', () => {
+    const [nix] = readRunnerClasses(read({ caches, runnerClasses: [{ name: 'tinyland-nix', memory: { min: '1Gi', max: '6Gi' } }] }));
+    expect(nix.contract).toEqual({
+      cacheEnv: [
+        { name: 'NIX_CONFIG' },
+        { name: 'ATTIC_SERVER', cache: '*' },
+        { name: 'ATTIC_CACHE', cache: '*' },
+        { name: 'BAZEL_REMOTE_CACHE', cache: '*' },
+      ],
+      memory: { min: '1Gi', max: '6Gi' },
+      arcVersion: '0.14.0',
+    });
+  });
+
+  it('reads cacheEnv as names or { name, cache } naming a configured cache', () => {
+    const [own] = readRunnerClasses(
+      read({ caches, runnerClasses: [{ name: 'own', cacheEnv: ['NIX_CONFIG', { name: 'ATTIC_SERVER', cache: 'attic' }], arcVersion: '0.14.1' }] }),
+    );
+    expect(own.contract).toEqual({ cacheEnv: [{ name: 'NIX_CONFIG' }, { name: 'ATTIC_SERVER', cache: 'attic' }], arcVersion: '0.14.1' });
+    const [none] = readRunnerClasses(read({ runnerClasses: [{ name: 'plain' }] }));
+    expect(none.contract).toBeUndefined();
+  });
+
+  it.each([
+    [{ cacheEnv: [{ name: 'ATTIC_SERVER', cache: 'attic-dev' }] }, /cacheEnv\[0\]\.cache "attic-dev" is not a name in gloriousflywheel.caches/],
+    [{ cacheEnv: ['not a name'] }, /cacheEnv\[0\] must be an environment variable name/],
+    [{ cacheEnv: 'ATTIC_SERVER' }, /cacheEnv must be a list/],
+    [{ memory: { min: '8Gi', max: '2Gi' } }, /memory.min 8Gi is above max 2Gi/],
+    [{ memory: { min: 'lots', max: '2Gi' } }, /memory min\/max must be Kubernetes quantities/],
+  ])('rejects %j naming the key', (extra, message) => {
+    expect(() => readRunnerClasses(read({ caches, runnerClasses: [{ name: 'x', ...extra }] }))).toThrow(message);
+  });
+});
+
 describe('readRunnerClassOwners', () => {
   it('reads the default owner and per-class owners as full entity refs', () => {
     const owners = readRunnerClassOwners(

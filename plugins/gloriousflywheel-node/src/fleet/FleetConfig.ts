@@ -1,12 +1,15 @@
 import { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  CacheEnvExpectation,
   DEFAULT_RUNNER_CLASSES,
   DNS_LABEL_PATTERN,
   ENTITY_NAME_PATTERN,
   NAME_LIMITS,
   RUNNER_CLASS_CAPABILITIES,
+  parseQuantity,
   RunnerClassCapability,
+  RunnerClassContract,
   RunnerClassDefinition,
   UNCLASSIFIED_RUNNER_CLASS,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -26,6 +29,11 @@ export interface ClusterConfig {
   kubeconfigContext?: string;
   /** undefined = all namespaces */
   namespaces?: string[];
+  /**
+   * What applies the Helm releases of this cluster's scale sets (e.g. `tofu apply`): named when a
+   * pause is reverted by a Helm re-apply.
+   */
+  helmAppliedBy?: string;
 }
 
 const isDnsLabel = (name: string) => name.length <= NAME_LIMITS.cluster && DNS_LABEL_PATTERN.test(name);
@@ -68,6 +76,7 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
       skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
       kubeconfigContext: c.getOptionalString('kubeconfigContext'),
       namespaces: namespaces?.length ? namespaces : undefined,
+      helmAppliedBy: c.getOptionalString('helmAppliedBy'),
     };
   });
 }
@@ -80,6 +89,7 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
 export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
   const entries = config.getOptionalConfigArray('gloriousflywheel.runnerClasses');
   if (!entries) return DEFAULT_RUNNER_CLASSES.map(c => ({ ...c }));
+  const cacheNames = new Set((config.getOptionalConfigArray('gloriousflywheel.caches') ?? []).map(c => c.getString('name')));
   const seen = new Set<string>();
   return entries.map((c, i) => {
     const key = `gloriousflywheel.runnerClasses[${i}]`;
@@ -103,9 +113,51 @@ export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
       capabilities: capabilities as RunnerClassCapability[],
       labels: c.getOptionalStringArray('labels') ?? [name],
       scaleSets: c.getOptionalStringArray('scaleSets') ?? [name],
+      contract: readContract(c, key, name, cacheNames),
     };
   });
 }
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `cacheEnv` (names, or `{ name, cache }` with `cache` a `caches[]` name or `*`), `memory`
+ * (`{ min, max }` quantities) and `arcVersion`; a key left out takes the default class's value
+ * when the class is one of the four tinyland classes.
+ */
+function readContract(c: Config, key: string, name: string, cacheNames: Set<string>): RunnerClassContract | undefined {
+  const fallback = DEFAULT_RUNNER_CLASSES.find(d => d.name === name)?.contract;
+  const rawEnv = c.getOptional('cacheEnv');
+  let cacheEnv: CacheEnvExpectation[] | undefined = fallback?.cacheEnv.map(x => ({ ...x }));
+  if (rawEnv !== undefined) {
+    if (!Array.isArray(rawEnv)) throw new Error(`${key}.cacheEnv must be a list`);
+    cacheEnv = rawEnv.map((x, j) => {
+      const at = `${key}.cacheEnv[${j}]`;
+      const entry = typeof x === 'string' ? { name: x } : (x as { name?: unknown; cache?: unknown });
+      if (typeof entry !== 'object' || entry === null || typeof entry.name !== 'string' || !ENV_NAME.test(entry.name)) {
+        throw new Error(`${at} must be an environment variable name or { name, cache }`);
+      }
+      if (entry.cache === undefined) return { name: entry.name };
+      if (typeof entry.cache !== 'string' || (entry.cache !== '*' && !cacheNames.has(entry.cache))) {
+        throw new Error(`${at}.cache "${String(entry.cache)}" is not a name in gloriousflywheel.caches (or * for any)`);
+      }
+      return { name: entry.name, cache: entry.cache };
+    });
+  }
+  let memory = fallback?.memory && { ...fallback.memory };
+  if (c.has('memory')) {
+    const min = c.getString('memory.min');
+    const max = c.getString('memory.max');
+    const [lo, hi] = [parseQuantity(min), parseQuantity(max)];
+    if (lo === null || hi === null) throw new Error(`${key}.memory min/max must be Kubernetes quantities such as 4Gi, got ${min}, ${max}`);
+    if (lo > hi) throw new Error(`${key}.memory.min ${min} is above max ${max}`);
+    memory = { min, max };
+  }
+  const arcVersion = c.getOptionalString('arcVersion') ?? fallback?.arcVersion;
+  if (!cacheEnv && !memory && !arcVersion) return undefined;
+  return { cacheEnv: cacheEnv ?? [], ...(memory ? { memory } : {}), ...(arcVersion ? { arcVersion } : {}) };
+}
+
 
 /** Owner of runner classes without their own when `gloriousflywheel.owner` is not set. */
 export const DEFAULT_RUNNER_CLASS_OWNER = 'group:default/platform-team';

@@ -5,8 +5,10 @@ import {
   ClusterStatus,
   RunnerClassDefinition,
   RunnerClassSummary,
+  isPauseUndone,
   RunnerCounts,
   ScaleSet,
+  scaleSetKey,
   SourceStatus,
   summarizeRunnerClasses,
   toScaleSet,
@@ -63,6 +65,12 @@ function countRunnersByScaleSet(runners: KubernetesObject[]): Map<string, PhaseC
   return counts;
 }
 
+/** Who undid a pause: the Helm release's applier when configured (`tofu apply`), else the manager. */
+function revertedBy(managedBy: string | null, helmAppliedBy: string | undefined): string {
+  if (managedBy === 'Helm' && helmAppliedBy) return `${helmAppliedBy} (Helm release)`;
+  return managedBy ?? 'a writer outside the portal';
+}
+
 /**
  * The fleet as the portal sees it: informer caches of every configured cluster, mapped to scale
  * sets and runner classes. Reads never touch Kubernetes.
@@ -75,6 +83,8 @@ export class FleetService {
   private debounce?: NodeJS.Timeout;
   /** All scale sets, mapped and sorted once per change rather than on every API read. */
   private view?: ScaleSet[];
+  /** when each undone pause (scale set key + paused-from time) was first seen */
+  private readonly undoneSince = new Map<string, string>();
 
   constructor(private readonly options: FleetServiceOptions) {
     const kubeConfigFor = options.kubeConfigFor ?? createKubeConfig;
@@ -129,6 +139,18 @@ export class FleetService {
     return summarizeRunnerClasses(this.options.runnerClasses, this.scaleSets());
   }
 
+  /**
+   * Tells the fleet when an undone pause was first seen before this process started (the audit
+   * log keeps it), so "reverted at" survives a restart; an earlier time wins.
+   */
+  notePauseReverted(key: string, pausedAt: string, at: string) {
+    const id = `${key}|${pausedAt}`;
+    const held = this.undoneSince.get(id);
+    if (held && Date.parse(held) <= Date.parse(at)) return;
+    this.undoneSince.set(id, at);
+    this.view = undefined;
+  }
+
   /** State of the fleet source for `/health`. */
   sourceStatus(): SourceStatus {
     const clusters = this.clusters();
@@ -158,14 +180,19 @@ export class FleetService {
       const runners = countRunnersByScaleSet(w.ephemeralRunners());
       for (const obj of w.scaleSets()) {
         const md = obj.metadata ?? {};
-        out.push(
-          toScaleSet(
-            w.name,
-            obj as AutoscalingRunnerSetObject,
-            this.options.runnerClasses,
-            runners.get(`${md.namespace}/${md.name}`),
-          ),
+        const s = toScaleSet(
+          w.name,
+          obj as AutoscalingRunnerSetObject,
+          this.options.runnerClasses,
+          runners.get(`${md.namespace}/${md.name}`),
         );
+        if (s.paused && isPauseUndone(s)) {
+          const id = `${scaleSetKey(s)}|${s.paused.at}`;
+          const at = this.undoneSince.get(id) ?? new Date().toISOString();
+          this.undoneSince.set(id, at);
+          s.pauseReverted = { by: revertedBy(s.managedBy, w.helmAppliedBy), at };
+        }
+        out.push(s);
       }
     }
     this.view = out.sort((a, b) =>
