@@ -4,7 +4,11 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  FleetService,
+  RunnerClassContractSources,
+  runnerClassContracts,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { FLEET_LOCATION, fleetEntities } from './fleetEntities';
 
 const withLocation = (entity: Entity) => ({ entity, locationKey: FLEET_LOCATION });
@@ -27,6 +31,8 @@ export class FleetEntityProvider implements EntityProvider {
       ownersByClass?: Record<string, string>;
       logger: LoggerService;
       cachesByClass?: Record<string, string[]>;
+      /** configured caches and their probes, for the contract summary annotations */
+      contracts?: RunnerClassContractSources;
     },
   ) {}
 
@@ -36,9 +42,16 @@ export class FleetEntityProvider implements EntityProvider {
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
-    this.unsubscribe = this.options.fleet.onChange(() => {
+    const refresh = () => {
       this.refresh().catch(e => this.options.logger.error(`fleet entity refresh failed: ${e}`));
-    });
+    };
+    const stopFleet = this.options.fleet.onChange(refresh);
+    // a cache going down changes the contracts' verdicts
+    const stopHealth = this.options.contracts?.health.onChange(refresh);
+    this.unsubscribe = () => {
+      stopFleet();
+      stopHealth?.();
+    };
     await this.refresh();
   }
 
@@ -58,6 +71,7 @@ export class FleetEntityProvider implements EntityProvider {
       runnerClasses: fleet.runnerClasses,
       scaleSets: fleet.scaleSets(),
       cachesByClass: this.options.cachesByClass,
+      contracts: this.options.contracts && runnerClassContracts(fleet, this.options.contracts),
     });
     const next = new Map(entities.map(e => [stringifyEntityRef(e), JSON.stringify(e)] as const));
     if (!this.fullDone) {

@@ -1,4 +1,4 @@
-import { DEFAULT_RUNNER_CLASSES, toScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { DEFAULT_RUNNER_CLASSES, evaluateRunnerClassContracts, toScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { fleetEntities } from './fleetEntities';
 
 describe('fleetEntities', () => {
@@ -30,5 +30,61 @@ describe('fleetEntities', () => {
     expect(byName['honey.arc-runners.tinyland-docker'].spec?.dependsOn).toEqual(['resource:default/tinyland-docker']);
     expect(byName['tinyland-docker'].spec?.dependsOn).toEqual(['resource:default/bazel-cache']);
     expect(byName['honey.arc-runners.gpu'].spec?.dependsOn).toEqual([]);
+  });
+
+  it('puts the contract summary on classes and scale sets, and the template facts on scale sets', () => {
+    const paused = JSON.stringify({ minRunners: 0, maxRunners: 3, by: 'user:default/oscar', at: '2026-12-01T10:00:00Z', reason: 'x' });
+    const docker = toScaleSet(
+      'honey',
+      {
+        metadata: {
+          name: 'tinyland-docker',
+          namespace: 'arc-runners',
+          labels: { 'app.kubernetes.io/version': '0.14.0', 'app.kubernetes.io/managed-by': 'Helm' },
+          annotations: { 'gloriousflywheel.io/paused-from': paused },
+        },
+        spec: {
+          githubConfigUrl: 'https://github.com/tinyland-inc',
+          runnerScaleSetName: 'tinyland-docker',
+          maxRunners: 3,
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: 'runner',
+                  image: 'ghcr.io/actions/actions-runner:latest',
+                  env: [{ name: 'BAZEL_REMOTE_CACHE', value: 'grpc://bazel:9092' }],
+                  resources: { requests: { memory: '256Mi' }, limits: { memory: '4Gi' } },
+                },
+              ],
+            },
+          },
+        },
+      },
+      DEFAULT_RUNNER_CLASSES,
+    );
+    docker.pauseReverted = { by: 'tofu apply (Helm release)', at: '2026-12-01T10:05:00Z' };
+    const contracts = evaluateRunnerClassContracts({
+      classes: DEFAULT_RUNNER_CLASSES,
+      scaleSets: [{ ...docker, runner: docker.runner!, arc: docker.arc! }],
+      caches: [{ name: 'bazel', kind: 'bazel-grpc', url: 'grpc://bazel:9092', health: 'down' }],
+      staleEndpoints: [],
+    });
+    const withContracts = Object.fromEntries(
+      fleetEntities({ owner: 'group:default/platform-team', runnerClasses: DEFAULT_RUNNER_CLASSES, scaleSets: [docker], contracts }).map(e => [e.metadata.name, e]),
+    );
+    expect(withContracts['tinyland-docker'].metadata.annotations).toMatchObject({
+      'gloriousflywheel.io/contract': '4/5',
+      'gloriousflywheel.io/contract-failing': 'cache-env-target',
+    });
+    expect(withContracts['honey.arc-runners.tinyland-docker'].metadata.annotations).toMatchObject({
+      'gloriousflywheel.io/contract': '4/5',
+      'gloriousflywheel.io/arc-version': '0.14.0',
+      'gloriousflywheel.io/runner-image': 'ghcr.io/actions/actions-runner:latest',
+      'gloriousflywheel.io/runner-memory': '256Mi/4Gi',
+      'gloriousflywheel.io/pause-reverted': 'reverted by tofu apply (Helm release) at 2026-12-01T10:05:00Z',
+    });
+    // without contracts (caches unknown) no summary is claimed
+    expect(byName['tinyland-docker'].metadata.annotations).not.toHaveProperty(['gloriousflywheel.io/contract']);
   });
 });

@@ -4,9 +4,12 @@ import {
   Entity,
 } from '@backstage/catalog-model';
 import {
+  formatContractScore,
+  RunnerClassContractReport,
   RunnerClassDefinition,
   ScaleSet,
   scaleSetEntityName,
+  scaleSetKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** Where the plugin's entities say they come from. */
@@ -22,7 +25,39 @@ export const ENTITY_ANNOTATIONS = {
   githubConfigUrl: 'gloriousflywheel.io/github-config-url',
   labels: 'gloriousflywheel.io/runner-labels',
   paused: 'gloriousflywheel.io/paused',
+  /** `reverted by <who> at <time>` while a portal pause has been undone outside the portal */
+  pauseReverted: 'gloriousflywheel.io/pause-reverted',
+  /** the runner-class contract: passed/applicable checks, e.g. `5/6` */
+  contract: 'gloriousflywheel.io/contract',
+  /** ids of the contract checks that fail, comma-separated */
+  contractFailing: 'gloriousflywheel.io/contract-failing',
+  arcVersion: 'gloriousflywheel.io/arc-version',
+  runnerImage: 'gloriousflywheel.io/runner-image',
+  /** the runner container's memory `request/limit` */
+  runnerMemory: 'gloriousflywheel.io/runner-memory',
 } as const;
+
+/** Contract summary annotations of an entity (none when no contract was evaluated). */
+function contractAnnotations(score: (RunnerClassContractReport | RunnerClassContractReport['scaleSets'][number]) | undefined) {
+  if (!score) return {};
+  const failing = score.checks.filter(c => c.verdict === 'fail').map(c => c.id);
+  return {
+    [ENTITY_ANNOTATIONS.contract]: formatContractScore(score),
+    ...(failing.length ? { [ENTITY_ANNOTATIONS.contractFailing]: failing.join(',') } : {}),
+  };
+}
+
+/** Facts read from the scale set's template and labels; absent ones are left out. */
+function factAnnotations(s: ScaleSet): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (s.arc?.version) out[ENTITY_ANNOTATIONS.arcVersion] = s.arc.version;
+  if (s.runner?.image) out[ENTITY_ANNOTATIONS.runnerImage] = s.runner.image;
+  if (s.runner?.memoryLimit || s.runner?.memoryRequest) {
+    out[ENTITY_ANNOTATIONS.runnerMemory] = `${s.runner.memoryRequest ?? '-'}/${s.runner.memoryLimit ?? 'unlimited'}`;
+  }
+  if (s.pauseReverted) out[ENTITY_ANNOTATIONS.pauseReverted] = `reverted by ${s.pauseReverted.by} at ${s.pauseReverted.at}`;
+  return out;
+}
 
 const base = (name: string, extra: Partial<Entity['metadata']>) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -47,7 +82,12 @@ export function fleetEntities(options: {
   ownersByClass?: Record<string, string>;
   /** cache entity names per runner class (dependsOn) */
   cachesByClass?: Record<string, string[]>;
+  /** the runner-class contracts, when the caches they check against are known */
+  contracts?: readonly RunnerClassContractReport[];
 }): Entity[] {
+  const contractOf = (name: string) => options.contracts?.find(r => r.runnerClass === name);
+  const scaleSetContractOf = (s: ScaleSet) =>
+    s.runnerClass ? contractOf(s.runnerClass)?.scaleSets.find(c => c.scaleSet === scaleSetKey(s)) : undefined;
   const ownerOf = (runnerClass: string | null) =>
     (runnerClass && options.ownersByClass?.[runnerClass]) || options.owner;
   const classes: Entity[] = options.runnerClasses.map(c => ({
@@ -59,6 +99,7 @@ export function fleetEntities(options: {
         [ENTITY_ANNOTATIONS.runnerClass]: c.name,
         [ENTITY_ANNOTATIONS.capabilities]: c.capabilities.join(','),
         [ENTITY_ANNOTATIONS.labels]: c.labels.join(','),
+        ...contractAnnotations(contractOf(c.name)),
       },
     }),
     spec: {
@@ -80,6 +121,8 @@ export function fleetEntities(options: {
         [ENTITY_ANNOTATIONS.labels]: s.labels.join(','),
         ...(s.runnerClass ? { [ENTITY_ANNOTATIONS.runnerClass]: s.runnerClass } : {}),
         [ENTITY_ANNOTATIONS.paused]: s.paused ? 'true' : 'false',
+        ...factAnnotations(s),
+        ...contractAnnotations(scaleSetContractOf(s)),
       },
     }),
     spec: {

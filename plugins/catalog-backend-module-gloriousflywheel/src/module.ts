@@ -37,7 +37,12 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         const owners = readRunnerClassOwners(config);
         const owner = owners.defaultOwner;
         const ownersByClass = Object.fromEntries(fleet.runnerClasses.map(c => [c.name, owners.ownerOf(c.name)]));
-        catalog.addEntityProvider(new FleetEntityProvider({ fleet, owner, ownersByClass, logger, cachesByClass }));
+        const contracts = {
+          targets: cacheTargets,
+          staleEndpoints: readCacheProbeSettings(config).staleEndpoints,
+          health: cacheHealthHub,
+        };
+        catalog.addEntityProvider(new FleetEntityProvider({ fleet, owner, ownersByClass, logger, cachesByClass, contracts }));
         catalog.addEntityProvider(
           new CacheEntityProvider({
             hub: cacheHealthHub,

@@ -7,7 +7,7 @@ import type {
 import { CacheProbeStore } from '../database/CacheProbeStore';
 import { StaleCacheEndpoint, findStaleCacheEndpoints, CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { cacheSourceStatus, toCacheDetail, toCacheHealth } from './cacheHealth';
-import type { CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type { CacheTarget, RunnerClassContractSources } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /**
  * What the REST API and `/health` read. REST answers come from storage, so every replica agrees
@@ -30,6 +30,11 @@ export class CacheHealthService {
       options.staleEndpoints,
     );
     this.byName = new Map(options.targets.map(t => [t.name, t]));
+  }
+
+  /** What the runner-class contract checks cache env against: the configured caches and their latest probes. */
+  get contractSources(): RunnerClassContractSources {
+    return { targets: this.options.targets, staleEndpoints: this.options.staleEndpoints, health: this.options.hub };
   }
 
   private staleOf(name: string) {

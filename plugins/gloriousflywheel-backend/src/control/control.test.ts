@@ -91,7 +91,8 @@ describe.each(databases.eachSupportedId())('control and audit on %p', databaseId
       before: { minRunners: 0, maxRunners: null },
       after: { minRunners: 0, maxRunners: 0 },
       paused: { by: OPERATOR, reason: 'incident INC-7', maxRunners: null },
-      warnings: [],
+      // the seeded scale sets are Helm releases, as the arc-runner module makes them
+      warnings: ['managed by Helm: it may revert this pause'],
     });
     expect(k8s.getScaleSet(NS, 'tinyland-nix-heavy')!.spec).toMatchObject({ minRunners: 0, maxRunners: 0 });
     const again = await control('operator', 'pause', 'tinyland-nix-heavy', 'twice');
@@ -197,6 +198,44 @@ describe.each(databases.eachSupportedId())('control and audit on %p', databaseId
     expect(verify.body).toMatchObject({ ok: false, firstBrokenId: victim.id });
     await knex('gloriousflywheel_audit').where({ id: victim.id }).update({ reason: victim.reason });
     expect((await api('admin').get('/audit/verify')).body.ok).toBe(true);
+  });
+
+  it('marks a pause a GitOps re-apply undid, audits it once as the system actor, and keeps the chain valid', async () => {
+    expect((await control('admin', 'pause', 'tinyland-dind', 'drain for the node upgrade')).status).toBe(200);
+    await eventually(async () => {
+      const s = await api('viewer').get(`/fleet/scale-sets/honey/${NS}/tinyland-dind`);
+      expect(s.body.item).toMatchObject({ maxRunners: 0, pauseReverted: null });
+    });
+    // the sandbox plays `tofu apply` re-applying the Helm release: the bounds come back
+    k8s.reapplyScaleSet(NS, 'tinyland-dind');
+    await eventually(async () => {
+      const { items } = await auditOf(`target=honey/${NS}/tinyland-dind&action=pause-reverted`);
+      expect(items).toHaveLength(1);
+    });
+    const s = await api('viewer').get(`/fleet/scale-sets/honey/${NS}/tinyland-dind`);
+    expect(s.body.item).toMatchObject({ maxRunners: 4, paused: { reason: 'drain for the node upgrade' }, pauseReverted: { by: 'Helm' } });
+    const { items } = await auditOf(`target=honey/${NS}/tinyland-dind&action=pause-reverted`);
+    expect(items[0]).toMatchObject({
+      actor: 'system:gloriousflywheel',
+      outcome: 'succeeded',
+      before: { minRunners: 0, maxRunners: 0 },
+      after: { minRunners: 0, maxRunners: 4 },
+      reason: expect.stringMatching(/undone by Helm/),
+    });
+    // "reverted at" is when the fleet first saw it, at or before the record
+    expect(Date.parse(s.body.item.pauseReverted.at)).toBeLessThanOrEqual(Date.parse(items[0].time));
+    // more changes do not record it again
+    k8s.patchScaleSet(NS, 'tinyland-dind', { status: { currentRunners: 2 } });
+    k8s.reapplyScaleSet(NS, 'tinyland-dind');
+    await new Promise(resolve => setTimeout(resolve, 600));
+    expect((await auditOf(`target=honey/${NS}/tinyland-dind&action=pause-reverted`)).items).toHaveLength(1);
+    expect((await api('admin').get('/audit/verify')).body).toMatchObject({ ok: true });
+    // a resume through the portal clears it
+    expect((await control('admin', 'resume', 'tinyland-dind', 'upgrade done')).status).toBe(200);
+    await eventually(async () => {
+      const after = await api('viewer').get(`/fleet/scale-sets/honey/${NS}/tinyland-dind`);
+      expect(after.body.item).toMatchObject({ paused: null, pauseReverted: null });
+    });
   });
 
   it('offers list/pause/resume as actions through the same permission and audit path', async () => {

@@ -6,6 +6,8 @@ import { InputError } from '@backstage/errors';
 import {
   AUDIT_OUTCOMES,
   AuditPage,
+  AUDIT_ACTIONS,
+  AuditAction,
   ControlAction,
   auditReadPermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -33,7 +35,7 @@ const auditQuery = z
   .object({
     actor: actorName.optional(),
     target: scaleSetTargetPrefix.optional(),
-    action: z.enum(['pause', 'resume']).optional(),
+    action: z.enum(AUDIT_ACTIONS as [AuditAction, ...AuditAction[]]).optional(),
     outcome: z.enum(AUDIT_OUTCOMES as [string, ...string[]]).optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
@@ -92,7 +94,7 @@ export function createControlRouter(options: ControlRouterOptions): express.Rout
       () =>
         audit.list({
           ...q,
-          action: q.action as ControlAction | undefined,
+          action: q.action,
           outcome: q.outcome as AuditPage['items'][number]['outcome'] | undefined,
           limit: q.limit ?? (q.format === 'csv' ? 10_000 : 50),
         }),

@@ -13,6 +13,7 @@ import { AuditStore } from '../database/AuditStore';
 import { FleetService, readClusterConfigs, readRunnerClassOwners } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControl } from './ScaleSetControl';
 import { ScaleSetControlService } from './ScaleSetControlService';
+import { PauseRevertWatch } from './PauseRevertWatch';
 import { ControlRouterOptions } from './controlRouter';
 import { registerControlActions } from './controlActions';
 import { scaleSetPermissionResourceRef, scaleSetPermissionRules } from './scaleSetPermissionRules';
@@ -65,6 +66,8 @@ export function createControl(options: CreateControlOptions): ControlRouterOptio
     logger: options.logger.child({ source: 'control' }),
   });
   registerControlActions({ actionsRegistry: options.actionsRegistry, control, fleet });
+  // portal pauses a GitOps sync or `tofu apply` undid: recorded once each, as the system actor
+  new PauseRevertWatch({ fleet, audit, auditor: options.auditor, logger: options.logger.child({ source: 'pause-revert-watch' }) }).start();
   if (!access.controlStatus().enabled) options.logger.warn(access.controlStatus().message);
   return { control, audit, access, httpAuth: options.httpAuth };
 }

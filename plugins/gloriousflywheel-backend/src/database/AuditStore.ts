@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
+  AuditAction,
   AuditChainPosition,
   AuditOutcome,
   AuditPage,
   AuditRecord,
   AuditVerifyResult,
-  ControlAction,
   ScaleSetBounds,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditChainCheck, AuditChainEntry, auditRecordHash, initiatedSnapshot } from '../audit/auditChain';
@@ -49,7 +49,7 @@ interface AuditRow {
 /** A new attempt, written before anything is done. */
 export interface AuditAttempt {
   actor: string;
-  action: ControlAction;
+  action: AuditAction;
   cluster: string;
   namespace: string;
   name: string;
@@ -73,7 +73,7 @@ export interface AuditQuery {
   actor?: string;
   /** `cluster`, `cluster/namespace` or `cluster/namespace/name` */
   target?: string;
-  action?: ControlAction;
+  action?: AuditAction;
   outcome?: AuditOutcome;
   /** ISO 8601, inclusive */
   from?: string;
@@ -90,7 +90,7 @@ function toRecord(row: AuditRow): AuditRecord {
     time: row.time,
     completedAt: row.completed_at,
     actor: row.actor,
-    action: row.action as ControlAction,
+    action: row.action as AuditAction,
     cluster: row.cluster,
     namespace: row.namespace,
     name: row.name,
@@ -236,6 +236,12 @@ export class AuditStore {
 
   async get(id: string): Promise<AuditRecord | undefined> {
     const row = await this.knex<AuditRow>(TABLE).where({ id }).first();
+    return row && toRecord(row);
+  }
+
+  /** The record of a request id (the pause-revert watch's ids are deterministic). */
+  async findByRequestId(requestId: string): Promise<AuditRecord | undefined> {
+    const row = await this.knex<AuditRow>(TABLE).where({ request_id: requestId }).orderBy('time', 'asc').first();
     return row && toRecord(row);
   }
 

@@ -20,6 +20,7 @@ describe('fleet REST API', () => {
                 { name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true },
                 { name: 'lab', url: 'http://127.0.0.1:9', serviceAccountToken: 'x' },
               ],
+              cacheProbe: { staleEndpoints: ['*.attic-cache-dev.*'] },
             },
           },
         }),
@@ -67,6 +68,26 @@ describe('fleet REST API', () => {
     const cls = await get('/fleet/classes/tinyland-nix-heavy');
     expect(cls.body.item.maxRunners).toBeNull();
     expect(cls.body.scaleSets).toHaveLength(1);
+  });
+
+  it('serves each class with its contract and each scale set with its checks and facts', async () => {
+    const classes = await get('/fleet/classes');
+    const heavy = classes.body.items.find((c: any) => c.name === 'tinyland-nix-heavy');
+    expect(heavy.contract.checks.find((c: any) => c.id === 'memory-envelope')).toMatchObject({
+      verdict: 'fail',
+      evidence: expect.arrayContaining([{ scaleSet: 'honey/arc-runners/tinyland-nix-heavy', path: 'spec.template.spec.containers[0].resources.limits.memory', value: '8Gi' }]),
+    });
+    // no caches configured here: where the env must point is a failure, never a pass
+    expect(heavy.contract.checks.find((c: any) => c.id === 'cache-env-target').verdict).toBe('fail');
+    const overlay = await get('/fleet/scale-sets/honey/arc-runners/jess-tinyland-nix');
+    expect(overlay.body.contract.checks.find((c: any) => c.id === 'no-stale-endpoint')).toMatchObject({ verdict: 'fail' });
+    expect(overlay.body.item).toMatchObject({
+      arc: { version: '0.14.0' },
+      githubConfigScope: 'organization',
+      runner: { image: 'ghcr.io/actions/actions-runner:latest', imageTag: 'latest', memoryLimit: '8Gi' },
+    });
+    const cls = await get('/fleet/classes/tinyland-dind');
+    expect(cls.body.item.contract).toMatchObject({ passed: 4, applicable: 4 });
   });
 
   it('answers 404 for unknown scale sets and classes, 400 for bad parameters', async () => {

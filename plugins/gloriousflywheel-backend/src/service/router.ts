@@ -4,11 +4,15 @@ import { z } from 'zod';
 import { NotFoundError } from '@backstage/errors';
 import {
   HealthResponse,
+  RunnerClassContractReport,
   RunnerClassList,
+  RunnerClassSummary,
+  ScaleSetContract,
   ScaleSetList,
+  scaleSetKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { SourceStatusBoard } from './sourceStatus';
-import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { FleetService, runnerClassContracts } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthService } from '../caches/CacheHealthService';
 import { ControlRouterOptions, createControlRouter } from '../control/controlRouter';
 import { AdoptionRouterOptions, createAdoptionRouter } from '../adoption/adoptionRouter';
@@ -68,6 +72,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(body);
   });
 
+  // Contracts need the configured caches and their probes; without them (e.g. the bench) none is served.
+  const contracts = (): RunnerClassContractReport[] | undefined =>
+    options.caches ? runnerClassContracts(fleet, options.caches.contractSources) : undefined;
+  const withContract = (items: RunnerClassSummary[], reports = contracts()): RunnerClassSummary[] =>
+    reports ? items.map(i => ({ ...i, contract: reports.find(r => r.runnerClass === i.name) })) : items;
+
   router.get('/fleet/clusters', (_req, res) => {
     res.json({ items: fleet.clusters() });
   });
@@ -85,17 +95,20 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const p = parse(scaleSetTarget, req.params, 'path');
     const scaleSet = fleet.scaleSet(p.cluster, p.namespace, p.name);
     if (!scaleSet) throw new NotFoundError(`scale set ${p.cluster}/${p.namespace}/${p.name} not found`);
-    res.json({ item: scaleSet, cluster: fleet.clusters().find(c => c.name === p.cluster) });
+    const key = scaleSetKey(scaleSet);
+    const contract: ScaleSetContract | null =
+      contracts()?.flatMap(r => r.scaleSets).find(c => c.scaleSet === key) ?? null;
+    res.json({ item: scaleSet, cluster: fleet.clusters().find(c => c.name === p.cluster), contract });
   });
 
   router.get('/fleet/classes', (_req, res) => {
-    const body: RunnerClassList = { items: fleet.runnerClassSummaries(), clusters: fleet.clusters() };
+    const body: RunnerClassList = { items: withContract(fleet.runnerClassSummaries()), clusters: fleet.clusters() };
     res.json(body);
   });
 
   router.get('/fleet/classes/:name', (req, res) => {
     const className = parse(runnerClassName, req.params.name, 'runner class');
-    const item = fleet.runnerClassSummaries().find(c => c.name === className);
+    const item = withContract(fleet.runnerClassSummaries()).find(c => c.name === className);
     if (!item) throw new NotFoundError(`runner class ${className} not found`);
     res.json({
       item,

@@ -3,6 +3,20 @@ import { PausedFrom } from '../fleet/types';
 /** What a control request does to a scale set. @public */
 export type ControlAction = 'pause' | 'resume';
 
+/**
+ * What an audit record is about: a pause or resume through the portal, or `pause-reverted`, a
+ * portal pause the portal saw undone outside it (recorded by {@link AUDIT_SYSTEM_ACTOR}).
+ *
+ * @public
+ */
+export type AuditAction = ControlAction | 'pause-reverted';
+
+/** @public */
+export const AUDIT_ACTIONS: readonly AuditAction[] = ['pause', 'resume', 'pause-reverted'];
+
+/** Actor of the records the portal writes itself (a reverted pause it observed). @public */
+export const AUDIT_SYSTEM_ACTOR = 'system:gloriousflywheel';
+
 /** Longest accepted reason of a pause/resume, in characters. @public */
 export const CONTROL_REASON_MAX_LENGTH = 500;
 
@@ -67,7 +81,7 @@ export interface AuditRecord {
   completedAt: string | null;
   /** user entity ref (or service subject) of the caller */
   actor: string;
-  action: ControlAction;
+  action: AuditAction;
   cluster: string;
   namespace: string;
   name: string;
