@@ -1,5 +1,6 @@
 import type { GitHubAppIdentity } from './auth';
 import {
+  GitHubPullRequest,
   GitHubStore,
   GitHubWorkflowJob,
   GitHubWorkflowRun,
@@ -168,6 +169,106 @@ export function repoJson(api: string, r: RepoState, full = false) {
     });
   }
   return base;
+}
+
+/** A user account (`simple-user`), e.g. a pull request's author. */
+export function userJson(api: string, login: string) {
+  // a stable id per login (GitHub's are opaque numbers)
+  const id =
+    190_000_001 +
+    [...login].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1_000_000, 7);
+  return {
+    login,
+    id,
+    node_id: nodeId('U', id),
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    url: `${api}/users/${login}`,
+    html_url: `${HTML}/${login}`,
+    ...accountUrls(api, login),
+    type: 'User',
+    user_view_type: 'public',
+    site_admin: false,
+  };
+}
+
+/** `GET /repos/{o}/{r}/pulls` items (`pull-request-simple`); head and base are branches of `r`. */
+export function pullJson(api: string, r: RepoState, pr: GitHubPullRequest) {
+  const fullName = `${r.owner}/${r.name}`;
+  const u = `${api}/repos/${fullName}`;
+  const html = `${HTML}/${fullName}/pull/${pr.number}`;
+  // branches other than the default are not modelled: their tip is the default head
+  const sha = r.headOid;
+  const repo = {
+    ...repoJson(api, r, false),
+    ...repoUrlTemplates(api, fullName),
+    owner: { ...ownerJson(api, r.owner), ...accountUrls(api, r.owner) },
+  };
+  const branch = (ref: string) => ({
+    label: `${r.owner}:${ref}`,
+    ref,
+    repo,
+    sha,
+    user: { ...ownerJson(api, r.owner), ...accountUrls(api, r.owner) },
+  });
+  const merged = pr.state === 'MERGED';
+  return {
+    url: `${u}/pulls/${pr.number}`,
+    id: pr.id,
+    node_id: nodeId('PR', pr.id),
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: `${u}/issues/${pr.number}`,
+    commits_url: `${u}/pulls/${pr.number}/commits`,
+    review_comments_url: `${u}/pulls/${pr.number}/comments`,
+    review_comment_url: `${u}/pulls/comments{/number}`,
+    comments_url: `${u}/issues/${pr.number}/comments`,
+    statuses_url: `${u}/statuses/${sha}`,
+    number: pr.number,
+    state: pr.state === 'OPEN' ? 'open' : 'closed',
+    locked: false,
+    title: pr.title,
+    user: userJson(api, pr.author),
+    body: null,
+    labels: pr.labels.map(name => {
+      const id = 5_000_000 + ([...name].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1_000_000, 3));
+      return {
+        id,
+        node_id: nodeId('LA', id),
+        url: `${u}/labels/${encodeURIComponent(name)}`,
+        name,
+        description: '',
+        color: 'ededed',
+        default: false,
+      };
+    }),
+    milestone: null,
+    active_lock_reason: null,
+    created_at: pr.createdAt,
+    updated_at: pr.closedAt ?? pr.createdAt,
+    closed_at: pr.closedAt,
+    merged_at: merged ? pr.closedAt : null,
+    merge_commit_sha: merged ? sha : null,
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    head: branch(pr.headRefName),
+    base: branch(pr.baseRefName),
+    _links: {
+      self: { href: `${u}/pulls/${pr.number}` },
+      html: { href: html },
+      issue: { href: `${u}/issues/${pr.number}` },
+      comments: { href: `${u}/issues/${pr.number}/comments` },
+      review_comments: { href: `${u}/pulls/${pr.number}/comments` },
+      review_comment: { href: `${u}/pulls/comments{/number}` },
+      commits: { href: `${u}/pulls/${pr.number}/commits` },
+      statuses: { href: `${u}/statuses/${sha}` },
+    },
+    author_association: 'MEMBER',
+    auto_merge: null,
+    draft: pr.isDraft,
+  };
 }
 
 export function workflowJson(api: string, r: RepoState, path: string) {

@@ -3,6 +3,7 @@
 import { Octokit } from '@octokit/rest';
 import { createFleetSeed } from '../seed/fleetSeed';
 import { GitHubSandbox, startGitHubSandbox } from '.';
+import { assertValid, githubRestValidator } from '../testing/githubOpenApi';
 
 // The scanner talks to GitHub through @octokit/rest; these tests use it unchanged against the sandbox.
 
@@ -31,6 +32,35 @@ beforeEach(() => {
 });
 
 describe('GitHub sandbox REST', () => {
+  it("lists pull requests with GitHub's filters, in GitHub's documented shape", async () => {
+    const valid = githubRestValidator('/repos/{owner}/{repo}/pulls');
+    const list = async (params: Record<string, string>) => {
+      const res = await octokit.pulls.list({ owner: 'tinyland-inc', repo: 'lab', ...params });
+      assertValid(valid, res.data, 'GET /repos/{owner}/{repo}/pulls');
+      return res.data.map(p => p.number);
+    };
+    expect(await list({})).toEqual([]); // open by default; lab's are merged
+    expect(await list({ state: 'closed' })).toEqual([73, 72]);
+    expect(await list({ state: 'all', direction: 'asc' })).toEqual([72, 73]);
+    expect(await list({ state: 'all', head: 'tinyland-inc:gloriousflywheel/tinyland-nix' })).toEqual([72]);
+    expect(await list({ state: 'all', head: 'someone-else:gloriousflywheel/tinyland-nix' })).toEqual([]);
+    expect(await list({ state: 'all', base: 'release' })).toEqual([]);
+    const [merged] = (await octokit.pulls.list({ owner: 'tinyland-inc', repo: 'lab', state: 'closed', head: 'tinyland-inc:gloriousflywheel/tinyland-nix' })).data;
+    expect(merged).toMatchObject({
+      number: 72,
+      state: 'closed',
+      merged_at: '2026-04-14T16:20:00Z',
+      html_url: 'https://github.com/tinyland-inc/lab/pull/72',
+      labels: [expect.objectContaining({ name: 'gloriousflywheel-migration' })],
+      head: { ref: 'gloriousflywheel/tinyland-nix', repo: expect.objectContaining({ full_name: 'tinyland-inc/lab' }) },
+      base: { ref: 'main' },
+    });
+    const open = await octokit.pulls.list({ owner: 'tinyland-inc', repo: 'tinyland.dev' });
+    expect(open.data.map(p => [p.number, p.draft, p.merged_at])).toEqual([[137, true, null]]);
+    await expect(octokit.pulls.list({ owner: 'tinyland-inc', repo: 'nope' })).rejects.toMatchObject({ status: 404 });
+  });
+
+
   it('lists org repositories page by page with Link headers', async () => {
     const first = await octokit.repos.listForOrg({
       org: 'tinyland-inc',

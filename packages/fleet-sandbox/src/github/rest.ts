@@ -5,6 +5,7 @@ import {
   jobJson,
   nodeId,
   orgJson,
+  pullJson,
   repoJson,
   runJson,
   workflowJson,
@@ -393,6 +394,41 @@ export const REST_ROUTES: [RegExp, RestRoute][] = [
         if (!r || !path)
           return notFound(`${DOCS}/actions/workflows#get-a-workflow`);
         return { status: 200, body: workflowJson(ctx.api, r, path) };
+      },
+    },
+  ],
+  [
+    // GitHub's filters: state (open, closed = merged or not, all), head (`owner:branch`), base,
+    // sort (created, updated) and direction (desc by default), paged
+    /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
+    {
+      kind: 'rest:other',
+      handle: ctx => {
+        const r = repoOf(ctx);
+        if (!r) return notFound(`${DOCS}/pulls/pulls#list-pull-requests`);
+        const q = ctx.url.searchParams;
+        const state = q.get('state') ?? 'open';
+        const head = q.get('head');
+        const base = q.get('base');
+        const sort = q.get('sort') ?? 'created';
+        const d = q.get('direction') === 'asc' ? 1 : -1;
+        const key = (p: RepoState['pullRequests'][number]) =>
+          Date.parse(sort === 'updated' ? p.closedAt ?? p.createdAt : p.createdAt);
+        const pulls = r.pullRequests
+          .filter(p => state === 'all' || (state === 'open') === (p.state === 'OPEN'))
+          .filter(p => {
+            if (!head) return true;
+            const [owner, ref] = head.includes(':') ? head.split(':', 2) : [head, undefined];
+            return owner.toLowerCase() === r.owner.toLowerCase() && (ref === undefined || ref === p.headRefName);
+          })
+          .filter(p => !base || p.baseRefName === base)
+          .sort((a, b) => d * (key(a) - key(b) || a.id - b.id));
+        const { slice, headers } = paginate(ctx, pulls);
+        return {
+          status: 200,
+          body: slice.map(p => pullJson(ctx.api, r, p)),
+          headers,
+        };
       },
     },
   ],
