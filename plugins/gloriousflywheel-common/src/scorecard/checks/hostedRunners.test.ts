@@ -3,6 +3,8 @@ import {
   evaluateCheck,
   workflow,
 } from '../__testing__/evaluateCheck';
+import { createScorecardContext } from '../runScorecard';
+import { DEFAULT_SCORECARD_CONFIG } from '../scorecardConfig';
 import { hostedRunnersCheck } from './hostedRunners';
 
 const REGISTER = '.github/gloriousflywheel-exceptions.yaml';
@@ -233,5 +235,43 @@ describe('hosted-runners check', () => {
     expect(evaluateCheck(hostedRunnersCheck, files).evidence[0].note).toMatch(
       /expired on 2026-04-24/,
     );
+  });
+
+  // the org's opt-in toggle: the variable decides, so without its value the job is undecided
+  const TOGGLE = "${{ vars.USE_SELFHOSTED == 'true' && 'tinyland-nix' || 'ubuntu-latest' }}";
+  it('is unknown for a USE_SELFHOSTED toggle whose value is not known, naming both sides', () => {
+    const result = evaluateCheck(hostedRunnersCheck, { [W]: workflow(TOGGLE) });
+    expect(result.verdict).toBe('unknown');
+    expect(result.evidence[0].note).toBe(
+      "Job build runs on tinyland-nix when vars.USE_SELFHOSTED == 'true', else on hosted ubuntu-latest when vars.USE_SELFHOSTED != 'true'; vars.USE_SELFHOSTED not known",
+    );
+  });
+
+  it('still fails a matrix over a hosted image (every value runs)', () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  build:',
+      '    strategy: {matrix: {os: [tinyland-nix, ubuntu-latest]}}',
+      '    runs-on: ${{ matrix.os }}',
+      '    steps: [{run: make}]',
+    ].join('\n');
+    expect(evaluateCheck(hostedRunnersCheck, { [W]: text }).verdict).toBe('fail');
+  });
+
+  it.each([
+    ['true', 'pass'],
+    ['false', 'fail'],
+  ])('decides the toggle when the variable is known (USE_SELFHOSTED=%s -> %s)', (value, verdict) => {
+    const context = createScorecardContext(
+      {
+        defaultBranch: 'main',
+        files: { [W]: workflow(TOGGLE) },
+        blocks: { variables: { USE_SELFHOSTED: value } },
+      },
+      DEFAULT_SCORECARD_CONFIG,
+      TEST_NOW,
+    );
+    expect(hostedRunnersCheck.rule(context).verdict).toBe(verdict);
   });
 });

@@ -61,6 +61,26 @@ function unclassifiedJob(
   };
 }
 
+/**
+ * For a `runs-on` that picks a runner class or a hosted image by an Actions variable whose value
+ * is not known (`vars.USE_SELFHOSTED == 'true' && 'tinyland-nix' || 'ubuntu-latest'`): why the
+ * job is undecided. A matrix runs every value, so it is no toggle.
+ */
+function undecidedToggle(job: WorkflowJobInspection): string | undefined {
+  const choice = job.runnerChoice;
+  if (!choice || choice.chosen !== undefined) return undefined;
+  const unknown = choice.variables.filter(v => v.value === undefined);
+  const pooled = choice.choices.filter(c => !c.hosted);
+  const hosted = choice.choices.filter(c => c.hosted);
+  if (unknown.length === 0 || pooled.length === 0 || hosted.length === 0)
+    return undefined;
+  const describe = (c: (typeof choice.choices)[number]) =>
+    `${c.labels.join(', ')}${c.condition ? ` when ${c.condition}` : ''}`;
+  return `Job ${job.id} runs on ${pooled.map(describe).join('; ')}, else on hosted ${hosted
+    .map(describe)
+    .join('; ')}; ${unknown.map(v => v.name).join(', ')} not known`;
+}
+
 /** @public */
 export const hostedRunnersCheck: ScorecardCheck = {
   id: 'hosted-runners',
@@ -99,6 +119,12 @@ export const hostedRunnersCheck: ScorecardCheck = {
               note: `Runner chosen by remote reusable workflow ${job.uses}`,
             });
           }
+          continue;
+        }
+        if (job.runnerChoice?.skipped) continue;
+        const toggle = undecidedToggle(job);
+        if (toggle) {
+          evidence.push({ ...at, verdict: 'unknown', note: toggle });
           continue;
         }
         const hostedCandidates = (job.candidates ?? []).filter(l =>

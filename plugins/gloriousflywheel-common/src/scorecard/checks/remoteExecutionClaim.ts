@@ -1,5 +1,4 @@
 import { WorkflowStepInspection } from '../../workflows';
-import { findInvocations } from '../../workflows/shellScript';
 import { matchesPathGlob } from '../pathGlob';
 import { MAX_SCAN_MATCHES, scanFiles } from '../scanFiles';
 import {
@@ -11,23 +10,32 @@ import {
 import { markdownBlocks } from './markdown';
 import { fileLines, unscannedEvidence } from './workflowErrors';
 
-/** The seeds' vocabulary; a remote build *cache* is not remote execution. */
+/**
+ * The seeds' vocabulary. A remote build *cache* is not remote execution, `--remote_executor=` with
+ * no value turns it off, and `RBE` counts only as the upper-case word (not `rbe-target.json`).
+ */
 const CLAIM =
-  /--remote_executor|\bremote[- ]execution\b|\bRBE\b|\bremote[- ]builds?\b(?![- ]cache)|\bremote[- ]building\b|\boffload(?:s|ed|ing)?\b/i;
-/** Words that make a sentence say remote execution is absent, conditional or planned. */
+  /--remote_executor(?!=\s*(?:$|[\s`'")]))|\b(?:remote[- ]execution|remote[- ]builds?(?![- ]cache)|remote[- ]building|offload(?:s|ed|ing)?)\b/i;
+const RBE = /(?<![\w./-])RBE(?![\w/-])/;
+/** Words that make a sentence say remote execution is absent, off, conditional or planned. */
 const NEGATION =
-  /\b(?:no|not|none|without|never|cannot|can't|isn't|aren't|doesn't|don't|won't|wasn't|lacks?|missing|future|planned|plans?|roadmap|todo|until|deferred|defer|later|candidates?|proposals?|proposed|evaluate|evaluating|research|gate[ds]?|instead of|out of scope|not yet|would|could|might)\b|\bif (?:it|this|that) becomes\b|\bif (?:needed|necessary|required)\b/i;
+  /\b(?:no|not|none|without|never|cannot|can't|isn't|aren't|doesn't|don't|won't|wasn't|lacks?|missing|disabled?|disables|off|blocks|blocked|rejects?|unsupported|future|planned|plans?|roadmap|todo|until|deferred|defer|later|candidates?|proposals?|proposed|evaluate|evaluating|research|gate[ds]?|instead of|out of scope|not yet|would|could|might)\b|\bif (?:it|this|that) becomes\b|\bif (?:needed|necessary|required)\b/i;
+const isClaim = (sentence: string) => CLAIM.test(sentence) || RBE.test(sentence);
 const BAZELRC = ['**/.bazelrc', '**/*.bazelrc'];
 
 /** Sentences of a paragraph (a wrapped line does not end one). */
 const sentences = (text: string) => text.split(/(?<=[.!?;:])\s+/);
 
-/** A paragraph's text without links, images and bare URLs: a link to a section is no claim. */
+/**
+ * A paragraph's text without links, images, URLs and paths: a link to a section or a file named
+ * `rbe-*.json` is no claim (a `--remote_executor=<endpoint>` stays).
+ */
 const withoutLinks = (text: string) =>
   text
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, ' ')
     .replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, ' ')
-    .replace(/<https?:[^>]*>|https?:\/\/\S+/g, ' ');
+    .replace(/<https?:[^>]*>|https?:\/\/\S+/g, ' ')
+    .replace(/(?<!\S)(?!--remote_executor)[`'"(]?[\w.@-]*\/\S*/g, ' ');
 
 interface Claim {
   path: string;
@@ -62,9 +70,7 @@ function findClaims(context: ScorecardContext): {
     for (const block of markdownBlocks(fileLines(context, path))) {
       if (block.kind !== 'paragraph') continue;
       const text = withoutLinks(block.lines.join(' '));
-      const claim = sentences(text).find(
-        s => CLAIM.test(s) && !NEGATION.test(s),
-      );
+      const claim = sentences(text).find(s => isClaim(s) && !NEGATION.test(s));
       if (!claim) continue;
       if (claims.length >= MAX_SCAN_MATCHES) {
         // a repository cannot grow the stored result without bound
@@ -72,7 +78,7 @@ function findClaims(context: ScorecardContext): {
         lastPath = path;
         continue;
       }
-      const at = block.lines.findIndex(l => CLAIM.test(l));
+      const at = block.lines.findIndex(l => isClaim(withoutLinks(l)));
       const index = at === -1 ? 0 : at;
       claims.push({
         path,
@@ -91,14 +97,12 @@ function findClaims(context: ScorecardContext): {
   };
 }
 
-/** The value of a `--remote_executor` argument in a word list: '' when it is set empty. */
-function executorValues(words: readonly string[]): string[] {
-  const values: string[] = [];
-  words.forEach((w, i) => {
-    if (w.startsWith('--remote_executor=')) values.push(w.slice(18));
-    else if (w === '--remote_executor') values.push(words[i + 1] ?? '');
+/** The values a script line gives `--remote_executor`: '' when it is set empty (`=`, `=""`, `=)`). */
+function scriptExecutorValues(text: string): string[] {
+  return [...text.matchAll(/--remote_executor(?![\w-])(?:=|\s+)?([^\s;&|]*)/g)].map(m => {
+    const value = m[1].replace(/^['"]+/, '').replace(/['")]+$/, '');
+    return value.startsWith('-') ? '' : value;
   });
-  return values;
 }
 
 /** Bazel configs (`build:rbe`) that set a non-empty `--remote_executor`, from `.bazelrc` files. */
@@ -114,9 +118,7 @@ function executorConfigs(context: ScorecardContext): {
     line => {
       const m = /^\s*[a-z]+:([\w-]+)\s+(.*)$/.exec(line);
       if (!m) return undefined;
-      const values = executorValues(
-        m[2].split(/\s+/).map(w => w.replace(/^(['"])(.*)\1$/, '$2')),
-      );
+      const values = scriptExecutorValues(m[2]);
       return values.some(v => v !== '') ? m[1] : undefined;
     },
   );
@@ -147,23 +149,23 @@ function stepUses(
   const uses: ExecutorUse[] = [];
   for (const step of steps) {
     if (step.run !== undefined) {
-      for (const inv of findInvocations(step.run)) {
-        const values = executorValues(inv.args);
-        const viaConfig = inv.args.some(
-          (a, i) =>
-            configs.has(a.replace(/^--config=/, '')) &&
-            (a.startsWith('--config=') || inv.args[i - 1] === '--config'),
+      // text, not parsed commands: the flag often sits in a bash array (`args+=(--remote_executor=...)`)
+      step.run.split(/\r?\n/).forEach((text, index) => {
+        if (text.trim().startsWith('#')) return;
+        const values = scriptExecutorValues(text);
+        const viaConfig = [...text.matchAll(/--config[= ]([\w-]+)/g)].some(m =>
+          configs.has(m[1]),
         );
-        if (values.length === 0 && !viaConfig) continue;
-        const line = (step.runLine ?? step.line) + inv.line;
+        if (values.length === 0 && !viaConfig) return;
+        const line = (step.runLine ?? step.line) + index;
         uses.push({
           workflow,
           path,
           line,
           excerpt: (fileLines(context, path)[line - 1] ?? '').trim(),
-          empty: !viaConfig && values.every(v => v.trim() === ''),
+          empty: !viaConfig && values.every(v => v === ''),
         });
-      }
+      });
     }
     if (step.block?.status === 'followed' && step.block.path && depth < 4) {
       uses.push(

@@ -137,14 +137,19 @@ describe('current cache endpoints (allow-list)', () => {
       'pass',
     ],
     ['ATTIC_SERVER: https://attic.tinyland.dev/main', 'fail'],
-    ['build --remote_cache=grpcs://cache.old.example', 'fail'],
-    ['substituters = https://attic-prod.example/main', 'fail'],
+    ['build --remote_cache=grpcs://cache.old-builds.net', 'fail'],
+    ['substituters = https://attic-prod.tinyland.dev/main', 'fail'],
     [
       'substituters = https://cache.nixos.org https://nix-community.cachix.org',
       'pass',
     ],
     ['ATTIC_SERVER: http://localhost:8080', 'pass'],
     ['ATTIC_SERVER: ${{ vars.ATTIC_SERVER }}', 'pass'],
+    // templated hosts and RFC 2606 placeholders are not judged
+    ['ATTIC_SERVER: https://attic-cache.${KUBE_INGRESS_BASE_DOMAIN}', 'pass'],
+    ['url: https://attic-cache-${CI_COMMIT_REF_SLUG}.${DOMAIN}', 'pass'],
+    ['ATTIC_SERVER: "https://nix-cache.example.com"', 'pass'],
+    ['ATTIC_SERVER: https://attic.cluster.test/main', 'pass'],
   ])('%s -> %s', (line, verdict) => {
     const files = {
       '.github/workflows/ci.yml': `${workflow(
@@ -190,5 +195,16 @@ describe('stale-cache-endpoints-docs check', () => {
       'pass',
     );
     expect(evaluateCheck(staleCacheEndpointsCheck, files).verdict).toBe('fail');
+  });
+});
+
+describe('comments in live surfaces', () => {
+  it.each([
+    ['.gitlab-ci.yml', '# Default endpoint assumes the attic-cache-dev namespace\n', 'pass'],
+    ['nix/cache.nix', '  # was http://attic.attic-cache-dev.svc\n', 'pass'],
+    ['config/app.example.json5', '// attic-cache-dev was retired\n', 'pass'],
+    ['.gitlab-ci.yml', `  BAZEL_REMOTE_CACHE: ${STALE} # old\n`, 'fail'],
+  ])('%s: %j -> %s', (path, text, verdict) => {
+    expect(evaluateCheck(staleCacheEndpointsCheck, { [path]: text }).verdict).toBe(verdict);
   });
 });

@@ -112,8 +112,11 @@ export function staleEndpointMatcher(pattern: string): StaleEndpointMatcher {
 // Lines that name an Attic or Bazel remote cache; public substituters such as cache.nixos.org do not.
 const CACHE_SETTING =
   /ATTIC_(?:SERVER|ENDPOINT|URL)|BAZEL_REMOTE_CACHE|remote[_-]cache|attic\s+login|attic-action/i;
-const URL_HOST = /\b[a-z][a-z0-9+.-]*:\/\/([A-Za-z0-9_.-]+)/gi;
+// the host and the character after it: `${` there means a templated host, not one to judge
+const URL_HOST = /\b[a-z][a-z0-9+.-]*:\/\/([A-Za-z0-9_.-]+)(.?)/gi;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '0.0.0.0']);
+// RFC 2606 names: placeholders in examples, never a cache anyone uses
+const PLACEHOLDER = /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$/;
 
 const hostOf = (endpoint: string) =>
   (
@@ -132,11 +135,12 @@ function isCurrentHost(host: string, current: readonly string[]): boolean {
 function otherCacheHosts(line: string, current: readonly string[]): string[] {
   const found: string[] = [];
   for (const m of line.matchAll(URL_HOST)) {
+    if (m[2] === '$' || m[2] === '{' || m[2] === '%') continue;
     const host = m[1].toLowerCase().replace(/\.$/, '');
     const cacheHost =
       CACHE_SETTING.test(line) || /attic|bazel-cache/.test(host);
-    if (!cacheHost || LOOPBACK.has(host) || isCurrentHost(host, current))
-      continue;
+    if (!cacheHost || LOOPBACK.has(host) || PLACEHOLDER.test(host)) continue;
+    if (isCurrentHost(host, current)) continue;
     found.push(host);
   }
   return found;
@@ -164,6 +168,8 @@ function scanEndpoints(
   for (const path of paths) {
     // one file at a time: its evidence stays in path order
     const scan = scanFiles<Finding>(context, [path], text => {
+      // a commented-out endpoint sends no build anywhere
+      if (level === 'live' && /^\s*(?:#|\/\/)/.test(text)) return undefined;
       const hit = patterns.find(p => p.re.test(text));
       if (hit) return { kind: 'stale', pattern: hit.pattern };
       if (level === 'docs' || current.length === 0) return undefined;
