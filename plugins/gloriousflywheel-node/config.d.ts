@@ -27,6 +27,8 @@ export interface Config {
       skipTLSVerify?: boolean;
       /** Namespaces to watch; all namespaces when absent. */
       namespaces?: string[];
+      /** Namespace of the ARC controller, whose AutoscalingListeners and listener Pods are watched (default arc-systems). */
+      controllerNamespace?: string;
       /**
        * What applies the Helm releases of the scale sets here, e.g. `tofu apply`: a pause reverted by
        * a Helm re-apply is then shown as reverted by it.

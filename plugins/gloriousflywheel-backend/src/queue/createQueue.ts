@@ -16,8 +16,8 @@ export function queueFleetOf(fleet: FleetService): QueueFleet {
     runnerClasses: fleet.runnerClasses,
     scaleSets: () => fleet.scaleSets(),
     clusters: () => fleet.clusters(),
-    listenerHealth: () => [],
-    runnerFailures: () => [],
+    listenerHealth: () => fleet.listenerHealth(),
+    runnerFailures: () => fleet.runnerFailures(),
   };
 }
 

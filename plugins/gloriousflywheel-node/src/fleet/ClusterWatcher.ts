@@ -1,6 +1,6 @@
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { ARC_LISTENER_SELECTOR, ClusterStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ClusterConfig } from './FleetConfig';
 import { InformerBackoff, InformerRetry, ResourceInformer } from './ResourceInformer';
 
@@ -45,6 +45,9 @@ function describeFailure(err: unknown, during: InformerRetry['during']): string 
 export class ClusterWatcher {
   private readonly scaleSetInformers: ResourceInformer[];
   private readonly runnerInformers: ResourceInformer[];
+  /** AutoscalingListeners and listener Pods in the controller's namespace; none when it is not configured */
+  private readonly listenerInformers: ResourceInformer[];
+  private readonly listenerListed = new Set<ResourceInformer>();
   private readonly synced = new Set<ResourceInformer>();
   private state: ClusterStatus['state'] = 'syncing';
   private since: Date;
@@ -70,6 +73,26 @@ export class ClusterWatcher {
     };
     this.scaleSetInformers = scopes.map(ns => make('autoscalingrunnersets', ns));
     this.runnerInformers = scopes.map(ns => make('ephemeralrunners', ns));
+    // Listener health is extra: its informers never change the cluster's sync state, only say
+    // (listenersKnown) whether their data can be used.
+    const controller = options.cluster.controllerNamespace;
+    const makeListener = (plural: 'autoscalinglisteners' | 'pods') => {
+      const informer: ResourceInformer = new ResourceInformer({
+        kubeConfig: options.kubeConfig,
+        plural,
+        namespace: controller,
+        labelSelector: ARC_LISTENER_SELECTOR,
+        backoff: options.backoff,
+        onChange: () => options.onChange(),
+        onSynced: () => this.listenerListed.add(informer),
+        onError: (err, retry) => {
+          this.listenerListed.delete(informer);
+          options.logger.warn(`cluster ${this.name}: ${informer.path}: ${describeFailure(err, retry.during)}; listener health unknown, retry ${retry.attempt} in ${retry.retryInMs} ms`);
+        },
+      });
+      return informer;
+    };
+    this.listenerInformers = controller ? [makeListener('autoscalinglisteners'), makeListener('pods')] : [];
   }
 
   get name() {
@@ -81,11 +104,22 @@ export class ClusterWatcher {
   }
 
   start() {
-    [...this.scaleSetInformers, ...this.runnerInformers].forEach(i => i.start());
+    [...this.scaleSetInformers, ...this.runnerInformers, ...this.listenerInformers].forEach(i => i.start());
   }
 
   stop() {
-    [...this.scaleSetInformers, ...this.runnerInformers].forEach(i => i.stop());
+    [...this.scaleSetInformers, ...this.runnerInformers, ...this.listenerInformers].forEach(i => i.stop());
+  }
+
+  /** Whether listener objects and Pods are both listed and not failing since. */
+  listenersKnown(): boolean {
+    return this.listenerInformers.length > 0 && this.listenerInformers.every(i => this.listenerListed.has(i));
+  }
+
+  /** AutoscalingListeners, then listener Pods, of the controller's namespace. */
+  listenerObjects(): { listeners: KubernetesObject[]; pods: KubernetesObject[] } {
+    const [listeners, pods] = this.listenerInformers;
+    return { listeners: listeners?.list() ?? [], pods: pods?.list() ?? [] };
   }
 
   scaleSets(): KubernetesObject[] {

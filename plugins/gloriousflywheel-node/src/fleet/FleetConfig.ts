@@ -30,6 +30,11 @@ export interface ClusterConfig {
   /** undefined = all namespaces */
   namespaces?: string[];
   /**
+   * namespace of the ARC controller, where the AutoscalingListeners and their Pods live (the
+   * reader's default: arc-systems); undefined = listeners are not watched
+   */
+  controllerNamespace?: string;
+  /**
    * What applies the Helm releases of this cluster's scale sets (e.g. `tofu apply`): named when a
    * pause is reverted by a Helm re-apply.
    */
@@ -63,6 +68,11 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
       if (!URL.canParse(url)) throw new Error(`${key}.url "${url}" is not a URL`);
     }
     const namespaces = c.getOptionalStringArray('namespaces');
+    // ARC's documented install namespace
+    const controllerNamespace = c.getOptionalString('controllerNamespace') ?? 'arc-systems';
+    if (!isDnsLabel(controllerNamespace)) {
+      throw new Error(`${key}.controllerNamespace "${controllerNamespace}" is not a Kubernetes namespace name (a DNS label)`);
+    }
     const badNamespace = namespaces?.find(ns => !isDnsLabel(ns));
     if (badNamespace !== undefined) {
       throw new Error(`${key}.namespaces has "${badNamespace}", which is not a Kubernetes namespace name (a DNS label)`);
@@ -76,6 +86,7 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
       skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
       kubeconfigContext: c.getOptionalString('kubeconfigContext'),
       namespaces: namespaces?.length ? namespaces : undefined,
+      controllerNamespace,
       helmAppliedBy: c.getOptionalString('helmAppliedBy'),
     };
   });

@@ -1,8 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
+  ARC_SCALE_SET_NAME_LABEL,
+  ARC_SCALE_SET_NAMESPACE_LABEL,
+  AutoscalingListenerObject,
   AutoscalingRunnerSetObject,
   ClusterStatus,
+  EphemeralRunnerObject,
+  ListenerHealth,
+  listenerHealthOf,
+  ListenerPodObject,
+  RunnerFailure,
+  runnerFailuresOf,
   RunnerClassDefinition,
   RunnerClassSummary,
   isPauseUndone,
@@ -42,9 +51,8 @@ export interface FleetServiceOptions {
   kubeConfigFor?: (cluster: ClusterConfig) => KubeConfig;
 }
 
-// Labels ARC puts on EphemeralRunners to tie them to their scale set.
-const LABEL_SCALE_SET_NAME = 'actions.github.com/scale-set-name';
-const LABEL_SCALE_SET_NAMESPACE = 'actions.github.com/scale-set-namespace';
+const LABEL_SCALE_SET_NAME = ARC_SCALE_SET_NAME_LABEL;
+const LABEL_SCALE_SET_NAMESPACE = ARC_SCALE_SET_NAMESPACE_LABEL;
 
 type PhaseCounts = Omit<RunnerCounts, 'current'>;
 
@@ -149,6 +157,24 @@ export class FleetService {
     if (held && Date.parse(held) <= Date.parse(at)) return;
     this.undoneSince.set(id, at);
     this.view = undefined;
+  }
+
+  /**
+   * Listener health of every scale set of the clusters whose listeners are known (watched, listed
+   * and not failing); other clusters' scale sets have no entry.
+   */
+  listenerHealth(): ListenerHealth[] {
+    return this.watchers.flatMap(w => {
+      if (!w.listenersKnown()) return [];
+      const { listeners, pods } = w.listenerObjects();
+      const sets = w.scaleSets().map(o => ({ namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' }));
+      return listenerHealthOf(w.name, sets, listeners as AutoscalingListenerObject[], pods as ListenerPodObject[]);
+    });
+  }
+
+  /** EphemeralRunners that failed, in every cluster. */
+  runnerFailures(): RunnerFailure[] {
+    return this.watchers.flatMap(w => runnerFailuresOf(w.name, w.ephemeralRunners() as EphemeralRunnerObject[]));
   }
 
   /** State of the fleet source for `/health`. */

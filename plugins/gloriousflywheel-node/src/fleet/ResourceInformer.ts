@@ -1,4 +1,5 @@
 import {
+  CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   KubernetesObject,
@@ -39,7 +40,10 @@ export interface InformerRetry {
 
 export interface ResourceInformerOptions {
   kubeConfig: KubeConfig;
-  plural: 'autoscalingrunnersets' | 'ephemeralrunners';
+  /** an ARC resource, or core `pods` */
+  plural: 'autoscalingrunnersets' | 'ephemeralrunners' | 'autoscalinglisteners' | 'pods';
+  /** e.g. ARC's listener component label; list and watch only what matches */
+  labelSelector?: string;
   /** undefined = all namespaces */
   namespace?: string;
   /** called after every change to the local copy */
@@ -67,6 +71,7 @@ const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metad
 export class ResourceInformer {
   private readonly objects = new Map<string, KubernetesObject>();
   private readonly api: CustomObjectsApi;
+  private readonly core: CoreV1Api;
   private readonly backoff: Required<InformerBackoff>;
   private listWatch?: ListWatch<KubernetesObject>;
   private retryTimer?: NodeJS.Timeout;
@@ -77,6 +82,7 @@ export class ResourceInformer {
 
   constructor(private readonly options: ResourceInformerOptions) {
     this.api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
     const b = options.backoff;
     this.backoff = {
       baseMs: b?.baseMs ?? DEFAULT_INFORMER_BACKOFF.baseMs,
@@ -91,6 +97,7 @@ export class ResourceInformer {
 
   get path(): string {
     const { plural, namespace } = this.options;
+    if (plural === 'pods') return namespace ? `/api/v1/namespaces/${namespace}/pods` : '/api/v1/pods';
     return namespace
       ? `/apis/${ARC_GROUP}/${ARC_VERSION}/namespaces/${namespace}/${plural}`
       : `/apis/${ARC_GROUP}/${ARC_VERSION}/${plural}`;
@@ -129,6 +136,7 @@ export class ResourceInformer {
         return list;
       },
       false,
+      this.options.labelSelector,
     );
     const fail = (err: unknown) => {
       if (!current()) return;
@@ -198,10 +206,16 @@ export class ResourceInformer {
   }
 
   private async listOnce(): Promise<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string } }> {
-    const { plural, namespace } = this.options;
+    const { plural, namespace, labelSelector } = this.options;
+    if (plural === 'pods') {
+      const pods = namespace
+        ? await this.core.listNamespacedPod({ namespace, labelSelector })
+        : await this.core.listPodForAllNamespaces({ labelSelector });
+      return pods as { items: KubernetesObject[]; metadata?: { resourceVersion?: string } };
+    }
     const body = namespace
-      ? await this.api.listNamespacedCustomObject({ group: ARC_GROUP, version: ARC_VERSION, namespace, plural })
-      : await this.api.listClusterCustomObject({ group: ARC_GROUP, version: ARC_VERSION, plural });
+      ? await this.api.listNamespacedCustomObject({ group: ARC_GROUP, version: ARC_VERSION, namespace, plural, labelSelector })
+      : await this.api.listClusterCustomObject({ group: ARC_GROUP, version: ARC_VERSION, plural, labelSelector });
     return body as { items: KubernetesObject[]; metadata?: { resourceVersion?: string } };
   }
 
