@@ -21,4 +21,7 @@ backend.add(portalPermissionPolicyModule);
 backend.add(import('@tinyland/backstage-plugin-gloriousflywheel-backend'));
 backend.add(import('@tinyland/backstage-plugin-catalog-backend-module-gloriousflywheel'));
 
+// MCP over the actions registry: the actions of backend.actions.pluginSources (diagnose-job, ...)
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

@@ -12,6 +12,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { createControl } from './control/createControl';
 import { createAdoption } from './adoption/createAdoption';
 import { createQueue, queueFleetOf } from './queue/createQueue';
+import { registerQueueActions } from './queue/queueActions';
 
 /**
  * The GloriousFlywheel backend plugin: wiring only.
@@ -80,6 +81,12 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         });
 
         const controlRoutes = createControl({ config, logger, knex, fleet, ...control });
+        registerQueueActions({
+          actionsRegistry: control.actionsRegistry,
+          access: controlRoutes.access,
+          queue: queue.service,
+          reconciler: queue.reconciler,
+        });
         httpRouter.use(
           await createRouter({ version: packageVersion(), sources, fleet, caches, control: controlRoutes, adoption: { ...adoption.router, queue: queue.service }, queue: { queue: queue.service, reconciler: queue.reconciler } }),
         );
