@@ -42,6 +42,7 @@ export function summarizeRunnerClasses(
       failed: members.reduce((n, s) => n + s.runners.failed, 0),
     },
     pausedScaleSets: members.filter(s => s.paused).length,
+    pauseRevertedScaleSets: members.filter(s => s.pauseReverted).length,
     unclassified,
   });
   const out = classes.map(c => summarize(c, byClass.get(c.name) ?? [], false));

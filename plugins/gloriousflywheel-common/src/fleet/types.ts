@@ -91,6 +91,8 @@ export interface RunnerClassSummary {
   maxRunners: number | null;
   runners: RunnerCounts;
   pausedScaleSets: number;
+  /** paused scale sets whose pause was undone outside the portal (they run jobs again) */
+  pauseRevertedScaleSets?: number;
   /** the class's contract checked against its scale sets (served by the backend) */
   contract?: RunnerClassContractReport;
   /** Name for the class of scale sets that match no configured class. */

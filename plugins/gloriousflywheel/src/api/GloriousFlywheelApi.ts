@@ -10,7 +10,9 @@ import {
   AuditPage,
   AuditVerifyResult,
   CacheDetail,
+  AuditAction,
   ControlAction,
+  ScaleSetContract,
   ControlResult,
   CacheHistory,
   CacheList,
@@ -40,6 +42,8 @@ export interface RunnerClassDetail {
 export interface ScaleSetDetail {
   item: ScaleSet;
   cluster?: ClusterStatus;
+  /** its runner class's contract checked on this scale set (null: unclassified, or caches not known) */
+  contract?: ScaleSetContract | null;
 }
 
 /** Filters of the audit log (`GET /audit`). @public */
@@ -47,7 +51,7 @@ export interface AuditQuery {
   actor?: string;
   /** `cluster[/namespace[/name]]` */
   target?: string;
-  action?: ControlAction;
+  action?: AuditAction;
   outcome?: AuditOutcome;
   from?: string;
   to?: string;

@@ -15,7 +15,8 @@ import useAsync from 'react-use/esm/useAsync';
 import {
   AUDIT_OUTCOMES,
   AuditOutcome,
-  ControlAction,
+  AUDIT_ACTIONS,
+  AuditAction,
   auditReadPermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { PluginPage } from '../PluginPage';
@@ -24,8 +25,6 @@ import { usePolling } from '../../hooks/usePolling';
 import { AuditTable } from './AuditTable';
 import { downloadFile } from '../download';
 import { SelectFilter } from '../SelectFilter';
-
-const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume'];
 
 const PAGE = 25;
 
@@ -48,7 +47,7 @@ function ChainStatus() {
 export function AuditLogPage() {
   const api = useApi(gloriousFlywheelApiRef);
   const canRead = usePermission({ permission: auditReadPermission });
-  const [filters, setFilters] = useState<{ actor: string; target: string; action: '' | ControlAction; outcome: '' | AuditOutcome }>({
+  const [filters, setFilters] = useState<{ actor: string; target: string; action: '' | AuditAction; outcome: '' | AuditOutcome }>({
     actor: '',
     target: '',
     action: '',
@@ -90,7 +89,7 @@ export function AuditLogPage() {
         <Stack direction="row" spacing={2} alignItems="center">
           <TextField size="small" label="Actor" placeholder="user:default/ada-admin" value={filters.actor} onChange={set('actor')} />
           <TextField size="small" label="Target" placeholder="honey/arc-runners" value={filters.target} onChange={set('target')} />
-          <SelectFilter label="Action" value={filters.action} options={CONTROL_ACTIONS} onChange={v => setFilter('action', v)} minWidth={120} />
+          <SelectFilter label="Action" value={filters.action} options={AUDIT_ACTIONS} onChange={v => setFilter('action', v)} minWidth={120} />
           <SelectFilter label="Outcome" value={filters.outcome} options={AUDIT_OUTCOMES} onChange={v => setFilter('outcome', v)} minWidth={130} />
           <Button variant="outlined" onClick={exportCsv}>
             Export CSV

@@ -9,9 +9,10 @@ import { ScaleSetTable } from '../ScaleSetTable';
 import { ScaleSetControlButton } from '../ScaleSetControl';
 import { AuditTable } from '../AuditLogPage';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { auditReadPermission, CacheProbeCheck } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { auditReadPermission, CacheProbeCheck, ScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { CacheHistoryCard, formatBytes } from '../CachesPage';
 import { CacheStatusChip } from '../CacheStatusChip';
+import { ContractChecksTable, ContractChip, PauseRevertedNotice } from '../RunnerClassContract';
 
 const A = 'gloriousflywheel.io/';
 
@@ -55,7 +56,39 @@ function RunnerClassOverview({ name }: { name: string }) {
       <Grid item xs={12} md={7}>
         <ScaleSetTable title="Scale sets" scaleSets={value.scaleSets} onChanged={retry} />
       </Grid>
+      {value.scaleSets.map(s => (
+        <Grid item xs={12} key={`${s.cluster}/${s.namespace}/${s.name}`} sx={{ '&:empty': { display: 'none' } }}>
+          <PauseRevertedNotice scaleSet={s} />
+        </Grid>
+      ))}
+      {c.contract && (
+        <Grid item xs={12}>
+          <ContractChecksTable title={`Contract of ${c.name}: ${c.contract.passed}/${c.contract.applicable} checks pass`} checks={c.contract.checks} showScaleSet />
+        </Grid>
+      )}
     </Grid>
+  );
+}
+
+/** What the scale set's template and labels say: ARC version, runner image, resources, env. */
+function TemplateFacts({ s }: { s: ScaleSet }) {
+  const r = s.runner;
+  const env = r?.env ?? [];
+  return (
+    <InfoCard title="Runner template">
+      <StructuredMetadataTable
+        metadata={{
+          'ARC version': s.arc?.version ? `${s.arc.version}${s.arc.chart ? ` (chart ${s.arc.chart})` : ''}` : 'unknown (no version label)',
+          'registered for': s.githubConfigScope ?? '—',
+          'runner image': r?.image ?? (r?.containerPath ? '—' : 'no runner container in spec.template'),
+          'memory (request / limit)': `${r?.memoryRequest ?? '—'} / ${r?.memoryLimit ?? 'no limit'}`,
+          'CPU (request / limit)': `${r?.cpuRequest ?? '—'} / ${r?.cpuLimit ?? 'no limit'}`,
+          environment: env.length
+            ? env.map(e => `${e.name}=${e.valueFrom ? `<${e.valueFrom}>` : e.value}`)
+            : '—',
+        }}
+      />
+    </InfoCard>
   );
 }
 
@@ -85,7 +118,8 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
     <Grid container spacing={2}>
       <Grid item xs={12}>
         {value.cluster && <ClusterSyncBanner clusters={[value.cluster]} />}
-        {s.paused && (
+        <PauseRevertedNotice scaleSet={s} />
+        {s.paused && !s.pauseReverted && (
           <WarningPanel
             severity="warning"
             title={`Paused by ${s.paused.by} since ${s.paused.at}`}
@@ -94,7 +128,15 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
         )}
       </Grid>
       <Grid item xs={12} md={6}>
-        <InfoCard title={`Scale set ${s.name}`} action={<ScaleSetControlButton scaleSet={s} onChanged={retry} />}>
+        <InfoCard
+          title={`Scale set ${s.name}`}
+          action={
+            <>
+              {value.contract && <ContractChip score={value.contract} testId="scale-set-contract" />}
+              <ScaleSetControlButton scaleSet={s} onChanged={retry} />
+            </>
+          }
+        >
           <StructuredMetadataTable
             metadata={{
               cluster: s.cluster,
@@ -123,6 +165,14 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
           />
         </InfoCard>
       </Grid>
+      <Grid item xs={12} md={6}>
+        <TemplateFacts s={s} />
+      </Grid>
+      {value.contract && (
+        <Grid item xs={12}>
+          <ContractChecksTable title={`Contract of ${s.runnerClass}`} checks={value.contract.checks} />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <RecentAudit cluster={cluster} namespace={namespace} name={name} />
       </Grid>

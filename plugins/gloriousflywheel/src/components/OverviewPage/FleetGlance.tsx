@@ -106,7 +106,14 @@ function PausedList({ paused }: { paused: ScaleSet[] }) {
             <TableCell>
               <RelativeTime iso={s.paused!.at} />
             </TableCell>
-            <TableCell sx={{ overflowWrap: 'normal', wordBreak: 'normal' }}>{s.paused!.reason}</TableCell>
+            <TableCell sx={{ overflowWrap: 'normal', wordBreak: 'normal' }}>
+              {s.paused!.reason}
+              {s.pauseReverted && (
+                <Typography variant="body2" color="error" component="div">
+                  pause reverted by {s.pauseReverted.by} <RelativeTime iso={s.pauseReverted.at} />: runs jobs again
+                </Typography>
+              )}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>

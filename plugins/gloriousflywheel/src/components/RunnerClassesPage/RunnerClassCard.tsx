@@ -8,6 +8,7 @@ import { Link } from '@backstage/core-components';
 import { CacheHealth, RunnerClassSummary } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { CacheStatusChip } from '../CacheStatusChip';
 import { runnerClassEntityPath } from '../entityRefs';
+import { ContractChip } from '../RunnerClassContract';
 
 function Figure({ label, value, tone }: { label: string; value: string | number; tone?: 'warning' | 'error' }) {
   return (
@@ -48,7 +49,13 @@ export function RunnerClassCard({
             <Typography variant="h6" component="h2">
               {s.unclassified ? 'Unclassified scale sets' : s.name}
             </Typography>
-            {s.pausedScaleSets > 0 && <Chip size="small" color="warning" label={`${s.pausedScaleSets} paused`} />}
+            <Stack direction="row" spacing={0.5}>
+              {s.contract && <ContractChip score={s.contract} testId={`contract-${s.name}`} />}
+              {s.pausedScaleSets > 0 && <Chip size="small" color="warning" label={`${s.pausedScaleSets} paused`} />}
+              {(s.pauseRevertedScaleSets ?? 0) > 0 && (
+                <Chip size="small" color="error" label={`${s.pauseRevertedScaleSets} pause reverted`} />
+              )}
+            </Stack>
           </Stack>
           <Typography variant="body2" color="text.secondary" gutterBottom>
             {s.unclassified ? 'match no configured runner class' : s.title}

@@ -33,13 +33,17 @@ const baseColumns: TableColumn<ScaleSet>[] = [
     field: 'paused',
     render: s => (
       <>
-        {s.paused ? (
+        {s.paused && s.pauseReverted && (
+          <Tooltip title={`paused by ${s.paused.by} at ${s.paused.at}; pause reverted by ${s.pauseReverted.by} at ${s.pauseReverted.at}: it runs jobs again`}>
+            <Chip size="small" color="error" label="pause reverted" />
+          </Tooltip>
+        )}
+        {s.paused && !s.pauseReverted && (
           <Tooltip title={`paused by ${s.paused.by} at ${s.paused.at}: ${s.paused.reason}`}>
             <Chip size="small" color="warning" label="paused" />
           </Tooltip>
-        ) : (
-          <Chip size="small" color="success" variant="outlined" label="active" />
         )}
+        {!s.paused && <Chip size="small" color="success" variant="outlined" label="active" />}
         {s.managedBy && (
           <Tooltip title={`Managed by ${s.managedBy}: changes made here may be reverted`}>
             <Chip size="small" variant="outlined" label={s.managedBy} sx={{ ml: 0.5 }} />
