@@ -274,4 +274,20 @@ describe('hosted-runners check', () => {
     );
     expect(hostedRunnersCheck.rule(context).verdict).toBe(verdict);
   });
+
+  it('gives a verdict to a matrix candidate no runner class serves', () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  build:',
+      '    strategy: {matrix: {runner: [tinyland-nix, tinyland-nix-kvm]}}',
+      '    runs-on: ${{ matrix.runner }}',
+      '    steps: [{run: make}]',
+    ].join('\n');
+    const result = evaluateCheck(hostedRunnersCheck, { [W]: text });
+    expect(result.verdict).toBe('unknown');
+    expect(result.evidence[0].note).toBe(
+      'Job build may run on tinyland-nix-kvm, which no runner class serves (did you mean tinyland-nix-kvm → tinyland-nix?)',
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import {
   isHostedJob,
   isHostedLabel,
+  matchRunnerClassForLabels,
   suggestRunnerClass,
 } from '../../runnerClasses';
 import { WorkflowJobInspection } from '../../workflows';
@@ -136,11 +137,26 @@ export const hostedRunnersCheck: ScorecardCheck = {
         if (!hosted) {
           if (job.runnerClass) continue;
           if (job.dynamic) {
-            if ((job.candidates ?? []).length === 0) {
+            const candidates = job.candidates ?? [];
+            // a candidate label no class serves: the job may land outside the pool
+            const outside = candidates.filter(
+              l =>
+                !GENERIC_LABELS.has(l.toLowerCase()) &&
+                !matchRunnerClassForLabels([l], config.runnerClasses),
+            );
+            if (candidates.length === 0) {
               evidence.push({
                 ...at,
                 verdict: 'unknown',
                 note: `Job ${job.id} picks its runner with an expression`,
+              });
+            } else if (outside.length > 0) {
+              evidence.push({
+                ...at,
+                verdict: 'unknown',
+                note: `Job ${job.id} may run on ${outside.join(
+                  ', ',
+                )}, which no runner class serves${didYouMean(context, outside)}`,
               });
             }
             continue;

@@ -72,4 +72,24 @@ describe('workflow-scripts-present check', () => {
       }).verdict,
     ).toBe('fail');
   });
+
+  it('follows local actions: a script their steps call must exist too, evidence in the action file', () => {
+    const files = {
+      [W]: workflow('tinyland-nix', ['- uses: ./.github/actions/proof']),
+      '.github/actions/proof/action.yml':
+        'runs:\n  using: composite\n  steps:\n    - shell: bash\n      run: ./scripts/bazel-cache-backed.sh build //...\n',
+    };
+    const result = evaluateCheck(workflowScriptsCheck, files);
+    expect(result.evidence).toEqual([
+      expect.objectContaining({
+        path: '.github/actions/proof/action.yml',
+        line: 5,
+        verdict: 'fail',
+        note: 'Job build calls scripts/bazel-cache-backed.sh, which is not in the repository',
+      }),
+    ]);
+    expect(
+      evaluateCheck(workflowScriptsCheck, { ...files, 'scripts/bazel-cache-backed.sh': '' }).verdict,
+    ).toBe('pass');
+  });
 });

@@ -1,3 +1,4 @@
+import { WorkflowStepInspection } from '../../workflows';
 import { matchesPathGlob } from '../pathGlob';
 import { ScorecardCheck, ScorecardEvidence } from '../types';
 import { verdictOfEvidence } from '../verdict';
@@ -20,37 +21,46 @@ export const workflowScriptsCheck: ScorecardCheck = {
       matchesPathGlob(path, config.scriptPaths);
     const evidence: ScorecardEvidence[] = workflowErrorEvidence(context);
     let calls = 0;
-    for (const workflow of context.workflows) {
-      for (const job of workflow.jobs) {
-        for (const step of job.steps) {
-          if (step.run === undefined) continue;
-          for (const call of scriptCalls(step.run)) {
-            if (!watched(call.path)) continue;
-            calls++;
-            if (snapshot.files[call.path] !== undefined) continue;
-            const line = (step.runLine ?? step.line) + call.line;
-            const at = {
-              path: workflow.path,
-              line,
-              excerpt: sourceLine(context, workflow.path, line),
-            };
-            // Relative to another directory, the path may name a different file.
-            if (stepKeys(context, workflow.path, step.line).workingDirectory) {
-              evidence.push({
-                ...at,
-                verdict: 'unknown',
-                note: `Job ${job.id} calls ${call.path} from a working-directory`,
-              });
-            } else {
-              evidence.push({
-                ...at,
-                verdict: 'fail',
-                note: `Job ${job.id} calls ${call.path}, which is not in the repository`,
-              });
-            }
+    const visit = (
+      job: string,
+      path: string,
+      steps: readonly WorkflowStepInspection[],
+      depth: number,
+    ) => {
+      for (const step of steps) {
+        // a composite action's `run:` works in the caller's checkout too
+        if (step.block?.status === 'followed' && step.block.path && depth < 4)
+          visit(job, step.block.path, step.block.steps, depth + 1);
+        if (step.run === undefined) continue;
+        for (const call of scriptCalls(step.run)) {
+          if (!watched(call.path)) continue;
+          calls++;
+          if (snapshot.files[call.path] !== undefined) continue;
+          const line = (step.runLine ?? step.line) + call.line;
+          const at = {
+            path,
+            line,
+            excerpt: sourceLine(context, path, line),
+          };
+          // Relative to another directory, the path may name a different file.
+          if (stepKeys(context, path, step.line).workingDirectory) {
+            evidence.push({
+              ...at,
+              verdict: 'unknown',
+              note: `Job ${job} calls ${call.path} from a working-directory`,
+            });
+          } else {
+            evidence.push({
+              ...at,
+              verdict: 'fail',
+              note: `Job ${job} calls ${call.path}, which is not in the repository`,
+            });
           }
         }
       }
+    };
+    for (const workflow of context.workflows) {
+      for (const job of workflow.jobs) visit(job.id, workflow.path, job.steps, 0);
     }
     const verdict = verdictOfEvidence(evidence);
     const missing = evidence.filter(e => e.verdict === 'fail').length;
