@@ -169,6 +169,13 @@ describe('runScorecard mechanics', () => {
     ['docs/guide.md', true],
     ['flake.nix', true],
     ['tools/ci.bazelrc', true],
+    // issue 15: where the seeds say drift lives, examples, scripts workflows call
+    ['config/organization-s3.example.yaml', true],
+    ['tofu/stacks/attic/terraform.tfvars.example', true],
+    ['examples/flake/flake.nix', true],
+    ['examples/gitlab/.gitlab-ci.yml', true],
+    ['scripts/cache-attachment-contract.sh', true],
+    ['scripts/ci/deep.sh', true],
     ['src/index.ts', false],
     ['plugins/x/src/__fixtures__/repos/a/README.md', false],
     ['pkg/testdata/flake.nix', false],

@@ -1,5 +1,6 @@
 import { blockSourceOptions, inspectWorkflow } from '../workflows';
 import { DEFAULT_SCORECARD_CHECKS } from './checks';
+import { preflightCommand } from './checks/scriptCalls';
 import { parseExceptionRegister } from './exceptionRegister';
 import { matchesPathGlob } from './pathGlob';
 import { DEFAULT_SCORECARD_CONFIG } from './scorecardConfig';
@@ -31,7 +32,7 @@ export function isScorecardInput(
     path.startsWith('.github/') ||
     path === config.bazelWrapper ||
     path === config.exceptionsPath ||
-    path === config.cacheAttachmentPreflight.trim().split(/\s+/)[0] ||
+    path === preflightCommand(config.cacheAttachmentPreflight)?.path ||
     matchesPathGlob(path, config.staleEndpointSurfaces) ||
     matchesPathGlob(path, config.staleEndpointDocSurfaces) ||
     matchesPathGlob(path, config.claimSurfaces) ||
