@@ -652,6 +652,11 @@ function tinylandDevFiles(): Record<string, string> {
       '      - uses: actions/checkout@v4',
       '      - run: docker build -t tinyland-dev . && ./scripts/rollout.sh',
     ),
+    'scripts/rollout.sh': lines(
+      '#!/usr/bin/env bash',
+      'set -euo pipefail',
+      'kubectl -n tinyland rollout restart deployment/tinyland-dev',
+    ),
   };
 }
 

@@ -336,6 +336,8 @@ export class AdoptionScanner {
           repo: name,
           workflow_id: fileName(path),
           branch,
+          // a run still going has no conclusion yet: the latest finished one is the proof
+          status: 'completed',
           per_page: 1,
           headers: before?.etag ? { 'if-none-match': before.etag } : {},
         });

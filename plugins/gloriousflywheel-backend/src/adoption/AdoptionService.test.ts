@@ -198,6 +198,15 @@ describe('AdoptionService against the GitHub sandbox', () => {
     expect(status.reposFetched).toBe(0);
   });
 
+  it('keeps the latest finished proof run when a newer one is still running', async () => {
+    gh.setWorkflowRunConclusion(ORG, 'GloriousFlywheel', 'platform-proof.yml', null);
+    const status = await shared.service.scan('schedule');
+    expect(status.reposFetched).toBe(0);
+    expect(check(shared.hub.get(`${ORG}/GloriousFlywheel`)!, 'proof-workflows-green').verdict).toBe('pass');
+    // the running run does not change the completed list: GitHub answers 304, uncharged
+    expect(status.requestsUsed.rest).toBe(0);
+  });
+
   it('sees a newly opened migration pull request in the warm heads pages: in progress, no content read', async () => {
     gh.addPullRequest(ORG, 'lab', {
       number: 80,
