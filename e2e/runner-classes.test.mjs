@@ -68,3 +68,30 @@ test('a runner-class entity in the catalog shows the live class overview', async
   assert.ok(await page.getByText('1 / unlimited').isVisible());
   await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/runner-class-entity.png') });
 });
+
+test('a runner class failing its contract: red "contract n/6" on its card, the failing check with its field path on its entity', async () => {
+  const page = await ctx.browser.newPage({ viewport: { width: 1500, height: 1200 } });
+  await signInAsGuest(page, ctx.portal.baseUrl);
+  await page.getByRole('link', { name: 'Runner classes' }).first().click();
+  // the sandbox seeds tinyland-nix-heavy with a nix runner's 8Gi limit: below its 16Gi–64Gi envelope
+  const chip = page.getByTestId('contract-tinyland-nix-heavy');
+  await chip.waitFor({ timeout: 30000 });
+  assert.match(await chip.textContent(), /^contract \d\/6$/);
+  assert.equal(await chip.getAttribute('data-verdict'), 'error');
+  // docker keeps its contract once its cache has been probed
+  await page.getByTestId('contract-tinyland-docker').filter({ hasText: 'contract 6/6' }).waitFor({ timeout: 30000 });
+
+  await waitForEntity(ctx.portal.baseUrl, 'resource:default/tinyland-nix-heavy');
+  await page.goto(`${ctx.portal.baseUrl}/catalog/default/resource/tinyland-nix-heavy`);
+  await page.getByText('Live state', { exact: true }).click();
+  const checks = page.getByTestId('contract-checks');
+  await checks.waitFor({ timeout: 30000 });
+  const memory = checks.getByRole('row').filter({ hasText: 'Memory limit within the envelope' });
+  await memory.getByText('fail', { exact: true }).waitFor();
+  assert.match(
+    await memory.textContent(),
+    /honey\/arc-runners\/tinyland-nix-heavy: spec\.template\.spec\.containers\[0\]\.resources\.limits\.memory = "8Gi"/,
+  );
+  await checks.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/runner-class-contract.png'), fullPage: true });
+});

@@ -21,7 +21,17 @@ function parseArgs(argv: string[]) {
       caches: port('caches-port', 7103),
       grpc: port('grpc-port', 7104),
     },
-    seedOptions: { longTailRepos: Number(opts['long-tail'] ?? 20) },
+    seedOptions: {
+      longTailRepos: Number(opts['long-tail'] ?? 20),
+      // the runner pods' cache env points at this sandbox's caches (random ports: the seed's defaults)
+      cacheEndpoints:
+        port('caches-port', 7103) && port('grpc-port', 7104)
+          ? {
+              atticServer: `http://${opts.host ?? '127.0.0.1'}:${port('caches-port', 7103)}/attic`,
+              bazelRemoteCache: `grpc://${opts.host ?? '127.0.0.1'}:${port('grpc-port', 7104)}`,
+            }
+          : undefined,
+    },
   };
 }
 
