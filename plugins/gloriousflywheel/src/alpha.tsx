@@ -11,8 +11,9 @@ import DnsIcon from '@mui/icons-material/Dns';
 import StorageIcon from '@mui/icons-material/Storage';
 import HistoryIcon from '@mui/icons-material/History';
 import TimelineIcon from '@mui/icons-material/Timeline';
+import HourglassIcon from '@mui/icons-material/HourglassBottom';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef, tranchesRouteRef } from './routes';
+import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef, stuckJobRouteRef, tranchesRouteRef } from './routes';
 import { isRepoAdoptionAvailable } from './components/RepoAdoptionContent/projectSlug';
 import { isFleetContentAvailable } from './components/FleetEntityContent/isFleetContentAvailable';
 import { WithoutPageShell } from './components/PluginPage';
@@ -100,6 +101,21 @@ const tranchesPage = PageBlueprint.make({
   },
 });
 
+const stuckJobPage = PageBlueprint.make({
+  name: 'stuck-job',
+  params: {
+    path: '/gloriousflywheel/stuck-job',
+    title: 'Why is my job stuck?',
+    icon: <HourglassIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(stuckJobRouteRef),
+    loader: () => import('./components/Queue').then(m => (
+        <WithoutPageShell>
+          <m.StuckJobPage />
+        </WithoutPageShell>
+      )),
+  },
+});
+
 const repoAdoptionContent = EntityContentBlueprint.make({
   name: 'repo-adoption',
   params: {
@@ -135,12 +151,13 @@ const fleetEntityContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'gloriousflywheel',
-  extensions: [gloriousFlywheelApi, overviewPage, runnerClassesPage, cachesPage, auditLogPage, tranchesPage, fleetEntityContent, repoAdoptionContent, repoAdoptionCard],
+  extensions: [gloriousFlywheelApi, overviewPage, runnerClassesPage, cachesPage, auditLogPage, tranchesPage, stuckJobPage, fleetEntityContent, repoAdoptionContent, repoAdoptionCard],
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),
     runnerClasses: convertLegacyRouteRef(runnerClassesRouteRef),
     caches: convertLegacyRouteRef(cachesRouteRef),
     auditLog: convertLegacyRouteRef(auditLogRouteRef),
     tranches: convertLegacyRouteRef(tranchesRouteRef),
+    stuckJob: convertLegacyRouteRef(stuckJobRouteRef),
   },
 });

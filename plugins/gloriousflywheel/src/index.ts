@@ -10,6 +10,7 @@ export {
   CachesPage,
   AuditLogPage,
   TranchesPage,
+  StuckJobPage,
   EntityRepoAdoptionContent,
   EntityRepoAdoptionCard,
   EntityFleetContent,

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef, tranchesRouteRef } from './routes';
+import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef, stuckJobRouteRef, tranchesRouteRef } from './routes';
 
 /**
  * Legacy (core-plugin-api) plugin, for apps on the old frontend system.
@@ -29,6 +29,7 @@ export const gloriousflywheelPlugin = createPlugin({
     caches: cachesRouteRef,
     auditLog: auditLogRouteRef,
     tranches: tranchesRouteRef,
+    stuckJob: stuckJobRouteRef,
   },
 });
 
@@ -74,6 +75,15 @@ export const TranchesPage: () => JSX.Element = gloriousflywheelPlugin.provide(
     name: 'TranchesPage',
     component: () => import('./components/TranchesPage').then(m => m.TranchesPage),
     mountPoint: tranchesRouteRef,
+  }),
+);
+
+/** "Why is my job stuck?": a job URL (or repository and job) → the diagnosis. @public */
+export const StuckJobPage: () => JSX.Element = gloriousflywheelPlugin.provide(
+  createRoutableExtension({
+    name: 'StuckJobPage',
+    component: () => import('./components/Queue').then(m => m.StuckJobPage),
+    mountPoint: stuckJobRouteRef,
   }),
 );
 

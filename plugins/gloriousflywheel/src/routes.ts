@@ -14,3 +14,6 @@ export const auditLogRouteRef = createRouteRef({ id: 'gloriousflywheel:audit-log
 
 /** @public */
 export const tranchesRouteRef = createRouteRef({ id: 'gloriousflywheel:tranches' });
+
+/** "Why is my job stuck?" @public */
+export const stuckJobRouteRef = createRouteRef({ id: 'gloriousflywheel:stuck-job' });

@@ -22,6 +22,9 @@ import {
   RunnerClassSummary,
   ScaleSet,
   ScaleSetList,
+  JobDiagnosisResponse,
+  QueueStatsList,
+  RepoJobList,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** Filters for {@link GloriousFlywheelApi.getScaleSets}. @public */
@@ -104,6 +107,12 @@ export interface GloriousFlywheelApi {
   getAdoptionScan(): Promise<AdoptionScanStatus>;
   /** Starts a scan now (permission gloriousflywheel.adoption.scan). */
   startAdoptionScan(): Promise<AdoptionScanStatus>;
+  /** Queued/running jobs and queue times per runner class and scale set. */
+  getQueueStats(): Promise<QueueStatsList>;
+  /** A repository's recent jobs, newest first, with the diagnosis of each waiting one (gloriousflywheel.queue.read). */
+  getRepoJobs(owner: string, repo: string, limit?: number): Promise<RepoJobList>;
+  /** One job and why it waits, by repository and job id, or by its URL (gloriousflywheel.queue.read). */
+  diagnoseJob(job: { owner: string; repo: string; jobId: number } | { url: string }): Promise<JobDiagnosisResponse>;
 }
 
 /** @public */

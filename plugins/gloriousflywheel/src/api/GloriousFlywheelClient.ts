@@ -15,6 +15,9 @@ import {
   HealthResponse,
   RunnerClassList,
   ScaleSetList,
+  JobDiagnosisResponse,
+  QueueStatsList,
+  RepoJobList,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
   AdoptionQuery,
@@ -133,6 +136,19 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
 
   async startAdoptionScan(): Promise<AdoptionScanStatus> {
     return (await this.request('/adoption/scan', { method: 'POST' })).json();
+  }
+
+  getQueueStats(): Promise<QueueStatsList> {
+    return this.get('/queue/stats');
+  }
+
+  getRepoJobs(owner: string, repo: string, limit = 30): Promise<RepoJobList> {
+    return this.get(`/queue/repos/${segment(owner)}/${segment(repo)}/jobs?limit=${limit}`);
+  }
+
+  diagnoseJob(job: { owner: string; repo: string; jobId: number } | { url: string }): Promise<JobDiagnosisResponse> {
+    if ('url' in job) return this.get(`/queue/diagnose?url=${encodeURIComponent(job.url)}`);
+    return this.get(`/queue/jobs/${segment(job.owner)}/${segment(job.repo)}/${job.jobId}`);
   }
 
   private async get<T>(path: string): Promise<T> {

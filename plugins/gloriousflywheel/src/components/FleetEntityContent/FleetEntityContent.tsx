@@ -7,6 +7,7 @@ import { usePolling } from '../../hooks/usePolling';
 import { ClusterSyncBanner } from '../ClusterSyncBanner';
 import { ScaleSetTable } from '../ScaleSetTable';
 import { ScaleSetControlButton } from '../ScaleSetControl';
+import { QueueCard } from '../Queue';
 import { AuditTable } from '../AuditLogPage';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { auditReadPermission, CacheProbeCheck, ScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -55,6 +56,9 @@ function RunnerClassOverview({ name }: { name: string }) {
       </Grid>
       <Grid item xs={12} md={7}>
         <ScaleSetTable title="Scale sets" scaleSets={value.scaleSets} onChanged={retry} />
+      </Grid>
+      <Grid item xs={12}>
+        <QueueCard runnerClass={c.name} />
       </Grid>
       {value.scaleSets.map(s => (
         <Grid item xs={12} key={`${s.cluster}/${s.namespace}/${s.name}`} sx={{ '&:empty': { display: 'none' } }}>
@@ -173,6 +177,9 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
           <ContractChecksTable title={`Contract of ${s.runnerClass}`} checks={value.contract.checks} />
         </Grid>
       )}
+      <Grid item xs={12}>
+        <QueueCard scaleSet={`${cluster}/${namespace}/${name}`} />
+      </Grid>
       <Grid item xs={12}>
         <RecentAudit cluster={cluster} namespace={namespace} name={name} />
       </Grid>

@@ -14,9 +14,11 @@ const entity = {
   spec: { type: 'service', owner: 'developers', lifecycle: 'production' },
 };
 
-function render(getRepoAdoption: GloriousFlywheelApi['getRepoAdoption']) {
+const noJobs: GloriousFlywheelApi['getRepoJobs'] = async () => ({ items: [] });
+
+function render(getRepoAdoption: GloriousFlywheelApi['getRepoAdoption'], getRepoJobs = noJobs) {
   return renderInTestApp(
-    <TestApiProvider apis={[[gloriousFlywheelApiRef, { getRepoAdoption } as Partial<GloriousFlywheelApi> as GloriousFlywheelApi]]}>
+    <TestApiProvider apis={[[gloriousFlywheelApiRef, { getRepoAdoption, getRepoJobs } as Partial<GloriousFlywheelApi> as GloriousFlywheelApi]]}>
       <EntityProvider entity={entity}>
         <RepoAdoptionContent />
       </EntityProvider>
@@ -25,6 +27,56 @@ function render(getRepoAdoption: GloriousFlywheelApi['getRepoAdoption']) {
 }
 
 describe('RepoAdoptionContent', () => {
+  it("lists the repository's recent jobs with the diagnosis of a queued one", async () => {
+    const job = {
+      id: 501,
+      runId: 77,
+      repo: 'tinyland-inc/tinyland.dev',
+      name: 'build',
+      workflowName: 'CI',
+      htmlUrl: 'https://github.com/tinyland-inc/tinyland.dev/actions/runs/77/job/501',
+      status: 'queued' as const,
+      conclusion: null,
+      labels: ['tinyland-nixx'],
+      runnerName: null,
+      runnerGroupName: null,
+      createdAt: new Date(Date.now() - 120_000).toISOString(),
+      startedAt: null,
+      completedAt: null,
+      scaleSet: null,
+      runnerClass: null,
+    };
+    const getRepoJobs = jest.fn().mockResolvedValue({
+      items: [
+        {
+          job,
+          diagnosis: {
+            job,
+            queuedSeconds: 120,
+            runnerClass: null,
+            scaleSets: [],
+            reasons: [
+              {
+                kind: 'no-match',
+                severity: 'block',
+                summary: 'no runner class matches; did you mean tinyland-nix?',
+                evidence: ['runs-on: tinyland-nixx'],
+                fix: 'Change runs-on to tinyland-nix.',
+                scaleSets: [],
+                links: [],
+              },
+            ],
+          },
+        },
+      ],
+    });
+    await render(async () => ({ item: repoAdoption() }), getRepoJobs);
+    expect(getRepoJobs).toHaveBeenCalledWith('tinyland-inc', 'tinyland.dev');
+    expect(await screen.findByText('no runner class matches; did you mean tinyland-nix?')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /^CI \/ build/ })).toHaveAttribute('href', job.htmlUrl);
+    expect(screen.getByText('2 min so far')).toBeInTheDocument();
+  });
+
   it('shows runner classes per job with links to the lines, and the expired hosted exception', async () => {
     const get = jest.fn().mockResolvedValue({ item: repoAdoption() });
     await render(get);

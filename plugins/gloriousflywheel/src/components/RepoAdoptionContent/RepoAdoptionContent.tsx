@@ -19,10 +19,11 @@ import { AdoptionCheck, AdoptionJob, RepoAdoption } from '@tinyland/backstage-pl
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { runnerClassEntityPath } from '../entityRefs';
-import { StageChip, VerdictChip } from '../VerdictChip';
+import { HostedChip, StageChip, VerdictChip } from '../VerdictChip';
 import { repoOfEntity } from './projectSlug';
 import { ago } from '../ClusterSyncBanner';
 import { MigrationPullRequestLinks } from '../MigrationPullRequests';
+import { RepoJobs } from '../Queue';
 
 function runsOn(j: AdoptionJob) {
   if (j.reusable) return <i>reusable workflow</i>;
@@ -33,8 +34,7 @@ function runsOn(j: AdoptionJob) {
 function runnerOf(j: AdoptionJob) {
   if (j.runnerClass) return <Link to={runnerClassEntityPath(j.runnerClass)}>{j.runnerClass}</Link>;
   if (!j.hosted) return '—';
-  const covered = j.exception && !j.exception.expired;
-  return <Chip size="small" color={covered ? 'info' : 'warning'} label="GitHub-hosted" />;
+  return <HostedChip exception={j.exception} />;
 }
 
 const jobColumns: TableColumn<AdoptionJob>[] = [
@@ -93,7 +93,7 @@ function CheckRow({ check }: { check: AdoptionCheck }) {
             <ul style={{ marginTop: 0 }}>
               {check.evidence.slice(0, 20).map((e, i) => (
                 <li key={i}>
-                  {e.url ? <Link to={e.url}>{`${e.path}${e.line ? `:${e.line}` : ''}`}</Link> : `${e.path}${e.line ? `:${e.line}` : ''}`}
+                  {e.url ? <Link to={e.url} underline="always">{`${e.path}${e.line ? `:${e.line}` : ''}`}</Link> : `${e.path}${e.line ? `:${e.line}` : ''}`}
                   {e.excerpt && (
                     <Typography component="code" variant="body2" sx={{ ml: 1, fontFamily: 'monospace' }}>
                       {e.excerpt}
@@ -180,7 +180,7 @@ export function RepoAdoptionView({ adoption }: { adoption: RepoAdoption }) {
       <Grid item xs={12} md={8}>
         <Table<AdoptionJob>
           title="Default-branch workflow jobs"
-          options={{ paging: a.jobs.length > 15, pageSize: 15, padding: 'dense', search: a.jobs.length > 15 }}
+          options={{ paging: a.jobs.length > 15, pageSize: 15, padding: 'dense', search: a.jobs.length > 15, draggable: false }}
           columns={jobColumns}
           data={a.jobs}
           emptyContent={<div style={{ padding: 16 }}>No workflow jobs on the default branch.</div>}
@@ -215,20 +215,36 @@ export function RepoAdoptionContent() {
   if (!repo) {
     return <EmptyState missing="field" title="No GitHub repository" description="Add the github.com/project-slug annotation (owner/repo)." />;
   }
+  // the repository's jobs show whether or not it was scanned yet
+  const jobs = (
+    <Grid container spacing={2} sx={{ mt: 0 }}>
+      <Grid item xs={12}>
+        <RepoJobs owner={repo.owner} repo={repo.repo} />
+      </Grid>
+    </Grid>
+  );
   if (state.loading && !state.value) return <Progress />;
   if (state.error && !state.value) {
     if ((state.error as { response?: { status?: number } }).response?.status === 404) {
       return (
-        <EmptyState
-          missing="data"
-          title="Not scanned yet"
-          description={`${repo.owner}/${repo.repo} has no adoption result yet: it is scanned on the next run, or it is outside the configured orgs.`}
-        />
+        <>
+          <EmptyState
+            missing="data"
+            title="Not scanned yet"
+            description={`${repo.owner}/${repo.repo} has no adoption result yet: it is scanned on the next run, or it is outside the configured orgs.`}
+          />
+          {jobs}
+        </>
       );
     }
     return <ResponseErrorPanel error={state.error} />;
   }
-  return state.value ? <RepoAdoptionView adoption={state.value.item} /> : null;
+  return state.value ? (
+    <>
+      <RepoAdoptionView adoption={state.value.item} />
+      {jobs}
+    </>
+  ) : null;
 }
 
 /** Entity card with the summary. */

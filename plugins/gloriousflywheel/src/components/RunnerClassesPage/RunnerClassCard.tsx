@@ -5,7 +5,8 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { Link } from '@backstage/core-components';
-import { CacheHealth, RunnerClassSummary } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { CacheHealth, QueueStats, RunnerClassSummary } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { QueueFigures } from '../Queue';
 import { CacheStatusChip } from '../CacheStatusChip';
 import { runnerClassEntityPath } from '../entityRefs';
 import { ContractChip } from '../RunnerClassContract';
@@ -27,12 +28,15 @@ function Figure({ label, value, tone }: { label: string; value: string | number;
 export function RunnerClassCard({
   summary,
   caches = [],
+  queue,
   selected,
   onSelect,
 }: {
   summary: RunnerClassSummary;
   /** the build caches this class depends on */
   caches?: CacheHealth[];
+  /** jobs queued and running, queue times (absent until loaded) */
+  queue?: QueueStats;
   selected: boolean;
   onSelect: () => void;
 }) {
@@ -71,6 +75,7 @@ export function RunnerClassCard({
             <Figure label="running" value={s.runners.running} />
             <Figure label="failed" value={s.runners.failed} tone={s.runners.failed > 0 ? 'error' : undefined} />
           </Stack>
+          {queue && <QueueFigures stats={queue} label={`runner class ${s.name}`} testId={`queue-${s.name}`} />}
           <Typography variant="body2">
             {s.scaleSets.length === 0
               ? 'No scale set serves this class.'

@@ -54,6 +54,23 @@ function fakeApi(clusters: ClusterStatus[]): Partial<GloriousFlywheelApi> {
         },
       ],
     }),
+    getQueueStats: async () => ({
+      classes: [
+        {
+          runnerClass: 'tinyland-nix',
+          queued: 4,
+          running: 2,
+          p50Seconds1h: 30,
+          p95Seconds1h: 240,
+          p50Seconds24h: 40,
+          p95Seconds24h: 300,
+          started24h: 50,
+          trend: [],
+        },
+      ],
+      scaleSets: [],
+      at: '2026-11-25T10:00:00Z',
+    }),
   };
 }
 
@@ -86,6 +103,11 @@ describe('RunnerClassesPage', () => {
     expect(screen.getByText('Unclassified scale sets')).toBeInTheDocument();
     expect(await within(nix).findByText('attic: degraded')).toBeInTheDocument();
     expect(within(dind).queryByText(/attic/)).not.toBeInTheDocument();
+    // the queue of the class: jobs waiting and running now, queue-time percentiles
+    const queue = await within(nix).findByTestId('queue-tinyland-nix');
+    expect(within(queue).getByText('4')).toBeInTheDocument();
+    expect(within(queue).getByText('4 min')).toBeInTheDocument();
+    expect(within(dind).queryByTestId('queue-tinyland-dind')).not.toBeInTheDocument();
   });
 
   it('filters the scale-set table by the selected class', async () => {
@@ -119,6 +141,7 @@ describe('RunnerClassesPage', () => {
       },
       getScaleSets: async () => ({ items: [], clusters: [] }),
       getCaches: async () => ({ items: [] }),
+      getQueueStats: async () => ({ classes: [], scaleSets: [], at: '2026-11-25T10:00:00Z' }),
     });
     expect((await screen.findAllByText(/503 Service Unavailable/)).length).toBeGreaterThan(0);
   });
@@ -128,6 +151,7 @@ describe('RunnerClassesPage', () => {
       getRunnerClasses: async () => ({ items: [], clusters: [] }),
       getScaleSets: async () => ({ items: [], clusters: [] }),
       getCaches: async () => ({ items: [] }),
+      getQueueStats: async () => ({ classes: [], scaleSets: [], at: '2026-11-25T10:00:00Z' }),
     });
     expect(await screen.findByText('No runner classes')).toBeInTheDocument();
   });

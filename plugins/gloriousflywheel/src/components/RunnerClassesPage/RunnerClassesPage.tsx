@@ -27,6 +27,8 @@ export function RunnerClassesPage() {
   const scaleSets = usePolling(() => api.getScaleSets(), [api], REFRESH_MS);
   // Cache health is extra context on the cards: if it fails to load, the cards still show.
   const caches = usePolling(() => api.getCaches(), [api], REFRESH_MS);
+  // Queue figures too: without them the cards show the fleet alone.
+  const queue = usePolling(() => api.getQueueStats(), [api], REFRESH_MS);
   const [selected, setSelected] = useState<string | null>(null);
   const [capability, setCapability] = useState('');
   const [cluster, setCluster] = useState('');
@@ -75,6 +77,7 @@ export function RunnerClassesPage() {
               <RunnerClassCard
                 summary={c}
                 caches={caches.value?.items.filter(k => k.runnerClasses.includes(c.name))}
+                queue={queue.value?.classes.find(q => q.runnerClass === c.name)}
                 selected={selected === c.name}
                 onSelect={() => setSelected(selected === c.name ? null : c.name)}
               />

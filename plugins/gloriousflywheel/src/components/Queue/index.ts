@@ -1,0 +1,5 @@
+export { QueueFigures, QueueTrend, formatSeconds } from './QueueFigures';
+export { DiagnosisView } from './DiagnosisView';
+export { RepoJobs } from './RepoJobs';
+export { StuckJobPage } from './StuckJobPage';
+export { QueueCard } from './QueueCard';
