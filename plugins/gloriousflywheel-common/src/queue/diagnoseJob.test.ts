@@ -54,6 +54,7 @@ describe('diagnoseJob', () => {
     ['a healthy class beyond its p95', input(['tinyland-nix'], { classP95Seconds: 60 }), ['beyond-p95:info']],
     ['a hosted job', input(['ubuntu-latest']), ['hosted:info']],
     ['a label typo', input(['tinyland-nixx']), ['no-match:block']],
+    ['a hosted-image typo', input(['ubuntu-lates']), ['no-match:block']],
     ['generic labels only', input(['self-hosted', 'linux']), ['no-match:block']],
     [
       'the only scale set paused',
@@ -111,6 +112,11 @@ describe('diagnoseJob', () => {
     expect(r.summary).toBe('no runner class matches; did you mean tinyland-nix?');
     expect(r.fix).toContain('tinyland-nix');
     expect(r.evidence).toContain('tinyland-nixx is not served; closest known label: tinyland-nix');
+  });
+
+  it('suggests the hosted image for a hosted-label typo', () => {
+    const [r] = diagnoseJob(input(['ubuntu-lates'])).reasons;
+    expect(r.summary).toBe('no GitHub-hosted image matches; did you mean ubuntu-latest?');
   });
 
   it('says who paused, when, why, and links the audit record', () => {

@@ -112,7 +112,24 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
   const reasons = diagnosis.reasons;
   const labelList = job.labels.length ? job.labels.join(', ') : '(none)';
 
+  const suggestions = job.labels
+    .map(label => ({ label, suggestion: suggestRunnerClass(label, input.runnerClasses, input.extraHosted) }))
+    .filter(s => s.suggestion);
   if (isHostedJob(job.labels, input.extraHosted)) {
+    // `ubuntu-lates` looks hosted but names no image: GitHub queues it forever
+    const typo = suggestions.find(s => !s.suggestion!.runnerClass);
+    if (typo) {
+      reasons.push(
+        reason(
+          'no-match',
+          'block',
+          `no GitHub-hosted image matches; did you mean ${typo.suggestion!.label}?`,
+          [`runs-on: ${labelList}`, `${typo.label} is not a GitHub-hosted image; closest: ${typo.suggestion!.label}`],
+          `Change runs-on to ${typo.suggestion!.label}.`,
+        ),
+      );
+      return diagnosis;
+    }
     reasons.push(
       reason(
         'hosted',
@@ -126,9 +143,6 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
   }
 
   if (candidates.length === 0) {
-    const suggestions = job.labels
-      .map(label => ({ label, suggestion: suggestRunnerClass(label, input.runnerClasses, input.extraHosted) }))
-      .filter(s => s.suggestion);
     const first = suggestions[0];
     const classLabels = input.runnerClasses.flatMap(c => c.labels);
     reasons.push(
