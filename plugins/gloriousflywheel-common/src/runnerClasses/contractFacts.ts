@@ -27,7 +27,12 @@ function describeValueFrom(from: Record<string, unknown>): string {
   return where.length ? `${kind} ${where.join('/')}` : kind;
 }
 
-/** `ghcr.io/actions/actions-runner:2.321.0` → `2.321.0`; no tag → `latest`; a digest wins. */
+/**
+ * The tag of an image reference: `ghcr.io/actions/actions-runner:2.321.0` → `2.321.0`; no tag →
+ * `latest`; a digest wins.
+ *
+ * @public
+ */
 export function imageTag(image: string): string {
   const at = image.indexOf('@');
   if (at >= 0) return image.slice(at + 1);
