@@ -58,6 +58,8 @@ export function AuditTable(props: {
         pageSizeOptions: [props.pageSize ?? 25],
         search: false,
         padding: 'dense',
+        // no column drag handles: unnamed role=button wrappers around the sort buttons (axe)
+        draggable: false,
         sorting: false,
       }}
       emptyContent={<div style={{ padding: 16 }}>No audit records match.</div>}

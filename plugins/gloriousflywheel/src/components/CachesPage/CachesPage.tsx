@@ -78,7 +78,7 @@ export function CacheHistoryCard({ name }: { name: string }) {
     <InfoCard
       title={`History of ${name}`}
       action={
-        <TextField select size="small" value={period} onChange={e => setPeriod(e.target.value as keyof typeof PERIODS)}>
+        <TextField select size="small" label="Period" value={period} onChange={e => setPeriod(e.target.value as keyof typeof PERIODS)}>
           {Object.keys(PERIODS).map(p => (
             <MenuItem key={p} value={p}>
               last {p}
@@ -133,7 +133,7 @@ export function CachesPage() {
           ))}
         <Table<CacheHealth>
           title="Build caches"
-          options={{ paging: false, search: false, padding: 'dense' }}
+          options={{ paging: false, search: false, padding: 'dense', draggable: false }}
           columns={columns}
           data={items}
           onRowClick={(_e, row) => row && setSelected(row.name)}

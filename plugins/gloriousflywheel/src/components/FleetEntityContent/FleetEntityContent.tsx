@@ -223,7 +223,7 @@ function CacheOverview({ name }: { name: string }) {
       <Grid item xs={12} md={7}>
         <Table<CacheProbeCheck>
           title="Latest probe"
-          options={{ paging: false, search: false, padding: 'dense' }}
+          options={{ paging: false, search: false, padding: 'dense', draggable: false }}
           columns={checkColumns}
           data={value.checks}
         />

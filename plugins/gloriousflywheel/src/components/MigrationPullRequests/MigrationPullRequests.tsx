@@ -21,7 +21,7 @@ export function MigrationPullRequestLinks({ pulls, compact = false }: { pulls: r
         <span key={p.number} data-testid={`migration-pr-${p.number}`} data-state={p.state}>
           {i > 0 && (compact ? ' ' : <br />)}
           <Tooltip title={`${status(p)}: ${p.title}`}>
-            <MuiLink href={p.url} target="_blank" rel="noopener" aria-label={`${p.state} migration pull request #${p.number}: ${p.title}`}>
+            <MuiLink href={p.url} target="_blank" rel="noopener" underline="always" aria-label={`${p.state} migration pull request #${p.number}: ${p.title}`}>
               #{p.number}
             </MuiLink>
           </Tooltip>

@@ -18,7 +18,7 @@ import { Section } from './Section';
 import { PAGE_PATHS } from './paths';
 
 const REFRESH_MS = 15000;
-const CLUSTER_COLOR = { synced: 'success', syncing: 'info', stale: 'warning', error: 'error' } as const;
+const CLUSTER_COLOR = { synced: 'success', syncing: 'primary', stale: 'warning', error: 'error' } as const;
 const num = { align: 'right', sx: { whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' } } as const;
 
 function ClusterChips({ clusters }: { clusters: ClusterStatus[] }) {

@@ -6,7 +6,6 @@ import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import Alert from '@mui/material/Alert';
 import Autocomplete from '@mui/material/Autocomplete';
-import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -20,7 +19,7 @@ import { gloriousFlywheelApiRef } from '../../api';
 import { PROJECT_SLUG_ANNOTATION } from '../RepoAdoptionContent/projectSlug';
 import { runnerClassEntityPath } from '../entityRefs';
 import { RelativeTime } from '../RelativeTime';
-import { StageChip, VerdictChip } from '../VerdictChip';
+import { HostedChip, StageChip, VerdictChip } from '../VerdictChip';
 import { Truncated } from '../Truncated';
 import { PAGE_PATHS } from './paths';
 
@@ -86,12 +85,10 @@ function RepoResult({ repo }: { repo: RepoAdoption }) {
                 <TableCell>
                   {j.runnerClass && <Link to={runnerClassEntityPath(j.runnerClass)}>{j.runnerClass}</Link>}
                   {j.hosted && (
-                    <Chip
-                      size="small"
-                      variant="outlined"
-                      color={j.exception && !j.exception.expired ? 'info' : 'warning'}
-                      label={`GitHub-hosted${exceptionNote(j.exception)}`}
-                    />
+                    <>
+                      <HostedChip exception={j.exception} />
+                      {exceptionNote(j.exception)}
+                    </>
                   )}
                   {!j.runnerClass && !j.hosted && <span>{j.dynamic ? 'decided at run time' : j.labels.join(', ') || '—'}</span>}
                 </TableCell>

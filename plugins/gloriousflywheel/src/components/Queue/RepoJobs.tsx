@@ -40,7 +40,7 @@ export function RepoJobs({ owner, repo }: { owner: string; repo: string }) {
     <Table<DiagnosedJob>
       title="Recent jobs"
       subtitle={`${owner}/${repo}: queued, running and completed jobs from GitHub's workflow_job events`}
-      options={{ paging: items.length > 10, pageSize: 10, padding: 'dense', search: false }}
+      options={{ paging: items.length > 10, pageSize: 10, padding: 'dense', search: false, draggable: false }}
       columns={columns}
       data={items}
       emptyContent={

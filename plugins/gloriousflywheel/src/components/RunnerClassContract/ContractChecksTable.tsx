@@ -51,7 +51,7 @@ export function ContractChecksTable({
     <div data-testid="contract-checks">
       <Table<ContractCheckResult>
         title={title}
-        options={{ paging: false, search: false, padding: 'dense' }}
+        options={{ paging: false, search: false, padding: 'dense', draggable: false }}
         columns={columns}
         data={checks}
       />

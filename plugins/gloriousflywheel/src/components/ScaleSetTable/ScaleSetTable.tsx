@@ -75,7 +75,7 @@ export function ScaleSetTable({
     <Table<ScaleSet>
       title={title}
       isLoading={loading}
-      options={{ paging: scaleSets.length > 20, pageSize: 20, padding: 'dense', search: true }}
+      options={{ paging: scaleSets.length > 20, pageSize: 20, padding: 'dense', search: true, draggable: false }}
       columns={columns}
       data={scaleSets}
       emptyContent={<div style={{ padding: 16 }}>No scale sets match.</div>}

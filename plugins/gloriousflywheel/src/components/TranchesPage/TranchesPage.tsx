@@ -48,7 +48,12 @@ function TrancheCard({ tranche, onSelect }: { tranche: TrancheSummary; onSelect:
     <InfoCard title={tranche.title} subheader={`${tranche.repos} repositories`}>
       <div data-testid={`tranche-${tranche.name}`}>
         <Stack direction="row" alignItems="center" spacing={1}>
-          <LinearProgress variant="determinate" value={tranche.progress} sx={{ flexGrow: 1, height: 8, borderRadius: 4 }} />
+          <LinearProgress
+            variant="determinate"
+            value={tranche.progress}
+            aria-label={`${tranche.title}: ${tranche.stages.adopted ?? 0} of ${tranche.repos} repositories adopted`}
+            sx={{ flexGrow: 1, height: 8, borderRadius: 4 }}
+          />
           <Typography variant="body2">{tranche.progress}% adopted</Typography>
         </Stack>
         <Stack direction="row" spacing={1} sx={{ my: 1, flexWrap: 'wrap' }}>
@@ -72,7 +77,7 @@ function TrancheCard({ tranche, onSelect }: { tranche: TrancheSummary; onSelect:
             <ul style={{ margin: 0, paddingLeft: 18 }}>
               {tranche.blockers.map(b => (
                 <li key={`${b.issue}-${b.repo ?? ''}`}>
-                  {b.url ? <Link to={b.url}>{b.issue}</Link> : b.issue} ({b.kind}){b.repo ? ` blocks ${b.repo}` : ''}
+                  {b.url ? <Link to={b.url} underline="always">{b.issue}</Link> : b.issue} ({b.kind}){b.repo ? ` blocks ${b.repo}` : ''}
                   {b.title ? `: ${b.title}` : ''}
                 </li>
               ))}
@@ -101,7 +106,7 @@ function ScanBar({ scan, onScanned }: { scan: AdoptionScanStatus; onScanned: () 
         {' · '}GitHub requests: {scan.requestsUsed.graphql} GraphQL, {scan.requestsUsed.rest} REST ({scan.requestsUsed.rest304} free 304s)
         {scan.rateLimit.remaining !== null ? ` · rate limit left ${scan.rateLimit.remaining}` : ''}
       </Typography>
-      {running && <LinearProgress sx={{ width: 120 }} variant="determinate" value={scan.reposTotal ? (100 * scan.reposDone) / scan.reposTotal : 0} />}
+      {running && <LinearProgress sx={{ width: 120 }} aria-label="Scan progress" variant="determinate" value={scan.reposTotal ? (100 * scan.reposDone) / scan.reposTotal : 0} />}
       {canScan.allowed && (
         <Button
           size="small"

@@ -1,8 +1,9 @@
 import Chip from '@mui/material/Chip';
-import { AdoptionStage, ScorecardVerdict } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { AdoptionJobException, AdoptionStage, ScorecardVerdict } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
-const VERDICT_COLOR = { pass: 'success', fail: 'error', exempt: 'info', unknown: 'default' } as const;
-const STAGE_COLOR = { adopted: 'success', 'in-progress': 'info', blocked: 'error', 'not-started': 'default' } as const;
+// primary, not info: MUI's default info blue is below 4.5:1 against white for chip text (axe color-contrast)
+const VERDICT_COLOR = { pass: 'success', fail: 'error', exempt: 'primary', unknown: 'default' } as const;
+const STAGE_COLOR = { adopted: 'success', 'in-progress': 'primary', blocked: 'error', 'not-started': 'default' } as const;
 
 /** A scorecard verdict; unknown is never shown as a pass. */
 export function VerdictChip({ verdict }: { verdict: ScorecardVerdict }) {
@@ -12,4 +13,13 @@ export function VerdictChip({ verdict }: { verdict: ScorecardVerdict }) {
 /** Where a repository is in its migration. */
 export function StageChip({ stage }: { stage: AdoptionStage }) {
   return <Chip size="small" variant="outlined" color={STAGE_COLOR[stage]} label={stage} data-stage={stage} />;
+}
+
+/**
+ * A job on GitHub-hosted runners: covered by a valid exception, or not (expired or none: it fails
+ * the hosted-runners check, hence the error colour; MUI's warning orange is too light for text).
+ */
+export function HostedChip({ exception }: { exception: AdoptionJobException | null }) {
+  const covered = exception !== null && !exception.expired;
+  return <Chip size="small" variant="outlined" color={covered ? 'primary' : 'error'} label="GitHub-hosted" data-covered={covered} />;
 }

@@ -1,1 +1,1 @@
-export { VerdictChip, StageChip } from './VerdictChip';
+export { VerdictChip, StageChip, HostedChip } from './VerdictChip';
