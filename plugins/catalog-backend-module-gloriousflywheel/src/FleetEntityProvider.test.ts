@@ -3,7 +3,7 @@ import { EntityProviderConnection, EntityProviderMutation } from '@backstage/plu
 import { Entity } from '@backstage/catalog-model';
 import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox, eventually } from '@internal/fleet-sandbox';
 import { DEFAULT_RUNNER_CLASSES, scaleSetEntityName } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { CacheHealthHub, FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { FleetEntityProvider } from './FleetEntityProvider';
 
 /** Keeps what the catalog would hold, applying mutations the way the catalog does. */
@@ -78,6 +78,45 @@ describe('FleetEntityProvider', () => {
       expect(added.map(a => a.entity.metadata.name)).toEqual(['honey.arc-runners.tinyland-docker-b']);
       expect(removed).toEqual([{ entityRef: 'resource:default/honey.arc-runners.tinyland-dind', locationKey: 'gloriousflywheel:fleet' }]);
     });
+  });
+
+  it('annotates the contract and re-emits a class when a cache it points at goes down', async () => {
+    const health = new CacheHealthHub();
+    const probe = (status: 'healthy' | 'down') =>
+      health.publish([
+        {
+          cache: 'bazel-grpc',
+          kind: 'bazel-grpc',
+          status,
+          latencyMs: 2,
+          checkedAt: new Date(Date.now() + Math.random()).toISOString(),
+          details: { endpoint: 'grpc://127.0.0.1:7104', checks: [] },
+        },
+      ]);
+    probe('healthy');
+    const connection = new RecordingConnection();
+    const provider = new FleetEntityProvider({
+      fleet,
+      owner: 'group:default/platform-team',
+      logger: mockServices.logger.mock(),
+      // the endpoint the seeded docker runners' BAZEL_REMOTE_CACHE names
+      contracts: { targets: [{ name: 'bazel-grpc', kind: 'bazel-grpc', url: 'grpc://127.0.0.1:7104', runnerClasses: [] }], staleEndpoints: [], health },
+    });
+    await provider.connect(connection);
+    fleet.start();
+    await eventually(() => expect(connection.entities.get('tinyland-docker')?.metadata.annotations?.['gloriousflywheel.io/contract']).toBe('5/5'));
+    expect(connection.entities.get('tinyland-nix-heavy')!.metadata.annotations).toMatchObject({
+      'gloriousflywheel.io/contract-failing': expect.stringContaining('memory-envelope'),
+    });
+    probe('down');
+    await eventually(() =>
+      expect(connection.entities.get('tinyland-docker')!.metadata.annotations).toMatchObject({
+        'gloriousflywheel.io/contract': '4/5',
+        'gloriousflywheel.io/contract-failing': 'cache-env-target',
+      }),
+    );
+    expect(connection.mutations.at(-1)!.type).toBe('delta');
+    provider.disconnect();
   });
 
   it('keeps entity names within 63 characters', () => {
