@@ -41,6 +41,12 @@ export interface Config {
       /** Emit Component entities for scanned repositories the catalog does not have (not implemented yet). */
       emitComponents?: boolean;
       /**
+       * Organisations whose remote building blocks (`owner/repo/path@ref` reusable workflows and
+       * actions) the scan follows; others are "not followed". Default: `orgs` and `tinyland-inc`
+       * (the platform's own blocks).
+       */
+      buildingBlockOrgs?: string[];
+      /**
        * Which pull requests are migrations onto the platform, fetched with the scan (open and merged).
        * Either `labels` (any of them; default `gloriousflywheel-migration`) or `headBranches`
        * (globs over the head branch, `*` within a `/` segment, `**` across, e.g. `gloriousflywheel/**`),

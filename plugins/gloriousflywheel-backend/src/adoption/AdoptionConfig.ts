@@ -14,6 +14,11 @@ import {
 export interface AdoptionConfig {
   /** Organisations (or users) to scan; empty = adoption not configured. */
   orgs: string[];
+  /**
+   * `gloriousflywheel.github.buildingBlockOrgs`: orgs whose remote building blocks (reusable
+   * workflows, actions) the scan follows; unset = the scanned orgs and the platform's.
+   */
+  buildingBlockOrgs?: string[];
   /** Host of the `integrations.github` entry whose credentials (token or GitHub App) are used. */
   host: string;
   includeForks: boolean;
@@ -134,8 +139,14 @@ export function readAdoptionConfig(config: Config): AdoptionConfig {
     if (problem) invalid('gloriousflywheel.github.webhookSecret', problem);
   }
 
+  const buildingBlockOrgs = github?.getOptionalStringArray('buildingBlockOrgs');
+  buildingBlockOrgs?.forEach((org, i) => {
+    if (!ORG.test(org)) invalid(`gloriousflywheel.github.buildingBlockOrgs[${i}]`, `${org} is not a GitHub organisation name`);
+  });
+
   return {
     orgs,
+    ...(buildingBlockOrgs && { buildingBlockOrgs }),
     host: github?.getOptionalString('host') ?? 'github.com',
     includeForks: github?.getOptionalBoolean('includeForks') ?? false,
     includeArchived: github?.getOptionalBoolean('includeArchived') ?? false,

@@ -13,6 +13,7 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type { AdoptionConfig } from './AdoptionConfig';
 import type { GitHubClient } from './GitHubClient';
+import { BuildingBlockReader, PLATFORM_ORG } from './buildingBlocks';
 import {
   BlobNode,
   CONTENT_CHUNK,
@@ -83,6 +84,7 @@ const messageOf = (e: unknown): string => String((e as Error)?.message ?? e).sli
 export class AdoptionScanner {
   readonly configHash: string;
   private readonly fixed: string[];
+  private readonly blocks: BuildingBlockReader;
   private readonly pulls: MigrationPullsSelection;
 
   constructor(
@@ -98,6 +100,11 @@ export class AdoptionScanner {
       .update(JSON.stringify({ scorecard, tranches, migrationPullRequests }))
       .digest('hex');
     this.fixed = fixedRootFiles(scorecard);
+    this.blocks = new BuildingBlockReader({
+      owners: options.config.buildingBlockOrgs ?? [...options.config.orgs, PLATFORM_ORG],
+      scorecard: options.config.scorecard,
+      logger: options.logger,
+    });
     this.pulls = { labels: migrationPullRequests.labels, limit: migrationPullRequests.limit };
   }
 
@@ -123,6 +130,7 @@ export class AdoptionScanner {
     const { config } = this.options;
     const orgLower = org.toLowerCase();
     const cold = ![...known.values()].some(r => r.owner.toLowerCase() === orgLower);
+    this.blocks.startScan();
     const query = cold
       ? orgBatchQuery(config.scorecard, config.includeForks, this.pulls)
       : orgHeadsQuery(config.includeForks, this.pulls);
@@ -181,6 +189,7 @@ export class AdoptionScanner {
     progress: ScanProgress,
   ): Promise<{ records: RepoScanRecord[]; missing: string[] }> {
     progress.addTotal(repos.length);
+    this.blocks.startScan();
     const read = await this.readRepos(client, repos.map(r => ({ owner: { login: r.owner }, name: r.name })));
     const content: RepoContentNode[] = [];
     const records: RepoScanRecord[] = [];
@@ -265,6 +274,11 @@ export class AdoptionScanner {
       files += r.paths.length;
     }
     await flush();
+    // Remote building blocks and variables: once per referenced file for the whole scan.
+    await this.blocks.complete(
+      client,
+      parsed.map(p => ({ owner: p.node.owner.login, name: p.node.name, inputs: p.inputs })),
+    );
 
     const records: RepoScanRecord[] = [];
     await pool(parsed, RUN_CONCURRENCY, async p => {
@@ -413,7 +427,7 @@ export class AdoptionScanner {
         scannedAt: now.toISOString(),
         archived: node.isArchived,
         fork: node.isFork,
-        snapshot: { defaultBranch: inputs.defaultBranch, files: inputs.files, latestRuns },
+        snapshot: { defaultBranch: inputs.defaultBranch, files: inputs.files, latestRuns, blocks: inputs.blocks },
         fileErrors: inputs.fileErrors,
         migrationPullRequests: pulls,
       },

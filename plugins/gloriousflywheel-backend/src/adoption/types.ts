@@ -1,14 +1,20 @@
 import type {
   AdoptionFileError,
   RepoAdoption,
+  WorkflowBlockSources,
   WorkflowRunSummary,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import type { StoredVariables } from './buildingBlocks';
 
 /** The scorecard inputs of a repository at one head. */
 export interface RepoInputs {
   defaultBranch: string;
   files: Record<string, string>;
   fileErrors: AdoptionFileError[];
+  /** Remote building blocks its workflows run and the Actions variables their runners read. */
+  blocks?: WorkflowBlockSources;
+  /** The repository's Actions variables as last read (only when its runners mention `vars.`). */
+  variables?: StoredVariables;
 }
 
 /** The latest known default-branch run of one proof workflow and the ETag it came with. */

@@ -5,6 +5,7 @@ import {
   RemoteFileRead,
   WorkflowAnalysisOptions,
   WorkflowBlockSources,
+  WorkflowJobInspection,
 } from './types';
 
 /**
@@ -40,6 +41,44 @@ export function blockSourceOptions(
 /** GitHub runs only workflows directly in `.github/workflows`. */
 const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 
+/** Inspects the repository's workflows with remote files answered from `known`. */
+function walkRemoteFiles(
+  files: Readonly<Record<string, string>>,
+  known: Readonly<Record<string, RemoteFileRead>>,
+  owners: readonly string[],
+  options: Omit<WorkflowAnalysisOptions, 'readRemoteFile'>,
+) {
+  const followed = new Set(owners.map(o => o.toLowerCase()));
+  const wanted = new Map<string, RemoteBlockFile>();
+  const used: Record<string, RemoteFileRead> = {};
+  const want = (file: RemoteBlockFile) => {
+    const key = remoteBlockFileKey(file);
+    if (!(key in known)) wanted.set(key, file);
+  };
+  const readRemoteFile = (file: RemoteBlockFile) => {
+    if (!followed.has(file.owner.toLowerCase())) return undefined;
+    const key = remoteBlockFileKey(file);
+    const got = known[key];
+    if (got) {
+      used[key] = got;
+      return got;
+    }
+    want(file);
+    // Actions may be action.yml or action.yaml: ask for both in the same round.
+    if (/(^|\/)action\.yml$/.test(file.path))
+      want({ ...file, path: file.path.replace(/yml$/, 'yaml') });
+    return undefined;
+  };
+  const readFile = (path: string) => files[path];
+  const workflows = Object.keys(files)
+    .filter(p => WORKFLOW_FILE.test(p))
+    .sort()
+    .map(path =>
+      inspectWorkflow(path, files[path], { ...options, readFile, readRemoteFile }),
+    );
+  return { wanted: [...wanted.values()], used, workflows };
+}
+
 /**
  * The remote block files the repository's workflows need that `known` does not hold yet, for
  * owners in `owners` (compared case-insensitively). A caller reads them (the backend in one
@@ -54,26 +93,32 @@ export function wantedRemoteFiles(
   owners: readonly string[],
   options: Omit<WorkflowAnalysisOptions, 'readRemoteFile'> = {},
 ): RemoteBlockFile[] {
-  const followed = new Set(owners.map(o => o.toLowerCase()));
-  const wanted = new Map<string, RemoteBlockFile>();
-  const want = (file: RemoteBlockFile) => {
-    const key = remoteBlockFileKey(file);
-    if (!(key in known)) wanted.set(key, file);
+  return walkRemoteFiles(files, known, owners, options).wanted;
+}
+
+/**
+ * What a repository's analysis reads of `known` (to store with its inputs), and the Actions
+ * variables its `runs-on` and job `if:` expressions mention (`vars.NAME` as written), so a scan
+ * reads variables only where they matter.
+ *
+ * @public
+ */
+export function remoteFilesAndVariablesUsed(
+  files: Readonly<Record<string, string>>,
+  known: Readonly<Record<string, RemoteFileRead>>,
+  owners: readonly string[],
+  options: Omit<WorkflowAnalysisOptions, 'readRemoteFile'> = {},
+): { remoteFiles: Record<string, RemoteFileRead>; variables: string[] } {
+  const { used, workflows } = walkRemoteFiles(files, known, owners, options);
+  const variables = new Set<string>();
+  const visit = (jobs: WorkflowJobInspection[], depth: number) => {
+    for (const job of jobs) {
+      job.runnerChoice?.variables.forEach(v => variables.add(v.name));
+      if (job.called && depth < MAX_BLOCK_DEPTH) visit(job.called.jobs, depth + 1);
+    }
   };
-  const readRemoteFile = (file: RemoteBlockFile) => {
-    if (!followed.has(file.owner.toLowerCase())) return undefined;
-    const got = known[remoteBlockFileKey(file)];
-    if (got) return got;
-    want(file);
-    // Actions may be action.yml or action.yaml: ask for both in the same round.
-    if (/(^|\/)action\.yml$/.test(file.path))
-      want({ ...file, path: file.path.replace(/yml$/, 'yaml') });
-    return undefined;
-  };
-  const readFile = (path: string) => files[path];
-  for (const path of Object.keys(files).filter(p => WORKFLOW_FILE.test(p)))
-    inspectWorkflow(path, files[path], { ...options, readFile, readRemoteFile });
-  return [...wanted.values()];
+  for (const workflow of workflows) visit(workflow.jobs, 0);
+  return { remoteFiles: used, variables: [...variables] };
 }
 
 /**

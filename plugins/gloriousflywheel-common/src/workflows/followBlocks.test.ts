@@ -39,7 +39,7 @@ const inspected = (options: WorkflowAnalysisOptions = OPTIONS) =>
 
 describe('following building blocks', () => {
   const SETUP = './.github/actions/setup';
-  const REMOTE_WF = 'tinyland-inc/ci-templates/.github/workflows/nix.yml@v1';
+  const REMOTE_WF = 'tinyland-inc/ci-templates/.github/workflows/nix.yml@main';
   it.each([
     ['local-action', { runsBazel: true, usesNix: true, via: [SETUP] }],
     [
@@ -81,7 +81,7 @@ describe('following building blocks', () => {
       'call-remote',
       {
         usesNix: true,
-        via: [REMOTE_WF, 'tinyland-inc/ci-templates/actions/setup-nix@v1'],
+        via: [REMOTE_WF, 'tinyland-inc/ci-templates/actions/setup-nix@main'],
       },
     ],
     ['call-other-org', { usesNix: false, via: [] }],

@@ -7,5 +7,6 @@ export {
   blockSourceOptions,
   gatherRemoteFiles,
   remoteBlockFileKey,
+  remoteFilesAndVariablesUsed,
   wantedRemoteFiles,
 } from './blockSources';
