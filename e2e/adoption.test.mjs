@@ -20,16 +20,16 @@ async function waitForScan(owner, repo, timeoutMs = 90000) {
 }
 
 test('a developer opens a first-tranche component and sees its runner class and a failing check with evidence', async () => {
-  // lab carries the seeded stale attic-cache-dev endpoint (issue seed 003).
-  const adoption = await waitForScan('tinyland-inc', 'lab');
+  // XoxdWM carries the seeded stale attic-cache-dev endpoint and direct Bazel (issue seed 003).
+  const adoption = await waitForScan('tinyland-inc', 'XoxdWM');
   assert.ok(adoption.runnerClasses.length > 0, 'the seeded repo uses a runner class');
   const failing = adoption.scorecard.checks.find(c => c.verdict === 'fail' && c.evidence.length > 0);
   assert.ok(failing, 'the seeded repo has a failing check with evidence');
 
-  await waitForEntity(ctx.portal.baseUrl, 'component:default/lab');
+  await waitForEntity(ctx.portal.baseUrl, 'component:default/xoxdwm');
   const page = await ctx.browser.newPage({ viewport: { width: 1500, height: 1200 } });
   await signInAsGuest(page, ctx.portal.baseUrl);
-  await page.goto(`${ctx.portal.baseUrl}/catalog/default/component/lab/runners`);
+  await page.goto(`${ctx.portal.baseUrl}/catalog/default/component/xoxdwm/runners`);
   await page.getByText('Default-branch workflow jobs').waitFor({ timeout: 30000 });
   await page.getByRole('link', { name: adoption.runnerClasses[0], exact: false }).first().waitFor();
   const check = page.getByTestId(`check-${failing.id}`);
@@ -52,6 +52,17 @@ test('the platform team sees every tranche with progress and the repos × checks
     await page.getByTestId(`matrix-row-${repo}`).waitFor();
   }
   assert.ok(await page.getByText('5 of', { exact: false }).isVisible());
+  // The seeded org tells the seeds' story: real progress, and the merged migrations link to GitHub.
+  const progress = await page.getByTestId('tranche-first').getByText(/\d+% adopted/).first().textContent();
+  assert.ok(Number(/(\d+)%/.exec(progress)[1]) > 0, `first tranche shows progress (${progress})`);
+  const blahaj = await waitForScan('tinyland-inc', 'blahaj');
+  assert.equal(blahaj.stage, 'adopted');
+  for (const [repo, number] of [['lab', 72], ['blahaj', 68]]) {
+    const link = page.getByTestId(`matrix-row-${repo}`).getByRole('link', { name: `merged migration pull request #${number}`, exact: false });
+    await link.waitFor();
+    assert.equal(await link.getAttribute('href'), `https://github.com/tinyland-inc/${repo}/pull/${number}`);
+  }
+  await page.getByTestId('matrix-row-XoxdWM').getByRole('link', { name: 'open migration pull request #31', exact: false }).waitFor();
   await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/tranches.png'), fullPage: true });
 
   // What blocks a repository: its row opens the full result, with the blocker from config.
