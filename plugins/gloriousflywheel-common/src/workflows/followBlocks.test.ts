@@ -216,6 +216,31 @@ describe('runner choice by expression', () => {
     expect(off).toMatchObject({ hosted: false, runnerChoice: { skipped: true } });
   });
 
+  it('reads the {group, labels} object built with format and toJSON, braces in strings included', () => {
+    const text = `on:
+  workflow_call:
+    inputs:
+      runner_group: { type: string, default: '' }
+      runner_class: { type: string, default: tinyland-nix }
+jobs:
+  a:
+    if: needs.gate.result == 'success'
+    runs-on: >-
+      \${{ inputs.runner_group != '' &&
+      fromJSON(format('{{"group":{0},"labels":{1}}}', toJSON(inputs.runner_group), toJSON(inputs.runner_class)))
+      || inputs.runner_class }}
+    steps: [{ run: echo }]
+`;
+    const [job] = inspectWorkflow('w.yml', text).jobs;
+    expect(job).toMatchObject({ labels: ['tinyland-nix'], runnerClass: 'tinyland-nix' });
+    // an if: that does not read variables says whether the job runs, not where: left out
+    expect(job.runnerChoice?.choices).toEqual([
+      { labels: ['tinyland-nix'], condition: '', runnerClass: 'tinyland-nix', hosted: false },
+    ]);
+    const called = inspectWorkflow('w.yml', text.replace("default: ''", "default: 'pool'")).jobs[0];
+    expect(called.labels).toEqual(['tinyland-nix']);
+  });
+
   it('leaves expressions outside the subset unevaluated, saying why', () => {
     const text = `on: push
 jobs:

@@ -662,14 +662,16 @@ function inspectJob(
     : [];
   let labels = target.labels;
   // Anything beyond a plain `${{ matrix.x }}`, or a job `if:` on variables, is evaluated.
+  // Only a job `if:` on variables takes part: other conditions say whether, not where, it runs.
+  const varsIf = ifText && /\bvars\./i.test(ifText) ? ifText : undefined;
   const evaluate =
     (target.items.some(isExpression) &&
       !target.items.every(e => !isExpression(e) || PURE_MATRIX.test(e))) ||
-    (!!ifText && /\bvars\./i.test(ifText));
+    !!varsIf;
   const runnerChoice = evaluate
     ? runnerChoiceOf(
         target.items,
-        ifText,
+        varsIf,
         matrix,
         frame,
         analysis,

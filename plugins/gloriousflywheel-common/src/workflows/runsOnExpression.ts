@@ -92,7 +92,8 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const FUNCTIONS = new Set(['fromjson']);
+/** Functions evaluated; others leave the expression unevaluated. */
+const FUNCTIONS = new Set(['fromjson', 'tojson', 'format']);
 
 function parse(text: string): Expr {
   const tokens = tokenize(text);
@@ -267,6 +268,27 @@ function fromJson(v: Value): Value {
   }
 }
 
+function toJson(v: Value): Value {
+  if (v === OTHER || v === OPAQUE) return OPAQUE;
+  return JSON.stringify(v, null, 2);
+}
+
+/** `format('{0}-{1}', a, b)`; `{{` and `}}` stand for braces. */
+function format(args: Value[]): Value {
+  const [pattern, ...rest] = args;
+  if (typeof pattern !== 'string') throw new ExpressionError('format needs a string');
+  let opaque = false;
+  const text = pattern.replace(/\{\{|\}\}|\{(\d+)\}/g, (m, i) => {
+    if (m === '{{') return '{';
+    if (m === '}}') return '}';
+    const v = rest[Number(i)];
+    const s = v === undefined ? undefined : stringOf(v);
+    if (s === undefined) opaque = true;
+    return s ?? '';
+  });
+  return opaque ? OPAQUE : text;
+}
+
 function refKey(path: string[]): { key: string; name: string } {
   const [head, ...rest] = path;
   const context = lower(head);
@@ -335,8 +357,10 @@ function evaluate(expr: Expr, env: Map<string, Value>): Value {
     case 'not':
       return !truthy(evaluate(expr.operand, env));
     case 'call': {
-      if (expr.args.length !== 1) throw new ExpressionError('fromJSON takes one argument');
-      return fromJson(evaluate(expr.args[0], env));
+      const args = expr.args.map(a => evaluate(a, env));
+      if (expr.name === 'format') return format(args);
+      if (args.length !== 1) throw new ExpressionError(`${expr.name}() takes one argument`);
+      return expr.name === 'tojson' ? toJson(args[0]) : fromJson(args[0]);
     }
     case 'binary': {
       const left = evaluate(expr.left, env);
@@ -350,6 +374,17 @@ function evaluate(expr: Expr, env: Map<string, Value>): Value {
   }
 }
 
+/** Where the `}}` closing an expression is: outside its string literals (`'{{a}}'` is text). */
+function closingBraces(text: string, from: number): number {
+  let quoted = false;
+  for (let i = from; i < text.length - 1; i++) {
+    // Inside a literal, `''` is an escaped quote: toggling twice leaves it quoted.
+    if (text[i] === "'") quoted = !quoted;
+    else if (!quoted && text[i] === '}' && text[i + 1] === '}') return i;
+  }
+  return -1;
+}
+
 /** `${{ a }}`-templated text split into literal and expression parts. */
 function splitTemplate(text: string): (string | Expr)[] {
   const parts: (string | Expr)[] = [];
@@ -357,7 +392,7 @@ function splitTemplate(text: string): (string | Expr)[] {
   for (;;) {
     const start = rest.indexOf('${{');
     if (start < 0) break;
-    const end = rest.indexOf('}}', start + 3);
+    const end = closingBraces(rest, start + 3);
     if (end < 0) throw new ExpressionError('`${{` without `}}`');
     if (start > 0) parts.push(rest.slice(0, start));
     parts.push(parse(rest.slice(start + 3, end)));
@@ -388,6 +423,9 @@ function labelsOf(parts: (string | Expr)[], env: Map<string, Value>): string[] |
       }
       return labels;
     }
+    // The `{group, labels}` object form: its labels.
+    if (v && typeof v === 'object' && 'labels' in v)
+      return labelsOf([{ kind: 'literal', value: v.labels }], env);
     if (v && typeof v === 'object') return null;
     const s = stringOf(v)!.trim();
     return s ? [s] : [];
