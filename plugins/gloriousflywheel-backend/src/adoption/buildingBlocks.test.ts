@@ -14,7 +14,7 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { readAdoptionConfig } from './AdoptionConfig';
 import { AdoptionScanner } from './AdoptionScanner';
-import { BuildingBlockReader, remoteBlocksQuery } from './buildingBlocks';
+import { BuildingBlockReader, MAX_REMOTE_FILES_PER_REPO, remoteBlocksQuery } from './buildingBlocks';
 import { RepoInputs } from './types';
 import { createGitHubClient } from './GitHubClient';
 
@@ -109,6 +109,21 @@ describe('building blocks in the adoption scan', () => {
       one.records[0].result.scorecard.verdict,
       one.records[0].result.scorecard.verdict,
     ]);
+  });
+
+  it('reads at most MAX_REMOTE_FILES_PER_REPO per repository and round, however many it references', async () => {
+    const steps = Array.from({ length: 250 }, (_, i) => `      - uses: ${ORG}/ci-templates/actions/a${i}@main\n`).join('');
+    gh.addRepo({
+      owner: ORG,
+      name: 'many-blocks',
+      defaultBranch: 'main',
+      files: { '.github/workflows/ci.yml': `on: push\njobs:\n  a:\n    runs-on: [self-hosted, tinyland-nix]\n    steps:\n${steps}` },
+    });
+    const { records, graphql } = await scan(['many-blocks']);
+    // content (1) + one query per round, each at most MAX_REMOTE_FILES_PER_REPO of the 500
+    // action.yml/.yaml files: the request count follows the cap, not the workflow
+    expect(graphql).toBe(1 + Math.ceil(500 / MAX_REMOTE_FILES_PER_REPO));
+    expect(records[0].result.error).toBeNull();
   });
 
   it('builds a valid query, one alias per referenced repository', () => {

@@ -16,6 +16,13 @@ export const PLATFORM_ORG = 'tinyland-inc';
 
 /** Most rounds of reading remote blocks: one per nesting level, and one for `action.yaml`. */
 const MAX_ROUNDS = 10;
+/**
+ * Remote files one repository may have read per round, and all repositories per scan: workflow
+ * authors choose how many blocks they reference, the scan's request budget must not follow them.
+ * Files over the limits stay unread and the analysis says "not followed".
+ */
+export const MAX_REMOTE_FILES_PER_REPO = 100;
+export const MAX_REMOTE_FILES_PER_SCAN = 2000;
 
 const BLOB = '... on Blob { text byteSize isBinary }';
 
@@ -76,6 +83,7 @@ const statusOf = (e: unknown): number | undefined => (e as { status?: number })?
 export class BuildingBlockReader {
   /** Remote files read in this scan, by remoteBlockFileKey. */
   private readonly files: Record<string, RemoteFileRead> = {};
+  private filesRead = 0;
   /** Org variables by org, read at most once per scan (ETag'd across scans). */
   private readonly orgVariables = new Map<string, StoredVariables>();
   private readonly orgVariablesRead = new Set<string>();
@@ -113,9 +121,17 @@ export class BuildingBlockReader {
       for (const r of pending) {
         const files = wantedRemoteFiles(r.inputs.files, this.files, owners, this.analysisOptions());
         if (files.length > 0) next.push(r);
-        for (const f of files) wanted.set(remoteBlockFileKey(f), f);
+        for (const f of files.slice(0, MAX_REMOTE_FILES_PER_REPO)) wanted.set(remoteBlockFileKey(f), f);
       }
-      if (wanted.size > 0) await this.read(client, [...wanted.values()]);
+      const room = MAX_REMOTE_FILES_PER_SCAN - this.filesRead;
+      if (room <= 0) {
+        if (wanted.size > 0)
+          this.options.logger.warn(`adoption: more than ${MAX_REMOTE_FILES_PER_SCAN} remote building-block files in one scan; the rest are not followed`);
+        break;
+      }
+      const batch = [...wanted.values()].slice(0, room);
+      this.filesRead += batch.length;
+      if (batch.length > 0) await this.read(client, batch);
       pending = next;
     }
     for (const r of repos) {
@@ -209,6 +225,7 @@ export class BuildingBlockReader {
   /** Forgets what was read in the last scan, keeping org variables' ETags for the next. */
   startScan() {
     for (const key of Object.keys(this.files)) delete this.files[key];
+    this.filesRead = 0;
     this.orgVariablesRead.clear();
     this.variablesUnreadable.clear();
   }
