@@ -93,3 +93,42 @@ test('a viewer sees no pause buttons and gets 403 from the API', async () => {
   assert.equal(audit.status, 403);
   assert.equal((await sandboxScaleSet('tinyland-nix')).spec.maxRunners, 8);
 });
+
+test('the Prometheus endpoint shows the plugin metrics after a scan, probes and pause/resume', async () => {
+  const control = async (user, action) => {
+    const res = await fetch(`${ctx.portal.baseUrl}/api/gloriousflywheel/scale-sets/honey/arc-runners/tinyland-nix/${action}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor(user)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: `e2e metrics: ${action}` }),
+    });
+    return res.status;
+  };
+  // the seeded users sign in once the catalog has them
+  for (const user of ['oscar-operator', 'vera-viewer']) await waitForEntity(ctx.portal.baseUrl, `user:default/${user}`);
+  assert.equal(await control('oscar-operator', 'pause'), 200);
+  assert.equal(await control('oscar-operator', 'resume'), 200);
+  assert.equal(await control('vera-viewer', 'pause'), 403);
+
+  const scrape = async () => (await fetch(ctx.portal.metricsUrl)).text();
+  const tryScrape = () => scrape().catch(() => ''); // while it is not up yet
+  // The adoption scan starts 15 s after the backend and probes run every 2 s: wait (bounded) for the scan.
+  const deadline = Date.now() + 90_000;
+  let text = await tryScrape();
+  while (!/^gloriousflywheel_adoption_scan_duration_count\{/m.test(text) && Date.now() < deadline) {
+    await new Promise(r => setTimeout(r, 1000));
+    text = await tryScrape();
+  }
+  for (const sample of [
+    /^gloriousflywheel_adoption_scan_duration_count\{trigger="schedule",outcome="idle"/m,
+    /^gloriousflywheel_github_requests_total\{org="tinyland-inc",kind="graphql"[^}]*\} [1-9]/m,
+    /^gloriousflywheel_github_rate_limit_remaining\{org="tinyland-inc"[^}]*\} \d+/m,
+    /^gloriousflywheel_fleet_cluster_synced\{cluster="honey"[^}]*\} 1$/m,
+    /^gloriousflywheel_fleet_cluster_lag\{cluster="honey"[^}]*\} [\d.e-]+$/m,
+    /^gloriousflywheel_cache_probe_duration_count\{cache="attic",status="healthy"/m,
+    /^gloriousflywheel_control_requests_total\{action="pause",outcome="succeeded"[^}]*\} [1-9]/m,
+    /^gloriousflywheel_control_requests_total\{action="resume",outcome="succeeded"[^}]*\} [1-9]/m,
+    /^gloriousflywheel_control_requests_total\{action="pause",outcome="denied"[^}]*\} [1-9]/m,
+  ]) {
+    assert.match(text, sample);
+  }
+});

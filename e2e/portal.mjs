@@ -67,6 +67,7 @@ export async function startPortal() {
     github: await freePort(),
     caches: await freePort(),
     grpc: await freePort(),
+    metrics: await freePort(),
   };
   const baseUrl = `http://localhost:${ports.backend}`;
   const sandboxUrls = {
@@ -146,11 +147,13 @@ export async function startPortal() {
       'yarn',
       [
         'backstage-cli', 'package', 'start',
+        // the Prometheus endpoint (docs/metrics.md), on loopback
+        '--require', './src/instrumentation.js',
         '--config', path.join(ROOT, 'app-config.yaml'),
         '--config', path.join(ROOT, 'app-config.sandbox.yaml'),
         '--config', configFile,
       ],
-      { cwd: path.join(ROOT, 'packages/backend'), logDir: tmp, env: { ...process.env, NODE_ENV: 'development' } },
+      { cwd: path.join(ROOT, 'packages/backend'), logDir: tmp, env: { ...process.env, NODE_ENV: 'development', GF_METRICS_PORT: String(ports.metrics) } },
     );
     procs.push(backend);
     await waitFor(`${baseUrl}/.backstage/health/v1/readiness`, {
@@ -158,7 +161,7 @@ export async function startPortal() {
       proc: backend,
       name: `backend (log: ${backend.logFile})`,
     });
-    return { baseUrl, sandboxUrls, tmp, backendLog: backend.logFile, stop };
+    return { baseUrl, sandboxUrls, metricsUrl: `http://127.0.0.1:${ports.metrics}/metrics`, tmp, backendLog: backend.logFile, stop };
   } catch (e) {
     await stop();
     throw e;

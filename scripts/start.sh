@@ -24,8 +24,9 @@ pids+=($!)
 gf_log "starting the backend (serves the app)"
 # The base config plus the local sandbox overlay (dev and guest sign-in, sandbox tokens and URLs).
 # backstage-cli hands --config to the backend, which resolves it from packages/backend: absolute paths.
-(cd packages/backend && GF_STATE_DIR="$GF_ROOT/.gf/state" exec yarn backstage-cli package start \
-  --config "$GF_ROOT/app-config.yaml" --config "$GF_ROOT/app-config.sandbox.yaml") &
+# Metrics for Prometheus on http://127.0.0.1:9464/metrics (docs/metrics.md).
+(cd packages/backend && GF_STATE_DIR="$GF_ROOT/.gf/state" GF_METRICS_PORT="${GF_METRICS_PORT:-9464}" exec yarn backstage-cli package start \
+  --require ./src/instrumentation.js --config "$GF_ROOT/app-config.yaml" --config "$GF_ROOT/app-config.sandbox.yaml") &
 pids+=($!)
 
 for _ in $(seq 1 120); do

@@ -8,11 +8,12 @@ import { CacheHealthService } from './caches/CacheHealthService';
 import { CacheProbeTask } from './caches/CacheProbeTask';
 import { CacheProbeStore } from './database/CacheProbeStore';
 import { migrateDatabase } from './database/migrateDatabase';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { actionsRegistryServiceRef, metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { createControl } from './control/createControl';
 import { createAdoption } from './adoption/createAdoption';
 import { createQueue, queueFleetOf } from './queue/createQueue';
 import { registerQueueActions } from './queue/queueActions';
+import { GloriousflywheelMetrics } from './metrics';
 
 /**
  * The GloriousFlywheel backend plugin: wiring only.
@@ -37,8 +38,10 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         httpAuth: coreServices.httpAuth,
         actionsRegistry: actionsRegistryServiceRef,
+        metricsService: metricsServiceRef,
       },
-      async init({ config, logger, httpRouter, fleet, database, scheduler, cacheHealthHub, adoptionHub, ...control }) {
+      async init({ config, logger, httpRouter, fleet, database, scheduler, cacheHealthHub, adoptionHub, metricsService, ...control }) {
+        const metrics = new GloriousflywheelMetrics(metricsService, fleet);
         const sources = new SourceStatusBoard(describeConfiguredSources(config));
         sources.register('fleet', () => fleet.sourceStatus());
 
@@ -54,6 +57,7 @@ export const gloriousflywheelPlugin = createBackendPlugin({
           store: cacheStore,
           hub: cacheHealthHub,
           logger: logger.child({ source: 'caches' }),
+          metrics,
         });
         // Results stored before a restart are the latest known state until the first probe.
         await cacheProbes.sync();
@@ -66,7 +70,7 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         });
         sources.register('caches', () => caches.sourceStatus());
 
-        const adoption = await createAdoption({ config, logger, knex, scheduler, httpRouter, hub: adoptionHub });
+        const adoption = await createAdoption({ config, logger, knex, scheduler, httpRouter, hub: adoptionHub, metrics });
         sources.register('adoption', () => adoption.service.sourceStatus());
 
         const queue = await createQueue({
@@ -80,7 +84,7 @@ export const gloriousflywheelPlugin = createBackendPlugin({
           extraHosted: adoption.hostedLabels,
         });
 
-        const controlRoutes = createControl({ config, logger, knex, fleet, ...control });
+        const controlRoutes = createControl({ config, logger, knex, fleet, metrics, ...control });
         registerQueueActions({
           actionsRegistry: control.actionsRegistry,
           access: controlRoutes.access,

@@ -22,6 +22,7 @@ import { AdoptionHub, repoKey } from '@tinyland/backstage-plugin-gloriousflywhee
 import { AdoptionScanner, ScanProgress } from './AdoptionScanner';
 import type { GitHubClient } from './GitHubClient';
 import { RepoScanRecord } from './types';
+import type { GloriousflywheelMetrics } from '../metrics';
 
 /** SchedulerService id of the scan (one run across replicas). */
 export const ADOPTION_SCAN_TASK_ID = 'gloriousflywheel-adoption-scan';
@@ -52,6 +53,7 @@ export interface AdoptionServiceOptions {
   rescans: AdoptionRescanStore;
   hub: AdoptionHub;
   logger: LoggerService;
+  metrics?: GloriousflywheelMetrics;
   now?: () => Date;
 }
 
@@ -323,12 +325,13 @@ export class AdoptionService {
           errors.push(`${org}: ${(e as Error).message ?? e}`);
           this.options.logger.error(`adoption scan of ${org} failed: ${e}`);
         } finally {
-          this.addUsage(status, client, before);
+          this.addUsage(status, org, client, before);
         }
       }
       status.state = errors.length ? 'failed' : 'idle';
       status.lastError = errors.length ? errors.join('; ') : null;
       status.finishedAt = this.now().toISOString();
+      this.options.metrics?.scanFinished(trigger, status.state, (Date.parse(status.finishedAt) - Date.parse(status.startedAt!)) / 1000);
       await this.options.store.finishScan(scanId, status);
       await this.options.store.recordDay(day(this.now()), [...this.records.values()].map(r => r.result));
       await this.options.store.pruneHistory(day(new Date(this.now().getTime() - HISTORY_DAYS * DAY_MS)));
@@ -355,7 +358,10 @@ export class AdoptionService {
   private async readRepos(org: string, repos: { owner: string; name: string }[]): Promise<RepoScanRecord[]> {
     const client = this.options.clientFor!(org);
     const progress: ScanProgress = { addTotal() {}, repoDone() {}, repoFetched() {} };
-    const { records, missing } = await this.scanner.scanRepos(client, repos, this.records, progress);
+    const before = { ...client.usage };
+    const { records, missing } = await this.scanner.scanRepos(client, repos, this.records, progress).finally(() =>
+      this.options.metrics?.githubUsed(org, client.usage, before),
+    );
     await this.commit(records, records, missing);
     return records;
   }
@@ -407,11 +413,12 @@ export class AdoptionService {
     };
   }
 
-  private addUsage(status: AdoptionScanStatus, client: GitHubClient, before: GitHubClient['usage']) {
+  private addUsage(status: AdoptionScanStatus, org: string, client: GitHubClient, before: GitHubClient['usage']) {
     status.requestsUsed.graphql += client.usage.graphql - before.graphql;
     status.requestsUsed.rest += client.usage.rest - before.rest;
     status.requestsUsed.rest304 += client.usage.rest304 - before.rest304;
     status.rateLimit = { remaining: client.usage.remaining, resetAt: client.usage.resetAt };
+    this.options.metrics?.githubUsed(org, client.usage, before);
   }
 
   private async commit(records: RepoScanRecord[], dirty: RepoScanRecord[], gone: string[]) {

@@ -8,6 +8,7 @@ import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AdoptionRouterOptions } from './adoptionRouter';
 import { AdoptionService } from './AdoptionService';
 import { GitHubAccess } from './GitHubClient';
+import type { GloriousflywheelMetrics } from '../metrics';
 
 /**
  * Adoption wiring for plugin.ts: config, GitHub access, stored results into the hub, the schedule
@@ -20,6 +21,7 @@ export async function createAdoption(options: {
   scheduler: SchedulerService;
   httpRouter: HttpRouterService;
   hub: AdoptionHub;
+  metrics?: GloriousflywheelMetrics;
 }): Promise<{ service: AdoptionService; router: AdoptionRouterOptions; github?: GitHubAccess; hostedLabels: string[] }> {
   const logger = options.logger.child({ source: 'adoption' });
   const config = readAdoptionConfig(options.config);
@@ -31,6 +33,7 @@ export async function createAdoption(options: {
     rescans: new AdoptionRescanStore(options.knex),
     hub: options.hub,
     logger,
+    metrics: options.metrics,
   });
   // Results stored before a restart are the latest known state until the first scan.
   await service.load();

@@ -7,6 +7,7 @@ import { CacheProbeStore } from '../database/CacheProbeStore';
 import type { CacheProbeSettings, CacheProbeResult, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { probeCaches } from './probeCache';
+import type { GloriousflywheelMetrics } from '../metrics';
 
 /** SchedulerService id of the probe run (one run across replicas). */
 export const CACHE_PROBE_TASK_ID = 'gloriousflywheel-cache-probe';
@@ -22,6 +23,7 @@ export interface CacheProbeTaskOptions {
   store: CacheProbeStore;
   hub: CacheHealthHub;
   logger: LoggerService;
+  metrics?: GloriousflywheelMetrics;
   /** clock (tests) */
   now?: () => Date;
 }
@@ -67,6 +69,7 @@ export class CacheProbeTask {
       now,
     });
     this.logTransitions(results);
+    this.options.metrics?.cachesProbed(results);
     await store.insert(results);
     const pruned = await store.deleteOlderThan(
       new Date(now().getTime() - this.options.retentionDays * DAY_MS),

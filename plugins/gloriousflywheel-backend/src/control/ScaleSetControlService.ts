@@ -20,6 +20,7 @@ import { ClusterConfig, FleetService } from '@tinyland/backstage-plugin-glorious
 import { ScaleSetControl, ScaleSetTarget } from './ScaleSetControl';
 import { AccessGate, actorOf, isAccessRefusal } from '../service/access';
 import { checkScaleSetTarget } from './scaleSetScope';
+import type { GloriousflywheelMetrics } from '../metrics';
 
 export { actorOf };
 
@@ -44,6 +45,7 @@ export interface ScaleSetControlServiceOptions {
   auditor: AuditorService;
   fleet: FleetService;
   logger: LoggerService;
+  metrics?: GloriousflywheelMetrics;
 }
 
 /** Reason of a pause/resume: required, 1–500 characters (trimmed). */
@@ -101,6 +103,7 @@ export class ScaleSetControlService {
 
     /** Completes the record; answers the auditor event meta of its completion entry. */
     const finish = async (outcome: AuditCompletion['outcome'], fields: Omit<AuditCompletion, 'outcome'>) => {
+      this.options.metrics?.controlled(action, outcome);
       try {
         return auditEventMeta(await audit.complete(record.id, { ...fields, outcome }));
       } catch (e) {

@@ -19,6 +19,7 @@ import { registerControlActions } from './controlActions';
 import { scaleSetPermissionResourceRef, scaleSetPermissionRules } from './scaleSetPermissionRules';
 import { createScaleSetResourceLoader } from './scaleSetResources';
 import { AccessGate, readAccessConfig } from '../service/access';
+import type { GloriousflywheelMetrics } from '../metrics';
 
 export interface CreateControlOptions {
   config: Config;
@@ -30,6 +31,7 @@ export interface CreateControlOptions {
   auditor: AuditorService;
   httpAuth: HttpAuthService;
   actionsRegistry: ActionsRegistryService;
+  metrics?: GloriousflywheelMetrics;
 }
 
 /**
@@ -64,6 +66,7 @@ export function createControl(options: CreateControlOptions): ControlRouterOptio
     auditor: options.auditor,
     fleet,
     logger: options.logger.child({ source: 'control' }),
+    metrics: options.metrics,
   });
   registerControlActions({ actionsRegistry: options.actionsRegistry, control, fleet });
   // portal pauses a GitOps sync or `tofu apply` undid: recorded once each, as the system actor
