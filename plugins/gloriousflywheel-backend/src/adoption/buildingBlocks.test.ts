@@ -96,6 +96,13 @@ describe('building blocks in the adoption scan', () => {
     expect(cli.stderr).toBe('');
     const audit = JSON.parse(cli.stdout) as Scorecard;
     expect(verdicts(record.result.scorecard)).toEqual(verdicts(audit));
+    // What the portal shows per job comes from the same analysis.
+    const job = (id: string) => record.result.jobs.find(j => j.jobId === id);
+    expect(job('nested')?.via).toEqual(['./.github/actions/outer', './.github/actions/setup']);
+    expect(job('toggle')?.candidates).toEqual(['ubuntu-latest', 'tinyland-nix']);
+    expect(job('call-local')?.calledLabels).toEqual(['tinyland-nix', 'self-hosted', 'tinyland-docker']);
+    expect(job('call-remote')?.via?.[0]).toBe('tinyland-inc/ci-templates/.github/workflows/nix.yml@main');
+    expect(job('cycle')?.via).toBeUndefined();
     // The hosted-runner verdict sees the toggle's hosted branch in both.
     const hosted = audit.checks.find(c => c.id === 'hosted-runners')!;
     expect(hosted.evidence.some(e => e.note?.includes('ubuntu-latest') && e.line === 52)).toBe(true);

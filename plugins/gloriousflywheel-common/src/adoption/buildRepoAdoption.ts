@@ -73,6 +73,9 @@ export function buildRepoAdoption(input: RepoAdoptionInput, options: RepoAdoptio
         hosted: job.hosted,
         dynamic: job.dynamic,
         reusable: job.reusable,
+        ...(job.candidates && { candidates: job.candidates }),
+        ...(job.calledLabels && { calledLabels: job.calledLabels }),
+        ...(job.via.length > 0 && { via: job.via }),
         exception: registered
           ? {
               reason: registered.reason,

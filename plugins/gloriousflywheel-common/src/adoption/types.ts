@@ -29,6 +29,12 @@ export interface AdoptionJob {
   hosted: boolean;
   dynamic: boolean;
   reusable: boolean;
+  /** Labels an undecided expression or matrix `runs-on` may give; absent when there are none. */
+  candidates?: string[];
+  /** Labels of the jobs of the local reusable workflow the job calls. */
+  calledLabels?: string[];
+  /** Building blocks (as written in `uses:`) through which the job runs Bazel or Nix; absent when none. */
+  via?: string[];
   /** The exception register entry for a hosted job, else null. */
   exception: AdoptionJobException | null;
   /** The job's line on GitHub (`.../blob/<branch>/<path>#L<line>`). */

@@ -88,6 +88,19 @@ describe('RepoAdoptionContent', () => {
     expect(screen.getByRole('link', { name: /^tinyland-inc\/tinyland\.dev#136/ })).toBeInTheDocument();
   });
 
+  it('shows the candidates of an undecided runner, a called workflow\'s labels and the blocks a job runs through', async () => {
+    const base = repoAdoption();
+    const job = base.jobs[0];
+    const jobs = [
+      { ...job, jobId: 'toggle', labels: [], runnerClass: null, dynamic: true, candidates: ['ubuntu-latest', 'tinyland-nix'] },
+      { ...job, jobId: 'call', labels: [], runnerClass: null, reusable: true, calledLabels: ['tinyland-nix'], via: ['./.github/workflows/build.yml', './.github/actions/setup'] },
+    ];
+    await render(async () => ({ item: { ...base, jobs } }));
+    expect(await screen.findByText('ubuntu-latest | tinyland-nix')).toBeInTheDocument();
+    expect(screen.getByText(/: tinyland-nix$/)).toBeInTheDocument();
+    expect(screen.getByText('via ./.github/workflows/build.yml → ./.github/actions/setup')).toBeInTheDocument();
+  });
+
   it('lists migration pull requests, open first, each linking to the pull request', async () => {
     await render(async () => ({ item: repoAdoption() }));
     const open = await screen.findByRole('link', { name: /^open migration pull request #137/ });

@@ -25,10 +25,24 @@ import { ago } from '../ClusterSyncBanner';
 import { MigrationPullRequestLinks } from '../MigrationPullRequests';
 import { RepoJobs } from '../Queue';
 
-function runsOn(j: AdoptionJob) {
-  if (j.reusable) return <i>reusable workflow</i>;
-  if (j.dynamic && !j.labels.length) return <i>dynamic expression</i>;
+function runsOnText(j: AdoptionJob) {
+  if (j.reusable)
+    return j.calledLabels?.length ? <><i>reusable workflow</i>: {j.calledLabels.join(', ')}</> : <i>reusable workflow</i>;
+  if (j.dynamic && !j.labels.length)
+    return j.candidates?.length ? <><i>one of</i> {j.candidates.join(' | ')}</> : <i>dynamic expression</i>;
   return j.labels.join(', ');
+}
+
+function runsOn(j: AdoptionJob) {
+  // The building blocks a job runs Bazel or Nix through, so "no Nix here" is never a surprise.
+  if (!j.via?.length) return runsOnText(j);
+  return (
+    <>
+      {runsOnText(j)}
+      <br />
+      <small>via {j.via.join(' → ')}</small>
+    </>
+  );
 }
 
 function runnerOf(j: AdoptionJob) {
