@@ -29,13 +29,14 @@ async function timeReads(read: () => Promise<unknown>, n: number): Promise<numbe
 /** GET /fleet/scale-sets from the informer cache vs a direct list against the K8s API, same run. */
 export async function benchFleet() {
   const seed = createFleetSeed({ extraScaleSets: SCALE_SETS - 5 });
-  const k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed, historyLimit: 5000 });
+  const k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed, historyLimit: 5000, tls: true });
   const cluster = {
     name: 'honey',
     authProvider: 'serviceAccount' as const,
     url: k8s.url,
     serviceAccountToken: k8s.token,
-    skipTLSVerify: true,
+    skipTLSVerify: false,
+    caData: k8s.caData,
   };
   const classes = DEFAULT_RUNNER_CLASSES.map(c => ({ ...c }));
   const fleet = new FleetService({ clusters: [cluster], runnerClasses: classes, logger: silentLogger, debounceMs: 1 });
@@ -56,7 +57,7 @@ export async function benchFleet() {
     // What the API would do without an informer: list from Kubernetes on every request.
     const kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: [{ name: 'honey', server: k8s.url, skipTLSVerify: true }],
+      clusters: [{ name: 'honey', server: k8s.url, caData: Buffer.from(k8s.caData!).toString('base64') }],
       users: [{ name: 'bench', token: k8s.token }],
       contexts: [{ name: 'honey', cluster: 'honey', user: 'bench' }],
       currentContext: 'honey',

@@ -38,6 +38,18 @@ export async function waitFor(url, { timeoutMs, proc, name, failOn }) {
   throw new Error(`${name} not ready at ${url} after ${timeoutMs} ms`);
 }
 
+/** The sandbox's CA certificate, once it has written it (it does so before it listens). */
+async function waitForCa(file, proc) {
+  const deadline = Date.now() + 60000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`sandbox exited early (code ${proc.exitCode}, log: ${proc.logFile})`);
+    const pem = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    if (pem.includes('-----END CERTIFICATE-----')) return pem;
+    await new Promise(r => setTimeout(r, 200));
+  }
+  throw new Error(`the sandbox wrote no CA to ${file} within 60 s`);
+}
+
 export function startProcess(name, cmd, args, opts) {
   const logFile = path.join(opts.logDir, `${name}.log`);
   const out = fs.openSync(logFile, 'w');
@@ -71,13 +83,17 @@ export async function startPortal() {
   };
   const baseUrl = `http://localhost:${ports.backend}`;
   const sandboxUrls = {
+    // the Kubernetes API is https (CA made at start); plain HTTP on that port is the admin API
     k8s: `http://127.0.0.1:${ports.k8s}`,
+    k8sApi: `https://127.0.0.1:${ports.k8s}`,
     github: `http://127.0.0.1:${ports.github}`,
     caches: `http://127.0.0.1:${ports.caches}`,
     grpc: `grpc://127.0.0.1:${ports.grpc}`,
   };
   const configFile = path.join(tmp, 'app-config.e2e.yaml');
-  fs.writeFileSync(
+  const caFile = path.join(tmp, 'k8s-ca.pem');
+  // written once the sandbox has made its CA: the backend trusts the API server through caData
+  const writeConfig = caData => fs.writeFileSync(
     configFile,
     JSON.stringify({
       app: { baseUrl },
@@ -94,10 +110,10 @@ export async function startPortal() {
         clusters: [
           {
             name: 'honey',
-            url: sandboxUrls.k8s,
+            url: sandboxUrls.k8sApi,
             authProvider: 'serviceAccount',
             serviceAccountToken: 'sandbox-k8s-token',
-            skipTLSVerify: true,
+            caData,
             namespaces: ['arc-runners'],
           },
         ],
@@ -138,10 +154,13 @@ export async function startPortal() {
         '--github-port', String(ports.github),
         '--caches-port', String(ports.caches),
         '--grpc-port', String(ports.grpc),
+        '--ca-file', caFile,
+        '--webhook-url', `${baseUrl}/api/gloriousflywheel/adoption/webhook`,
       ],
       { cwd: ROOT, logDir: tmp, env: process.env },
     );
     procs.push(sandbox);
+    writeConfig(await waitForCa(caFile, sandbox));
     const backend = startProcess(
       'backend',
       'yarn',

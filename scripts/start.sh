@@ -18,8 +18,20 @@ gf_log "building the frontend"
 (cd packages/app && yarn backstage-cli package build >/dev/null)
 
 gf_log "starting the fleet sandbox"
-node packages/fleet-sandbox/bin/fleet-sandbox &
+# Its Kubernetes API speaks TLS with a CA made at start: the backend trusts it through caData
+# (app-config.sandbox.yaml reads GF_SANDBOX_CA). workflow_job webhooks go to the portal.
+ca_file=.gf/state/fleet-sandbox-ca.pem
+rm -f "$ca_file"
+node packages/fleet-sandbox/bin/fleet-sandbox --ca-file "$ca_file" \
+  --webhook-url http://localhost:7007/api/gloriousflywheel/adoption/webhook &
 pids+=($!)
+for _ in $(seq 1 120); do
+  grep -q 'END CERTIFICATE' "$ca_file" 2>/dev/null && break
+  sleep 0.5
+done
+grep -q 'END CERTIFICATE' "$ca_file" 2>/dev/null || { gf_log "the fleet sandbox wrote no CA to $ca_file"; exit 1; }
+GF_SANDBOX_CA="$(cat "$ca_file")"
+export GF_SANDBOX_CA
 
 gf_log "starting the backend (serves the app)"
 # The base config plus the local sandbox overlay (dev and guest sign-in, sandbox tokens and URLs).

@@ -43,9 +43,9 @@
 //    tarballs, and a README's `yarn add <name>` becomes `yarn add <name>@^<version>`.
 //  - The sandbox stands in for the cluster and GitHub: a local config overlay (app-config.<app>.local.yaml,
 //    the kind of file a developer keeps local settings in) replaces the README's cluster with the
-//    sandbox's (plain HTTP, so skipTLSVerify), points the github.com integration's API at the
-//    sandbox's, lists the catalog fixture examples/stock-app/catalog-info.yaml and, for the legacy
-//    frontend, names its package (app.packageName) so the stock backend serves it.
+//    sandbox's (TLS with the CA the sandbox makes at start, as caData), points the github.com
+//    integration's API at the sandbox's, lists the catalog fixture examples/stock-app/catalog-info.yaml
+//    and, for the legacy frontend, names its package (app.packageName) so the stock backend serves it.
 //
 // Cache: the generated app with its node_modules lives in
 // ~/.cache/gloriousflywheel/stock-app-<create-app version>-<hash of what shapes its install>; a warm run
@@ -674,17 +674,20 @@ async function waitForHttp(url, proc, timeoutMs) {
 
 async function startSandbox() {
   const ports = { k8s: await freePort(), github: await freePort(), caches: await freePort(), grpc: await freePort() };
+  const caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gf-stock-ca-')), 'k8s-ca.pem');
   const proc = startProcess(
     'sandbox',
     process.execPath,
     [
       path.join(ROOT, 'packages/fleet-sandbox/bin/fleet-sandbox'),
       ...Object.entries(ports).flatMap(([k, v]) => [`--${k}-port`, String(v)]),
+      '--ca-file', caFile,
     ],
     { cwd: ROOT },
   );
   await waitForHttp(`http://127.0.0.1:${ports.github}/_sandbox/github/app`, proc, 60000);
-  return ports;
+  // the CA is written before the Kubernetes API listens, and that starts before GitHub's
+  return { ...ports, caData: fs.readFileSync(caFile, 'utf8') };
 }
 
 /** The backend of the stock app, serving the given frontend, against the sandbox. */
@@ -702,10 +705,10 @@ async function startBackend(appDir, app, sandbox) {
       clusters: [
         {
           name: 'honey',
-          url: `http://127.0.0.1:${sandbox.k8s}`,
+          url: `https://127.0.0.1:${sandbox.k8s}`,
           authProvider: 'serviceAccount',
           serviceAccountToken: 'sandbox-k8s-token',
-          skipTLSVerify: true,
+          caData: sandbox.caData,
           namespaces: ['arc-runners'],
         },
       ],

@@ -10,6 +10,13 @@ export interface FleetSandboxOptions {
   ports?: { k8s?: number; github?: number; caches?: number; grpc?: number };
   seed?: FleetSeed;
   seedOptions?: FleetSeedOptions;
+  /**
+   * Serve the Kubernetes API over HTTPS with a CA generated at start (default true); clients trust
+   * `k8s.caData` (or the file `caFile`), admin calls use `k8s.adminUrl`.
+   */
+  tls?: boolean;
+  /** with tls: write the CA certificate (PEM) here too, for kubectl and the portal's config */
+  caFile?: string;
   /** where `workflow_job` webhooks go (also settable later: `github.setWebhookUrls`) */
   webhookUrls?: string[];
   /**
@@ -44,6 +51,8 @@ export async function startFleetSandbox(
       host,
       port: options.ports?.k8s ?? 0,
       seed,
+      tls: options.tls ?? true,
+      caFile: options.caFile,
     });
     started.push(k8s);
     const { seedJobs: withSeedJobs = true, ...jobs } = options.jobs ?? {};

@@ -30,9 +30,9 @@ describe('FleetEntityProvider', () => {
   let fleet: FleetService;
 
   beforeEach(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
     fleet = new FleetService({
-      clusters: [{ name: 'honey', authProvider: 'serviceAccount', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true }],
+      clusters: [{ name: 'honey', authProvider: 'serviceAccount', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: false, caData: k8s.caData }],
       runnerClasses: DEFAULT_RUNNER_CLASSES.map(c => ({ ...c })),
       logger: mockServices.logger.mock(),
       debounceMs: 10,

@@ -85,7 +85,7 @@ describeWithPostgres('two replicas on one PostgreSQL database', () => {
   }
 
   beforeAll(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
     gh = await startGitHubSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed({ longTailRepos: 2 }), webhookSecret: WEBHOOK_SECRET });
     caches = await startCacheSandbox({ host: '127.0.0.1', port: 0, grpcPort: 0, seed: createFleetSeed() });
     shared = await databases.init('POSTGRES_15');

@@ -85,6 +85,16 @@ describe('job simulator', () => {
     }
   };
 
+  it('runs the seeded jobs on the seeded runners, so the seed\'s runner counts stay', async () => {
+    const seed = sandbox.seed.scaleSets.find(s => s.name === 'tinyland-nix-heavy')!;
+    const ars = sandbox.k8s.getScaleSet('arc-runners', 'tinyland-nix-heavy')!;
+    expect(ars.status.currentRunners).toBe(seed.status.currentRunners);
+    expect(ars.status.runningEphemeralRunners).toBe(seed.status.runningEphemeralRunners);
+    const build = sandbox.github.listJobs().find(j => j.repository === 'tinyland-inc/XoxdWM' && j.status === 'in_progress')!;
+    const runner = runners('tinyland-nix-heavy').find(r => r.metadata.name === build.runnerName)!;
+    expect(runner.status).toMatchObject({ phase: 'Running', jobRepositoryName: 'tinyland-inc/XoxdWM', jobId: String(build.id) });
+  });
+
   it('runs a queued job on a matching scale set: runner, webhooks, REST with ETags', async () => {
     const before = runners('tinyland-docker').length;
     const job = await sandbox.github.enqueueJob({

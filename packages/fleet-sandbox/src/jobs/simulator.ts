@@ -55,6 +55,15 @@ export interface RunnerFleet {
     scaleSet: string,
     job: RunnerJobInfo,
   ): { runnerName: string; runnerId: number } | { failed: string };
+  /**
+   * A runner already Running in the scale set that no simulated job owns (seeded runners), now
+   * reporting this job; undefined when there is none.
+   */
+  adoptRunner(
+    namespace: string,
+    scaleSet: string,
+    job: RunnerJobInfo,
+  ): { runnerName: string; runnerId: number } | undefined;
   /** The runner took the job: phase Running, job fields set. */
   runnerRunning(namespace: string, runnerName: string, job: RunnerJobInfo): void;
   /** The job finished: ARC deletes the ephemeral runner. */
@@ -377,10 +386,14 @@ export class JobSimulator {
           job.runnerId = 900_000 + job.id % 100_000;
           job.runnerName = `${target.name}-${(job.id % 46_656).toString(36).padStart(3, '0')}-runner-seed`;
         } else {
-          const runner = fleet.startRunner(target.namespace, target.name, this.runnerJob(state));
+          // a seeded Running runner takes it, so the seed's runner counts stay as they are
+          const adopted = fleet.adoptRunner(target.namespace, target.name, this.runnerJob(state));
+          const runner =
+            adopted ?? fleet.startRunner(target.namespace, target.name, this.runnerJob(state));
           if (!('failed' in runner)) {
             pickedUp();
-            fleet.runnerRunning(target.namespace, runner.runnerName, this.runnerJob(state));
+            if (!adopted)
+              fleet.runnerRunning(target.namespace, runner.runnerName, this.runnerJob(state));
             state.runner = {
               namespace: target.namespace,
               scaleSet: target.name,

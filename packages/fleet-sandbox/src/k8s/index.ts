@@ -515,6 +515,15 @@ export async function startKubernetesSandbox(
         runnerId: runner.status.runnerId,
       };
     },
+    adoptRunner: (ns, name, job) => {
+      const ars = mustScaleSet(ns, name);
+      const free = fleet
+        .runnersOf(ars)
+        .find(r => r.status?.phase === 'Running' && !r.status?.jobId);
+      if (!free) return undefined;
+      runnerFleet.runnerRunning(ns, free.metadata.name, job);
+      return { runnerName: free.metadata.name, runnerId: free.status.runnerId };
+    },
     runnerRunning: (ns, runnerName, job) => {
       const runner = store.get('ephemeralrunners', ns, runnerName);
       const ars = runner && scaleSetOfRunner(runner);

@@ -40,7 +40,7 @@ describe.each(databases.eachSupportedId())('audit chain anchored by auditor even
   const shipped: LogEntry[] = [];
 
   beforeAll(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
     knex = await databases.init(databaseId);
     const backend = await startTestBackend({
       features: [
@@ -52,7 +52,7 @@ describe.each(databases.eachSupportedId())('audit chain anchored by auditor even
           data: {
             permission: { enabled: true },
             gloriousflywheel: {
-              clusters: [{ name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true }],
+              clusters: [{ name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, caData: k8s.caData }],
             },
           },
         }),

@@ -12,10 +12,10 @@ describe('ScaleSetControl against the sandbox Kubernetes API', () => {
   let control: ScaleSetControl;
 
   beforeEach(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
     control = new ScaleSetControl({
       clusters: [
-        { name: 'honey', authProvider: 'serviceAccount', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true },
+        { name: 'honey', authProvider: 'serviceAccount', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: false, caData: k8s.caData },
         { name: 'lab', authProvider: 'serviceAccount', url: 'http://127.0.0.1:9', serviceAccountToken: 'x', skipTLSVerify: true },
       ],
       runnerClasses: DEFAULT_RUNNER_CLASSES.map(c => ({ ...c })),
@@ -69,7 +69,7 @@ describe('ScaleSetControl against the sandbox Kubernetes API', () => {
 
   it('gives up with a conflict after the bounded attempts', async () => {
     const limited = new ScaleSetControl({
-      clusters: [{ name: 'honey', authProvider: 'serviceAccount', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true }],
+      clusters: [{ name: 'honey', authProvider: 'serviceAccount', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: false, caData: k8s.caData }],
       runnerClasses: [],
       maxAttempts: 3,
       retryDelayMs: 1,

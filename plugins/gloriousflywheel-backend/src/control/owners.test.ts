@@ -89,7 +89,7 @@ describe.each(CONFIGS)('runner class owners %s', (_, gloriousflywheel) => {
       runnerScaleSetLabels: ['gpu'],
       annotations: {},
     });
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed });
+    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed });
     const backend = await startTestBackend({
       extensionPoints: [
         [
@@ -110,7 +110,7 @@ describe.each(CONFIGS)('runner class owners %s', (_, gloriousflywheel) => {
             permission: { enabled: true },
             gloriousflywheel: {
               ...gloriousflywheel,
-              clusters: [{ name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true }],
+              clusters: [{ name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, caData: k8s.caData }],
             },
           },
         }),

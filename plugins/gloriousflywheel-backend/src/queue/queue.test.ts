@@ -32,7 +32,7 @@ type Server = Parameters<typeof request>[0];
 
 let k8s: KubernetesSandbox;
 beforeAll(async () => {
-  k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+  k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
 });
 afterAll(async () => {
   await k8s?.close();
@@ -105,7 +105,7 @@ async function startPortal(decision: AuthorizeResult.ALLOW | AuthorizeResult.DEN
       mockServices.rootConfig.factory({
         data: {
           gloriousflywheel: {
-            clusters: [{ name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true }],
+            clusters: [{ name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, caData: k8s.caData }],
             github: { orgs: [ORG], host: '127.0.0.1', webhookSecret: SECRET },
           },
         },

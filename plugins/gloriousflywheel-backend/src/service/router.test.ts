@@ -9,7 +9,7 @@ describe('fleet REST API', () => {
   let stopBackend: () => Promise<void>;
 
   beforeAll(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
     const backend = await startTestBackend({
       features: [
         gloriousflywheelPlugin,
@@ -17,7 +17,7 @@ describe('fleet REST API', () => {
           data: {
             gloriousflywheel: {
               clusters: [
-                { name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true },
+                { name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, caData: k8s.caData },
                 { name: 'lab', url: 'http://127.0.0.1:9', serviceAccountToken: 'x' },
               ],
               cacheProbe: { staleEndpoints: ['*.attic-cache-dev.*'] },

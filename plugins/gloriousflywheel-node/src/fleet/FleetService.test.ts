@@ -4,21 +4,24 @@ import { DEFAULT_RUNNER_CLASSES } from '@tinyland/backstage-plugin-gloriousflywh
 import { FleetService } from './FleetService';
 import { ClusterConfig } from './FleetConfig';
 
+let k8s: KubernetesSandbox;
+
+// the sandbox's API server speaks TLS: trust its CA
 const cluster = (name: string, url: string, token: string, namespaces?: string[]): ClusterConfig => ({
   name,
   authProvider: 'serviceAccount',
   url,
   serviceAccountToken: token,
-  skipTLSVerify: true,
+  skipTLSVerify: false,
+  caData: k8s.caData,
   namespaces,
 });
 
 describe('FleetService against the sandbox Kubernetes API', () => {
-  let k8s: KubernetesSandbox;
   let fleet: FleetService;
 
   beforeEach(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
   });
 
   afterEach(async () => {

@@ -31,7 +31,7 @@ describe('ResourceInformer backoff against the sandbox Kubernetes API', () => {
   let watching: number;
 
   beforeEach(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
     retries = [];
     errors = [];
     watching = 0;
@@ -49,7 +49,8 @@ describe('ResourceInformer backoff against the sandbox Kubernetes API', () => {
         authProvider: 'serviceAccount',
         url: k8s.url,
         serviceAccountToken: k8s.token,
-        skipTLSVerify: true,
+        skipTLSVerify: false,
+        caData: k8s.caData,
       }),
       plural: 'autoscalingrunnersets',
       namespace: 'arc-runners',

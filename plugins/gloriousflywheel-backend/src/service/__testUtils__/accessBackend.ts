@@ -168,7 +168,8 @@ export const NS = 'arc-runners';
 
 /** What the test backends' config varies in. */
 export interface TestConfigOptions {
-  k8s: { url: string; token: string };
+  /** the sandbox's API server; with TLS its CA (PEM) */
+  k8s: { url: string; token: string; caData?: string };
   github?: { url: string; token: string; webhookSecret: string };
   permissionEnabled: boolean;
   servicePrincipals?: Array<{ subject: string; allow: string[]; runnerClasses?: string[] }>;
@@ -191,10 +192,10 @@ export function testConfig(options: TestConfigOptions) {
       owner: 'group:default/platform-team',
       runnerClasses: runnerClassesConfig,
       clusters: [
-        { name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true },
+        { name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, caData: k8s.caData },
         options.labUnreachable
           ? { name: 'lab', url: 'http://127.0.0.1:9', serviceAccountToken: 'x', skipTLSVerify: true, namespaces: [NS] }
-          : { name: 'lab', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: true, namespaces: [NS] },
+          : { name: 'lab', url: k8s.url, serviceAccountToken: k8s.token, caData: k8s.caData, namespaces: [NS] },
       ],
       ...(github
         ? { github: { orgs: ['tinyland-inc'], host: new URL(github.url).host, webhookSecret: github.webhookSecret } }
@@ -242,7 +243,7 @@ export async function startAccessBackend(options: {
     for (const s of stops.splice(0).reverse()) await s();
   };
   try {
-    const k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
+    const k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
     stops.push(() => k8s.close());
     let github: TestConfigOptions['github'];
     if (options.github) {
