@@ -44,7 +44,9 @@ async function ridingOutRestarts(step) {
     try {
       return await step();
     } catch (e) {
-      if (restarts() === before || attempt >= 3) throw e;
+      // refused: the backend is down, which in dev mode means it is restarting
+      const restarted = restarts() !== before || /ERR_CONNECTION_REFUSED/.test(String(e));
+      if (!restarted || attempt >= 3) throw e;
       await waitFor(`${ctx.portal.baseUrl}/.backstage/health/v1/readiness`, { timeoutMs: 120000, proc: { exitCode: null }, name: 'backend after a restart' });
     }
   }
