@@ -113,8 +113,25 @@ export class BuildingBlockReader {
     repos: { owner: string; name: string; inputs: RepoInputs }[],
   ): Promise<void> {
     const { owners } = this.options;
+    // Most repositories reference no followed block and read no variable: a text search spares
+    // them the extra analysis passes.
+    const mentions = (inputs: RepoInputs) => {
+      const needles = owners.map(o => `${o.toLowerCase()}/`);
+      return Object.entries(inputs.files).some(([path, text]) => {
+        if (!path.startsWith('.github/')) return false;
+        const lower = text.toLowerCase();
+        return lower.includes('vars.') || needles.some(n => lower.includes(n));
+      });
+    };
+    const relevant = repos.filter(r => mentions(r.inputs));
+    const kept = new Set(relevant);
+    for (const r of repos) {
+      if (kept.has(r)) continue;
+      delete r.inputs.blocks;
+      delete r.inputs.variables;
+    }
     // Only repositories that still wanted files are looked at again in the next round.
-    let pending = repos;
+    let pending = relevant;
     for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
       const wanted = new Map<string, RemoteBlockFile>();
       const next: typeof repos = [];
@@ -134,7 +151,7 @@ export class BuildingBlockReader {
       if (batch.length > 0) await this.read(client, batch);
       pending = next;
     }
-    for (const r of repos) {
+    for (const r of relevant) {
       const { remoteFiles, variables } = remoteFilesAndVariablesUsed(
         r.inputs.files,
         this.files,

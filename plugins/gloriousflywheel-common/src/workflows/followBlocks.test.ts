@@ -106,6 +106,11 @@ describe('following building blocks', () => {
     expect(all['call-other-org'].called?.reason).toBe(
       'Remote workflow someone-else/templates/.github/workflows/build.yml@main is not followed',
     );
+    expect(all['remote-missing'].steps[0].block).toMatchObject({
+      status: 'missing',
+      remote: true,
+      reason: 'No action.yml or action.yaml at tinyland-inc/ci-templates/actions/absent@main',
+    });
     expect(all['remote-action'].steps[1].block).toMatchObject({
       status: 'not-followed',
       uses: 'actions/checkout@v4',
@@ -133,6 +138,28 @@ describe('following building blocks', () => {
       labels: ['ubuntu-latest'],
       hosted: true,
     });
+  });
+
+  it('says why a remote file could not be read, and refuses one over the size limit', () => {
+    const text = `on: push
+jobs:
+  a:
+    uses: o/templates/.github/workflows/t.yml@v1
+`;
+    const failing = inspectWorkflow('w.yml', text, {
+      readRemoteFile: () => ({ error: 'FORBIDDEN' }),
+    }).jobs[0].called;
+    expect(failing).toMatchObject({
+      status: 'unreadable',
+      reason: 'o/templates/.github/workflows/t.yml@v1: FORBIDDEN',
+    });
+    const huge = inspectWorkflow('w.yml', text, {
+      readRemoteFile: () => ({ text: `# ${'x'.repeat(600 * 1024)}\non: push\n` }),
+    });
+    expect(huge.jobs).toEqual([]);
+    expect(huge.error?.message).toMatch(
+      /^Job `a`: Remote workflow o\/templates\/\.github\/workflows\/t\.yml@v1: File too large to analyse/,
+    );
   });
 
   it('without readers, blocks stay unread and nothing is claimed', () => {
