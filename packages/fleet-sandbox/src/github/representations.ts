@@ -100,7 +100,24 @@ export function ownerJson(api: string, org: string) {
     avatar_url: `https://avatars.githubusercontent.com/u/${ORG_ID}?v=4`,
     url: `${api}/users/${org}`,
     html_url: `${HTML}/${org}`,
+    ...accountUrls(api, org),
     type: 'Organization',
+    user_view_type: 'public',
+    site_admin: false,
+  };
+}
+
+/** The account the sandbox's pushes, runs and deliveries come from. */
+export function botJson(api: string) {
+  return {
+    login: 'flywheel-bot',
+    id: 1,
+    node_id: nodeId('U', 1),
+    avatar_url: 'https://avatars.githubusercontent.com/u/1?v=4',
+    url: `${api}/users/flywheel-bot`,
+    html_url: `${HTML}/flywheel-bot`,
+    ...accountUrls(api, 'flywheel-bot'),
+    type: 'User',
     user_view_type: 'public',
     site_admin: false,
   };
@@ -121,6 +138,7 @@ export function repoJson(api: string, r: RepoState, full = false) {
     description: r.description,
     fork: r.isFork,
     url: u,
+    ...repoUrlTemplates(api, fullName),
     contents_url: `${u}/contents/{+path}`,
     trees_url: `${u}/git/trees{/sha}`,
     commits_url: `${u}/commits{/sha}`,
@@ -140,6 +158,7 @@ export function repoJson(api: string, r: RepoState, full = false) {
     has_downloads: true,
     has_wiki: false,
     has_pages: false,
+    has_discussions: false,
     forks_count: 0,
     archived: r.isArchived,
     disabled: false,
@@ -325,6 +344,14 @@ export function runJson(
     run_started_at: run.createdAt,
     jobs_url: `${u}/actions/runs/${run.id}/jobs`,
     logs_url: `${u}/actions/runs/${run.id}/logs`,
+    check_suite_url: `${u}/check-suites/${run.id + 1}`,
+    check_suite_node_id: nodeId('CS', run.id + 1),
+    artifacts_url: `${u}/actions/runs/${run.id}/artifacts`,
+    cancel_url: `${u}/actions/runs/${run.id}/cancel`,
+    rerun_url: `${u}/actions/runs/${run.id}/rerun`,
+    previous_attempt_url: null,
+    actor: botJson(api),
+    triggering_actor: botJson(api),
     workflow_url: `${u}/actions/workflows/${workflowId}`,
     head_commit:
       commit?.type === 'commit'

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import type { GitHubAppIdentity } from './auth';
 import {
-  accountUrls,
+  botJson,
   HTML,
   jobJson,
-  repoUrlTemplates,
   nodeId,
   ORG_ID,
   orgJson,
@@ -27,17 +26,7 @@ export interface GitHubWebhookDelivery {
   body: string;
 }
 
-const senderOf = (api: string) => ({
-  login: 'flywheel-bot',
-  id: 1,
-  node_id: nodeId('U', 1),
-  avatar_url: 'https://avatars.githubusercontent.com/u/1?v=4',
-  url: `${api}/users/flywheel-bot`,
-  html_url: `${HTML}/flywheel-bot`,
-  ...accountUrls(api, 'flywheel-bot'),
-  type: 'User',
-  site_admin: false,
-});
+const senderOf = botJson;
 
 function installation(app: GitHubAppIdentity) {
   return {
@@ -50,8 +39,7 @@ function installation(app: GitHubAppIdentity) {
 function hookRepo(api: string, r: RepoState, push: boolean) {
   const base = {
     ...(repoJson(api, r, false) as Record<string, unknown>),
-    ...repoUrlTemplates(api, `${r.owner}/${r.name}`),
-    owner: { ...ownerJson(api, r.owner), ...accountUrls(api, r.owner) },
+    owner: ownerJson(api, r.owner),
   };
   if (!push) return base;
   return {

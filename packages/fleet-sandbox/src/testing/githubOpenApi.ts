@@ -64,6 +64,11 @@ function nullableEnums(schema: unknown): unknown {
   );
   if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null))
     out.enum = [...out.enum, null];
+  if (out.nullable === true && out.type === undefined) {
+    // `nullable` beside `allOf`/`$ref` (no `type`): the value is null or the schema
+    const { nullable: _n, ...rest } = out;
+    return { anyOf: [{ type: 'null' }, rest] };
+  }
   return out;
 }
 
@@ -102,6 +107,19 @@ export function githubRestValidator(
   return v;
 }
 
+/** A validator for a schema of the REST description's components, e.g. `installation`. */
+export function githubRestComponentValidator(name: string, opts: { array?: boolean } = {}): ValidateFunction {
+  const key = `rest component ${name} ${Boolean(opts.array)}`;
+  let v = compiled.get(key);
+  if (!v) {
+    restDoc ??= load('rest');
+    const ref = { $ref: `rest#/components/schemas/${name}` };
+    v = instance().compile(opts.array ? { type: 'array', items: ref } : ref);
+    compiled.set(key, v);
+  }
+  return v;
+}
+
 /** A validator for a webhook payload schema, e.g. `webhook-workflow-job-queued`. */
 export function githubWebhookValidator(schemaName: string): ValidateFunction {
   const key = `webhooks ${schemaName}`;
@@ -114,12 +132,12 @@ export function githubWebhookValidator(schemaName: string): ValidateFunction {
   return v;
 }
 
-/** Throws with ajv's errors (first 10) when `data` does not validate. */
+/** Throws with ajv's errors (first 30) when `data` does not validate. */
 export function assertValid(v: ValidateFunction, data: unknown, what: string) {
   if (!v(data)) {
     throw new Error(
       `${what} does not match GitHub's OpenAPI description:\n${JSON.stringify(
-        (v.errors ?? []).slice(0, 10),
+        (v.errors ?? []).slice(0, 30),
         null,
         1,
       )}`,
