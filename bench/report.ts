@@ -15,6 +15,24 @@ export function printTable(title: string, header: string[], rows: (string | numb
 
 export const ms = (n: number) => `${n.toFixed(2)} ms`;
 
+/** One target of the issue a bench measures, for the closing table. */
+export interface Target {
+  target: string;
+  goal: string;
+  measured: string;
+  /** undefined: not measured by this bench */
+  met?: boolean;
+}
+
+/** The closing table: every target with its goal, what was measured and the verdict. */
+export function printTargets(targets: Target[]) {
+  printTable(
+    'Targets',
+    ['target', 'goal', 'measured', 'verdict'],
+    targets.map(t => [t.target, t.goal, t.measured, t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED']),
+  );
+}
+
 /** A LoggerService that drops everything: benchmarks print figures, not service logs. */
 export const silentLogger: any = {
   info() {},
