@@ -74,6 +74,14 @@ describe('Kubernetes sandbox: core namespaces and pods, ARC listeners', () => {
     expect(pod.metadata!.ownerReferences![0]).toMatchObject({ kind: 'AutoscalingListener', uid: docker.metadata.uid });
   });
 
+  it('keeps the listener\'s spec in step with its scale set, also when changed through the API', async () => {
+    const patch = await call('PATCH', '/apis/actions.github.com/v1alpha1/namespaces/arc-runners/autoscalingrunnersets/tinyland-docker', { spec: { maxRunners: 0 } }, { 'content-type': 'application/merge-patch+json' });
+    expect(patch.status).toBe(200);
+    expect(sandbox.getListener('arc-runners', 'tinyland-docker').listener!.spec.maxRunners).toBe(0);
+    sandbox.patchScaleSet('arc-runners', 'tinyland-docker', { spec: { maxRunners: 6 } });
+    expect(sandbox.getListener('arc-runners', 'tinyland-docker').listener!.spec.maxRunners).toBe(6);
+  });
+
   it('words 404, 409 and 422 as the API server does', async () => {
     const missing = await call('GET', '/api/v1/namespaces/arc-systems/pods/nope');
     expect(missing.status).toBe(404);

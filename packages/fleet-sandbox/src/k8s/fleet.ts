@@ -27,6 +27,9 @@ export class FleetObjects {
   private nextRunnerId = 1;
   /** listener state per scale set (`namespace/name`); absent = ready */
   private readonly listenerStates = new Map<string, ListenerState>();
+  /** scale set uid → name of its listener / EphemeralRunnerSet */
+  private readonly listenerNames = new Map<string, string>();
+  private readonly runnerSetNames = new Map<string, string>();
 
   constructor(private readonly store: ClusterStore) {}
 
@@ -64,7 +67,7 @@ export class FleetObjects {
 
     const ersDef = this.def('ephemeralrunnersets');
     const ersDesired = ephemeralRunnerSetObject(ars, seed);
-    const [ersExisting] = this.owned(ersDef.plural, ars);
+    const ersExisting = this.runnerSetOf(ars);
     let ers: K8sObject;
     if (ersExisting) {
       ersDesired.metadata.name = ersExisting.metadata.name;
@@ -82,6 +85,7 @@ export class FleetObjects {
       ers = this.store.create(ersDef, ars.metadata.namespace, ersDesired, {
         admin: true,
       });
+      this.runnerSetNames.set(ars.metadata.uid!, ers.metadata.name);
     }
 
     const erDef = this.def('ephemeralrunners');
@@ -133,11 +137,28 @@ export class FleetObjects {
 
   /** The scale set's AutoscalingListener, if ARC made one. */
   listenerOf(ars: K8sObject): K8sObject | undefined {
-    return this.store
-      .list('autoscalinglisteners')
-      .find(l =>
-        l.metadata.ownerReferences?.some(r => r.uid === ars.metadata.uid),
-      );
+    return this.ownedBy(
+      this.listenerNames,
+      'autoscalinglisteners',
+      LISTENER_NAMESPACE,
+      ars,
+    );
+  }
+
+  /**
+   * The object of `plural` a scale set owns, by the name recorded when the sandbox made it (ARC
+   * makes these, never a client), so lookups stay O(1) with a thousand scale sets.
+   */
+  private ownedBy(
+    names: Map<string, string>,
+    plural: string,
+    namespace: string | undefined,
+    owner: K8sObject,
+  ): K8sObject | undefined {
+    const uid = owner.metadata.uid!;
+    const known = names.get(uid);
+    const o = known ? this.store.get(plural, namespace, known) : undefined;
+    return o?.metadata.ownerReferences?.some(r => r.uid === uid) ? o : undefined;
   }
 
   /** Whether the scale set's listener pod exists and is ready. */
@@ -186,6 +207,7 @@ export class FleetObjects {
           { admin: true },
         )
       : this.store.create(lDef, LISTENER_NAMESPACE, desired, { admin: true });
+    this.listenerNames.set(ars.metadata.uid!, listener.metadata.name);
     if (!podDef) return;
     const state = this.listenerState(ars);
     const pod = this.store.get(podDef.plural, LISTENER_NAMESPACE, listener.metadata.name);
@@ -210,7 +232,12 @@ export class FleetObjects {
 
   /** The EphemeralRunnerSet ARC keeps for a scale set. */
   runnerSetOf(ars: K8sObject): K8sObject | undefined {
-    return this.owned('ephemeralrunnersets', ars)[0];
+    return this.ownedBy(
+      this.runnerSetNames,
+      'ephemeralrunnersets',
+      ars.metadata.namespace,
+      ars,
+    );
   }
 
   /** The scale set's EphemeralRunners (through its EphemeralRunnerSet). */

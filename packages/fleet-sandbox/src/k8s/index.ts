@@ -204,6 +204,11 @@ export async function startKubernetesSandbox(
     }
   }
   store.compact(); // a fresh cluster: history starts now
+  // ARC's listener controller follows the scale set (e.g. maxRunners 0 when paused through the API)
+  store.subscribe(e => {
+    if (e.def.plural === 'autoscalingrunnersets' && e.type === 'MODIFIED')
+      fleet.syncListener(e.object);
+  });
 
   let faults = noFaults();
   let counts = emptyCounts();
