@@ -17,7 +17,10 @@ export function summarizeRunnerClasses(
   const byClass = new Map<string, ScaleSet[]>();
   for (const s of scaleSets) {
     const key = s.runnerClass ?? UNCLASSIFIED_RUNNER_CLASS;
-    byClass.set(key, [...(byClass.get(key) ?? []), s]);
+    // appended in place: copying the list per scale set made a fleet of thousands quadratic
+    const members = byClass.get(key);
+    if (members) members.push(s);
+    else byClass.set(key, [s]);
   }
   const summarize = (
     def: Pick<RunnerClassDefinition, 'name' | 'title' | 'capabilities' | 'labels'>,

@@ -71,8 +71,12 @@ describe('FleetService against the sandbox Kubernetes API', () => {
     await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-b')?.runnerClass).toBe('tinyland-nix'));
     await eventually(() => expect(notified).toHaveBeenCalled());
 
+    const nixMax = () => fleet.runnerClassSummaries().find(c => c.name === 'tinyland-nix')!.maxRunners!;
+    const before = nixMax();
+    expect(fleet.runnerClassSummaries()).toBe(fleet.runnerClassSummaries()); // computed once while nothing changes
     k8s.patchScaleSet('arc-runners', 'tinyland-nix-b', { spec: { maxRunners: 5 } });
     await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-b')?.maxRunners).toBe(5));
+    expect(nixMax()).toBe(before + 2); // the class summary follows the change
 
     k8s.deleteScaleSet('arc-runners', 'tinyland-nix-b');
     await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-b')).toBeUndefined());

@@ -91,6 +91,8 @@ export class FleetService {
   private debounce?: NodeJS.Timeout;
   /** All scale sets, mapped and sorted once per change rather than on every API read. */
   private view?: ScaleSet[];
+  /** the class summaries of `view` (the same array while nothing changed) */
+  private summaries?: { view: ScaleSet[]; items: RunnerClassSummary[] };
   /** when each undone pause (scale set key + paused-from time) was first seen */
   private readonly undoneSince = new Map<string, string>();
 
@@ -143,8 +145,13 @@ export class FleetService {
     return this.scaleSets({ cluster, namespace }).find(s => s.name === name);
   }
 
+  /** Per runner class; computed once per fleet change (the result is shared: do not mutate it). */
   runnerClassSummaries(): RunnerClassSummary[] {
-    return summarizeRunnerClasses(this.options.runnerClasses, this.scaleSets());
+    const view = this.allScaleSets();
+    if (this.summaries?.view !== view) {
+      this.summaries = { view, items: summarizeRunnerClasses(this.options.runnerClasses, view) };
+    }
+    return this.summaries.items;
   }
 
   /**
