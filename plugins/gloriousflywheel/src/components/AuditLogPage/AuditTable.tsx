@@ -1,6 +1,8 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
 import { AuditOutcome, AuditRecord, ScaleSetBounds } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { RelativeTime } from '../RelativeTime';
+import { Truncated } from '../Truncated';
 
 const OUTCOME_COLOR = {
   succeeded: 'success',
@@ -17,19 +19,26 @@ export function AuditOutcomeChip({ outcome }: { outcome: AuditOutcome }) {
 const fmt = (b: ScaleSetBounds | null) => (b ? `${b.minRunners ?? 0}/${b.maxRunners ?? '∞'}` : '—');
 
 const columns: TableColumn<AuditRecord>[] = [
-  { title: 'Time', field: 'time', render: r => new Date(r.time).toLocaleString() },
+  { title: 'Time', field: 'time', render: r => <RelativeTime iso={r.time} /> },
   { title: 'Actor', field: 'actor' },
   { title: 'Action', field: 'action' },
-  { title: 'Scale set', field: 'name', render: r => `${r.cluster}/${r.namespace}/${r.name}` },
-  { title: 'Runner class', field: 'runnerClass', render: r => r.runnerClass ?? '—' },
+  // one line each, cut with the whole name on hover: they wrapped to a word per line
+  { title: 'Scale set', field: 'name', render: r => <Truncated text={`${r.cluster}/${r.namespace}/${r.name}`} maxWidth={260} /> },
+  { title: 'Runner class', field: 'runnerClass', cellStyle: { whiteSpace: 'nowrap' }, render: r => r.runnerClass ?? '—' },
   { title: 'Reason', field: 'reason' },
   {
     title: 'Outcome',
     field: 'outcome',
     render: r => <AuditOutcomeChip outcome={r.outcome} />,
   },
-  { title: 'Min/max before → after', field: 'before', render: r => `${fmt(r.before)} → ${fmt(r.after)}` },
-  { title: 'Error', field: 'error', render: r => r.error ?? '' },
+  {
+    title: 'Min/max before → after',
+    field: 'before',
+    align: 'right',
+    cellStyle: { whiteSpace: 'nowrap' },
+    render: r => `${fmt(r.before)} → ${fmt(r.after)}`,
+  },
+  { title: 'Error', field: 'error', cellStyle: { minWidth: 240 }, render: r => r.error ?? '' },
 ];
 
 /** Audit records (who did what, when, why, with what result). */

@@ -22,7 +22,7 @@ import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { CacheStatusChip } from '../CacheStatusChip';
 import { runnerClassEntityPath } from '../entityRefs';
-import { ago } from '../ClusterSyncBanner';
+import { RelativeTime } from '../RelativeTime';
 import { CacheHistoryChart } from './CacheHistoryChart';
 import { formatBytes } from './formatBytes';
 
@@ -37,10 +37,18 @@ const columns: TableColumn<CacheHealth>[] = [
     field: 'status',
     render: c => <CacheStatusChip status={c.status} label={c.checkedAt ? c.status : 'unknown (never probed)'} />,
   },
-  { title: 'Latency', field: 'latencyMs', render: c => (c.latencyMs === null ? '—' : `${c.latencyMs} ms`) },
+  {
+    title: 'Latency',
+    field: 'latencyMs',
+    align: 'right',
+    cellStyle: { whiteSpace: 'nowrap' },
+    render: c => (c.latencyMs === null ? '—' : `${c.latencyMs} ms`),
+  },
   {
     title: 'Size / capacity',
     field: 'sizeBytes',
+    align: 'right',
+    cellStyle: { whiteSpace: 'nowrap' },
     render: c =>
       c.sizeBytes === null && c.capacityBytes === null
         ? '—'
@@ -60,7 +68,7 @@ const columns: TableColumn<CacheHealth>[] = [
       </Stack>
     ),
   },
-  { title: 'Checked', field: 'checkedAt', render: c => ago(c.checkedAt) },
+  { title: 'Checked', field: 'checkedAt', render: c => <RelativeTime iso={c.checkedAt} /> },
 ];
 
 /** Latency and availability history of one cache, with a period picker. */

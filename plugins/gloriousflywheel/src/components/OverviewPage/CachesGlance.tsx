@@ -18,7 +18,9 @@ const HOUR_MS = 3600e3;
 
 /** The last hour of one cache: latency (line) over availability (bars), with the figures as its name. */
 export function CacheSparkline({ name, points, until }: { name: string; points: CacheHistoryPoint[]; until: number }) {
-  const data = bucketHistory(points, until - HOUR_MS, until);
+  // from the first probe when the history is younger than the hour, so a new cache's probes spread out
+  const first = points.length ? Date.parse(points[0].checkedAt) : until - HOUR_MS;
+  const data = bucketHistory(points, Math.max(until - HOUR_MS, first), until);
   const answered = points.filter(p => p.status === 'healthy' || p.status === 'degraded');
   const availability = points.length ? Math.round((100 * answered.length) / points.length) : null;
   const latencies = answered.map(p => p.latencyMs);
@@ -26,7 +28,7 @@ export function CacheSparkline({ name, points, until }: { name: string; points: 
     ? `${name}, last hour: ${availability}% available, latency ${Math.min(...(latencies.length ? latencies : [0]))}–${Math.max(...(latencies.length ? latencies : [0]))} ms over ${points.length} probes`
     : `${name}: no probes in the last hour`;
   return (
-    <Box role="img" aria-label={summary} title={summary} sx={{ width: 160, height: 32 }} data-testid={`sparkline-${name}`}>
+    <Box role="img" aria-label={summary} title={summary} sx={{ width: 160, height: 32, flexShrink: 0 }} data-testid={`sparkline-${name}`}>
       {points.length > 0 && (
         <ComposedChart width={160} height={32} data={data} margin={{ top: 2, right: 0, bottom: 2, left: 0 }}>
           <YAxis yAxisId="a" hide domain={[0, 100]} />
@@ -41,14 +43,14 @@ export function CacheSparkline({ name, points, until }: { name: string; points: 
 
 function CacheRow({ cache, history, until }: { cache: CacheHealth; history?: CacheHistoryPoint[]; until: number }) {
   return (
-    <Stack direction="row" spacing={2} alignItems="center" data-testid={`overview-cache-${cache.name}`}>
-      <Box sx={{ minWidth: 130 }}>
+    <Stack direction="row" spacing={2} alignItems="center" useFlexGap sx={{ flexWrap: 'wrap', rowGap: 0.5 }} data-testid={`overview-cache-${cache.name}`}>
+      <Box sx={{ minWidth: 170, flexShrink: 0 }}>
         <CacheStatusChip status={cache.status} label={`${cache.name}: ${cache.checkedAt ? cache.status : 'never probed'}`} />
       </Box>
-      <Typography variant="body2" sx={{ minWidth: 70, textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>
+      <Typography variant="body2" sx={{ minWidth: 60, flexShrink: 0, textAlign: 'right', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
         {cache.latencyMs === null ? '—' : `${cache.latencyMs} ms`}
       </Typography>
-      {history ? <CacheSparkline name={cache.name} points={history} until={until} /> : <Box sx={{ width: 160 }} />}
+      {history ? <CacheSparkline name={cache.name} points={history} until={until} /> : <Box sx={{ width: 160, flexShrink: 0 }} />}
       <Typography variant="caption" color="text.secondary">
         <RelativeTime iso={cache.checkedAt} prefix="probed" />
         {cache.message ? ` · ${cache.message}` : ''}

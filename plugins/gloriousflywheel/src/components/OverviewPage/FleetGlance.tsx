@@ -1,5 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { Link } from '@backstage/core-components';
+import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
@@ -24,7 +25,7 @@ const num = { align: 'right', sx: { whiteSpace: 'nowrap', fontVariantNumeric: 't
 function ClusterChips({ clusters }: { clusters: ClusterStatus[] }) {
   if (!clusters.length) return <Typography variant="body2">No cluster configured.</Typography>;
   return (
-    <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }} data-testid="overview-clusters">
+    <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', rowGap: 1 }} data-testid="overview-clusters">
       {clusters.map(c => (
         <Stack key={c.name} direction="row" spacing={0.5} alignItems="center">
           <Chip size="small" color={CLUSTER_COLOR[c.state]} label={`${c.name}: ${c.state}`} data-state={c.state} />
@@ -43,34 +44,36 @@ function ClusterChips({ clusters }: { clusters: ClusterStatus[] }) {
 
 function ClassTable({ classes }: { classes: RunnerClassSummary[] }) {
   return (
-    <Table size="small" aria-label="Runner classes">
-      <TableHead>
-        <TableRow>
-          <TableCell>Runner class</TableCell>
-          <TableCell {...num}>Runners (current / max)</TableCell>
-          <TableCell {...num}>Pending</TableCell>
-          <TableCell {...num}>Failed</TableCell>
-          <TableCell {...num}>Paused scale sets</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {classes.map(c => (
-          <TableRow key={c.name} data-testid={`overview-class-${c.name}`}>
-            <TableCell>
-              {c.unclassified ? 'Unclassified scale sets' : <Link to={runnerClassEntityPath(c.name)}>{c.name}</Link>}
-            </TableCell>
-            <TableCell {...num}>
-              {c.runners.current} / {c.maxRunners === null ? '∞' : c.maxRunners}
-            </TableCell>
-            <TableCell {...num}>{c.runners.pending}</TableCell>
-            <TableCell {...num} sx={{ ...num.sx, color: c.runners.failed > 0 ? 'error.main' : undefined }}>
-              {c.runners.failed}
-            </TableCell>
-            <TableCell {...num}>{c.pausedScaleSets}</TableCell>
+    <Box sx={{ overflowX: 'auto' }}>
+      <Table size="small" aria-label="Runner classes">
+        <TableHead>
+          <TableRow>
+            <TableCell sx={{ whiteSpace: 'nowrap' }}>Runner class</TableCell>
+            <TableCell {...num}>Runners now / max</TableCell>
+            <TableCell {...num}>Pending</TableCell>
+            <TableCell {...num}>Failed</TableCell>
+            <TableCell {...num}>Paused</TableCell>
           </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+        </TableHead>
+        <TableBody>
+          {classes.map(c => (
+            <TableRow key={c.name} data-testid={`overview-class-${c.name}`}>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                {c.unclassified ? 'Unclassified scale sets' : <Link to={runnerClassEntityPath(c.name)}>{c.name}</Link>}
+              </TableCell>
+              <TableCell {...num}>
+                {c.runners.current} / {c.maxRunners === null ? '∞' : c.maxRunners}
+              </TableCell>
+              <TableCell {...num}>{c.runners.pending}</TableCell>
+              <TableCell {...num} sx={{ ...num.sx, color: c.runners.failed > 0 ? 'error.main' : undefined }}>
+                {c.runners.failed}
+              </TableCell>
+              <TableCell {...num}>{c.pausedScaleSets}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
   );
 }
 

@@ -45,7 +45,7 @@ function TrancheRow({ tranche }: { tranche: TrancheSummary }) {
         </Typography>
       </Stack>
       <LinearProgress variant="determinate" value={tranche.progress} aria-label={label} sx={{ height: 8, borderRadius: 4, my: 0.5 }} />
-      <Stack direction="row" spacing={1.5} sx={{ flexWrap: 'wrap', rowGap: 0.5 }} alignItems="center">
+      <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap', rowGap: 0.5 }} alignItems="center">
         {ADOPTION_STAGES.map(s => (
           <Stack key={s} direction="row" spacing={0.5} alignItems="center">
             <StageChip stage={s} />

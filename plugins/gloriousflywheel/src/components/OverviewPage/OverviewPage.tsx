@@ -18,20 +18,23 @@ export function OverviewPage() {
     <PluginPage title="GloriousFlywheel" subtitle="Pooled CI substrate: runner classes, build caches, migration tranches">
       <Stack spacing={2}>
         <RepoLookup />
-        <Grid container spacing={2}>
-          <Grid item xs={12} lg={7}>
-            <Stack spacing={2}>
-              <FleetGlance />
-              <RecentControlActions />
-            </Stack>
+        {/* in a div: Stack's spacing would replace the Grid's negative margins and push it right */}
+        <div>
+          <Grid container spacing={2}>
+            <Grid item xs={12} lg={7}>
+              <Stack spacing={2}>
+                <FleetGlance />
+                <RecentControlActions />
+              </Stack>
+            </Grid>
+            <Grid item xs={12} lg={5}>
+              <Stack spacing={2}>
+                <MigrationGlance />
+                <CachesGlance />
+              </Stack>
+            </Grid>
           </Grid>
-          <Grid item xs={12} lg={5}>
-            <Stack spacing={2}>
-              <MigrationGlance />
-              <CachesGlance />
-            </Stack>
-          </Grid>
-        </Grid>
+        </div>
         <SourcesFooter />
       </Stack>
     </PluginPage>

@@ -50,7 +50,7 @@ function RepoResult({ repo }: { repo: RepoAdoption }) {
   const tab = useRepoTab(repo);
   return (
     <Stack spacing={1.5} data-testid="lookup-result">
-      <Stack direction="row" spacing={1} alignItems="center" sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+      <Stack direction="row" spacing={1} alignItems="center" useFlexGap sx={{ flexWrap: 'wrap', rowGap: 1 }}>
         <Typography variant="h6" component="h3">
           <Link to={repo.url}>{slug(repo)}</Link>
         </Typography>

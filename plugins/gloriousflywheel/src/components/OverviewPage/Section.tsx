@@ -1,5 +1,5 @@
 import { ReactNode, useEffect, useState } from 'react';
-import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import Typography from '@mui/material/Typography';
 import { RelativeTime } from '../RelativeTime';
 
@@ -41,7 +41,12 @@ export function Section<T>(props: {
   if (state.value === undefined && state.error) body = <ResponseErrorPanel error={state.error} />;
   else if (state.value === undefined) body = <Progress aria-label={`Loading ${props.title.toLowerCase()}`} />;
   else if (props.isEmpty?.(state.value) && props.empty) {
-    body = <EmptyState missing="data" title={props.empty.title} description={props.empty.description} />;
+    // a line, not Backstage's full-size EmptyState: the overview is many small sections
+    body = (
+      <Typography variant="body2">
+        <b>{props.empty.title}</b>. {props.empty.description}
+      </Typography>
+    );
   } else body = props.children(state.value);
   return (
     <InfoCard

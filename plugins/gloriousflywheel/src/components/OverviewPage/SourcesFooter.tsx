@@ -34,7 +34,7 @@ export function SourcesFooter() {
       {v.control && !v.control.enabled && (
         <WarningPanel severity="warning" title="Pause and resume are disabled" message={v.control.message} />
       )}
-      <Stack direction="row" spacing={3} alignItems="center" sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+      <Stack direction="row" spacing={3} alignItems="center" useFlexGap sx={{ flexWrap: 'wrap', rowGap: 1 }}>
         <Typography variant="caption" color="text.secondary">
           <span>Backend plugin v{v.version}</span> · <RelativeTime iso={loadedAt} prefix="checked" />
         </Typography>

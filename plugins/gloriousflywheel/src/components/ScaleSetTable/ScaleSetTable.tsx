@@ -4,6 +4,7 @@ import Tooltip from '@mui/material/Tooltip';
 import { ScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { scaleSetEntityPath } from '../entityRefs';
 import { ScaleSetControlButton } from '../ScaleSetControl';
+import { Truncated } from '../Truncated';
 
 const maxLabel = (max: number | null) => (max === null ? '∞' : String(max));
 
@@ -12,15 +13,21 @@ const baseColumns: TableColumn<ScaleSet>[] = [
     title: 'Scale set',
     field: 'name',
     highlight: true,
-    render: s => <Link to={scaleSetEntityPath(s)}>{s.name}</Link>,
+    render: s => (
+      <Link to={scaleSetEntityPath(s)}>
+        <Truncated text={s.name} maxWidth={240} />
+      </Link>
+    ),
   },
   { title: 'Cluster', field: 'cluster' },
   { title: 'Namespace', field: 'namespace' },
-  { title: 'Runner class', field: 'runnerClass', render: s => s.runnerClass ?? <i>unclassified</i> },
+  { title: 'Runner class', field: 'runnerClass', cellStyle: { whiteSpace: 'nowrap' }, render: s => s.runnerClass ?? <i>unclassified</i> },
   { title: 'Owner', field: 'owner' },
   {
     title: 'Min / max',
     field: 'maxRunners',
+    align: 'right',
+    cellStyle: { whiteSpace: 'nowrap' },
     render: s => `${s.minRunners} / ${maxLabel(s.maxRunners)}`,
     customSort: (a, b) => (a.maxRunners ?? Infinity) - (b.maxRunners ?? Infinity),
   },
