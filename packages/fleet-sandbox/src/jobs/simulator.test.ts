@@ -248,6 +248,25 @@ describe('job simulator', () => {
     expect(sandbox.github.getJob(job.id)!.status).toBe('completed');
   });
 
+  it('runs jobs on GitHub-hosted labels on GitHub\'s runners, not on a scale set', async () => {
+    const before = sandbox.k8s.listEphemeralRunners().length;
+    const job = await sandbox.github.enqueueJob({ repo: 'GloriousFlywheel', workflow: 'validate.yml', job: 'validate', labels: ['ubuntu-latest'], durationMs: 10_000 });
+    await step(0);
+    await step(5000);
+    expect(sandbox.github.getJob(job.id)).toMatchObject({ status: 'in_progress', scaleSet: undefined });
+    const payload = sandbox.github.buildWorkflowJobPayload('tinyland-inc', 'GloriousFlywheel', job.id) as any;
+    expect(payload.workflow_job).toMatchObject({ runner_group_name: 'GitHub Actions', runner_group_id: 0 });
+    expect(payload.workflow_job.runner_name).toMatch(/^GitHub Actions \d+$/);
+    expect(sandbox.k8s.listEphemeralRunners()).toHaveLength(before);
+    await step(10_000);
+    expect(sandbox.github.getJob(job.id)!.status).toBe('completed');
+    // a typo of a hosted label is no hosted label: it waits
+    const typo = await sandbox.github.enqueueJob({ repo: 'GloriousFlywheel', workflow: 'validate.yml', labels: ['ubuntu-lastest'] });
+    await step(60_000);
+    expect(sandbox.github.getJob(typo.id)!.status).toBe('queued');
+    checkHooks();
+  });
+
   it('answers bad requests with a clear error and 404 for unknown jobs', async () => {
     const post = (body: unknown) =>
       fetch(`${sandbox.github.url}/_sandbox/github/jobs`, { method: 'POST', body: JSON.stringify(body) });

@@ -16,6 +16,9 @@ import { isWorkflowPath } from '../github/store';
  * tests step it explicitly; the live sandbox ticks every second.
  */
 
+/** `runs-on` labels of GitHub-hosted runners (ubuntu-latest, windows-2022, macos-15, …). */
+export const GITHUB_HOSTED_LABEL = /^(ubuntu|windows|macos)-(latest|\d[\w.-]*)$/i;
+
 /** Labels every scale-set runner carries besides its own (self-hosted runners' defaults). */
 export const IMPLICIT_RUNNER_LABELS = ['self-hosted', 'linux', 'x64'];
 
@@ -153,6 +156,8 @@ interface JobState {
   waitUntil?: number;
   nextAttemptAt: number;
   runner?: { namespace: string; scaleSet: string; name: string; id: number };
+  /** a GitHub-hosted runner took it (no scale set involved) */
+  hosted?: { name: string; id: number };
   runningAt?: number;
   finishAt?: number;
   failedStarts: number;
@@ -205,6 +210,7 @@ export class JobSimulator {
   private readonly jobs = new Map<number, JobState>();
   private readonly groupIds = new Map<string, number>([['default', 1]]);
   private ticking: Promise<JobTransition[]> | undefined;
+  private hostedRunners = 0;
   readonly failures: RunnerStartFailure[] = [];
   readonly runnerStartupMs: number;
   readonly jobDurationMs: number;
@@ -261,7 +267,7 @@ export class JobSimulator {
       startedAt: j.startedAt,
       completedAt: j.completedAt,
       scaleSet: s.runner && `${s.runner.namespace}/${s.runner.scaleSet}`,
-      runnerName: s.runner?.name,
+      runnerName: s.runner?.name ?? s.hosted?.name,
       failedStarts: s.failedStarts,
     };
   }
@@ -446,6 +452,41 @@ export class JobSimulator {
     );
   }
 
+  /** Jobs on GitHub-hosted labels only: GitHub's own runners take them, never a scale set. */
+  private hostedJob(j: GitHubWorkflowJob) {
+    return j.labels.every(l => GITHUB_HOSTED_LABEL.test(l));
+  }
+
+  private async runHosted(
+    s: JobState,
+    now: number,
+    at: string,
+    emit: (s: JobState, extra?: Partial<JobTransition>) => Promise<void>,
+  ) {
+    const j = s.job;
+    if (!s.hosted) {
+      this.hostedRunners++;
+      s.hosted = { name: `GitHub Actions ${this.hostedRunners}`, id: this.hostedRunners };
+      s.runningAt = now + this.runnerStartupMs;
+    }
+    if (now < s.runningAt!) return;
+    j.status = 'in_progress';
+    j.startedAt = at;
+    j.runnerId = s.hosted.id;
+    j.runnerName = s.hosted.name;
+    // GitHub reports hosted jobs in the "GitHub Actions" group, id 0
+    j.runnerGroupName = 'GitHub Actions';
+    j.runnerGroupId = 0;
+    s.finishAt = now + s.durationMs;
+    await emit(s, { runnerName: s.hosted.name });
+    if (now >= s.finishAt) {
+      j.status = 'completed';
+      j.conclusion = s.conclusion;
+      j.completedAt = at;
+      await emit(s, { runnerName: s.hosted.name });
+    }
+  }
+
   /** Applies every transition due at the clock's time, in order; delivers their webhooks. */
   tick(): Promise<JobTransition[]> {
     // one tick at a time: the interval and explicit calls may overlap
@@ -488,6 +529,10 @@ export class JobSimulator {
         j.status = 'completed';
         j.conclusion = s.conclusion;
         j.completedAt = at;
+        if (s.hosted) {
+          await emit(s, { runnerName: s.hosted.name });
+          continue;
+        }
         fleet?.finishRunner(s.runner!.namespace, s.runner!.name);
         const set = sets.find(
           x => x.namespace === s.runner!.namespace && x.name === s.runner!.scaleSet,
@@ -501,6 +546,10 @@ export class JobSimulator {
     }
     for (const s of this.jobs.values()) {
       const j = s.job;
+      if (j.status === 'queued' && !s.runner && (s.hosted || this.hostedJob(j))) {
+        await this.runHosted(s, now, at, emit);
+        continue;
+      }
       if (j.status !== 'queued' || !fleet) continue;
       if (!s.runner) {
         if (now < s.nextAttemptAt) continue;
