@@ -381,4 +381,44 @@ describe('gf-audit following building blocks', () => {
       ).toBe(true);
     }
   });
+
+  it('the repo scorecard judges called workflows at the caller line, remote ones given --remote', () => {
+    const CALLERS = 'src/__fixtures__/callers';
+    const hostedOf = (...args: string[]) => {
+      const { code, stdout } = gfAudit('repo', `${CALLERS}/repo`, '--json', ...args);
+      expect(code).toBe(1);
+      return JSON.parse(stdout).checks.find(
+        (c: { id: string }) => c.id === 'hosted-runners',
+      ).evidence as { line: number; verdict: string; note: string }[];
+    };
+    const noteOf = (evidence: { note: string; verdict: string }[], job: string) =>
+      evidence
+        .filter(e => e.note.startsWith(`Job ${job} `))
+        .map(e => `${e.verdict}: ${e.note}`);
+    const withRemote = hostedOf(
+      `--remote=tinyland-inc/ci-templates=${CALLERS}/remote/tinyland-inc/ci-templates`,
+    );
+    expect(noteOf(withRemote, 'remote-hosted')).toEqual([
+      'fail: Job remote-hosted calls tinyland-inc/ci-templates/.github/workflows/build.yml@v1, whose job build runs on hosted ubuntu-latest (tinyland-inc/ci-templates/.github/workflows/build.yml@v1:9: runs-on: ${{ inputs.runner }}) with no exception',
+    ]);
+    expect(noteOf(withRemote, 'remote-pooled')).toEqual([]);
+    expect(noteOf(withRemote, 'local-hosted')).toHaveLength(1);
+    // without the template checkout, the remote callers are undecided, the local one still fails
+    const offline = hostedOf();
+    expect(noteOf(offline, 'remote-pooled')).toEqual([
+      'unknown: Job remote-pooled calls tinyland-inc/ci-templates/.github/workflows/build.yml@v1: Remote workflow tinyland-inc/ci-templates/.github/workflows/build.yml@v1 is not followed',
+    ]);
+    expect(noteOf(offline, 'local-hosted')[0]).toMatch(/^fail: /);
+    // with the variable known, the callee's toggle is decided
+    expect(
+      noteOf(
+        hostedOf(
+          `--remote=tinyland-inc/ci-templates=${CALLERS}/remote/tinyland-inc/ci-templates`,
+          '--var',
+          'USE_SELFHOSTED=true',
+        ),
+        'remote-toggle',
+      ),
+    ).toEqual([]);
+  });
 });

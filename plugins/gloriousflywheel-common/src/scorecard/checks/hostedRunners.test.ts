@@ -1,3 +1,6 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { remoteBlockFileKey } from '../../workflows';
 import {
   TEST_NOW,
   evaluateCheck,
@@ -108,13 +111,24 @@ describe('hosted-runners check', () => {
     expect(result.evidence[0].note).toMatch(/macos-14/);
   });
 
-  it('skips local reusable workflows (checked as their own files) and ignores non-workflow paths', () => {
+  it('judges a local reusable workflow by its jobs and ignores non-workflow paths', () => {
     const files = {
       [W]: 'on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n',
+      '.github/workflows/build.yml': `on: workflow_call\n${workflow('tinyland-nix')
+        .split('\n')
+        .slice(1)
+        .join('\n')}`,
       '.github/workflows/nested/old.yml': workflow('ubuntu-latest'),
       'examples/ci.yml': workflow('ubuntu-latest'),
     };
     expect(evaluateCheck(hostedRunnersCheck, files).verdict).toBe('pass');
+    // the called file missing is said, never a pass
+    const { '.github/workflows/build.yml': _, ...missing } = files;
+    const result = evaluateCheck(hostedRunnersCheck, missing);
+    expect(result.verdict).toBe('unknown');
+    expect(result.evidence[0].note).toBe(
+      'Job call calls ./.github/workflows/build.yml: No file at ./.github/workflows/build.yml',
+    );
   });
 
   it('uses configured larger-runner names', () => {
@@ -289,5 +303,177 @@ describe('hosted-runners check', () => {
     expect(result.evidence[0].note).toBe(
       'Job build may run on tinyland-nix-kvm, which no runner class serves (did you mean tinyland-nix-kvm → tinyland-nix?)',
     );
+  });
+
+  // issue 14: a job that calls a reusable workflow is judged by the jobs it calls, at its own line
+  describe('jobs that call reusable workflows (fixture __fixtures__/callers)', () => {
+    const ROOT = join(__dirname, '..', '..', '__fixtures__', 'callers');
+    const CI = '.github/workflows/ci.yml';
+    const read = (dir: string) =>
+      Object.fromEntries(
+        readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter(e => e.isFile())
+          .map(e => {
+            const full = join(e.parentPath, e.name);
+            return [full.slice(dir.length + 1).split('\\').join('/'), readFileSync(full, 'utf8')];
+          }),
+      );
+    const templates = read(join(ROOT, 'remote', 'tinyland-inc', 'ci-templates'));
+    // the org's template repository at v1, as the backend scan stores what it read
+    const remoteFiles = Object.fromEntries([
+      ...Object.entries(templates).map(([path, text]) => [
+        remoteBlockFileKey({ owner: 'tinyland-inc', repo: 'ci-templates', path, ref: 'v1' }),
+        { text },
+      ]),
+      [
+        remoteBlockFileKey({
+          owner: 'tinyland-inc',
+          repo: 'ci-templates',
+          path: '.github/workflows/absent.yml',
+          ref: 'v1',
+        }),
+        { missing: true as const },
+      ],
+    ]);
+    const files = read(join(ROOT, 'repo'));
+    const run = (
+      variables: Record<string, string> = {},
+      extra: Record<string, string> = {},
+    ) =>
+      hostedRunnersCheck.rule(
+        createScorecardContext(
+          {
+            defaultBranch: 'main',
+            files: { ...files, ...extra },
+            blocks: { remoteFiles, variables },
+          },
+          DEFAULT_SCORECARD_CONFIG,
+          TEST_NOW,
+        ),
+      );
+    const lineOf = (text: string, job: string) =>
+      text.split('\n').indexOf(`  ${job}:`) + 2;
+    const ofJob = (result: ReturnType<typeof run>, job: string) =>
+      result.evidence.filter(
+        e => e.path === CI && e.line === lineOf(files[CI], job),
+      );
+    const BUILD = 'tinyland-inc/ci-templates/.github/workflows/build.yml@v1';
+
+    it.each([
+      [
+        'remote-hosted',
+        'fail',
+        `Job remote-hosted calls ${BUILD}, whose job build runs on hosted ubuntu-latest (${BUILD}:9: runs-on: \${{ inputs.runner }}) with no exception`,
+      ],
+      ['remote-pooled', 'pass', undefined],
+      [
+        'remote-host-pin',
+        'fail',
+        'Job remote-host-pin calls tinyland-inc/ci-templates/.github/workflows/pinned.yml@v1: Job deploy pins self-hosted host honey, outside the runner classes (tinyland-inc/ci-templates/.github/workflows/pinned.yml@v1:4: runs-on: [self-hosted, honey])',
+      ],
+      [
+        'remote-nested',
+        'fail',
+        `Job remote-nested calls tinyland-inc/ci-templates/.github/workflows/outer.yml@v1, whose job inner calls ${BUILD}, whose job build runs on hosted ubuntu-latest (${BUILD}:9: runs-on: \${{ inputs.runner }}) with no exception`,
+      ],
+      [
+        'remote-toggle',
+        'unknown',
+        "Job remote-toggle calls tinyland-inc/ci-templates/.github/workflows/toggle.yml@v1: Job test runs on tinyland-nix when vars.USE_SELFHOSTED == 'true', else on hosted ubuntu-latest when vars.USE_SELFHOSTED != 'true'; vars.USE_SELFHOSTED not known (tinyland-inc/ci-templates/.github/workflows/toggle.yml@v1:4: runs-on: ${{ vars.USE_SELFHOSTED == 'true' && 'tinyland-nix' || 'ubuntu-latest' }})",
+      ],
+      [
+        'remote-cycle',
+        'unknown',
+        'Job remote-cycle calls tinyland-inc/ci-templates/.github/workflows/loop.yml@v1, whose job again calls tinyland-inc/ci-templates/.github/workflows/loop.yml@v1: tinyland-inc/ci-templates/.github/workflows/loop.yml@v1 calls itself',
+      ],
+      [
+        'remote-missing',
+        'unknown',
+        'Job remote-missing calls tinyland-inc/ci-templates/.github/workflows/absent.yml@v1: No file at tinyland-inc/ci-templates/.github/workflows/absent.yml@v1',
+      ],
+      [
+        'remote-other-org',
+        'unknown',
+        'Job remote-other-org calls someone-else/templates/.github/workflows/build.yml@v1: Remote workflow someone-else/templates/.github/workflows/build.yml@v1 is not followed',
+      ],
+      [
+        'local-hosted',
+        'fail',
+        'Job local-hosted calls ./.github/workflows/reusable.yml, whose job build runs on hosted ubuntu-latest (.github/workflows/reusable.yml:9: runs-on: ${{ inputs.runner }}) with no exception',
+      ],
+      ['local-pooled', 'pass', undefined],
+      [
+        'local-missing',
+        'unknown',
+        'Job local-missing calls ./.github/workflows/absent.yml: No file at ./.github/workflows/absent.yml',
+      ],
+    ])('%s -> %s at the caller line', (job, verdict, note) => {
+      const line = lineOf(files[CI], job);
+      const excerpt = files[CI].split('\n')[line - 1].trim();
+      const expected =
+        verdict === 'pass' ? [] : [{ path: CI, line, excerpt, verdict, note }];
+      expect(ofJob(run(), job)).toEqual(expected);
+    });
+
+    it('fails overall, and judges the local callee on its own file too', () => {
+      const result = run();
+      expect(result.verdict).toBe('fail');
+      // reusable.yml standalone runs on its default (tinyland-nix): nothing to say
+      expect(result.evidence.every(e => e.path === CI)).toBe(true);
+    });
+
+    it.each([
+      ['true', []],
+      ['false', ['fail']],
+    ])('a known USE_SELFHOSTED=%s decides the callee toggle', (value, verdicts) => {
+      const found = ofJob(run({ USE_SELFHOSTED: value }), 'remote-toggle');
+      expect(found.map(e => e.verdict)).toEqual(verdicts);
+    });
+
+    it('an exception for the caller job exempts a hosted callee', () => {
+      const result = run(
+        {},
+        {
+          [REGISTER]:
+            '- {job: remote-hosted, workflow: ci.yml, reason: template migration, owner: "@jess", expires: 2099-01-01, category: control-plane}\n',
+        },
+      );
+      expect(ofJob(result, 'remote-hosted')).toEqual([
+        expect.objectContaining({
+          verdict: 'exempt',
+          note: 'Exempt as control-plane until 2099-01-01 (owner @jess): template migration',
+        }),
+      ]);
+      // another caller of the same callee is not exempted
+      expect(ofJob(result, 'remote-nested').map(e => e.verdict)).toEqual(['fail']);
+    });
+
+    it('an exception for a local callee job exempts its callers; a remote callee needs the caller', () => {
+      const result = run(
+        {},
+        {
+          [REGISTER]:
+            '- {job: build, workflow: .github/workflows/reusable.yml, reason: r, owner: "@jess", expires: 2099-01-01, category: control-plane}\n',
+        },
+      );
+      expect(ofJob(result, 'local-hosted').map(e => e.verdict)).toEqual(['exempt']);
+      expect(ofJob(result, 'remote-hosted').map(e => e.verdict)).toEqual(['fail']);
+    });
+
+    it('says the remote callee was not followed when its file was not read', () => {
+      const result = hostedRunnersCheck.rule(
+        createScorecardContext(
+          { defaultBranch: 'main', files },
+          DEFAULT_SCORECARD_CONFIG,
+          TEST_NOW,
+        ),
+      );
+      expect(ofJob(result, 'remote-pooled')).toEqual([
+        expect.objectContaining({
+          verdict: 'unknown',
+          note: `Job remote-pooled calls ${BUILD}: Remote workflow ${BUILD} is not followed`,
+        }),
+      ]);
+    });
   });
 });

@@ -4,7 +4,11 @@ import {
   matchRunnerClassForLabels,
   suggestRunnerClass,
 } from '../../runnerClasses';
-import { WorkflowJobInspection } from '../../workflows';
+import {
+  WorkflowBlockInspection,
+  WorkflowJobInspection,
+  remoteBlockFileKey,
+} from '../../workflows';
 import { exceptionStanding, findException } from '../exceptionRegister';
 import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
 import { verdictOfEvidence } from '../verdict';
@@ -82,13 +86,161 @@ function undecidedToggle(job: WorkflowJobInspection): string | undefined {
     .join('; ')}; ${unknown.map(v => v.name).join(', ')} not known`;
 }
 
+/**
+ * What a job's runner says, before exceptions: nothing to report (`pass`, or `skip` for a job its
+ * `if:` turns off), an undecided or failing finding, or the hosted labels it runs on.
+ */
+type RunnerJudgement =
+  | { kind: 'pass' }
+  | { kind: 'finding'; verdict: 'fail' | 'unknown'; note: string }
+  | { kind: 'hosted'; labels: string };
+
+function judgeRunner(
+  context: ScorecardContext,
+  job: WorkflowJobInspection,
+): RunnerJudgement {
+  const { config } = context;
+  if (job.runnerChoice?.skipped) return { kind: 'pass' };
+  const toggle = undecidedToggle(job);
+  if (toggle) return { kind: 'finding', verdict: 'unknown', note: toggle };
+  const hostedCandidates = (job.candidates ?? []).filter(l =>
+    isHostedLabel(l, config.hostedLabels),
+  );
+  const hosted =
+    isHostedJob(job.labels, config.hostedLabels) ||
+    hostedCandidates.length > 0;
+  if (!hosted) {
+    if (job.runnerClass) return { kind: 'pass' };
+    if (job.dynamic) {
+      const candidates = job.candidates ?? [];
+      // a candidate label no class serves: the job may land outside the pool
+      const outside = candidates.filter(
+        l =>
+          !GENERIC_LABELS.has(l.toLowerCase()) &&
+          !matchRunnerClassForLabels([l], config.runnerClasses),
+      );
+      if (candidates.length === 0)
+        return {
+          kind: 'finding',
+          verdict: 'unknown',
+          note: `Job ${job.id} picks its runner with an expression`,
+        };
+      if (outside.length > 0)
+        return {
+          kind: 'finding',
+          verdict: 'unknown',
+          note: `Job ${job.id} may run on ${outside.join(
+            ', ',
+          )}, which no runner class serves${didYouMean(context, outside)}`,
+        };
+      return { kind: 'pass' };
+    }
+    const unclassified = unclassifiedJob(context, job);
+    return {
+      kind: 'finding',
+      verdict: unclassified.verdict as 'fail' | 'unknown',
+      note: unclassified.note!,
+    };
+  }
+  const hostedLabels = [...job.labels, ...hostedCandidates].filter(l =>
+    isHostedLabel(l, config.hostedLabels),
+  );
+  return {
+    kind: 'hosted',
+    labels: `${[...job.labels, ...hostedCandidates].join(
+      ', ',
+    )}${didYouMean(context, hostedLabels)}`,
+  };
+}
+
+/** The text of a called workflow's line: a repository file, or a stored remote block file. */
+function calleeLine(
+  context: ScorecardContext,
+  called: WorkflowBlockInspection,
+  line: number,
+): string {
+  const path = called.path ?? '';
+  if (!called.remote) return sourceLine(context, path, line);
+  const m = /^([^/]+)\/([^/]+)\/(.+)@([^@]+)$/.exec(path);
+  const read =
+    m &&
+    context.snapshot.blocks?.remoteFiles?.[
+      remoteBlockFileKey({ owner: m[1], repo: m[2], path: m[3], ref: m[4] })
+    ];
+  const text = read && 'text' in read ? read.text : '';
+  return (text.split(/\r?\n/)[line - 1] ?? '').trim();
+}
+
+/** A finding of a called job, said at the caller: what its caller called, then where in the callee. */
+interface CalledFinding {
+  verdict: 'fail' | 'unknown';
+  note: string;
+  /**
+   * Set when the finding is a hosted runner, which an exception for the caller may exempt; for a
+   * job of a local workflow, also an exception for that job in its own file.
+   */
+  hosted?: { path?: string; job: string };
+}
+
+/**
+ * Judges the jobs a reusable workflow call runs, with the caller's inputs (the callee's lines as
+ * evidence). A call that was not followed is undecided with the reason, never a pass.
+ */
+function judgeCall(
+  context: ScorecardContext,
+  called: WorkflowBlockInspection,
+  chain: string,
+): CalledFinding[] {
+  if (called.status !== 'followed')
+    return [
+      {
+        verdict: 'unknown',
+        note: `${chain}: ${called.reason ?? called.status}`,
+      },
+    ];
+  const findings: CalledFinding[] = [];
+  if (called.error)
+    findings.push({ verdict: 'unknown', note: `${chain}: ${called.reason}` });
+  if (called.jobs.length === 0 && !called.error)
+    findings.push({ verdict: 'unknown', note: `${chain}, which has no jobs` });
+  for (const job of called.jobs) {
+    if (job.reusable && job.called) {
+      findings.push(
+        ...judgeCall(
+          context,
+          job.called,
+          `${chain}, whose job ${job.id} calls ${job.called.uses}`,
+        ),
+      );
+      continue;
+    }
+    const judgement = judgeRunner(context, job);
+    if (judgement.kind === 'pass') continue;
+    const line = job.targetLine ?? job.line;
+    const where = ` (${called.path}:${line}: ${calleeLine(context, called, line)})`;
+    findings.push(
+      judgement.kind === 'hosted'
+        ? {
+            verdict: 'fail',
+            hosted: { ...(!called.remote && { path: called.path }), job: job.id },
+            note: `${chain}, whose job ${job.id} runs on hosted ${judgement.labels}${where}`,
+          }
+        : {
+            verdict: judgement.verdict,
+            note: `${chain}: ${judgement.note}${where}`,
+          },
+    );
+  }
+  return findings;
+}
+
 /** @public */
 export const hostedRunnersCheck: ScorecardCheck = {
   id: 'hosted-runners',
   title: 'Default-branch jobs run on runner classes',
   severity: 'error',
   rationale:
-    'Default-branch CI should ride the pooled substrate: a hosted job is allowed only as a named, owned, dated and categorised exception, and a self-hosted job outside the runner classes (a host pin) is not on the pool.',
+    'Default-branch CI should ride the pooled substrate: a hosted job is allowed only as a named, owned, dated and categorised exception, and a self-hosted job outside the runner classes (a host pin) is not on the pool; a job that calls a reusable workflow is judged by the jobs it calls.',
   rule: context => {
     const { config, exceptions, now } = context;
     const evidence: ScorecardEvidence[] = workflowErrorEvidence(context);
@@ -111,104 +263,80 @@ export const hostedRunnersCheck: ScorecardCheck = {
           line,
           excerpt: sourceLine(context, workflow.path, line),
         };
+        /** A hosted runner: fails unless the register exempts this job (or the local called one). */
+        const hostedFinding = (
+          note: string,
+          callee?: CalledFinding['hosted'],
+        ) => {
+          const exception =
+            findException(exceptions, workflow.path, job.id) ??
+            (callee?.path
+              ? findException(exceptions, callee.path, callee.job)
+              : undefined);
+          if (!exception) {
+            evidence.push({
+              ...at,
+              verdict: 'fail',
+              note: `${note} with no exception`,
+            });
+            return;
+          }
+          const standing = exceptionStanding(
+            exception,
+            now,
+            config.exceptionCategories,
+          );
+          const owner = `owner ${exception.owner}`;
+          if (standing === 'valid') {
+            evidence.push({
+              ...at,
+              verdict: 'exempt',
+              note: `Exempt as ${exception.category} until ${exception.expires} (${owner}): ${exception.reason}`,
+            });
+          } else {
+            const why = {
+              expired: `expired on ${exception.expires}`,
+              uncategorised: `has no category (one of ${config.exceptionCategories.join(
+                ', ',
+              )})`,
+              'category-not-allowed': `is ${
+                exception.category
+              }, a category that does not exempt (allowed: ${config.exceptionCategories.join(
+                ', ',
+              )})`,
+            }[standing];
+            evidence.push({
+              ...at,
+              verdict: 'fail',
+              note: `Exception for ${exception.job} (${owner}) ${why}`,
+            });
+          }
+        };
         if (job.reusable) {
-          // A local reusable workflow is checked as a file of its own.
-          if (!job.uses?.startsWith('./')) {
+          if (job.runnerChoice?.skipped) continue;
+          const called = job.called;
+          const chain = `Job ${job.id} calls ${called?.uses ?? job.uses}`;
+          if (!called) {
             evidence.push({
               ...at,
               verdict: 'unknown',
-              note: `Runner chosen by remote reusable workflow ${job.uses}`,
+              note: `${chain}, which was not followed`,
             });
-          }
-          continue;
-        }
-        if (job.runnerChoice?.skipped) continue;
-        const toggle = undecidedToggle(job);
-        if (toggle) {
-          evidence.push({ ...at, verdict: 'unknown', note: toggle });
-          continue;
-        }
-        const hostedCandidates = (job.candidates ?? []).filter(l =>
-          isHostedLabel(l, config.hostedLabels),
-        );
-        const hosted =
-          isHostedJob(job.labels, config.hostedLabels) ||
-          hostedCandidates.length > 0;
-        if (!hosted) {
-          if (job.runnerClass) continue;
-          if (job.dynamic) {
-            const candidates = job.candidates ?? [];
-            // a candidate label no class serves: the job may land outside the pool
-            const outside = candidates.filter(
-              l =>
-                !GENERIC_LABELS.has(l.toLowerCase()) &&
-                !matchRunnerClassForLabels([l], config.runnerClasses),
-            );
-            if (candidates.length === 0) {
-              evidence.push({
-                ...at,
-                verdict: 'unknown',
-                note: `Job ${job.id} picks its runner with an expression`,
-              });
-            } else if (outside.length > 0) {
-              evidence.push({
-                ...at,
-                verdict: 'unknown',
-                note: `Job ${job.id} may run on ${outside.join(
-                  ', ',
-                )}, which no runner class serves${didYouMean(context, outside)}`,
-              });
-            }
             continue;
           }
-          evidence.push({ ...at, ...unclassifiedJob(context, job) });
+          for (const finding of judgeCall(context, called, chain)) {
+            if (finding.hosted) hostedFinding(finding.note, finding.hosted);
+            else evidence.push({ ...at, verdict: finding.verdict, note: finding.note });
+          }
           continue;
         }
-        const hostedLabels = [...job.labels, ...hostedCandidates].filter(l =>
-          isHostedLabel(l, config.hostedLabels),
-        );
-        const labels = `${[...job.labels, ...hostedCandidates].join(
-          ', ',
-        )}${didYouMean(context, hostedLabels)}`;
-        const exception = findException(exceptions, workflow.path, job.id);
-        if (!exception) {
-          evidence.push({
-            ...at,
-            verdict: 'fail',
-            note: `Job ${job.id} runs on hosted ${labels} with no exception`,
-          });
+        const judgement = judgeRunner(context, job);
+        if (judgement.kind === 'pass') continue;
+        if (judgement.kind === 'finding') {
+          evidence.push({ ...at, verdict: judgement.verdict, note: judgement.note });
           continue;
         }
-        const standing = exceptionStanding(
-          exception,
-          now,
-          config.exceptionCategories,
-        );
-        const owner = `owner ${exception.owner}`;
-        if (standing === 'valid') {
-          evidence.push({
-            ...at,
-            verdict: 'exempt',
-            note: `Exempt as ${exception.category} until ${exception.expires} (${owner}): ${exception.reason}`,
-          });
-        } else {
-          const why = {
-            expired: `expired on ${exception.expires}`,
-            uncategorised: `has no category (one of ${config.exceptionCategories.join(
-              ', ',
-            )})`,
-            'category-not-allowed': `is ${
-              exception.category
-            }, a category that does not exempt (allowed: ${config.exceptionCategories.join(
-              ', ',
-            )})`,
-          }[standing];
-          evidence.push({
-            ...at,
-            verdict: 'fail',
-            note: `Exception for ${job.id} (${owner}) ${why}`,
-          });
-        }
+        hostedFinding(`Job ${job.id} runs on hosted ${judgement.labels}`);
       }
     }
     if (jobs === 0 && evidence.length === 0) {
