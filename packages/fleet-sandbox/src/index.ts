@@ -10,3 +10,5 @@ export * from './k8s';
 export * from './github';
 export * from './caches';
 export { eventually } from './testing/eventually';
+export { createManualClock } from './jobs/simulator';
+export type { ManualClock } from './jobs/simulator';
