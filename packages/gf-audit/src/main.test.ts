@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
+  DEFAULT_SCORECARD_CONFIG,
   WORKFLOW_JOB_KEYS,
   analyzeWorkflow,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -210,6 +211,26 @@ describe('gf-audit workflows', () => {
     const { code, stdout } = gfAudit('--help');
     expect(code).toBe(0);
     expect(stdout).toContain('gf-audit repo [dir]');
+  });
+
+  it('names every config key in --help and in docs/gf-audit.md, and the issue-14 flags', () => {
+    const help = gfAudit('--help').stdout;
+    const docs = readFileSync(
+      join(PACKAGE, '..', '..', 'docs', 'gf-audit.md'),
+      'utf8',
+    );
+    const configBlock = docs.slice(
+      docs.indexOf('## Configuration'),
+      docs.indexOf('## Using the library'),
+    );
+    for (const key of Object.keys(DEFAULT_SCORECARD_CONFIG)) {
+      expect(help).toMatch(new RegExp(`\\b${key}\\b`));
+      expect(configBlock).toMatch(new RegExp(`^${key}:`, 'm'));
+    }
+    const synopses = help.split('\n').filter(l => l.startsWith('  gf-audit '));
+    expect(synopses).toHaveLength(2);
+    for (const synopsis of synopses)
+      expect(synopsis).toMatch(/--remote <owner\/repo=dir>\]\.\.\. \[--var <NAME=VALUE>\]\.\.\.$/);
   });
 });
 

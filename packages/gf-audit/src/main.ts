@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { ScorecardConfig, WorkflowRunSummary, readScorecardConfig, runScorecard, WorkflowAnalysis, analyzeWorkflow, RemoteBlockFile, RemoteFileRead, gatherRemoteFiles } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { DEFAULT_SCORECARD_CONFIG, ScorecardConfig, WorkflowRunSummary, readScorecardConfig, runScorecard, WorkflowAnalysis, analyzeWorkflow, RemoteBlockFile, RemoteFileRead, gatherRemoteFiles } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
   collectWorkflowFiles,
   readCheckout,
@@ -16,16 +16,31 @@ export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_UNANALYSABLE = 2;
 
+/** The config keys `--config` reads, wrapped for the usage text (from the defaults, so none is missed). */
+function configKeyLines(indent: string, width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const key of Object.keys(DEFAULT_SCORECARD_CONFIG)) {
+    const word = `${key},`;
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line.replace(/,$/, ''));
+  return lines.map(l => `${indent}${l}`).join('\n');
+}
+
 export const USAGE = `Usage:
-  gf-audit workflows <file|dir>... [--json] [--config <file>]
+  gf-audit workflows <file|dir>... [--json] [--config <file>] [--remote <owner/repo=dir>]... [--var <NAME=VALUE>]...
       Runner targets, Bazel and Nix use of every job. Exit 2 if a file does not parse.
-  gf-audit repo [dir] [--json] [--config <file>] [--runs <file>]
+  gf-audit repo [dir] [--json] [--config <file>] [--runs <file>] [--remote <owner/repo=dir>]... [--var <NAME=VALUE>]...
       The dogfood scorecard of a checkout. Exit 1 if any check fails.
 
 Options:
   --json           machine-readable output
-  --config <file>  YAML or JSON: runnerClasses, hostedLabels, staleEndpoints, bazelWrapper,
-                   proofWorkflows, exceptionsPath, checks (or an app-config gloriousflywheel block)
+  --config <file>  YAML or JSON (or an app-config gloriousflywheel block), any of:
+${configKeyLines('                   ')}
   --runs <file>    JSON array of latest default-branch runs {workflowPath, conclusion, url}
   --remote <owner/repo=dir>  follow remote building blocks of owner/repo from a local checkout
                    (repeatable; its files are read whatever ref the caller pins)
