@@ -5,6 +5,7 @@
 import { benchFleet } from './fleet';
 import { benchAdoption } from './adoption';
 import { benchFleetScale } from './fleetScale';
+import { benchQueue } from './queue';
 import { printTargets, Target } from './report';
 
 const NOT_YET_MEASURED: Target[] = [
@@ -21,6 +22,7 @@ async function main() {
     'fleet-scale': benchFleetScale,
     fleet: benchFleet,
     adoption: benchAdoption,
+    queue: benchQueue,
   };
   const targets: Target[] = [];
   for (const [name, run] of Object.entries(benches)) {

@@ -26,7 +26,7 @@ export interface AdoptionRouterOptions {
   webhookSecret?: string;
   verifyWebhook?: WebhookVerifier;
   /** stores `workflow_job` deliveries (the queue); absent = the event is not used */
-  queue?: { ingest(jobs: ActionsJob[]): Promise<number> };
+  queue?: { ingest(jobs: ActionsJob[]): Promise<void> };
 }
 
 const ghName = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'must be a GitHub owner or repository name');

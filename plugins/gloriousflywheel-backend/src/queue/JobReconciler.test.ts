@@ -29,7 +29,7 @@ async function setup(requestsPerPass = 100) {
     clientFor: owner => (owner === ORG ? client : undefined),
     ingest: async jobs => {
       ingested.push(...jobs);
-      return store.upsert(jobs);
+      await store.upsert(jobs);
     },
     requestsPerPass,
     activeWithinMinutes: 120,

@@ -26,6 +26,7 @@ export interface ReconcileOutcome {
   /** requests GitHub charged (not 304) */
   charged: number;
   notModified: number;
+  /** jobs read from changed answers */
   jobs: number;
   errors: number;
 }
@@ -45,7 +46,7 @@ export class JobReconciler {
     private readonly options: {
       store: ActionsJobStore;
       clientFor: (owner: string) => GitHubClient | undefined;
-      ingest: (jobs: ActionsJob[]) => Promise<number>;
+      ingest: (jobs: ActionsJob[]) => Promise<void>;
       requestsPerPass: number;
       activeWithinMinutes: number;
       logger: LoggerService;
@@ -139,7 +140,8 @@ export class JobReconciler {
           const body = await this.get(client, `/repos/${owner}/${name}/actions/runs/${runId}/jobs?per_page=100`, budget);
           if (body === 'unchanged') continue;
           const jobs = jobsListResponse.parse(body);
-          outcome.jobs += await this.options.ingest(jobs.jobs.map(j => fromGitHubJob(j, repo)));
+          await this.options.ingest(jobs.jobs.map(j => fromGitHubJob(j, repo)));
+          outcome.jobs += jobs.jobs.length;
         }
         if (!withOpen.has(repo)) this.cursor = repo;
       } catch (e) {

@@ -31,10 +31,16 @@ export interface QueueFleet {
 }
 
 const DAY_MS = 24 * 3600_000;
+/** How long job states wait to share one write, and how many at most. */
+const INGEST_BATCH_MS = 20;
+const INGEST_BATCH_MAX = 500;
 /** Waiting jobs read for "jobs ahead": more than any fleet's queue should hold. */
 const MAX_WAITING = 10_000;
-/** Statistics are computed at most this often; the endpoint is read by every open Runner classes page. */
-const STATS_TTL_MS = 10_000;
+/**
+ * Statistics are computed at most this often (they lag new events by as much): the endpoint is read
+ * by every open Runner classes page, and a recomputation reads the last day's jobs.
+ */
+const STATS_TTL_MS = 5_000;
 
 /**
  * Jobs from webhooks and reconciliation, their statistics and diagnoses. The fleet's facts come
@@ -42,6 +48,7 @@ const STATS_TTL_MS = 10_000;
  */
 export class QueueService {
   private statsCache?: { at: number; value: QueueStatsList };
+  private batch?: { jobs: ActionsJob[]; done: Promise<void> };
 
   constructor(
     private readonly options: {
@@ -72,12 +79,25 @@ export class QueueService {
     };
   }
 
-  /** Stores job states (out-of-order and repeated ones change nothing); returns rows changed. */
-  async ingest(jobs: readonly ActionsJob[]): Promise<number> {
-    if (jobs.length === 0) return 0;
-    const written = await this.options.store.upsert(jobs.map(j => this.enrich(j)), this.now());
-    if (written) this.statsCache = undefined;
-    return written;
+  /**
+   * Stores job states (out-of-order and repeated ones change nothing). Calls within
+   * {@link INGEST_BATCH_MS} share one statement (one commit), so a burst of webhook deliveries
+   * costs one write per batch; each caller's promise settles with its batch, and a failed write
+   * fails every caller of that batch.
+   */
+  async ingest(jobs: readonly ActionsJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    let batch = this.batch;
+    if (!batch || batch.jobs.length >= INGEST_BATCH_MAX) {
+      const open: { jobs: ActionsJob[]; done?: Promise<void> } = { jobs: [] };
+      open.done = new Promise<void>(resolve => setTimeout(resolve, INGEST_BATCH_MS)).then(async () => {
+        if (this.batch === open) this.batch = undefined;
+        await this.options.store.upsert(open.jobs.map(j => this.enrich(j)), this.now());
+      });
+      batch = this.batch = open as { jobs: ActionsJob[]; done: Promise<void> };
+    }
+    batch.jobs.push(...jobs);
+    await batch.done;
   }
 
   /** Queue statistics per runner class (every configured one) and per scale set of the fleet. */

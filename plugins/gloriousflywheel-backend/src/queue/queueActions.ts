@@ -56,7 +56,9 @@ export function registerQueueActions(options: QueueRouterOptions & { actionsRegi
     },
     action: async ({ input, credentials }) => {
       await access.authorize({ credentials, permission: queueReadPermission, attempt: 'diagnose jobs' });
-      const ref = input.url ? parseJobUrl(input.url) : input.repo && input.jobId ? { repo: input.repo, jobId: input.jobId } : undefined;
+      let ref: { repo: string; jobId: number } | undefined;
+      if (input.url) ref = parseJobUrl(input.url);
+      else if (input.repo && input.jobId) ref = { repo: input.repo, jobId: input.jobId };
       if (!ref) throw new InputError('give url (a job URL) or repo (owner/name) and jobId');
       if (!REPO.test(ref.repo)) throw new InputError(`repo must be owner/name, got ${ref.repo}`);
       const job = await findJob(options, ref.repo, ref.jobId);
