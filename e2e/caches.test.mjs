@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ROOT, portalFixture, signInAsGuest, waitForEntity } from './portal.mjs';
+import { describeFindings, scanPage } from './axe.mjs';
 
 const ctx = portalFixture();
 
@@ -17,7 +18,8 @@ async function setCacheMode(name, body) {
 const row = (page, name) => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
 
 test('the Caches page shows the seeded caches healthy, then degraded and down as the sandbox changes', async () => {
-  const page = await ctx.browser.newPage({ viewport: { width: 1500, height: 1100 } });
+  // bypassCSP: for the axe scan's injected script
+  const page = await ctx.browser.newPage({ viewport: { width: 1500, height: 1100 }, bypassCSP: true });
   await signInAsGuest(page, ctx.portal.baseUrl);
   await page.getByRole('link', { name: 'Build caches' }).first().click();
 
@@ -35,6 +37,14 @@ test('the Caches page shows the seeded caches healthy, then degraded and down as
   await setCacheMode('attic', { mode: 'down' });
   await row(page, 'attic').getByText('down').waitFor({ timeout: 40000 });
   await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/caches-degraded.png'), fullPage: true });
+
+  // degraded and down chips, on this page and on the overview: no serious axe finding of ours
+  const scans = [await scanPage(page, 'caches (degraded)')];
+  await page.getByRole('link', { name: 'GloriousFlywheel' }).first().click();
+  await page.getByTestId('overview-cache-attic').getByText('attic: down').waitFor({ timeout: 30000 });
+  scans.push(await scanPage(page, 'overview (caches degraded)'));
+  const ours = scans.flatMap(s => s.ours);
+  assert.deepEqual(ours, [], `serious axe findings in our components:\n${describeFindings(ours)}`);
 });
 
 test('a build-cache entity shows the live probe and the runner-class entity shows its caches', async () => {

@@ -2,6 +2,7 @@ import { Table, TableColumn } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
 import { AuditOutcome, AuditRecord, ScaleSetBounds } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { RelativeTime } from '../RelativeTime';
+import { chipTextSx } from '../chipContrast';
 import { Truncated } from '../Truncated';
 
 const OUTCOME_COLOR = {
@@ -13,7 +14,7 @@ const OUTCOME_COLOR = {
 
 /** The outcome of an audited attempt, coloured the same wherever it is shown. */
 export function AuditOutcomeChip({ outcome }: { outcome: AuditOutcome }) {
-  return <Chip size="small" color={OUTCOME_COLOR[outcome]} label={outcome} data-outcome={outcome} />;
+  return <Chip size="small" color={OUTCOME_COLOR[outcome]} sx={chipTextSx(OUTCOME_COLOR[outcome])} label={outcome} data-outcome={outcome} />;
 }
 
 const fmt = (b: ScaleSetBounds | null) => (b ? `${b.minRunners ?? 0}/${b.maxRunners ?? '∞'}` : '—');

@@ -14,6 +14,7 @@ import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { runnerClassEntityPath, scaleSetEntityPath } from '../entityRefs';
 import { RelativeTime } from '../RelativeTime';
+import { chipTextSx } from '../chipContrast';
 import { Truncated } from '../Truncated';
 import { Section } from './Section';
 import { PAGE_PATHS } from './paths';
@@ -28,7 +29,7 @@ function ClusterChips({ clusters }: { clusters: ClusterStatus[] }) {
     <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', rowGap: 1 }} data-testid="overview-clusters">
       {clusters.map(c => (
         <Stack key={c.name} direction="row" spacing={0.5} alignItems="center">
-          <Chip size="small" color={CLUSTER_COLOR[c.state]} label={`${c.name}: ${c.state}`} data-state={c.state} />
+          <Chip size="small" color={CLUSTER_COLOR[c.state]} sx={chipTextSx(CLUSTER_COLOR[c.state])} label={`${c.name}: ${c.state}`} data-state={c.state} />
           <Typography variant="caption" color="text.secondary">
             {c.state === 'synced' ? (
               <RelativeTime iso={c.lastSyncAt} prefix="last event" />

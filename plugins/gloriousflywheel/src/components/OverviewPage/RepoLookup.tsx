@@ -14,7 +14,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { AdoptionJobException, RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { AdoptionJob, AdoptionJobException, RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { PROJECT_SLUG_ANNOTATION } from '../RepoAdoptionContent/projectSlug';
 import { runnerClassEntityPath } from '../entityRefs';
@@ -25,6 +25,13 @@ import { PAGE_PATHS } from './paths';
 
 const SUGGESTIONS = 8;
 const slug = (r: RepoAdoption) => `${r.owner}/${r.name}`;
+
+/** What a job runs on when it names neither a runner class nor a hosted image. */
+function otherRunner(j: AdoptionJob): string {
+  if (j.reusable) return 'reusable workflow (its jobs decide)';
+  if (j.dynamic) return 'decided at run time';
+  return j.labels.join(', ') || '—';
+}
 
 function exceptionNote(e: AdoptionJobException | null): string {
   if (!e) return '';
@@ -90,7 +97,7 @@ function RepoResult({ repo }: { repo: RepoAdoption }) {
                       {exceptionNote(j.exception)}
                     </>
                   )}
-                  {!j.runnerClass && !j.hosted && <span>{j.dynamic ? 'decided at run time' : j.labels.join(', ') || '—'}</span>}
+                  {!j.runnerClass && !j.hosted && <span>{otherRunner(j)}</span>}
                 </TableCell>
               </TableRow>
             ))}

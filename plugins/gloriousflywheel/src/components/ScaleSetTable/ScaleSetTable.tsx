@@ -5,6 +5,7 @@ import { ScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { scaleSetEntityPath } from '../entityRefs';
 import { ScaleSetControlButton } from '../ScaleSetControl';
 import { Truncated } from '../Truncated';
+import { chipTextSx } from '../chipContrast';
 
 const maxLabel = (max: number | null) => (max === null ? '∞' : String(max));
 
@@ -47,7 +48,7 @@ const baseColumns: TableColumn<ScaleSet>[] = [
         )}
         {s.paused && !s.pauseReverted && (
           <Tooltip title={`paused by ${s.paused.by} at ${s.paused.at}: ${s.paused.reason}`}>
-            <Chip size="small" color="warning" label="paused" />
+            <Chip size="small" color="warning" sx={chipTextSx('warning')} label="paused" />
           </Tooltip>
         )}
         {!s.paused && <Chip size="small" color="success" variant="outlined" label="active" />}
