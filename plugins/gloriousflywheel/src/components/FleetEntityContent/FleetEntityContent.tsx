@@ -30,7 +30,7 @@ function RunnerClassOverview({ name }: { name: string }) {
       <Grid item xs={12}>
         <ClusterSyncBanner clusters={value.clusters} />
       </Grid>
-      <Grid item xs={12} md={5}>
+      <Grid item xs={12} lg={5}>
         <InfoCard title={`Runner class ${c.name}`}>
           <StructuredMetadataTable
             metadata={{
@@ -54,7 +54,7 @@ function RunnerClassOverview({ name }: { name: string }) {
           </div>
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={7}>
+      <Grid item xs={12} lg={7}>
         <ScaleSetTable title="Scale sets" scaleSets={value.scaleSets} onChanged={retry} />
       </Grid>
       <Grid item xs={12}>
@@ -204,7 +204,7 @@ function CacheOverview({ name }: { name: string }) {
   const c = value.item;
   return (
     <Grid container spacing={2}>
-      <Grid item xs={12} md={5}>
+      <Grid item xs={12} lg={5}>
         <InfoCard title={`Cache ${c.name}`} action={<CacheStatusChip status={c.status} />}>
           <StructuredMetadataTable
             metadata={{
@@ -220,7 +220,7 @@ function CacheOverview({ name }: { name: string }) {
           />
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={7}>
+      <Grid item xs={12} lg={7}>
         <Table<CacheProbeCheck>
           title="Latest probe"
           options={{ paging: false, search: false, padding: 'dense', draggable: false }}

@@ -149,7 +149,7 @@ export function RepoAdoptionView({ adoption }: { adoption: RepoAdoption }) {
           </Alert>
         ))}
       </Grid>
-      <Grid item xs={12} md={4}>
+      <Grid item xs={12} lg={4}>
         <InfoCard title="Runners & dogfood">
           <Stack spacing={1}>
             <div>
@@ -191,7 +191,7 @@ export function RepoAdoptionView({ adoption }: { adoption: RepoAdoption }) {
           </Stack>
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={8}>
+      <Grid item xs={12} lg={8}>
         <Table<AdoptionJob>
           title="Default-branch workflow jobs"
           options={{ paging: a.jobs.length > 15, pageSize: 15, padding: 'dense', search: a.jobs.length > 15, draggable: false }}

@@ -56,9 +56,9 @@ function TrancheCard({ tranche, onSelect }: { tranche: TrancheSummary; onSelect:
           />
           <Typography variant="body2">{tranche.progress}% adopted</Typography>
         </Stack>
-        <Stack direction="row" spacing={1} sx={{ my: 1, flexWrap: 'wrap' }}>
+        <Stack direction="row" spacing={1} useFlexGap sx={{ my: 1, flexWrap: 'wrap' }}>
           {ADOPTION_STAGES.map(s => (
-            <span key={s}>
+            <span key={s} style={{ whiteSpace: 'nowrap' }}>
               <StageChip stage={s} /> {tranche.stages[s] ?? 0}
             </span>
           ))}
@@ -186,14 +186,17 @@ export function TranchesPage() {
       <Stack spacing={2}>
         <ScanBar scan={repos.value.scan} onScanned={repos.retry} />
         {tranches.error && <Alert severity="warning">Tranche summaries unavailable: {tranches.error.message}</Alert>}
-        <Grid container spacing={2}>
-          {(tranches.value?.items ?? []).map(t => (
-            <Grid item xs={12} md={4} key={t.name}>
-              <TrancheCard tranche={t} onSelect={() => setTranche(t.name)} />
-            </Grid>
-          ))}
-        </Grid>
-        <Stack direction="row" spacing={2} alignItems="center">
+        {/* in a div: Stack's spacing would replace the Grid's negative margins and push it right */}
+        <div>
+          <Grid container spacing={2}>
+            {(tranches.value?.items ?? []).map(t => (
+              <Grid item xs={12} sm={6} lg={4} key={t.name}>
+                <TrancheCard tranche={t} onSelect={() => setTranche(t.name)} />
+              </Grid>
+            ))}
+          </Grid>
+        </div>
+        <Stack direction="row" spacing={2} useFlexGap alignItems="center" sx={{ flexWrap: 'wrap' }}>
           <TextField size="small" label="Repository" value={q} onChange={e => setQ(e.target.value)} />
           <SelectFilter
             label="Tranche"
@@ -202,7 +205,7 @@ export function TranchesPage() {
             onChange={setTranche}
           />
           <SelectFilter label="Stage" value={stage} options={ADOPTION_STAGES} onChange={setStage} />
-          <FormControlLabel control={<Switch checked={failingOnly} onChange={e => setFailingOnly(e.target.checked)} />} label="failing checks only" />
+          <FormControlLabel control={<Switch checked={failingOnly} onChange={e => setFailingOnly(e.target.checked)} />} label="failing checks only" sx={{ whiteSpace: 'nowrap' }} />
           <Button variant="outlined" size="small" onClick={exportCsv}>
             Export CSV
           </Button>
