@@ -14,13 +14,16 @@ const CLUSTERS = 50;
 const SCALE_SETS = 100; // per cluster: the seed's 5 and 95 generated
 const RUNNERS = 4; // EphemeralRunners per scale set
 const LATENCY_MS = 20; // added by the sandbox to every Kubernetes request
-const READS = 30; // per path; a fan-out read takes tens of ms, so this stays within seconds
+const READS = 30; // fan-out reads: each takes hundreds of ms
+const CACHE_READS = 200; // reads from the cache are cheap: more of them steady the p95
 const CHANGES = 20;
 const SYNC_TIMEOUT_MS = 180_000;
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function timeReads(read: () => Promise<unknown>, n: number): Promise<number[]> {
+  // each path starts from a collected heap, not from the garbage of the one before
+  (global as { gc?: () => void }).gc?.();
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
@@ -123,20 +126,20 @@ export async function benchFleetScale(): Promise<Target[]> {
     await timeReads(classesViaCache, 3);
     await timeReads(fanOut, 3);
     const listsBefore = sandboxes.reduce((n, k) => n + k.requestCounts.list, 0);
-    const cache = await timeReads(viaCache, READS);
-    const classesCache = await timeReads(classesViaCache, READS);
+    const cache = await timeReads(viaCache, CACHE_READS);
+    const classesCache = await timeReads(classesViaCache, CACHE_READS);
     const listsDuringCacheReads = sandboxes.reduce((n, k) => n + k.requestCounts.list, 0) - listsBefore;
     const direct = await timeReads(fanOut, READS);
     const p95Cache = percentile(cache, 95);
     const p95Classes = percentile(classesCache, 95);
     const p95Direct = percentile(direct, 95);
     printTable(
-      `Fleet reads: ${CLUSTERS} clusters × ${SCALE_SETS} scale sets × ${RUNNERS} runners, +${LATENCY_MS} ms per Kubernetes request, ${READS} sequential reads each`,
-      ['path', 'median', 'p95', 'K8s list requests'],
+      `Fleet reads: ${CLUSTERS} clusters × ${SCALE_SETS} scale sets × ${RUNNERS} runners, +${LATENCY_MS} ms per Kubernetes request, sequential reads`,
+      ['path', 'reads', 'median', 'p95', 'K8s list requests'],
       [
-        [`GET /fleet/scale-sets (informer caches, all ${total})`, ms(percentile(cache, 50)), ms(p95Cache), listsDuringCacheReads],
-        ['GET /fleet/classes (informer caches)', ms(percentile(classesCache, 50)), ms(p95Classes), 0],
-        [`fan-out list to all ${CLUSTERS} clusters`, ms(percentile(direct, 50)), ms(p95Direct), READS * CLUSTERS],
+        [`GET /fleet/scale-sets (informer caches, all ${total})`, CACHE_READS, ms(percentile(cache, 50)), ms(p95Cache), listsDuringCacheReads],
+        ['GET /fleet/classes (informer caches)', CACHE_READS, ms(percentile(classesCache, 50)), ms(p95Classes), 0],
+        [`fan-out list to all ${CLUSTERS} clusters`, READS, ms(percentile(direct, 50)), ms(p95Direct), READS * CLUSTERS],
       ],
     );
 
@@ -191,12 +194,13 @@ export async function benchFleetScale(): Promise<Target[]> {
 
     const ratio = p95Direct / p95Cache;
     const classesRatio = p95Direct / p95Classes;
+    const medianRatio = (reads: number[]) => percentile(direct, 50) / percentile(reads, 50);
     // each patch changes one scale set's entity: deltas carry those, never the whole fleet again
     const deltaEntities = deltas.reduce((n, m) => n + m.entities, 0);
     const deltasOnly = full.length === 1 && deltas.length > 0 && deltas.every(m => m.type === 'delta') && deltaEntities <= 2 * CHANGES;
     return [
-      { target: 'fleet read p95, GET /fleet/classes: fan-out / cache', goal: '>= 50x', measured: `${classesRatio.toFixed(1)}x (${ms(p95Direct)} / ${ms(p95Classes)})`, met: classesRatio >= 50 },
-      { target: `fleet read p95, GET /fleet/scale-sets (${total}): fan-out / cache`, goal: '>= 50x', measured: `${ratio.toFixed(1)}x (${ms(p95Direct)} / ${ms(p95Cache)})`, met: ratio >= 50 },
+      { target: 'fleet read p95, GET /fleet/classes: fan-out / cache', goal: '>= 50x', measured: `${classesRatio.toFixed(1)}x (${ms(p95Direct)} / ${ms(p95Classes)}; medians ${medianRatio(classesCache).toFixed(0)}x)`, met: classesRatio >= 50 },
+      { target: `fleet read p95, GET /fleet/scale-sets (${total}): fan-out / cache`, goal: '>= 50x', measured: `${ratio.toFixed(1)}x (${ms(p95Direct)} / ${ms(p95Cache)}; medians ${medianRatio(cache).toFixed(0)}x)`, met: ratio >= 50 },
       { target: 'fleet change-to-visible p95', goal: '<= 1 s', measured: ms(p95Visible), met: p95Visible <= 1000 },
       {
         target: 'catalog updates as deltas only',
