@@ -128,6 +128,7 @@ test('the Prometheus endpoint shows the plugin metrics after a scan, probes and 
     /^gloriousflywheel_control_requests_total\{action="pause",outcome="succeeded"[^}]*\} [1-9]/m,
     /^gloriousflywheel_control_requests_total\{action="resume",outcome="succeeded"[^}]*\} [1-9]/m,
     /^gloriousflywheel_control_requests_total\{action="pause",outcome="denied"[^}]*\} [1-9]/m,
+    /^gloriousflywheel_queue_jobs\{runner_class="tinyland-nix",state="queued"[^}]*\} \d+$/m,
   ]) {
     assert.match(text, sample);
   }

@@ -1,5 +1,5 @@
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
-import type { ControlAction } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import type { ControlAction, QueueStatsList } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type { CacheProbeResult, FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import type { AuditCompletion } from './database/AuditStore';
 import type { GitHubUsage } from './adoption/GitHubClient';
@@ -15,7 +15,7 @@ export class GloriousflywheelMetrics {
   private readonly probeDuration;
   private readonly controlRequests;
 
-  constructor(metrics: MetricsService, fleet?: FleetService) {
+  constructor(private readonly metrics: MetricsService, fleet?: FleetService) {
     this.scanDuration = metrics.createHistogram<{ trigger: string; outcome: string }>('gloriousflywheel.adoption.scan.duration', {
       description: 'Duration of full adoption scans, by trigger and outcome (idle = succeeded, failed)',
       unit: 's',
@@ -56,6 +56,39 @@ export class GloriousflywheelMetrics {
           }
         });
     }
+  }
+
+  /**
+   * Queue gauges per runner class, read from the stored jobs when scraped: jobs queued and running
+   * now, and the p95 queue time of the jobs that started in the last hour.
+   */
+  observeQueue(stats: () => Promise<QueueStatsList>): void {
+    // one read of the stored jobs serves both gauges of a scrape
+    let current: { at: number; stats: Promise<QueueStatsList> } | undefined;
+    const read = () => {
+      if (!current || Date.now() - current.at > 1000) current = { at: Date.now(), stats: stats() };
+      return current.stats;
+    };
+    this.metrics
+      .createObservableGauge<{ runner_class: string; state: string }>('gloriousflywheel.queue.jobs', {
+        description: 'Jobs of each runner class queued (waiting for a runner) and running now',
+      })
+      .addCallback(async result => {
+        for (const c of (await read()).classes) {
+          result.observe(c.queued, { runner_class: c.runnerClass, state: 'queued' });
+          result.observe(c.running, { runner_class: c.runnerClass, state: 'running' });
+        }
+      });
+    this.metrics
+      .createObservableGauge<{ runner_class: string }>('gloriousflywheel.queue.time.p95', {
+        description: 'p95 queue time of the jobs of each runner class that started in the last hour',
+        unit: 's',
+      })
+      .addCallback(async result => {
+        for (const c of (await read()).classes) {
+          if (c.p95Seconds1h !== null) result.observe(c.p95Seconds1h, { runner_class: c.runnerClass });
+        }
+      });
   }
 
   scanFinished(trigger: string, outcome: string, seconds: number): void {

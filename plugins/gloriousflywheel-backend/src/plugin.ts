@@ -83,6 +83,7 @@ export const gloriousflywheelPlugin = createBackendPlugin({
           github: adoption.github,
           extraHosted: adoption.hostedLabels,
         });
+        metrics.observeQueue(() => queue.service.stats());
 
         const controlRoutes = createControl({ config, logger, knex, fleet, metrics, ...control });
         registerQueueActions({
