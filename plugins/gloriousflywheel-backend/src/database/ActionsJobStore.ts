@@ -96,16 +96,19 @@ export class ActionsJobStore {
       if (!prev || RANK[job.status] >= RANK[prev.status]) latest.set(job.id, job);
     }
     const rows = [...latest.values()].map(j => toRow(j, at.getTime()));
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const changed = await this.db(JOBS)
-        .insert(rows.slice(i, i + CHUNK))
-        .onConflict('job_id')
-        .merge()
-        // same rank: a newer copy (runner name, conclusion) may add facts; lower rank: stale
-        .where(`${JOBS}.status_rank`, '<=', this.db.raw('excluded.status_rank'))
-        .returning('job_id');
-      written += changed.length;
-    }
+    // one transaction: one commit however many statements
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const changed = await tx(JOBS)
+          .insert(rows.slice(i, i + CHUNK))
+          .onConflict('job_id')
+          .merge()
+          // same rank: a newer copy (runner name, conclusion) may add facts; lower rank: stale
+          .where(`${JOBS}.status_rank`, '<=', tx.raw('excluded.status_rank'))
+          .returning('job_id');
+        written += changed.length;
+      }
+    });
     return written;
   }
 
