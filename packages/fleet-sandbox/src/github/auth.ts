@@ -3,7 +3,13 @@ import crypto from 'node:crypto';
 /** Who a request is: a PAT user, an App installation, or the App itself (JWT). */
 export type GitHubPrincipal =
   | { kind: 'user'; id: number; login: string; rateKey: string }
-  | { kind: 'installation'; installationId: number; rateKey: string }
+  | {
+      kind: 'installation';
+      installationId: number;
+      rateKey: string;
+      /** the token's permissions when it asked for fewer than the installation has */
+      permissions?: Record<string, string>;
+    }
   | { kind: 'app'; appId: number; rateKey: string };
 
 export type GitHubAuthResult =
@@ -91,7 +97,7 @@ export class GitHubTokens {
   /** installation token → expiry (ms) */
   private installationTokens = new Map<
     string,
-    { installationId: number; expiresAt: number }
+    { installationId: number; expiresAt: number; permissions?: Record<string, string> }
   >();
   private counter = 0;
 
@@ -102,7 +108,10 @@ export class GitHubTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
-  issueInstallationToken(installationId: number) {
+  issueInstallationToken(
+    installationId: number,
+    permissions?: Record<string, string>,
+  ) {
     this.counter++;
     const token = `ghs_${crypto
       .createHash('sha256')
@@ -110,7 +119,11 @@ export class GitHubTokens {
       .digest('base64url')
       .slice(0, 36)}`;
     const expiresAt = this.now() + this.tokenTtlMs;
-    this.installationTokens.set(token, { installationId, expiresAt });
+    this.installationTokens.set(token, {
+      installationId,
+      expiresAt,
+      ...(permissions && { permissions }),
+    });
     return { token, expiresAt };
   }
 
@@ -170,6 +183,7 @@ export class GitHubTokens {
           installationId: inst.installationId,
           // an installation's tokens share one budget, as on GitHub
           rateKey: `installation:${inst.installationId}`,
+          ...(inst.permissions && { permissions: inst.permissions }),
         },
       };
     }

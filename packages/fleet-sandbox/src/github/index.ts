@@ -197,6 +197,16 @@ export interface GitHubSandbox {
     path: string,
     message?: string,
   ): GitHubCommitResult;
+  /**
+   * Creates or updates an Actions variable of a repository, or of the org when `name` is null
+   * (GitHub upper-cases the variable's name).
+   */
+  setVariable(
+    owner: string,
+    name: string | null,
+    variable: string,
+    value: string,
+  ): void;
   /** Commits several changes at once (null deletes). */
   commitFiles(
     owner: string,
@@ -249,8 +259,14 @@ export interface GitHubSandbox {
   };
 
   // ---- App
-  /** issues an installation token in-process (as `POST /app/installations/{id}/access_tokens` does) */
-  createInstallationToken(): { token: string; expiresAt: string };
+  /**
+   * issues an installation token in-process (as `POST /app/installations/{id}/access_tokens` does),
+   * optionally with fewer permissions than the installation has
+   */
+  createInstallationToken(permissions?: Record<string, string>): {
+    token: string;
+    expiresAt: string;
+  };
 
   // ---- webhooks
   deliverWebhook(
@@ -302,6 +318,7 @@ const KINDS: GitHubRequestKind[] = [
   'rest:workflows',
   'rest:runs',
   'rest:jobs',
+  'rest:variables',
   'rest:rate-limit',
   'rest:app',
   'rest:installation',
@@ -1014,6 +1031,16 @@ export async function startGitHubSandbox(
       );
     },
     commitFiles,
+    setVariable: (owner, name, variable, value) => {
+      const at = new Date(Math.max(Date.now(), GITHUB_SEED_EPOCH))
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z');
+      if (name === null) {
+        if (owner.toLowerCase() !== store.org.toLowerCase())
+          throw new Error(`no organization ${owner}`);
+        store.setVariable(store.orgVariables, variable, value, at);
+      } else store.setVariable(mustRepo(owner, name).variables, variable, value, at);
+    },
     addRepo: repo => {
       const now = Math.max(Date.now(), GITHUB_SEED_EPOCH);
       const r = store.addRepo({
@@ -1094,8 +1121,11 @@ export async function startGitHubSandbox(
         limiter.forceSecondary(retryAfterSeconds, forMs),
     },
 
-    createInstallationToken: () => {
-      const t = tokens.issueInstallationToken(identity.installationId);
+    createInstallationToken: permissions => {
+      const t = tokens.issueInstallationToken(
+        identity.installationId,
+        permissions,
+      );
       return { token: t.token, expiresAt: isoSeconds(t.expiresAt) };
     },
 

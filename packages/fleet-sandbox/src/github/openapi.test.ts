@@ -54,6 +54,8 @@ describe('GitHub sandbox against GitHub\'s OpenAPI descriptions', () => {
       ['/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', `/repos/tinyland-inc/lab/actions/workflows/${workflowId}/runs`, gh.token],
       ['/repos/{owner}/{repo}/actions/runs', '/repos/tinyland-inc/lab/actions/runs', gh.token],
       ['/repos/{owner}/{repo}/pulls', '/repos/tinyland-inc/lab/pulls?state=all', gh.token],
+      ['/repos/{owner}/{repo}/actions/variables', '/repos/tinyland-inc/XoxdWM/actions/variables', gh.token],
+      ['/orgs/{org}/actions/variables', '/orgs/tinyland-inc/actions/variables', installation],
       ['/installation/repositories', '/installation/repositories', installation],
       ['/app', '/app', appJwt],
       ['/app/installations/{installation_id}', `/app/installations/${gh.app.installationId}`, appJwt],

@@ -1,5 +1,6 @@
 import type { GitHubAppIdentity } from './auth';
 import {
+  GitHubActionsVariable,
   GitHubPullRequest,
   GitHubStore,
   GitHubWorkflowJob,
@@ -417,11 +418,14 @@ export function jobJson(api: string, r: RepoState, job: GitHubWorkflowJob) {
   };
 }
 
-export const INSTALLATION_PERMISSIONS = {
+export const INSTALLATION_PERMISSIONS: Record<string, string> = {
   actions: 'read',
   contents: 'read',
   metadata: 'read',
   checks: 'read',
+  // Actions variables (runs-on toggles such as vars.USE_SELFHOSTED)
+  actions_variables: 'read',
+  organization_actions_variables: 'read',
 };
 
 export function installationJson(
@@ -450,5 +454,19 @@ export function installationJson(
     single_file_paths: [],
     suspended_by: null,
     suspended_at: null,
+  };
+}
+
+/** An Actions variable as the REST API lists it; the organization's carry their visibility. */
+export function variableJson(
+  v: GitHubActionsVariable,
+  visibility?: 'all' | 'private' | 'selected',
+) {
+  return {
+    name: v.name,
+    value: v.value,
+    created_at: v.createdAt,
+    updated_at: v.updatedAt,
+    ...(visibility && { visibility }),
   };
 }

@@ -1,6 +1,7 @@
 // The scanner's own clients, hoisted in the workspace; not yet in this package's devDependencies
 // (package.json is frozen for this change), hence the lint exception.
 import { Octokit } from '@octokit/rest';
+import { createAppAuth } from '@octokit/auth-app';
 import { createFleetSeed } from '../seed/fleetSeed';
 import { GitHubSandbox, startGitHubSandbox } from '.';
 import { assertValid, githubRestValidator } from '../testing/githubOpenApi';
@@ -405,5 +406,117 @@ describe('GitHub sandbox REST', () => {
       gh.readFile('tinyland-inc', 'blahaj', '.github/workflows/labeler.yml'),
     ).toContain('tinyland-docker');
     expect(gh.requestCounts.total).toBe(0); // admin requests are not counted
+  });
+});
+
+describe('GitHub sandbox Actions variables', () => {
+  const repoValid = githubRestValidator('/repos/{owner}/{repo}/actions/variables');
+  const orgValid = githubRestValidator('/orgs/{org}/actions/variables');
+
+  it("serves the seeded toggle and the org's variables in GitHub's documented shape", async () => {
+    const repo = await octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'XoxdWM' });
+    assertValid(repoValid, repo.data, 'GET /repos/{owner}/{repo}/actions/variables');
+    expect(repo.data).toEqual({
+      total_count: 1,
+      variables: [{ name: 'USE_SELFHOSTED', value: 'true', created_at: expect.any(String), updated_at: expect.any(String) }],
+    });
+    // a repository without variables has an empty list, not a 404
+    const none = await octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'lab' });
+    expect(none.data).toEqual({ total_count: 0, variables: [] });
+    gh.setVariable('tinyland-inc', null, 'nix_cache_url', 'http://attic.nix-cache.svc.cluster.local');
+    const org = await octokit.actions.listOrgVariables({ org: 'tinyland-inc' });
+    assertValid(orgValid, org.data, 'GET /orgs/{org}/actions/variables');
+    // GitHub upper-cases names; org variables carry their visibility
+    expect(org.data.variables).toEqual([
+      expect.objectContaining({ name: 'NIX_CACHE_URL', visibility: 'all' }),
+    ]);
+    expect(gh.requestCounts['rest:variables']).toBe(3);
+  });
+
+  it('pages 10 by default and at most 30, with Link headers', async () => {
+    for (let n = 0; n < 35; n++) gh.setVariable('tinyland-inc', 'blahaj', `V${String(n).padStart(2, '0')}`, String(n));
+    const first = await octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'blahaj' });
+    expect(first.data.total_count).toBe(35);
+    expect(first.data.variables.map(v => v.name)).toEqual(
+      Array.from({ length: 10 }, (_, n) => `V${String(n).padStart(2, '0')}`),
+    );
+    expect(first.headers.link).toContain(`${gh.url}/repos/tinyland-inc/blahaj/actions/variables?per_page=10&page=2>; rel="next"`);
+    const big = await octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'blahaj', per_page: 100, page: 2 });
+    expect(big.data.variables.map(v => v.value)).toEqual(['30', '31', '32', '33', '34']);
+    expect(big.headers.link).toMatch(/rel="prev"/);
+    const all = await octokit.paginate(octokit.actions.listRepoVariables, { owner: 'tinyland-inc', repo: 'blahaj', per_page: 30 });
+    expect(all).toHaveLength(35);
+  });
+
+  it('answers an unchanged list with 304 until a variable changes', async () => {
+    const first = await octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'XoxdWM' });
+    const etag = first.headers.etag!;
+    const again = (tag: string) =>
+      octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'XoxdWM', headers: { 'if-none-match': tag } });
+    await expect(again(etag)).rejects.toMatchObject({ status: 304 });
+    expect(gh.requestCounts['rest:304']).toBe(1);
+    gh.setVariable('tinyland-inc', 'XoxdWM', 'USE_SELFHOSTED', 'false');
+    const changed = await again(etag);
+    expect(changed.data.variables[0].value).toBe('false');
+    gh.setVariable('tinyland-inc', 'XoxdWM', 'USE_SELFHOSTED', 'true');
+  });
+
+  it('answers 404 for an unknown repository or another org, 403 for a token without the permission', async () => {
+    const doc = 'https://docs.github.com/rest/actions/variables';
+    await expect(octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'nope' })).rejects.toMatchObject({
+      status: 404,
+      response: { data: { message: 'Not Found', documentation_url: `${doc}#list-repository-variables` } },
+    });
+    await expect(octokit.actions.listOrgVariables({ org: 'someone-else' })).rejects.toMatchObject({ status: 404 });
+    const appJwt = (await createAppAuth({ appId: gh.app.appId, privateKey: gh.app.privateKey })({ type: 'app' })).token;
+    const tokenWith = async (permissions?: Record<string, string>) => {
+      const res = await fetch(`${gh.url}/app/installations/${gh.app.installationId}/access_tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${appJwt}` },
+        ...(permissions && { body: JSON.stringify({ permissions }) }),
+      });
+      return new Octokit({ baseUrl: gh.url, auth: (await res.json()).token, log });
+    };
+    // the installation has both permissions
+    const installation = await tokenWith();
+    expect((await installation.actions.listOrgVariables({ org: 'tinyland-inc' })).status).toBe(200);
+    expect((await installation.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'XoxdWM' })).status).toBe(200);
+    // a token that asked only for contents cannot read them
+    const narrow = await tokenWith({ contents: 'read', metadata: 'read' });
+    for (const call of [
+      () => narrow.actions.listOrgVariables({ org: 'tinyland-inc' }),
+      () => narrow.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'XoxdWM' }),
+    ])
+      await expect(call()).rejects.toMatchObject({
+        status: 403,
+        response: { data: { message: 'Resource not accessible by integration' } },
+      });
+  });
+});
+
+describe('GitHub sandbox tags', () => {
+  const TEMPLATE = '.github/workflows/nix-build.yml';
+  const gqlObject = async (expression: string) => {
+    const res = await octokit.graphql<{ repository: { object: { text: string } | null } }>(
+      `query($e: String!) { repository(owner: "tinyland-inc", name: "GloriousFlywheel") { object(expression: $e) { ... on Blob { text } } } }`,
+      { e: expression },
+    );
+    return res.repository.object?.text ?? null;
+  };
+
+  it('reads a file at a seeded tag after the branch moved on; an unknown ref is no object / 404', async () => {
+    const atTag = await gqlObject(`v1:${TEMPLATE}`);
+    expect(atTag).toBe(gh.readFile('tinyland-inc', 'GloriousFlywheel', TEMPLATE));
+    expect(await gqlObject(`refs/tags/v1:${TEMPLATE}`)).toBe(atTag);
+    gh.putFile('tinyland-inc', 'GloriousFlywheel', TEMPLATE, `${atTag}# moved on\n`);
+    expect(await gqlObject(`main:${TEMPLATE}`)).toContain('# moved on');
+    expect(await gqlObject(`v1:${TEMPLATE}`)).toBe(atTag);
+    const rest = await octokit.repos.getContent({ owner: 'tinyland-inc', repo: 'GloriousFlywheel', path: TEMPLATE, ref: 'v1' });
+    expect(Buffer.from((rest.data as { content: string }).content, 'base64').toString('utf8')).toBe(atTag);
+    expect(await gqlObject(`v9:${TEMPLATE}`)).toBeNull();
+    await expect(
+      octokit.repos.getContent({ owner: 'tinyland-inc', repo: 'GloriousFlywheel', path: TEMPLATE, ref: 'v9' }),
+    ).rejects.toMatchObject({ status: 404, response: { data: { message: 'No commit found for the ref v9' } } });
+    gh.putFile('tinyland-inc', 'GloriousFlywheel', TEMPLATE, atTag!);
   });
 });

@@ -8,10 +8,17 @@ import {
   pullJson,
   repoJson,
   runJson,
+  variableJson,
   workflowJson,
   HTML,
 } from './representations';
-import { GitHubStore, GitObject, isWorkflowPath, RepoState } from './store';
+import {
+  GitHubActionsVariable,
+  GitHubStore,
+  GitObject,
+  isWorkflowPath,
+  RepoState,
+} from './store';
 import { compareKeys } from './modules';
 
 /** The kinds of request the sandbox counts (`GET /_sandbox/github/requests`). */
@@ -23,6 +30,7 @@ export type GitHubRequestKind =
   | 'rest:workflows'
   | 'rest:runs'
   | 'rest:jobs'
+  | 'rest:variables'
   | 'rest:rate-limit'
   | 'rest:app'
   | 'rest:installation'
@@ -71,9 +79,13 @@ export const notFound = (doc = `${DOCS}`): RestResult => ({
   body: { message: 'Not Found', documentation_url: doc, status: '404' },
 });
 
-function pageParams(url: URL, dflt = 30): { perPage: number; page: number } {
+function pageParams(
+  url: URL,
+  dflt = 30,
+  max = 100,
+): { perPage: number; page: number } {
   const perPage = Math.min(
-    100,
+    max,
     Math.max(1, Number(url.searchParams.get('per_page') ?? dflt) || dflt),
   );
   const page = Math.max(
@@ -106,8 +118,12 @@ function linkHeader(
   return links.length ? { link: links.join(', ') } : undefined;
 }
 
-function paginate<T>(ctx: RestContext, items: T[]) {
-  const { perPage, page } = pageParams(ctx.url);
+function paginate<T>(
+  ctx: RestContext,
+  items: T[],
+  size?: { dflt: number; max: number },
+) {
+  const { perPage, page } = pageParams(ctx.url, size?.dflt, size?.max);
   return {
     slice: items.slice((page - 1) * perPage, page * perPage),
     headers: linkHeader(ctx.api, ctx.url, page, perPage, items.length),
@@ -398,6 +414,37 @@ export const REST_ROUTES: [RegExp, RestRoute][] = [
     },
   ],
   [
+    /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables$/,
+    {
+      kind: 'rest:variables',
+      handle: ctx => {
+        const doc = `${DOCS}/actions/variables#list-repository-variables`;
+        const r = repoOf(ctx);
+        if (!r) return notFound(doc);
+        return (
+          notPermitted(ctx, 'actions_variables', doc) ??
+          variablesResponse(ctx, r.variables)
+        );
+      },
+    },
+  ],
+  [
+    /^\/orgs\/([^/]+)\/actions\/variables$/,
+    {
+      kind: 'rest:variables',
+      handle: ctx => {
+        const doc = `${DOCS}/actions/variables#list-organization-variables`;
+        // the sandbox hosts one organization; an installation sees only its own
+        if (ctx.params[0].toLowerCase() !== ctx.store.org.toLowerCase())
+          return notFound(doc);
+        return (
+          notPermitted(ctx, 'organization_actions_variables', doc) ??
+          variablesResponse(ctx, ctx.store.orgVariables, 'all')
+        );
+      },
+    },
+  ],
+  [
     // GitHub's filters: state (open, closed = merged or not, all), head (`owner:branch`), base,
     // sort (created, updated) and direction (desc by default), paged
     /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
@@ -632,10 +679,11 @@ export const REST_POST_ROUTES: [RegExp, RestRoute][] = [
           return notFound(
             `${DOCS}/apps/apps#create-an-installation-access-token-for-an-app`,
           );
+        const permissions = ctx.body?.permissions ?? INSTALLATION_PERMISSIONS;
         const { token, expiresAt } = ctx.tokens.issueInstallationToken(
           ctx.app.installationId,
+          ctx.body?.permissions,
         );
-        const permissions = ctx.body?.permissions ?? INSTALLATION_PERMISSIONS;
         const body: Record<string, unknown> = {
           token,
           expires_at: new Date(expiresAt)
@@ -663,6 +711,50 @@ export const REST_POST_ROUTES: [RegExp, RestRoute][] = [
     },
   ],
 ];
+
+/**
+ * GitHub's answer to an installation token without the permission a route needs; undefined when
+ * the caller may go on (users, and installations with it).
+ */
+function notPermitted(
+  ctx: RestContext,
+  permission: string,
+  doc: string,
+): RestResult | undefined {
+  const p = ctx.principal;
+  if (p.kind !== 'installation') return undefined;
+  const granted: Record<string, string> =
+    p.permissions ?? INSTALLATION_PERMISSIONS;
+  if (granted[permission]) return undefined;
+  return {
+    status: 403,
+    body: {
+      message: 'Resource not accessible by integration',
+      documentation_url: doc,
+      status: '403',
+    },
+  };
+}
+
+/** Actions variables, by name, paged as GitHub does (10 by default, at most 30). */
+function variablesResponse(
+  ctx: RestContext,
+  variables: Map<string, GitHubActionsVariable>,
+  visibility?: 'all',
+): RestResult {
+  const all = [...variables.values()].sort((a, b) =>
+    compareKeys(a.name, b.name),
+  );
+  const { slice, headers } = paginate(ctx, all, { dflt: 10, max: 30 });
+  return {
+    status: 200,
+    body: {
+      total_count: all.length,
+      variables: slice.map(v => variableJson(v, visibility)),
+    },
+    headers,
+  };
+}
 
 function workflowPathOf(r: RepoState, idOrFile: string): string | undefined {
   const decoded = decodeURIComponent(idOrFile);

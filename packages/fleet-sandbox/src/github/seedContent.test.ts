@@ -147,12 +147,26 @@ describe('GitHub seed content', () => {
     expect(text(template.repo, template.path)).toMatch(/^ {2}workflow_call:/m);
     expect(
       text(template.calledFrom.repo, `.github/workflows/${template.calledFrom.workflow}`),
-    ).toContain(`uses: ${seed.org}/${template.repo}/${template.path}@main`);
+    ).toContain(`uses: ${seed.org}/${template.repo}/${template.path}@${GITHUB_SEED_FACTS.templateTag.tag}`);
+    // callers pin the template's release tag, which the template repository defines
+    expect(GITHUB_SEED_FACTS.templateTag.repo).toBe(template.repo);
+    expect(repo(template.repo).tags).toEqual([GITHUB_SEED_FACTS.templateTag.tag]);
     const toggle = GITHUB_SEED_FACTS.selfHostedToggle;
     expect(text(toggle.repo, `.github/workflows/${toggle.workflow}`)).toContain(
       `runs-on: ${toggle.runsOn}`,
     );
-    expect(toggle.runsOn).toContain("vars.USE_SELFHOSTED == 'true'");
+    expect(toggle.runsOn).toContain(`vars.${toggle.variable.name} == 'true'`);
+    // the repositories that use the toggle define its variable; no other one does
+    expect(
+      content.repos
+        .filter(r => r.variables)
+        .map(r => [r.name, r.variables]),
+    ).toEqual([[toggle.repo, { [toggle.variable.name]: toggle.variable.value }]]);
+    expect(
+      content.repos
+        .filter(r => Object.values(r.files).some(f => String(f).includes(`vars.${toggle.variable.name}`)))
+        .map(r => r.name),
+    ).toEqual([toggle.repo]);
     // the queue work relies on lab's job whose labels match no runner class
     expect(text('lab', '.github/workflows/gpu.yml')).toContain(
       'runs-on: [self-hosted, honey-gpu]',

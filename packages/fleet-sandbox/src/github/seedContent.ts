@@ -54,11 +54,17 @@ export interface GitHubSeedRepo {
   runs: Record<string, GitHubRunConclusion[]>;
   /** pull requests, any order; absent = none */
   pullRequests?: GitHubSeedPullRequest[];
+  /** Actions variables of the repository (name → value); absent = none */
+  variables?: Record<string, string>;
+  /** tags, each on the seeded (initial) commit; absent = none */
+  tags?: string[];
 }
 
 export interface GitHubSeedContent {
   org: string;
   repos: GitHubSeedRepo[];
+  /** the organization's Actions variables (visibility `all`); absent = none */
+  variables?: Record<string, string>;
 }
 
 /** The audit date of the dogfood gap analysis; seeded timestamps count back from it. */
@@ -193,7 +199,11 @@ export const GITHUB_SEED_FACTS = {
     workflow: 'docs.yml',
     job: 'docs',
     runsOn: SELF_HOSTED_TOGGLE,
+    /** the repository's Actions variable that opts it in */
+    variable: { name: 'USE_SELFHOSTED', value: 'true' },
   },
+  /** the template repository's release tag, which callers pin (`@v1`) */
+  templateTag: { repo: 'GloriousFlywheel', tag: 'v1' },
   /** a long-tail repo index i (0-based) has one malformed workflow when i % 25 === 11 */
   malformedEvery: 25,
   malformedOffset: 11,
@@ -622,7 +632,7 @@ function tinylandDevFiles(): Record<string, string> {
       '      - uses: actions/checkout@v4',
       '      - run: corepack enable && pnpm install --frozen-lockfile && pnpm lint',
       '  build:',
-      '    uses: tinyland-inc/GloriousFlywheel/.github/workflows/nix-build.yml@main',
+      '    uses: tinyland-inc/GloriousFlywheel/.github/workflows/nix-build.yml@v1',
       '    with:',
       '      runs-on: tinyland-nix',
       '      attr: .#site',
@@ -783,11 +793,14 @@ const FIRST_TRANCHE: Record<
     files: () => Record<string, string>;
     runs?: GitHubSeedRepo['runs'];
     pullRequests?: GitHubSeedPullRequest[];
+    variables?: GitHubSeedRepo['variables'];
+    tags?: GitHubSeedRepo['tags'];
   }
 > = {
   GloriousFlywheel: {
     description: 'Pooled build, cache and runner substrate',
     files: gloriousFlywheelFiles,
+    tags: ['v1'],
     runs: {
       'platform-proof.yml': ['failure', 'success'],
       'source-bazel-proof.yml': ['success'],
@@ -799,6 +812,8 @@ const FIRST_TRANCHE: Record<
   XoxdWM: {
     description: 'Tiling Wayland compositor',
     files: xoxdwmFiles,
+    // it opted in with the toggle (docs.yml): the variable says self-hosted
+    variables: { USE_SELFHOSTED: 'true' },
     pullRequests: [
       migration(31, 'OPEN', 'Route Bazel through scripts/bazel-cache-backed.sh', 'gloriousflywheel/bazel-wrapper', '2026-04-18T09:30:00Z'),
     ],
@@ -1175,6 +1190,8 @@ export function createGitHubSeedContent(seed: FleetSeed): GitHubSeedContent {
         executables: Object.keys(files).filter(p => p.endsWith('.sh')),
         runs: spec.runs ?? {},
         pullRequests: spec.pullRequests ?? [],
+        ...(spec.variables && { variables: spec.variables }),
+        ...(spec.tags && { tags: spec.tags }),
       });
     } else if (r.tier === 'exposed') {
       const n = Number(/(\d+)$/.exec(r.name)?.[1] ?? 0);

@@ -6,6 +6,7 @@ import type {
   GitHubSeedPullRequest,
   GitHubSeedRepo,
 } from './seedContent';
+import { GITHUB_SEED_EPOCH } from './seedContent';
 
 /**
  * The repository content model: git objects hashed exactly as git does (blob/tree/commit SHA-1),
@@ -91,6 +92,18 @@ export interface RepoState {
   runs: GitHubWorkflowRun[];
   jobs: GitHubWorkflowJob[];
   pullRequests: GitHubPullRequest[];
+  /** Actions variables by upper-cased name (GitHub stores names upper-cased) */
+  variables: Map<string, GitHubActionsVariable>;
+  /** tag name → commit oid */
+  tags: Map<string, string>;
+}
+
+/** An Actions variable of a repository or an organization. */
+export interface GitHubActionsVariable {
+  name: string;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** A pull request with the id GitHub gives it; `baseRefName` filled in. */
@@ -124,6 +137,9 @@ export function workflowName(path: string, data: Buffer | undefined): string {
   return path;
 }
 
+/** When the seeded organization's variables were created: a month before the seed epoch. */
+const GITHUB_SEED_VARIABLES_AT = iso(GITHUB_SEED_EPOCH - 30 * 86_400_000);
+
 export const isWorkflowPath = (p: string) =>
   /^\.github\/workflows\/[^/]+\.ya?ml$/.test(p);
 
@@ -136,9 +152,30 @@ export class GitHubStore {
   private nextRunId = 11_000_000_001;
   private nextPullId = 2_100_000_001;
   private nextJobId = 31_000_000_001;
+  /** the organization's Actions variables (visibility `all`), by upper-cased name */
+  readonly orgVariables = new Map<string, GitHubActionsVariable>();
 
   constructor(readonly org: string, content?: GitHubSeedContent) {
     for (const r of content?.repos ?? []) this.addRepo(r, { seeded: true });
+    for (const [name, value] of Object.entries(content?.variables ?? {}))
+      this.setVariable(this.orgVariables, name, value, GITHUB_SEED_VARIABLES_AT);
+  }
+
+  /** Creates or updates a variable; GitHub upper-cases names. */
+  setVariable(
+    into: Map<string, GitHubActionsVariable>,
+    name: string,
+    value: string,
+    at: string,
+  ) {
+    const key = name.toUpperCase();
+    const prev = into.get(key);
+    into.set(key, {
+      name: key,
+      value,
+      createdAt: prev?.createdAt ?? at,
+      updatedAt: at,
+    });
   }
 
   private write(obj: GitObject) {
@@ -279,6 +316,8 @@ export class GitHubStore {
       runs: [],
       jobs: [],
       pullRequests: [],
+      variables: new Map(),
+      tags: new Map(),
     };
     for (const pr of r.pullRequests ?? []) this.addPullRequest(repo, pr);
     repo.headOid = this.writeCommit(repo, 'Initial commit', r.pushedAt, {
@@ -286,6 +325,10 @@ export class GitHubStore {
       removed: [],
       modified: [],
     });
+    // seeded tags point at the initial commit; later commits move only the branch
+    for (const tag of r.tags ?? []) repo.tags.set(tag, repo.headOid);
+    for (const [name, value] of Object.entries(r.variables ?? {}))
+      this.setVariable(repo.variables, name, value, r.createdAt);
     this.repos.set(k, repo);
     this.syncWorkflows(repo, r.createdAt);
     // seeded runs: each workflow gets its listed conclusions (default one success), oldest first
@@ -457,7 +500,7 @@ export class GitHubStore {
     return stored;
   }
 
-  /** Resolves a revision (`HEAD`, branch name, commit oid) of a repo to a commit. */
+  /** Resolves a revision (`HEAD`, branch name, tag name, commit oid) of a repo to a commit. */
   resolveCommit(repo: RepoState, rev: string): GitCommit | undefined {
     if (
       rev === '' ||
@@ -466,6 +509,8 @@ export class GitHubStore {
       rev === `refs/heads/${repo.defaultBranch}`
     )
       return this.objects.get(repo.headOid) as GitCommit;
+    const tagged = repo.tags.get(rev.replace(/^refs\/tags\//, ''));
+    if (tagged) return this.objects.get(tagged) as GitCommit;
     if (/^[0-9a-f]{40}$/i.test(rev)) {
       const o = this.objects.get(rev.toLowerCase());
       return o?.type === 'commit' ? o : undefined;

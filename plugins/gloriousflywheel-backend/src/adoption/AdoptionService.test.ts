@@ -141,6 +141,19 @@ describe('AdoptionService against the GitHub sandbox', () => {
     expect(tail).toMatchObject({ stage: 'in-progress', migrationPullRequests: [expect.objectContaining({ state: 'open', number: 4 })] });
 
     const xoxd = get('XoxdWM');
+    // the opt-in toggle, decided by the repository's Actions variable the sandbox serves
+    const toggle = GITHUB_SEED_FACTS.selfHostedToggle;
+    expect(xoxd.jobs.find(j => j.jobId === toggle.job)).toMatchObject({
+      labels: ['tinyland-nix'],
+      runnerClass: 'tinyland-nix',
+      hosted: false,
+    });
+    expect(check(xoxd, 'hosted-runners').evidence.filter(e => e.note?.includes(toggle.variable.name))).toEqual([]);
+    // a caller pinning the template's tag: the template is read at the tag and followed
+    const template = GITHUB_SEED_FACTS.templateWorkflow;
+    expect(get(template.calledFrom.repo).jobs.find(j => j.jobId === template.calledFrom.job)?.via?.[0]).toBe(
+      `${ORG}/${template.repo}/${template.path}@${GITHUB_SEED_FACTS.templateTag.tag}`,
+    );
     const stale = check(xoxd, 'stale-cache-endpoints');
     expect(stale.verdict).toBe('fail');
     expect(stale.evidence).toContainEqual(

@@ -1,6 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { ConfigReader } from '@backstage/config';
@@ -88,9 +86,13 @@ describe('building blocks in the adoption scan', () => {
         'tinyland-inc/ci-templates/actions/setup-nix/action.yml@main',
       ]),
     );
+    // The sandbox serves Actions variables: neither the org nor the repository sets the ones the
+    // workflows read, so GitHub would evaluate them as ''. gf-audit is told the same.
+    expect(record.inputs.blocks?.variables).toEqual({ USE_SELFHOSTED: '', RUNNER_LABELS: '' });
+    const vars = Object.entries(record.inputs.blocks!.variables!).flatMap(([k, v]) => ['--var', `${k}=${v}`]);
     const cli = spawnSync(
       process.execPath,
-      [GF_AUDIT, 'repo', join(FIXTURE, 'repo'), '--json', `--remote=${ORG}/ci-templates=${REMOTE}`],
+      [GF_AUDIT, 'repo', join(FIXTURE, 'repo'), '--json', `--remote=${ORG}/ci-templates=${REMOTE}`, ...vars],
       { encoding: 'utf8' },
     );
     expect(cli.stderr).toBe('');
@@ -99,13 +101,17 @@ describe('building blocks in the adoption scan', () => {
     // What the portal shows per job comes from the same analysis.
     const job = (id: string) => record.result.jobs.find(j => j.jobId === id);
     expect(job('nested')?.via).toEqual(['./.github/actions/outer', './.github/actions/setup']);
-    expect(job('toggle')?.candidates).toEqual(['ubuntu-latest', 'tinyland-nix']);
+    // decided by the (unset) variable: the hosted branch
+    expect(job('toggle')).toMatchObject({ labels: ['ubuntu-latest'], hosted: true });
+    expect(job('toggle')?.candidates).toBeUndefined();
     expect(job('call-local')?.calledLabels).toEqual(['tinyland-nix', 'self-hosted', 'tinyland-docker']);
     expect(job('call-remote')?.via?.[0]).toBe('tinyland-inc/ci-templates/.github/workflows/nix.yml@main');
     expect(job('cycle')?.via).toBeUndefined();
     // The hosted-runner verdict sees the toggle's hosted branch in both.
     const hosted = audit.checks.find(c => c.id === 'hosted-runners')!;
-    expect(hosted.evidence.some(e => e.note?.startsWith('Job toggle ') && e.note.includes('ubuntu-latest'))).toBe(true);
+    expect(hosted.evidence.find(e => e.note?.startsWith('Job toggle '))?.note).toBe(
+      'Job toggle runs on hosted ubuntu-latest with no exception',
+    );
   });
 
   it('reads each referenced file once for the whole scan, not once per caller', async () => {
@@ -146,52 +152,35 @@ describe('building blocks in the adoption scan', () => {
 });
 
 describe('Actions variables in the adoption scan', () => {
-  // The sandbox does not serve Actions variables yet: a loopback server speaking GitHub's REST shape.
+  // Against the sandbox's Actions variables API (GitHub's paths, ETags, 403/404).
   const TOGGLE = `on: push
 jobs:
   build:
     runs-on: \${{ vars.USE_SELFHOSTED == 'true' && 'tinyland-nix' || 'ubuntu-latest' }}
     steps: [{ run: echo }]
 `;
-  let server: Server;
-  let url: string;
-  const seen: string[] = [];
-  let refuse = false;
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      seen.push(`${req.url?.split('?')[0]} ${req.headers['if-none-match'] ?? ''}`.trim());
-      const answer = (etag: string, variables: { name: string; value: string }[]) => {
-        if (req.headers['if-none-match'] === etag) {
-          res.writeHead(304, { etag });
-          res.end();
-          return;
-        }
-        res.writeHead(200, { etag, 'content-type': 'application/json' });
-        res.end(JSON.stringify({ total_count: variables.length, variables }));
-      };
-      if (refuse) {
-        res.writeHead(403, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: 'Resource not accessible by integration' }));
-      } else if (req.url?.startsWith(`/orgs/${ORG}/actions/variables`)) answer('"o1"', [{ name: 'OTHER', value: 'x' }]);
-      else if (req.url?.startsWith(`/repos/${ORG}/toggled/actions/variables`)) answer('"r1"', [{ name: 'use_selfhosted', value: 'true' }]);
-      else answer('"r2"', []);
-    });
-    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const PLAIN = 'on: push\njobs:\n  a:\n    runs-on: [self-hosted, tinyland-nix]\n    steps: [{ run: echo }]\n';
+  beforeAll(() => {
+    for (const [name, text] of [['toggled', TOGGLE], ['unset', TOGGLE], ['plain', PLAIN]])
+      gh.addRepo({ owner: ORG, name, defaultBranch: 'main', files: { '.github/workflows/ci.yml': text } });
+    gh.setVariable(ORG, null, 'OTHER', 'x');
+    // GitHub stores the name upper-cased
+    gh.setVariable(ORG, 'toggled', 'use_selfhosted', 'true');
   });
-  afterAll(() => new Promise(r => server.close(r)));
-  beforeEach(() => {
-    seen.length = 0;
-    refuse = false;
-  });
+  beforeEach(() => gh.resetRequestCounts());
 
   const reader = () =>
     new BuildingBlockReader({ owners: [ORG], scorecard: readScorecardConfig({}), logger: mockServices.logger.mock() });
-  const client = () => createGitHubClient({ apiBaseUrl: url, token: async () => 't', logger: mockServices.logger.mock() });
-  const repo = (name: string, text = TOGGLE) => ({
+  const client = (token: string = gh.token) =>
+    createGitHubClient({ apiBaseUrl: gh.url, token: async () => token, logger: mockServices.logger.mock() });
+  const repo = (name: string) => ({
     owner: ORG,
     name,
-    inputs: { defaultBranch: 'main', files: { '.github/workflows/ci.yml': text }, fileErrors: [] } as RepoInputs,
+    inputs: {
+      defaultBranch: 'main',
+      files: { '.github/workflows/ci.yml': gh.readFile(ORG, name, '.github/workflows/ci.yml')! },
+      fileErrors: [],
+    } as RepoInputs,
   });
   const hostedVerdict = (r: ReturnType<typeof repo>) =>
     runScorecard(
@@ -202,37 +191,45 @@ jobs:
   it('reads variables only where runs-on mentions them, decides the runner, and re-reads with ETags', async () => {
     const toggled = repo('toggled');
     const unset = repo('unset');
-    const plain = repo('plain', 'on: push\njobs:\n  a:\n    runs-on: [self-hosted, tinyland-nix]\n    steps: [{ run: echo }]\n');
+    const plain = repo('plain');
     const blocks = reader();
     blocks.startScan();
     await blocks.complete(client(), [toggled, unset, plain]);
-    expect(seen).toEqual([
-      `/orgs/${ORG}/actions/variables`,
-      `/repos/${ORG}/toggled/actions/variables`,
-      `/repos/${ORG}/unset/actions/variables`,
-    ]);
+    // the org's list once, then each repository that mentions vars.
+    expect(gh.requestCounts['rest:variables']).toBe(3);
     // Repository values over the org's; a variable in neither list is unset.
-    expect(toggled.inputs.blocks?.variables).toEqual({ OTHER: 'x', use_selfhosted: 'true' });
+    expect(toggled.inputs.blocks?.variables).toEqual({ OTHER: 'x', USE_SELFHOSTED: 'true' });
     expect(unset.inputs.blocks?.variables).toEqual({ OTHER: 'x', USE_SELFHOSTED: '' });
     expect(hostedVerdict(toggled)).toBe('pass');
     expect(hostedVerdict(unset)).toBe('fail');
     expect(plain.inputs.blocks).toBeUndefined();
 
-    seen.length = 0;
+    gh.resetRequestCounts();
     blocks.startScan();
     await blocks.complete(client(), [toggled]);
-    expect(seen).toEqual([`/orgs/${ORG}/actions/variables "o1"`, `/repos/${ORG}/toggled/actions/variables "r1"`]);
+    // unchanged: both answered 304 to the stored ETags
+    expect(gh.requestCounts).toMatchObject({ 'rest:variables': 2, 'rest:304': 2 });
     expect(hostedVerdict(toggled)).toBe('pass');
+
+    // the variable changes: the next scan sees it
+    gh.setVariable(ORG, 'toggled', 'USE_SELFHOSTED', 'false');
+    gh.resetRequestCounts();
+    blocks.startScan();
+    await blocks.complete(client(), [toggled]);
+    expect(gh.requestCounts).toMatchObject({ 'rest:variables': 2, 'rest:304': 1 });
+    expect(hostedVerdict(toggled)).toBe('fail');
+    gh.setVariable(ORG, 'toggled', 'USE_SELFHOSTED', 'true');
   });
 
   it('asks once per org when the credentials cannot read variables, and checks every candidate', async () => {
-    refuse = true;
+    // an installation token that asked only for contents: GitHub answers 403
+    const { token } = gh.createInstallationToken({ contents: 'read', metadata: 'read' });
     const a = repo('toggled');
     const b = repo('unset');
     const blocks = reader();
     blocks.startScan();
-    await blocks.complete(client(), [a, b]);
-    expect(seen).toEqual([`/orgs/${ORG}/actions/variables`, `/repos/${ORG}/toggled/actions/variables`]);
+    await blocks.complete(client(token), [a, b]);
+    expect(gh.requestCounts['rest:variables']).toBe(2);
     expect(a.inputs.blocks).toBeUndefined();
     expect(hostedVerdict(a)).not.toBe('pass');
   });
