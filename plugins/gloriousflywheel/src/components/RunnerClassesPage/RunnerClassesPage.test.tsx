@@ -68,7 +68,20 @@ function fakeApi(clusters: ClusterStatus[]): Partial<GloriousFlywheelApi> {
           trend: [],
         },
       ],
-      scaleSets: [],
+      scaleSets: [
+        {
+          scaleSet: 'honey/arc-runners/tinyland-nix',
+          runnerClass: 'tinyland-nix',
+          queued: 3,
+          running: 2,
+          p50Seconds1h: 30,
+          p95Seconds1h: 240,
+          p50Seconds24h: 40,
+          p95Seconds24h: 300,
+          started24h: 50,
+          trend: [],
+        },
+      ],
       at: '2026-11-25T10:00:00Z',
     }),
   };
@@ -108,6 +121,9 @@ describe('RunnerClassesPage', () => {
     expect(within(queue).getByText('4')).toBeInTheDocument();
     expect(within(queue).getByText('4 min')).toBeInTheDocument();
     expect(within(dind).queryByTestId('queue-tinyland-dind')).not.toBeInTheDocument();
+    // and per scale set in the table
+    const row = screen.getAllByRole('row').find(r => within(r).queryByRole('link', { name: 'tinyland-nix' }));
+    expect(within(row!).getByText('3 (5 min)')).toBeInTheDocument();
   });
 
   it('filters the scale-set table by the selected class', async () => {

@@ -90,6 +90,7 @@ export function RunnerClassesPage() {
           <ScaleSetTable
             title={selected ? `Scale sets of ${selected}` : 'All scale sets'}
             scaleSets={visibleScaleSets}
+            queue={queue.value?.scaleSets}
             loading={scaleSets.loading && !scaleSets.value}
             onChanged={() => {
               scaleSets.retry();

@@ -1,7 +1,8 @@
 import { Table, TableColumn, Link } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
-import { ScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { QueueStatsList, ScaleSet, scaleSetKey } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { formatSeconds } from '../Queue/QueueFigures';
 import { scaleSetEntityPath } from '../entityRefs';
 import { ScaleSetControlButton } from '../ScaleSetControl';
 import { Truncated } from '../Truncated';
@@ -68,15 +69,34 @@ export function ScaleSetTable({
   title = 'Scale sets',
   loading,
   onChanged,
+  queue,
 }: {
   scaleSets: ScaleSet[];
+  /** queue figures per scale set; a column when given */
+  queue?: QueueStatsList['scaleSets'];
   title?: string;
   loading?: boolean;
   /** called after a pause/resume so the caller reloads */
   onChanged?: () => void;
 }) {
+  const queueOf = (s: ScaleSet) => queue?.find(q => q.scaleSet === scaleSetKey(s));
   const columns: TableColumn<ScaleSet>[] = [
     ...baseColumns,
+    ...(queue
+      ? [
+          {
+            title: 'Queued (p95 24 h)',
+            field: 'name',
+            align: 'right' as const,
+            cellStyle: { whiteSpace: 'nowrap' as const },
+            customSort: (a: ScaleSet, b: ScaleSet) => (queueOf(a)?.queued ?? 0) - (queueOf(b)?.queued ?? 0),
+            render: (s: ScaleSet) => {
+              const q = queueOf(s);
+              return q ? `${q.queued} (${formatSeconds(q.p95Seconds24h)})` : '—';
+            },
+          },
+        ]
+      : []),
     { title: '', field: 'name', sorting: false, render: s => <ScaleSetControlButton scaleSet={s} onChanged={onChanged} /> },
   ];
   return (
