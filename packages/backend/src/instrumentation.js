@@ -4,8 +4,8 @@
  * with a Prometheus endpoint. GF_METRICS_PORT turns it on; GF_METRICS_HOST defaults to loopback.
  * The metric names are in docs/metrics.md.
  */
-// The API copy sdk-metrics binds to as its peer (the one Backstage's MetricsService uses too).
-const { metrics } = require(require.resolve('@opentelemetry/api', { paths: [require.resolve('@opentelemetry/sdk-metrics')] }));
+// One @opentelemetry/api in the tree: the copy Backstage's MetricsService and sdk-metrics use too.
+const { metrics } = require('@opentelemetry/api');
 const { MeterProvider } = require('@opentelemetry/sdk-metrics');
 const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus');
 
