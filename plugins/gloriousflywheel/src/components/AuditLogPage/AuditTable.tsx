@@ -21,12 +21,12 @@ const fmt = (b: ScaleSetBounds | null) => (b ? `${b.minRunners ?? 0}/${b.maxRunn
 
 const columns: TableColumn<AuditRecord>[] = [
   { title: 'Time', field: 'time', render: r => <RelativeTime iso={r.time} /> },
-  { title: 'Actor', field: 'actor' },
+  { title: 'Actor', field: 'actor', render: r => <Truncated text={r.actor} maxWidth={170} /> },
   { title: 'Action', field: 'action' },
   // one line each, cut with the whole name on hover: they wrapped to a word per line
-  { title: 'Scale set', field: 'name', render: r => <Truncated text={`${r.cluster}/${r.namespace}/${r.name}`} maxWidth={260} /> },
+  { title: 'Scale set', field: 'name', render: r => <Truncated text={`${r.cluster}/${r.namespace}/${r.name}`} maxWidth={200} /> },
   { title: 'Runner class', field: 'runnerClass', cellStyle: { whiteSpace: 'nowrap' }, render: r => r.runnerClass ?? '—' },
-  { title: 'Reason', field: 'reason' },
+  { title: 'Reason', field: 'reason', cellStyle: { minWidth: 200 } },
   {
     title: 'Outcome',
     field: 'outcome',
@@ -39,7 +39,7 @@ const columns: TableColumn<AuditRecord>[] = [
     cellStyle: { whiteSpace: 'nowrap' },
     render: r => `${fmt(r.before)} → ${fmt(r.after)}`,
   },
-  { title: 'Error', field: 'error', cellStyle: { minWidth: 240 }, render: r => r.error ?? '' },
+  { title: 'Error', field: 'error', cellStyle: { minWidth: 180 }, render: r => r.error ?? '' },
 ];
 
 /** Audit records (who did what, when, why, with what result). */
