@@ -5,6 +5,7 @@ import Grid from '@mui/material/Grid';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { ClusterSyncBanner } from '../ClusterSyncBanner';
+import { ago } from '../RelativeTime';
 import { ScaleSetTable } from '../ScaleSetTable';
 import { ScaleSetControlButton } from '../ScaleSetControl';
 import { QueueCard } from '../Queue';
@@ -126,7 +127,7 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
         {s.paused && !s.pauseReverted && (
           <WarningPanel
             severity="warning"
-            title={`Paused by ${s.paused.by} since ${s.paused.at}`}
+            title={`Paused by ${s.paused.by} ${ago(s.paused.at)} (${new Date(s.paused.at).toLocaleString()})`}
             message={`Reason: ${s.paused.reason}. Resume restores min ${s.paused.minRunners ?? 0} / max ${s.paused.maxRunners ?? 'unlimited'}.`}
           />
         )}

@@ -9,6 +9,7 @@ import { CacheHealth, QueueStats, RunnerClassSummary } from '@tinyland/backstage
 import { QueueFigures } from '../Queue';
 import { CacheStatusChip } from '../CacheStatusChip';
 import { runnerClassEntityPath } from '../entityRefs';
+import { chipTextSx } from '../chipContrast';
 import { ContractChip } from '../RunnerClassContract';
 
 function Figure({ label, value, tone }: { label: string; value: string | number; tone?: 'warning' | 'error' }) {
@@ -55,7 +56,7 @@ export function RunnerClassCard({
             </Typography>
             <Stack direction="row" spacing={0.5}>
               {s.contract && <ContractChip score={s.contract} testId={`contract-${s.name}`} />}
-              {s.pausedScaleSets > 0 && <Chip size="small" color="warning" label={`${s.pausedScaleSets} paused`} />}
+              {s.pausedScaleSets > 0 && <Chip size="small" color="warning" sx={chipTextSx('warning')} label={`${s.pausedScaleSets} paused`} />}
               {(s.pauseRevertedScaleSets ?? 0) > 0 && (
                 <Chip size="small" color="error" label={`${s.pauseRevertedScaleSets} pause reverted`} />
               )}
