@@ -19,6 +19,7 @@ const PAGES = [
   { name: 'runner-classes', path: '/gloriousflywheel/runner-classes', ready: p => p.getByTestId('runner-class-tinyland-nix') },
   { name: 'caches', path: '/gloriousflywheel/caches', ready: p => p.getByText('History of attic') },
   { name: 'tranches', path: '/gloriousflywheel/tranches', ready: p => p.getByTestId('tranche-first') },
+  { name: 'stuck-job', path: '/gloriousflywheel/stuck-job', ready: p => p.getByRole('heading', { name: 'Diagnose a job' }) },
   { name: 'audit-log', path: '/gloriousflywheel/audit', ready: p => p.getByRole('heading', { name: 'Audit log' }).first() },
   {
     name: 'runner-class-entity',
