@@ -15,7 +15,7 @@ import { ContractChip } from '../RunnerClassContract';
 function Figure({ label, value, tone }: { label: string; value: string | number; tone?: 'warning' | 'error' }) {
   return (
     <div>
-      <Typography variant="h6" color={tone ? `${tone}.main` : undefined} data-testid={`figure-${label}`}>
+      <Typography variant="h6" color={tone ? `${tone}.main` : undefined} sx={{ whiteSpace: 'nowrap' }} data-testid={`figure-${label}`}>
         {value}
       </Typography>
       <Typography variant="caption" color="text.secondary">

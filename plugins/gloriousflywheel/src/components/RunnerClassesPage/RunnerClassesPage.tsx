@@ -73,7 +73,7 @@ export function RunnerClassesPage() {
         </Stack>
         <Grid container spacing={2} sx={{ mb: 3 }}>
           {visibleClasses.map(c => (
-            <Grid item xs={12} sm={6} lg={3} key={c.name}>
+            <Grid item xs={12} sm={6} xl={3} key={c.name}>
               <RunnerClassCard
                 summary={c}
                 caches={caches.value?.items.filter(k => k.runnerClasses.includes(c.name))}
