@@ -31,6 +31,18 @@ const ars = (name: string, max: number, status: [number, number, number, number]
 
 export const pausedAt = minutesAgo(90);
 
+const queueStats = (runnerClass: string, queued: number, p95Seconds1h: number) => ({
+  runnerClass,
+  queued,
+  running: 1,
+  p50Seconds1h: 30,
+  p95Seconds1h,
+  p50Seconds24h: 30,
+  p95Seconds24h: p95Seconds1h,
+  started24h: 10,
+  trend: [],
+});
+
 // Built with the backend's own pure functions, so the page sees realistic shapes.
 export const scaleSets = [
   ars('tinyland-nix', 8, [3, 1, 2, 0]),
@@ -121,6 +133,8 @@ export function overviewApi(over: Partial<GloriousFlywheelApi> = {}) {
       return { items, total: items.length, limit: q?.limit ?? 50, offset: 0, scan };
     },
     getAudit: async () => ({ items: [audit], total: 1, limit: 6, offset: 0 }),
+    getQueueStats: async () => ({ classes: [queueStats('tinyland-nix', 4, 95)], scaleSets: [], at: minutesAgo(0) }),
+    getRepoJobs: async () => ({ items: [] }),
     ...over,
   };
   const recording = new Proxy(api, {

@@ -9,11 +9,12 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { ClusterStatus, RunnerClassSummary, ScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { ClusterStatus, QueueStatsList, RunnerClassSummary, ScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { runnerClassEntityPath, scaleSetEntityPath } from '../entityRefs';
 import { RelativeTime } from '../RelativeTime';
+import { formatSeconds } from '../Queue';
 import { chipTextSx } from '../chipContrast';
 import { Truncated } from '../Truncated';
 import { Section } from './Section';
@@ -43,15 +44,19 @@ function ClusterChips({ clusters }: { clusters: ClusterStatus[] }) {
   );
 }
 
-function ClassTable({ classes }: { classes: RunnerClassSummary[] }) {
+const queueOf = (queue: QueueStatsList | undefined, runnerClass: string) => queue?.classes.find(q => q.runnerClass === runnerClass);
+
+function ClassTable({ classes, queue }: { classes: RunnerClassSummary[]; queue?: QueueStatsList }) {
   return (
     <Box sx={{ overflowX: 'auto' }}>
-      <Table size="small" aria-label="Runner classes">
+      <Table size="small" aria-label="Runner classes" sx={{ '& td, & th': { px: 1 } }}>
         <TableHead>
           <TableRow>
             <TableCell sx={{ whiteSpace: 'nowrap' }}>Runner class</TableCell>
-            <TableCell {...num}>Runners now / max</TableCell>
+            <TableCell {...num}>Runners / max</TableCell>
             <TableCell {...num}>Pending</TableCell>
+            <TableCell {...num}>Queued</TableCell>
+            <TableCell {...num}>p95 wait, 1 h</TableCell>
             <TableCell {...num}>Failed</TableCell>
             <TableCell {...num}>Paused</TableCell>
           </TableRow>
@@ -66,6 +71,8 @@ function ClassTable({ classes }: { classes: RunnerClassSummary[] }) {
                 {c.runners.current} / {c.maxRunners === null ? '∞' : c.maxRunners}
               </TableCell>
               <TableCell {...num}>{c.runners.pending}</TableCell>
+            <TableCell {...num}>{queueOf(queue, c.name)?.queued ?? '—'}</TableCell>
+            <TableCell {...num}>{formatSeconds(queueOf(queue, c.name)?.p95Seconds1h ?? null)}</TableCell>
               <TableCell {...num} sx={{ ...num.sx, color: c.runners.failed > 0 ? 'error.main' : undefined }}>
                 {c.runners.failed}
               </TableCell>
@@ -130,8 +137,15 @@ export function FleetGlance() {
   const api = useApi(gloriousFlywheelApiRef);
   const state = usePolling(
     async () => {
-      const [classes, scaleSets] = await Promise.all([api.getRunnerClasses(), api.getScaleSets()]);
-      return { classes, paused: scaleSets.items.filter(s => s.paused) };
+      const [classes, scaleSets, queue] = await Promise.all([
+        api.getRunnerClasses(),
+        api.getScaleSets(),
+        // queue figures are extra: without them (no webhook yet, or an error) the fleet still shows
+        Promise.resolve()
+          .then(() => api.getQueueStats())
+          .catch(() => undefined),
+      ]);
+      return { classes, paused: scaleSets.items.filter(s => s.paused), queue };
     },
     [api],
     REFRESH_MS,
@@ -152,7 +166,7 @@ export function FleetGlance() {
         <Stack spacing={2}>
           <ClusterChips clusters={v.classes.clusters} />
           {v.classes.items.length ? (
-            <ClassTable classes={v.classes.items} />
+            <ClassTable classes={v.classes.items} queue={v.queue} />
           ) : (
             <Typography variant="body2">No runner class has a scale set yet.</Typography>
           )}

@@ -14,13 +14,26 @@ describe('OverviewPage as a viewer', () => {
     expect(within(nix).getByText('3 / 8')).toBeInTheDocument();
     const docker = within(fleet).getByTestId('overview-class-tinyland-docker');
     // paused: max 0; two failed runners
-    expect(within(docker).getAllByRole('cell').map(c => c.textContent)).toEqual(['tinyland-docker', '0 / 0', '0', '2', '1']);
+    // no queue figures for tinyland-docker: dashes, not zeros
+    expect(within(docker).getAllByRole('cell').map(c => c.textContent)).toEqual(['tinyland-docker', '0 / 0', '0', '—', '—', '2', '1']);
+    expect(within(nix).getAllByRole('cell').map(c => c.textContent)).toEqual(['tinyland-nix', '3 / 8', '1', '4', '2 min', '0', '0']);
     const paused = within(fleet).getByTestId('overview-paused');
     expect(within(paused).getByText('honey/arc-runners/tinyland-docker')).toBeInTheDocument();
     expect(within(paused).getByText('user:default/oscar-operator')).toBeInTheDocument();
     expect(within(paused).getByText('node pool drained for kernel upgrade')).toBeInTheDocument();
     expect(within(paused).getByText('2 h ago').closest('time')).toHaveAttribute('dateTime', pausedAt);
     expect(within(fleet).getByText('honey: synced')).toBeInTheDocument();
+  });
+
+  it('shows the fleet without queue figures when the queue cannot be read', async () => {
+    const { api } = overviewApi({
+      getQueueStats: async () => {
+        throw new Error('Request failed with 500 Internal Server Error');
+      },
+    });
+    await renderOverviewPage({ ...viewer, api });
+    const nix = await screen.findByTestId('overview-class-tinyland-nix');
+    expect(within(nix).getAllByRole('cell').map(c => c.textContent)).toEqual(['tinyland-nix', '3 / 8', '1', '—', '—', '0', '0']);
   });
 
   it('marks a stale cluster with since when', async () => {
@@ -89,6 +102,9 @@ describe('OverviewPage as a viewer', () => {
       'href',
       '/catalog/default/component/tinyland-dev/runners',
     );
+    // the repository's recent jobs and their queue times (the queue's own component)
+    await waitFor(() => expect(within(screen.getByTestId('lookup-result')).getByText(/No jobs recorded for this repository yet/)).toBeInTheDocument());
+    expect(calls).toContain('getRepoJobs');
     // the type-ahead asked the backend with what was typed
     expect(calls).toContain('getAdoptionRepos');
   });

@@ -22,6 +22,7 @@ import { RelativeTime } from '../RelativeTime';
 import { HostedChip, StageChip, VerdictChip } from '../VerdictChip';
 import { Truncated } from '../Truncated';
 import { PAGE_PATHS } from './paths';
+import { RepoJobs } from '../Queue';
 
 const SUGGESTIONS = 8;
 const slug = (r: RepoAdoption) => `${r.owner}/${r.name}`;
@@ -106,6 +107,7 @@ function RepoResult({ repo }: { repo: RepoAdoption }) {
       ) : (
         <Typography variant="body2">No default-branch workflow jobs found.</Typography>
       )}
+      <RepoJobs owner={repo.owner} repo={repo.name} />
       <Typography variant="body2">
         {tab ? (
           <Link to={tab}>Open the Runners &amp; dogfood tab</Link>
