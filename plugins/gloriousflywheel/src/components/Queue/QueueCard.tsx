@@ -8,7 +8,7 @@ import { QueueFigures } from './QueueFigures';
 /** The job queue of one runner class or scale set (`cluster/namespace/name`), refreshed every 15 s. */
 export function QueueCard({ runnerClass, scaleSet }: { runnerClass?: string; scaleSet?: string }) {
   const api = useApi(gloriousFlywheelApiRef);
-  const stats = usePolling(() => api.getQueueStats(), [api], 15000);
+  const stats = usePolling(async () => api.getQueueStats(), [api], 15000);
   const item = runnerClass
     ? stats.value?.classes.find(c => c.runnerClass === runnerClass)
     : stats.value?.scaleSets.find(s => s.scaleSet === scaleSet);

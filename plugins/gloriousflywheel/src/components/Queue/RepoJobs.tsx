@@ -5,10 +5,12 @@ import Typography from '@mui/material/Typography';
 import { DiagnosedJob, queueSeconds } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
+import { chipTextSx } from '../chipContrast';
 import { DiagnosisView } from './DiagnosisView';
 import { formatSeconds } from './QueueFigures';
 
-const STATUS_COLOR = { queued: 'warning', waiting: 'warning', in_progress: 'info', completed: 'default' } as const;
+// primary, not MUI's info blue, and dark text on warning: both pass axe's contrast rule
+const STATUS_COLOR = { queued: 'warning', waiting: 'warning', in_progress: 'primary', completed: 'default' } as const;
 
 const columns: TableColumn<DiagnosedJob>[] = [
   {
@@ -16,7 +18,13 @@ const columns: TableColumn<DiagnosedJob>[] = [
     field: 'job.name',
     render: ({ job }) => (job.htmlUrl ? <Link to={job.htmlUrl}>{job.workflowName ? `${job.workflowName} / ${job.name}` : job.name}</Link> : job.name),
   },
-  { title: 'Status', field: 'job.status', render: ({ job }) => <Chip size="small" color={STATUS_COLOR[job.status]} label={job.conclusion ?? job.status.replace('_', ' ')} /> },
+  {
+    title: 'Status',
+    field: 'job.status',
+    render: ({ job }) => (
+      <Chip size="small" color={STATUS_COLOR[job.status]} sx={chipTextSx(STATUS_COLOR[job.status])} label={job.conclusion ?? job.status.replace('_', ' ')} />
+    ),
+  },
   { title: 'Runs on', field: 'job.labels', render: ({ job }) => job.labels.join(', ') },
   {
     title: 'Queue time',

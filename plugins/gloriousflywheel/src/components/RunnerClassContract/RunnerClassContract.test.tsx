@@ -81,6 +81,7 @@ describe('runner-class contract in the UI', () => {
     const api: Partial<GloriousFlywheelApi> = {
       getScaleSet: async () => ({ item: heavy, cluster: synced, contract: report.scaleSets[0] }),
       getAudit: async () => ({ items: [], total: 0, limit: 10, offset: 0 }),
+      getQueueStats: async () => ({ classes: [], scaleSets: [], at: '2026-12-01T10:06:00.000Z' }),
     };
     const entity = {
       apiVersion: 'backstage.io/v1alpha1',
