@@ -4,6 +4,7 @@ import { DEFAULT_SCORECARD_CONFIG } from '../scorecard';
 import { TEST_NOW } from '../scorecard/__testing__/evaluateCheck';
 import { readTranches } from '../tranches';
 import { buildRepoAdoption, formatScorecardCounts } from './buildRepoAdoption';
+import { exceptionExempts } from './types';
 
 const REPOS = join(__dirname, '..', '__fixtures__', 'repos');
 const tranches = readTranches([
@@ -34,9 +35,24 @@ describe('buildRepoAdoption', () => {
     expect(validate).toMatchObject({ hosted: true, runnerClass: null, exception: null, line: expect.any(Number) });
     expect(validate.url).toBe(`https://github.com/tinyland-inc/gaps/blob/main/.github/workflows/validate.yml#L${validate.line}`);
     const pages = gaps.jobs.find(j => j.path === '.github/workflows/pages.yml')!;
-    expect(pages.exception).toMatchObject({ expired: false, owner: expect.any(String) });
+    expect(pages.exception).toMatchObject({ expired: false, owner: expect.any(String), category: 'control-plane', standing: 'valid' });
+    expect(exceptionExempts(pages.exception)).toBe(true);
+    // the register's second entry has no category and has expired: it exempts nothing
+    const release = gaps.jobs.find(j => j.exception?.reason.startsWith('release notes'));
+    expect(release?.exception).toMatchObject({ expired: true, standing: 'expired' });
+    expect(exceptionExempts(release!.exception)).toBe(false);
     expect(gaps.hostedJobs).toBe(gaps.jobs.filter(j => j.hosted).length);
     expect(gaps.runnerClasses).toEqual([...new Set(gaps.jobs.map(j => j.runnerClass).filter(Boolean))].sort());
+  });
+
+  it('exempts a job only by an exception in good standing; results stored before categories fall back to expiry', () => {
+    const base = { reason: 'r', owner: '@o', expires: '2099-12-31', expired: false };
+    expect(exceptionExempts(null)).toBe(false);
+    expect(exceptionExempts({ ...base, standing: 'valid' })).toBe(true);
+    expect(exceptionExempts({ ...base, standing: 'uncategorised' })).toBe(false);
+    expect(exceptionExempts({ ...base, category: 'low-risk', standing: 'category-not-allowed' })).toBe(false);
+    expect(exceptionExempts(base)).toBe(true);
+    expect(exceptionExempts({ ...base, expired: true })).toBe(false);
   });
 
   it('carries the scorecard with counts, evidence links and how to fix', () => {

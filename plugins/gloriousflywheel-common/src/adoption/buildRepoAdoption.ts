@@ -1,6 +1,7 @@
 import {
   createScorecardContext,
   findException,
+  exceptionStanding,
   isExceptionExpired,
   RepositorySnapshot,
   runScorecard,
@@ -82,6 +83,8 @@ export function buildRepoAdoption(input: RepoAdoptionInput, options: RepoAdoptio
               owner: registered.owner,
               expires: registered.expires,
               expired: isExceptionExpired(registered, now),
+              ...(registered.category && { category: registered.category }),
+              standing: exceptionStanding(registered, now, config.exceptionCategories),
             }
           : null,
         url: `${repoUrl}/blob/${encodeURIComponent(snapshot.defaultBranch)}/${encodePath(workflow.path)}#L${job.line}`,

@@ -1,4 +1,4 @@
-import type { ScorecardEvidence, ScorecardSeverity, ScorecardVerdict } from '../scorecard';
+import type { ExceptionStanding, ScorecardEvidence, ScorecardSeverity, ScorecardVerdict } from '../scorecard';
 import type { AdoptionStage, TrancheBlockerKind } from '../tranches';
 
 /**
@@ -12,6 +12,20 @@ export interface AdoptionJobException {
   /** Last valid day, `YYYY-MM-DD`. */
   expires: string;
   expired: boolean;
+  /** The register entry's category (`control-plane`, `low-risk`, ...), when it has one. */
+  category?: string;
+  /** Whether it exempts the job; absent on results stored before exceptions had categories. */
+  standing?: ExceptionStanding;
+}
+
+/**
+ * Whether a job's exception exempts it (the hosted-runners check's rule, as stored with the job).
+ *
+ * @public
+ */
+export function exceptionExempts(exception: AdoptionJobException | null): boolean {
+  if (!exception) return false;
+  return exception.standing ? exception.standing === 'valid' : !exception.expired;
 }
 
 /**

@@ -97,7 +97,7 @@ describe('OverviewPage as a viewer', () => {
     const jobs = within(result).getByRole('table', { name: 'Jobs of tinyland-inc/tinyland.dev' });
     expect(within(jobs).getByRole('link', { name: 'tinyland-nix' })).toBeInTheDocument();
     expect(within(jobs).getByText('GitHub-hosted').closest('[data-covered]')).toHaveAttribute('data-covered', 'false');
-    expect(within(jobs).getByText(/\(exception expired\)/)).toBeInTheDocument();
+    expect(within(jobs).getByText(/\(exception: expired\)/)).toBeInTheDocument();
     expect(await within(result).findByRole('link', { name: 'Open the Runners & dogfood tab' })).toHaveAttribute(
       'href',
       '/catalog/default/component/tinyland-dev/runners',

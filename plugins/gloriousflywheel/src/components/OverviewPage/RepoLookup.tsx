@@ -19,7 +19,7 @@ import { gloriousFlywheelApiRef } from '../../api';
 import { PROJECT_SLUG_ANNOTATION } from '../RepoAdoptionContent/projectSlug';
 import { runnerClassEntityPath } from '../entityRefs';
 import { RelativeTime } from '../RelativeTime';
-import { HostedChip, StageChip, VerdictChip } from '../VerdictChip';
+import { exceptionProblem, HostedChip, StageChip, VerdictChip } from '../VerdictChip';
 import { Truncated } from '../Truncated';
 import { PAGE_PATHS } from './paths';
 import { RepoJobs } from '../Queue';
@@ -36,7 +36,8 @@ function otherRunner(j: AdoptionJob): string {
 
 function exceptionNote(e: AdoptionJobException | null): string {
   if (!e) return '';
-  return e.expired ? ' (exception expired)' : ' (exception)';
+  const problem = exceptionProblem(e);
+  return problem ? ` (exception: ${problem})` : ' (exception)';
 }
 
 /** The catalog page's Runners & dogfood tab of the Component for this repository, if there is one. */

@@ -83,7 +83,7 @@ describe('RepoAdoptionContent', () => {
     expect(get).toHaveBeenCalledWith('tinyland-inc', 'tinyland.dev');
     const job = await screen.findByRole('link', { name: /^\.github\/workflows\/ci\.yml:9 build/ });
     expect(job).toHaveAttribute('href', 'https://github.com/tinyland-inc/tinyland.dev/blob/main/.github/workflows/ci.yml#L9');
-    expect(screen.getByText(/expired 2026-01-31: billing check/)).toBeInTheDocument();
+    expect(screen.getByText(/expired: until 2026-01-31: billing check/)).toBeInTheDocument();
     expect(screen.getByText('blocked')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: /^tinyland-inc\/tinyland\.dev#136/ })).toBeInTheDocument();
   });

@@ -19,7 +19,7 @@ import { AdoptionCheck, AdoptionJob, RepoAdoption } from '@tinyland/backstage-pl
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { runnerClassEntityPath } from '../entityRefs';
-import { HostedChip, StageChip, VerdictChip } from '../VerdictChip';
+import { exceptionProblem, HostedChip, StageChip, VerdictChip } from '../VerdictChip';
 import { repoOfEntity } from './projectSlug';
 import { ago } from '../ClusterSyncBanner';
 import { MigrationPullRequestLinks } from '../MigrationPullRequests';
@@ -76,9 +76,10 @@ const jobColumns: TableColumn<AdoptionJob>[] = [
     field: 'exception',
     render: j =>
       j.exception ? (
-        <Typography variant="body2" color={j.exception.expired ? 'error' : undefined}>
-          {j.exception.expired ? 'expired ' : ''}
-          {j.exception.expires}: {j.exception.reason} ({j.exception.owner})
+        <Typography variant="body2" color={exceptionProblem(j.exception) ? 'error' : undefined}>
+          {exceptionProblem(j.exception) ? `${exceptionProblem(j.exception)}: ` : ''}
+          {j.exception.category ? `${j.exception.category}, ` : ''}
+          until {j.exception.expires}: {j.exception.reason} ({j.exception.owner})
         </Typography>
       ) : (
         ''

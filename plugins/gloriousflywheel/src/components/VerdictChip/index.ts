@@ -1,1 +1,1 @@
-export { VerdictChip, StageChip, HostedChip } from './VerdictChip';
+export { VerdictChip, StageChip, HostedChip, exceptionProblem } from './VerdictChip';
