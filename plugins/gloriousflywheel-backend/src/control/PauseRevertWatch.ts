@@ -66,7 +66,8 @@ export class PauseRevertWatch {
     const paused = s.paused!;
     const reverted = s.pauseReverted!;
     const key = scaleSetKey(s);
-    const record = await audit.begin({
+    // under the chain lock: another replica that saw the same revert may have written it already
+    const { record, created } = await audit.beginOnce({
       actor: AUDIT_SYSTEM_ACTOR,
       action: 'pause-reverted',
       cluster: s.cluster,
@@ -76,6 +77,10 @@ export class PauseRevertWatch {
       reason: `pause by ${paused.by} at ${paused.at} undone by ${reverted.by}: the scale set runs jobs again`,
       requestId,
     });
+    if (!created) {
+      fleet.notePauseReverted(key, paused.at, record.time);
+      return;
+    }
     const done = await audit.complete(record.id, {
       outcome: 'succeeded',
       before: { minRunners: 0, maxRunners: 0 },

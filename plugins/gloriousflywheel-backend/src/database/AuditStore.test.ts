@@ -62,6 +62,22 @@ describe.each(databases.eachSupportedId())('AuditStore on %p', id => {
     expect(page.items).toHaveLength(1);
   });
 
+  it('beginOnce writes a deterministic request id once, however many writers race for it', async () => {
+    const { knex, store } = await createStore(id);
+    const other = new AuditStore(knex); // a second replica's store on the same database
+    const once = attempt({ actor: 'system:gloriousflywheel', action: 'pause-reverted', requestId: 'pause-reverted:x' });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).beginOnce(once)),
+    );
+    expect(results.filter(r => r.created)).toHaveLength(1);
+    const ids = new Set(results.map(r => r.record.id));
+    expect(ids.size).toBe(1);
+    expect(Number((await knex(TABLE).where({ request_id: 'pause-reverted:x' }).count({ n: '*' }))[0].n)).toBe(1);
+    // other request ids are unaffected, and the chain stays valid
+    expect((await store.beginOnce(attempt({ requestId: 'another' }))).created).toBe(true);
+    expect((await store.verify()).ok).toBe(true);
+  });
+
   it('never reports a false break while 40 attempts begin and complete concurrently', async () => {
     const { store } = await createStore(id);
     let writing = true;

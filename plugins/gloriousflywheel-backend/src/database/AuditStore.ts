@@ -171,40 +171,59 @@ export class AuditStore {
 
   /** Writes a new attempt as `initiated`: the chain's next entry. */
   async begin(attempt: AuditAttempt): Promise<AuditRecord> {
-    const time = this.now().toISOString();
+    return this.knex.transaction(async tx => this.insertInitiated(tx, attempt, await this.lockHead(tx)));
+  }
+
+  /**
+   * Like `begin`, unless a record with the attempt's request id exists: then that one, and nothing
+   * is written. The check runs under the chain-head lock, so replicas recording the same
+   * deterministic id (the pause-revert watch) write it once.
+   */
+  async beginOnce(attempt: AuditAttempt): Promise<{ record: AuditRecord; created: boolean }> {
     return this.knex.transaction(async tx => {
       const head = await this.lockHead(tx);
-      const record: AuditRecord = {
-        id: randomUUID(),
-        seq: head.seq + 1,
-        time,
-        completedAt: null,
-        actor: attempt.actor,
-        action: attempt.action,
-        cluster: attempt.cluster,
-        namespace: attempt.namespace,
-        name: attempt.name,
-        runnerClass: attempt.runnerClass,
-        reason: attempt.reason,
-        requestId: attempt.requestId,
-        outcome: 'initiated',
-        error: null,
-        before: null,
-        after: null,
-        prevHash: head.hash,
-        hash: null,
-      };
-      record.hash = auditRecordHash(record, head.hash);
-      await tx(TABLE).insert({
-        ...rowOf(record),
-        initiated_seq: record.seq,
-        initiated_prev_hash: record.prevHash,
-        initiated_hash: record.hash,
-        initiated_runner_class: record.runnerClass,
-      });
-      await tx(CHAIN).where({ id: 1 }).update({ seq: record.seq, hash: record.hash });
-      return record;
+      const known = await tx<AuditRow>(TABLE).where({ request_id: attempt.requestId }).orderBy('time', 'asc').first();
+      if (known) return { record: toRecord(known), created: false };
+      return { record: await this.insertInitiated(tx, attempt, head), created: true };
     });
+  }
+
+  private async insertInitiated(
+    tx: Knex.Transaction,
+    attempt: AuditAttempt,
+    head: { seq: number; hash: string },
+  ): Promise<AuditRecord> {
+    const time = this.now().toISOString();
+    const record: AuditRecord = {
+      id: randomUUID(),
+      seq: head.seq + 1,
+      time,
+      completedAt: null,
+      actor: attempt.actor,
+      action: attempt.action,
+      cluster: attempt.cluster,
+      namespace: attempt.namespace,
+      name: attempt.name,
+      runnerClass: attempt.runnerClass,
+      reason: attempt.reason,
+      requestId: attempt.requestId,
+      outcome: 'initiated',
+      error: null,
+      before: null,
+      after: null,
+      prevHash: head.hash,
+      hash: null,
+    };
+    record.hash = auditRecordHash(record, head.hash);
+    await tx(TABLE).insert({
+      ...rowOf(record),
+      initiated_seq: record.seq,
+      initiated_prev_hash: record.prevHash,
+      initiated_hash: record.hash,
+      initiated_runner_class: record.runnerClass,
+    });
+    await tx(CHAIN).where({ id: 1 }).update({ seq: record.seq, hash: record.hash });
+    return record;
   }
 
   /** Completes an initiated record: the chain's next entry, superseding its initiation entry. */
