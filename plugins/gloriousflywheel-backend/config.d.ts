@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** GloriousFlywheel backend plugin keys (clusters, runner classes, owner and caches: see @tinyland/backstage-plugin-gloriousflywheel-node). */
@@ -46,6 +47,18 @@ export interface Config {
        * (the platform's own blocks).
        */
       buildingBlockOrgs?: string[];
+      /**
+       * How often a scheduled scan lists every repository (default one day); between full listings
+       * a scan stops at the first repository not pushed since the last one. Deletions, renames and
+       * archiving are seen at a full listing (and at every manual scan).
+       */
+      fullListingInterval?: HumanDuration | string;
+      /**
+       * Actions-variables REST requests one scan may make (default 2, so a cold scan of 10,000
+       * repositories stays near one request per 100); over it a repository keeps its last read
+       * variables, or has them unread (every candidate runner checked).
+       */
+      variableReadsPerScan?: number;
       /**
        * Which pull requests are migrations onto the platform, fetched with the scan (open and merged).
        * Either `labels` (any of them; default `gloriousflywheel-migration`) or `headBranches`

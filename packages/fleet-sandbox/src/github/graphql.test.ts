@@ -389,6 +389,38 @@ describe('GitHub sandbox GraphQL', () => {
     expect(c.get('tinyland-inc/blahaj').object.oid).not.toBe(after.object.oid);
   });
 
+  it('lists repositories newest push first, archived ones left out on request', async () => {
+    const list = async () => {
+      const res: any = await gql(
+        `query { organization(login: "tinyland-inc") { repositories(first: 100, orderBy: { field: PUSHED_AT, direction: DESC }, isFork: false, isArchived: false) { nodes { name pushedAt isArchived } } } }`,
+      );
+      return res.organization.repositories.nodes as { name: string; pushedAt: string; isArchived: boolean }[];
+    };
+    const { pushedAt } = gh.putFile('tinyland-inc', 'lab', 'README.md', '# lab\n\npushed last\n');
+    const nodes = await list();
+    expect(nodes.find(n => n.name === 'lab')!.pushedAt).toBe(pushedAt);
+    const newest = gh.listRepos().filter(r => !r.isFork && !r.isArchived).reduce((a, r) => (r.pushedAt > a ? r.pushedAt : a), '');
+    expect(nodes[0].pushedAt).toBe(newest);
+    expect(nodes.some(n => n.isArchived)).toBe(false);
+    const times = nodes.map(n => Date.parse(n.pushedAt));
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+  });
+
+  it("serves the head commit's check suites: one per workflow run, oldest first, with the run's file", async () => {
+    gh.setWorkflowRunConclusion('tinyland-inc', 'blahaj', 'ci.yml', 'failure');
+    gh.setWorkflowRunConclusion('tinyland-inc', 'blahaj', 'ci.yml', null);
+    const query = `query { repository(owner: "tinyland-inc", name: "blahaj") { object(expression: "HEAD") { ... on Commit {
+      checkSuites(first: 50) { nodes { status conclusion workflowRun { url runNumber file { path } workflow { name } } } } } } } }`;
+    expect(validate(loadGitHubSchema(), parse(query))).toEqual([]);
+    const res: any = await gql(query);
+    const suites = res.repository.object.checkSuites.nodes.filter((n: any) => n.workflowRun.file.path.endsWith('/ci.yml'));
+    expect(suites.slice(-2).map((n: any) => [n.status, n.conclusion])).toEqual([
+      ['COMPLETED', 'FAILURE'],
+      ['IN_PROGRESS', null],
+    ]);
+    expect(suites[suites.length - 1].workflowRun.url).toMatch(/^https:\/\/github\.com\/tinyland-inc\/blahaj\/actions\/runs\/\d+$/);
+  });
+
   it('fetches several repositories with aliases and extra files', async () => {
     const res: any = await gql(REPOS_BY_ALIAS_QUERY);
     expect(res.r0.exceptions.text).toContain('expires: 2026-05-31');

@@ -20,7 +20,14 @@ import {
   validate,
   valueFromAST,
 } from 'graphql';
-import { GitHubPullRequest, GitHubStore, GitObject, RepoState } from './store';
+import {
+  GitHubPullRequest,
+  GitHubStore,
+  GitHubWorkflowRun,
+  GitObject,
+  RepoState,
+  workflowName,
+} from './store';
 import { HTML, nodeId, ORG_ID } from './representations';
 import { compareKeys, findGitHubPackageFile } from './modules';
 
@@ -31,6 +38,9 @@ import { compareKeys, findGitHubPackageFile } from './modules';
  */
 
 let cachedSchema: GraphQLSchema | undefined;
+
+/** GitHub Actions' GitHub App id (check suites of workflow runs belong to it). */
+const ACTIONS_APP_ID = 15368;
 
 /** Where `@octokit/graphql-schema` keeps `schema.json` (its exports map is ESM-only, so we look). */
 export function findGitHubSchemaFile(): string {
@@ -394,6 +404,22 @@ function makeResolvers(ctx: GraphqlContext) {
       changedFilesIfAvailable:
         obj.added.length + obj.removed.length + obj.modified.length,
       tree: () => objectNode(repo, store.objects.get(obj.tree)),
+      // GitHub Actions makes one check suite per workflow run, oldest first.
+      checkSuites: (args: any) => {
+        if (args.filterBy?.checkName !== undefined && args.filterBy?.checkName !== null)
+          throw new GraphQLError(
+            'fleet sandbox: checkSuites(filterBy: { checkName }) is not served',
+            { extensions: { type: 'SANDBOX_NOT_IMPLEMENTED' } },
+          );
+        const runs =
+          args.filterBy?.appId !== undefined && args.filterBy?.appId !== null && args.filterBy.appId !== ACTIONS_APP_ID
+            ? []
+            : repo.runs.filter(run => run.headSha === obj.oid);
+        return listConnection(
+          runs.map(run => checkSuiteNode(repo, run)),
+          args,
+        );
+      },
       file: ({ path: p }: { path: string }) => {
         const hit = store.lookupPath(obj.tree, p);
         if (!hit) return null;
@@ -407,6 +433,52 @@ function makeResolvers(ctx: GraphqlContext) {
           object: () => objectNode(repo, hit.obj, p.replace(/^\/+|\/+$/g, '')),
         };
       },
+    };
+  }
+
+  /** The check suite of a workflow run (REST `check_suite_id` = run id + 1, as in runJson). */
+  function checkSuiteNode(repo: RepoState, run: GitHubWorkflowRun) {
+    const base = `${repo.owner}/${repo.name}`;
+    const runPath = `/${base}/actions/runs/${run.id}`;
+    const workflowId = repo.workflowIds.get(run.workflowPath) ?? 0;
+    return {
+      __typename: 'CheckSuite',
+      id: nodeId('CS', run.id + 1),
+      databaseId: run.id + 1,
+      status: run.status.toUpperCase(),
+      conclusion: run.conclusion ? run.conclusion.toUpperCase() : null,
+      createdAt: run.createdAt,
+      updatedAt: run.updatedAt,
+      resourcePath: `/${base}/commit/${run.headSha}/checks?check_suite_id=${run.id + 1}`,
+      url: `${HTML}/${base}/commit/${run.headSha}/checks?check_suite_id=${run.id + 1}`,
+      workflowRun: () => ({
+        __typename: 'WorkflowRun',
+        id: nodeId('WFR', run.id),
+        databaseId: run.id,
+        runNumber: run.runNumber,
+        event: run.event,
+        createdAt: run.createdAt,
+        updatedAt: run.updatedAt,
+        resourcePath: runPath,
+        url: `${HTML}${runPath}`,
+        file: () => ({
+          __typename: 'WorkflowRunFile',
+          id: nodeId('WFRF', run.id),
+          path: run.workflowPath,
+          resourcePath: `/${base}/blob/${run.headSha}/${run.workflowPath}`,
+          url: `${HTML}/${base}/blob/${run.headSha}/${run.workflowPath}`,
+          repositoryFileUrl: `${HTML}/${base}/blob/${run.headSha}/${run.workflowPath}`,
+          repositoryName: base,
+        }),
+        workflow: () => ({
+          __typename: 'Workflow',
+          id: nodeId('W', workflowId),
+          databaseId: workflowId,
+          name: workflowName(run.workflowPath, repo.files.get(run.workflowPath)),
+          resourcePath: `/${base}/actions/workflows/${run.workflowPath.split('/').pop()}`,
+          url: `${HTML}/${base}/actions/workflows/${run.workflowPath.split('/').pop()}`,
+        }),
+      }),
     };
   }
 

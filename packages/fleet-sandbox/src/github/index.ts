@@ -229,7 +229,10 @@ export interface GitHubSandbox {
     conclusion: GitHubRunConclusion | null,
     opts?: { event?: string },
   ): unknown;
-  /** Adds a pull request (e.g. a migration opened or merged since the seed); its number must be new. */
+  /**
+   * Adds a pull request (e.g. a migration opened or merged since the seed); its number must be new.
+   * Its head branch counts as pushed now: `pushedAt` moves, as a push to any branch moves it on GitHub.
+   */
   addPullRequest(owner: string, name: string, pr: GitHubSeedPullRequest): void;
 
   // ---- rate limits
@@ -1074,6 +1077,9 @@ export async function startGitHubSandbox(
     addPullRequest: (owner, name, pr) => {
       const r = mustRepo(owner, name);
       store.addPullRequest(r, pr);
+      r.pushedAt = isoSeconds(
+        Math.max(Date.now(), Date.parse(r.pushedAt) + 1000),
+      );
       r.updatedAt = isoSeconds(
         Math.max(Date.now(), Date.parse(r.updatedAt) + 1000),
       );

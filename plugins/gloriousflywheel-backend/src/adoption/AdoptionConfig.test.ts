@@ -102,6 +102,16 @@ describe('readAdoptionConfig', () => {
 describe('GitHubAccess.fromConfig', () => {
   const logger = { warn() {}, debug() {}, info() {}, error() {}, child() { return logger; } } as any;
 
+  it('reads the full-listing interval and the variables budget, naming the key of a bad one', () => {
+    const c = read({ github: { fullListingInterval: { hours: 6 }, variableReadsPerScan: 50 } });
+    expect(c).toMatchObject({ fullListingMs: 6 * 3600_000, variableReadsPerScan: 50 });
+    expect(read({})).not.toHaveProperty('fullListingMs');
+    expect(read({})).not.toHaveProperty('variableReadsPerScan');
+    expect(() => read({ github: { fullListingInterval: { hours: 0 } } })).toThrow(/gloriousflywheel\.github\.fullListingInterval: must be a positive duration/);
+    expect(() => read({ github: { fullListingInterval: 'soon' } })).toThrow(/gloriousflywheel\.github\.fullListingInterval/);
+    expect(() => read({ github: { variableReadsPerScan: -1 } })).toThrow(/gloriousflywheel\.github\.variableReadsPerScan: must be a whole number/);
+  });
+
   it('uses the integrations.github entry of the configured host', () => {
     const config = new ConfigReader({
       integrations: { github: [{ host: '127.0.0.1:7102', apiBaseUrl: 'http://127.0.0.1:7102', token: 't' }] },

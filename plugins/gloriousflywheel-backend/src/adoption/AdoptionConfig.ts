@@ -2,7 +2,8 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import {
   readScorecardConfig,
   readTranches,
@@ -33,6 +34,16 @@ export interface AdoptionConfig {
   tranches: TrancheDefinition[];
   /** `gloriousflywheel.schedule.adoptionScan`; every 30 minutes by default. */
   schedule: SchedulerServiceTaskScheduleDefinition;
+  /**
+   * `gloriousflywheel.github.fullListingInterval` in milliseconds: how often a scheduled scan lists
+   * every repository instead of stopping at the last scan's push mark; unset = one day.
+   */
+  fullListingMs?: number;
+  /**
+   * `gloriousflywheel.github.variableReadsPerScan`: Actions-variables requests one scan may make;
+   * unset = DEFAULT_VARIABLE_READS_PER_SCAN.
+   */
+  variableReadsPerScan?: number;
 }
 
 /**
@@ -144,9 +155,24 @@ export function readAdoptionConfig(config: Config): AdoptionConfig {
     if (!ORG.test(org)) invalid(`gloriousflywheel.github.buildingBlockOrgs[${i}]`, `${org} is not a GitHub organisation name`);
   });
 
+  const listingKey = 'gloriousflywheel.github.fullListingInterval';
+  let fullListingMs: number | undefined;
+  try {
+    if (github?.has('fullListingInterval')) fullListingMs = durationToMilliseconds(readDurationFromConfig(github, { key: 'fullListingInterval' }));
+  } catch (e) {
+    return invalid(listingKey, (e as Error).message);
+  }
+  if (fullListingMs !== undefined && !(fullListingMs > 0)) invalid(listingKey, 'must be a positive duration');
+
+  const variableReadsPerScan = github?.getOptionalNumber('variableReadsPerScan');
+  if (variableReadsPerScan !== undefined && (!Number.isInteger(variableReadsPerScan) || variableReadsPerScan < 0))
+    invalid('gloriousflywheel.github.variableReadsPerScan', `must be a whole number, 0 or more (got ${variableReadsPerScan})`);
+
   return {
     orgs,
     ...(buildingBlockOrgs && { buildingBlockOrgs }),
+    ...(fullListingMs !== undefined && { fullListingMs }),
+    ...(variableReadsPerScan !== undefined && { variableReadsPerScan }),
     host: github?.getOptionalString('host') ?? 'github.com',
     includeForks: github?.getOptionalBoolean('includeForks') ?? false,
     includeArchived: github?.getOptionalBoolean('includeArchived') ?? false,

@@ -48,11 +48,26 @@ export interface OrgScanResult {
   dirty: RepoScanRecord[];
   /** Keys of repositories listed by GitHub and included; absent ones were deleted or excluded. */
   seen: Set<string>;
+  /** Every repository was listed: absent ones are gone. False when the scan stopped at the mark. */
+  listedAll: boolean;
+  /** The newest `pushedAt` listed (or the mark it started from): where the next scan may stop. */
+  pushedMark: string | null;
+}
+
+/** How a warm scan lists an organisation. */
+export interface ScanOrgOptions {
+  /**
+   * `pushedAt` high-water mark of an earlier scan: the listing (newest push first) stops at the
+   * first repository pushed before it; unset = every repository is listed.
+   */
+  pushedSince?: string | null;
 }
 
 const DAY = (d: Date) => d.toISOString().slice(0, 10);
 const MAX_PAGES = 1000;
 const RUN_CONCURRENCY = 8;
+/** Read repositories evaluated together (their extra files and blocks batched): bounds memory. */
+const EVALUATE_BATCH = 1000;
 
 const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -104,6 +119,7 @@ export class AdoptionScanner {
       owners: options.config.buildingBlockOrgs ?? [...options.config.orgs, PLATFORM_ORG],
       scorecard: options.config.scorecard,
       logger: options.logger,
+      variableReadsPerScan: options.config.variableReadsPerScan,
     });
     this.pulls = { labels: migrationPullRequests.labels, limit: migrationPullRequests.limit };
   }
@@ -119,66 +135,137 @@ export class AdoptionScanner {
 
   /**
    * Scans one organisation: a cold scan (nothing known of it) reads everything in pages of 100;
-   * a warm one pages through heads only and reads the repositories whose head moved.
+   * a warm one pages through heads only, most recently pushed first, and reads the repositories
+   * whose head moved. With `pushedSince` it stops at the first repository pushed before that mark
+   * (a push to any branch moves `pushedAt`), and leaves the unlisted ones' proof runs to
+   * `workflow_run` webhooks: deletions, renames and archiving wait for a full listing.
    */
   async scanOrg(
     client: GitHubClient,
     org: string,
     known: ReadonlyMap<string, RepoScanRecord>,
     progress: ScanProgress,
+    options: ScanOrgOptions = {},
   ): Promise<OrgScanResult> {
     const { config } = this.options;
     const orgLower = org.toLowerCase();
-    const cold = ![...known.values()].some(r => r.owner.toLowerCase() === orgLower);
+    const ofOrg = [...known.values()].filter(r => r.owner.toLowerCase() === orgLower);
+    const cold = ofOrg.length === 0;
+    const since = cold ? null : (options.pushedSince ?? null);
     this.blocks.startScan();
     const query = cold
-      ? orgBatchQuery(config.scorecard, config.includeForks, this.pulls)
-      : orgHeadsQuery(config.includeForks, this.pulls);
-    const out: OrgScanResult = { records: [], dirty: [], seen: new Set() };
+      ? orgBatchQuery(config.scorecard, config.includeForks, this.pulls, config.includeArchived)
+      : orgHeadsQuery(config.includeForks, this.pulls, config.includeArchived);
+    const out: OrgScanResult = { records: [], dirty: [], seen: new Set(), listedAll: since === null, pushedMark: since };
+    const newer = (a: string | null, b: string | null) => (a !== null && (b === null || Date.parse(a) > Date.parse(b)) ? a : b);
     let after: string | null = null;
+    // Read repositories wait for a few pages, so their extra files and building blocks share queries.
+    let pending: RepoContentNode[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
       const res: OrgPage<RepoContentNode> = await client.graphql(query, { org, after });
       const repos = res.organization?.repositories;
       if (!repos) throw new Error(`GitHub organisation ${org} not found or not visible to the configured credentials`);
-      const nodes = repos.nodes.filter((n): n is RepoContentNode => !!n && this.included(n));
+      let listed = repos.nodes.filter((n): n is RepoContentNode => !!n);
+      // Newest push first: everything from the first repository pushed before the mark is unchanged.
+      const stop = since === null ? -1 : listed.findIndex(n => n.pushedAt !== null && Date.parse(n.pushedAt) < Date.parse(since));
+      if (stop >= 0) listed = listed.slice(0, stop);
+      for (const n of listed) out.pushedMark = newer(n.pushedAt, out.pushedMark);
+      const nodes = listed.filter(n => this.included(n));
       progress.addTotal(nodes.length);
       for (const n of nodes) out.seen.add(repoKey(n.owner.login, n.name));
 
-      let toRead: RepoContentNode[] = [];
-      if (cold) {
-        toRead = nodes;
-      } else {
-        const changed: RepoHeadNode[] = [];
-        await pool(nodes, RUN_CONCURRENCY, async n => {
-          const prev = known.get(repoKey(n.owner.login, n.name));
-          // A previous read error is retried; an unchanged head needs no content requests.
-          if (!prev || prev.headOid !== headOid(n) || prev.result.error) {
-            changed.push(n);
-            return;
-          }
-          const record = await this.refresh(client, prev, n);
-          out.records.push(record);
-          if (record !== prev) out.dirty.push(record);
-          progress.repoDone();
-        });
-        const read = await this.readRepos(client, changed);
-        for (const n of changed) {
-          const got = read.get(repoKey(n.owner.login, n.name));
-          if (got instanceof Error) {
-            const record = this.failed(n, got, known.get(repoKey(n.owner.login, n.name)));
-            out.records.push(record);
-            out.dirty.push(record);
-            progress.repoDone();
-          } else if (got) toRead.push(got);
-        }
+      pending.push(...(cold ? nodes : await this.warmNodes(client, nodes, known, progress, out, since === null)));
+      const last = stop >= 0 || !repos.pageInfo.hasNextPage;
+      if (last || pending.length >= EVALUATE_BATCH) {
+        const records = await this.evaluateContent(client, pending, known, progress);
+        pending = [];
+        out.records.push(...records);
+        out.dirty.push(...records);
       }
-      const records = await this.evaluateContent(client, toRead, known, progress);
-      out.records.push(...records);
-      out.dirty.push(...records);
-      if (!repos.pageInfo.hasNextPage) return out;
+      if (last) {
+        if (since !== null) await this.unlisted(client, ofOrg, known, progress, out);
+        return out;
+      }
       after = repos.pageInfo.endCursor;
     }
     throw new Error(`GitHub organisation ${org}: more than ${MAX_PAGES} pages of repositories`);
+  }
+
+  /** A warm page: unchanged heads refreshed, changed ones read; the read ones are returned. */
+  private async warmNodes(
+    client: GitHubClient,
+    nodes: RepoContentNode[],
+    known: ReadonlyMap<string, RepoScanRecord>,
+    progress: ScanProgress,
+    out: OrgScanResult,
+    recheckRuns: boolean,
+  ): Promise<RepoContentNode[]> {
+    const changed: RepoHeadNode[] = [];
+    await pool(nodes, RUN_CONCURRENCY, async n => {
+      const prev = known.get(repoKey(n.owner.login, n.name));
+      // A previous read error is retried; an unchanged head needs no content requests.
+      if (!prev || prev.headOid !== headOid(n) || prev.result.error) {
+        changed.push(n);
+        return;
+      }
+      const record = await this.refresh(client, prev, n, recheckRuns);
+      out.records.push(record);
+      if (record !== prev) out.dirty.push(record);
+      progress.repoDone();
+    });
+    return this.readChanged(client, changed, known, progress, out);
+  }
+
+  private async readChanged(
+    client: GitHubClient,
+    changed: { owner: { login: string }; name: string }[],
+    known: ReadonlyMap<string, RepoScanRecord>,
+    progress: ScanProgress,
+    out: OrgScanResult,
+  ): Promise<RepoContentNode[]> {
+    const toRead: RepoContentNode[] = [];
+    const read = await this.readRepos(client, changed);
+    for (const n of changed) {
+      const got = read.get(repoKey(n.owner.login, n.name));
+      if (got instanceof Error || !got) {
+        const record = this.failed(n, got ?? new Error('repository not returned by GitHub'), known.get(repoKey(n.owner.login, n.name)));
+        out.records.push(record);
+        out.dirty.push(record);
+        progress.repoDone();
+      } else if (this.included(got)) toRead.push(got);
+    }
+    return toRead;
+  }
+
+  /**
+   * The known repositories a scan stopped before: kept as they are (re-evaluated without a request
+   * when the day or the config changed), those that failed last time read again.
+   */
+  private async unlisted(
+    client: GitHubClient,
+    ofOrg: RepoScanRecord[],
+    known: ReadonlyMap<string, RepoScanRecord>,
+    progress: ScanProgress,
+    out: OrgScanResult,
+  ) {
+    const rest = ofOrg.filter(r => !out.seen.has(repoKey(r.owner, r.name)));
+    progress.addTotal(rest.length);
+    const retry: { owner: { login: string }; name: string }[] = [];
+    for (const prev of rest) {
+      out.seen.add(repoKey(prev.owner, prev.name));
+      if (prev.result.error) {
+        retry.push({ owner: { login: prev.owner }, name: prev.name });
+        continue;
+      }
+      const record = await this.refresh(client, prev, null, false);
+      out.records.push(record);
+      if (record !== prev) out.dirty.push(record);
+      progress.repoDone();
+    }
+    const toRead = await this.readChanged(client, retry, known, progress, out);
+    const records = await this.evaluateContent(client, toRead, known, progress);
+    out.records.push(...records);
+    out.dirty.push(...records);
   }
 
   /** Reads the named repositories (webhook, manual) whatever their head. */
@@ -290,8 +377,10 @@ export class AdoptionScanner {
         this.now(),
       ).workflows;
       const proof = proofWorkflowPaths(workflows, this.options.config.scorecard);
-      const runs = await this.fetchRuns(client, node.owner.login, node.name, inputs.defaultBranch, proof, prev?.runs ?? {});
-      records.push(this.evaluate(node, inputs, runs.runs));
+      const atHead = finishedRunsAtHead(node, proof);
+      const rest = proof.filter(path => !atHead[path]);
+      const runs = await this.fetchRuns(client, node.owner.login, node.name, inputs.defaultBranch, rest, prev?.runs ?? {});
+      records.push(this.evaluate(node, inputs, { ...runs.runs, ...atHead }));
       progress.repoFetched();
       progress.repoDone();
     });
@@ -376,19 +465,24 @@ export class AdoptionScanner {
     return { runs, changed };
   }
 
-  /** An unchanged repository: runs re-checked (304s), re-evaluated only when something moved. */
-  private async refresh(client: GitHubClient, prev: RepoScanRecord, head: RepoHeadNode): Promise<RepoScanRecord> {
-    const { runs, changed } = await this.fetchRuns(
-      client,
-      prev.owner,
-      prev.name,
-      prev.inputs.defaultBranch,
-      Object.keys(prev.runs),
-      prev.runs,
-    );
+  /**
+   * An unchanged repository: runs re-checked (304s) when `recheckRuns`, re-evaluated only when
+   * something moved. Without a listed head its pull requests stay as they were.
+   */
+  private async refresh(
+    client: GitHubClient,
+    prev: RepoScanRecord,
+    head: RepoHeadNode | null,
+    recheckRuns: boolean,
+  ): Promise<RepoScanRecord> {
+    const { runs, changed } = recheckRuns
+      ? await this.fetchRuns(client, prev.owner, prev.name, prev.inputs.defaultBranch, Object.keys(prev.runs), prev.runs)
+      : { runs: prev.runs, changed: false };
     // Pull requests move without the default branch moving: they come with every heads page.
-    const pulls = migrationPullRequestsOf(head, this.options.config.migrationPullRequests);
-    const pullsChanged = JSON.stringify(pulls) !== JSON.stringify(prev.result.migrationPullRequests ?? null);
+    const pulls = head
+      ? migrationPullRequestsOf(head, this.options.config.migrationPullRequests)
+      : (prev.result.migrationPullRequests ?? []);
+    const pullsChanged = !!head && JSON.stringify(pulls) !== JSON.stringify(prev.result.migrationPullRequests ?? null);
     const now = this.now();
     const sameDay = prev.result.scorecard.evaluatedAt.slice(0, 10) === DAY(now);
     if (!changed && !pullsChanged && sameDay && prev.configHash === this.configHash && !prev.result.stale) return prev;
@@ -467,6 +561,26 @@ export class AdoptionScanner {
     );
     return { ...record, headOid: null, result: { ...record.result, stale: true, error } };
   }
+}
+
+/**
+ * The latest finished run of each proof workflow at the head commit, from its check suites; a
+ * workflow with none finished there (never run, still running) is asked of REST, which knows
+ * earlier commits' runs.
+ */
+function finishedRunsAtHead(node: RepoContentNode, paths: string[]): Record<string, StoredRun> {
+  const out: Record<string, StoredRun> = {};
+  for (const suite of node.headSuites?.checkSuites?.nodes ?? []) {
+    const run = suite?.workflowRun;
+    const path = run?.file?.path;
+    if (!run || !path || !paths.includes(path) || suite.status !== 'COMPLETED') continue;
+    // oldest first: a later suite of the same workflow replaces an earlier one
+    out[path] = {
+      etag: null,
+      run: { workflowPath: path, name: run.workflow.name, conclusion: suite.conclusion?.toLowerCase() ?? null, url: run.url },
+    };
+  }
+  return out;
 }
 
 function headOid(node: RepoHeadNode): string | null {

@@ -42,6 +42,8 @@ const config: AdoptionConfig = {
     { name: 'long-tail', rest: true },
   ]),
   schedule: { frequency: { minutes: 30 }, timeout: { minutes: 5 } },
+  // every repository whose runs-on reads a variable has it read (the seeded toggle among them)
+  variableReadsPerScan: 1000,
 };
 
 let gh: GitHubSandbox;
@@ -92,7 +94,7 @@ const push = (name: string): WebhookDelivery => {
 };
 
 const included = () => gh.listRepos().filter(r => !r.isFork && !r.isArchived);
-const listed = () => gh.listRepos().filter(r => !r.isFork); // what the org query pages through
+const listed = () => gh.listRepos().filter(r => !r.isFork && !r.isArchived); // what the org query pages through
 const pages = () => Math.ceil(listed().length / 100);
 const check = (r: RepoAdoption, id: string) => r.scorecard.checks.find(c => c.id === id)!;
 const charged = () => gh.rateLimit.get('core').used;
@@ -201,12 +203,13 @@ describe('AdoptionService against the GitHub sandbox', () => {
     expect(first.trend).toHaveLength(1);
   });
 
-  it('rescans warm with one cheap GraphQL request per 100 repos and no charged REST', async () => {
+  it('rescans warm with one heads page when nothing was pushed since the last scan, and no REST', async () => {
     const before = charged();
     const status = await shared.service.scan('schedule');
     expect(status.state).toBe('idle');
-    expect(gh.requestCounts.graphql).toBe(pages());
-    expect(gh.requestCounts['graphql-cost']).toBe(pages());
+    expect(gh.requestCounts.graphql).toBe(1);
+    expect(gh.requestCounts['graphql-cost']).toBe(1);
+    expect(gh.requestCounts.total).toBe(1);
     expect(charged()).toBe(before);
     expect(status.requestsUsed.rest).toBe(0);
     expect(status.requestsUsed.rest304).toBe(gh.requestCounts['rest:304']);
@@ -215,11 +218,19 @@ describe('AdoptionService against the GitHub sandbox', () => {
 
   it('keeps the latest finished proof run when a newer one is still running', async () => {
     gh.setWorkflowRunConclusion(ORG, 'GloriousFlywheel', 'platform-proof.yml', null);
-    const status = await shared.service.scan('schedule');
+    // a full listing (manual) re-checks unchanged repositories' proof runs over REST; the cold
+    // scan took them from the head's check suites, so the first re-check has no ETag yet
+    const status = await shared.service.scan('manual');
+    const rechecks = gh.requestCounts['rest:runs'];
+    expect(rechecks).toBeGreaterThan(0);
     expect(status.reposFetched).toBe(0);
     expect(check(shared.hub.get(`${ORG}/GloriousFlywheel`)!, 'proof-workflows-green').verdict).toBe('pass');
     // the running run does not change the completed list: GitHub answers 304, uncharged
-    expect(status.requestsUsed.rest).toBe(0);
+    gh.resetRequestCounts();
+    const again = await shared.service.scan('manual');
+    expect(gh.requestCounts['rest:304']).toBe(rechecks);
+    expect(again.requestsUsed.rest).toBe(0);
+    expect(check(shared.hub.get(`${ORG}/GloriousFlywheel`)!, 'proof-workflows-green').verdict).toBe('pass');
   });
 
   it('sees a newly opened migration pull request in the warm heads pages: in progress, no content read', async () => {
@@ -234,8 +245,9 @@ describe('AdoptionService against the GitHub sandbox', () => {
     });
     const status = await shared.service.scan('schedule');
     expect(status.reposFetched).toBe(0);
-    expect(gh.requestCounts.graphql).toBe(pages());
-    expect(gh.requestCounts['graphql-cost']).toBe(pages());
+    // its branch push moved the repository's pushedAt: first in the one heads page
+    expect(gh.requestCounts.graphql).toBe(1);
+    expect(gh.requestCounts['graphql-cost']).toBe(1);
     const lab = shared.hub.get(`${ORG}/lab`)!;
     expect(lab.stage).toBe('in-progress');
     expect(lab.migrationPullRequests.map(p => [p.number, p.state])).toEqual([[80, 'open'], [72, 'merged']]);
@@ -245,8 +257,8 @@ describe('AdoptionService against the GitHub sandbox', () => {
     gh.putFile(ORG, 'lab', 'nix/ci.nix', `{ substituters = [ "${GITHUB_SEED_FACTS.staleEndpoint}" ]; }\n`);
     const status = await shared.service.scan('schedule');
     expect(status.reposFetched).toBe(1);
-    // heads pages + the changed repo's content + its extra file
-    expect(gh.requestCounts.graphql).toBe(pages() + 2);
+    // one heads page (pushed first) + the changed repo's content + its extra file
+    expect(gh.requestCounts.graphql).toBe(3);
     const lab = shared.hub.get(`${ORG}/lab`)!;
     expect(lab.headOid).toBe(gh.getRepo(ORG, 'lab')!.headOid);
     expect(check(lab, 'stale-cache-endpoints').evidence.map(e => e.path)).toContain('nix/ci.nix');
@@ -256,6 +268,34 @@ describe('AdoptionService against the GitHub sandbox', () => {
     const again = await setup(shared.db);
     expect(again.hub.list()).toHaveLength(included().length);
     await again.service.scan('startup');
+    // the push mark was stored with the results
+    expect(gh.requestCounts.graphql).toBe(1);
+  });
+
+  it('lists every repository once the full-listing interval has passed, dropping deleted ones', async () => {
+    let now = NOW;
+    const again = await setup(shared.db, { now: () => now, config: { fullListingMs: 24 * 3600_000 } });
+    const gone = included().find(r => r.tier === 'long-tail')!.name;
+    gh.removeRepo(ORG, gone);
+    await again.service.scan('schedule');
+    expect(gh.requestCounts.graphql).toBe(1);
+    expect(again.hub.get(`${ORG}/${gone}`)).toBeDefined(); // not listed: not known to be gone yet
+
+    gh.resetRequestCounts();
+    now = new Date(NOW.getTime() + 24 * 3600_000);
+    await again.service.scan('schedule');
+    expect(gh.requestCounts.graphql).toBe(pages());
+    expect(again.hub.get(`${ORG}/${gone}`)).toBeUndefined();
+    expect(again.hub.list()).toHaveLength(included().length);
+
+    // the listing is recorded: the next scheduled scan stops at the mark again
+    gh.resetRequestCounts();
+    now = new Date(NOW.getTime() + 25 * 3600_000);
+    await again.service.scan('schedule');
+    expect(gh.requestCounts.graphql).toBe(1);
+    // a manual scan always lists every repository
+    gh.resetRequestCounts();
+    await again.service.scan('manual');
     expect(gh.requestCounts.graphql).toBe(pages());
   });
 

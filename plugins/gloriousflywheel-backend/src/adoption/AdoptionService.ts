@@ -38,6 +38,8 @@ export const ADOPTION_RESCAN_SWEEP_TASK_ID = 'gloriousflywheel-adoption-rescan-s
 const MAX_ROUNDS = 5;
 
 const DAY_MS = 24 * 3600_000;
+/** `gloriousflywheel.github.fullListingInterval` unless configured: once a day. */
+const DEFAULT_FULL_LISTING_MS = DAY_MS;
 const TREND_DAYS = 30;
 const HISTORY_DAYS = 400;
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -315,12 +317,26 @@ export class AdoptionService {
         const client = this.options.clientFor!(org);
         const before = { ...client.usage };
         try {
-          const result = await this.scanner.scanOrg(client, org, this.records, this.progress(status));
+          const startedAt = this.now().getTime();
+          const mark = await this.options.store.scanMark(org);
+          // A manual scan and one a full-listing interval after the last list every repository:
+          // the only way deletions, renames and archiving are seen.
+          const every = this.options.config.fullListingMs ?? DEFAULT_FULL_LISTING_MS;
+          const full = trigger === 'manual' || !mark || mark.listedAt === null || startedAt - mark.listedAt >= every;
+          const result = await this.scanner.scanOrg(client, org, this.records, this.progress(status), {
+            pushedSince: full ? null : mark.pushedAt,
+          });
           const orgLower = org.toLowerCase();
-          const gone = [...this.records.values()]
-            .filter(r => r.owner.toLowerCase() === orgLower && !result.seen.has(repoKey(r.owner, r.name)))
-            .map(r => repoKey(r.owner, r.name));
+          const gone = result.listedAll
+            ? [...this.records.values()]
+                .filter(r => r.owner.toLowerCase() === orgLower && !result.seen.has(repoKey(r.owner, r.name)))
+                .map(r => repoKey(r.owner, r.name))
+            : [];
           await this.commit(result.records, result.dirty, gone);
+          await this.options.store.saveScanMark(org, {
+            pushedAt: result.pushedMark,
+            listedAt: result.listedAll ? startedAt : (mark?.listedAt ?? null),
+          });
         } catch (e) {
           errors.push(`${org}: ${(e as Error).message ?? e}`);
           this.options.logger.error(`adoption scan of ${org} failed: ${e}`);

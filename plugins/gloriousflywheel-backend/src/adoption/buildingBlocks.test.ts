@@ -169,8 +169,8 @@ jobs:
   });
   beforeEach(() => gh.resetRequestCounts());
 
-  const reader = () =>
-    new BuildingBlockReader({ owners: [ORG], scorecard: readScorecardConfig({}), logger: mockServices.logger.mock() });
+  const reader = (variableReadsPerScan = 10) =>
+    new BuildingBlockReader({ owners: [ORG], scorecard: readScorecardConfig({}), logger: mockServices.logger.mock(), variableReadsPerScan });
   const client = (token: string = gh.token) =>
     createGitHubClient({ apiBaseUrl: gh.url, token: async () => token, logger: mockServices.logger.mock() });
   const repo = (name: string) => ({
@@ -219,6 +219,30 @@ jobs:
     expect(gh.requestCounts).toMatchObject({ 'rest:variables': 2, 'rest:304': 1 });
     expect(hostedVerdict(toggled)).toBe('fail');
     gh.setVariable(ORG, 'toggled', 'USE_SELFHOSTED', 'true');
+  });
+
+  it('stops at the per-scan budget: a repository over it keeps its last read, or has its variables unread', async () => {
+    const toggled = repo('toggled');
+    const unset = repo('unset');
+    const blocks = reader(2);
+    blocks.startScan();
+    await blocks.complete(client(), [toggled, unset]);
+    // the org's list and the first repository's; the second is over the budget
+    expect(gh.requestCounts['rest:variables']).toBe(2);
+    expect(toggled.inputs.blocks?.variables).toEqual({ OTHER: 'x', USE_SELFHOSTED: 'true' });
+    expect(unset.inputs.variables).toEqual({ etag: null, values: null });
+    expect(unset.inputs.blocks?.variables).toEqual({ OTHER: 'x' }); // USE_SELFHOSTED not known
+    // not decided on a guess: every candidate is checked
+    expect(hostedVerdict(unset)).not.toBe('fail');
+    expect(hostedVerdict(toggled)).toBe('pass');
+
+    // the next scan's budget reads the second; the first, over it now, keeps what it read
+    gh.resetRequestCounts();
+    blocks.startScan();
+    await blocks.complete(client(), [unset, toggled]);
+    expect(gh.requestCounts['rest:variables']).toBe(2);
+    expect(unset.inputs.blocks?.variables).toEqual({ OTHER: 'x', USE_SELFHOSTED: '' });
+    expect(toggled.inputs.blocks?.variables).toEqual({ OTHER: 'x', USE_SELFHOSTED: 'true' });
   });
 
   it('asks once per org when the credentials cannot read variables, and checks every candidate', async () => {

@@ -23,6 +23,13 @@ const MAX_ROUNDS = 10;
  */
 export const MAX_REMOTE_FILES_PER_REPO = 100;
 export const MAX_REMOTE_FILES_PER_SCAN = 2000;
+/**
+ * Actions-variables requests per scan unless `gloriousflywheel.github.variableReadsPerScan` says
+ * otherwise: variables are one REST request per repository, so by default a cold scan of 10,000
+ * repositories stays within 0.0105 requests per repository. A repository over the budget keeps the
+ * variables of its last read, or has them unread (every candidate kept, the verdict names them).
+ */
+export const DEFAULT_VARIABLE_READS_PER_SCAN = 2;
 
 const BLOB = '... on Blob { text byteSize isBinary }';
 
@@ -89,6 +96,8 @@ export class BuildingBlockReader {
   private readonly orgVariablesRead = new Set<string>();
   /** Orgs where a repository's variables could not be read in this scan: the rest are not tried. */
   private readonly variablesUnreadable = new Set<string>();
+  /** Actions-variables requests made in this scan (bounded by variableReadsPerScan). */
+  private variableReads = 0;
 
   constructor(
     private readonly options: {
@@ -96,6 +105,8 @@ export class BuildingBlockReader {
       owners: readonly string[];
       scorecard: ScorecardConfig;
       logger: LoggerService;
+      /** Actions-variables requests per scan (default DEFAULT_VARIABLE_READS_PER_SCAN). */
+      variableReadsPerScan?: number;
     },
   ) {}
 
@@ -165,10 +176,13 @@ export class BuildingBlockReader {
         // Credentials that cannot read one repository's variables cannot read the next one's:
         // one refusal per org and scan, not one per repository.
         const owner = r.owner.toLowerCase();
-        const repo: StoredVariables = this.variablesUnreadable.has(owner)
-          ? { etag: null, values: null }
-          : await this.readVariables(client, `/repos/${r.owner}/${r.name}/actions/variables`, prev);
-        if (!repo.values) this.variablesUnreadable.add(owner);
+        let repo: StoredVariables = { etag: null, values: null };
+        if (!this.variablesUnreadable.has(owner)) {
+          if (this.variableBudgetLeft()) {
+            repo = await this.readVariables(client, `/repos/${r.owner}/${r.name}/actions/variables`, prev);
+            if (!repo.values) this.variablesUnreadable.add(owner);
+          } else if (prev) repo = prev; // over the budget: what the last read found
+        }
         r.inputs.variables = repo;
         // Repository values win over the org's, as in GitHub.
         if (org.values || repo.values) known = { ...org.values, ...repo.values };
@@ -230,6 +244,8 @@ export class BuildingBlockReader {
   private async orgVars(client: GitHubClient, org: string): Promise<StoredVariables> {
     const lower = org.toLowerCase();
     if (!this.orgVariablesRead.has(lower)) {
+      // Over the budget: the org's variables as last read, if ever.
+      if (!this.variableBudgetLeft()) return this.orgVariables.get(lower) ?? { etag: null, values: null };
       this.orgVariablesRead.add(lower);
       this.orgVariables.set(
         lower,
@@ -239,8 +255,23 @@ export class BuildingBlockReader {
     return this.orgVariables.get(lower)!;
   }
 
+  /** Counts one variables request if the scan's budget allows it. */
+  private variableBudgetLeft(): boolean {
+    const budget = this.options.variableReadsPerScan ?? DEFAULT_VARIABLE_READS_PER_SCAN;
+    if (this.variableReads >= budget) {
+      if (this.variableReads === budget) {
+        this.variableReads++;
+        this.options.logger.warn(`adoption: ${budget} Actions-variables requests this scan (variableReadsPerScan); the rest keep their last values or stay unread`);
+      }
+      return false;
+    }
+    this.variableReads++;
+    return true;
+  }
+
   /** Forgets what was read in the last scan, keeping org variables' ETags for the next. */
   startScan() {
+    this.variableReads = 0;
     for (const key of Object.keys(this.files)) delete this.files[key];
     this.filesRead = 0;
     this.orgVariablesRead.clear();

@@ -14,6 +14,8 @@ describe('adoption GraphQL documents', () => {
     ['org batch', orgBatchQuery(DEFAULT_SCORECARD_CONFIG, false)],
     ['org batch with forks and migration labels', orgBatchQuery(DEFAULT_SCORECARD_CONFIG, true, { labels: ['gloriousflywheel-migration', 'ci "x"'], limit: 10 })],
     ['org heads', orgHeadsQuery(false)],
+    ['org heads without archived ones', orgHeadsQuery(false, undefined, false)],
+    ['org batch without archived ones', orgBatchQuery(DEFAULT_SCORECARD_CONFIG, false, undefined, false)],
     ['org heads with recent pull requests', orgHeadsQuery(false, { labels: [], limit: 100 })],
     ['repos by alias', reposContentQuery(DEFAULT_SCORECARD_CONFIG, repos)],
     ['repos by alias with migration labels', reposContentQuery(DEFAULT_SCORECARD_CONFIG, repos, { labels: ['migration'], limit: 5 })],

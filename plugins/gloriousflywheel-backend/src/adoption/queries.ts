@@ -66,6 +66,19 @@ const ROOT_LISTING = `root: object(expression: "HEAD:") {
           ... on Tree { entries { path type } } } } } } } }
     }`;
 
+/** Check suites listed per head commit: one per workflow run at that commit, oldest first. */
+export const HEAD_SUITES = 50;
+
+/**
+ * The workflow runs of the head commit, as GitHub Actions' check suites: a proof workflow finished
+ * there needs no REST request (one connection per repository, so a page still costs little).
+ */
+const HEAD_SUITES_FIELD = `headSuites: object(expression: "HEAD") {
+      ... on Commit { checkSuites(first: ${HEAD_SUITES}) {
+        pageInfo { hasNextPage }
+        nodes { status conclusion workflowRun { url file { path } workflow { name } } } } }
+    }`;
+
 function contentFields(config: ScorecardConfig, migrations?: MigrationPullsSelection): string {
   const fixed = fixedRootFiles(config)
     .map((path, i) => `f${i}: object(expression: ${JSON.stringify(`HEAD:${path}`)}) { ${BLOB} }`)
@@ -73,21 +86,28 @@ function contentFields(config: ScorecardConfig, migrations?: MigrationPullsSelec
   return `${HEAD_FIELDS}${migrationPullsField(migrations)}
     ${GITHUB_TREE}
     ${ROOT_LISTING}
+    ${HEAD_SUITES_FIELD}
     ${fixed}`;
 }
 
-function repositoriesArgs(includeForks: boolean) {
-  // Forks are filtered by GitHub itself; archived ones are listed (so they can be dropped from results).
-  return `first: ${PAGE_SIZE}, after: $after, orderBy: { field: NAME, direction: ASC }${includeForks ? '' : ', isFork: false'}`;
+function repositoriesArgs(includeForks: boolean, includeArchived: boolean, order: 'NAME' | 'PUSHED_AT') {
+  // Forks and archived ones are filtered by GitHub itself: an archived repository is then absent
+  // from a full listing, which drops it from results like a deleted one.
+  const direction = order === 'NAME' ? 'ASC' : 'DESC';
+  const filters = `${includeForks ? '' : ', isFork: false'}${includeArchived ? '' : ', isArchived: false'}`;
+  return `first: ${PAGE_SIZE}, after: $after, orderBy: { field: ${order}, direction: ${direction} }${filters}`;
 }
 
 const RATE_LIMIT = 'rateLimit { cost remaining resetAt }';
 
-/** Warm rescan: one cheap page per 100 repositories, only what tells whether one changed. */
-export function orgHeadsQuery(includeForks: boolean, migrations?: MigrationPullsSelection): string {
+/**
+ * Warm rescan: cheap pages of 100 repositories, only what tells whether one changed, most recently
+ * pushed first, so a scan can stop at the first repository not pushed since the last one.
+ */
+export function orgHeadsQuery(includeForks: boolean, migrations?: MigrationPullsSelection, includeArchived = true): string {
   return `query AdoptionOrgHeads($org: String!, $after: String) {
   organization(login: $org) {
-    repositories(${repositoriesArgs(includeForks)}) {
+    repositories(${repositoriesArgs(includeForks, includeArchived, 'PUSHED_AT')}) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes { ${HEAD_FIELDS}${migrationPullsField(migrations)} }
@@ -98,10 +118,15 @@ export function orgHeadsQuery(includeForks: boolean, migrations?: MigrationPulls
 }
 
 /** Cold scan: a page of 100 repositories with everything the scorecard reads. */
-export function orgBatchQuery(config: ScorecardConfig, includeForks: boolean, migrations?: MigrationPullsSelection): string {
+export function orgBatchQuery(
+  config: ScorecardConfig,
+  includeForks: boolean,
+  migrations?: MigrationPullsSelection,
+  includeArchived = true,
+): string {
   return `query AdoptionOrgBatch($org: String!, $after: String) {
   organization(login: $org) {
-    repositories(${repositoriesArgs(includeForks)}) {
+    repositories(${repositoriesArgs(includeForks, includeArchived, 'NAME')}) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes { ${contentFields(config, migrations)} }
@@ -180,7 +205,15 @@ export interface RepoHeadNode {
   defaultBranchRef: { name: string; target: { oid?: string } | null } | null;
 }
 
+/** A workflow run of the head commit, as its check suite. */
+export interface CheckSuiteNode {
+  status: string;
+  conclusion: string | null;
+  workflowRun: { url: string; file: { path: string } | null; workflow: { name: string } } | null;
+}
+
 export interface RepoContentNode extends RepoHeadNode {
+  headSuites?: { checkSuites?: { pageInfo: { hasNextPage: boolean }; nodes: (CheckSuiteNode | null)[] | null } } | null;
   github: { entries?: TreeEntryNode[] } | null;
   root: { entries?: TreeEntryNode[] } | null;
   [fixed: `f${number}`]: BlobNode | null;

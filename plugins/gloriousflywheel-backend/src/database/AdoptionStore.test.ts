@@ -88,6 +88,16 @@ describe.each(databases.eachSupportedId())('AdoptionStore on %p', id => {
     expect(await store.stageTrend('2000-01-01')).toHaveLength(2);
   });
 
+  it('keeps one push mark per organisation, case-insensitively', async () => {
+    const store = await createStore(id);
+    expect(await store.scanMark('Tinyland-Inc')).toBeUndefined();
+    await store.saveScanMark('Tinyland-Inc', { pushedAt: '2026-11-25T11:59:59Z', listedAt: NOW.getTime() });
+    await store.saveScanMark('tinyland-inc', { pushedAt: '2026-11-25T12:30:00Z', listedAt: NOW.getTime() });
+    await store.saveScanMark('other', { pushedAt: null, listedAt: null });
+    expect(await store.scanMark('TINYLAND-INC')).toEqual({ pushedAt: '2026-11-25T12:30:00Z', listedAt: NOW.getTime() });
+    expect(await store.scanMark('other')).toEqual({ pushedAt: null, listedAt: null });
+  });
+
   it('keeps scan runs; one left running by a stopped process reads as interrupted', async () => {
     const store = await createStore(id);
     expect(await store.lastScan()).toBeUndefined();

@@ -10,8 +10,17 @@ import { RepoScanRecord } from '../adoption/types';
 const REPOS = 'gloriousflywheel_adoption_repos';
 const HISTORY = 'gloriousflywheel_adoption_history';
 const SCANS = 'gloriousflywheel_adoption_scans';
+const MARKS = 'gloriousflywheel_adoption_scan_marks';
 /** Rows per statement: well under SQLite's bound-variable limit. */
 const CHUNK = 50;
+
+/** Where the next warm scan of an organisation may stop, and when it was last listed whole. */
+export interface AdoptionScanMark {
+  /** newest `pushedAt` listed; null when the organisation has no repository */
+  pushedAt: string | null;
+  /** milliseconds since the epoch of the last full listing; null = never */
+  listedAt: number | null;
+}
 
 interface RepoRow {
   repo_key: string;
@@ -167,5 +176,18 @@ export class AdoptionStore {
       rateLimit: { remaining: null, resetAt: null },
       lastError: row.state === 'running' ? 'interrupted by a restart' : row.error,
     };
+  }
+
+  async scanMark(org: string): Promise<AdoptionScanMark | undefined> {
+    const row = await this.db(MARKS).where('org', org.toLowerCase()).first();
+    if (!row) return undefined;
+    return { pushedAt: row.pushed_at, listedAt: row.listed_at === null ? null : Number(row.listed_at) };
+  }
+
+  async saveScanMark(org: string, mark: AdoptionScanMark): Promise<void> {
+    await this.db(MARKS)
+      .insert({ org: org.toLowerCase(), pushed_at: mark.pushedAt, listed_at: mark.listedAt })
+      .onConflict('org')
+      .merge();
   }
 }
