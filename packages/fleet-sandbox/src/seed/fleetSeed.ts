@@ -67,6 +67,9 @@ export const FIRST_TRANCHE_REPOS = [
 
 const ORG = 'tinyland-inc';
 
+/** The live controller version of the seeds (the module's chart default is still 0.13.1). */
+export const SEED_ARC_VERSION = '0.14.0';
+
 function scaleSet(
   name: string,
   opts: Partial<SeedScaleSet> & { status: SeedScaleSet['status'] },
@@ -96,8 +99,6 @@ export interface FleetSeedOptions {
   cacheEndpoints?: { atticServer: string; bazelRemoteCache: string };
 }
 
-/** The live controller version of the seeds (the module's chart default is still 0.13.1). */
-export const SEED_ARC_VERSION = '0.14.0';
 /** A stale dev-cache endpoint the seeds warn about (`attic-cache-dev`), kept by one overlay. */
 export const STALE_ATTIC_SERVER = 'http://attic-api.attic-cache-dev.svc.cluster.local:8080';
 
