@@ -7,7 +7,8 @@ export const ARC_SCALE_SET_NAMESPACE_LABEL = 'actions.github.com/scale-set-names
 /** `app.kubernetes.io/component` of ARC's listener objects and Pods. @public */
 export const ARC_LISTENER_SELECTOR = 'app.kubernetes.io/component=runner-scale-set-listener';
 
-interface Meta {
+/** The object metadata the portal reads from ARC's objects and listener Pods. @public */
+export interface ArcObjectMeta {
   name?: string;
   namespace?: string;
   labels?: Record<string, string>;
@@ -16,13 +17,13 @@ interface Meta {
 
 /** The fields of an ARC AutoscalingListener the portal reads. @public */
 export interface AutoscalingListenerObject {
-  metadata?: Meta;
+  metadata?: ArcObjectMeta;
   spec?: { autoscalingRunnerSetName?: string; autoscalingRunnerSetNamespace?: string };
 }
 
 /** The fields of a core Pod the portal reads (listener Pods). @public */
 export interface ListenerPodObject {
-  metadata?: Meta;
+  metadata?: ArcObjectMeta;
   status?: {
     phase?: string;
     conditions?: Array<{ type?: string; status?: string; lastTransitionTime?: string | Date }>;
@@ -32,13 +33,13 @@ export interface ListenerPodObject {
 
 /** The fields of an ARC EphemeralRunner the portal reads for failures. @public */
 export interface EphemeralRunnerObject {
-  metadata?: Meta;
+  metadata?: ArcObjectMeta;
   status?: { phase?: string; reason?: string; message?: string };
 }
 
 const iso = (t: string | Date | undefined) => (t === undefined ? null : new Date(t).toISOString());
 
-function scaleSetOf(o: { metadata?: Meta; spec?: AutoscalingListenerObject['spec'] }): string | undefined {
+function scaleSetOf(o: { metadata?: ArcObjectMeta; spec?: AutoscalingListenerObject['spec'] }): string | undefined {
   const labels = o.metadata?.labels ?? {};
   const name = o.spec?.autoscalingRunnerSetName ?? labels[ARC_SCALE_SET_NAME_LABEL];
   const namespace = o.spec?.autoscalingRunnerSetNamespace ?? labels[ARC_SCALE_SET_NAMESPACE_LABEL];
