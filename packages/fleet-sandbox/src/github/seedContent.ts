@@ -175,12 +175,13 @@ export const GITHUB_SEED_FACTS = {
   /** a merged pull request without the migration label (not a migration) */
   otherPullRequest: { repo: 'lab', number: 73 },
   /** first-tranche repositories whose migration is done (clean scorecard on runner classes) */
-  adopted: ['blahaj'],
+  adopted: ['blahaj', 'lab'],
   /**
-   * lab's migration (lab#72) is merged, but its GPU smoke still pins a legacy self-hosted lane no
-   * runner class serves (the queue work relies on that job), which the scorecard fails.
+   * lab's migration (lab#72) is merged; its GPU smoke still pins a self-hosted lane no runner class
+   * serves (the queue work relies on that job), kept off the pool by a `hardware` exception the
+   * seeded org allows (`exceptionCategory`).
    */
-  legacyLane: { repo: 'lab', workflow: 'gpu.yml', job: 'cuda', labels: ['self-hosted', 'honey-gpu'] },
+  legacyLane: { repo: 'lab', workflow: 'gpu.yml', job: 'cuda', labels: ['self-hosted', 'honey-gpu'], exceptionCategory: 'hardware' },
   /** a local composite action (the repo's own setup building block) bootstrapping Nix */
   localSetupAction: {
     repo: 'blahaj',
@@ -709,6 +710,16 @@ function labFiles(): Record<string, string> {
       '    steps:',
       '      - uses: actions/checkout@v4',
       '      - run: docker build -t lab:ci .',
+    ),
+    [EXCEPTIONS_PATH]: lines(
+      '# The GPU smoke needs honey\'s GPU node; no runner class offers a GPU yet.',
+      'exceptions:',
+      '  - job: cuda',
+      '    workflow: gpu.yml',
+      '    reason: CUDA smoke test needs the GPU node on honey until a GPU runner class exists',
+      '    owner: "@tinyland-inc/platform"',
+      '    expires: 2027-06-30',
+      '    category: hardware',
     ),
     '.github/workflows/gpu.yml': lines(
       'name: GPU smoke',

@@ -172,6 +172,25 @@ describe('hosted-runners check', () => {
     ]);
   });
 
+  it('takes a host pin off the pool only by a register entry whose category the org allows', () => {
+    const register = (category: string) => ({
+      [W]: workflow('[self-hosted, honey-gpu]'),
+      [REGISTER]: `exceptions:\n  - {job: build, reason: GPU node, owner: "@jess", expires: 2099-01-01, category: ${category}}\n`,
+    });
+    const allowed = evaluateCheck(hostedRunnersCheck, register('hardware'), {
+      config: { exceptionCategories: ['control-plane', 'hardware'] },
+    });
+    expect(allowed.verdict).toBe('exempt');
+    expect(allowed.evidence[0]).toMatchObject({ line: 4, verdict: 'exempt', note: expect.stringMatching(/^Exempt as hardware until 2099-01-01/) });
+    // the same entry under the default categories does not exempt it
+    const refused = evaluateCheck(hostedRunnersCheck, register('hardware'));
+    expect(refused.verdict).toBe('fail');
+    expect(refused.evidence[0].note).toMatch(/is hardware, a category that does not exempt/);
+    // without an entry the pin fails as before
+    const none = evaluateCheck(hostedRunnersCheck, { [W]: workflow('[self-hosted, honey-gpu]') });
+    expect(none.evidence[0].note).toBe('Job build pins self-hosted host honey-gpu, outside the runner classes with no exception');
+  });
+
   it('passes a self-hosted job whose labels select a runner class', () => {
     const result = evaluateCheck(hostedRunnersCheck, {
       [W]: workflow('[self-hosted, tinyland-docker]'),

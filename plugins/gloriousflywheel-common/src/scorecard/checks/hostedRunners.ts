@@ -93,7 +93,9 @@ function undecidedToggle(job: WorkflowJobInspection): string | undefined {
 type RunnerJudgement =
   | { kind: 'pass' }
   | { kind: 'finding'; verdict: 'fail' | 'unknown'; note: string }
-  | { kind: 'hosted'; labels: string };
+  | { kind: 'hosted'; labels: string }
+  /** a host pin outside the runner classes: fails unless the register exempts it, like a hosted job */
+  | { kind: 'off-pool'; note: string };
 
 function judgeRunner(
   context: ScorecardContext,
@@ -136,6 +138,7 @@ function judgeRunner(
       return { kind: 'pass' };
     }
     const unclassified = unclassifiedJob(context, job);
+    if (unclassified.verdict === 'fail') return { kind: 'off-pool', note: unclassified.note! };
     return {
       kind: 'finding',
       verdict: unclassified.verdict as 'fail' | 'unknown',
@@ -226,7 +229,8 @@ function judgeCall(
             note: `${chain}, whose job ${job.id} runs on hosted ${judgement.labels}${where}`,
           }
         : {
-            verdict: judgement.verdict,
+            // a host pin inside a called workflow is the callee's to fix: no caller entry exempts it
+            verdict: judgement.kind === 'off-pool' ? 'fail' : judgement.verdict,
             note: `${chain}: ${judgement.note}${where}`,
           },
     );
@@ -263,7 +267,10 @@ export const hostedRunnersCheck: ScorecardCheck = {
           line,
           excerpt: sourceLine(context, workflow.path, line),
         };
-        /** A hosted runner: fails unless the register exempts this job (or the local called one). */
+        /**
+         * A hosted runner or a host pin: fails unless the register exempts this job (or the local
+         * called one).
+         */
         const hostedFinding = (
           note: string,
           callee?: CalledFinding['hosted'],
@@ -334,6 +341,10 @@ export const hostedRunnersCheck: ScorecardCheck = {
         if (judgement.kind === 'pass') continue;
         if (judgement.kind === 'finding') {
           evidence.push({ ...at, verdict: judgement.verdict, note: judgement.note });
+          continue;
+        }
+        if (judgement.kind === 'off-pool') {
+          hostedFinding(judgement.note);
           continue;
         }
         hostedFinding(`Job ${job.id} runs on hosted ${judgement.labels}`);
