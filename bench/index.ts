@@ -6,6 +6,7 @@ import { benchFleet } from './fleet';
 import { benchAdoption, benchAdoptionLarge } from './adoption';
 import { benchFleetScale } from './fleetScale';
 import { benchQueue } from './queue';
+import { benchTrancheMatrix } from './trancheMatrix';
 import { printTargets, Target } from './report';
 
 const NOT_YET_MEASURED: Target[] = [
@@ -21,6 +22,7 @@ async function main() {
     adoption: benchAdoption,
     'adoption-10k': benchAdoptionLarge,
     queue: benchQueue,
+    'tranche-matrix': benchTrancheMatrix,
   };
   const targets: Target[] = [];
   for (const [name, run] of Object.entries(benches)) {
