@@ -1,27 +1,6 @@
-import type { MigrationPullRequest } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { matchesPathGlob, MigrationPullRequest } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type { MigrationPullRequestConfig } from './AdoptionConfig';
 import type { RepoHeadNode } from './queries';
-
-const globs = new Map<string, RegExp>();
-
-/** Branch glob: `**` spans `/`, `*` and `?` stay within one segment (as path globs do). */
-function branchGlob(glob: string): RegExp {
-  let re = globs.get(glob);
-  if (!re) {
-    const source = glob
-      .split(/(\*\*|\*|\?)/)
-      .map(part => {
-        if (part === '**') return '.*';
-        if (part === '*') return '[^/]*';
-        if (part === '?') return '[^/]';
-        return part.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('');
-    re = new RegExp(`^${source}$`);
-    globs.set(glob, re);
-  }
-  return re;
-}
 
 /**
  * The migration pull requests in a repository node, newest first. GitHub already filtered by
@@ -31,7 +10,7 @@ export function migrationPullRequestsOf(node: RepoHeadNode, config: MigrationPul
   const nodes = node.migrationPulls?.nodes ?? [];
   return nodes
     .filter(n => !!n && (n.state === 'OPEN' || n.state === 'MERGED'))
-    .filter(n => !config.headBranches.length || config.headBranches.some(g => branchGlob(g).test(n!.headRefName)))
+    .filter(n => !config.headBranches.length || matchesPathGlob(n!.headRefName, config.headBranches))
     .map(n => ({
       number: n!.number,
       title: n!.title,

@@ -1,6 +1,7 @@
 export * from './types';
 export * from './checks';
 export { combineVerdicts } from './verdict';
+export { matchesPathGlob } from './pathGlob';
 export {
   DEFAULT_SCORECARD_CONFIG,
   readScorecardConfig,

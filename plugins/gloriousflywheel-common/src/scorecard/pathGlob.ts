@@ -24,7 +24,13 @@ function globRegExp(glob: string): RegExp {
   return re;
 }
 
-/** Whether a repo-relative POSIX path matches any of the globs. */
+/**
+ * Whether a `/`-separated name (a repo-relative path, a branch, an `owner/repo`) matches any of
+ * the globs: `**` spans segments (`**\/` also none), `*` and `?` stay within one segment. Case
+ * sensitive: lower-case both sides for names that are not.
+ *
+ * @public
+ */
 export function matchesPathGlob(
   path: string,
   globs: readonly string[],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matchesPathGlob } from '../scorecard/pathGlob';
 import { AdoptionStage, StageInput, TrancheBlocker, TrancheDefinition } from './types';
 
 /**
@@ -73,26 +74,6 @@ export function readTranches(value: unknown): TrancheDefinition[] {
   return tranches;
 }
 
-const globCache = new Map<string, RegExp>();
-function repoGlob(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (!re) {
-    const source = glob
-      .toLowerCase()
-      .split(/(\*\*|\*|\?)/)
-      .map(part => {
-        if (part === '**') return '.*';
-        if (part === '*') return '[^/]*';
-        if (part === '?') return '[^/]';
-        return part.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('');
-    re = new RegExp(`^${source}$`);
-    globCache.set(glob, re);
-  }
-  return re;
-}
-
 /**
  * The tranche a repository (`owner/name`) belongs to: explicit listing first, then patterns in
  * config order, then the `rest` tranche; undefined when none claims it.
@@ -103,7 +84,7 @@ export function trancheOf(repo: string, tranches: readonly TrancheDefinition[]):
   const key = repo.toLowerCase();
   return (
     tranches.find(t => t.repos.some(r => r.toLowerCase() === key)) ??
-    tranches.find(t => t.patterns.some(p => repoGlob(p).test(key))) ??
+    tranches.find(t => t.patterns.some(p => matchesPathGlob(key, [p.toLowerCase()]))) ??
     tranches.find(t => t.rest)
   );
 }
