@@ -84,11 +84,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/fleet/scale-sets', (req, res) => {
     const q = parse(scaleSetQuery, req.query, 'query');
-    const body: ScaleSetList = {
-      items: fleet.scaleSets({ cluster: q.cluster, namespace: q.namespace, runnerClass: q.class }),
-      clusters: fleet.clusters(),
-    };
-    res.json(body);
+    // A ScaleSetList, as res.json would send it. The items come serialised once per fleet change;
+    // the cluster states also change without one (messages, last sync), so they are read each time.
+    const items = fleet.scaleSetsJson({ cluster: q.cluster, namespace: q.namespace, runnerClass: q.class });
+    const clusters: ScaleSetList['clusters'] = fleet.clusters();
+    res.type('json').send(`{"items":${items},"clusters":${JSON.stringify(clusters)}}`);
   });
 
   router.get('/fleet/scale-sets/:cluster/:namespace/:name', (req, res) => {

@@ -82,6 +82,47 @@ describe('FleetService against the sandbox Kubernetes API', () => {
     await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-b')).toBeUndefined());
   });
 
+  it('serialises each filter\'s scale sets once per change, and never serves an older text', async () => {
+    startFleet([cluster('honey', k8s.url, k8s.token)]);
+    await eventually(() => expect(fleet.clusters()[0].state).toBe('synced'));
+    const filters = [{}, { runnerClass: 'tinyland-nix' }, { cluster: 'honey', namespace: 'arc-runners' }, { cluster: 'other' }];
+    // each text equals a fresh serialisation of what scaleSets() returns now
+    const expectCurrent = () => filters.forEach(f => expect(fleet.scaleSetsJson(f)).toBe(JSON.stringify(fleet.scaleSets(f))));
+
+    const stringify = jest.spyOn(JSON, 'stringify');
+    try {
+      filters.forEach(f => fleet.scaleSetsJson(f));
+      filters.forEach(f => fleet.scaleSetsJson(f));
+      expect(stringify).toHaveBeenCalledTimes(filters.length); // once per filter while nothing changes
+    } finally {
+      stringify.mockRestore();
+    }
+    expectCurrent();
+
+    const base = createFleetSeed().scaleSets[0];
+    const before = fleet.scaleSetsJson();
+    k8s.upsertScaleSet({ ...base, name: 'tinyland-nix-b', maxRunners: 3, runnerScaleSetLabels: ['tinyland-nix'] });
+    await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-b')).toBeDefined());
+    expect(fleet.scaleSetsJson()).not.toBe(before);
+    expectCurrent();
+
+    k8s.patchScaleSet('arc-runners', 'tinyland-nix-b', { spec: { maxRunners: 5 } });
+    await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-b')?.maxRunners).toBe(5));
+    expectCurrent();
+
+    // runner counts come from EphemeralRunners, a second informer
+    const failedBefore = fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix')!.runners.failed;
+    k8s.failRunners('arc-runners', 'tinyland-nix', 'image pull failed');
+    const job = { repository: 'tinyland-inc/lab', workflowRef: 'tinyland-inc/lab/.github/workflows/ci.yml@refs/heads/main', jobName: 'build', runId: 1, jobId: 2 };
+    expect(k8s.runnerFleet.startRunner('arc-runners', 'tinyland-nix', job)).toEqual({ failed: 'image pull failed' });
+    await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix')!.runners.failed).toBeGreaterThan(failedBefore));
+    expectCurrent();
+
+    k8s.deleteScaleSet('arc-runners', 'tinyland-nix-b');
+    await eventually(() => expect(fleet.scaleSet('honey', 'arc-runners', 'tinyland-nix-b')).toBeUndefined());
+    expectCurrent();
+  });
+
   it('recovers from dropped watches and 410 Gone without losing changes', async () => {
     startFleet([cluster('honey', k8s.url, k8s.token)]);
     await eventually(() => expect(fleet.clusters()[0].state).toBe('synced'));

@@ -53,6 +53,8 @@ export interface FleetServiceOptions {
 
 const LABEL_SCALE_SET_NAME = ARC_SCALE_SET_NAME_LABEL;
 const LABEL_SCALE_SET_NAMESPACE = ARC_SCALE_SET_NAMESPACE_LABEL;
+/** how many filters' JSON bodies are kept per fleet change (any valid name can be asked for) */
+const MAX_SERIALISED_FILTERS = 64;
 
 type PhaseCounts = Omit<RunnerCounts, 'current'>;
 
@@ -93,6 +95,8 @@ export class FleetService {
   private view?: ScaleSet[];
   /** the class summaries of `view` (the same array while nothing changed) */
   private summaries?: { view: ScaleSet[]; items: RunnerClassSummary[] };
+  /** the JSON text of `view` per filter, oldest first */
+  private serialised?: { view: ScaleSet[]; byFilter: Map<string, string> };
   /** when each undone pause (scale set key + paused-from time) was first seen */
   private readonly undoneSince = new Map<string, string>();
 
@@ -143,6 +147,24 @@ export class FleetService {
 
   scaleSet(cluster: string, namespace: string, name: string): ScaleSet | undefined {
     return this.scaleSets({ cluster, namespace }).find(s => s.name === name);
+  }
+
+  /**
+   * `scaleSets(filter)` as JSON text, serialised once per fleet change: with thousands of scale
+   * sets serialising dominates an API read.
+   */
+  scaleSetsJson(filter: ScaleSetFilter = {}): string {
+    const view = this.allScaleSets();
+    if (this.serialised?.view !== view) this.serialised = { view, byFilter: new Map() };
+    const { byFilter } = this.serialised;
+    const key = [filter.cluster, filter.namespace, filter.runnerClass].map(v => v ?? '').join('\0');
+    let text = byFilter.get(key);
+    if (text === undefined) {
+      text = JSON.stringify(this.scaleSets(filter));
+      if (byFilter.size >= MAX_SERIALISED_FILTERS) byFilter.delete(byFilter.keys().next().value!);
+      byFilter.set(key, text);
+    }
+    return text;
   }
 
   /** Per runner class; computed once per fleet change (the result is shared: do not mutate it). */
