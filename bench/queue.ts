@@ -110,7 +110,7 @@ export async function benchQueue(): Promise<Target[]> {
       hub: new AdoptionHub(),
       logger: silentLogger,
     });
-    const queue = new QueueService({ store: new ActionsJobStore(knex), fleet: queueFleetOf(fleet), retentionDays: 7, logger: silentLogger });
+    const queue = new QueueService({ store: new ActionsJobStore(knex), deliveries: new AdoptionRescanStore(knex), fleet: queueFleetOf(fleet), retentionDays: 7, logger: silentLogger });
     const access = new AccessGate({
       config: { permissionFrameworkEnabled: true, servicePrincipals: new Map() },
       permissions: { authorize: refuse, authorizeConditional: refuse } as any,

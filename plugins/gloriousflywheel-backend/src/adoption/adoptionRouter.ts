@@ -16,6 +16,7 @@ import { filterRepos } from './repoFilter';
 import { octokitWebhookVerifier, WebhookVerifier } from './webhookSignature';
 import { parseRequest } from '../service/parseRequest';
 import { AccessGate, completeOnResponse } from '../service/access';
+import type { WebhookDelivery } from '../database/AdoptionRescanStore';
 import { workflowJobPayload, fromGitHubJob } from '../queue/githubJob';
 import type { ActionsJob } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
@@ -25,8 +26,8 @@ export interface AdoptionRouterOptions {
   /** `gloriousflywheel.github.webhookSecret`; absent = no webhook route */
   webhookSecret?: string;
   verifyWebhook?: WebhookVerifier;
-  /** stores `workflow_job` deliveries (the queue); absent = the event is not used */
-  queue?: { ingest(jobs: ActionsJob[]): Promise<void> };
+  /** records and stores `workflow_job` deliveries (the queue); absent = the event is not used */
+  queue?: { ingest(jobs: ActionsJob[], delivery: WebhookDelivery): Promise<'recorded' | 'duplicate'> };
 }
 
 const ghName = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'must be a GitHub owner or repository name');
@@ -174,18 +175,19 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
         } else {
           ignored = event === 'ping' ? 'ping' : `event ${event} is not used`;
         }
-        const outcome = await adoption.receiveDelivery({
+        const delivery = {
           deliveryId: req.get('x-github-delivery')!,
           payloadSha256: createHash('sha256').update(raw).digest('hex'),
           event,
           repo,
           receivedAt: new Date(),
-        });
+        };
+        // A job's delivery is recorded in the queue's batch, one commit with the job: a failure is
+        // a 500 that records neither, so a redelivery is not a duplicate (reconciliation also fetches the job).
+        const outcome = job ? await options.queue!.ingest([job], delivery) : await adoption.receiveDelivery(delivery);
         if (outcome === 'duplicate') {
           res.status(200).json({ accepted: false, reason: 'duplicate' });
         } else if (job) {
-          // A failure here is a 500 and the delivery stays recorded: reconciliation fetches the job.
-          await options.queue!.ingest([job]);
           res.status(202).json({ accepted: true, job: job.id, repo: job.repo });
         } else if (!repo) {
           res.status(event === 'ping' ? 200 : 202).json({ accepted: false, reason: ignored });

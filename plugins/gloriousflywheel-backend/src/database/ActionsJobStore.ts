@@ -86,8 +86,11 @@ function fromRow(r: JobRow): ActionsJob {
 export class ActionsJobStore {
   constructor(private readonly db: Knex) {}
 
-  /** Stores the jobs' states; returns how many rows changed (a stale or equal state changes none). */
-  async upsert(jobs: readonly ActionsJob[], at: Date = new Date()): Promise<number> {
+  /**
+   * Stores the jobs' states; returns how many rows changed (a stale or equal state changes none).
+   * In `within`, a caller's transaction, when they commit with other writes.
+   */
+  async upsert(jobs: readonly ActionsJob[], at: Date = new Date(), within?: Knex.Transaction): Promise<number> {
     let written = 0;
     // one row per job per statement: the last state given for a job wins within a call
     const latest = new Map<number, ActionsJob>();
@@ -97,7 +100,7 @@ export class ActionsJobStore {
     }
     const rows = [...latest.values()].map(j => toRow(j, at.getTime()));
     // one transaction: one commit however many statements
-    await this.db.transaction(async tx => {
+    const write = async (tx: Knex.Transaction) => {
       for (let i = 0; i < rows.length; i += CHUNK) {
         const changed = await tx(JOBS)
           .insert(rows.slice(i, i + CHUNK))
@@ -108,7 +111,8 @@ export class ActionsJobStore {
           .returning('job_id');
         written += changed.length;
       }
-    });
+    };
+    await (within ? write(within) : this.db.transaction(write));
     return written;
   }
 

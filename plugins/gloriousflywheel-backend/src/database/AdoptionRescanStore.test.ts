@@ -56,6 +56,34 @@ describe.each(databases.eachSupportedId())('AdoptionRescanStore on %p', id => {
     expect((await store.summary()).lastFailure).toBeNull();
   });
 
+  it('records deliveries in one transaction with what they carry: repeats are duplicates, a failure records none', async () => {
+    const { store } = await createStore(id);
+    const job = (n: number) => delivery(n, { event: 'workflow_job', repo: undefined });
+    await store.recordDelivery(job(1));
+    const seen: Array<{ fresh: boolean[]; visible: number }> = [];
+    const recorded = await store.recordDeliveriesWith(
+      // stored before; new; the same id again; a new id on the same body
+      [job(1), job(2), job(2), { ...job(2), deliveryId: 'd-forged' }, job(3)],
+      async (tx, fresh) => {
+        // the write runs in the transaction that holds the new deliveries
+        const [{ n }] = await tx('gloriousflywheel_adoption_webhook_deliveries').count({ n: '*' });
+        seen.push({ fresh: [...fresh], visible: Number(n) });
+      },
+    );
+    expect(recorded).toEqual([false, true, false, false, true]);
+    expect(seen).toEqual([{ fresh: recorded, visible: 3 }]);
+    expect(await store.summary()).toMatchObject({ deliveries: 3, duplicates: 3, pendingRepos: 0 });
+
+    await expect(
+      store.recordDeliveriesWith([job(4)], async () => {
+        throw new Error('job write failed');
+      }),
+    ).rejects.toThrow('job write failed');
+    // rolled back: a redelivery is new, not a duplicate
+    expect(await store.countDeliveries()).toBe(3);
+    expect(await store.recordDelivery(job(4))).toBe('recorded');
+  });
+
   it('stays bounded: the newest maxDeliveries, none older than maxAgeMs', async () => {
     const { store } = await createStore(id, { maxDeliveries: 3, maxAgeMs: 60 * 60_000 });
     for (let n = 1; n <= 5; n++) await store.recordDelivery(delivery(n, { repo: undefined }));

@@ -9,7 +9,10 @@ const CHUNK = 50;
 /** `repo_key` of a requested full scan (every repository). */
 export const ALL_REPOS = '*';
 
-/** How many webhook deliveries are remembered for de-duplication, and for how long. */
+/**
+ * How many webhook deliveries are remembered for de-duplication, and for how long. Each store
+ * (per replica) prunes after every 1% of `maxDeliveries` it records, so the table may hold that many more.
+ */
 export interface DeliveryRetention {
   maxDeliveries: number;
   maxAgeMs: number;
@@ -70,6 +73,9 @@ const chunks = <T>(items: readonly T[], size = CHUNK): T[][] =>
  * for them. Both live in the plugin database, so every replica and a restarted one see the same.
  */
 export class AdoptionRescanStore {
+  /** deliveries this store recorded since it last pruned */
+  private sincePrune = 0;
+
   constructor(
     private readonly db: Knex,
     private readonly retention: DeliveryRetention = DEFAULT_DELIVERY_RETENTION,
@@ -118,8 +124,69 @@ export class AdoptionRescanStore {
       }
       return true;
     });
-    if (recorded) await this.pruneDeliveries(at);
+    if (recorded) await this.noteRecorded(1, at);
     return recorded ? 'recorded' : 'duplicate';
+  }
+
+  /**
+   * Records deliveries that queue no rescan (the queue's `workflow_job` ones) in one transaction
+   * with what they carry: `write` gets the transaction and which deliveries are new (a repeat of
+   * an id or a body, stored or earlier in the list, is not), and a failure records none of them.
+   */
+  async recordDeliveriesWith(
+    deliveries: readonly WebhookDelivery[],
+    write: (tx: Knex.Transaction, recorded: readonly boolean[]) => Promise<void>,
+  ): Promise<boolean[]> {
+    const ids = new Set<string>();
+    const bodies = new Set<string>();
+    // repeats within the list are duplicates before the database is asked
+    const first = deliveries.map(d => {
+      const repeat = ids.has(d.deliveryId) || bodies.has(d.payloadSha256);
+      ids.add(d.deliveryId);
+      bodies.add(d.payloadSha256);
+      return !repeat;
+    });
+    const fresh = deliveries.filter((_, i) => first[i]);
+    const recorded = await this.db.transaction(async tx => {
+      const inserted = new Set<string>();
+      for (const part of chunks(fresh)) {
+        const rows: Array<{ delivery_id: string }> = await tx(DELIVERIES)
+          .insert(
+            part.map(d => ({
+              delivery_id: d.deliveryId,
+              payload_sha256: d.payloadSha256,
+              event: d.event,
+              repo_key: null,
+              received_at: d.receivedAt.getTime(),
+            })),
+          )
+          .onConflict()
+          .ignore()
+          .returning('delivery_id');
+        for (const r of rows) inserted.add(r.delivery_id);
+      }
+      const result = deliveries.map((d, i) => first[i] && inserted.has(d.deliveryId));
+      for (const [i, d] of deliveries.entries()) {
+        if (result[i]) continue;
+        await tx(DELIVERIES)
+          .where('delivery_id', d.deliveryId)
+          .orWhere('payload_sha256', d.payloadSha256)
+          .increment('replays', 1);
+      }
+      await write(tx, result);
+      return result;
+    });
+    const n = recorded.filter(Boolean).length;
+    if (n) await this.noteRecorded(n, Math.max(...deliveries.map(d => d.receivedAt.getTime())));
+    return recorded;
+  }
+
+  /** The cap's query walks the newest maxDeliveries rows: it runs per 1% of the cap recorded, not per delivery. */
+  private async noteRecorded(count: number, at: number): Promise<void> {
+    this.sincePrune += count;
+    if (this.sincePrune < Math.max(1, Math.floor(this.retention.maxDeliveries / 100))) return;
+    this.sincePrune = 0;
+    await this.pruneDeliveries(at);
   }
 
   /** Forgets deliveries past the retention age and beyond the newest `maxDeliveries`. */

@@ -19,6 +19,7 @@ import {
   scaleSetOfRunner,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ActionsJobStore } from '../database/ActionsJobStore';
+import type { AdoptionRescanStore, WebhookDelivery } from '../database/AdoptionRescanStore';
 
 /** What the queue reads of the fleet: the informers' in-memory view. */
 export interface QueueFleet {
@@ -36,6 +37,13 @@ const INGEST_BATCH_MS = 20;
 const INGEST_BATCH_MAX = 500;
 /** Waiting jobs read for "jobs ahead": more than any fleet's queue should hold. */
 const MAX_WAITING = 10_000;
+
+/** Job states of one caller in a batch, with the webhook delivery that carried them. */
+interface IngestEntry {
+  jobs: readonly ActionsJob[];
+  delivery?: WebhookDelivery;
+  duplicate?: boolean;
+}
 /**
  * Statistics are computed at most this often (they lag new events by as much): the endpoint is read
  * by every open Runner classes page, and a recomputation reads the last day's jobs.
@@ -48,11 +56,13 @@ const STATS_TTL_MS = 5_000;
  */
 export class QueueService {
   private statsCache?: { at: number; value: QueueStatsList };
-  private batch?: { jobs: ActionsJob[]; done: Promise<void> };
+  private batch?: { entries: IngestEntry[]; done: Promise<void> };
 
   constructor(
     private readonly options: {
       store: ActionsJobStore;
+      /** the webhook deliveries' de-duplication, written with the jobs they carry */
+      deliveries?: AdoptionRescanStore;
       fleet: QueueFleet;
       /** the caches' latest health (runner classes per cache included) */
       caches?: () => Promise<CacheHealth[]>;
@@ -81,23 +91,44 @@ export class QueueService {
 
   /**
    * Stores job states (out-of-order and repeated ones change nothing). Calls within
-   * {@link INGEST_BATCH_MS} share one statement (one commit), so a burst of webhook deliveries
+   * {@link INGEST_BATCH_MS} share one transaction (one commit), so a burst of webhook deliveries
    * costs one write per batch; each caller's promise settles with its batch, and a failed write
-   * fails every caller of that batch.
+   * fails every caller of that batch. With `delivery`, the delivery is recorded in the same
+   * transaction, and its jobs are stored only when it is not a `duplicate`.
    */
-  async ingest(jobs: readonly ActionsJob[]): Promise<void> {
-    if (jobs.length === 0) return;
+  async ingest(jobs: readonly ActionsJob[], delivery?: WebhookDelivery): Promise<'recorded' | 'duplicate'> {
+    if (delivery && !this.options.deliveries) throw new Error('queue: a webhook delivery needs the deliveries store');
+    if (jobs.length === 0 && !delivery) return 'recorded';
     let batch = this.batch;
-    if (!batch || batch.jobs.length >= INGEST_BATCH_MAX) {
-      const open: { jobs: ActionsJob[]; done?: Promise<void> } = { jobs: [] };
+    if (!batch || batch.entries.length >= INGEST_BATCH_MAX) {
+      const open: { entries: IngestEntry[]; done?: Promise<void> } = { entries: [] };
       open.done = new Promise<void>(resolve => setTimeout(resolve, INGEST_BATCH_MS)).then(async () => {
         if (this.batch === open) this.batch = undefined;
-        await this.options.store.upsert(open.jobs.map(j => this.enrich(j)), this.now());
+        await this.write(open.entries);
       });
-      batch = this.batch = open as { jobs: ActionsJob[]; done: Promise<void> };
+      batch = this.batch = open as { entries: IngestEntry[]; done: Promise<void> };
     }
-    batch.jobs.push(...jobs);
+    const entry: IngestEntry = { jobs, delivery };
+    batch.entries.push(entry);
     await batch.done;
+    return entry.duplicate ? 'duplicate' : 'recorded';
+  }
+
+  private async write(entries: IngestEntry[]) {
+    const { store, deliveries } = this.options;
+    const jobsOf = (list: IngestEntry[]) => list.filter(e => !e.duplicate).flatMap(e => e.jobs.map(j => this.enrich(j)));
+    const delivered = entries.filter(e => e.delivery);
+    if (!deliveries || delivered.length === 0) {
+      await store.upsert(jobsOf(entries), this.now());
+      return;
+    }
+    await deliveries.recordDeliveriesWith(
+      delivered.map(e => e.delivery!),
+      async (tx, recorded) => {
+        delivered.forEach((e, i) => (e.duplicate = !recorded[i]));
+        await store.upsert(jobsOf(entries), this.now(), tx);
+      },
+    );
   }
 
   /** Queue statistics per runner class (every configured one) and per scale set of the fleet. */

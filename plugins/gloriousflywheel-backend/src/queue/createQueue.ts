@@ -4,6 +4,7 @@ import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { Knex } from 'knex';
 import { CacheHealth } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ActionsJobStore } from '../database/ActionsJobStore';
+import { AdoptionRescanStore } from '../database/AdoptionRescanStore';
 import { GitHubAccess } from '../adoption/GitHubClient';
 import { readQueueConfig } from './queueConfig';
 import { JobReconciler } from './JobReconciler';
@@ -50,6 +51,7 @@ export async function createQueue(options: {
   const store = new ActionsJobStore(options.knex);
   const service = new QueueService({
     store,
+    deliveries: new AdoptionRescanStore(options.knex),
     fleet: options.fleet,
     caches: options.caches,
     extraHosted: options.extraHosted,
@@ -62,7 +64,9 @@ export async function createQueue(options: {
   const reconciler = new JobReconciler({
     store,
     clientFor: owner => github.client(owner),
-    ingest: jobs => service.ingest(jobs),
+    ingest: async jobs => {
+      await service.ingest(jobs);
+    },
     requestsPerPass: requestsPerPass(config.reconcile.requestsPerHour, config.reconcile.schedule.frequency),
     activeWithinMinutes: config.reconcile.activeWithinMinutes,
     logger,
