@@ -18,6 +18,7 @@ import { ControlRouterOptions, createControlRouter } from '../control/controlRou
 import { AdoptionRouterOptions, createAdoptionRouter } from '../adoption/adoptionRouter';
 import { createQueueRouter, QueueRouterOptions } from '../queue/queueRouter';
 import { parseRequest } from './parseRequest';
+import { PreparedJsonBodies } from './preparedJson';
 import { cacheName, clusterName, namespaceName, runnerClassName, scaleSetTarget } from './inputSchemas';
 
 export interface RouterOptions {
@@ -82,13 +83,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ items: fleet.clusters() });
   });
 
+  const scaleSetBodies = new PreparedJsonBodies(64);
   router.get('/fleet/scale-sets', (req, res) => {
     const q = parse(scaleSetQuery, req.query, 'query');
     // A ScaleSetList, as res.json would send it. The items come serialised once per fleet change;
     // the cluster states also change without one (messages, last sync), so they are read each time.
-    const items = fleet.scaleSetsJson({ cluster: q.cluster, namespace: q.namespace, runnerClass: q.class });
+    const filter = { cluster: q.cluster, namespace: q.namespace, runnerClass: q.class };
     const clusters: ScaleSetList['clusters'] = fleet.clusters();
-    res.type('json').send(`{"items":${items},"clusters":${JSON.stringify(clusters)}}`);
+    const key = [filter.cluster, filter.namespace, filter.runnerClass].map(v => v ?? '').join('\0');
+    scaleSetBodies.send(req, res, key, '{"items":', fleet.scaleSetsJson(filter), `,"clusters":${JSON.stringify(clusters)}}`);
   });
 
   router.get('/fleet/scale-sets/:cluster/:namespace/:name', (req, res) => {
