@@ -180,11 +180,16 @@ describe('queue', () => {
     // GitHub's redeliver keeps the id: answered, stored once
     expect((await deliver(server, typo, 'delivery-501')).body).toEqual({ accepted: false, reason: 'duplicate' });
     expect((await deliver(server, workflowJob('queued', { id: 502, labels: ['tinyland-nix'] }))).status).toBe(202);
+    // two copies at once (most likely one batch, one transaction): one stored, one duplicate
+    const twice = workflowJob('queued', { id: 503, labels: ['tinyland-nix'] });
+    const both = await Promise.all([deliver(server, twice, 'delivery-503'), deliver(server, twice, 'delivery-503')]);
+    expect(both.map(r => r.body.reason ?? 'accepted').sort()).toEqual(['accepted', 'duplicate']);
+    expect((await get(server, '/adoption/scan')).body.webhook).toMatchObject({ deliveries: 3, duplicates: 2 });
 
     const list = await get(server, `/queue/repos/${ORG}/lab/jobs`);
     expect(list.status).toBe(200);
     const items = (list.body as RepoJobList).items;
-    expect(items.map(i => i.job.id).sort()).toEqual([501, 502]);
+    expect(items.map(i => i.job.id).sort()).toEqual([501, 502, 503]);
     const stuck = items.find(i => i.job.id === 501)!;
     expect(stuck.job).toMatchObject({ status: 'queued', startedAt: null, runnerClass: null, labels: ['tinyland-nixx'] });
     expect(stuck.diagnosis!.reasons[0]).toMatchObject({ kind: 'no-match', summary: 'no runner class matches; did you mean tinyland-nix?' });
