@@ -17,6 +17,7 @@ import {
   scaleSetResumePermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
+import { chipTextSx } from '../chipContrast';
 
 const bounds = (min: number | null, max: number | null) => `min ${min ?? 0} / max ${max === null ? 'unlimited' : max}`;
 
@@ -71,10 +72,11 @@ export function ScaleSetControlButton({ scaleSet, onChanged }: { scaleSet: Scale
 
   return (
     <>
+      {/* primary for both: MUI's warning orange as text on white is ~3:1 (axe color-contrast) */}
       <Button
         size="small"
         variant="outlined"
-        color={action === 'pause' ? 'warning' : 'primary'}
+        color="primary"
         onClick={() => setOpen(true)}
         aria-label={`${action} ${scaleSet.name}`}
       >
@@ -123,7 +125,13 @@ export function ScaleSetControlButton({ scaleSet, onChanged }: { scaleSet: Scale
           <Button onClick={() => setOpen(false)} disabled={busy}>
             Cancel
           </Button>
-          <Button variant="contained" onClick={submit} disabled={!valid || busy} color={action === 'pause' ? 'warning' : 'primary'}>
+          <Button
+            variant="contained"
+            onClick={submit}
+            disabled={!valid || busy}
+            color={action === 'pause' ? 'warning' : 'primary'}
+            sx={action === 'pause' ? chipTextSx('warning') : undefined}
+          >
             {action === 'pause' ? 'Pause' : 'Resume'}
           </Button>
         </DialogActions>
