@@ -247,4 +247,18 @@ describe('queue', () => {
     // aggregate counts stay readable, like the fleet's
     expect((await get(denied, '/queue/stats')).status).toBe(200);
   });
+
+  it('gives anonymous callers nothing, and a service token no job unless servicePrincipals names it', async () => {
+    const server = await startPortal();
+    const routes = ['/queue/stats', `/queue/repos/${ORG}/lab/jobs`, `/queue/jobs/${ORG}/lab/1`, `/queue/diagnose?url=https://github.com/${ORG}/lab/actions/runs/1/job/1`];
+    for (const path of routes) {
+      // no valid Backstage token (the test backend reads a missing header as a user, so send a bad one)
+      const anonymous = await request(server).get(`/api/gloriousflywheel${path}`).set('authorization', 'Bearer not-a-token');
+      expect([path, anonymous.status]).toEqual([path, 401]);
+    }
+    const asService = (path: string) =>
+      request(server).get(`/api/gloriousflywheel${path}`).set('authorization', mockCredentials.service.header());
+    expect((await asService('/queue/stats')).status).toBe(200);
+    for (const path of routes.slice(1)) expect([path, (await asService(path)).status]).toEqual([path, 403]);
+  });
 });
