@@ -613,7 +613,7 @@ function makeResolvers(ctx: GraphqlContext) {
       .map(pr => ({ pr, k: [keyOf(pr), pr.id] as [number, number] }))
       .sort((a, b) => dir * (a.k[0] - b.k[0] || a.k[1] - b.k[1]));
     return cursorPage(
-      items.map(x => ({ key: x.k, node: pullRequestNode(r, x.pr) })),
+      items.map(x => ({ key: x.k, node: () => pullRequestNode(r, x.pr) })),
       args,
       (a, b) => dir * ((a[0] as number) - (b[0] as number) || a[1] - b[1]),
     );
@@ -622,15 +622,15 @@ function makeResolvers(ctx: GraphqlContext) {
   /** A connection over a short list in its given order (cursor = position). */
   function listConnection(nodes: any[], args: any) {
     return cursorPage(
-      nodes.map((node, i) => ({ key: [i, i] as [number, number], node })),
+      nodes.map((node, i) => ({ key: [i, i] as [number, number], node: () => node })),
       args,
       (a, b) => a[1] - b[1],
     );
   }
 
-  /** first/last/after/before over items already in connection order. */
+  /** first/last/after/before over items already in connection order; nodes are built only for the page. */
   function cursorPage(
-    items: { key: [string | number, number]; node: unknown }[],
+    items: { key: [string | number, number]; node: () => unknown }[],
     args: any,
     cmp: (a: [string | number, number], b: [string | number, number]) => number,
   ) {
@@ -669,7 +669,7 @@ function makeResolvers(ctx: GraphqlContext) {
         endCursor: edges[edges.length - 1]?.cursor ?? null,
       },
       edges,
-      nodes: () => page.map(x => x.node),
+      nodes: () => page.map(x => x.node()),
     };
   }
 
@@ -696,7 +696,7 @@ function makeResolvers(ctx: GraphqlContext) {
     ) => {
       return dir * (compareKeys(a[0], b[0]) || a[1] - b[1]);
     };
-    let all = store
+    const all = store
       .list()
       .filter(r => r.owner.toLowerCase() === ctx.org.toLowerCase())
       .filter(
@@ -722,44 +722,11 @@ function makeResolvers(ctx: GraphqlContext) {
       )
       .map(r => ({ r, k: [keyOf(r), r.id] as [string | number, number] }))
       .sort((a, b) => cmp(a.k, b.k));
-    const totalCount = all.length;
-    const after = decodeCursor(args.after);
-    const before = decodeCursor(args.before);
-    if (args.after && !after)
-      throw new GraphQLError(
-        `\`${args.after}\` does not appear to be a valid cursor.`,
-        {
-          extensions: { type: 'INVALID_CURSOR_ARGUMENTS' },
-        },
-      );
-    if (after) all = all.filter(x => cmp(x.k, after) > 0);
-    if (before) all = all.filter(x => cmp(x.k, before) < 0);
-    let page = all;
-    let hasNextPage = false;
-    let hasPreviousPage = Boolean(after);
-    if (typeof args.first === 'number') {
-      page = all.slice(0, args.first);
-      hasNextPage = all.length > args.first;
-    } else if (typeof args.last === 'number') {
-      page = all.slice(Math.max(0, all.length - args.last));
-      hasPreviousPage = all.length > args.last;
-      hasNextPage = Boolean(before);
-    }
-    const edges = page.map(x => ({
-      cursor: encodeCursor(x.k[0], x.k[1]),
-      node: () => repoNode(x.r),
-    }));
-    return {
-      totalCount,
-      pageInfo: {
-        hasNextPage,
-        hasPreviousPage,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-      edges,
-      nodes: () => page.map(x => repoNode(x.r)),
-    };
+    return cursorPage(
+      all.map(x => ({ key: x.k, node: () => repoNode(x.r) })),
+      args,
+      cmp,
+    );
   }
 
   const rateLimitNode = (cost: number, nodeCount: number) => () => {
