@@ -63,18 +63,13 @@ export class GloriousflywheelMetrics {
    * now, and the p95 queue time of the jobs that started in the last hour.
    */
   observeQueue(stats: () => Promise<QueueStatsList>): void {
-    // one read of the stored jobs serves both gauges of a scrape
-    let current: { at: number; stats: Promise<QueueStatsList> } | undefined;
-    const read = () => {
-      if (!current || Date.now() - current.at > 1000) current = { at: Date.now(), stats: stats() };
-      return current.stats;
-    };
+    // both gauges of a scrape call it: QueueService.stats() shares one computation between them
     this.metrics
       .createObservableGauge<{ runner_class: string; state: string }>('gloriousflywheel.queue.jobs', {
         description: 'Jobs of each runner class queued (waiting for a runner) and running now',
       })
       .addCallback(async result => {
-        for (const c of (await read()).classes) {
+        for (const c of (await stats()).classes) {
           result.observe(c.queued, { runner_class: c.runnerClass, state: 'queued' });
           result.observe(c.running, { runner_class: c.runnerClass, state: 'running' });
         }
@@ -85,7 +80,7 @@ export class GloriousflywheelMetrics {
         unit: 's',
       })
       .addCallback(async result => {
-        for (const c of (await read()).classes) {
+        for (const c of (await stats()).classes) {
           if (c.p95Seconds1h !== null) result.observe(c.p95Seconds1h, { runner_class: c.runnerClass });
         }
       });

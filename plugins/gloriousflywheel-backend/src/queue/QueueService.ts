@@ -55,7 +55,8 @@ const STATS_TTL_MS = 5_000;
  * from the informers, the jobs from the database, so every replica answers alike.
  */
 export class QueueService {
-  private statsCache?: { at: number; value: QueueStatsList };
+  /** the promise, so concurrent readers (a page and a metrics scrape) share one computation */
+  private statsCache?: { at: number; value: Promise<QueueStatsList> };
   private batch?: { entries: IngestEntry[]; done: Promise<void> };
 
   constructor(
@@ -132,10 +133,20 @@ export class QueueService {
   }
 
   /** Queue statistics per runner class (every configured one) and per scale set of the fleet. */
-  async stats(): Promise<QueueStatsList> {
+  stats(): Promise<QueueStatsList> {
     const now = this.now();
     const cached = this.statsCache;
     if (cached && now.getTime() - cached.at < STATS_TTL_MS && now.getTime() >= cached.at) return cached.value;
+    const value = this.computeStats(now);
+    this.statsCache = { at: now.getTime(), value };
+    // a failed read is not kept
+    value.catch(() => {
+      if (this.statsCache?.value === value) this.statsCache = undefined;
+    });
+    return value;
+  }
+
+  private async computeStats(now: Date): Promise<QueueStatsList> {
     const jobs = await this.options.store.activeOrSince(new Date(now.getTime() - DAY_MS));
     const { fleet } = this.options;
     const value: QueueStatsList = {
@@ -151,7 +162,6 @@ export class QueueService {
       }),
       at: now.toISOString(),
     };
-    this.statsCache = { at: now.getTime(), value };
     return value;
   }
 
