@@ -51,8 +51,6 @@ export interface FleetServiceOptions {
   kubeConfigFor?: (cluster: ClusterConfig) => KubeConfig;
 }
 
-const LABEL_SCALE_SET_NAME = ARC_SCALE_SET_NAME_LABEL;
-const LABEL_SCALE_SET_NAMESPACE = ARC_SCALE_SET_NAMESPACE_LABEL;
 /** how many filters' JSON bodies are kept per fleet change (any valid name can be asked for) */
 const MAX_SERIALISED_FILTERS = 64;
 
@@ -62,9 +60,9 @@ function countRunnersByScaleSet(runners: KubernetesObject[]): Map<string, PhaseC
   const counts = new Map<string, PhaseCounts>();
   for (const r of runners) {
     const labels = r.metadata?.labels ?? {};
-    const name = labels[LABEL_SCALE_SET_NAME];
+    const name = labels[ARC_SCALE_SET_NAME_LABEL];
     if (!name) continue;
-    const key = `${labels[LABEL_SCALE_SET_NAMESPACE] ?? r.metadata?.namespace}/${name}`;
+    const key = `${labels[ARC_SCALE_SET_NAMESPACE_LABEL] ?? r.metadata?.namespace}/${name}`;
     const c = counts.get(key) ?? { pending: 0, running: 0, failed: 0 };
     const phase = (r as { status?: { phase?: string } }).status?.phase;
     if (phase === 'Running') c.running++;
