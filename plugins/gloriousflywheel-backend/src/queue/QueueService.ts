@@ -171,33 +171,48 @@ export class QueueService {
 
   /** Why a job waits (no reasons once it runs), from the stored job and the fleet now. */
   async diagnose(job: ActionsJob): Promise<JobDiagnosis> {
+    return (await this.diagnoseAll([job]))[0];
+  }
+
+  /** A repository's recent jobs, newest first, with the diagnosis of each that waits. */
+  async recentForRepo(repo: string, limit: number): Promise<DiagnosedJob[]> {
+    const jobs = await this.options.store.recentForRepo(repo, limit);
+    const waiting = jobs.filter(isJobWaiting);
+    const diagnoses = new Map((await this.diagnoseAll(waiting)).map((d, i) => [waiting[i], d]));
+    return jobs.map(job => ({ job, diagnosis: diagnoses.get(job) ?? null }));
+  }
+
+  /** Diagnoses jobs against one read of the queue, the caches and the fleet (not one per job). */
+  private async diagnoseAll(jobs: ActionsJob[]): Promise<JobDiagnosis[]> {
+    if (jobs.length === 0) return [];
     const { fleet } = this.options;
     const now = this.now();
-    const runnerClass = matchRunnerClassForLabels(job.labels, fleet.runnerClasses)?.name ?? null;
+    const classOf = (job: ActionsJob) => matchRunnerClassForLabels(job.labels, fleet.runnerClasses)?.name ?? null;
+    const anyClass = jobs.some(j => classOf(j) !== null);
     const [waiting, stats, caches] = await Promise.all([
-      isJobWaiting(job) ? this.options.store.waiting(MAX_WAITING) : Promise.resolve([]),
-      runnerClass ? this.stats() : Promise.resolve(undefined),
-      this.options.caches && runnerClass ? this.options.caches() : Promise.resolve([]),
+      jobs.some(isJobWaiting) ? this.options.store.waiting(MAX_WAITING) : Promise.resolve([]),
+      anyClass ? this.stats() : Promise.resolve(undefined),
+      this.options.caches && anyClass ? this.options.caches() : Promise.resolve([]),
     ]);
-    return diagnoseJob({
-      job,
+    const shared = {
       now,
       runnerClasses: fleet.runnerClasses,
       scaleSets: fleet.scaleSets(),
       clusters: fleet.clusters(),
       listeners: fleet.listenerHealth(),
       runnerFailures: fleet.runnerFailures(),
-      queuedJobs: waiting,
-      caches: caches.filter(c => runnerClass && c.runnerClasses.includes(runnerClass)),
-      classP95Seconds: stats?.classes.find(c => c.runnerClass === runnerClass)?.p95Seconds24h ?? null,
       extraHosted: this.options.extraHosted,
+    };
+    return jobs.map(job => {
+      const runnerClass = classOf(job);
+      return diagnoseJob({
+        ...shared,
+        job,
+        queuedJobs: isJobWaiting(job) ? waiting : [],
+        caches: caches.filter(c => runnerClass && c.runnerClasses.includes(runnerClass)),
+        classP95Seconds: stats?.classes.find(c => c.runnerClass === runnerClass)?.p95Seconds24h ?? null,
+      });
     });
-  }
-
-  /** A repository's recent jobs, newest first, with the diagnosis of each that waits. */
-  async recentForRepo(repo: string, limit: number): Promise<DiagnosedJob[]> {
-    const jobs = await this.options.store.recentForRepo(repo, limit);
-    return Promise.all(jobs.map(async job => ({ job, diagnosis: isJobWaiting(job) ? await this.diagnose(job) : null })));
   }
 
   /** Forgets jobs queued before the retention period; returns how many. */
