@@ -2,8 +2,16 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
-import { createFleetSeed, KubernetesSandbox, startKubernetesSandbox } from '@internal/fleet-sandbox';
-import { DEFAULT_RUNNER_CLASSES, AutoscalingRunnerSetObject, toScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  createFleetSeed,
+  KubernetesSandbox,
+  startKubernetesSandbox,
+} from '@internal/fleet-sandbox';
+import {
+  DEFAULT_RUNNER_CLASSES,
+  AutoscalingRunnerSetObject,
+  toScaleSet,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { createRouter } from '../plugins/gloriousflywheel-backend/src/service/router';
 import { SourceStatusBoard } from '../plugins/gloriousflywheel-backend/src/service/sourceStatus';
@@ -21,7 +29,10 @@ const SYNC_TIMEOUT_MS = 180_000;
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-async function timeReads(read: () => Promise<unknown>, n: number): Promise<number[]> {
+async function timeReads(
+  read: () => Promise<unknown>,
+  n: number,
+): Promise<number[]> {
   // each path starts from a collected heap, not from the garbage of the one before
   (global as { gc?: () => void }).gc?.();
   const out: number[] = [];
@@ -42,7 +53,13 @@ async function timeReads(read: () => Promise<unknown>, n: number): Promise<numbe
 export async function benchFleetScale(): Promise<Target[]> {
   const seed = createFleetSeed({ extraScaleSets: SCALE_SETS - 5 });
   for (const s of seed.scaleSets) {
-    s.status = { ...s.status, currentRunners: RUNNERS, runningEphemeralRunners: RUNNERS - 1, pendingEphemeralRunners: 1, failedEphemeralRunners: 0 };
+    s.status = {
+      ...s.status,
+      currentRunners: RUNNERS,
+      runningEphemeralRunners: RUNNERS - 1,
+      pendingEphemeralRunners: 1,
+      failedEphemeralRunners: 0,
+    };
   }
   const sandboxes: KubernetesSandbox[] = [];
   const classes = DEFAULT_RUNNER_CLASSES.map(c => ({ ...c }));
@@ -50,7 +67,12 @@ export async function benchFleetScale(): Promise<Target[]> {
   let server: ReturnType<ReturnType<typeof express>['listen']> | undefined;
   try {
     for (let i = 0; i < CLUSTERS; i++) {
-      const k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed, historyLimit: 2000 });
+      const k8s = await startKubernetesSandbox({
+        host: '127.0.0.1',
+        port: 0,
+        seed,
+        historyLimit: 2000,
+      });
       k8s.faults.set({ latencyMs: LATENCY_MS });
       sandboxes.push(k8s);
     }
@@ -66,19 +88,39 @@ export async function benchFleetScale(): Promise<Target[]> {
     (global as { gc?: () => void }).gc?.();
     const rssBefore = process.memoryUsage().rss;
     const heapBefore = process.memoryUsage().heapUsed;
-    fleet = new FleetService({ clusters, runnerClasses: classes, logger: silentLogger, debounceMs: 50 });
+    fleet = new FleetService({
+      clusters,
+      runnerClasses: classes,
+      logger: silentLogger,
+      debounceMs: 50,
+    });
     const syncStarted = performance.now();
     fleet.start();
     const app = express();
-    app.use('/api/gloriousflywheel', await createRouter({ version: 'bench', sources: new SourceStatusBoard([]), fleet }));
+    app.use(
+      '/api/gloriousflywheel',
+      await createRouter({
+        version: 'bench',
+        sources: new SourceStatusBoard([]),
+        fleet,
+      }),
+    );
     server = app.listen(0, '127.0.0.1');
     await new Promise(r => server!.once('listening', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/gloriousflywheel`;
+    const base = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/gloriousflywheel`;
 
     const total = CLUSTERS * SCALE_SETS;
     const deadline = Date.now() + SYNC_TIMEOUT_MS;
-    while (fleet.clusters().some(c => c.state !== 'synced') || fleet.scaleSets().length < total) {
-      if (Date.now() > deadline) throw new Error(`fleet did not sync within ${SYNC_TIMEOUT_MS / 1000} s`);
+    while (
+      fleet.clusters().some(c => c.state !== 'synced') ||
+      fleet.scaleSets().length < total
+    ) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `fleet did not sync within ${SYNC_TIMEOUT_MS / 1000} s`,
+        );
       await new Promise(r => setTimeout(r, 100));
     }
     const syncMs = performance.now() - syncStarted;
@@ -87,11 +129,21 @@ export async function benchFleetScale(): Promise<Target[]> {
     const mutations: { type: string; entities: number }[] = [];
     const connection: EntityProviderConnection = {
       async applyMutation(m) {
-        mutations.push({ type: m.type, entities: m.type === 'full' ? m.entities.length : m.added.length + m.removed.length });
+        mutations.push({
+          type: m.type,
+          entities:
+            m.type === 'full'
+              ? m.entities.length
+              : m.added.length + m.removed.length,
+        });
       },
       async refresh() {},
     };
-    const provider = new FleetEntityProvider({ fleet, owner: 'group:default/platform-team', logger: silentLogger });
+    const provider = new FleetEntityProvider({
+      fleet,
+      owner: 'group:default/platform-team',
+      logger: silentLogger,
+    });
     await provider.connect(connection);
     // Loaded: informer caches, the API's view and the provider's emitted entities, nothing else yet.
     (global as { gc?: () => void }).gc?.();
@@ -112,23 +164,39 @@ export async function benchFleetScale(): Promise<Target[]> {
     // (the class summaries' aggregation is left out of the fan-out: it would only add to it)
     const fanOut = async () => {
       const lists = await Promise.all(
-        apis.map(api => api.listClusterCustomObject({ group: 'actions.github.com', version: 'v1alpha1', plural: 'autoscalingrunnersets' })),
+        apis.map(api =>
+          api.listClusterCustomObject({
+            group: 'actions.github.com',
+            version: 'v1alpha1',
+            plural: 'autoscalingrunnersets',
+          }),
+        ),
       );
-      const items = lists.flatMap((body: any, i) => body.items.map((o: AutoscalingRunnerSetObject) => toScaleSet(clusters[i].name, o, classes)));
+      const items = lists.flatMap((body: any, i) =>
+        body.items.map((o: AutoscalingRunnerSetObject) =>
+          toScaleSet(clusters[i].name, o, classes),
+        ),
+      );
       return JSON.stringify({ items });
     };
-    const viaCache = async () => (await fetch(`${base}/fleet/scale-sets`)).text();
-    const classesViaCache = async () => (await fetch(`${base}/fleet/classes`)).text();
+    const viaCache = async () =>
+      (await fetch(`${base}/fleet/scale-sets`)).text();
+    const classesViaCache = async () =>
+      (await fetch(`${base}/fleet/classes`)).text();
 
     const served = JSON.parse(await viaCache()).items.length;
-    if (served !== total) throw new Error(`expected ${total} scale sets from the API, got ${served}`);
+    if (served !== total)
+      throw new Error(
+        `expected ${total} scale sets from the API, got ${served}`,
+      );
     await timeReads(viaCache, 3);
     await timeReads(classesViaCache, 3);
     await timeReads(fanOut, 3);
     const listsBefore = sandboxes.reduce((n, k) => n + k.requestCounts.list, 0);
     const cache = await timeReads(viaCache, CACHE_READS);
     const classesCache = await timeReads(classesViaCache, CACHE_READS);
-    const listsDuringCacheReads = sandboxes.reduce((n, k) => n + k.requestCounts.list, 0) - listsBefore;
+    const listsDuringCacheReads =
+      sandboxes.reduce((n, k) => n + k.requestCounts.list, 0) - listsBefore;
     const direct = await timeReads(fanOut, READS);
     const p95Cache = percentile(cache, 95);
     const p95Classes = percentile(classesCache, 95);
@@ -137,9 +205,27 @@ export async function benchFleetScale(): Promise<Target[]> {
       `Fleet reads: ${CLUSTERS} clusters × ${SCALE_SETS} scale sets × ${RUNNERS} runners, +${LATENCY_MS} ms per Kubernetes request, sequential reads`,
       ['path', 'reads', 'median', 'p95', 'K8s list requests'],
       [
-        [`GET /fleet/scale-sets (informer caches, all ${total})`, CACHE_READS, ms(percentile(cache, 50)), ms(p95Cache), listsDuringCacheReads],
-        ['GET /fleet/classes (informer caches)', CACHE_READS, ms(percentile(classesCache, 50)), ms(p95Classes), 0],
-        [`fan-out list to all ${CLUSTERS} clusters`, READS, ms(percentile(direct, 50)), ms(p95Direct), READS * CLUSTERS],
+        [
+          `GET /fleet/scale-sets (informer caches, all ${total})`,
+          CACHE_READS,
+          ms(percentile(cache, 50)),
+          ms(p95Cache),
+          listsDuringCacheReads,
+        ],
+        [
+          'GET /fleet/classes (informer caches)',
+          CACHE_READS,
+          ms(percentile(classesCache, 50)),
+          ms(p95Classes),
+          0,
+        ],
+        [
+          `fan-out list to all ${CLUSTERS} clusters`,
+          READS,
+          ms(percentile(direct, 50)),
+          ms(p95Direct),
+          READS * CLUSTERS,
+        ],
       ],
     );
 
@@ -151,11 +237,21 @@ export async function benchFleetScale(): Promise<Target[]> {
       const max = 100 + i;
       const t = performance.now();
       // maxRunners for the API; the config URL is in the scale set's catalog entity
-      sandboxes[c].patchScaleSet('arc-runners', 'tinyland-docker', { spec: { maxRunners: max, githubConfigUrl: `https://github.com/bench-${i}` } });
+      sandboxes[c].patchScaleSet('arc-runners', 'tinyland-docker', {
+        spec: {
+          maxRunners: max,
+          githubConfigUrl: `https://github.com/bench-${i}`,
+        },
+      });
       for (;;) {
-        const body = await (await fetch(`${base}/fleet/scale-sets/${clusters[c].name}/arc-runners/tinyland-docker`)).json();
+        const body = await (
+          await fetch(
+            `${base}/fleet/scale-sets/${clusters[c].name}/arc-runners/tinyland-docker`,
+          )
+        ).json();
         if (body.item.maxRunners === max) break;
-        if (performance.now() - t > 10_000) throw new Error('change not visible within 10 s');
+        if (performance.now() - t > 10_000)
+          throw new Error('change not visible within 10 s');
         await new Promise(r => setTimeout(r, 2));
       }
       latencies.push(performance.now() - t);
@@ -166,7 +262,13 @@ export async function benchFleetScale(): Promise<Target[]> {
     printTable(
       `Change-to-visible: ${CHANGES} patches, one cluster at a time, until GET /fleet/scale-sets/... serves them`,
       ['median', 'p95', 'max'],
-      [[ms(percentile(latencies, 50)), ms(p95Visible), ms(Math.max(...latencies))]],
+      [
+        [
+          ms(percentile(latencies, 50)),
+          ms(p95Visible),
+          ms(Math.max(...latencies)),
+        ],
+      ],
     );
 
     const full = mutations.filter(m => m.type === 'full');
@@ -177,8 +279,20 @@ export async function benchFleetScale(): Promise<Target[]> {
       'Catalog mutations of the fleet provider',
       ['when', 'full', 'delta', 'entities in them', 'largest delta'],
       [
-        ['after the sync', full.length, mutationsBefore - full.length, entities, '-'],
-        [`during ${CHANGES} patches`, deltas.filter(m => m.type === 'full').length, deltas.filter(m => m.type === 'delta').length, deltas.reduce((n, m) => n + m.entities, 0), largestDelta],
+        [
+          'after the sync',
+          full.length,
+          mutationsBefore - full.length,
+          entities,
+          '-',
+        ],
+        [
+          `during ${CHANGES} patches`,
+          deltas.filter(m => m.type === 'full').length,
+          deltas.filter(m => m.type === 'delta').length,
+          deltas.reduce((n, m) => n + m.entities, 0),
+          largestDelta,
+        ],
       ],
     );
     provider.disconnect();
@@ -186,29 +300,70 @@ export async function benchFleetScale(): Promise<Target[]> {
     (global as { gc?: () => void }).gc?.();
     const rssGrowth = rssLoaded - rssBefore;
     process.stdout.write(
-      `\nfleet sync of ${total} scale sets and ${total * RUNNERS} runners: ${(syncMs / 1000).toFixed(1)} s\n` +
-        `RSS: ${mb(rssBefore)} with the ${CLUSTERS} sandboxes up, ${mb(rssLoaded)} with the fleet loaded (+${mb(rssGrowth)}), ` +
-        `${mb(process.memoryUsage().rss)} after the reads and patches; JS heap in use +${mb(heapLoaded - heapBefore)} loaded. ` +
-        `The growth counts the sandboxes' own allocations while serving the sync too: an upper bound${(global as { gc?: unknown }).gc ? '' : ' (no --expose-gc: garbage included)'}\n`,
+      `\nfleet sync of ${total} scale sets and ${total * RUNNERS} runners: ${(
+        syncMs / 1000
+      ).toFixed(1)} s\n` +
+        `RSS: ${mb(rssBefore)} with the ${CLUSTERS} sandboxes up, ${mb(
+          rssLoaded,
+        )} with the fleet loaded (+${mb(rssGrowth)}), ` +
+        `${mb(
+          process.memoryUsage().rss,
+        )} after the reads and patches; JS heap in use +${mb(
+          heapLoaded - heapBefore,
+        )} loaded. ` +
+        `The growth counts the sandboxes' own allocations while serving the sync too: an upper bound${
+          (global as { gc?: unknown }).gc
+            ? ''
+            : ' (no --expose-gc: garbage included)'
+        }\n`,
     );
 
     const ratio = p95Direct / p95Cache;
     const classesRatio = p95Direct / p95Classes;
-    const medianRatio = (reads: number[]) => percentile(direct, 50) / percentile(reads, 50);
+    const medianRatio = (reads: number[]) =>
+      percentile(direct, 50) / percentile(reads, 50);
     // each patch changes one scale set's entity: deltas carry those, never the whole fleet again
     const deltaEntities = deltas.reduce((n, m) => n + m.entities, 0);
-    const deltasOnly = full.length === 1 && deltas.length > 0 && deltas.every(m => m.type === 'delta') && deltaEntities <= 2 * CHANGES;
+    const deltasOnly =
+      full.length === 1 &&
+      deltas.length > 0 &&
+      deltas.every(m => m.type === 'delta') &&
+      deltaEntities <= 2 * CHANGES;
     return [
-      { target: 'fleet read p95, GET /fleet/classes: fan-out / cache', goal: '>= 50x', measured: `${classesRatio.toFixed(1)}x (${ms(p95Direct)} / ${ms(p95Classes)}; medians ${medianRatio(classesCache).toFixed(0)}x)`, met: classesRatio >= 50 },
-      { target: `fleet read p95, GET /fleet/scale-sets (${total}): fan-out / cache`, goal: '>= 50x', measured: `${ratio.toFixed(1)}x (${ms(p95Direct)} / ${ms(p95Cache)}; medians ${medianRatio(cache).toFixed(0)}x)`, met: ratio >= 50 },
-      { target: 'fleet change-to-visible p95', goal: '<= 1 s', measured: ms(p95Visible), met: p95Visible <= 1000 },
+      {
+        target: 'fleet read p95, GET /fleet/classes: fan-out / cache',
+        goal: '>= 50x',
+        measured: `${classesRatio.toFixed(1)}x (${ms(p95Direct)} / ${ms(
+          p95Classes,
+        )}; medians ${medianRatio(classesCache).toFixed(0)}x)`,
+        met: classesRatio >= 50,
+      },
+      {
+        target: `fleet read p95, GET /fleet/scale-sets (${total}): fan-out / cache`,
+        goal: '>= 50x',
+        measured: `${ratio.toFixed(1)}x (${ms(p95Direct)} / ${ms(
+          p95Cache,
+        )}; medians ${medianRatio(cache).toFixed(0)}x)`,
+        met: ratio >= 50,
+      },
+      {
+        target: 'fleet change-to-visible p95',
+        goal: '<= 1 s',
+        measured: ms(p95Visible),
+        met: p95Visible <= 1000,
+      },
       {
         target: 'catalog updates as deltas only',
         goal: `1 full, then deltas of <= 2 entities per patch (${CHANGES} patches)`,
         measured: `${full.length} full (${entities}), then ${deltas.length} delta(s) of ${deltaEntities} entities (largest ${largestDelta})`,
         met: deltasOnly,
       },
-      { target: 'backend RSS growth, fleet loaded', goal: '<= 200 MB', measured: mb(rssGrowth), met: rssGrowth <= 200 * 1024 * 1024 },
+      {
+        target: 'backend RSS growth, fleet loaded',
+        goal: '<= 200 MB',
+        measured: mb(rssGrowth),
+        met: rssGrowth <= 200 * 1024 * 1024,
+      },
     ];
   } finally {
     fleet?.stop();

@@ -10,7 +10,11 @@ import { benchTrancheMatrix } from './trancheMatrix';
 import { printTargets, Target } from './report';
 
 const NOT_YET_MEASURED: Target[] = [
-  { target: 'backend RSS growth, fleet and 10,000 repositories loaded', goal: '<= 200 MB', measured: '- (fleet alone above)' },
+  {
+    target: 'backend RSS growth, fleet and 10,000 repositories loaded',
+    goal: '<= 200 MB',
+    measured: '- (fleet alone above)',
+  },
 ];
 
 async function main() {

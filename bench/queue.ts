@@ -6,9 +6,16 @@ import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import knexFactory from 'knex';
 import { ConfigReader } from '@backstage/config';
-import { createFleetSeed, loadGitHubWebhooksMethods, startKubernetesSandbox } from '@internal/fleet-sandbox';
+import {
+  createFleetSeed,
+  loadGitHubWebhooksMethods,
+  startKubernetesSandbox,
+} from '@internal/fleet-sandbox';
 import { DEFAULT_RUNNER_CLASSES } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { AdoptionHub, FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  AdoptionHub,
+  FleetService,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { migrateDatabase } from '../plugins/gloriousflywheel-backend/src/database/migrateDatabase';
 import { AdoptionStore } from '../plugins/gloriousflywheel-backend/src/database/AdoptionStore';
 import { AdoptionRescanStore } from '../plugins/gloriousflywheel-backend/src/database/AdoptionRescanStore';
@@ -29,7 +36,13 @@ const EVENTS = Number(process.env.GF_BENCH_QUEUE_EVENTS ?? 10_000);
 const MINUTE_MS = 60_000;
 const CONCURRENCY = 8;
 const STATS_P95_GOAL_MS = 250;
-const LABELS = [['tinyland-nix'], ['tinyland-docker'], ['self-hosted', 'tinyland-dind'], ['tinyland-nix-heavy'], ['ubuntu-latest']];
+const LABELS = [
+  ['tinyland-nix'],
+  ['tinyland-docker'],
+  ['self-hosted', 'tinyland-dind'],
+  ['tinyland-nix-heavy'],
+  ['ubuntu-latest'],
+];
 const REPOS = Array.from({ length: 50 }, (_, i) => `repo-${i}`);
 
 /** The events of one job's life: queued, in_progress, completed, as GitHub delivers them. */
@@ -37,12 +50,18 @@ function jobEvents(id: number, t0: number) {
   const repo = REPOS[id % REPOS.length];
   const labels = LABELS[id % LABELS.length];
   const created = new Date(t0 - (id % 600) * 1000).toISOString();
-  const started = new Date(t0 - (id % 600) * 1000 + 5000 + (id % 90) * 1000).toISOString();
+  const started = new Date(
+    t0 - (id % 600) * 1000 + 5000 + (id % 90) * 1000,
+  ).toISOString();
   const base = {
     id,
     run_id: 1_000_000 + Math.floor(id / 3),
-    run_url: `https://api.github.com/repos/${ORG}/${repo}/actions/runs/${1_000_000 + Math.floor(id / 3)}`,
-    html_url: `https://github.com/${ORG}/${repo}/actions/runs/${1_000_000 + Math.floor(id / 3)}/job/${id}`,
+    run_url: `https://api.github.com/repos/${ORG}/${repo}/actions/runs/${
+      1_000_000 + Math.floor(id / 3)
+    }`,
+    html_url: `https://github.com/${ORG}/${repo}/actions/runs/${
+      1_000_000 + Math.floor(id / 3)
+    }/job/${id}`,
     name: 'build',
     workflow_name: 'CI',
     head_branch: 'main',
@@ -50,17 +69,47 @@ function jobEvents(id: number, t0: number) {
     created_at: created,
     steps: [],
   };
-  const runner = { runner_name: `${labels[labels.length - 1]}-abcde-runner-${id.toString(36)}`, runner_group_name: 'Default' };
+  const runner = {
+    runner_name: `${labels[labels.length - 1]}-abcde-runner-${id.toString(36)}`,
+    runner_group_name: 'Default',
+  };
   const states = [
-    { action: 'queued', status: 'queued', conclusion: null, started_at: created, completed_at: null, runner_name: null, runner_group_name: null },
-    { action: 'in_progress', status: 'in_progress', conclusion: null, started_at: started, completed_at: null, ...runner },
-    { action: 'completed', status: 'completed', conclusion: 'success', started_at: started, completed_at: new Date(t0).toISOString(), ...runner },
+    {
+      action: 'queued',
+      status: 'queued',
+      conclusion: null,
+      started_at: created,
+      completed_at: null,
+      runner_name: null,
+      runner_group_name: null,
+    },
+    {
+      action: 'in_progress',
+      status: 'in_progress',
+      conclusion: null,
+      started_at: started,
+      completed_at: null,
+      ...runner,
+    },
+    {
+      action: 'completed',
+      status: 'completed',
+      conclusion: 'success',
+      started_at: started,
+      completed_at: new Date(t0).toISOString(),
+      ...runner,
+    },
   ];
   return states.map(({ action, ...s }) =>
     JSON.stringify({
       action,
       workflow_job: { ...base, ...s },
-      repository: { id: 1, name: repo, full_name: `${ORG}/${repo}`, owner: { login: ORG, id: 2 } },
+      repository: {
+        id: 1,
+        name: repo,
+        full_name: `${ORG}/${repo}`,
+        owner: { login: ORG, id: 2 },
+      },
       organization: { login: ORG, id: 2 },
       sender: { login: 'octocat', id: 3 },
     }),
@@ -106,9 +155,24 @@ const refuse = () => {
  * endpoint read all along: wall time of 10,000 events against one minute, and the endpoint's p95.
  */
 export async function benchQueue(): Promise<Target[]> {
-  const k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed(), tls: true });
+  const k8s = await startKubernetesSandbox({
+    host: '127.0.0.1',
+    port: 0,
+    seed: createFleetSeed(),
+    tls: true,
+  });
   const fleet = new FleetService({
-    clusters: [{ name: 'honey', authProvider: 'serviceAccount', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: false, caData: k8s.caData, namespaces: ['arc-runners'] }],
+    clusters: [
+      {
+        name: 'honey',
+        authProvider: 'serviceAccount',
+        url: k8s.url,
+        serviceAccountToken: k8s.token,
+        skipTLSVerify: false,
+        caData: k8s.caData,
+        namespaces: ['arc-runners'],
+      },
+    ],
     runnerClasses: DEFAULT_RUNNER_CLASSES.map(c => ({ ...c })),
     logger: silentLogger,
     debounceMs: 1,
@@ -126,13 +190,22 @@ export async function benchQueue(): Promise<Target[]> {
   }
   const dbName = pgUrl ? 'PostgreSQL' : 'SQLite file';
   const knex = pgUrl
-    ? knexFactory({ client: 'pg', connection: { connectionString: pgUrl, database: pgDatabase } })
-    : knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'gloriousflywheel.sqlite') }, useNullAsDefault: true });
+    ? knexFactory({
+        client: 'pg',
+        connection: { connectionString: pgUrl, database: pgDatabase },
+      })
+    : knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: path.join(dir, 'gloriousflywheel.sqlite') },
+        useNullAsDefault: true,
+      });
   const app = express();
   const server = app.listen(0, '127.0.0.1');
   try {
     await migrateDatabase({ getClient: async () => knex });
-    const config = new ConfigReader({ gloriousflywheel: { github: { orgs: [ORG], webhookSecret: SECRET } } });
+    const config = new ConfigReader({
+      gloriousflywheel: { github: { orgs: [ORG], webhookSecret: SECRET } },
+    });
     const adoption = new AdoptionService({
       config: readAdoptionConfig(config),
       store: new AdoptionStore(knex),
@@ -140,29 +213,56 @@ export async function benchQueue(): Promise<Target[]> {
       hub: new AdoptionHub(),
       logger: silentLogger,
     });
-    const queue = new QueueService({ store: new ActionsJobStore(knex), deliveries: new AdoptionRescanStore(knex), fleet: queueFleetOf(fleet), retentionDays: 7, logger: silentLogger });
+    const queue = new QueueService({
+      store: new ActionsJobStore(knex),
+      deliveries: new AdoptionRescanStore(knex),
+      fleet: queueFleetOf(fleet),
+      retentionDays: 7,
+      logger: silentLogger,
+    });
     const access = new AccessGate({
-      config: { permissionFrameworkEnabled: true, servicePrincipals: new Map() },
+      config: {
+        permissionFrameworkEnabled: true,
+        servicePrincipals: new Map(),
+      },
       permissions: { authorize: refuse, authorizeConditional: refuse } as any,
       httpAuth: { credentials: refuse } as any,
       auditor: { createEvent: refuse } as any,
     });
-    app.use('/api/gloriousflywheel', createAdoptionRouter({ adoption, access, webhookSecret: SECRET, queue }));
+    app.use(
+      '/api/gloriousflywheel',
+      createAdoptionRouter({ adoption, access, webhookSecret: SECRET, queue }),
+    );
     app.use('/api/gloriousflywheel', createQueueRouter({ queue, access }));
-    await new Promise(r => (server.listening ? r(undefined) : server.once('listening', r)));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/gloriousflywheel`;
+    await new Promise(r =>
+      server.listening ? r(undefined) : server.once('listening', r),
+    );
+    const base = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/gloriousflywheel`;
 
     const deadline = Date.now() + 30000;
     while (fleet.clusters()[0].state !== 'synced') {
-      if (Date.now() > deadline) throw new Error('fleet did not sync within 30 s');
+      if (Date.now() > deadline)
+        throw new Error('fleet did not sync within 30 s');
       await new Promise(r => setTimeout(r, 50));
     }
 
     // Signed before the clock starts: GitHub signs, the portal verifies.
     const { sign } = await loadGitHubWebhooksMethods();
     const t0 = Date.now();
-    const bodies = Array.from({ length: Math.ceil(EVENTS / 3) }, (_, i) => jobEvents(i + 1, t0)).flat().slice(0, EVENTS);
-    const deliveries = await Promise.all(bodies.map(async (body, i) => ({ body, id: `bench-${i}`, signature: await sign(SECRET, body) })));
+    const bodies = Array.from({ length: Math.ceil(EVENTS / 3) }, (_, i) =>
+      jobEvents(i + 1, t0),
+    )
+      .flat()
+      .slice(0, EVENTS);
+    const deliveries = await Promise.all(
+      bodies.map(async (body, i) => ({
+        body,
+        id: `bench-${i}`,
+        signature: await sign(SECRET, body),
+      })),
+    );
 
     const statsLatencies: number[] = [];
     let ingesting = true;
@@ -179,11 +279,23 @@ export async function benchQueue(): Promise<Target[]> {
 
     // The sender runs on a thread of its own, so the wall time is the server's (signature check,
     // schema parse, dedupe, store), not the sender's request handling on the same event loop.
-    const sender = new Worker(SENDER, { eval: true, workerData: { url: `${base}/adoption/webhook`, deliveries, concurrency: CONCURRENCY } });
-    const { accepted, wallMs } = await new Promise<{ accepted: number; wallMs: number }>((resolve, reject) => {
+    const sender = new Worker(SENDER, {
+      eval: true,
+      workerData: {
+        url: `${base}/adoption/webhook`,
+        deliveries,
+        concurrency: CONCURRENCY,
+      },
+    });
+    const { accepted, wallMs } = await new Promise<{
+      accepted: number;
+      wallMs: number;
+    }>((resolve, reject) => {
       sender.once('message', resolve);
       sender.once('error', reject);
-      sender.once('exit', code => reject(new Error(`the sender stopped (exit code ${code})`)));
+      sender.once('exit', code =>
+        reject(new Error(`the sender stopped (exit code ${code})`)),
+      );
     });
     await sender.terminate();
     ingesting = false;
@@ -199,11 +311,20 @@ export async function benchQueue(): Promise<Target[]> {
       [
         ['deliveries accepted', accepted],
         ['wall time', ms(wallMs)],
-        ['events per minute at this pace', Math.round((EVENTS / wallMs) * MINUTE_MS)],
+        [
+          'events per minute at this pace',
+          Math.round((EVENTS / wallMs) * MINUTE_MS),
+        ],
         ['wall time / one minute', ratio.toFixed(3)],
-        [`GET /queue/stats while ingesting (n=${statsLatencies.length}) p50`, ms(percentile(statsLatencies, 50))],
+        [
+          `GET /queue/stats while ingesting (n=${statsLatencies.length}) p50`,
+          ms(percentile(statsLatencies, 50)),
+        ],
         ['GET /queue/stats while ingesting p95', ms(p95)],
-        ['jobs started in 24 h (stats)', stats.classes.reduce((n, c) => n + c.started24h, 0)],
+        [
+          'jobs started in 24 h (stats)',
+          stats.classes.reduce((n, c) => n + c.started24h, 0),
+        ],
       ],
     );
     return [

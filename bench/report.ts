@@ -1,15 +1,29 @@
 /** Small helpers to print benchmark results side by side. */
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  const i = Math.min(
+    sorted.length - 1,
+    Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
+  );
   return sorted[i];
 }
 
-export function printTable(title: string, header: string[], rows: (string | number)[][]) {
+export function printTable(
+  title: string,
+  header: string[],
+  rows: (string | number)[][],
+) {
   const cells = [header, ...rows.map(r => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map(r => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  process.stdout.write(`\n${title}\n${line(header)}\n${widths.map(w => '-'.repeat(w)).join('  ')}\n`);
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ');
+  process.stdout.write(
+    `\n${title}\n${line(header)}\n${widths
+      .map(w => '-'.repeat(w))
+      .join('  ')}\n`,
+  );
   for (const r of cells.slice(1)) process.stdout.write(`${line(r)}\n`);
 }
 
@@ -29,7 +43,12 @@ export function printTargets(targets: Target[]) {
   printTable(
     'Targets',
     ['target', 'goal', 'measured', 'verdict'],
-    targets.map(t => [t.target, t.goal, t.measured, t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED']),
+    targets.map(t => [
+      t.target,
+      t.goal,
+      t.measured,
+      t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED',
+    ]),
   );
 }
 

@@ -14,19 +14,37 @@ const AXE = require.resolve('axe-core/axe.min.js');
 export const ALLOWED = [];
 
 const allowedBy = v =>
-  ALLOWED.find(a => a.rule === v.rule && a.selector.test(v.target) && (!a.html || a.html.test(v.html)));
+  ALLOWED.find(
+    a =>
+      a.rule === v.rule &&
+      a.selector.test(v.target) &&
+      (!a.html || a.html.test(v.html)),
+  );
 
 /** Runs axe on the page; returns its serious/critical findings, each as one element. */
 export async function axeFindings(page) {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ path: AXE });
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined')))
+    await page.addScriptTag({ path: AXE });
   const results = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }),
+    window.axe.run(document, {
+      resultTypes: ['violations'],
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+      },
+    }),
   );
   const out = [];
   for (const v of results.violations) {
     if (v.impact !== 'serious' && v.impact !== 'critical') continue;
     for (const n of v.nodes) {
-      out.push({ rule: v.id, impact: v.impact, target: n.target.join(' '), html: n.html.slice(0, 200), summary: n.failureSummary });
+      out.push({
+        rule: v.id,
+        impact: v.impact,
+        target: n.target.join(' '),
+        html: n.html.slice(0, 200),
+        summary: n.failureSummary,
+      });
     }
   }
   return out;
@@ -39,10 +57,14 @@ export async function axeFindings(page) {
 export async function scanPage(page, label) {
   const findings = await axeFindings(page);
   const ours = findings.filter(f => !allowedBy(f));
-  const upstream = findings.filter(f => allowedBy(f)).map(f => ({ ...f, reason: allowedBy(f).reason }));
+  const upstream = findings
+    .filter(f => allowedBy(f))
+    .map(f => ({ ...f, reason: allowedBy(f).reason }));
   return { label, ours, upstream, total: findings.length };
 }
 
 /** A readable list of findings for an assertion message. */
 export const describeFindings = findings =>
-  findings.map(f => `  ${f.rule} (${f.impact}) at ${f.target}: ${f.html}`).join('\n');
+  findings
+    .map(f => `  ${f.rule} (${f.impact}) at ${f.target}: ${f.html}`)
+    .join('\n');

@@ -8,7 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+);
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -25,8 +28,10 @@ export async function freePort() {
 export async function waitFor(url, { timeoutMs, proc, name, failOn }) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`${name} exited early (code ${proc.exitCode})`);
-    if (failOn && failOn.test(fs.readFileSync(proc.logFile, 'utf8'))) throw new Error(`${name} failed to start`);
+    if (proc.exitCode !== null)
+      throw new Error(`${name} exited early (code ${proc.exitCode})`);
+    if (failOn && failOn.test(fs.readFileSync(proc.logFile, 'utf8')))
+      throw new Error(`${name} failed to start`);
     try {
       const res = await fetch(url);
       if (res.ok) return;
@@ -42,7 +47,10 @@ export async function waitFor(url, { timeoutMs, proc, name, failOn }) {
 async function waitForCa(file, proc) {
   const deadline = Date.now() + 60000;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`sandbox exited early (code ${proc.exitCode}, log: ${proc.logFile})`);
+    if (proc.exitCode !== null)
+      throw new Error(
+        `sandbox exited early (code ${proc.exitCode}, log: ${proc.logFile})`,
+      );
     const pem = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     if (pem.includes('-----END CERTIFICATE-----')) return pem;
     await new Promise(r => setTimeout(r, 200));
@@ -53,7 +61,11 @@ async function waitForCa(file, proc) {
 export function startProcess(name, cmd, args, opts) {
   const logFile = path.join(opts.logDir, `${name}.log`);
   const out = fs.openSync(logFile, 'w');
-  const proc = spawn(cmd, args, { ...opts, stdio: ['ignore', out, out], detached: true });
+  const proc = spawn(cmd, args, {
+    ...opts,
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
   proc.logFile = logFile;
   return proc;
 }
@@ -62,8 +74,18 @@ export async function stopProcess(proc) {
   if (!proc || proc.exitCode !== null) return;
   const exited = new Promise(r => proc.once('exit', r));
   // SIGINT lets Backstage run its shutdown hooks (SIGTERM to the group logs EPIPE).
-  try { process.kill(-proc.pid, 'SIGINT'); } catch { /* already gone */ }
-  const timer = setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ } }, 10000);
+  try {
+    process.kill(-proc.pid, 'SIGINT');
+  } catch {
+    /* already gone */
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, 10000);
   await exited;
   clearTimeout(timer);
 }
@@ -93,52 +115,73 @@ export async function startPortal() {
   const configFile = path.join(tmp, 'app-config.e2e.yaml');
   const caFile = path.join(tmp, 'k8s-ca.pem');
   // written once the sandbox has made its CA: the backend trusts the API server through caData
-  const writeConfig = caData => fs.writeFileSync(
-    configFile,
-    JSON.stringify({
-      app: { baseUrl },
-      // the adoption scan reads this portal's own GitHub sandbox (arrays replace app-config.sandbox.yaml's)
-      integrations: {
-        github: [{ host: `127.0.0.1:${ports.github}`, apiBaseUrl: sandboxUrls.github, token: 'ghp_sandbox_token' }],
-      },
-      backend: {
-        baseUrl,
-        listen: { port: ports.backend, host: '127.0.0.1' },
-        database: { client: 'better-sqlite3', connection: { directory: path.join(tmp, 'sqlite') } },
-      },
-      gloriousflywheel: {
-        clusters: [
-          {
-            name: 'honey',
-            url: sandboxUrls.k8sApi,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: 'sandbox-k8s-token',
-            caData,
-            namespaces: ['arc-runners'],
+  const writeConfig = caData =>
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({
+        app: { baseUrl },
+        // the adoption scan reads this portal's own GitHub sandbox (arrays replace app-config.sandbox.yaml's)
+        integrations: {
+          github: [
+            {
+              host: `127.0.0.1:${ports.github}`,
+              apiBaseUrl: sandboxUrls.github,
+              token: 'ghp_sandbox_token',
+            },
+          ],
+        },
+        backend: {
+          baseUrl,
+          listen: { port: ports.backend, host: '127.0.0.1' },
+          database: {
+            client: 'better-sqlite3',
+            connection: { directory: path.join(tmp, 'sqlite') },
           },
-        ],
-        caches: [
-          {
-            name: 'attic',
-            kind: 'attic',
-            url: `${sandboxUrls.caches}/attic`,
-            cache: 'main',
-            runnerClasses: ['tinyland-nix', 'tinyland-nix-heavy'],
+        },
+        gloriousflywheel: {
+          clusters: [
+            {
+              name: 'honey',
+              url: sandboxUrls.k8sApi,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: 'sandbox-k8s-token',
+              caData,
+              namespaces: ['arc-runners'],
+            },
+          ],
+          caches: [
+            {
+              name: 'attic',
+              kind: 'attic',
+              url: `${sandboxUrls.caches}/attic`,
+              cache: 'main',
+              runnerClasses: ['tinyland-nix', 'tinyland-nix-heavy'],
+            },
+            {
+              name: 'bazel-cache',
+              kind: 'bazel-remote',
+              url: `${sandboxUrls.caches}/bazel-cache`,
+              runnerClasses: [
+                'tinyland-nix',
+                'tinyland-docker',
+                'tinyland-nix-heavy',
+              ],
+            },
+            {
+              name: 'bazel-grpc',
+              kind: 'bazel-grpc',
+              url: sandboxUrls.grpc,
+              runnerClasses: ['tinyland-nix-heavy'],
+            },
+          ],
+          github: { orgs: ['tinyland-inc'], host: `127.0.0.1:${ports.github}` },
+          // Probe often so a cache switched to slow/down shows within seconds.
+          schedule: {
+            cacheProbe: { frequency: { seconds: 2 }, timeout: { seconds: 30 } },
           },
-          {
-            name: 'bazel-cache',
-            kind: 'bazel-remote',
-            url: `${sandboxUrls.caches}/bazel-cache`,
-            runnerClasses: ['tinyland-nix', 'tinyland-docker', 'tinyland-nix-heavy'],
-          },
-          { name: 'bazel-grpc', kind: 'bazel-grpc', url: sandboxUrls.grpc, runnerClasses: ['tinyland-nix-heavy'] },
-        ],
-        github: { orgs: ['tinyland-inc'], host: `127.0.0.1:${ports.github}` },
-        // Probe often so a cache switched to slow/down shows within seconds.
-        schedule: { cacheProbe: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } },
-      },
-    }),
-  );
+        },
+      }),
+    );
 
   const procs = [];
   const stop = async () => {
@@ -150,12 +193,18 @@ export async function startPortal() {
       process.execPath,
       [
         path.join(ROOT, 'packages/fleet-sandbox/bin/fleet-sandbox'),
-        '--k8s-port', String(ports.k8s),
-        '--github-port', String(ports.github),
-        '--caches-port', String(ports.caches),
-        '--grpc-port', String(ports.grpc),
-        '--ca-file', caFile,
-        '--webhook-url', `${baseUrl}/api/gloriousflywheel/adoption/webhook`,
+        '--k8s-port',
+        String(ports.k8s),
+        '--github-port',
+        String(ports.github),
+        '--caches-port',
+        String(ports.caches),
+        '--grpc-port',
+        String(ports.grpc),
+        '--ca-file',
+        caFile,
+        '--webhook-url',
+        `${baseUrl}/api/gloriousflywheel/adoption/webhook`,
       ],
       { cwd: ROOT, logDir: tmp, env: process.env },
     );
@@ -165,14 +214,28 @@ export async function startPortal() {
       'backend',
       'yarn',
       [
-        'backstage-cli', 'package', 'start',
+        'backstage-cli',
+        'package',
+        'start',
         // the Prometheus endpoint (docs/metrics.md), on loopback
-        '--require', './src/instrumentation.js',
-        '--config', path.join(ROOT, 'app-config.yaml'),
-        '--config', path.join(ROOT, 'app-config.sandbox.yaml'),
-        '--config', configFile,
+        '--require',
+        './src/instrumentation.js',
+        '--config',
+        path.join(ROOT, 'app-config.yaml'),
+        '--config',
+        path.join(ROOT, 'app-config.sandbox.yaml'),
+        '--config',
+        configFile,
       ],
-      { cwd: path.join(ROOT, 'packages/backend'), logDir: tmp, env: { ...process.env, NODE_ENV: 'development', GF_METRICS_PORT: String(ports.metrics) } },
+      {
+        cwd: path.join(ROOT, 'packages/backend'),
+        logDir: tmp,
+        env: {
+          ...process.env,
+          NODE_ENV: 'development',
+          GF_METRICS_PORT: String(ports.metrics),
+        },
+      },
     );
     procs.push(backend);
     await waitFor(`${baseUrl}/.backstage/health/v1/readiness`, {
@@ -180,7 +243,14 @@ export async function startPortal() {
       proc: backend,
       name: `backend (log: ${backend.logFile})`,
     });
-    return { baseUrl, sandboxUrls, metricsUrl: `http://127.0.0.1:${ports.metrics}/metrics`, tmp, backendLog: backend.logFile, stop };
+    return {
+      baseUrl,
+      sandboxUrls,
+      metricsUrl: `http://127.0.0.1:${ports.metrics}/metrics`,
+      tmp,
+      backendLog: backend.logFile,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;
@@ -214,7 +284,8 @@ export async function signInAs(page, baseUrl, title) {
   await page.getByRole('button', { name: `Sign in as ${title}` }).click();
 }
 
-export const signInAsGuest = (page, baseUrl) => signInAs(page, baseUrl, 'Guest (developer)');
+export const signInAsGuest = (page, baseUrl) =>
+  signInAs(page, baseUrl, 'Guest (developer)');
 
 /** A guest token from the real auth backend, for API calls made by the tests themselves. */
 export async function guestToken(baseUrl) {
@@ -232,11 +303,17 @@ export async function waitForEntity(baseUrl, ref, { timeoutMs = 60000 } = {}) {
   const token = await guestToken(baseUrl);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await fetch(`${baseUrl}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const res = await fetch(
+      `${baseUrl}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     if (res.ok) return res.json();
-    if (Date.now() > deadline) throw new Error(`${ref} not in the catalog after ${timeoutMs} ms (last ${res.status})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${ref} not in the catalog after ${timeoutMs} ms (last ${res.status})`,
+      );
     await new Promise(r => setTimeout(r, 500));
   }
 }

@@ -11,12 +11,18 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, freePort, startProcess, stopProcess, waitFor } from './portal.mjs';
+import {
+  ROOT,
+  freePort,
+  startProcess,
+  stopProcess,
+  waitFor,
+} from './portal.mjs';
 
 const BACKEND_DIR = path.join(ROOT, 'packages/backend');
-const NODE_TRANSFORM = createRequire(path.join(BACKEND_DIR, 'package.json')).resolve(
-  '@backstage/cli/config/nodeTransform.cjs',
-);
+const NODE_TRANSFORM = createRequire(
+  path.join(BACKEND_DIR, 'package.json'),
+).resolve('@backstage/cli/config/nodeTransform.cjs');
 
 /** Starts the backend on the production config; `extraEnv` adds environment variables. */
 async function startProductionBackend(extraEnv = {}) {
@@ -30,11 +36,27 @@ async function startProductionBackend(extraEnv = {}) {
     JSON.stringify({
       backend: {
         listen: `127.0.0.1:${port}`,
-        database: { client: 'better-sqlite3', connection: { directory: path.join(tmp, 'sqlite') } },
-        auth: { externalAccess: [{ type: 'static', options: { token, subject: 'production-config-test' } }] },
+        database: {
+          client: 'better-sqlite3',
+          connection: { directory: path.join(tmp, 'sqlite') },
+        },
+        auth: {
+          externalAccess: [
+            {
+              type: 'static',
+              options: { token, subject: 'production-config-test' },
+            },
+          ],
+        },
       },
       gloriousflywheel: {
-        schedule: { adoptionScan: { frequency: { hours: 24 }, timeout: { minutes: 20 }, initialDelay: { hours: 1 } } },
+        schedule: {
+          adoptionScan: {
+            frequency: { hours: 24 },
+            timeout: { minutes: 20 },
+            initialDelay: { hours: 1 },
+          },
+        },
       },
     }),
   );
@@ -51,11 +73,15 @@ async function startProductionBackend(extraEnv = {}) {
     'backend',
     process.execPath,
     [
-      '--require', NODE_TRANSFORM,
+      '--require',
+      NODE_TRANSFORM,
       'src/index.ts',
-      '--config', path.join(ROOT, 'app-config.yaml'),
-      '--config', path.join(ROOT, 'app-config.production.yaml'),
-      '--config', testConfig,
+      '--config',
+      path.join(ROOT, 'app-config.yaml'),
+      '--config',
+      path.join(ROOT, 'app-config.production.yaml'),
+      '--config',
+      testConfig,
     ],
     { cwd: BACKEND_DIR, logDir: tmp, env },
   );
@@ -74,7 +100,11 @@ async function startProductionBackend(extraEnv = {}) {
   const api = (p, init = {}) =>
     fetch(`${baseUrl}${p}`, {
       ...init,
-      headers: { authorization: `Bearer ${token}`, 'x-requested-with': 'XMLHttpRequest', ...init.headers },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-requested-with': 'XMLHttpRequest',
+        ...init.headers,
+      },
     });
   const stop = async () => {
     await stopProcess(proc);
@@ -97,10 +127,16 @@ describe('production config', () => {
   it('has no dev and no guest sign-in', async () => {
     const dev = await backend.api('/api/auth/dev/refresh');
     assert.equal(dev.status, 404);
-    assert.equal((await dev.json()).error.message, "Unknown auth provider 'dev'");
+    assert.equal(
+      (await dev.json()).error.message,
+      "Unknown auth provider 'dev'",
+    );
     const guest = await backend.api('/api/auth/guest/refresh');
     assert.equal(guest.status, 404);
-    assert.equal((await guest.json()).error.message, "No auth provider registered for 'guest'");
+    assert.equal(
+      (await guest.json()).error.message,
+      "No auth provider registered for 'guest'",
+    );
   });
 
   it('has no webhook route without GF_WEBHOOK_SECRET', async () => {
@@ -115,7 +151,9 @@ describe('production config', () => {
     const { sources } = await res.json();
     for (const name of ['fleet', 'caches']) {
       assert.deepEqual(
-        (({ configured, state }) => ({ configured, state }))(sources.find(s => s.source === name)),
+        (({ configured, state }) => ({ configured, state }))(
+          sources.find(s => s.source === name),
+        ),
         { configured: 0, state: 'not-configured' },
       );
     }
@@ -125,7 +163,9 @@ describe('production config', () => {
 describe('production config with a real GF_WEBHOOK_SECRET', () => {
   let backend;
   before(async () => {
-    backend = await startProductionBackend({ GF_WEBHOOK_SECRET: randomBytes(20).toString('hex') });
+    backend = await startProductionBackend({
+      GF_WEBHOOK_SECRET: randomBytes(20).toString('hex'),
+    });
   });
   after(async () => {
     await backend?.stop();

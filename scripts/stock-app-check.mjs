@@ -69,7 +69,10 @@ const PACKAGE_DIRS = [
   'plugins/gloriousflywheel',
   'packages/gf-audit',
 ];
-const FRONTEND_PACKAGES = ['plugins/gloriousflywheel', 'plugins/gloriousflywheel-common'];
+const FRONTEND_PACKAGES = [
+  'plugins/gloriousflywheel',
+  'plugins/gloriousflywheel-common',
+];
 const READMES = [
   'plugins/gloriousflywheel-backend/README.md',
   'plugins/catalog-backend-module-gloriousflywheel/README.md',
@@ -79,7 +82,12 @@ const FRONTEND_README = 'plugins/gloriousflywheel/README.md';
 const PINS_FILE = 'examples/stock-app/backstage-versions.txt';
 const CATALOG_FIXTURE = path.join(ROOT, 'examples/stock-app/catalog-info.yaml');
 const FIXTURE_COMPONENT = { name: 'lab', classes: ['tinyland-nix'] };
-const RUNNER_CLASSES = ['tinyland-nix', 'tinyland-docker', 'tinyland-dind', 'tinyland-nix-heavy'];
+const RUNNER_CLASSES = [
+  'tinyland-nix',
+  'tinyland-docker',
+  'tinyland-dind',
+  'tinyland-nix-heavy',
+];
 const APPS = [
   { id: 'new', dir: 'packages/app', label: 'new frontend system' },
   { id: 'legacy', dir: 'packages/app-legacy', label: 'legacy frontend system' },
@@ -87,18 +95,32 @@ const APPS = [
 const LOG_DIR = path.join(ROOT, '.gf/stock-app');
 const CACHE_BASE =
   process.env.GF_STOCK_APP_CACHE ??
-  path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'gloriousflywheel');
+  path.join(
+    process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+    'gloriousflywheel',
+  );
 const SHOTS = path.join(ROOT, 'docs/screenshots');
 // Files of the app that a run may change and the next run must keep (install and build state).
-const KEEP = new Set(['node_modules', 'dist', 'dist-types', '.gf-tarballs', 'yarn.lock', '.git']);
+const KEEP = new Set([
+  'node_modules',
+  'dist',
+  'dist-types',
+  '.gf-tarballs',
+  'yarn.lock',
+  '.git',
+]);
 const KEEP_YARN = new Set(['cache', 'install-state.gz', 'unplugged']);
 
 const started = Date.now();
 let lastLog; // log file of the step that failed, shown on failure
-const say = msg => console.log(`[stock-app] ${msg} (${Math.round((Date.now() - started) / 1000)} s)`);
+const say = msg =>
+  console.log(
+    `[stock-app] ${msg} (${Math.round((Date.now() - started) / 1000)} s)`,
+  );
 const sha256 = data => crypto.createHash('sha256').update(data).digest('hex');
 const readJson = file => JSON.parse(fs.readFileSync(file, 'utf8'));
-const writeJson = (file, value) => fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+const writeJson = (file, value) =>
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 
 class CheckError extends Error {}
 const fail = msg => {
@@ -111,12 +133,23 @@ function run(cmd, args, { cwd, env, log }) {
   lastLog = logFile;
   const out = fs.openSync(logFile, 'w');
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', out, out],
+    });
     child.on('error', reject);
     child.on('exit', code => {
       fs.closeSync(out);
       if (code === 0) resolve(fs.readFileSync(logFile, 'utf8'));
-      else reject(new CheckError(`\`${cmd} ${args.join(' ')}\` in ${cwd} exited ${code} (log: ${logFile})`));
+      else
+        reject(
+          new CheckError(
+            `\`${cmd} ${args.join(
+              ' ',
+            )}\` in ${cwd} exited ${code} (log: ${logFile})`,
+          ),
+        );
     });
   });
 }
@@ -131,15 +164,31 @@ function tail(file, lines) {
 // common package standing in for the registry's copy), no repository, no TypeScript transform.
 
 const CLI_RUNS = [
-  ['workflows', 'plugins/gloriousflywheel-common/src/__fixtures__/workflows', '--json'],
-  ['repo', 'plugins/gloriousflywheel-common/src/__fixtures__/repos/dogfood-gaps', '--json'],
-  ['repo', 'plugins/gloriousflywheel-common/src/__fixtures__/repos/adopted', '--json'],
+  [
+    'workflows',
+    'plugins/gloriousflywheel-common/src/__fixtures__/workflows',
+    '--json',
+  ],
+  [
+    'repo',
+    'plugins/gloriousflywheel-common/src/__fixtures__/repos/dogfood-gaps',
+    '--json',
+  ],
+  [
+    'repo',
+    'plugins/gloriousflywheel-common/src/__fixtures__/repos/adopted',
+    '--json',
+  ],
 ];
 
 /** Runs a CLI to the end; resolves with its exit code and output, whatever the code. */
 function runCli(cmd, args, cwd) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', d => (stdout += d));
@@ -152,22 +201,60 @@ function runCli(cmd, args, cwd) {
 async function checkPackedCli(tarballs) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gf-audit-npx-'));
   try {
-    const files = ['@tinyland/backstage-plugin-gloriousflywheel-common', '@tinyland/gf-audit'].map(n => tarballs[n].file);
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', dir, ...files], { cwd: dir, log: 'gf-audit-npm-install' });
+    const files = [
+      '@tinyland/backstage-plugin-gloriousflywheel-common',
+      '@tinyland/gf-audit',
+    ].map(n => tarballs[n].file);
+    await run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        '--prefix',
+        dir,
+        ...files,
+      ],
+      { cwd: dir, log: 'gf-audit-npm-install' },
+    );
     for (const args of CLI_RUNS) {
       const target = [args[0], path.join(ROOT, args[1]), ...args.slice(2)];
-      const packed = await runCli('npx', ['--no-install', 'gf-audit', ...target], dir);
-      const inRepo = await runCli(process.execPath, [path.join(ROOT, 'packages/gf-audit/bin/gf-audit'), ...target], ROOT);
+      const packed = await runCli(
+        'npx',
+        ['--no-install', 'gf-audit', ...target],
+        dir,
+      );
+      const inRepo = await runCli(
+        process.execPath,
+        [path.join(ROOT, 'packages/gf-audit/bin/gf-audit'), ...target],
+        ROOT,
+      );
       const what = `gf-audit ${args.join(' ')}`;
-      if (!packed.stdout.trim().startsWith('{')) fail(`${what} from the packed tarball printed no JSON (exit ${packed.code}): ${packed.stderr.slice(0, 400)}`);
-      if (packed.code !== inRepo.code) fail(`${what}: exit ${packed.code} from the tarball, ${inRepo.code} in the repository`);
+      if (!packed.stdout.trim().startsWith('{'))
+        fail(
+          `${what} from the packed tarball printed no JSON (exit ${
+            packed.code
+          }): ${packed.stderr.slice(0, 400)}`,
+        );
+      if (packed.code !== inRepo.code)
+        fail(
+          `${what}: exit ${packed.code} from the tarball, ${inRepo.code} in the repository`,
+        );
       // the scorecard's evaluatedAt is the time of the run, the one field two runs may not share
-      const comparable = out => JSON.stringify(JSON.parse(out), (k, v) => (k === 'evaluatedAt' ? undefined : v));
+      const comparable = out =>
+        JSON.stringify(JSON.parse(out), (k, v) =>
+          k === 'evaluatedAt' ? undefined : v,
+        );
       if (comparable(packed.stdout) !== comparable(inRepo.stdout)) {
-        fail(`${what}: the packed CLI's JSON differs from the in-repository CLI's`);
+        fail(
+          `${what}: the packed CLI's JSON differs from the in-repository CLI's`,
+        );
       }
     }
-    say(`packed gf-audit (npx, plain Node ${process.versions.node}) gives the in-repository JSON for ${CLI_RUNS.length} runs`);
+    say(
+      `packed gf-audit (npx, plain Node ${process.versions.node}) gives the in-repository JSON for ${CLI_RUNS.length} runs`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -177,10 +264,17 @@ async function checkPackedCli(tarballs) {
 // The app's environment (quirks: offline node-gyp headers, CI's immutable installs)
 
 function appEnv() {
-  const env = { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false', YARN_ENABLE_PROGRESS_BARS: 'false' };
+  const env = {
+    YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
+    YARN_ENABLE_PROGRESS_BARS: 'false',
+  };
   if (!process.env.npm_config_nodedir) {
-    const nodeDir = path.resolve(path.dirname(fs.realpathSync(process.execPath)), '..');
-    if (fs.existsSync(path.join(nodeDir, 'include/node/node.h'))) env.npm_config_nodedir = nodeDir;
+    const nodeDir = path.resolve(
+      path.dirname(fs.realpathSync(process.execPath)),
+      '..',
+    );
+    if (fs.existsSync(path.join(nodeDir, 'include/node/node.h')))
+      env.npm_config_nodedir = nodeDir;
   }
   return env;
 }
@@ -192,7 +286,9 @@ function appEnv() {
 function readPins() {
   const pins = {};
   const allowed = new Map();
-  for (const line of fs.readFileSync(path.join(ROOT, PINS_FILE), 'utf8').split('\n')) {
+  for (const line of fs
+    .readFileSync(path.join(ROOT, PINS_FILE), 'utf8')
+    .split('\n')) {
     const l = line.replace(/#.*/, '').trim();
     if (!l) continue;
     const at = l.lastIndexOf('@');
@@ -216,11 +312,21 @@ function lockedBackstageVersions(lockText) {
 }
 
 function checkPinsMatchRepo(pins) {
-  const repo = lockedBackstageVersions(fs.readFileSync(path.join(ROOT, 'yarn.lock'), 'utf8'));
+  const repo = lockedBackstageVersions(
+    fs.readFileSync(path.join(ROOT, 'yarn.lock'), 'utf8'),
+  );
   const off = Object.entries(pins)
     .filter(([name, v]) => repo.has(name) && !repo.get(name).has(v))
-    .map(([name, v]) => `${name}@${v} (repository: ${[...repo.get(name)].join(', ')})`);
-  if (off.length) fail(`${PINS_FILE} is not the release in the repository's yarn.lock: ${off.join('; ')}`);
+    .map(
+      ([name, v]) =>
+        `${name}@${v} (repository: ${[...repo.get(name)].join(', ')})`,
+    );
+  if (off.length)
+    fail(
+      `${PINS_FILE} is not the release in the repository's yarn.lock: ${off.join(
+        '; ',
+      )}`,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -230,18 +336,35 @@ async function createAppVersionFor(release) {
   const memo = path.join(CACHE_BASE, `create-app-for-${release}`);
   if (fs.existsSync(memo)) return fs.readFileSync(memo, 'utf8').trim();
   const versions = JSON.parse(
-    await run('npm', ['view', '@backstage/create-app', 'versions', '--json'], { cwd: ROOT, log: 'npm-view' }),
+    await run('npm', ['view', '@backstage/create-app', 'versions', '--json'], {
+      cwd: ROOT,
+      log: 'npm-view',
+    }),
   ).filter(v => /^\d+\.\d+\.\d+$/.test(v));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gf-create-app-'));
   try {
     // newest first; a create-app release embeds the Backstage release it generates
     for (const v of versions.reverse().slice(0, 12)) {
-      const out = await run('npm', ['pack', `@backstage/create-app@${v}`, '--pack-destination', tmp, '--silent'], {
-        cwd: tmp,
-        log: 'npm-pack-create-app',
-      });
+      const out = await run(
+        'npm',
+        [
+          'pack',
+          `@backstage/create-app@${v}`,
+          '--pack-destination',
+          tmp,
+          '--silent',
+        ],
+        {
+          cwd: tmp,
+          log: 'npm-pack-create-app',
+        },
+      );
       const tgz = path.join(tmp, out.trim().split('\n').pop());
-      const pkg = await run('tar', ['-xzOf', tgz, 'package/dist/package.json.cjs.js'], { cwd: tmp, log: 'tar' });
+      const pkg = await run(
+        'tar',
+        ['-xzOf', tgz, 'package/dist/package.json.cjs.js'],
+        { cwd: tmp, log: 'tar' },
+      );
       const made = /version = "([^"]+)"/.exec(pkg)?.[1];
       if (made === release) {
         fs.mkdirSync(CACHE_BASE, { recursive: true });
@@ -252,7 +375,9 @@ async function createAppVersionFor(release) {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  return fail(`no @backstage/create-app among the newest 12 generates Backstage ${release} (backstage.json)`);
+  return fail(
+    `no @backstage/create-app among the newest 12 generates Backstage ${release} (backstage.json)`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -262,7 +387,10 @@ function newestMtime(dir) {
   let newest = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+    newest = Math.max(
+      newest,
+      e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs,
+    );
   }
   return newest;
 }
@@ -270,11 +398,15 @@ function newestMtime(dir) {
 async function packAll(outDir) {
   // package builds bundle the declarations tsc emits into dist-types/; ./gf test has just run it
   const buildInfo = path.join(ROOT, 'dist-types/tsconfig.tsbuildinfo');
-  const srcNewest = Math.max(...PACKAGE_DIRS.map(d => newestMtime(path.join(ROOT, d, 'src'))));
+  const srcNewest = Math.max(
+    ...PACKAGE_DIRS.map(d => newestMtime(path.join(ROOT, d, 'src'))),
+  );
   if (!fs.existsSync(buildInfo) || fs.statSync(buildInfo).mtimeMs < srcNewest) {
     say('yarn tsc (declarations for the package builds)');
     // type errors are the type-check's to report; tsc still emits the declarations the builds need
-    await run('yarn', ['tsc'], { cwd: ROOT, log: 'repo-tsc' }).catch(() => say('yarn tsc reported type errors; packing what it emitted'));
+    await run('yarn', ['tsc'], { cwd: ROOT, log: 'repo-tsc' }).catch(() =>
+      say('yarn tsc reported type errors; packing what it emitted'),
+    );
   }
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
@@ -286,9 +418,15 @@ async function packAll(outDir) {
     const { name, version } = JSON.parse(manifest);
     const base = path.basename(dir);
     try {
-      await run('yarn', ['backstage-cli', 'package', 'build'], { cwd: pkgDir, log: `build-${base}` });
+      await run('yarn', ['backstage-cli', 'package', 'build'], {
+        cwd: pkgDir,
+        log: `build-${base}`,
+      });
       const tgz = path.join(outDir, `${base}.tgz`);
-      await run('yarn', ['pack', '--out', tgz], { cwd: pkgDir, log: `pack-${base}` });
+      await run('yarn', ['pack', '--out', tgz], {
+        cwd: pkgDir,
+        log: `pack-${base}`,
+      });
       const hash = sha256(fs.readFileSync(tgz)).slice(0, 12);
       const file = path.join(outDir, `${base}-${hash}.tgz`);
       fs.renameSync(tgz, file);
@@ -309,27 +447,63 @@ async function packAll(outDir) {
 
 /** Only built files, entry points into them, no workspace: ranges. */
 async function verifyTarball({ name, file }) {
-  const entries = (await run('tar', ['-tzf', file], { cwd: ROOT, log: 'tar' })).trim().split('\n');
+  const entries = (await run('tar', ['-tzf', file], { cwd: ROOT, log: 'tar' }))
+    .trim()
+    .split('\n');
   const files = new Set(entries.map(e => e.replace(/^package\//, '')));
-  const manifest = JSON.parse(await run('tar', ['-xzOf', file, 'package/package.json'], { cwd: ROOT, log: 'tar' }));
+  const manifest = JSON.parse(
+    await run('tar', ['-xzOf', file, 'package/package.json'], {
+      cwd: ROOT,
+      log: 'tar',
+    }),
+  );
   const problems = [];
   for (const f of files) {
     const top = f.split('/')[0];
-    if (!['dist', 'migrations', 'proto', 'bin', 'config.schema.json', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(top)) {
+    if (
+      ![
+        'dist',
+        'migrations',
+        'proto',
+        'bin',
+        'config.schema.json',
+        'package.json',
+        'README.md',
+        'CHANGELOG.md',
+        'LICENSE',
+      ].includes(top)
+    ) {
       problems.push(`unexpected file ${f}`);
     }
   }
   const targets = [];
-  const collect = v => (typeof v === 'string' ? targets.push(v) : v && typeof v === 'object' && Object.values(v).forEach(collect));
-  collect([manifest.main, manifest.types, manifest.module, manifest.bin, manifest.exports, manifest.typesVersions, manifest.configSchema]);
+  const collect = v =>
+    typeof v === 'string'
+      ? targets.push(v)
+      : v && typeof v === 'object' && Object.values(v).forEach(collect);
+  collect([
+    manifest.main,
+    manifest.types,
+    manifest.module,
+    manifest.bin,
+    manifest.exports,
+    manifest.typesVersions,
+    manifest.configSchema,
+  ]);
   for (const t of targets) {
     if (t.startsWith('@backstage/')) continue; // export condition markers such as "@backstage/FrontendPlugin"
     const f = t.replace(/^\.\//, '');
-    if (f !== 'package.json' && !/^(dist|bin)\//.test(f) && f !== 'config.schema.json') problems.push(`entry point ${t} is not built output`);
+    if (
+      f !== 'package.json' &&
+      !/^(dist|bin)\//.test(f) &&
+      f !== 'config.schema.json'
+    )
+      problems.push(`entry point ${t} is not built output`);
     if (!files.has(f)) problems.push(`entry point ${t} is not in the tarball`);
   }
   for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) {
-    if (String(range).startsWith('workspace:')) problems.push(`dependency ${dep}@${range}`);
+    if (String(range).startsWith('workspace:'))
+      problems.push(`dependency ${dep}@${range}`);
   }
   if (problems.length) fail(`${name} tarball: ${problems.join('; ')}`);
 }
@@ -339,9 +513,12 @@ async function verifyTarball({ name, file }) {
 
 function listFiles(dir, rel = '') {
   const out = [];
-  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+  for (const e of fs.readdirSync(path.join(dir, rel), {
+    withFileTypes: true,
+  })) {
     const r = path.join(rel, e.name);
-    if (KEEP.has(e.name) || (rel === '.yarn' && KEEP_YARN.has(e.name))) continue;
+    if (KEEP.has(e.name) || (rel === '.yarn' && KEEP_YARN.has(e.name)))
+      continue;
     if (e.isDirectory()) out.push(...listFiles(dir, r));
     else out.push(r);
   }
@@ -351,11 +528,13 @@ function listFiles(dir, rel = '') {
 /** Puts the app's files back as generated (and pinned); install and build state stay. */
 function restorePristine(appDir, pristineDir) {
   const pristine = new Set(listFiles(pristineDir));
-  for (const f of listFiles(appDir)) if (!pristine.has(f)) fs.rmSync(path.join(appDir, f));
+  for (const f of listFiles(appDir))
+    if (!pristine.has(f)) fs.rmSync(path.join(appDir, f));
   for (const f of pristine) {
     const from = path.join(pristineDir, f);
     const to = path.join(appDir, f);
-    if (fs.existsSync(to) && fs.readFileSync(to).equals(fs.readFileSync(from))) continue;
+    if (fs.existsSync(to) && fs.readFileSync(to).equals(fs.readFileSync(from)))
+      continue;
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.copyFileSync(from, to);
   }
@@ -364,7 +543,12 @@ function restorePristine(appDir, pristineDir) {
 /** Pins every @backstage/* dependency of the app's workspaces to one release (versions:bump). */
 function pinBackstage(appDir, pins) {
   const missing = new Set();
-  for (const ws of ['.', 'packages/app', 'packages/app-legacy', 'packages/backend']) {
+  for (const ws of [
+    '.',
+    'packages/app',
+    'packages/app-legacy',
+    'packages/backend',
+  ]) {
     const file = path.join(appDir, ws, 'package.json');
     const pkg = readJson(file);
     for (const field of ['dependencies', 'devDependencies']) {
@@ -376,25 +560,53 @@ function pinBackstage(appDir, pins) {
     }
     writeJson(file, pkg);
   }
-  if (missing.size) fail(`the stock app depends on ${[...missing].join(', ')}, which ${PINS_FILE} does not pin`);
+  if (missing.size)
+    fail(
+      `the stock app depends on ${[...missing].join(
+        ', ',
+      )}, which ${PINS_FILE} does not pin`,
+    );
 }
 
 async function generateApp(cacheDir, createAppVersion, release, pins) {
   fs.rmSync(cacheDir, { recursive: true, force: true });
   fs.mkdirSync(cacheDir, { recursive: true });
   const env = { BACKSTAGE_APP_NAME: 'stock-app' }; // answers create-app's only prompt
-  const npx = ['--yes', `@backstage/create-app@${createAppVersion}`, '--skip-install'];
-  await run('npx', [...npx, '--path', 'app'], { cwd: cacheDir, env, log: 'create-app' });
-  await run('npx', [...npx, '--legacy', '--path', 'legacy-template'], { cwd: cacheDir, env, log: 'create-app-legacy' });
+  const npx = [
+    '--yes',
+    `@backstage/create-app@${createAppVersion}`,
+    '--skip-install',
+  ];
+  await run('npx', [...npx, '--path', 'app'], {
+    cwd: cacheDir,
+    env,
+    log: 'create-app',
+  });
+  await run('npx', [...npx, '--legacy', '--path', 'legacy-template'], {
+    cwd: cacheDir,
+    env,
+    log: 'create-app-legacy',
+  });
   const appDir = path.join(cacheDir, 'app');
   const made = readJson(path.join(appDir, 'backstage.json')).version;
-  if (made !== release) fail(`create-app ${createAppVersion} generated Backstage ${made}, backstage.json says ${release}`);
+  if (made !== release)
+    fail(
+      `create-app ${createAppVersion} generated Backstage ${made}, backstage.json says ${release}`,
+    );
   // the legacy template's frontend becomes a second workspace of the same app: one install for both
   const legacyApp = path.join(appDir, 'packages/app-legacy');
-  fs.cpSync(path.join(cacheDir, 'legacy-template/packages/app'), legacyApp, { recursive: true });
-  fs.rmSync(path.join(cacheDir, 'legacy-template'), { recursive: true, force: true });
+  fs.cpSync(path.join(cacheDir, 'legacy-template/packages/app'), legacyApp, {
+    recursive: true,
+  });
+  fs.rmSync(path.join(cacheDir, 'legacy-template'), {
+    recursive: true,
+    force: true,
+  });
   const legacyPkg = readJson(path.join(legacyApp, 'package.json'));
-  writeJson(path.join(legacyApp, 'package.json'), { ...legacyPkg, name: 'app-legacy' });
+  writeJson(path.join(legacyApp, 'package.json'), {
+    ...legacyPkg,
+    name: 'app-legacy',
+  });
   pinBackstage(appDir, pins);
   fs.rmSync(path.join(appDir, '.git'), { recursive: true, force: true });
   const pristineDir = path.join(cacheDir, 'pristine');
@@ -407,7 +619,13 @@ async function generateApp(cacheDir, createAppVersion, release, pins) {
 /** Everything that shapes the generated app and its install: a change makes a new cache entry. */
 function cacheKey(createAppVersion) {
   return sha256(
-    [createAppVersion, fs.readFileSync(path.join(ROOT, PINS_FILE), 'utf8'), generateApp, pinBackstage, appEnv]
+    [
+      createAppVersion,
+      fs.readFileSync(path.join(ROOT, PINS_FILE), 'utf8'),
+      generateApp,
+      pinBackstage,
+      appEnv,
+    ]
       .map(String)
       .join('\n'),
   ).slice(0, 12);
@@ -424,11 +642,19 @@ async function withCacheLock(fn) {
       break;
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
-      const pid = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }));
+      const pid = Number(
+        fs.readFileSync(path.join(lock, 'pid'), {
+          encoding: 'utf8',
+          flag: 'a+',
+        }),
+      );
       let alive = false;
       try {
         // no pid yet: the holder is between mkdir and writing it, unless the lock is old
-        alive = pid > 0 ? process.kill(pid, 0) : Date.now() - fs.statSync(lock).mtimeMs < 60000;
+        alive =
+          pid > 0
+            ? process.kill(pid, 0)
+            : Date.now() - fs.statSync(lock).mtimeMs < 60000;
       } catch {
         alive = false;
       }
@@ -436,7 +662,8 @@ async function withCacheLock(fn) {
         fs.rmSync(lock, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) fail(`another stock-app check (pid ${pid}) holds ${lock}`);
+      if (Date.now() > deadline)
+        fail(`another stock-app check (pid ${pid}) holds ${lock}`);
       if (!told) say(`waiting for another stock-app check (pid ${pid})`);
       told = true;
       await new Promise(r => setTimeout(r, 5000));
@@ -457,12 +684,23 @@ function readSnippets(readme) {
   const snippets = [];
   const fence = /^```(\S*)([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm;
   for (let m; (m = fence.exec(text)); ) {
-    const attrs = Object.fromEntries([...m[2].matchAll(/([\w-]+)="([^"]*)"/g)].map(a => [a[1], a[2]]));
+    const attrs = Object.fromEntries(
+      [...m[2].matchAll(/([\w-]+)="([^"]*)"/g)].map(a => [a[1], a[2]]),
+    );
     if (!attrs.edit) continue;
     const where = `${readme}:${text.slice(0, m.index).split('\n').length}`;
-    if (!['run', 'create', 'append', 'patch'].includes(attrs.edit)) fail(`${where}: unknown edit="${attrs.edit}"`);
-    if (attrs.edit !== 'run' && !attrs.title) fail(`${where}: edit="${attrs.edit}" needs title="<file>"`);
-    snippets.push({ where, lang: m[1], edit: attrs.edit, file: attrs.title, app: attrs.app, body: m[3] });
+    if (!['run', 'create', 'append', 'patch'].includes(attrs.edit))
+      fail(`${where}: unknown edit="${attrs.edit}"`);
+    if (attrs.edit !== 'run' && !attrs.title)
+      fail(`${where}: edit="${attrs.edit}" needs title="<file>"`);
+    snippets.push({
+      where,
+      lang: m[1],
+      edit: attrs.edit,
+      file: attrs.title,
+      app: attrs.app,
+      body: m[3],
+    });
   }
   return snippets;
 }
@@ -473,12 +711,20 @@ function addCommands(snippet, tarballs, pins) {
   for (const line of snippet.body.split('\n').map(l => l.trim())) {
     if (!line || line.startsWith('#')) continue;
     const m = /^yarn --cwd (\S+) add ((?:\S+ ?)+)$/.exec(line);
-    if (!m) fail(`${snippet.where}: the check runs only \`yarn --cwd <dir> add <package>...\`, got: ${line}`);
-    const specs = m[2].trim().split(/\s+/).map(name => {
-      if (tarballs[name]) return `${name}@^${tarballs[name].version}`;
-      if (pins[name]) return `${name}@${pins[name]}`;
-      return fail(`${snippet.where}: ${name} is neither one of the packed packages nor pinned in ${PINS_FILE}`);
-    });
+    if (!m)
+      fail(
+        `${snippet.where}: the check runs only \`yarn --cwd <dir> add <package>...\`, got: ${line}`,
+      );
+    const specs = m[2]
+      .trim()
+      .split(/\s+/)
+      .map(name => {
+        if (tarballs[name]) return `${name}@^${tarballs[name].version}`;
+        if (pins[name]) return `${name}@${pins[name]}`;
+        return fail(
+          `${snippet.where}: ${name} is neither one of the packed packages nor pinned in ${PINS_FILE}`,
+        );
+      });
     const dirs = m[1] === 'packages/app' ? APPS.map(a => a.dir) : [m[1]];
     for (const dir of dirs) commands.push({ dir, specs });
   }
@@ -496,7 +742,8 @@ function parseHunks(snippet) {
       if (header) continue;
     }
     if (raw === '') hunk.lines.push({ op: ' ', text: '' });
-    else if ('+- '.includes(raw[0])) hunk.lines.push({ op: raw[0], text: raw.slice(1) });
+    else if ('+- '.includes(raw[0]))
+      hunk.lines.push({ op: raw[0], text: raw.slice(1) });
     else fail(`${snippet.where}: diff line without ' ', '+' or '-': ${raw}`);
   }
   return hunks.filter(h => h.lines.length);
@@ -510,16 +757,26 @@ function applyPatch(text, snippet) {
     let from = cursor;
     if (hunk.anchor) {
       from = lines.findIndex((l, i) => i >= cursor && l.includes(hunk.anchor));
-      if (from < 0) fail(`${snippet.where}: ${snippet.file} has no line containing "${hunk.anchor}"`);
+      if (from < 0)
+        fail(
+          `${snippet.where}: ${snippet.file} has no line containing "${hunk.anchor}"`,
+        );
     }
     const old = hunk.lines.filter(l => l.op !== '+');
-    if (!old.length) fail(`${snippet.where}: a hunk needs context or removed lines to find its place`);
+    if (!old.length)
+      fail(
+        `${snippet.where}: a hunk needs context or removed lines to find its place`,
+      );
     let at = -1;
     for (let i = from; i + old.length <= lines.length && at < 0; i++) {
       if (old.every((l, k) => same(lines[i + k], l.text))) at = i;
     }
     if (at < 0) {
-      fail(`${snippet.where}: ${snippet.file} has no lines\n${old.map(l => `  ${l.text}`).join('\n')}\n(after line ${from + 1})`);
+      fail(
+        `${snippet.where}: ${snippet.file} has no lines\n${old
+          .map(l => `  ${l.text}`)
+          .join('\n')}\n(after line ${from + 1})`,
+      );
     }
     const replacement = [];
     let k = at;
@@ -552,10 +809,14 @@ async function applyReadmes(appDir, tarballs, pins) {
         }
         continue;
       }
-      const rel = s.app === 'legacy' ? s.file.replace(/^packages\/app\//, 'packages/app-legacy/') : s.file;
+      const rel =
+        s.app === 'legacy'
+          ? s.file.replace(/^packages\/app\//, 'packages/app-legacy/')
+          : s.file;
       const file = path.join(appDir, rel);
       if (s.edit === 'create') {
-        if (fs.existsSync(file)) fail(`${s.where}: ${rel} already exists in a fresh app`);
+        if (fs.existsSync(file))
+          fail(`${s.where}: ${rel} already exists in a fresh app`);
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, s.body);
       } else if (!fs.existsSync(file)) {
@@ -563,7 +824,10 @@ async function applyReadmes(appDir, tarballs, pins) {
       } else if (s.edit === 'append') {
         fs.appendFileSync(file, `\n${s.body}`);
       } else {
-        fs.writeFileSync(file, applyPatch(fs.readFileSync(file, 'utf8'), { ...s, file: rel }));
+        fs.writeFileSync(
+          file,
+          applyPatch(fs.readFileSync(file, 'utf8'), { ...s, file: rel }),
+        );
       }
       say(`${s.where}: ${s.edit} ${rel}`);
       applied.push(s.where);
@@ -576,7 +840,13 @@ async function applyReadmes(appDir, tarballs, pins) {
 /** Extension IDs the frontend README documents (its table). */
 function documentedExtensionIds() {
   const text = fs.readFileSync(path.join(ROOT, FRONTEND_README), 'utf8');
-  return [...new Set([...text.matchAll(/^\| `([a-z-]+:gloriousflywheel(?:\/[a-z-]+)?)` \|/gm)].map(m => m[1]))].sort();
+  return [
+    ...new Set(
+      [
+        ...text.matchAll(/^\| `([a-z-]+:gloriousflywheel(?:\/[a-z-]+)?)` \|/gm),
+      ].map(m => m[1]),
+    ),
+  ].sort();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -594,7 +864,9 @@ function frontendBuildKey(appDir, app, tarballs) {
     .map(t => t.hash);
   return sha256(
     [
-      ...files.map(f => `${f}:${sha256(fs.readFileSync(path.join(appDir, app.dir, f)))}`),
+      ...files.map(
+        f => `${f}:${sha256(fs.readFileSync(path.join(appDir, app.dir, f)))}`,
+      ),
       sha256(fs.readFileSync(path.join(appDir, 'app-config.yaml'))),
       sha256(lock),
       ...ours,
@@ -610,7 +882,11 @@ async function buildFrontend(appDir, app, tarballs) {
     return;
   }
   say(`building ${app.dir} (${app.label})`);
-  await run('yarn', ['build'], { cwd: path.join(appDir, app.dir), env: appEnv(), log: `build-${path.basename(app.dir)}` });
+  await run('yarn', ['build'], {
+    cwd: path.join(appDir, app.dir),
+    env: appEnv(),
+    log: `build-${path.basename(app.dir)}`,
+  });
   fs.writeFileSync(keyFile, key);
 }
 
@@ -629,7 +905,12 @@ const processes = [];
 function startProcess(name, cmd, args, { cwd, env }) {
   const logFile = path.join(LOG_DIR, `${name}.log`);
   const out = fs.openSync(logFile, 'w');
-  const proc = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
+  const proc = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
   proc.logFile = logFile;
   proc.name = name;
   processes.push(proc);
@@ -661,7 +942,10 @@ async function stopAll() {
 async function waitForHttp(url, proc, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) fail(`${proc.name} exited with code ${proc.exitCode} before it was ready`);
+    if (proc.exitCode !== null)
+      fail(
+        `${proc.name} exited with code ${proc.exitCode} before it was ready`,
+      );
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -673,19 +957,32 @@ async function waitForHttp(url, proc, timeoutMs) {
 }
 
 async function startSandbox() {
-  const ports = { k8s: await freePort(), github: await freePort(), caches: await freePort(), grpc: await freePort() };
-  const caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gf-stock-ca-')), 'k8s-ca.pem');
+  const ports = {
+    k8s: await freePort(),
+    github: await freePort(),
+    caches: await freePort(),
+    grpc: await freePort(),
+  };
+  const caFile = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'gf-stock-ca-')),
+    'k8s-ca.pem',
+  );
   const proc = startProcess(
     'sandbox',
     process.execPath,
     [
       path.join(ROOT, 'packages/fleet-sandbox/bin/fleet-sandbox'),
       ...Object.entries(ports).flatMap(([k, v]) => [`--${k}-port`, String(v)]),
-      '--ca-file', caFile,
+      '--ca-file',
+      caFile,
     ],
     { cwd: ROOT },
   );
-  await waitForHttp(`http://127.0.0.1:${ports.github}/_sandbox/github/app`, proc, 60000);
+  await waitForHttp(
+    `http://127.0.0.1:${ports.github}/_sandbox/github/app`,
+    proc,
+    60000,
+  );
   // the CA is written before the Kubernetes API listens, and that starts before GitHub's
   return { ...ports, caData: fs.readFileSync(caFile, 'utf8') };
 }
@@ -695,10 +992,19 @@ async function startBackend(appDir, app, sandbox) {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const overlay = {
-    app: { baseUrl, ...(app.id === 'legacy' ? { packageName: 'app-legacy' } : {}) },
+    app: {
+      baseUrl,
+      ...(app.id === 'legacy' ? { packageName: 'app-legacy' } : {}),
+    },
     backend: { baseUrl, listen: { port, host: '127.0.0.1' } },
     integrations: {
-      github: [{ host: 'github.com', apiBaseUrl: `http://127.0.0.1:${sandbox.github}`, token: 'ghp_sandbox_token' }],
+      github: [
+        {
+          host: 'github.com',
+          apiBaseUrl: `http://127.0.0.1:${sandbox.github}`,
+          token: 'ghp_sandbox_token',
+        },
+      ],
     },
     catalog: { locations: [{ type: 'file', target: CATALOG_FIXTURE }] },
     gloriousflywheel: {
@@ -720,7 +1026,15 @@ async function startBackend(appDir, app, sandbox) {
   const proc = startProcess(
     `backend-${app.id}`,
     'yarn',
-    ['backstage-cli', 'package', 'start', '--config', '../../app-config.yaml', '--config', configFile],
+    [
+      'backstage-cli',
+      'package',
+      'start',
+      '--config',
+      '../../app-config.yaml',
+      '--config',
+      configFile,
+    ],
     { cwd: path.join(appDir, 'packages/backend'), env: appEnv() },
   );
   await waitForHttp(`${baseUrl}/.backstage/health/v1/readiness`, proc, 180000);
@@ -728,40 +1042,69 @@ async function startBackend(appDir, app, sandbox) {
 }
 
 async function guestToken(baseUrl) {
-  const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, { headers: { 'x-requested-with': 'XMLHttpRequest' } });
+  const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
   if (!res.ok) fail(`guest sign-in on the backend answered ${res.status}`);
   return (await res.json()).backstageIdentity.token;
 }
 
 /** The README's policy replaced allow-all: a guest is a viewer and may not pause. */
 async function checkGuestMayNotPause(baseUrl) {
-  const res = await fetch(`${baseUrl}/api/gloriousflywheel/scale-sets/honey/arc-runners/tinyland-nix/pause`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await guestToken(baseUrl)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ reason: 'stock-app check: must be refused' }),
-  });
-  if (res.status !== 403) fail(`a guest's pause answered ${res.status}, not 403: is the allow-all policy still in place?`);
+  const res = await fetch(
+    `${baseUrl}/api/gloriousflywheel/scale-sets/honey/arc-runners/tinyland-nix/pause`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await guestToken(baseUrl)}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ reason: 'stock-app check: must be refused' }),
+    },
+  );
+  if (res.status !== 403)
+    fail(
+      `a guest's pause answered ${res.status}, not 403: is the allow-all policy still in place?`,
+    );
 }
 
 async function waitForEntity(baseUrl, name, timeoutMs) {
   const token = await guestToken(baseUrl);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const r = await fetch(`${baseUrl}/api/catalog/entities/by-name/component/default/${name}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const r = await fetch(
+      `${baseUrl}/api/catalog/entities/by-name/component/default/${name}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     if (r.ok) return;
-    if (Date.now() > deadline) fail(`component:default/${name} not in the catalog after ${timeoutMs / 1000} s (${r.status})`);
+    if (Date.now() > deadline)
+      fail(
+        `component:default/${name} not in the catalog after ${
+          timeoutMs / 1000
+        } s (${r.status})`,
+      );
     await new Promise(r2 => setTimeout(r2, 500));
   }
 }
 
 async function launchBrowser() {
-  const { chromium } = createRequire(path.join(ROOT, 'package.json'))('playwright-core');
+  const { chromium } = createRequire(path.join(ROOT, 'package.json'))(
+    'playwright-core',
+  );
   return chromium.launch({
     executablePath: process.env.GF_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -775,66 +1118,122 @@ async function step(label, fn) {
 
 /** Signs in as guest, opens Runner classes and the Component's Runners & dogfood tab. */
 async function lookAtApp(browser, app, baseUrl) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 900 },
+  });
   const errors = [];
   page.on('pageerror', e => errors.push(e.message));
   try {
     await step(`${app.label}: guest sign-in`, async () => {
       await page.goto(baseUrl);
-      await page.getByRole('button', { name: /^enter$/i }).click({ timeout: 60000 });
+      await page
+        .getByRole('button', { name: /^enter$/i })
+        .click({ timeout: 60000 });
     });
     await step(`${app.label}: Runner classes in the sidebar`, async () => {
-      await page.getByRole('link', { name: 'Runner classes' }).first().click({ timeout: 30000 });
-      await page.waitForURL(/\/gloriousflywheel\/runner-classes$/, { timeout: 30000 });
+      await page
+        .getByRole('link', { name: 'Runner classes' })
+        .first()
+        .click({ timeout: 30000 });
+      await page.waitForURL(/\/gloriousflywheel\/runner-classes$/, {
+        timeout: 30000,
+      });
     });
     for (const name of RUNNER_CLASSES) {
       await step(`${app.label}: Runner classes page shows ${name}`, () =>
-        page.getByText(name, { exact: true }).first().waitFor({ timeout: 60000 }),
+        page
+          .getByText(name, { exact: true })
+          .first()
+          .waitFor({ timeout: 60000 }),
       );
     }
-    await page.screenshot({ path: path.join(SHOTS, `stock-app-${app.id}-runner-classes.png`) });
+    await page.screenshot({
+      path: path.join(SHOTS, `stock-app-${app.id}-runner-classes.png`),
+    });
 
-    await step(`${app.label}: component ${FIXTURE_COMPONENT.name} in the catalog`, () =>
-      waitForEntity(baseUrl, FIXTURE_COMPONENT.name, 60000),
+    await step(
+      `${app.label}: component ${FIXTURE_COMPONENT.name} in the catalog`,
+      () => waitForEntity(baseUrl, FIXTURE_COMPONENT.name, 60000),
     );
-    await page.goto(`${baseUrl}/catalog/default/component/${FIXTURE_COMPONENT.name}`);
+    await page.goto(
+      `${baseUrl}/catalog/default/component/${FIXTURE_COMPONENT.name}`,
+    );
     await step(`${app.label}: Runners & dogfood tab`, async () => {
-      await page.getByText('Runners & dogfood', { exact: true }).first().click({ timeout: 60000 });
+      await page
+        .getByText('Runners & dogfood', { exact: true })
+        .first()
+        .click({ timeout: 60000 });
       await page.waitForURL(/\/runners$/, { timeout: 30000 });
     });
     // the first adoption scan starts about 15 s after the backend
     await step(`${app.label}: Runners & dogfood shows the scan`, async () => {
       const deadline = Date.now() + 120000;
       for (;;) {
-        const shown = await page.getByText('Dogfood scorecard').first().waitFor({ timeout: 10000 }).then(() => true, () => false);
+        const shown = await page
+          .getByText('Dogfood scorecard')
+          .first()
+          .waitFor({ timeout: 10000 })
+          .then(
+            () => true,
+            () => false,
+          );
         if (shown) break;
         if (Date.now() > deadline) throw new Error('no scorecard after 120 s');
         await page.reload();
       }
-      for (const c of FIXTURE_COMPONENT.classes) await page.getByText(c, { exact: true }).first().waitFor({ timeout: 30000 });
+      for (const c of FIXTURE_COMPONENT.classes)
+        await page
+          .getByText(c, { exact: true })
+          .first()
+          .waitFor({ timeout: 30000 });
     });
-    await page.screenshot({ path: path.join(SHOTS, `stock-app-${app.id}-runners-and-dogfood.png`), fullPage: true });
+    await page.screenshot({
+      path: path.join(SHOTS, `stock-app-${app.id}-runners-and-dogfood.png`),
+      fullPage: true,
+    });
 
     if (app.id === 'new') {
-      await step(`${app.label}: the README's permission policy refuses a guest's pause`, () => checkGuestMayNotPause(baseUrl));
-      await step(`${app.label}: extension IDs of the README exist in the app`, async () => {
-        await page.goto(`${baseUrl}/visualizer/text`);
-        await page.getByText('page:gloriousflywheel', { exact: false }).first().waitFor({ timeout: 30000 });
-        const text = await page.locator('body').innerText();
-        const inApp = [...new Set([...text.matchAll(/\b([a-z-]+:gloriousflywheel(?:\/[a-z-]+)?)/g)].map(m => m[1]))].sort();
-        const documented = documentedExtensionIds();
-        const missing = inApp.filter(id => !documented.includes(id));
-        const stale = documented.filter(id => !inApp.includes(id));
-        if (missing.length || stale.length) {
-          throw new Error(`README table vs app: undocumented ${missing.join(', ') || '-'}; not in the app ${stale.join(', ') || '-'}`);
-        }
-      });
+      await step(
+        `${app.label}: the README's permission policy refuses a guest's pause`,
+        () => checkGuestMayNotPause(baseUrl),
+      );
+      await step(
+        `${app.label}: extension IDs of the README exist in the app`,
+        async () => {
+          await page.goto(`${baseUrl}/visualizer/text`);
+          await page
+            .getByText('page:gloriousflywheel', { exact: false })
+            .first()
+            .waitFor({ timeout: 30000 });
+          const text = await page.locator('body').innerText();
+          const inApp = [
+            ...new Set(
+              [
+                ...text.matchAll(/\b([a-z-]+:gloriousflywheel(?:\/[a-z-]+)?)/g),
+              ].map(m => m[1]),
+            ),
+          ].sort();
+          const documented = documentedExtensionIds();
+          const missing = inApp.filter(id => !documented.includes(id));
+          const stale = documented.filter(id => !inApp.includes(id));
+          if (missing.length || stale.length) {
+            throw new Error(
+              `README table vs app: undocumented ${
+                missing.join(', ') || '-'
+              }; not in the app ${stale.join(', ') || '-'}`,
+            );
+          }
+        },
+      );
     }
-    if (errors.length) fail(`${app.label}: page errors: ${errors.slice(0, 3).join(' | ')}`);
+    if (errors.length)
+      fail(`${app.label}: page errors: ${errors.slice(0, 3).join(' | ')}`);
   } catch (e) {
     const shot = path.join(LOG_DIR, `failure-${app.id}.png`);
     await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    throw new CheckError(`${e.message} (page ${page.url()}, screenshot ${shot})`);
+    throw new CheckError(
+      `${e.message} (page ${page.url()}, screenshot ${shot})`,
+    );
   } finally {
     await page.close();
   }
@@ -850,7 +1249,10 @@ async function main() {
   const { pins, allowed } = readPins();
   checkPinsMatchRepo(pins);
   const createAppVersion = await createAppVersionFor(release);
-  const cacheDir = path.join(CACHE_BASE, `stock-app-${createAppVersion}-${cacheKey(createAppVersion)}`);
+  const cacheDir = path.join(
+    CACHE_BASE,
+    `stock-app-${createAppVersion}-${cacheKey(createAppVersion)}`,
+  );
   const appDir = path.join(cacheDir, 'app');
   const times = {};
   const timed = async (name, fn) => {
@@ -868,14 +1270,29 @@ async function main() {
       }
     }
     const cold = !fs.existsSync(path.join(cacheDir, '.installed'));
-    say(`create-app ${createAppVersion} (Backstage ${release}); ${cold ? 'cold: generating the app' : 'warm'} in ${cacheDir}`);
+    say(
+      `create-app ${createAppVersion} (Backstage ${release}); ${
+        cold ? 'cold: generating the app' : 'warm'
+      } in ${cacheDir}`,
+    );
     // the stock install runs while our packages build
     const install = (async () => {
       if (!cold) return;
-      await timed('generate', () => generateApp(cacheDir, createAppVersion, release, pins));
+      await timed('generate', () =>
+        generateApp(cacheDir, createAppVersion, release, pins),
+      );
       say('yarn install of the stock app (first run: a few minutes)');
-      await timed('install', () => run('yarn', ['install'], { cwd: appDir, env: appEnv(), log: 'yarn-install' }));
-      fs.writeFileSync(path.join(cacheDir, '.installed'), new Date().toISOString());
+      await timed('install', () =>
+        run('yarn', ['install'], {
+          cwd: appDir,
+          env: appEnv(),
+          log: 'yarn-install',
+        }),
+      );
+      fs.writeFileSync(
+        path.join(cacheDir, '.installed'),
+        new Date().toISOString(),
+      );
     })();
     say('building and packing the six packages');
     // both settle before a failure is reported: a pack must never be left half-done in the repository
@@ -883,10 +1300,17 @@ async function main() {
       timed('pack', () => packAll(path.join(LOG_DIR, 'tarballs'))),
       install,
     ]);
-    for (const r of [packed, installed]) if (r.status === 'rejected') throw r.reason;
+    for (const r of [packed, installed])
+      if (r.status === 'rejected') throw r.reason;
     const tarballs = packed.value;
-    say(`packed: ${Object.values(tarballs).map(t => path.basename(t.file)).join(', ')}`);
-    await timed('cli', () => step('packed gf-audit via npx', () => checkPackedCli(tarballs)));
+    say(
+      `packed: ${Object.values(tarballs)
+        .map(t => path.basename(t.file))
+        .join(', ')}`,
+    );
+    await timed('cli', () =>
+      step('packed gf-audit via npx', () => checkPackedCli(tarballs)),
+    );
 
     restorePristine(appDir, path.join(cacheDir, 'pristine'));
     const tarballDir = path.join(appDir, '.gf-tarballs');
@@ -895,26 +1319,49 @@ async function main() {
     const rootPkg = readJson(path.join(appDir, 'package.json'));
     for (const t of Object.values(tarballs)) {
       fs.copyFileSync(t.file, path.join(tarballDir, path.basename(t.file)));
-      rootPkg.resolutions[t.name] = `file:./.gf-tarballs/${path.basename(t.file)}`;
+      rootPkg.resolutions[t.name] = `file:./.gf-tarballs/${path.basename(
+        t.file,
+      )}`;
     }
     writeJson(path.join(appDir, 'package.json'), rootPkg);
 
     await timed('readmes', () => applyReadmes(appDir, tarballs, pins));
-    const mixed = [...lockedBackstageVersions(fs.readFileSync(path.join(appDir, 'yarn.lock'), 'utf8'))]
+    const mixed = [
+      ...lockedBackstageVersions(
+        fs.readFileSync(path.join(appDir, 'yarn.lock'), 'utf8'),
+      ),
+    ]
       .filter(([n, v]) => [...v].some(version => !allowed.get(n)?.has(version)))
       .map(([n, v]) => `${n} (${[...v].join(', ')})`);
-    if (mixed.length) fail(`the app resolved versions of the release not in ${PINS_FILE}: ${mixed.join(', ')}`);
+    if (mixed.length)
+      fail(
+        `the app resolved versions of the release not in ${PINS_FILE}: ${mixed.join(
+          ', ',
+        )}`,
+      );
 
-    say('yarn tsc in the app (the README snippets against the published types)');
-    await timed('tsc', () => run('yarn', ['tsc'], { cwd: appDir, env: appEnv(), log: 'app-tsc' }));
+    say(
+      'yarn tsc in the app (the README snippets against the published types)',
+    );
+    await timed('tsc', () =>
+      run('yarn', ['tsc'], { cwd: appDir, env: appEnv(), log: 'app-tsc' }),
+    );
     await timed('build', async () => {
       for (const app of APPS) await buildFrontend(appDir, app, tarballs);
     });
 
     await timed('browser', async () => {
       const sandbox = await step('fleet sandbox', startSandbox);
-      say('starting the stock backend twice (one per frontend) against the sandbox');
-      const backends = await Promise.all(APPS.map(app => step(`${app.label}: backend start`, () => startBackend(appDir, app, sandbox))));
+      say(
+        'starting the stock backend twice (one per frontend) against the sandbox',
+      );
+      const backends = await Promise.all(
+        APPS.map(app =>
+          step(`${app.label}: backend start`, () =>
+            startBackend(appDir, app, sandbox),
+          ),
+        ),
+      );
       const browser = await launchBrowser();
       try {
         for (const [i, app] of APPS.entries()) {
@@ -927,16 +1374,27 @@ async function main() {
       }
     });
     await stopAll();
-    say(`passed (${cold ? 'cold' : 'warm'}); seconds per phase: ${JSON.stringify(times)}`);
+    say(
+      `passed (${cold ? 'cold' : 'warm'}); seconds per phase: ${JSON.stringify(
+        times,
+      )}`,
+    );
   });
 }
 
 main().catch(async e => {
   await stopAll().catch(() => {});
-  console.error(`[stock-app] FAILED: ${e instanceof CheckError ? e.message : e.stack}`);
-  const backend = processes.find(p => p.name.startsWith('backend') && p.logFile === lastLog) ?? processes.find(p => p.name.startsWith('backend'));
+  console.error(
+    `[stock-app] FAILED: ${e instanceof CheckError ? e.message : e.stack}`,
+  );
+  const backend =
+    processes.find(
+      p => p.name.startsWith('backend') && p.logFile === lastLog,
+    ) ?? processes.find(p => p.name.startsWith('backend'));
   const shown = backend?.logFile ?? lastLog;
   if (shown) console.error(`--- last lines of ${shown}\n${tail(shown, 60)}`);
-  console.error(`[stock-app] logs: ${LOG_DIR}; to start again from a newly generated app, delete ${CACHE_BASE}/stock-app-*`);
+  console.error(
+    `[stock-app] logs: ${LOG_DIR}; to start again from a newly generated app, delete ${CACHE_BASE}/stock-app-*`,
+  );
   process.exitCode = 1;
 });

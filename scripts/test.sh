@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./gf test: everything CI checks. Type-check, API reports, lint, jest (unit + integration; database
+# ./gf test: everything CI checks. Type-check, API reports, lint, formatting, jest (unit + integration; database
 # tests on SQLite and PostgreSQL), app build, browser end-to-end tests, and the stock-app check (the
 # packed packages installed into a fresh create-app app by following the READMEs). Ends with
 # "N passed, N failed".
@@ -41,6 +41,7 @@ check "type-check (tsc)" yarn tsc
 check "API reports up to date (yarn api-reports)" yarn backstage-repo-tools api-reports --ci --omit-messages ae-wrong-input-file-type,ae-undocumented \
   plugins/gloriousflywheel plugins/gloriousflywheel-backend plugins/gloriousflywheel-common plugins/gloriousflywheel-node plugins/catalog-backend-module-gloriousflywheel
 check "lint" yarn backstage-cli repo lint
+check "formatting (prettier --check)" yarn prettier --check .
 
 gf_log "jest: unit and integration tests"
 t=$SECONDS

@@ -1,4 +1,7 @@
-import { createBackendModule, coreServices } from '@backstage/backend-plugin-api';
+import {
+  createBackendModule,
+  coreServices,
+} from '@backstage/backend-plugin-api';
 import {
   authProvidersExtensionPoint,
   createProxyAuthProviderFactory,
@@ -18,11 +21,14 @@ const USER_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
  * environment, or none, throws: a deployment must not start with it, not even by inheriting it.
  */
 export function readDevSignInEnabled(config: Config): boolean {
-  if (config.getOptionalBoolean('auth.providers.dev.enabled') !== true) return false;
+  if (config.getOptionalBoolean('auth.providers.dev.enabled') !== true)
+    return false;
   const environment = config.getOptionalString('auth.environment');
   if (environment !== 'development') {
     throw new Error(
-      `Invalid config auth.providers.dev.enabled: sign-in as any catalog user is for local development only and needs auth.environment: development (it is ${environment === undefined ? 'not set' : `'${environment}'`})`,
+      `Invalid config auth.providers.dev.enabled: sign-in as any catalog user is for local development only and needs auth.environment: development (it is ${
+        environment === undefined ? 'not set' : `'${environment}'`
+      })`,
     );
   }
   return true;
@@ -37,10 +43,16 @@ export const devSignInModule = createBackendModule({
   moduleId: 'gloriousflywheel-dev-sign-in',
   register(reg) {
     reg.registerInit({
-      deps: { providers: authProvidersExtensionPoint, config: coreServices.rootConfig, logger: coreServices.logger },
+      deps: {
+        providers: authProvidersExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+      },
       async init({ providers, config, logger }) {
         if (!readDevSignInEnabled(config)) return;
-        logger.warn('dev sign-in enabled: anyone reaching this backend can act as any catalog user');
+        logger.warn(
+          'dev sign-in enabled: anyone reaching this backend can act as any catalog user',
+        );
         providers.registerProvider({
           providerId: 'dev',
           factory: createProxyAuthProviderFactory({
@@ -51,14 +63,24 @@ export const devSignInModule = createBackendModule({
               initialize: () => undefined,
               async authenticate({ req }) {
                 const user = req.header(DEV_USER_HEADER);
-                if (!user) throw new AuthenticationError(`missing ${DEV_USER_HEADER} header`);
-                if (!USER_NAME.test(user)) throw new NotAllowedError(`invalid user name "${user}"`);
+                if (!user)
+                  throw new AuthenticationError(
+                    `missing ${DEV_USER_HEADER} header`,
+                  );
+                if (!USER_NAME.test(user))
+                  throw new NotAllowedError(`invalid user name "${user}"`);
                 return { result: { user } };
               },
             }),
             // Only users that exist in the catalog, with their real group memberships.
             signInResolver: async ({ result }, ctx) =>
-              ctx.signInWithCatalogUser({ entityRef: { kind: 'User', namespace: 'default', name: result.user } }),
+              ctx.signInWithCatalogUser({
+                entityRef: {
+                  kind: 'User',
+                  namespace: 'default',
+                  name: result.user,
+                },
+              }),
           }),
         });
       },

@@ -19,7 +19,9 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(portalPermissionPolicyModule);
 
 backend.add(import('@tinyland/backstage-plugin-gloriousflywheel-backend'));
-backend.add(import('@tinyland/backstage-plugin-catalog-backend-module-gloriousflywheel'));
+backend.add(
+  import('@tinyland/backstage-plugin-catalog-backend-module-gloriousflywheel'),
+);
 
 // MCP over the actions registry: the actions of backend.actions.pluginSources (diagnose-job, ...)
 backend.add(import('@backstage/plugin-mcp-actions-backend'));

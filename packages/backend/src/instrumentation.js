@@ -12,14 +12,23 @@ const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus');
 const port = process.env.GF_METRICS_PORT;
 if (port) {
   if (!/^\d+$/.test(port) || Number(port) > 65535) {
-    throw new Error(`GF_METRICS_PORT must be a port number (0-65535), got ${JSON.stringify(port)}`);
+    throw new Error(
+      `GF_METRICS_PORT must be a port number (0-65535), got ${JSON.stringify(
+        port,
+      )}`,
+    );
   }
   const host = process.env.GF_METRICS_HOST || '127.0.0.1';
-  const exporter = new PrometheusExporter({ host, port: Number(port) }, error => {
-    if (error) {
-      // the backend runs on without metrics rather than not at all
-      process.stderr.write(`metrics: Prometheus endpoint on ${host}:${port} failed to start: ${error}\n`);
-    }
-  });
+  const exporter = new PrometheusExporter(
+    { host, port: Number(port) },
+    error => {
+      if (error) {
+        // the backend runs on without metrics rather than not at all
+        process.stderr.write(
+          `metrics: Prometheus endpoint on ${host}:${port} failed to start: ${error}\n`,
+        );
+      }
+    },
+  );
   metrics.setGlobalMeterProvider(new MeterProvider({ readers: [exporter] }));
 }

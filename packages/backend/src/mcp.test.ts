@@ -3,7 +3,11 @@
  * actions of backend.actions.pluginSources (tools named `<plugin>.<action>`): diagnose-job is
  * listed and called over the MCP endpoint, with the plugin's own permission check and answers.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { AddressInfo } from 'node:net';
 import gloriousflywheelPlugin from '@tinyland/backstage-plugin-gloriousflywheel-backend';
@@ -11,7 +15,9 @@ import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
 
 const MCP = '/api/mcp-actions/v1';
 
-async function startPortal(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
+async function startPortal(
+  result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+) {
   const backend = await startTestBackend({
     features: [
       gloriousflywheelPlugin,
@@ -21,7 +27,15 @@ async function startPortal(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY)
         data: {
           backend: { actions: { pluginSources: ['gloriousflywheel'] } },
           permission: { enabled: true },
-          gloriousflywheel: { clusters: [{ name: 'honey', url: 'http://127.0.0.1:9', serviceAccountToken: 'x' }] },
+          gloriousflywheel: {
+            clusters: [
+              {
+                name: 'honey',
+                url: 'http://127.0.0.1:9',
+                serviceAccountToken: 'x',
+              },
+            ],
+          },
         },
       }),
     ],
@@ -30,7 +44,11 @@ async function startPortal(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY)
 }
 
 /** One JSON-RPC call over MCP's streamable HTTP transport (stateless: no session). */
-async function rpc(server: { address(): AddressInfo | string | null }, method: string, params: Record<string, unknown> = {}) {
+async function rpc(
+  server: { address(): AddressInfo | string | null },
+  method: string,
+  params: Record<string, unknown> = {},
+) {
   const { port } = server.address() as AddressInfo;
   const res = await fetch(`http://127.0.0.1:${port}${MCP}`, {
     method: 'POST',
@@ -56,21 +74,40 @@ describe('MCP actions', () => {
     const backend = await startPortal(AuthorizeResult.ALLOW);
     try {
       const list = await rpc(backend.server, 'tools/list');
-      const tool = list.result.tools.find((t: { name: string }) => t.name === 'gloriousflywheel.diagnose-job');
+      const tool = list.result.tools.find(
+        (t: { name: string }) => t.name === 'gloriousflywheel.diagnose-job',
+      );
       expect(tool).toBeDefined();
-      expect(tool.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });
-      expect(Object.keys(tool.inputSchema.properties).sort()).toEqual(['jobId', 'repo', 'url']);
+      expect(tool.annotations).toMatchObject({
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+      });
+      expect(Object.keys(tool.inputSchema.properties).sort()).toEqual([
+        'jobId',
+        'repo',
+        'url',
+      ]);
 
       const missing = await rpc(backend.server, 'tools/call', {
         name: 'gloriousflywheel.diagnose-job',
-        arguments: { url: 'https://github.com/tinyland-inc/lab/actions/runs/1/job/2' },
+        arguments: {
+          url: 'https://github.com/tinyland-inc/lab/actions/runs/1/job/2',
+        },
       });
       expect(missing.result.isError).toBe(true);
-      expect(missing.result.content[0].text).toContain('job 2 of tinyland-inc/lab is not known to the portal or GitHub');
+      expect(missing.result.content[0].text).toContain(
+        'job 2 of tinyland-inc/lab is not known to the portal or GitHub',
+      );
 
-      const bad = await rpc(backend.server, 'tools/call', { name: 'gloriousflywheel.diagnose-job', arguments: { repo: 'tinyland-inc/lab' } });
+      const bad = await rpc(backend.server, 'tools/call', {
+        name: 'gloriousflywheel.diagnose-job',
+        arguments: { repo: 'tinyland-inc/lab' },
+      });
       expect(bad.result.isError).toBe(true);
-      expect(bad.result.content[0].text).toContain('give url (a job URL) or repo (owner/name) and jobId');
+      expect(bad.result.content[0].text).toContain(
+        'give url (a job URL) or repo (owner/name) and jobId',
+      );
     } finally {
       await backend.stop();
     }

@@ -12,7 +12,10 @@ const PRODUCTION = path.join(ROOT, 'app-config.production.yaml');
 const SANDBOX = path.join(ROOT, 'app-config.sandbox.yaml');
 
 /** The effective config of these files with only this environment. */
-async function effectiveConfig(files: string[], env: Record<string, string> = {}) {
+async function effectiveConfig(
+  files: string[],
+  env: Record<string, string> = {},
+) {
   const config = await ConfigSources.toConfig(
     ConfigSources.default({
       argv: files.flatMap(f => ['--config', f]),
@@ -36,7 +39,11 @@ describe('the production config (app-config.yaml + app-config.production.yaml)',
       ...clusters.map(c => c.getString('serviceAccountToken')),
       sandbox.getString('gloriousflywheel.github.webhookSecret'),
     ];
-    expect(credentials).toEqual(['ghp_sandbox_token', 'sandbox-k8s-token', 'sandbox-webhook-secret']);
+    expect(credentials).toEqual([
+      'ghp_sandbox_token',
+      'sandbox-k8s-token',
+      'sandbox-webhook-secret',
+    ]);
     const urls = [
       ...github.map(c => c.getString('apiBaseUrl')),
       ...clusters.map(c => c.getString('url')),
@@ -56,9 +63,16 @@ describe('the production config (app-config.yaml + app-config.production.yaml)',
       GF_WEBHOOK_SECRET: 'webhook-secret-from-the-environment',
     });
     const text = JSON.stringify(production.get());
-    for (const value of [...credentials, ...urls]) expect(text).not.toContain(value);
-    expect(production.getConfigArray('integrations.github').map(c => c.getString('token'))).toEqual(['ghp_token_from_the_environment']);
-    expect(production.getString('gloriousflywheel.github.webhookSecret')).toBe('webhook-secret-from-the-environment');
+    for (const value of [...credentials, ...urls])
+      expect(text).not.toContain(value);
+    expect(
+      production
+        .getConfigArray('integrations.github')
+        .map(c => c.getString('token')),
+    ).toEqual(['ghp_token_from_the_environment']);
+    expect(production.getString('gloriousflywheel.github.webhookSecret')).toBe(
+      'webhook-secret-from-the-environment',
+    );
     expect(production.getOptional('gloriousflywheel.clusters')).toBeUndefined();
     expect(production.getOptional('gloriousflywheel.caches')).toBeUndefined();
     expect(production.getOptional('catalog.locations')).toBeUndefined();
@@ -70,16 +84,22 @@ describe('the production config (app-config.yaml + app-config.production.yaml)',
     expect(production.getConfig('auth.providers').keys()).toEqual([]);
     expect(production.getOptional('app.devSignIn')).toBeUndefined();
     expect(readDevSignInEnabled(production)).toBe(false);
-    expect(production.getOptional('gloriousflywheel.github.webhookSecret')).toBeUndefined();
+    expect(
+      production.getOptional('gloriousflywheel.github.webhookSecret'),
+    ).toBeUndefined();
   });
 
   it('makes the backend refuse to start if the sandbox overlay is loaded with it', async () => {
     const mixed = await effectiveConfig([BASE, SANDBOX, PRODUCTION]);
-    expect(() => readDevSignInEnabled(mixed)).toThrow(/needs auth\.environment: development \(it is 'production'\)/);
+    expect(() => readDevSignInEnabled(mixed)).toThrow(
+      /needs auth\.environment: development \(it is 'production'\)/,
+    );
   });
 
   it('leaves the dev sign-in to the sandbox overlay', async () => {
     expect(readDevSignInEnabled(await effectiveConfig([BASE]))).toBe(false);
-    expect(readDevSignInEnabled(await effectiveConfig([BASE, SANDBOX]))).toBe(true);
+    expect(readDevSignInEnabled(await effectiveConfig([BASE, SANDBOX]))).toBe(
+      true,
+    );
   });
 });

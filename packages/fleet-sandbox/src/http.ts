@@ -68,7 +68,9 @@ export async function listen(
   await start(port);
   const addr = front.address() as AddressInfo;
   const scheme = tls ? 'https' : 'http';
-  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${
+    addr.port
+  }`;
   const stopListening = () =>
     new Promise<void>(resolve => {
       front.close(() => resolve());

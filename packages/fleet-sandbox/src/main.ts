@@ -16,7 +16,8 @@ function parseArgs(argv: string[]) {
   }
   const port = (key: string, dflt: number) => {
     const v = Number(opts[key] ?? dflt);
-    if (!Number.isInteger(v) || v < 0 || v > 65535) throw new Error(`--${key} must be a port number`);
+    if (!Number.isInteger(v) || v < 0 || v > 65535)
+      throw new Error(`--${key} must be a port number`);
     return v;
   };
   const ports = {
@@ -35,14 +36,19 @@ function parseArgs(argv: string[]) {
       cacheEndpoints:
         ports.caches && ports.grpc
           ? {
-              atticServer: `http://${opts.host ?? '127.0.0.1'}:${ports.caches}/attic`,
-              bazelRemoteCache: `grpc://${opts.host ?? '127.0.0.1'}:${ports.grpc}`,
+              atticServer: `http://${opts.host ?? '127.0.0.1'}:${
+                ports.caches
+              }/attic`,
+              bazelRemoteCache: `grpc://${opts.host ?? '127.0.0.1'}:${
+                ports.grpc
+              }`,
             }
           : undefined,
     },
     tls: opts['plain-http'] !== 'true',
     caFile: path.resolve(
-      opts['ca-file'] ?? path.join(os.tmpdir(), `fleet-sandbox-ca-${ports.k8s}.pem`),
+      opts['ca-file'] ??
+        path.join(os.tmpdir(), `fleet-sandbox-ca-${ports.k8s}.pem`),
     ),
     webhookUrls,
   };
@@ -52,11 +58,20 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   const sandbox = await startFleetSandbox(options);
   const lines = [
-    `kubernetes  ${sandbox.k8s.url}${sandbox.k8s.caFile ? ` (CA: ${sandbox.k8s.caFile}; admin: ${sandbox.k8s.adminUrl}/_sandbox/)` : ''}`,
+    `kubernetes  ${sandbox.k8s.url}${
+      sandbox.k8s.caFile
+        ? ` (CA: ${sandbox.k8s.caFile}; admin: ${sandbox.k8s.adminUrl}/_sandbox/)`
+        : ''
+    }`,
     `github      ${sandbox.github.url}`,
     `github auth token ${sandbox.github.token}, App ${sandbox.github.app.appId} installation ${sandbox.github.app.installationId} (key: GET ${sandbox.github.url}/_sandbox/github/app)`,
-    `workflow_job webhooks → ${options.webhookUrls.join(', ') || 'none (PUT /_sandbox/github/webhook-urls)'}`,
-    ...Object.entries(sandbox.caches.urls).map(([n, u]) => `cache ${n.padEnd(12)}${u}`),
+    `workflow_job webhooks → ${
+      options.webhookUrls.join(', ') ||
+      'none (PUT /_sandbox/github/webhook-urls)'
+    }`,
+    ...Object.entries(sandbox.caches.urls).map(
+      ([n, u]) => `cache ${n.padEnd(12)}${u}`,
+    ),
   ];
   process.stdout.write(`fleet sandbox ready\n  ${lines.join('\n  ')}\n`);
   const stop = () => {

@@ -1,4 +1,8 @@
-import { Scorecard, ScorecardVerdict, WorkflowAnalysis } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  Scorecard,
+  ScorecardVerdict,
+  WorkflowAnalysis,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
@@ -31,7 +35,16 @@ function runsOn(job: WorkflowAnalysis['jobs'][number]): string {
 /** A readable table of the jobs of every file, errors listed after it. */
 export function formatWorkflowAnalyses(files: WorkflowAnalysis[]): string {
   const rows = [
-    ['FILE:LINE', 'JOB', 'RUNS-ON', 'RUNNER CLASS', 'HOSTED', 'BAZEL', 'NIX', 'VIA'],
+    [
+      'FILE:LINE',
+      'JOB',
+      'RUNS-ON',
+      'RUNNER CLASS',
+      'HOSTED',
+      'BAZEL',
+      'NIX',
+      'VIA',
+    ],
   ];
   for (const file of files) {
     for (const job of file.jobs) {

@@ -11,7 +11,13 @@ import {
 const PACKAGE = resolve(__dirname, '..');
 const BIN = join(PACKAGE, 'bin', 'gf-audit');
 // The fixture workflows and repos are the shared library's; run where they live.
-const FIXTURES_ROOT = resolve(PACKAGE, '..', '..', 'plugins', 'gloriousflywheel-common');
+const FIXTURES_ROOT = resolve(
+  PACKAGE,
+  '..',
+  '..',
+  'plugins',
+  'gloriousflywheel-common',
+);
 const WORKFLOWS = 'src/__fixtures__/workflows';
 const REPOS = 'src/__fixtures__/repos';
 
@@ -230,7 +236,9 @@ describe('gf-audit workflows', () => {
     const synopses = help.split('\n').filter(l => l.startsWith('  gf-audit '));
     expect(synopses).toHaveLength(2);
     for (const synopsis of synopses)
-      expect(synopsis).toMatch(/--remote <owner\/repo=dir>\]\.\.\. \[--var <NAME=VALUE>\]\.\.\.$/);
+      expect(synopsis).toMatch(
+        /--remote <owner\/repo=dir>\]\.\.\. \[--var <NAME=VALUE>\]\.\.\.$/,
+      );
   });
 });
 
@@ -384,14 +392,20 @@ describe('gf-audit following building blocks', () => {
       (c: { id: string }) => c.id === 'hosted-runners',
     );
     // The workflow analysis says which ci.yml jobs are hosted or may be ...
-    const jobs = JSON.parse(gfAudit('workflows', CI, '--json', REMOTE).stdout).files[0].jobs;
+    const jobs = JSON.parse(gfAudit('workflows', CI, '--json', REMOTE).stdout)
+      .files[0].jobs;
     const risky = jobs
       .filter(
         (j: { hosted: boolean; candidates?: string[] }) =>
           j.hosted || (j.candidates ?? []).some(l => /ubuntu|macos/.test(l)),
       )
       .map((j: { id: string }) => j.id);
-    expect(risky).toEqual(['toggle', 'matrix-choice', 'github-literal', 'hosted-when-off']);
+    expect(risky).toEqual([
+      'toggle',
+      'matrix-choice',
+      'github-literal',
+      'hosted-when-off',
+    ]);
     // ... and the scorecard does not pass any of them.
     for (const id of risky) {
       expect(
@@ -406,13 +420,21 @@ describe('gf-audit following building blocks', () => {
   it('the repo scorecard judges called workflows at the caller line, remote ones given --remote', () => {
     const CALLERS = 'src/__fixtures__/callers';
     const hostedOf = (...args: string[]) => {
-      const { code, stdout } = gfAudit('repo', `${CALLERS}/repo`, '--json', ...args);
+      const { code, stdout } = gfAudit(
+        'repo',
+        `${CALLERS}/repo`,
+        '--json',
+        ...args,
+      );
       expect(code).toBe(1);
       return JSON.parse(stdout).checks.find(
         (c: { id: string }) => c.id === 'hosted-runners',
       ).evidence as { line: number; verdict: string; note: string }[];
     };
-    const noteOf = (evidence: { note: string; verdict: string }[], job: string) =>
+    const noteOf = (
+      evidence: { note: string; verdict: string }[],
+      job: string,
+    ) =>
       evidence
         .filter(e => e.note.startsWith(`Job ${job} `))
         .map(e => `${e.verdict}: ${e.note}`);

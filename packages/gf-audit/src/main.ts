@@ -2,7 +2,18 @@ import { readFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_SCORECARD_CONFIG, ScorecardConfig, WorkflowRunSummary, readScorecardConfig, runScorecard, WorkflowAnalysis, analyzeWorkflow, RemoteBlockFile, RemoteFileRead, gatherRemoteFiles } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  DEFAULT_SCORECARD_CONFIG,
+  ScorecardConfig,
+  WorkflowRunSummary,
+  readScorecardConfig,
+  runScorecard,
+  WorkflowAnalysis,
+  analyzeWorkflow,
+  RemoteBlockFile,
+  RemoteFileRead,
+  gatherRemoteFiles,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
   collectWorkflowFiles,
   readCheckout,
@@ -55,15 +66,22 @@ interface Surroundings {
   variables: Record<string, string>;
 }
 
-function parsePairs(values: string[] | undefined, what: string): [string, string][] {
+function parsePairs(
+  values: string[] | undefined,
+  what: string,
+): [string, string][] {
   return (values ?? []).map(value => {
     const eq = value.indexOf('=');
-    if (eq <= 0) throw new UsageError(`${what} must look like NAME=VALUE: ${value}`);
+    if (eq <= 0)
+      throw new UsageError(`${what} must look like NAME=VALUE: ${value}`);
     return [value.slice(0, eq), value.slice(eq + 1)];
   });
 }
 
-function readSurroundings(remote: string[] | undefined, vars: string[] | undefined): Surroundings {
+function readSurroundings(
+  remote: string[] | undefined,
+  vars: string[] | undefined,
+): Surroundings {
   const remotes = new Map<string, string>();
   for (const [repo, dir] of parsePairs(remote, '--remote')) {
     if (!/^[\w.-]+\/[\w.-]+$/.test(repo))
@@ -83,7 +101,6 @@ function remoteReader(s: Surroundings) {
   };
 }
 
-
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -95,7 +112,6 @@ const defaultIo: CliIo = {
   stderr: text => process.stderr.write(text),
   now: () => new Date(),
 };
-
 
 function loadConfig(file: string | undefined): ScorecardConfig {
   if (!file) return readScorecardConfig({});

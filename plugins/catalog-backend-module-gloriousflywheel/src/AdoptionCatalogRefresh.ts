@@ -5,7 +5,9 @@ import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { PROJECT_SLUG_ANNOTATION } from './AdoptionProcessor';
 
 // `CATALOG_FILTER_EXISTS` from @backstage/catalog-client, which this package does not declare.
-const CATALOG_FILTER_EXISTS = Symbol.for('CATALOG_FILTER_EXISTS_0e15b590c0b343a2bae3e787e84c2111');
+const CATALOG_FILTER_EXISTS = Symbol.for(
+  'CATALOG_FILTER_EXISTS_0e15b590c0b343a2bae3e787e84c2111',
+);
 
 /**
  * After a scan changed what the catalog shows of some repositories, asks the catalog to reprocess
@@ -29,25 +31,47 @@ export function refreshCatalogOnAdoptionChange(options: {
       const credentials = await auth.getOwnServiceCredentials();
       const { items } = await catalog.getEntities(
         {
-          filter: { kind: 'Component', [`metadata.annotations.${PROJECT_SLUG_ANNOTATION}`]: CATALOG_FILTER_EXISTS },
-          fields: ['kind', 'metadata.name', 'metadata.namespace', `metadata.annotations.${PROJECT_SLUG_ANNOTATION}`],
+          filter: {
+            kind: 'Component',
+            [`metadata.annotations.${PROJECT_SLUG_ANNOTATION}`]:
+              CATALOG_FILTER_EXISTS,
+          },
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            `metadata.annotations.${PROJECT_SLUG_ANNOTATION}`,
+          ],
         },
         { credentials },
       );
       const affected = items.filter(e =>
-        keys.has(String(e.metadata.annotations?.[PROJECT_SLUG_ANNOTATION] ?? '').trim().toLowerCase()),
+        keys.has(
+          String(e.metadata.annotations?.[PROJECT_SLUG_ANNOTATION] ?? '')
+            .trim()
+            .toLowerCase(),
+        ),
       );
       for (const entity of affected) {
-        await catalog.refreshEntity(stringifyEntityRef(entity), { credentials });
+        await catalog.refreshEntity(stringifyEntityRef(entity), {
+          credentials,
+        });
       }
-      if (affected.length) logger.debug(`adoption: asked the catalog to reprocess ${affected.length} component(s)`);
+      if (affected.length)
+        logger.debug(
+          `adoption: asked the catalog to reprocess ${affected.length} component(s)`,
+        );
     }
   };
 
   return hub.onChange(changed => {
     for (const key of changed) pending.add(key);
     running ??= drain()
-      .catch(e => logger.warn(`adoption: catalog refresh failed, the processing loop will pick the change up: ${e}`))
+      .catch(e =>
+        logger.warn(
+          `adoption: catalog refresh failed, the processing loop will pick the change up: ${e}`,
+        ),
+      )
       .finally(() => {
         running = undefined;
       });

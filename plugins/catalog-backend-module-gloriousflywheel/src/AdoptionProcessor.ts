@@ -50,9 +50,25 @@ export class AdoptionProcessor implements CatalogProcessor {
 
     const self = getCompoundEntityRef(entity);
     for (const runnerClass of result.runnerClasses) {
-      const target = { kind: 'resource', namespace: 'default', name: runnerClass };
-      emit(processingResult.relation({ source: self, type: RELATION_DEPENDS_ON, target }));
-      emit(processingResult.relation({ source: target, type: RELATION_DEPENDENCY_OF, target: self }));
+      const target = {
+        kind: 'resource',
+        namespace: 'default',
+        name: runnerClass,
+      };
+      emit(
+        processingResult.relation({
+          source: self,
+          type: RELATION_DEPENDS_ON,
+          target,
+        }),
+      );
+      emit(
+        processingResult.relation({
+          source: target,
+          type: RELATION_DEPENDENCY_OF,
+          target: self,
+        }),
+      );
     }
     return {
       ...entity,
@@ -62,7 +78,9 @@ export class AdoptionProcessor implements CatalogProcessor {
           ...entity.metadata.annotations,
           [ADOPTION_ANNOTATIONS.runnerClasses]: result.runnerClasses.join(','),
           [ADOPTION_ANNOTATIONS.hostedJobs]: String(result.hostedJobs),
-          [ADOPTION_ANNOTATIONS.scorecard]: formatScorecardCounts(result.scorecard.counts),
+          [ADOPTION_ANNOTATIONS.scorecard]: formatScorecardCounts(
+            result.scorecard.counts,
+          ),
           [ADOPTION_ANNOTATIONS.tranche]: result.tranche ?? '',
           [ADOPTION_ANNOTATIONS.stage]: result.stage,
         },

@@ -5,7 +5,10 @@ import {
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import { CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import type { CacheProbeResult, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  CacheProbeResult,
+  CacheTarget,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheEntityProvider } from './CacheEntityProvider';
 import { eventually } from '@internal/fleet-sandbox';
 

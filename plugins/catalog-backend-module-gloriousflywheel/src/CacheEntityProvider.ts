@@ -4,7 +4,10 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import type { StaleCacheEndpoint, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  StaleCacheEndpoint,
+  CacheTarget,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CACHE_LOCATION, cacheEntities } from './cacheEntities';
 

@@ -1,9 +1,23 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { EntityProviderConnection, EntityProviderMutation } from '@backstage/plugin-catalog-node';
+import {
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
 import { Entity } from '@backstage/catalog-model';
-import { KubernetesSandbox, createFleetSeed, startKubernetesSandbox, eventually } from '@internal/fleet-sandbox';
-import { DEFAULT_RUNNER_CLASSES, scaleSetEntityName } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { CacheHealthHub, FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  KubernetesSandbox,
+  createFleetSeed,
+  startKubernetesSandbox,
+  eventually,
+} from '@internal/fleet-sandbox';
+import {
+  DEFAULT_RUNNER_CLASSES,
+  scaleSetEntityName,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  CacheHealthHub,
+  FleetService,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { FleetEntityProvider } from './FleetEntityProvider';
 
 /** Keeps what the catalog would hold, applying mutations the way the catalog does. */
@@ -13,11 +27,17 @@ class RecordingConnection implements EntityProviderConnection {
   async applyMutation(m: EntityProviderMutation) {
     this.mutations.push(m);
     if (m.type === 'full') {
-      this.entities = new Map(m.entities.map(d => [d.entity.metadata.name, d.entity]));
+      this.entities = new Map(
+        m.entities.map(d => [d.entity.metadata.name, d.entity]),
+      );
     } else {
-      for (const d of m.added) this.entities.set(d.entity.metadata.name, d.entity);
+      for (const d of m.added)
+        this.entities.set(d.entity.metadata.name, d.entity);
       for (const r of m.removed) {
-        const name = 'entityRef' in r ? r.entityRef.split('/').pop()! : r.entity.metadata.name;
+        const name =
+          'entityRef' in r
+            ? r.entityRef.split('/').pop()!
+            : r.entity.metadata.name;
         this.entities.delete(name);
       }
     }
@@ -30,9 +50,23 @@ describe('FleetEntityProvider', () => {
   let fleet: FleetService;
 
   beforeEach(async () => {
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
+    k8s = await startKubernetesSandbox({
+      host: '127.0.0.1',
+      port: 0,
+      tls: true,
+      seed: createFleetSeed(),
+    });
     fleet = new FleetService({
-      clusters: [{ name: 'honey', authProvider: 'serviceAccount', url: k8s.url, serviceAccountToken: k8s.token, skipTLSVerify: false, caData: k8s.caData }],
+      clusters: [
+        {
+          name: 'honey',
+          authProvider: 'serviceAccount',
+          url: k8s.url,
+          serviceAccountToken: k8s.token,
+          skipTLSVerify: false,
+          caData: k8s.caData,
+        },
+      ],
       runnerClasses: DEFAULT_RUNNER_CLASSES.map(c => ({ ...c })),
       logger: mockServices.logger.mock(),
       debounceMs: 10,
@@ -46,7 +80,11 @@ describe('FleetEntityProvider', () => {
 
   it('emits one full mutation after the first sync, then deltas with only what changed', async () => {
     const connection = new RecordingConnection();
-    const provider = new FleetEntityProvider({ fleet, owner: 'group:default/platform-team', logger: mockServices.logger.mock() });
+    const provider = new FleetEntityProvider({
+      fleet,
+      owner: 'group:default/platform-team',
+      logger: mockServices.logger.mock(),
+    });
     await provider.connect(connection);
     // Not synced yet: nothing emitted, so existing entities are not orphaned on restart.
     expect(connection.mutations).toHaveLength(0);
@@ -55,28 +93,55 @@ describe('FleetEntityProvider', () => {
     await eventually(() => expect(connection.mutations).toHaveLength(1));
     expect(connection.mutations[0].type).toBe('full');
     expect(connection.entities.size).toBe(4 + 5);
-    const nixSet = connection.entities.get(scaleSetEntityName({ cluster: 'honey', namespace: 'arc-runners', name: 'tinyland-nix' }))!;
-    expect(nixSet.spec).toMatchObject({ type: 'runner-scale-set', owner: 'group:default/platform-team', dependsOn: ['resource:default/tinyland-nix'] });
+    const nixSet = connection.entities.get(
+      scaleSetEntityName({
+        cluster: 'honey',
+        namespace: 'arc-runners',
+        name: 'tinyland-nix',
+      }),
+    )!;
+    expect(nixSet.spec).toMatchObject({
+      type: 'runner-scale-set',
+      owner: 'group:default/platform-team',
+      dependsOn: ['resource:default/tinyland-nix'],
+    });
     expect(nixSet.metadata.annotations).toMatchObject({
       'gloriousflywheel.io/cluster': 'honey',
       'gloriousflywheel.io/namespace': 'arc-runners',
-      'gloriousflywheel.io/github-config-url': 'https://github.com/tinyland-inc',
+      'gloriousflywheel.io/github-config-url':
+        'https://github.com/tinyland-inc',
     });
-    expect(connection.entities.get('tinyland-dind')!.spec).toMatchObject({ type: 'runner-class' });
+    expect(connection.entities.get('tinyland-dind')!.spec).toMatchObject({
+      type: 'runner-class',
+    });
 
     // A status-only change (runner counts) is not catalog state: no mutation.
-    k8s.patchScaleSet('arc-runners', 'tinyland-docker', { status: { currentRunners: 5 } });
+    k8s.patchScaleSet('arc-runners', 'tinyland-docker', {
+      status: { currentRunners: 5 },
+    });
     await new Promise(r => setTimeout(r, 300));
     expect(connection.mutations).toHaveLength(1);
 
-    k8s.upsertScaleSet({ ...createFleetSeed().scaleSets[1], name: 'tinyland-docker-b' });
+    k8s.upsertScaleSet({
+      ...createFleetSeed().scaleSets[1],
+      name: 'tinyland-docker-b',
+    });
     k8s.deleteScaleSet('arc-runners', 'tinyland-dind');
     await eventually(() => {
       const deltas = connection.mutations.filter(m => m.type === 'delta');
       const added = deltas.flatMap(m => (m.type === 'delta' ? m.added : []));
-      const removed = deltas.flatMap(m => (m.type === 'delta' ? m.removed : []));
-      expect(added.map(a => a.entity.metadata.name)).toEqual(['honey.arc-runners.tinyland-docker-b']);
-      expect(removed).toEqual([{ entityRef: 'resource:default/honey.arc-runners.tinyland-dind', locationKey: 'gloriousflywheel:fleet' }]);
+      const removed = deltas.flatMap(m =>
+        m.type === 'delta' ? m.removed : [],
+      );
+      expect(added.map(a => a.entity.metadata.name)).toEqual([
+        'honey.arc-runners.tinyland-docker-b',
+      ]);
+      expect(removed).toEqual([
+        {
+          entityRef: 'resource:default/honey.arc-runners.tinyland-dind',
+          locationKey: 'gloriousflywheel:fleet',
+        },
+      ]);
     });
   });
 
@@ -100,17 +165,39 @@ describe('FleetEntityProvider', () => {
       owner: 'group:default/platform-team',
       logger: mockServices.logger.mock(),
       // the endpoint the seeded docker runners' BAZEL_REMOTE_CACHE names
-      contracts: { targets: [{ name: 'bazel-grpc', kind: 'bazel-grpc', url: 'grpc://127.0.0.1:7104', runnerClasses: [] }], staleEndpoints: [], health },
+      contracts: {
+        targets: [
+          {
+            name: 'bazel-grpc',
+            kind: 'bazel-grpc',
+            url: 'grpc://127.0.0.1:7104',
+            runnerClasses: [],
+          },
+        ],
+        staleEndpoints: [],
+        health,
+      },
     });
     await provider.connect(connection);
     fleet.start();
-    await eventually(() => expect(connection.entities.get('tinyland-docker')?.metadata.annotations?.['gloriousflywheel.io/contract']).toBe('5/5'));
-    expect(connection.entities.get('tinyland-nix-heavy')!.metadata.annotations).toMatchObject({
-      'gloriousflywheel.io/contract-failing': expect.stringContaining('memory-envelope'),
+    await eventually(() =>
+      expect(
+        connection.entities.get('tinyland-docker')?.metadata.annotations?.[
+          'gloriousflywheel.io/contract'
+        ],
+      ).toBe('5/5'),
+    );
+    expect(
+      connection.entities.get('tinyland-nix-heavy')!.metadata.annotations,
+    ).toMatchObject({
+      'gloriousflywheel.io/contract-failing':
+        expect.stringContaining('memory-envelope'),
     });
     probe('down');
     await eventually(() =>
-      expect(connection.entities.get('tinyland-docker')!.metadata.annotations).toMatchObject({
+      expect(
+        connection.entities.get('tinyland-docker')!.metadata.annotations,
+      ).toMatchObject({
         'gloriousflywheel.io/contract': '4/5',
         'gloriousflywheel.io/contract-failing': 'cache-env-target',
       }),
@@ -120,7 +207,11 @@ describe('FleetEntityProvider', () => {
   });
 
   it('keeps entity names within 63 characters', () => {
-    const name = scaleSetEntityName({ cluster: 'honey', namespace: 'arc-runners-with-a-long-namespace', name: 'tinyland-nix-heavy-owner-overlay-jesssullivan' });
+    const name = scaleSetEntityName({
+      cluster: 'honey',
+      namespace: 'arc-runners-with-a-long-namespace',
+      name: 'tinyland-nix-heavy-owner-overlay-jesssullivan',
+    });
     expect(name.length).toBeLessThanOrEqual(63);
     expect(name).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$/);
   });

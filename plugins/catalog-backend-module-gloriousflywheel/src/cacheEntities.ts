@@ -4,7 +4,10 @@ import {
   Entity,
 } from '@backstage/catalog-model';
 import type { CacheHealthStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import type { StaleCacheEndpoint, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  StaleCacheEndpoint,
+  CacheTarget,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /** Where the build-cache entities say they come from. */
 export const CACHE_LOCATION = 'gloriousflywheel:caches';

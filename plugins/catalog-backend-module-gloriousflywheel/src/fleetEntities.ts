@@ -38,12 +38,21 @@ export const ENTITY_ANNOTATIONS = {
 } as const;
 
 /** Contract summary annotations of an entity (none when no contract was evaluated). */
-function contractAnnotations(score: (RunnerClassContractReport | RunnerClassContractReport['scaleSets'][number]) | undefined) {
+function contractAnnotations(
+  score:
+    | (
+        | RunnerClassContractReport
+        | RunnerClassContractReport['scaleSets'][number]
+      )
+    | undefined,
+) {
   if (!score) return {};
   const failing = score.checks.filter(c => c.verdict === 'fail').map(c => c.id);
   return {
     [ENTITY_ANNOTATIONS.contract]: formatContractScore(score),
-    ...(failing.length ? { [ENTITY_ANNOTATIONS.contractFailing]: failing.join(',') } : {}),
+    ...(failing.length
+      ? { [ENTITY_ANNOTATIONS.contractFailing]: failing.join(',') }
+      : {}),
   };
 }
 
@@ -53,9 +62,14 @@ function factAnnotations(s: ScaleSet): Record<string, string> {
   if (s.arc?.version) out[ENTITY_ANNOTATIONS.arcVersion] = s.arc.version;
   if (s.runner?.image) out[ENTITY_ANNOTATIONS.runnerImage] = s.runner.image;
   if (s.runner?.memoryLimit || s.runner?.memoryRequest) {
-    out[ENTITY_ANNOTATIONS.runnerMemory] = `${s.runner.memoryRequest ?? '-'}/${s.runner.memoryLimit ?? 'unlimited'}`;
+    out[ENTITY_ANNOTATIONS.runnerMemory] = `${s.runner.memoryRequest ?? '-'}/${
+      s.runner.memoryLimit ?? 'unlimited'
+    }`;
   }
-  if (s.pauseReverted) out[ENTITY_ANNOTATIONS.pauseReverted] = `reverted by ${s.pauseReverted.by} at ${s.pauseReverted.at}`;
+  if (s.pauseReverted)
+    out[
+      ENTITY_ANNOTATIONS.pauseReverted
+    ] = `reverted by ${s.pauseReverted.by} at ${s.pauseReverted.at}`;
   return out;
 }
 
@@ -85,16 +99,26 @@ export function fleetEntities(options: {
   /** the runner-class contracts, when the caches they check against are known */
   contracts?: readonly RunnerClassContractReport[];
 }): Entity[] {
-  const contractOf = (name: string) => options.contracts?.find(r => r.runnerClass === name);
+  const contractOf = (name: string) =>
+    options.contracts?.find(r => r.runnerClass === name);
   const scaleSetContractOf = (s: ScaleSet) =>
-    s.runnerClass ? contractOf(s.runnerClass)?.scaleSets.find(c => c.scaleSet === scaleSetKey(s)) : undefined;
+    s.runnerClass
+      ? contractOf(s.runnerClass)?.scaleSets.find(
+          c => c.scaleSet === scaleSetKey(s),
+        )
+      : undefined;
   const ownerOf = (runnerClass: string | null) =>
     (runnerClass && options.ownersByClass?.[runnerClass]) || options.owner;
   const classes: Entity[] = options.runnerClasses.map(c => ({
     ...base(c.name, {
       title: c.title ? `${c.title} (${c.name})` : c.name,
-      description: `Runner class ${c.name}: ${c.capabilities.join(', ') || 'no declared capabilities'}; runs-on ${c.labels.join(', ')}`,
-      tags: ['runner-class', ...c.capabilities.map(x => x.replace(/[^a-z0-9-]/g, '-'))],
+      description: `Runner class ${c.name}: ${
+        c.capabilities.join(', ') || 'no declared capabilities'
+      }; runs-on ${c.labels.join(', ')}`,
+      tags: [
+        'runner-class',
+        ...c.capabilities.map(x => x.replace(/[^a-z0-9-]/g, '-')),
+      ],
       annotations: {
         [ENTITY_ANNOTATIONS.runnerClass]: c.name,
         [ENTITY_ANNOTATIONS.capabilities]: c.capabilities.join(','),
@@ -105,7 +129,9 @@ export function fleetEntities(options: {
     spec: {
       type: 'runner-class',
       owner: ownerOf(c.name),
-      dependsOn: (options.cachesByClass?.[c.name] ?? []).map(n => `resource:default/${n}`),
+      dependsOn: (options.cachesByClass?.[c.name] ?? []).map(
+        n => `resource:default/${n}`,
+      ),
     },
   }));
   const scaleSets: Entity[] = options.scaleSets.map(s => ({
@@ -119,7 +145,9 @@ export function fleetEntities(options: {
         [ENTITY_ANNOTATIONS.scaleSet]: s.name,
         [ENTITY_ANNOTATIONS.githubConfigUrl]: s.githubConfigUrl,
         [ENTITY_ANNOTATIONS.labels]: s.labels.join(','),
-        ...(s.runnerClass ? { [ENTITY_ANNOTATIONS.runnerClass]: s.runnerClass } : {}),
+        ...(s.runnerClass
+          ? { [ENTITY_ANNOTATIONS.runnerClass]: s.runnerClass }
+          : {}),
         [ENTITY_ANNOTATIONS.paused]: s.paused ? 'true' : 'false',
         ...factAnnotations(s),
         ...contractAnnotations(scaleSetContractOf(s)),

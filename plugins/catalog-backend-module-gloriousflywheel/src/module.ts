@@ -2,8 +2,20 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { fleetServiceRef, readRunnerClassOwners, findStaleCacheEndpoints, readCacheProbeSettings, readCachesByRunnerClass, readCacheTargets, cacheHealthHubServiceRef, adoptionHubServiceRef } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import {
+  fleetServiceRef,
+  readRunnerClassOwners,
+  findStaleCacheEndpoints,
+  readCacheProbeSettings,
+  readCachesByRunnerClass,
+  readCacheTargets,
+  cacheHealthHubServiceRef,
+  adoptionHubServiceRef,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { FleetEntityProvider } from './FleetEntityProvider';
 import { CacheEntityProvider } from './CacheEntityProvider';
 import { AdoptionProcessor } from './AdoptionProcessor';
@@ -30,19 +42,39 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         catalogService: catalogServiceRef,
         auth: coreServices.auth,
       },
-      async init({ catalog, config, logger, fleet, cacheHealthHub, adoptionHub, catalogService, auth }) {
+      async init({
+        catalog,
+        config,
+        logger,
+        fleet,
+        cacheHealthHub,
+        adoptionHub,
+        catalogService,
+        auth,
+      }) {
         const cacheTargets = readCacheTargets(config);
         const cachesByClass = readCachesByRunnerClass(config, cacheTargets);
         // The owner resolution the permission rule isOwnedByUser uses, so the catalog shows who may pause.
         const owners = readRunnerClassOwners(config);
         const owner = owners.defaultOwner;
-        const ownersByClass = Object.fromEntries(fleet.runnerClasses.map(c => [c.name, owners.ownerOf(c.name)]));
+        const ownersByClass = Object.fromEntries(
+          fleet.runnerClasses.map(c => [c.name, owners.ownerOf(c.name)]),
+        );
         const contracts = {
           targets: cacheTargets,
           staleEndpoints: readCacheProbeSettings(config).staleEndpoints,
           health: cacheHealthHub,
         };
-        catalog.addEntityProvider(new FleetEntityProvider({ fleet, owner, ownersByClass, logger, cachesByClass, contracts }));
+        catalog.addEntityProvider(
+          new FleetEntityProvider({
+            fleet,
+            owner,
+            ownersByClass,
+            logger,
+            cachesByClass,
+            contracts,
+          }),
+        );
         catalog.addEntityProvider(
           new CacheEntityProvider({
             hub: cacheHealthHub,
@@ -57,7 +89,12 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         );
         // Components with github.com/project-slug get runner classes, scorecard, tranche and stage.
         catalog.addProcessor(new AdoptionProcessor(adoptionHub));
-        refreshCatalogOnAdoptionChange({ hub: adoptionHub, catalog: catalogService, auth, logger });
+        refreshCatalogOnAdoptionChange({
+          hub: adoptionHub,
+          catalog: catalogService,
+          auth,
+          logger,
+        });
       },
     });
   },

@@ -9,9 +9,15 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('gloriousflywheel_audit', table => {
-    table.comment('Pause/resume attempts on runner scale sets (append-only through the API)');
+    table.comment(
+      'Pause/resume attempts on runner scale sets (append-only through the API)',
+    );
     table.string('id', 36).primary().comment('uuid');
-    table.integer('seq').nullable().unique().comment('position in the hash chain; null while initiated');
+    table
+      .integer('seq')
+      .nullable()
+      .unique()
+      .comment('position in the hash chain; null while initiated');
     // ISO 8601 UTC strings: they sort and compare the same on SQLite and PostgreSQL and hash exactly.
     table.string('time', 30).notNullable();
     table.string('completed_at', 30).nullable();
@@ -25,7 +31,10 @@ exports.up = async function up(knex) {
     table.string('runner_class', 253).nullable();
     table.text('reason').notNullable();
     table.string('request_id', 128).notNullable();
-    table.string('outcome', 16).notNullable().comment('initiated, succeeded, failed or denied');
+    table
+      .string('outcome', 16)
+      .notNullable()
+      .comment('initiated, succeeded, failed or denied');
     table.text('error').nullable();
     table.integer('before_min').nullable();
     table.integer('before_max').nullable();
@@ -37,7 +46,10 @@ exports.up = async function up(knex) {
     table.string('hash', 64).nullable();
     table.index(['time'], 'gloriousflywheel_audit_time_idx');
     table.index(['actor', 'time'], 'gloriousflywheel_audit_actor_idx');
-    table.index(['cluster', 'namespace', 'name', 'time'], 'gloriousflywheel_audit_target_idx');
+    table.index(
+      ['cluster', 'namespace', 'name', 'time'],
+      'gloriousflywheel_audit_target_idx',
+    );
   });
   await knex.schema.createTable('gloriousflywheel_audit_chain', table => {
     table.comment('Head of the audit hash chain (a single row)');
@@ -45,7 +57,11 @@ exports.up = async function up(knex) {
     table.integer('seq').notNullable();
     table.string('hash', 64).notNullable();
   });
-  await knex('gloriousflywheel_audit_chain').insert({ id: 1, seq: 0, hash: '' });
+  await knex('gloriousflywheel_audit_chain').insert({
+    id: 1,
+    seq: 0,
+    hash: '',
+  });
 };
 
 /** @param {import('knex').Knex} knex */

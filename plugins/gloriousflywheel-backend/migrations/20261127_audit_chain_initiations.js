@@ -19,16 +19,26 @@ exports.up = async function up(knex) {
   // Lock the head first, so a replica of the previous version that completes a record meanwhile
   // waits for this migration instead of deadlocking with the table change.
   const headQuery = knex('gloriousflywheel_audit_chain').where({ id: 1 });
-  const head = await (knex.client.dialect === 'postgresql' ? headQuery.forUpdate() : headQuery).first();
+  const head = await (knex.client.dialect === 'postgresql'
+    ? headQuery.forUpdate()
+    : headQuery
+  ).first();
   await knex.schema.alterTable('gloriousflywheel_audit', table => {
     table
       .integer('initiated_seq')
       .nullable()
-      .comment('position of the initiation entry in the hash chain; null if completed before initiations were chained');
+      .comment(
+        'position of the initiation entry in the hash chain; null if completed before initiations were chained',
+      );
     table.string('initiated_prev_hash', 64).nullable();
     table.string('initiated_hash', 64).nullable();
-    table.string('initiated_runner_class', 253).nullable().comment('runner class as guessed at initiation');
-    table.unique(['initiated_seq'], { indexName: 'gloriousflywheel_audit_initiated_seq_unique' });
+    table
+      .string('initiated_runner_class', 253)
+      .nullable()
+      .comment('runner class as guessed at initiation');
+    table.unique(['initiated_seq'], {
+      indexName: 'gloriousflywheel_audit_initiated_seq_unique',
+    });
   });
 
   let prev = { seq: Number(head.seq), hash: head.hash };
@@ -56,8 +66,12 @@ exports.up = async function up(knex) {
         requestId: row.request_id,
         outcome: row.outcome,
         error: row.error,
-        before: row.has_before ? { minRunners: row.before_min, maxRunners: row.before_max } : null,
-        after: row.has_after ? { minRunners: row.after_min, maxRunners: row.after_max } : null,
+        before: row.has_before
+          ? { minRunners: row.before_min, maxRunners: row.before_max }
+          : null,
+        after: row.has_after
+          ? { minRunners: row.after_min, maxRunners: row.after_max }
+          : null,
         prevHash: prev.hash,
       },
       prev.hash,
@@ -84,8 +98,16 @@ exports.up = async function up(knex) {
  */
 exports.down = async function down(knex) {
   await knex.schema.alterTable('gloriousflywheel_audit', table => {
-    table.dropUnique(['initiated_seq'], 'gloriousflywheel_audit_initiated_seq_unique');
-    table.dropColumns('initiated_seq', 'initiated_prev_hash', 'initiated_hash', 'initiated_runner_class');
+    table.dropUnique(
+      ['initiated_seq'],
+      'gloriousflywheel_audit_initiated_seq_unique',
+    );
+    table.dropColumns(
+      'initiated_seq',
+      'initiated_prev_hash',
+      'initiated_hash',
+      'initiated_runner_class',
+    );
   });
 };
 
@@ -94,15 +116,21 @@ exports.down = async function down(knex) {
 
 /** @param {unknown} value @returns {string} */
 function canonicalJson(value) {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (value === null || typeof value !== 'object')
+    return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return `{${entries
+    .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+    .join(',')}}`;
 }
 
 /** @param {Record<string, unknown>} record @param {string} prevHash */
 function recordHash(record, prevHash) {
-  return createHash('sha256').update(prevHash).update(canonicalJson(record)).digest('hex');
+  return createHash('sha256')
+    .update(prevHash)
+    .update(canonicalJson(record))
+    .digest('hex');
 }

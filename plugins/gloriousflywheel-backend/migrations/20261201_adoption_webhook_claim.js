@@ -9,7 +9,10 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('gloriousflywheel_adoption_rescans', table => {
-    table.string('claimed_by', 64).nullable().comment('the scan-task run serving this full scan; null while it waits');
+    table
+      .string('claimed_by', 64)
+      .nullable()
+      .comment('the scan-task run serving this full scan; null while it waits');
   });
 };
 

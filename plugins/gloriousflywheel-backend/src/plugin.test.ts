@@ -33,7 +33,10 @@ describe('gloriousflywheel backend plugin', () => {
     // The fleet reports its live state (the configured cluster is unreachable here).
     expect(bySource.fleet.configured).toBe(1);
     expect(['starting', 'error']).toContain(bySource.fleet.state);
-    expect(bySource.caches).toMatchObject({ state: 'not-configured', configured: 0 });
+    expect(bySource.caches).toMatchObject({
+      state: 'not-configured',
+      configured: 0,
+    });
     expect(bySource.adoption.message).toContain('gloriousflywheel.github.orgs');
   });
 

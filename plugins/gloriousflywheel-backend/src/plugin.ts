@@ -1,14 +1,27 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { packageVersion } from './packageFiles';
 import { createRouter } from './service/router';
 import { SourceStatusBoard } from './service/sourceStatus';
 import { describeConfiguredSources } from './service/configuredSources';
-import { fleetServiceRef, readCacheProbeSchedule, readCacheProbeSettings, readCacheTargets, cacheHealthHubServiceRef, adoptionHubServiceRef } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  fleetServiceRef,
+  readCacheProbeSchedule,
+  readCacheProbeSettings,
+  readCacheTargets,
+  cacheHealthHubServiceRef,
+  adoptionHubServiceRef,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthService } from './caches/CacheHealthService';
 import { CacheProbeTask } from './caches/CacheProbeTask';
 import { CacheProbeStore } from './database/CacheProbeStore';
 import { migrateDatabase } from './database/migrateDatabase';
-import { actionsRegistryServiceRef, metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { createControl } from './control/createControl';
 import { createAdoption } from './adoption/createAdoption';
 import { createQueue, queueFleetOf } from './queue/createQueue';
@@ -40,9 +53,22 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         actionsRegistry: actionsRegistryServiceRef,
         metricsService: metricsServiceRef,
       },
-      async init({ config, logger, httpRouter, fleet, database, scheduler, cacheHealthHub, adoptionHub, metricsService, ...control }) {
+      async init({
+        config,
+        logger,
+        httpRouter,
+        fleet,
+        database,
+        scheduler,
+        cacheHealthHub,
+        adoptionHub,
+        metricsService,
+        ...control
+      }) {
         const metrics = new GloriousflywheelMetrics(metricsService, fleet);
-        const sources = new SourceStatusBoard(describeConfiguredSources(config));
+        const sources = new SourceStatusBoard(
+          describeConfiguredSources(config),
+        );
         sources.register('fleet', () => fleet.sourceStatus());
 
         const knex = await migrateDatabase(database);
@@ -61,7 +87,8 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         });
         // Results stored before a restart are the latest known state until the first probe.
         await cacheProbes.sync();
-        if (cacheTargets.length) await cacheProbes.schedule(scheduler, schedule);
+        if (cacheTargets.length)
+          await cacheProbes.schedule(scheduler, schedule);
         const caches = new CacheHealthService({
           targets: cacheTargets,
           staleEndpoints: cacheSettings.staleEndpoints,
@@ -70,7 +97,15 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         });
         sources.register('caches', () => caches.sourceStatus());
 
-        const adoption = await createAdoption({ config, logger, knex, scheduler, httpRouter, hub: adoptionHub, metrics });
+        const adoption = await createAdoption({
+          config,
+          logger,
+          knex,
+          scheduler,
+          httpRouter,
+          hub: adoptionHub,
+          metrics,
+        });
         sources.register('adoption', () => adoption.service.sourceStatus());
 
         const queue = await createQueue({
@@ -85,7 +120,14 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         });
         metrics.observeQueue(() => queue.service.stats());
 
-        const controlRoutes = createControl({ config, logger, knex, fleet, metrics, ...control });
+        const controlRoutes = createControl({
+          config,
+          logger,
+          knex,
+          fleet,
+          metrics,
+          ...control,
+        });
         registerQueueActions({
           actionsRegistry: control.actionsRegistry,
           access: controlRoutes.access,
@@ -93,13 +135,24 @@ export const gloriousflywheelPlugin = createBackendPlugin({
           reconciler: queue.reconciler,
         });
         httpRouter.use(
-          await createRouter({ version: packageVersion(), sources, fleet, caches, control: controlRoutes, adoption: { ...adoption.router, queue: queue.service }, queue: { queue: queue.service, reconciler: queue.reconciler } }),
+          await createRouter({
+            version: packageVersion(),
+            sources,
+            fleet,
+            caches,
+            control: controlRoutes,
+            adoption: { ...adoption.router, queue: queue.service },
+            queue: { queue: queue.service, reconciler: queue.reconciler },
+          }),
         );
         logger.info(
-          `GloriousFlywheel backend started: ${fleet.clusters().length} cluster(s), ${fleet.runnerClasses.length} runner classes, ${cacheTargets.length} cache(s)`,
+          `GloriousFlywheel backend started: ${
+            fleet.clusters().length
+          } cluster(s), ${fleet.runnerClasses.length} runner classes, ${
+            cacheTargets.length
+          } cache(s)`,
         );
       },
     });
   },
 });
-

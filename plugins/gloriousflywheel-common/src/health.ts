@@ -11,7 +11,12 @@ export type GloriousFlywheelSource = 'fleet' | 'caches' | 'adoption';
  *
  * @public
  */
-export type SourceState = 'not-configured' | 'starting' | 'ok' | 'degraded' | 'error';
+export type SourceState =
+  | 'not-configured'
+  | 'starting'
+  | 'ok'
+  | 'degraded'
+  | 'error';
 
 /** @public */
 export interface SourceStatus {

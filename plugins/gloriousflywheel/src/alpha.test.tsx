@@ -9,10 +9,18 @@ import gloriousflywheelPlugin from './alpha';
 const health: HealthResponse = {
   plugin: 'gloriousflywheel',
   version: '0.1.0',
-  sources: [{ source: 'fleet', state: 'ok', configured: 1, message: '1 cluster synced' }],
+  sources: [
+    {
+      source: 'fleet',
+      state: 'ok',
+      configured: 1,
+      message: '1 cluster synced',
+    },
+  ],
 };
 const api = { getHealth: async () => health } as unknown as GloriousFlywheelApi;
-const SUBTITLE = 'Pooled CI substrate: runner classes, build caches, migration tranches';
+const SUBTITLE =
+  'Pooled CI substrate: runner classes, build caches, migration tranches';
 
 describe('page shell', () => {
   it('new frontend system: the app draws the page header, the page draws none of its own', async () => {
@@ -21,9 +29,13 @@ describe('page shell', () => {
       initialRouteEntries: ['/gloriousflywheel'],
       apis: [[gloriousFlywheelApiRef, api]],
     });
-    expect(await screen.findByText('Backend plugin v0.1.0')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Backend plugin v0.1.0'),
+    ).toBeInTheDocument();
     // One page title (the app's), and the plugin's subtitle as a lead line, not in a banner.
-    expect(screen.getAllByRole('heading', { name: 'GloriousFlywheel' })).toHaveLength(1);
+    expect(
+      screen.getAllByRole('heading', { name: 'GloriousFlywheel' }),
+    ).toHaveLength(1);
     expect(screen.getByText(SUBTITLE).closest('header')).toBeNull();
   });
 
@@ -33,8 +45,12 @@ describe('page shell', () => {
         <OverviewPage />
       </TestApiProvider>,
     );
-    expect(await screen.findByText('Backend plugin v0.1.0')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Backend plugin v0.1.0'),
+    ).toBeInTheDocument();
     expect(screen.getByText(SUBTITLE).closest('header')).not.toBeNull();
-    expect(screen.getAllByRole('heading', { name: 'GloriousFlywheel' })).toHaveLength(1);
+    expect(
+      screen.getAllByRole('heading', { name: 'GloriousFlywheel' }),
+    ).toHaveLength(1);
   });
 });

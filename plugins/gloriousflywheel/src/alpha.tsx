@@ -5,7 +5,10 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
-import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import DirectionsRunIcon from '@mui/icons-material/DirectionsRun';
 import DnsIcon from '@mui/icons-material/Dns';
 import StorageIcon from '@mui/icons-material/Storage';
@@ -13,7 +16,14 @@ import HistoryIcon from '@mui/icons-material/History';
 import TimelineIcon from '@mui/icons-material/Timeline';
 import HourglassIcon from '@mui/icons-material/HourglassBottom';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef, stuckJobRouteRef, tranchesRouteRef } from './routes';
+import {
+  auditLogRouteRef,
+  cachesRouteRef,
+  rootRouteRef,
+  runnerClassesRouteRef,
+  stuckJobRouteRef,
+  tranchesRouteRef,
+} from './routes';
 import { isRepoAdoptionAvailable } from './components/RepoAdoptionContent/projectSlug';
 import { isFleetContentAvailable } from './components/FleetEntityContent/isFleetContentAvailable';
 import { WithoutPageShell } from './components/PluginPage';
@@ -33,7 +43,8 @@ const overviewPage = PageBlueprint.make({
     title: 'GloriousFlywheel',
     icon: <DirectionsRunIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
-    loader: () => import('./components/OverviewPage').then(m => (
+    loader: () =>
+      import('./components/OverviewPage').then(m => (
         <WithoutPageShell>
           <m.OverviewPage />
         </WithoutPageShell>
@@ -48,7 +59,8 @@ const runnerClassesPage = PageBlueprint.make({
     title: 'Runner classes',
     icon: <DnsIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(runnerClassesRouteRef),
-    loader: () => import('./components/RunnerClassesPage').then(m => (
+    loader: () =>
+      import('./components/RunnerClassesPage').then(m => (
         <WithoutPageShell>
           <m.RunnerClassesPage />
         </WithoutPageShell>
@@ -63,7 +75,8 @@ const cachesPage = PageBlueprint.make({
     title: 'Build caches',
     icon: <StorageIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(cachesRouteRef),
-    loader: () => import('./components/CachesPage').then(m => (
+    loader: () =>
+      import('./components/CachesPage').then(m => (
         <WithoutPageShell>
           <m.CachesPage />
         </WithoutPageShell>
@@ -78,7 +91,8 @@ const auditLogPage = PageBlueprint.make({
     title: 'Audit log',
     icon: <HistoryIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(auditLogRouteRef),
-    loader: () => import('./components/AuditLogPage').then(m => (
+    loader: () =>
+      import('./components/AuditLogPage').then(m => (
         <WithoutPageShell>
           <m.AuditLogPage />
         </WithoutPageShell>
@@ -93,7 +107,8 @@ const tranchesPage = PageBlueprint.make({
     title: 'Tranches',
     icon: <TimelineIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(tranchesRouteRef),
-    loader: () => import('./components/TranchesPage').then(m => (
+    loader: () =>
+      import('./components/TranchesPage').then(m => (
         <WithoutPageShell>
           <m.TranchesPage />
         </WithoutPageShell>
@@ -108,7 +123,8 @@ const stuckJobPage = PageBlueprint.make({
     title: 'Why is my job stuck?',
     icon: <HourglassIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(stuckJobRouteRef),
-    loader: () => import('./components/Queue').then(m => (
+    loader: () =>
+      import('./components/Queue').then(m => (
         <WithoutPageShell>
           <m.StuckJobPage />
         </WithoutPageShell>
@@ -122,7 +138,10 @@ const repoAdoptionContent = EntityContentBlueprint.make({
     path: '/runners',
     title: 'Runners & dogfood',
     filter: isRepoAdoptionAvailable,
-    loader: () => import('./components/RepoAdoptionContent').then(m => <m.RepoAdoptionContent />),
+    loader: () =>
+      import('./components/RepoAdoptionContent').then(m => (
+        <m.RepoAdoptionContent />
+      )),
   },
 });
 
@@ -130,7 +149,10 @@ const repoAdoptionCard = EntityCardBlueprint.make({
   name: 'repo-adoption',
   params: {
     filter: isRepoAdoptionAvailable,
-    loader: () => import('./components/RepoAdoptionContent').then(m => <m.RepoAdoptionCard />),
+    loader: () =>
+      import('./components/RepoAdoptionContent').then(m => (
+        <m.RepoAdoptionCard />
+      )),
   },
 });
 
@@ -140,7 +162,10 @@ const fleetEntityContent = EntityContentBlueprint.make({
     path: '/gloriousflywheel',
     title: 'Live state',
     filter: isFleetContentAvailable,
-    loader: () => import('./components/FleetEntityContent').then(m => <m.FleetEntityContent />),
+    loader: () =>
+      import('./components/FleetEntityContent').then(m => (
+        <m.FleetEntityContent />
+      )),
   },
 });
 
@@ -151,7 +176,18 @@ const fleetEntityContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'gloriousflywheel',
-  extensions: [gloriousFlywheelApi, overviewPage, runnerClassesPage, cachesPage, auditLogPage, tranchesPage, stuckJobPage, fleetEntityContent, repoAdoptionContent, repoAdoptionCard],
+  extensions: [
+    gloriousFlywheelApi,
+    overviewPage,
+    runnerClassesPage,
+    cachesPage,
+    auditLogPage,
+    tranchesPage,
+    stuckJobPage,
+    fleetEntityContent,
+    repoAdoptionContent,
+    repoAdoptionCard,
+  ],
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),
     runnerClasses: convertLegacyRouteRef(runnerClassesRouteRef),

@@ -7,7 +7,14 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { GloriousFlywheelClient, gloriousFlywheelApiRef } from './api';
-import { auditLogRouteRef, cachesRouteRef, rootRouteRef, runnerClassesRouteRef, stuckJobRouteRef, tranchesRouteRef } from './routes';
+import {
+  auditLogRouteRef,
+  cachesRouteRef,
+  rootRouteRef,
+  runnerClassesRouteRef,
+  stuckJobRouteRef,
+  tranchesRouteRef,
+} from './routes';
 
 /**
  * Legacy (core-plugin-api) plugin, for apps on the old frontend system.
@@ -34,22 +41,26 @@ export const gloriousflywheelPlugin = createPlugin({
 });
 
 /** @public */
-export const GloriousFlywheelPage: () => JSX.Element = gloriousflywheelPlugin.provide(
-  createRoutableExtension({
-    name: 'GloriousFlywheelPage',
-    component: () => import('./components/OverviewPage').then(m => m.OverviewPage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const GloriousFlywheelPage: () => JSX.Element =
+  gloriousflywheelPlugin.provide(
+    createRoutableExtension({
+      name: 'GloriousFlywheelPage',
+      component: () =>
+        import('./components/OverviewPage').then(m => m.OverviewPage),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /** @public */
-export const RunnerClassesPage: () => JSX.Element = gloriousflywheelPlugin.provide(
-  createRoutableExtension({
-    name: 'RunnerClassesPage',
-    component: () => import('./components/RunnerClassesPage').then(m => m.RunnerClassesPage),
-    mountPoint: runnerClassesRouteRef,
-  }),
-);
+export const RunnerClassesPage: () => JSX.Element =
+  gloriousflywheelPlugin.provide(
+    createRoutableExtension({
+      name: 'RunnerClassesPage',
+      component: () =>
+        import('./components/RunnerClassesPage').then(m => m.RunnerClassesPage),
+      mountPoint: runnerClassesRouteRef,
+    }),
+  );
 
 /** @public */
 export const CachesPage: () => JSX.Element = gloriousflywheelPlugin.provide(
@@ -64,7 +75,8 @@ export const CachesPage: () => JSX.Element = gloriousflywheelPlugin.provide(
 export const AuditLogPage: () => JSX.Element = gloriousflywheelPlugin.provide(
   createRoutableExtension({
     name: 'AuditLogPage',
-    component: () => import('./components/AuditLogPage').then(m => m.AuditLogPage),
+    component: () =>
+      import('./components/AuditLogPage').then(m => m.AuditLogPage),
     mountPoint: auditLogRouteRef,
   }),
 );
@@ -73,7 +85,8 @@ export const AuditLogPage: () => JSX.Element = gloriousflywheelPlugin.provide(
 export const TranchesPage: () => JSX.Element = gloriousflywheelPlugin.provide(
   createRoutableExtension({
     name: 'TranchesPage',
-    component: () => import('./components/TranchesPage').then(m => m.TranchesPage),
+    component: () =>
+      import('./components/TranchesPage').then(m => m.TranchesPage),
     mountPoint: tranchesRouteRef,
   }),
 );
@@ -88,31 +101,43 @@ export const StuckJobPage: () => JSX.Element = gloriousflywheelPlugin.provide(
 );
 
 /** Entity tab for Components with a GitHub project slug (use with `isRepoAdoptionAvailable`). @public */
-export const EntityRepoAdoptionContent: () => JSX.Element | null = gloriousflywheelPlugin.provide(
-  createComponentExtension({
-    name: 'EntityRepoAdoptionContent',
-    component: {
-      lazy: () => import('./components/RepoAdoptionContent').then(m => m.RepoAdoptionContent),
-    },
-  }),
-);
+export const EntityRepoAdoptionContent: () => JSX.Element | null =
+  gloriousflywheelPlugin.provide(
+    createComponentExtension({
+      name: 'EntityRepoAdoptionContent',
+      component: {
+        lazy: () =>
+          import('./components/RepoAdoptionContent').then(
+            m => m.RepoAdoptionContent,
+          ),
+      },
+    }),
+  );
 
 /** Entity card with the adoption summary. @public */
-export const EntityRepoAdoptionCard: () => JSX.Element | null = gloriousflywheelPlugin.provide(
-  createComponentExtension({
-    name: 'EntityRepoAdoptionCard',
-    component: {
-      lazy: () => import('./components/RepoAdoptionContent').then(m => m.RepoAdoptionCard),
-    },
-  }),
-);
+export const EntityRepoAdoptionCard: () => JSX.Element | null =
+  gloriousflywheelPlugin.provide(
+    createComponentExtension({
+      name: 'EntityRepoAdoptionCard',
+      component: {
+        lazy: () =>
+          import('./components/RepoAdoptionContent').then(
+            m => m.RepoAdoptionCard,
+          ),
+      },
+    }),
+  );
 
 /** Entity tab for runner-class / runner-scale-set Resources (use with `isFleetContentAvailable`). @public */
-export const EntityFleetContent: () => JSX.Element | null = gloriousflywheelPlugin.provide(
-  createComponentExtension({
-    name: 'EntityFleetContent',
-    component: {
-      lazy: () => import('./components/FleetEntityContent').then(m => m.FleetEntityContent),
-    },
-  }),
-);
+export const EntityFleetContent: () => JSX.Element | null =
+  gloriousflywheelPlugin.provide(
+    createComponentExtension({
+      name: 'EntityFleetContent',
+      component: {
+        lazy: () =>
+          import('./components/FleetEntityContent').then(
+            m => m.FleetEntityContent,
+          ),
+      },
+    }),
+  );

@@ -97,7 +97,11 @@ export class GitHubTokens {
   /** installation token → expiry (ms) */
   private installationTokens = new Map<
     string,
-    { installationId: number; expiresAt: number; permissions?: Record<string, string> }
+    {
+      installationId: number;
+      expiresAt: number;
+      permissions?: Record<string, string>;
+    }
   >();
   private counter = 0;
 

@@ -343,7 +343,9 @@ describe('GitHub sandbox GraphQL', () => {
       object: { isBinary: false },
     });
     // lab's CI after its migration (lab#72): the current Attic endpoint
-    expect(ci.object.text).toContain('ATTIC_SERVER: http://attic.nix-cache.svc.cluster.local');
+    expect(ci.object.text).toContain(
+      'ATTIC_SERVER: http://attic.nix-cache.svc.cluster.local',
+    );
     expect(ci.oid).toBe(ci.object.oid);
 
     // over the blob text limit: text null, as GitHub does
@@ -394,12 +396,24 @@ describe('GitHub sandbox GraphQL', () => {
       const res: any = await gql(
         `query { organization(login: "tinyland-inc") { repositories(first: 100, orderBy: { field: PUSHED_AT, direction: DESC }, isFork: false, isArchived: false) { nodes { name pushedAt isArchived } } } }`,
       );
-      return res.organization.repositories.nodes as { name: string; pushedAt: string; isArchived: boolean }[];
+      return res.organization.repositories.nodes as {
+        name: string;
+        pushedAt: string;
+        isArchived: boolean;
+      }[];
     };
-    const { pushedAt } = gh.putFile('tinyland-inc', 'lab', 'README.md', '# lab\n\npushed last\n');
+    const { pushedAt } = gh.putFile(
+      'tinyland-inc',
+      'lab',
+      'README.md',
+      '# lab\n\npushed last\n',
+    );
     const nodes = await list();
     expect(nodes.find(n => n.name === 'lab')!.pushedAt).toBe(pushedAt);
-    const newest = gh.listRepos().filter(r => !r.isFork && !r.isArchived).reduce((a, r) => (r.pushedAt > a ? r.pushedAt : a), '');
+    const newest = gh
+      .listRepos()
+      .filter(r => !r.isFork && !r.isArchived)
+      .reduce((a, r) => (r.pushedAt > a ? r.pushedAt : a), '');
     expect(nodes[0].pushedAt).toBe(newest);
     expect(nodes.some(n => n.isArchived)).toBe(false);
     const times = nodes.map(n => Date.parse(n.pushedAt));
@@ -413,12 +427,16 @@ describe('GitHub sandbox GraphQL', () => {
       checkSuites(first: 50) { nodes { status conclusion workflowRun { url runNumber file { path } workflow { name } } } } } } } }`;
     expect(validate(loadGitHubSchema(), parse(query))).toEqual([]);
     const res: any = await gql(query);
-    const suites = res.repository.object.checkSuites.nodes.filter((n: any) => n.workflowRun.file.path.endsWith('/ci.yml'));
+    const suites = res.repository.object.checkSuites.nodes.filter((n: any) =>
+      n.workflowRun.file.path.endsWith('/ci.yml'),
+    );
     expect(suites.slice(-2).map((n: any) => [n.status, n.conclusion])).toEqual([
       ['COMPLETED', 'FAILURE'],
       ['IN_PROGRESS', null],
     ]);
-    expect(suites[suites.length - 1].workflowRun.url).toMatch(/^https:\/\/github\.com\/tinyland-inc\/blahaj\/actions\/runs\/\d+$/);
+    expect(suites[suites.length - 1].workflowRun.url).toMatch(
+      /^https:\/\/github\.com\/tinyland-inc\/blahaj\/actions\/runs\/\d+$/,
+    );
   });
 
   it('fetches several repositories with aliases and extra files', async () => {
@@ -571,12 +589,19 @@ describe('GitHub sandbox GraphQL', () => {
 
   describe('Repository.pullRequests', () => {
     const list = (variables: Record<string, unknown>) =>
-      gql<any>(GH_PR_LIST_QUERY, { owner: 'tinyland-inc', repo: 'lab', limit: 30, ...variables }).then(
-        r => r.repository.pullRequests,
-      );
+      gql<any>(GH_PR_LIST_QUERY, {
+        owner: 'tinyland-inc',
+        repo: 'lab',
+        limit: 30,
+        ...variables,
+      }).then(r => r.repository.pullRequests);
 
     it("answers gh pr list's query: open by default, merged, all, head branch, newest first", async () => {
-      expect(await list({})).toEqual({ totalCount: 0, nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+      expect(await list({})).toEqual({
+        totalCount: 0,
+        nodes: [],
+        pageInfo: { hasNextPage: false, endCursor: null },
+      });
       const merged = await list({ state: ['MERGED'] });
       expect(merged.totalCount).toBe(2);
       expect(merged.nodes.map((n: any) => n.number)).toEqual([73, 72]);
@@ -591,16 +616,37 @@ describe('GitHub sandbox GraphQL', () => {
         isDraft: false,
         createdAt: '2026-04-12T08:00:00Z',
       });
-      const byHead = await list({ state: ['OPEN', 'CLOSED', 'MERGED'], headBranch: 'fix/nix-bootstrap-order' });
+      const byHead = await list({
+        state: ['OPEN', 'CLOSED', 'MERGED'],
+        headBranch: 'fix/nix-bootstrap-order',
+      });
       expect(byHead.nodes.map((n: any) => n.number)).toEqual([73]);
-      expect((await list({ state: ['OPEN', 'CLOSED', 'MERGED'], baseBranch: 'release' })).totalCount).toBe(0);
+      expect(
+        (
+          await list({
+            state: ['OPEN', 'CLOSED', 'MERGED'],
+            baseBranch: 'release',
+          })
+        ).totalCount,
+      ).toBe(0);
     });
 
     it('pages with first/after like GitHub', async () => {
       const first = await list({ state: ['MERGED'], limit: 1 });
-      expect(first).toMatchObject({ totalCount: 2, nodes: [{ number: 73 }], pageInfo: { hasNextPage: true } });
-      const second = await list({ state: ['MERGED'], limit: 1, endCursor: first.pageInfo.endCursor });
-      expect(second).toMatchObject({ nodes: [{ number: 72 }], pageInfo: { hasNextPage: false } });
+      expect(first).toMatchObject({
+        totalCount: 2,
+        nodes: [{ number: 73 }],
+        pageInfo: { hasNextPage: true },
+      });
+      const second = await list({
+        state: ['MERGED'],
+        limit: 1,
+        endCursor: first.pageInfo.endCursor,
+      });
+      expect(second).toMatchObject({
+        nodes: [{ number: 72 }],
+        pageInfo: { hasNextPage: false },
+      });
     });
 
     it('filters by label (any of them) with the scan-wide cost of one connection per repository', async () => {
@@ -611,14 +657,32 @@ describe('GitHub sandbox GraphQL', () => {
           rateLimit { cost } }`,
       );
       const found = res.organization.repositories.nodes.flatMap((r: any) =>
-        r.pulls.nodes.map((n: any) => ({ repo: r.name, number: n.number, state: n.state })),
+        r.pulls.nodes.map((n: any) => ({
+          repo: r.name,
+          number: n.number,
+          state: n.state,
+        })),
       );
-      const expected = GITHUB_SEED_FACTS.migrationPullRequests.filter(p => found.some((f: any) => f.repo === p.repo));
-      expect(found).toEqual(expect.arrayContaining(expected.map(p => ({ ...p }))));
+      const expected = GITHUB_SEED_FACTS.migrationPullRequests.filter(p =>
+        found.some((f: any) => f.repo === p.repo),
+      );
+      expect(found).toEqual(
+        expect.arrayContaining(expected.map(p => ({ ...p }))),
+      );
       expect(found).toHaveLength(expected.length);
-      expect(found).not.toContainEqual(expect.objectContaining({ number: GITHUB_SEED_FACTS.otherPullRequest.number, repo: 'lab' }));
-      const lab = res.organization.repositories.nodes.find((r: any) => r.name === 'lab');
-      expect(lab.pulls.nodes[0]).toMatchObject({ mergedAt: '2026-04-14T16:20:00Z', labels: { nodes: [{ name: GITHUB_SEED_FACTS.migrationLabel }] } });
+      expect(found).not.toContainEqual(
+        expect.objectContaining({
+          number: GITHUB_SEED_FACTS.otherPullRequest.number,
+          repo: 'lab',
+        }),
+      );
+      const lab = res.organization.repositories.nodes.find(
+        (r: any) => r.name === 'lab',
+      );
+      expect(lab.pulls.nodes[0]).toMatchObject({
+        mergedAt: '2026-04-14T16:20:00Z',
+        labels: { nodes: [{ name: GITHUB_SEED_FACTS.migrationLabel }] },
+      });
       // 1 (repositories) + 100 pullRequests + 1,000 labels connections, / 100
       expect(res.rateLimit.cost).toBe(11);
     });

@@ -406,13 +406,18 @@ function makeResolvers(ctx: GraphqlContext) {
       tree: () => objectNode(repo, store.objects.get(obj.tree)),
       // GitHub Actions makes one check suite per workflow run, oldest first.
       checkSuites: (args: any) => {
-        if (args.filterBy?.checkName !== undefined && args.filterBy?.checkName !== null)
+        if (
+          args.filterBy?.checkName !== undefined &&
+          args.filterBy?.checkName !== null
+        )
           throw new GraphQLError(
             'fleet sandbox: checkSuites(filterBy: { checkName }) is not served',
             { extensions: { type: 'SANDBOX_NOT_IMPLEMENTED' } },
           );
         const runs =
-          args.filterBy?.appId !== undefined && args.filterBy?.appId !== null && args.filterBy.appId !== ACTIONS_APP_ID
+          args.filterBy?.appId !== undefined &&
+          args.filterBy?.appId !== null &&
+          args.filterBy.appId !== ACTIONS_APP_ID
             ? []
             : repo.runs.filter(run => run.headSha === obj.oid);
         return listConnection(
@@ -449,8 +454,12 @@ function makeResolvers(ctx: GraphqlContext) {
       conclusion: run.conclusion ? run.conclusion.toUpperCase() : null,
       createdAt: run.createdAt,
       updatedAt: run.updatedAt,
-      resourcePath: `/${base}/commit/${run.headSha}/checks?check_suite_id=${run.id + 1}`,
-      url: `${HTML}/${base}/commit/${run.headSha}/checks?check_suite_id=${run.id + 1}`,
+      resourcePath: `/${base}/commit/${run.headSha}/checks?check_suite_id=${
+        run.id + 1
+      }`,
+      url: `${HTML}/${base}/commit/${run.headSha}/checks?check_suite_id=${
+        run.id + 1
+      }`,
       workflowRun: () => ({
         __typename: 'WorkflowRun',
         id: nodeId('WFR', run.id),
@@ -474,9 +483,16 @@ function makeResolvers(ctx: GraphqlContext) {
           __typename: 'Workflow',
           id: nodeId('W', workflowId),
           databaseId: workflowId,
-          name: workflowName(run.workflowPath, repo.files.get(run.workflowPath)),
-          resourcePath: `/${base}/actions/workflows/${run.workflowPath.split('/').pop()}`,
-          url: `${HTML}/${base}/actions/workflows/${run.workflowPath.split('/').pop()}`,
+          name: workflowName(
+            run.workflowPath,
+            repo.files.get(run.workflowPath),
+          ),
+          resourcePath: `/${base}/actions/workflows/${run.workflowPath
+            .split('/')
+            .pop()}`,
+          url: `${HTML}/${base}/actions/workflows/${run.workflowPath
+            .split('/')
+            .pop()}`,
         }),
       }),
     };
@@ -588,7 +604,9 @@ function makeResolvers(ctx: GraphqlContext) {
             __typename: 'Label',
             id: nodeId('LA', `${pr.id}:${name}`),
             name,
-            url: `${HTML}/${r.owner}/${r.name}/labels/${encodeURIComponent(name)}`,
+            url: `${HTML}/${r.owner}/${r.name}/labels/${encodeURIComponent(
+              name,
+            )}`,
           })),
           args,
         ),
@@ -600,7 +618,9 @@ function makeResolvers(ctx: GraphqlContext) {
     const order = args.orderBy ?? { field: 'CREATED_AT', direction: 'ASC' };
     const keyOf = (pr: GitHubPullRequest) =>
       Date.parse(
-        order.field === 'UPDATED_AT' ? pr.closedAt ?? pr.createdAt : pr.createdAt,
+        order.field === 'UPDATED_AT'
+          ? pr.closedAt ?? pr.createdAt
+          : pr.createdAt,
       );
     const dir = order.direction === 'DESC' ? -1 : 1;
     const states: string[] | null = args.states ?? null;
@@ -622,7 +642,10 @@ function makeResolvers(ctx: GraphqlContext) {
   /** A connection over a short list in its given order (cursor = position). */
   function listConnection(nodes: any[], args: any) {
     return cursorPage(
-      nodes.map((node, i) => ({ key: [i, i] as [number, number], node: () => node })),
+      nodes.map((node, i) => ({
+        key: [i, i] as [number, number],
+        node: () => node,
+      })),
       args,
       (a, b) => a[1] - b[1],
     );
@@ -639,7 +662,9 @@ function makeResolvers(ctx: GraphqlContext) {
     const before = decodeCursor(args.before);
     if ((args.after && !after) || (args.before && !before))
       throw new GraphQLError(
-        `\`${args.after ?? args.before}\` does not appear to be a valid cursor.`,
+        `\`${
+          args.after ?? args.before
+        }\` does not appear to be a valid cursor.`,
         { extensions: { type: 'INVALID_CURSOR_ARGUMENTS' } },
       );
     let all = items;

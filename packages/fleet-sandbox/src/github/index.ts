@@ -1042,7 +1042,8 @@ export async function startGitHubSandbox(
         if (owner.toLowerCase() !== store.org.toLowerCase())
           throw new Error(`no organization ${owner}`);
         store.setVariable(store.orgVariables, variable, value, at);
-      } else store.setVariable(mustRepo(owner, name).variables, variable, value, at);
+      } else
+        store.setVariable(mustRepo(owner, name).variables, variable, value, at);
     },
     addRepo: repo => {
       const now = Math.max(Date.now(), GITHUB_SEED_EPOCH);
@@ -1164,7 +1165,10 @@ export async function startGitHubSandbox(
       return [...webhookUrls];
     },
     setWebhookUrls(urls) {
-      if (!Array.isArray(urls) || urls.some(u => !/^https?:\/\//.test(String(u))))
+      if (
+        !Array.isArray(urls) ||
+        urls.some(u => !/^https?:\/\//.test(String(u)))
+      )
         throw new Error('urls must be an array of http(s) URLs');
       webhookUrls = urls.map(String);
     },

@@ -13,13 +13,20 @@ import {
  * OpenAPI descriptions of api.github.com (the jobs routes and workflow_job payloads are checked
  * in jobs/simulator.test.ts).
  */
-describe('GitHub sandbox against GitHub\'s OpenAPI descriptions', () => {
+describe("GitHub sandbox against GitHub's OpenAPI descriptions", () => {
   let gh: GitHubSandbox;
   let appJwt: string;
 
   beforeAll(async () => {
-    gh = await startGitHubSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed() });
-    const auth = createAppAuth({ appId: gh.app.appId, privateKey: gh.app.privateKey });
+    gh = await startGitHubSandbox({
+      host: '127.0.0.1',
+      port: 0,
+      seed: createFleetSeed(),
+    });
+    const auth = createAppAuth({
+      appId: gh.app.appId,
+      privateKey: gh.app.privateKey,
+    });
     appJwt = (await auth({ type: 'app' })).token;
   }, 60_000);
   afterAll(() => gh?.close());
@@ -35,9 +42,12 @@ describe('GitHub sandbox against GitHub\'s OpenAPI descriptions', () => {
     return { status: res.status, body: await res.json() };
   };
 
-  it('serves REST responses that match their operation\'s response schema', async () => {
+  it("serves REST responses that match their operation's response schema", async () => {
     const repo = gh.getRepo('tinyland-inc', 'lab')!;
-    const workflowsRes = await get('/repos/tinyland-inc/lab/actions/workflows', gh.token);
+    const workflowsRes = await get(
+      '/repos/tinyland-inc/lab/actions/workflows',
+      gh.token,
+    );
     const workflowId = workflowsRes.body.workflows[0].id;
     const runs = await get('/repos/tinyland-inc/lab/actions/runs', gh.token);
     const installation = gh.createInstallationToken().token;
@@ -45,22 +55,78 @@ describe('GitHub sandbox against GitHub\'s OpenAPI descriptions', () => {
       ['/rate_limit', '/rate_limit', gh.token],
       ['/orgs/{org}/repos', '/orgs/tinyland-inc/repos', gh.token],
       ['/repos/{owner}/{repo}', '/repos/tinyland-inc/lab', gh.token],
-      ['/repos/{owner}/{repo}/contents/{path}', '/repos/tinyland-inc/lab/contents/README.md', gh.token],
-      ['/repos/{owner}/{repo}/contents/{path}', '/repos/tinyland-inc/lab/contents/.github/workflows', gh.token],
-      ['/repos/{owner}/{repo}/readme', '/repos/tinyland-inc/lab/readme', gh.token],
-      ['/repos/{owner}/{repo}/git/trees/{tree_sha}', `/repos/tinyland-inc/lab/git/trees/${repo.treeOid}?recursive=1`, gh.token],
-      ['/repos/{owner}/{repo}/actions/workflows', '/repos/tinyland-inc/lab/actions/workflows', gh.token],
-      ['/repos/{owner}/{repo}/actions/workflows/{workflow_id}', `/repos/tinyland-inc/lab/actions/workflows/${workflowId}`, gh.token],
-      ['/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', `/repos/tinyland-inc/lab/actions/workflows/${workflowId}/runs`, gh.token],
-      ['/repos/{owner}/{repo}/actions/runs', '/repos/tinyland-inc/lab/actions/runs', gh.token],
-      ['/repos/{owner}/{repo}/pulls', '/repos/tinyland-inc/lab/pulls?state=all', gh.token],
-      ['/repos/{owner}/{repo}/actions/variables', '/repos/tinyland-inc/XoxdWM/actions/variables', gh.token],
-      ['/orgs/{org}/actions/variables', '/orgs/tinyland-inc/actions/variables', installation],
-      ['/installation/repositories', '/installation/repositories', installation],
+      [
+        '/repos/{owner}/{repo}/contents/{path}',
+        '/repos/tinyland-inc/lab/contents/README.md',
+        gh.token,
+      ],
+      [
+        '/repos/{owner}/{repo}/contents/{path}',
+        '/repos/tinyland-inc/lab/contents/.github/workflows',
+        gh.token,
+      ],
+      [
+        '/repos/{owner}/{repo}/readme',
+        '/repos/tinyland-inc/lab/readme',
+        gh.token,
+      ],
+      [
+        '/repos/{owner}/{repo}/git/trees/{tree_sha}',
+        `/repos/tinyland-inc/lab/git/trees/${repo.treeOid}?recursive=1`,
+        gh.token,
+      ],
+      [
+        '/repos/{owner}/{repo}/actions/workflows',
+        '/repos/tinyland-inc/lab/actions/workflows',
+        gh.token,
+      ],
+      [
+        '/repos/{owner}/{repo}/actions/workflows/{workflow_id}',
+        `/repos/tinyland-inc/lab/actions/workflows/${workflowId}`,
+        gh.token,
+      ],
+      [
+        '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+        `/repos/tinyland-inc/lab/actions/workflows/${workflowId}/runs`,
+        gh.token,
+      ],
+      [
+        '/repos/{owner}/{repo}/actions/runs',
+        '/repos/tinyland-inc/lab/actions/runs',
+        gh.token,
+      ],
+      [
+        '/repos/{owner}/{repo}/pulls',
+        '/repos/tinyland-inc/lab/pulls?state=all',
+        gh.token,
+      ],
+      [
+        '/repos/{owner}/{repo}/actions/variables',
+        '/repos/tinyland-inc/XoxdWM/actions/variables',
+        gh.token,
+      ],
+      [
+        '/orgs/{org}/actions/variables',
+        '/orgs/tinyland-inc/actions/variables',
+        installation,
+      ],
+      [
+        '/installation/repositories',
+        '/installation/repositories',
+        installation,
+      ],
       ['/app', '/app', appJwt],
-      ['/app/installations/{installation_id}', `/app/installations/${gh.app.installationId}`, appJwt],
+      [
+        '/app/installations/{installation_id}',
+        `/app/installations/${gh.app.installationId}`,
+        appJwt,
+      ],
       ['/orgs/{org}/installation', '/orgs/tinyland-inc/installation', appJwt],
-      ['/repos/{owner}/{repo}/installation', '/repos/tinyland-inc/lab/installation', appJwt],
+      [
+        '/repos/{owner}/{repo}/installation',
+        '/repos/tinyland-inc/lab/installation',
+        appJwt,
+      ],
     ];
     expect(runs.status).toBe(200);
     const failures: string[] = [];
@@ -78,18 +144,29 @@ describe('GitHub sandbox against GitHub\'s OpenAPI descriptions', () => {
     const installations = await get('/app/installations', appJwt);
     expect(installations.status).toBe(200);
     try {
-      assertValid(githubRestComponentValidator('installation', { array: true }), installations.body, 'GET /app/installations');
+      assertValid(
+        githubRestComponentValidator('installation', { array: true }),
+        installations.body,
+        'GET /app/installations',
+      );
     } catch (e) {
       failures.push((e as Error).message);
     }
-    const token = await fetch(`${gh.url}/app/installations/${gh.app.installationId}/access_tokens`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${appJwt}` },
-    });
+    const token = await fetch(
+      `${gh.url}/app/installations/${gh.app.installationId}/access_tokens`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${appJwt}` },
+      },
+    );
     expect(token.status).toBe(201);
     try {
       assertValid(
-        githubRestValidator('/app/installations/{installation_id}/access_tokens', 'post', '201'),
+        githubRestValidator(
+          '/app/installations/{installation_id}/access_tokens',
+          'post',
+          '201',
+        ),
         await token.json(),
         'POST access_tokens',
       );
@@ -99,7 +176,7 @@ describe('GitHub sandbox against GitHub\'s OpenAPI descriptions', () => {
     expect(failures).toEqual([]);
   }, 60_000);
 
-  it('builds push and workflow_run payloads that match GitHub\'s webhook schemas', () => {
+  it("builds push and workflow_run payloads that match GitHub's webhook schemas", () => {
     const failures: string[] = [];
     const check = (schema: string, payload: unknown) => {
       try {
@@ -115,8 +192,16 @@ describe('GitHub sandbox against GitHub\'s OpenAPI descriptions', () => {
       ['in_progress', 'webhook-workflow-run-in-progress'],
       ['requested', 'webhook-workflow-run-requested'],
     ] as const) {
-      gh.setWorkflowRunConclusion('tinyland-inc', 'lab', 'ci.yml', action === 'completed' ? 'success' : null);
-      check(schema, gh.buildWorkflowRunPayload('tinyland-inc', 'lab', 'ci.yml', action));
+      gh.setWorkflowRunConclusion(
+        'tinyland-inc',
+        'lab',
+        'ci.yml',
+        action === 'completed' ? 'success' : null,
+      );
+      check(
+        schema,
+        gh.buildWorkflowRunPayload('tinyland-inc', 'lab', 'ci.yml', action),
+      );
     }
     expect(failures).toEqual([]);
   }, 60_000);

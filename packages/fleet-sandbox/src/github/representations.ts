@@ -251,7 +251,9 @@ export function pullJson(api: string, r: RepoState, pr: GitHubPullRequest) {
     user: userJson(api, pr.author),
     body: null,
     labels: pr.labels.map(name => {
-      const id = 5_000_000 + ([...name].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1_000_000, 3));
+      const id =
+        5_000_000 +
+        [...name].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1_000_000, 3);
       return {
         id,
         node_id: nodeId('LA', id),
@@ -393,7 +395,10 @@ export function jobJson(api: string, r: RepoState, job: GitHubWorkflowJob) {
   return {
     id: job.id,
     run_id: job.runId,
-    workflow_name: workflowName(run.workflowPath, r.files.get(run.workflowPath)),
+    workflow_name: workflowName(
+      run.workflowPath,
+      r.files.get(run.workflowPath),
+    ),
     head_branch: run.headBranch,
     run_url: `${u}/actions/runs/${job.runId}`,
     run_attempt: 1,

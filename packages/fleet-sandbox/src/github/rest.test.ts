@@ -36,31 +36,61 @@ describe('GitHub sandbox REST', () => {
   it("lists pull requests with GitHub's filters, in GitHub's documented shape", async () => {
     const valid = githubRestValidator('/repos/{owner}/{repo}/pulls');
     const list = async (params: Record<string, string>) => {
-      const res = await octokit.pulls.list({ owner: 'tinyland-inc', repo: 'lab', ...params });
+      const res = await octokit.pulls.list({
+        owner: 'tinyland-inc',
+        repo: 'lab',
+        ...params,
+      });
       assertValid(valid, res.data, 'GET /repos/{owner}/{repo}/pulls');
       return res.data.map(p => p.number);
     };
     expect(await list({})).toEqual([]); // open by default; lab's are merged
     expect(await list({ state: 'closed' })).toEqual([73, 72]);
     expect(await list({ state: 'all', direction: 'asc' })).toEqual([72, 73]);
-    expect(await list({ state: 'all', head: 'tinyland-inc:gloriousflywheel/tinyland-nix' })).toEqual([72]);
-    expect(await list({ state: 'all', head: 'someone-else:gloriousflywheel/tinyland-nix' })).toEqual([]);
+    expect(
+      await list({
+        state: 'all',
+        head: 'tinyland-inc:gloriousflywheel/tinyland-nix',
+      }),
+    ).toEqual([72]);
+    expect(
+      await list({
+        state: 'all',
+        head: 'someone-else:gloriousflywheel/tinyland-nix',
+      }),
+    ).toEqual([]);
     expect(await list({ state: 'all', base: 'release' })).toEqual([]);
-    const [merged] = (await octokit.pulls.list({ owner: 'tinyland-inc', repo: 'lab', state: 'closed', head: 'tinyland-inc:gloriousflywheel/tinyland-nix' })).data;
+    const [merged] = (
+      await octokit.pulls.list({
+        owner: 'tinyland-inc',
+        repo: 'lab',
+        state: 'closed',
+        head: 'tinyland-inc:gloriousflywheel/tinyland-nix',
+      })
+    ).data;
     expect(merged).toMatchObject({
       number: 72,
       state: 'closed',
       merged_at: '2026-04-14T16:20:00Z',
       html_url: 'https://github.com/tinyland-inc/lab/pull/72',
       labels: [expect.objectContaining({ name: 'gloriousflywheel-migration' })],
-      head: { ref: 'gloriousflywheel/tinyland-nix', repo: expect.objectContaining({ full_name: 'tinyland-inc/lab' }) },
+      head: {
+        ref: 'gloriousflywheel/tinyland-nix',
+        repo: expect.objectContaining({ full_name: 'tinyland-inc/lab' }),
+      },
       base: { ref: 'main' },
     });
-    const open = await octokit.pulls.list({ owner: 'tinyland-inc', repo: 'tinyland.dev' });
-    expect(open.data.map(p => [p.number, p.draft, p.merged_at])).toEqual([[137, true, null]]);
-    await expect(octokit.pulls.list({ owner: 'tinyland-inc', repo: 'nope' })).rejects.toMatchObject({ status: 404 });
+    const open = await octokit.pulls.list({
+      owner: 'tinyland-inc',
+      repo: 'tinyland.dev',
+    });
+    expect(open.data.map(p => [p.number, p.draft, p.merged_at])).toEqual([
+      [137, true, null],
+    ]);
+    await expect(
+      octokit.pulls.list({ owner: 'tinyland-inc', repo: 'nope' }),
+    ).rejects.toMatchObject({ status: 404 });
   });
-
 
   it('lists org repositories page by page with Link headers', async () => {
     const first = await octokit.repos.listForOrg({
@@ -410,20 +440,44 @@ describe('GitHub sandbox REST', () => {
 });
 
 describe('GitHub sandbox Actions variables', () => {
-  const repoValid = githubRestValidator('/repos/{owner}/{repo}/actions/variables');
+  const repoValid = githubRestValidator(
+    '/repos/{owner}/{repo}/actions/variables',
+  );
   const orgValid = githubRestValidator('/orgs/{org}/actions/variables');
 
   it("serves the seeded toggle and the org's variables in GitHub's documented shape", async () => {
-    const repo = await octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'XoxdWM' });
-    assertValid(repoValid, repo.data, 'GET /repos/{owner}/{repo}/actions/variables');
+    const repo = await octokit.actions.listRepoVariables({
+      owner: 'tinyland-inc',
+      repo: 'XoxdWM',
+    });
+    assertValid(
+      repoValid,
+      repo.data,
+      'GET /repos/{owner}/{repo}/actions/variables',
+    );
     expect(repo.data).toEqual({
       total_count: 1,
-      variables: [{ name: 'USE_SELFHOSTED', value: 'true', created_at: expect.any(String), updated_at: expect.any(String) }],
+      variables: [
+        {
+          name: 'USE_SELFHOSTED',
+          value: 'true',
+          created_at: expect.any(String),
+          updated_at: expect.any(String),
+        },
+      ],
     });
     // a repository without variables has an empty list, not a 404
-    const none = await octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'lab' });
+    const none = await octokit.actions.listRepoVariables({
+      owner: 'tinyland-inc',
+      repo: 'lab',
+    });
     expect(none.data).toEqual({ total_count: 0, variables: [] });
-    gh.setVariable('tinyland-inc', null, 'nix_cache_url', 'http://attic.nix-cache.svc.cluster.local');
+    gh.setVariable(
+      'tinyland-inc',
+      null,
+      'nix_cache_url',
+      'http://attic.nix-cache.svc.cluster.local',
+    );
     const org = await octokit.actions.listOrgVariables({ org: 'tinyland-inc' });
     assertValid(orgValid, org.data, 'GET /orgs/{org}/actions/variables');
     // GitHub upper-cases names; org variables carry their visibility
@@ -434,25 +488,58 @@ describe('GitHub sandbox Actions variables', () => {
   });
 
   it('pages 10 by default and at most 30, with Link headers', async () => {
-    for (let n = 0; n < 35; n++) gh.setVariable('tinyland-inc', 'blahaj', `V${String(n).padStart(2, '0')}`, String(n));
-    const first = await octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'blahaj' });
+    for (let n = 0; n < 35; n++)
+      gh.setVariable(
+        'tinyland-inc',
+        'blahaj',
+        `V${String(n).padStart(2, '0')}`,
+        String(n),
+      );
+    const first = await octokit.actions.listRepoVariables({
+      owner: 'tinyland-inc',
+      repo: 'blahaj',
+    });
     expect(first.data.total_count).toBe(35);
     expect(first.data.variables.map(v => v.name)).toEqual(
       Array.from({ length: 10 }, (_, n) => `V${String(n).padStart(2, '0')}`),
     );
-    expect(first.headers.link).toContain(`${gh.url}/repos/tinyland-inc/blahaj/actions/variables?per_page=10&page=2>; rel="next"`);
-    const big = await octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'blahaj', per_page: 100, page: 2 });
-    expect(big.data.variables.map(v => v.value)).toEqual(['30', '31', '32', '33', '34']);
+    expect(first.headers.link).toContain(
+      `${gh.url}/repos/tinyland-inc/blahaj/actions/variables?per_page=10&page=2>; rel="next"`,
+    );
+    const big = await octokit.actions.listRepoVariables({
+      owner: 'tinyland-inc',
+      repo: 'blahaj',
+      per_page: 100,
+      page: 2,
+    });
+    expect(big.data.variables.map(v => v.value)).toEqual([
+      '30',
+      '31',
+      '32',
+      '33',
+      '34',
+    ]);
     expect(big.headers.link).toMatch(/rel="prev"/);
-    const all = await octokit.paginate(octokit.actions.listRepoVariables, { owner: 'tinyland-inc', repo: 'blahaj', per_page: 30 });
+    const all = await octokit.paginate(octokit.actions.listRepoVariables, {
+      owner: 'tinyland-inc',
+      repo: 'blahaj',
+      per_page: 30,
+    });
     expect(all).toHaveLength(35);
   });
 
   it('answers an unchanged list with 304 until a variable changes', async () => {
-    const first = await octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'XoxdWM' });
+    const first = await octokit.actions.listRepoVariables({
+      owner: 'tinyland-inc',
+      repo: 'XoxdWM',
+    });
     const etag = first.headers.etag!;
     const again = (tag: string) =>
-      octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'XoxdWM', headers: { 'if-none-match': tag } });
+      octokit.actions.listRepoVariables({
+        owner: 'tinyland-inc',
+        repo: 'XoxdWM',
+        headers: { 'if-none-match': tag },
+      });
     await expect(again(etag)).rejects.toMatchObject({ status: 304 });
     expect(gh.requestCounts['rest:304']).toBe(1);
     gh.setVariable('tinyland-inc', 'XoxdWM', 'USE_SELFHOSTED', 'false');
@@ -463,33 +550,73 @@ describe('GitHub sandbox Actions variables', () => {
 
   it('answers 404 for an unknown repository or another org, 403 for a token without the permission', async () => {
     const doc = 'https://docs.github.com/rest/actions/variables';
-    await expect(octokit.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'nope' })).rejects.toMatchObject({
+    await expect(
+      octokit.actions.listRepoVariables({
+        owner: 'tinyland-inc',
+        repo: 'nope',
+      }),
+    ).rejects.toMatchObject({
       status: 404,
-      response: { data: { message: 'Not Found', documentation_url: `${doc}#list-repository-variables` } },
+      response: {
+        data: {
+          message: 'Not Found',
+          documentation_url: `${doc}#list-repository-variables`,
+        },
+      },
     });
-    await expect(octokit.actions.listOrgVariables({ org: 'someone-else' })).rejects.toMatchObject({ status: 404 });
-    const appJwt = (await createAppAuth({ appId: gh.app.appId, privateKey: gh.app.privateKey })({ type: 'app' })).token;
+    await expect(
+      octokit.actions.listOrgVariables({ org: 'someone-else' }),
+    ).rejects.toMatchObject({ status: 404 });
+    const appJwt = (
+      await createAppAuth({
+        appId: gh.app.appId,
+        privateKey: gh.app.privateKey,
+      })({ type: 'app' })
+    ).token;
     const tokenWith = async (permissions?: Record<string, string>) => {
-      const res = await fetch(`${gh.url}/app/installations/${gh.app.installationId}/access_tokens`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${appJwt}` },
-        ...(permissions && { body: JSON.stringify({ permissions }) }),
+      const res = await fetch(
+        `${gh.url}/app/installations/${gh.app.installationId}/access_tokens`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${appJwt}` },
+          ...(permissions && { body: JSON.stringify({ permissions }) }),
+        },
+      );
+      return new Octokit({
+        baseUrl: gh.url,
+        auth: (await res.json()).token,
+        log,
       });
-      return new Octokit({ baseUrl: gh.url, auth: (await res.json()).token, log });
     };
     // the installation has both permissions
     const installation = await tokenWith();
-    expect((await installation.actions.listOrgVariables({ org: 'tinyland-inc' })).status).toBe(200);
-    expect((await installation.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'XoxdWM' })).status).toBe(200);
+    expect(
+      (await installation.actions.listOrgVariables({ org: 'tinyland-inc' }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await installation.actions.listRepoVariables({
+          owner: 'tinyland-inc',
+          repo: 'XoxdWM',
+        })
+      ).status,
+    ).toBe(200);
     // a token that asked only for contents cannot read them
     const narrow = await tokenWith({ contents: 'read', metadata: 'read' });
     for (const call of [
       () => narrow.actions.listOrgVariables({ org: 'tinyland-inc' }),
-      () => narrow.actions.listRepoVariables({ owner: 'tinyland-inc', repo: 'XoxdWM' }),
+      () =>
+        narrow.actions.listRepoVariables({
+          owner: 'tinyland-inc',
+          repo: 'XoxdWM',
+        }),
     ])
       await expect(call()).rejects.toMatchObject({
         status: 403,
-        response: { data: { message: 'Resource not accessible by integration' } },
+        response: {
+          data: { message: 'Resource not accessible by integration' },
+        },
       });
   });
 });
@@ -497,7 +624,9 @@ describe('GitHub sandbox Actions variables', () => {
 describe('GitHub sandbox tags', () => {
   const TEMPLATE = '.github/workflows/nix-build.yml';
   const gqlObject = async (expression: string) => {
-    const res = await octokit.graphql<{ repository: { object: { text: string } | null } }>(
+    const res = await octokit.graphql<{
+      repository: { object: { text: string } | null };
+    }>(
       `query($e: String!) { repository(owner: "tinyland-inc", name: "GloriousFlywheel") { object(expression: $e) { ... on Blob { text } } } }`,
       { e: expression },
     );
@@ -506,17 +635,42 @@ describe('GitHub sandbox tags', () => {
 
   it('reads a file at a seeded tag after the branch moved on; an unknown ref is no object / 404', async () => {
     const atTag = await gqlObject(`v1:${TEMPLATE}`);
-    expect(atTag).toBe(gh.readFile('tinyland-inc', 'GloriousFlywheel', TEMPLATE));
+    expect(atTag).toBe(
+      gh.readFile('tinyland-inc', 'GloriousFlywheel', TEMPLATE),
+    );
     expect(await gqlObject(`refs/tags/v1:${TEMPLATE}`)).toBe(atTag);
-    gh.putFile('tinyland-inc', 'GloriousFlywheel', TEMPLATE, `${atTag}# moved on\n`);
+    gh.putFile(
+      'tinyland-inc',
+      'GloriousFlywheel',
+      TEMPLATE,
+      `${atTag}# moved on\n`,
+    );
     expect(await gqlObject(`main:${TEMPLATE}`)).toContain('# moved on');
     expect(await gqlObject(`v1:${TEMPLATE}`)).toBe(atTag);
-    const rest = await octokit.repos.getContent({ owner: 'tinyland-inc', repo: 'GloriousFlywheel', path: TEMPLATE, ref: 'v1' });
-    expect(Buffer.from((rest.data as { content: string }).content, 'base64').toString('utf8')).toBe(atTag);
+    const rest = await octokit.repos.getContent({
+      owner: 'tinyland-inc',
+      repo: 'GloriousFlywheel',
+      path: TEMPLATE,
+      ref: 'v1',
+    });
+    expect(
+      Buffer.from(
+        (rest.data as { content: string }).content,
+        'base64',
+      ).toString('utf8'),
+    ).toBe(atTag);
     expect(await gqlObject(`v9:${TEMPLATE}`)).toBeNull();
     await expect(
-      octokit.repos.getContent({ owner: 'tinyland-inc', repo: 'GloriousFlywheel', path: TEMPLATE, ref: 'v9' }),
-    ).rejects.toMatchObject({ status: 404, response: { data: { message: 'No commit found for the ref v9' } } });
+      octokit.repos.getContent({
+        owner: 'tinyland-inc',
+        repo: 'GloriousFlywheel',
+        path: TEMPLATE,
+        ref: 'v9',
+      }),
+    ).rejects.toMatchObject({
+      status: 404,
+      response: { data: { message: 'No commit found for the ref v9' } },
+    });
     gh.putFile('tinyland-inc', 'GloriousFlywheel', TEMPLATE, atTag!);
   });
 });

@@ -460,13 +460,22 @@ export const REST_ROUTES: [RegExp, RestRoute][] = [
         const sort = q.get('sort') ?? 'created';
         const d = q.get('direction') === 'asc' ? 1 : -1;
         const key = (p: RepoState['pullRequests'][number]) =>
-          Date.parse(sort === 'updated' ? p.closedAt ?? p.createdAt : p.createdAt);
+          Date.parse(
+            sort === 'updated' ? p.closedAt ?? p.createdAt : p.createdAt,
+          );
         const pulls = r.pullRequests
-          .filter(p => state === 'all' || (state === 'open') === (p.state === 'OPEN'))
+          .filter(
+            p => state === 'all' || (state === 'open') === (p.state === 'OPEN'),
+          )
           .filter(p => {
             if (!head) return true;
-            const [owner, ref] = head.includes(':') ? head.split(':', 2) : [head, undefined];
-            return owner.toLowerCase() === r.owner.toLowerCase() && (ref === undefined || ref === p.headRefName);
+            const [owner, ref] = head.includes(':')
+              ? head.split(':', 2)
+              : [head, undefined];
+            return (
+              owner.toLowerCase() === r.owner.toLowerCase() &&
+              (ref === undefined || ref === p.headRefName)
+            );
           })
           .filter(p => !base || p.baseRefName === base)
           .sort((a, b) => d * (key(a) - key(b) || a.id - b.id));
@@ -599,7 +608,8 @@ export const REST_ROUTES: [RegExp, RestRoute][] = [
           slug: ctx.app.slug,
           node_id: nodeId('A', ctx.app.appId),
           name: 'GloriousFlywheel (sandbox)',
-          description: 'Reads the org\'s workflows and runs for the GloriousFlywheel portal',
+          description:
+            "Reads the org's workflows and runs for the GloriousFlywheel portal",
           external_url: 'https://github.com/tinyland-inc/GloriousFlywheel',
           owner: ownerJson(ctx.api, ctx.org),
           permissions: INSTALLATION_PERMISSIONS,

@@ -66,7 +66,9 @@ describe('GitHub seed content', () => {
       expect(text(f.repo, f.path)).toMatch(/attic-cache-dev/);
     }
     // lab#72 moved lab off the stale endpoint; XoxdWM still carries it
-    expect(text('lab', '.github/workflows/ci.yml')).not.toMatch(/attic-cache-dev/);
+    expect(text('lab', '.github/workflows/ci.yml')).not.toMatch(
+      /attic-cache-dev/,
+    );
     expect(text('XoxdWM', '.bazelrc')).toContain(GITHUB_SEED_STALE_ENDPOINT);
     expect(
       text('GloriousFlywheel', GITHUB_SEED_FACTS.bazelWrapper.path),
@@ -141,16 +143,27 @@ describe('GitHub seed content', () => {
     expect(other.labels).not.toContain(GITHUB_SEED_FACTS.migrationLabel);
 
     const setup = GITHUB_SEED_FACTS.localSetupAction;
-    expect(text(setup.repo, setup.path)).toMatch(/using: composite[\s\S]*nix-installer-action/);
-    expect(text(setup.repo, '.github/workflows/ci.yml')).toContain(`uses: ${setup.uses}`);
+    expect(text(setup.repo, setup.path)).toMatch(
+      /using: composite[\s\S]*nix-installer-action/,
+    );
+    expect(text(setup.repo, '.github/workflows/ci.yml')).toContain(
+      `uses: ${setup.uses}`,
+    );
     const template = GITHUB_SEED_FACTS.templateWorkflow;
     expect(text(template.repo, template.path)).toMatch(/^ {2}workflow_call:/m);
     expect(
-      text(template.calledFrom.repo, `.github/workflows/${template.calledFrom.workflow}`),
-    ).toContain(`uses: ${seed.org}/${template.repo}/${template.path}@${GITHUB_SEED_FACTS.templateTag.tag}`);
+      text(
+        template.calledFrom.repo,
+        `.github/workflows/${template.calledFrom.workflow}`,
+      ),
+    ).toContain(
+      `uses: ${seed.org}/${template.repo}/${template.path}@${GITHUB_SEED_FACTS.templateTag.tag}`,
+    );
     // callers pin the template's release tag, which the template repository defines
     expect(GITHUB_SEED_FACTS.templateTag.repo).toBe(template.repo);
-    expect(repo(template.repo).tags).toEqual([GITHUB_SEED_FACTS.templateTag.tag]);
+    expect(repo(template.repo).tags).toEqual([
+      GITHUB_SEED_FACTS.templateTag.tag,
+    ]);
     const toggle = GITHUB_SEED_FACTS.selfHostedToggle;
     expect(text(toggle.repo, `.github/workflows/${toggle.workflow}`)).toContain(
       `runs-on: ${toggle.runsOn}`,
@@ -158,13 +171,17 @@ describe('GitHub seed content', () => {
     expect(toggle.runsOn).toContain(`vars.${toggle.variable.name} == 'true'`);
     // the repositories that use the toggle define its variable; no other one does
     expect(
-      content.repos
-        .filter(r => r.variables)
-        .map(r => [r.name, r.variables]),
-    ).toEqual([[toggle.repo, { [toggle.variable.name]: toggle.variable.value }]]);
+      content.repos.filter(r => r.variables).map(r => [r.name, r.variables]),
+    ).toEqual([
+      [toggle.repo, { [toggle.variable.name]: toggle.variable.value }],
+    ]);
     expect(
       content.repos
-        .filter(r => Object.values(r.files).some(f => String(f).includes(`vars.${toggle.variable.name}`)))
+        .filter(r =>
+          Object.values(r.files).some(f =>
+            String(f).includes(`vars.${toggle.variable.name}`),
+          ),
+        )
         .map(r => r.name),
     ).toEqual([toggle.repo]);
     // the queue work relies on lab's job whose labels match no runner class

@@ -181,7 +181,13 @@ export const GITHUB_SEED_FACTS = {
    * serves (the queue work relies on that job), kept off the pool by a `hardware` exception the
    * seeded org allows (`exceptionCategory`).
    */
-  legacyLane: { repo: 'lab', workflow: 'gpu.yml', job: 'cuda', labels: ['self-hosted', 'honey-gpu'], exceptionCategory: 'hardware' },
+  legacyLane: {
+    repo: 'lab',
+    workflow: 'gpu.yml',
+    job: 'cuda',
+    labels: ['self-hosted', 'honey-gpu'],
+    exceptionCategory: 'hardware',
+  },
   /** a local composite action (the repo's own setup building block) bootstrapping Nix */
   localSetupAction: {
     repo: 'blahaj',
@@ -712,7 +718,7 @@ function labFiles(): Record<string, string> {
       '      - run: docker build -t lab:ci .',
     ),
     [EXCEPTIONS_PATH]: lines(
-      '# The GPU smoke needs honey\'s GPU node; no runner class offers a GPU yet.',
+      "# The GPU smoke needs honey's GPU node; no runner class offers a GPU yet.",
       'exceptions:',
       '  - job: cuda',
       '    workflow: gpu.yml',
@@ -822,7 +828,13 @@ const FIRST_TRANCHE: Record<
       'source-bazel-proof.yml': ['success'],
     },
     pullRequests: [
-      migration(216, 'OPEN', 'Move the low-risk hosted jobs onto tinyland-nix', 'gloriousflywheel/low-risk-hosted', '2026-04-25T10:00:00Z'),
+      migration(
+        216,
+        'OPEN',
+        'Move the low-risk hosted jobs onto tinyland-nix',
+        'gloriousflywheel/low-risk-hosted',
+        '2026-04-25T10:00:00Z',
+      ),
     ],
   },
   XoxdWM: {
@@ -831,7 +843,13 @@ const FIRST_TRANCHE: Record<
     // it opted in with the toggle (docs.yml): the variable says self-hosted
     variables: { USE_SELFHOSTED: 'true' },
     pullRequests: [
-      migration(31, 'OPEN', 'Route Bazel through scripts/bazel-cache-backed.sh', 'gloriousflywheel/bazel-wrapper', '2026-04-18T09:30:00Z'),
+      migration(
+        31,
+        'OPEN',
+        'Route Bazel through scripts/bazel-cache-backed.sh',
+        'gloriousflywheel/bazel-wrapper',
+        '2026-04-18T09:30:00Z',
+      ),
     ],
   },
   'tinyland.dev': {
@@ -839,7 +857,13 @@ const FIRST_TRANCHE: Record<
     files: tinylandDevFiles,
     pullRequests: [
       {
-        ...migration(137, 'OPEN', 'Run the Playwright e2e job on tinyland-docker', 'gloriousflywheel/e2e-lane', '2026-04-20T14:00:00Z'),
+        ...migration(
+          137,
+          'OPEN',
+          'Run the Playwright e2e job on tinyland-docker',
+          'gloriousflywheel/e2e-lane',
+          '2026-04-20T14:00:00Z',
+        ),
         isDraft: true,
       },
     ],
@@ -848,7 +872,14 @@ const FIRST_TRANCHE: Record<
     description: 'Experiments on honey',
     files: labFiles,
     pullRequests: [
-      migration(72, 'MERGED', 'Run lab CI on the tinyland-nix runner class', 'gloriousflywheel/tinyland-nix', '2026-04-12T08:00:00Z', '2026-04-14T16:20:00Z'),
+      migration(
+        72,
+        'MERGED',
+        'Run lab CI on the tinyland-nix runner class',
+        'gloriousflywheel/tinyland-nix',
+        '2026-04-12T08:00:00Z',
+        '2026-04-14T16:20:00Z',
+      ),
       {
         number: 73,
         title: 'Bootstrap Nix explicitly before FlakeHub and cache steps',
@@ -867,7 +898,14 @@ const FIRST_TRANCHE: Record<
     // red before blahaj#68, green since
     runs: { 'ci.yml': ['failure', 'success'] },
     pullRequests: [
-      migration(68, 'MERGED', 'Move CI onto the pooled runner classes', 'gloriousflywheel/runner-classes', '2026-04-13T11:00:00Z', '2026-04-16T10:05:00Z'),
+      migration(
+        68,
+        'MERGED',
+        'Move CI onto the pooled runner classes',
+        'gloriousflywheel/runner-classes',
+        '2026-04-13T11:00:00Z',
+        '2026-04-16T10:05:00Z',
+      ),
     ],
   },
 };
@@ -1229,7 +1267,13 @@ export function createGitHubSeedContent(seed: FleetSeed): GitHubSeedContent {
         pullRequests:
           i === 0
             ? [
-                migration(4, 'OPEN', 'Opt in to tinyland-nix with the USE_SELFHOSTED toggle', 'gloriousflywheel/use-selfhosted', '2026-04-24T12:00:00Z'),
+                migration(
+                  4,
+                  'OPEN',
+                  'Opt in to tinyland-nix with the USE_SELFHOSTED toggle',
+                  'gloriousflywheel/use-selfhosted',
+                  '2026-04-24T12:00:00Z',
+                ),
               ]
             : [],
       });

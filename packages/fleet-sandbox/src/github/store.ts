@@ -47,7 +47,11 @@ export interface GitHubWorkflowRun {
   updatedAt: string;
 }
 
-export type GitHubJobStatus = 'waiting' | 'queued' | 'in_progress' | 'completed';
+export type GitHubJobStatus =
+  | 'waiting'
+  | 'queued'
+  | 'in_progress'
+  | 'completed';
 export type GitHubJobConclusion = 'success' | 'failure' | 'cancelled';
 
 /** One job of a workflow run (REST `job`, webhook `workflow_job`). */
@@ -158,7 +162,12 @@ export class GitHubStore {
   constructor(readonly org: string, content?: GitHubSeedContent) {
     for (const r of content?.repos ?? []) this.addRepo(r, { seeded: true });
     for (const [name, value] of Object.entries(content?.variables ?? {}))
-      this.setVariable(this.orgVariables, name, value, GITHUB_SEED_VARIABLES_AT);
+      this.setVariable(
+        this.orgVariables,
+        name,
+        value,
+        GITHUB_SEED_VARIABLES_AT,
+      );
   }
 
   /** Creates or updates a variable; GitHub upper-cases names. */
@@ -469,7 +478,8 @@ export class GitHubStore {
       conclusion = jobs.some(j => j.conclusion === 'failure')
         ? 'failure'
         : 'success';
-      if (jobs.every(j => j.conclusion === 'cancelled')) conclusion = 'cancelled';
+      if (jobs.every(j => j.conclusion === 'cancelled'))
+        conclusion = 'cancelled';
     } else if (jobs.some(j => j.status !== 'queued' && j.status !== 'waiting'))
       status = 'in_progress';
     run.status = status;

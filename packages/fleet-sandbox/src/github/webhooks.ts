@@ -12,12 +12,7 @@ import {
   runJson,
   workflowJson,
 } from './representations';
-import {
-  GitCommit,
-  GitHubStore,
-  GitHubWorkflowJob,
-  RepoState,
-} from './store';
+import { GitCommit, GitHubStore, GitHubWorkflowJob, RepoState } from './store';
 import { findGitHubPackageFile } from './modules';
 
 export interface GitHubWebhookDelivery {

@@ -1,7 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startFleetSandbox, FleetSandbox } from '../sandbox';
-import { createManualClock, ManualClock, scaleSetMatchesJob } from './simulator';
+import {
+  createManualClock,
+  ManualClock,
+  scaleSetMatchesJob,
+} from './simulator';
 import { loadGitHubWebhooksMethods } from '../github/webhooks';
 import {
   assertValid,
@@ -71,7 +75,10 @@ describe('job simulator', () => {
   const runners = (scaleSet: string) =>
     sandbox.k8s
       .listEphemeralRunners('arc-runners')
-      .filter(r => r.metadata.labels?.['actions.github.com/scale-set-name'] === scaleSet);
+      .filter(
+        r =>
+          r.metadata.labels?.['actions.github.com/scale-set-name'] === scaleSet,
+      );
   const step = async (ms: number) => {
     clock.advance(ms);
     return sandbox.github.tickJobs();
@@ -81,18 +88,37 @@ describe('job simulator', () => {
     for (const h of hooks) {
       expect(h.event).toBe('workflow_job');
       expect(h.verified).toBe(true);
-      assertValid(githubWebhookValidator(webhookSchema[h.payload.action]), h.payload, `workflow_job ${h.payload.action}`);
+      assertValid(
+        githubWebhookValidator(webhookSchema[h.payload.action]),
+        h.payload,
+        `workflow_job ${h.payload.action}`,
+      );
     }
   };
 
-  it('runs the seeded jobs on the seeded runners, so the seed\'s runner counts stay', async () => {
-    const seed = sandbox.seed.scaleSets.find(s => s.name === 'tinyland-nix-heavy')!;
+  it("runs the seeded jobs on the seeded runners, so the seed's runner counts stay", async () => {
+    const seed = sandbox.seed.scaleSets.find(
+      s => s.name === 'tinyland-nix-heavy',
+    )!;
     const ars = sandbox.k8s.getScaleSet('arc-runners', 'tinyland-nix-heavy')!;
     expect(ars.status.currentRunners).toBe(seed.status.currentRunners);
-    expect(ars.status.runningEphemeralRunners).toBe(seed.status.runningEphemeralRunners);
-    const build = sandbox.github.listJobs().find(j => j.repository === 'tinyland-inc/XoxdWM' && j.status === 'in_progress')!;
-    const runner = runners('tinyland-nix-heavy').find(r => r.metadata.name === build.runnerName)!;
-    expect(runner.status).toMatchObject({ phase: 'Running', jobRepositoryName: 'tinyland-inc/XoxdWM', jobId: String(build.id) });
+    expect(ars.status.runningEphemeralRunners).toBe(
+      seed.status.runningEphemeralRunners,
+    );
+    const build = sandbox.github
+      .listJobs()
+      .find(
+        j =>
+          j.repository === 'tinyland-inc/XoxdWM' && j.status === 'in_progress',
+      )!;
+    const runner = runners('tinyland-nix-heavy').find(
+      r => r.metadata.name === build.runnerName,
+    )!;
+    expect(runner.status).toMatchObject({
+      phase: 'Running',
+      jobRepositoryName: 'tinyland-inc/XoxdWM',
+      jobId: String(build.id),
+    });
   });
 
   it('runs a queued job on a matching scale set: runner, webhooks, REST with ETags', async () => {
@@ -112,7 +138,9 @@ describe('job simulator', () => {
     const created = runners('tinyland-docker');
     expect(created).toHaveLength(before + 1);
     const runner = created.find(r => r.status.phase === 'Pending')!;
-    expect(sandbox.github.getJob(job.id)!.runnerName).toBe(runner.metadata.name);
+    expect(sandbox.github.getJob(job.id)!.runnerName).toBe(
+      runner.metadata.name,
+    );
     expect(sandbox.github.getJob(job.id)!.status).toBe('queued');
 
     // after the runner's startup it runs the job
@@ -129,7 +157,8 @@ describe('job simulator', () => {
     });
     const ars = sandbox.k8s.getScaleSet('arc-runners', 'tinyland-docker')!;
     expect(ars.status.runningEphemeralRunners).toBe(
-      runners('tinyland-docker').filter(r => r.status.phase === 'Running').length,
+      runners('tinyland-docker').filter(r => r.status.phase === 'Running')
+        .length,
     );
     const inProgress = hooks.find(h => h.payload.action === 'in_progress')!;
     expect(inProgress.payload.workflow_job).toMatchObject({
@@ -140,27 +169,58 @@ describe('job simulator', () => {
     });
 
     // REST: the job and its run's jobs, with ETag / 304
-    const one = await rest(`/repos/tinyland-inc/tinyland.dev/actions/jobs/${job.id}`);
+    const one = await rest(
+      `/repos/tinyland-inc/tinyland.dev/actions/jobs/${job.id}`,
+    );
     expect(one.res.status).toBe(200);
-    assertValid(githubRestValidator('/repos/{owner}/{repo}/actions/jobs/{job_id}'), one.body, 'GET job');
+    assertValid(
+      githubRestValidator('/repos/{owner}/{repo}/actions/jobs/{job_id}'),
+      one.body,
+      'GET job',
+    );
     expect(one.body.status).toBe('in_progress');
-    const list = await rest(`/repos/tinyland-inc/tinyland.dev/actions/runs/${job.runId}/jobs`);
-    assertValid(githubRestValidator('/repos/{owner}/{repo}/actions/runs/{run_id}/jobs'), list.body, 'list jobs');
+    const list = await rest(
+      `/repos/tinyland-inc/tinyland.dev/actions/runs/${job.runId}/jobs`,
+    );
+    assertValid(
+      githubRestValidator('/repos/{owner}/{repo}/actions/runs/{run_id}/jobs'),
+      list.body,
+      'list jobs',
+    );
     expect(list.body.jobs.map((j: any) => j.id)).toEqual([job.id]);
     const etag = list.res.headers.get('etag')!;
-    const again = await rest(`/repos/tinyland-inc/tinyland.dev/actions/runs/${job.runId}/jobs`, { 'if-none-match': etag });
+    const again = await rest(
+      `/repos/tinyland-inc/tinyland.dev/actions/runs/${job.runId}/jobs`,
+      { 'if-none-match': etag },
+    );
     expect(again.res.status).toBe(304);
 
     // done: completed webhook, runner deleted, the ETag no longer matches
     const done = await step(60_000);
     expect(done.map(x => x.action)).toEqual(['completed']);
-    expect(runners('tinyland-docker').some(r => r.metadata.name === runner.metadata.name)).toBe(false);
-    const after = await rest(`/repos/tinyland-inc/tinyland.dev/actions/runs/${job.runId}/jobs`, { 'if-none-match': etag });
+    expect(
+      runners('tinyland-docker').some(
+        r => r.metadata.name === runner.metadata.name,
+      ),
+    ).toBe(false);
+    const after = await rest(
+      `/repos/tinyland-inc/tinyland.dev/actions/runs/${job.runId}/jobs`,
+      { 'if-none-match': etag },
+    );
     expect(after.res.status).toBe(200);
-    expect(after.body.jobs[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(after.body.jobs[0]).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+    });
     const run = await rest(`/repos/tinyland-inc/tinyland.dev/actions/runs`);
-    expect(run.body.workflow_runs.find((r: any) => r.id === job.runId)).toMatchObject({ status: 'completed', conclusion: 'success' });
-    expect(hooks.map(h => h.payload.action)).toEqual(['queued', 'in_progress', 'completed']);
+    expect(
+      run.body.workflow_runs.find((r: any) => r.id === job.runId),
+    ).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(hooks.map(h => h.payload.action)).toEqual([
+      'queued',
+      'in_progress',
+      'completed',
+    ]);
     checkHooks();
   }, 60_000); // the first validation reads GitHub's OpenAPI descriptions (18 MB)
 
@@ -177,17 +237,32 @@ describe('job simulator', () => {
     await step(5000);
     await step(5000);
     expect(sandbox.github.getJob(job.id)!.status).toBe('completed');
-    expect(hooks.map(h => h.payload.action)).toEqual(['waiting', 'queued', 'in_progress', 'completed']);
+    expect(hooks.map(h => h.payload.action)).toEqual([
+      'waiting',
+      'queued',
+      'in_progress',
+      'completed',
+    ]);
     checkHooks();
   });
 
   it('keeps jobs queued at capacity and runs them as runners free up', async () => {
-    const active = () => runners('tinyland-dind').filter(r => r.status.phase !== 'Failed').length;
-    const max = sandbox.k8s.getScaleSet('arc-runners', 'tinyland-dind')!.spec.maxRunners;
+    const active = () =>
+      runners('tinyland-dind').filter(r => r.status.phase !== 'Failed').length;
+    const max = sandbox.k8s.getScaleSet('arc-runners', 'tinyland-dind')!.spec
+      .maxRunners;
     const free = max - active();
     const jobs = [];
     for (let i = 0; i <= free; i++)
-      jobs.push(await sandbox.github.enqueueJob({ repo: 'lab', workflow: 'dind.yml', job: 'image', labels: ['tinyland-dind'], durationMs: 30_000 }));
+      jobs.push(
+        await sandbox.github.enqueueJob({
+          repo: 'lab',
+          workflow: 'dind.yml',
+          job: 'image',
+          labels: ['tinyland-dind'],
+          durationMs: 30_000,
+        }),
+      );
     await step(0);
     expect(active()).toBe(max);
     const last = jobs[jobs.length - 1];
@@ -204,23 +279,40 @@ describe('job simulator', () => {
 
   it('leaves jobs queued for a paused scale set, a stopped listener and labels no scale set has', async () => {
     // the seeded honey-gpu job matches nothing and stays queued
-    const gpu = sandbox.github.listJobs().find(j => j.labels.includes('honey-gpu'))!;
-    expect(gpu).toMatchObject({ repository: 'tinyland-inc/lab', status: 'queued' });
+    const gpu = sandbox.github
+      .listJobs()
+      .find(j => j.labels.includes('honey-gpu'))!;
+    expect(gpu).toMatchObject({
+      repository: 'tinyland-inc/lab',
+      status: 'queued',
+    });
 
-    sandbox.k8s.patchScaleSet('arc-runners', 'tinyland-docker', { spec: { maxRunners: 0 } });
-    const paused = await sandbox.github.enqueueJob({ repo: 'tinyland.dev', labels: ['tinyland-docker'], durationMs: 0 });
+    sandbox.k8s.patchScaleSet('arc-runners', 'tinyland-docker', {
+      spec: { maxRunners: 0 },
+    });
+    const paused = await sandbox.github.enqueueJob({
+      repo: 'tinyland.dev',
+      labels: ['tinyland-docker'],
+      durationMs: 0,
+    });
     await step(1000);
     expect(sandbox.github.getJob(paused.id)!.runnerName).toBeUndefined();
-    sandbox.k8s.patchScaleSet('arc-runners', 'tinyland-docker', { spec: { maxRunners: 6 } });
+    sandbox.k8s.patchScaleSet('arc-runners', 'tinyland-docker', {
+      spec: { maxRunners: 6 },
+    });
 
     sandbox.k8s.stopListener('arc-runners', 'tinyland-docker');
     const l = sandbox.k8s.getListener('arc-runners', 'tinyland-docker');
     expect(l.state).toBe('not-ready');
-    expect(l.pod!.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('False');
+    expect(
+      l.pod!.status.conditions.find((c: any) => c.type === 'Ready').status,
+    ).toBe('False');
     await step(1000);
     expect(sandbox.github.getJob(paused.id)!.runnerName).toBeUndefined();
     sandbox.k8s.stopListener('arc-runners', 'tinyland-docker', 'gone');
-    expect(sandbox.k8s.getListener('arc-runners', 'tinyland-docker').pod).toBeUndefined();
+    expect(
+      sandbox.k8s.getListener('arc-runners', 'tinyland-docker').pod,
+    ).toBeUndefined();
 
     sandbox.k8s.startListener('arc-runners', 'tinyland-docker');
     await step(1000);
@@ -231,15 +323,34 @@ describe('job simulator', () => {
   });
 
   it('records runners that fail to start and retries the job later', async () => {
-    sandbox.k8s.failRunners('arc-runners', 'tinyland-nix-heavy', 'Pod has failed to start more than 5 times: ImagePullBackOff');
-    const job = await sandbox.github.enqueueJob({ repo: 'XoxdWM', workflow: 'ci.yml', labels: ['tinyland-nix-heavy'], durationMs: 0 });
+    sandbox.k8s.failRunners(
+      'arc-runners',
+      'tinyland-nix-heavy',
+      'Pod has failed to start more than 5 times: ImagePullBackOff',
+    );
+    const job = await sandbox.github.enqueueJob({
+      repo: 'XoxdWM',
+      workflow: 'ci.yml',
+      labels: ['tinyland-nix-heavy'],
+      durationMs: 0,
+    });
     await step(0);
     const failed = sandbox.k8s
       .listEphemeralRunners('arc-runners')
-      .filter(r => r.status.phase === 'Failed' && r.status.message?.includes('ImagePullBackOff'));
+      .filter(
+        r =>
+          r.status.phase === 'Failed' &&
+          r.status.message?.includes('ImagePullBackOff'),
+      );
     expect(failed).toHaveLength(1);
-    expect(sandbox.github.getJob(job.id)).toMatchObject({ status: 'queued', failedStarts: 1 });
-    expect(sandbox.github.runnerStartFailures.pop()).toMatchObject({ jobId: job.id, scaleSet: 'arc-runners/tinyland-nix-heavy' });
+    expect(sandbox.github.getJob(job.id)).toMatchObject({
+      status: 'queued',
+      failedStarts: 1,
+    });
+    expect(sandbox.github.runnerStartFailures.pop()).toMatchObject({
+      jobId: job.id,
+      scaleSet: 'arc-runners/tinyland-nix-heavy',
+    });
     await step(1000); // before the retry: no new attempt
     expect(sandbox.github.getJob(job.id)!.failedStarts).toBe(1);
     sandbox.k8s.failRunners('arc-runners', 'tinyland-nix-heavy', null);
@@ -248,20 +359,40 @@ describe('job simulator', () => {
     expect(sandbox.github.getJob(job.id)!.status).toBe('completed');
   });
 
-  it('runs jobs on GitHub-hosted labels on GitHub\'s runners, not on a scale set', async () => {
+  it("runs jobs on GitHub-hosted labels on GitHub's runners, not on a scale set", async () => {
     const before = sandbox.k8s.listEphemeralRunners().length;
-    const job = await sandbox.github.enqueueJob({ repo: 'GloriousFlywheel', workflow: 'validate.yml', job: 'validate', labels: ['ubuntu-latest'], durationMs: 10_000 });
+    const job = await sandbox.github.enqueueJob({
+      repo: 'GloriousFlywheel',
+      workflow: 'validate.yml',
+      job: 'validate',
+      labels: ['ubuntu-latest'],
+      durationMs: 10_000,
+    });
     await step(0);
     await step(5000);
-    expect(sandbox.github.getJob(job.id)).toMatchObject({ status: 'in_progress', scaleSet: undefined });
-    const payload = sandbox.github.buildWorkflowJobPayload('tinyland-inc', 'GloriousFlywheel', job.id) as any;
-    expect(payload.workflow_job).toMatchObject({ runner_group_name: 'GitHub Actions', runner_group_id: 0 });
+    expect(sandbox.github.getJob(job.id)).toMatchObject({
+      status: 'in_progress',
+      scaleSet: undefined,
+    });
+    const payload = sandbox.github.buildWorkflowJobPayload(
+      'tinyland-inc',
+      'GloriousFlywheel',
+      job.id,
+    ) as any;
+    expect(payload.workflow_job).toMatchObject({
+      runner_group_name: 'GitHub Actions',
+      runner_group_id: 0,
+    });
     expect(payload.workflow_job.runner_name).toMatch(/^GitHub Actions \d+$/);
     expect(sandbox.k8s.listEphemeralRunners()).toHaveLength(before);
     await step(10_000);
     expect(sandbox.github.getJob(job.id)!.status).toBe('completed');
     // a typo of a hosted label is no hosted label: it waits
-    const typo = await sandbox.github.enqueueJob({ repo: 'GloriousFlywheel', workflow: 'validate.yml', labels: ['ubuntu-lastest'] });
+    const typo = await sandbox.github.enqueueJob({
+      repo: 'GloriousFlywheel',
+      workflow: 'validate.yml',
+      labels: ['ubuntu-lastest'],
+    });
     await step(60_000);
     expect(sandbox.github.getJob(typo.id)!.status).toBe('queued');
     checkHooks();
@@ -269,28 +400,51 @@ describe('job simulator', () => {
 
   it('answers bad requests with a clear error and 404 for unknown jobs', async () => {
     const post = (body: unknown) =>
-      fetch(`${sandbox.github.url}/_sandbox/github/jobs`, { method: 'POST', body: JSON.stringify(body) });
+      fetch(`${sandbox.github.url}/_sandbox/github/jobs`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
     const bad = await post({ repo: 'lab', labels: [] });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/labels/);
     expect((await post({ repo: 'nope', labels: ['x'] })).status).toBe(400);
-    const ok = await post({ repo: 'lab', workflow: 'gpu.yml', labels: ['self-hosted', 'honey-gpu'] });
+    const ok = await post({
+      repo: 'lab',
+      workflow: 'gpu.yml',
+      labels: ['self-hosted', 'honey-gpu'],
+    });
     expect(ok.status).toBe(201);
-    expect((await rest('/repos/tinyland-inc/lab/actions/jobs/1')).res.status).toBe(404);
-    expect((await rest('/repos/tinyland-inc/lab/actions/runs/1/jobs')).res.status).toBe(404);
+    expect(
+      (await rest('/repos/tinyland-inc/lab/actions/jobs/1')).res.status,
+    ).toBe(404);
+    expect(
+      (await rest('/repos/tinyland-inc/lab/actions/runs/1/jobs')).res.status,
+    ).toBe(404);
   });
 
-  it('serves the seeded jobs through REST, valid against GitHub\'s description', async () => {
+  it("serves the seeded jobs through REST, valid against GitHub's description", async () => {
     for (const j of sandbox.github.listJobs()) {
       const [owner, name] = j.repository.split('/');
-      const { body } = await rest(`/repos/${owner}/${name}/actions/jobs/${j.id}`);
-      assertValid(githubRestValidator('/repos/{owner}/{repo}/actions/jobs/{job_id}'), body, `job ${j.id}`);
+      const { body } = await rest(
+        `/repos/${owner}/${name}/actions/jobs/${j.id}`,
+      );
+      assertValid(
+        githubRestValidator('/repos/{owner}/{repo}/actions/jobs/{job_id}'),
+        body,
+        `job ${j.id}`,
+      );
       // and the webhook payload of its current state
       const payload = sandbox.github.buildWorkflowJobPayload(owner, name, j.id);
-      assertValid(githubWebhookValidator(webhookSchema[j.status]), payload, `payload ${j.id}`);
+      assertValid(
+        githubWebhookValidator(webhookSchema[j.status]),
+        payload,
+        `payload ${j.id}`,
+      );
     }
     const seeded = sandbox.github.listJobs().map(j => j.status);
-    expect(new Set(seeded)).toEqual(new Set(['queued', 'in_progress', 'completed']));
+    expect(new Set(seeded)).toEqual(
+      new Set(['queued', 'in_progress', 'completed']),
+    );
   }, 60_000);
 });
 
@@ -301,7 +455,12 @@ describe('scaleSetMatchesJob', () => {
     runnerGroup: 'default',
     githubConfigUrl: 'https://github.com/tinyland-inc',
   };
-  const job = (labels: string[], extra = {}) => ({ owner: 'tinyland-inc', repo: 'lab', labels, ...extra });
+  const job = (labels: string[], extra = {}) => ({
+    owner: 'tinyland-inc',
+    repo: 'lab',
+    labels,
+    ...extra,
+  });
   it.each([
     [['tinyland-nix'], true],
     [['self-hosted', 'tinyland-nix'], true],
@@ -313,9 +472,20 @@ describe('scaleSetMatchesJob', () => {
     expect(scaleSetMatchesJob(nix, job(labels))).toBe(expected);
   });
   it('checks scope and runner group', () => {
-    expect(scaleSetMatchesJob(nix, { ...job(['nix']), owner: 'Jesssullivan' })).toBe(false);
-    expect(scaleSetMatchesJob({ ...nix, githubConfigUrl: 'https://github.com/tinyland-inc/blahaj' }, job(['nix']))).toBe(false);
-    expect(scaleSetMatchesJob(nix, job(['nix'], { runnerGroup: 'tinyland' }))).toBe(false);
-    expect(scaleSetMatchesJob(nix, job(['nix'], { runnerGroup: 'Default' }))).toBe(true);
+    expect(
+      scaleSetMatchesJob(nix, { ...job(['nix']), owner: 'Jesssullivan' }),
+    ).toBe(false);
+    expect(
+      scaleSetMatchesJob(
+        { ...nix, githubConfigUrl: 'https://github.com/tinyland-inc/blahaj' },
+        job(['nix']),
+      ),
+    ).toBe(false);
+    expect(
+      scaleSetMatchesJob(nix, job(['nix'], { runnerGroup: 'tinyland' })),
+    ).toBe(false);
+    expect(
+      scaleSetMatchesJob(nix, job(['nix'], { runnerGroup: 'Default' })),
+    ).toBe(true);
   });
 });

@@ -17,7 +17,8 @@ import { isWorkflowPath } from '../github/store';
  */
 
 /** `runs-on` labels of GitHub-hosted runners (ubuntu-latest, windows-2022, macos-15, …). */
-export const GITHUB_HOSTED_LABEL = /^(ubuntu|windows|macos)-(latest|\d[\w.-]*)$/i;
+export const GITHUB_HOSTED_LABEL =
+  /^(ubuntu|windows|macos)-(latest|\d[\w.-]*)$/i;
 
 /** Labels every scale-set runner carries besides its own (self-hosted runners' defaults). */
 export const IMPLICIT_RUNNER_LABELS = ['self-hosted', 'linux', 'x64'];
@@ -68,7 +69,11 @@ export interface RunnerFleet {
     job: RunnerJobInfo,
   ): { runnerName: string; runnerId: number } | undefined;
   /** The runner took the job: phase Running, job fields set. */
-  runnerRunning(namespace: string, runnerName: string, job: RunnerJobInfo): void;
+  runnerRunning(
+    namespace: string,
+    runnerName: string,
+    job: RunnerJobInfo,
+  ): void;
   /** The job finished: ARC deletes the ephemeral runner. */
   finishRunner(namespace: string, runnerName: string): void;
 }
@@ -163,7 +168,8 @@ interface JobState {
   failedStarts: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const iso = (ms: number) =>
+  new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const lower = (s: string) => s.toLowerCase();
 
 /** Whether a scale set registered at `githubConfigUrl` serves `owner/name`. */
@@ -187,7 +193,10 @@ export function scaleSetServesRepo(
 export function scaleSetMatchesJob(
   s: Pick<
     FleetScaleSetView,
-    'runnerScaleSetName' | 'runnerScaleSetLabels' | 'runnerGroup' | 'githubConfigUrl'
+    | 'runnerScaleSetName'
+    | 'runnerScaleSetLabels'
+    | 'runnerGroup'
+    | 'githubConfigUrl'
   >,
   job: { owner: string; repo: string; labels: string[]; runnerGroup?: string },
 ): boolean {
@@ -322,7 +331,11 @@ export class JobSimulator {
     const job = store.addJob(
       r,
       run,
-      { name: req.job ?? 'build', labels: req.labels, runnerGroup: req.runnerGroup },
+      {
+        name: req.job ?? 'build',
+        labels: req.labels,
+        runnerGroup: req.runnerGroup,
+      },
       at,
       waiting ? 'waiting' : 'queued',
     );
@@ -357,11 +370,20 @@ export class JobSimulator {
     const r = this.repoOf(req.repo);
     const now = this.now();
     const created = now - req.queuedAgoMs;
-    const run = store.addRun(r, this.workflowOf(r, req.workflow), null, iso(created));
+    const run = store.addRun(
+      r,
+      this.workflowOf(r, req.workflow),
+      null,
+      iso(created),
+    );
     const job = store.addJob(
       r,
       run,
-      { name: req.job ?? 'build', labels: req.labels, runnerGroup: req.runnerGroup },
+      {
+        name: req.job ?? 'build',
+        labels: req.labels,
+        runnerGroup: req.runnerGroup,
+      },
       iso(created),
     );
     const state: JobState = {
@@ -389,17 +411,32 @@ export class JobSimulator {
           job.conclusion = state.conclusion;
           job.completedAt = iso(Math.min(now, started + state.durationMs));
           // its ephemeral runner is gone; GitHub keeps the name it had
-          job.runnerId = 900_000 + job.id % 100_000;
-          job.runnerName = `${target.name}-${(job.id % 46_656).toString(36).padStart(3, '0')}-runner-seed`;
+          job.runnerId = 900_000 + (job.id % 100_000);
+          job.runnerName = `${target.name}-${(job.id % 46_656)
+            .toString(36)
+            .padStart(3, '0')}-runner-seed`;
         } else {
           // a seeded Running runner takes it, so the seed's runner counts stay as they are
-          const adopted = fleet.adoptRunner(target.namespace, target.name, this.runnerJob(state));
+          const adopted = fleet.adoptRunner(
+            target.namespace,
+            target.name,
+            this.runnerJob(state),
+          );
           const runner =
-            adopted ?? fleet.startRunner(target.namespace, target.name, this.runnerJob(state));
+            adopted ??
+            fleet.startRunner(
+              target.namespace,
+              target.name,
+              this.runnerJob(state),
+            );
           if (!('failed' in runner)) {
             pickedUp();
             if (!adopted)
-              fleet.runnerRunning(target.namespace, runner.runnerName, this.runnerJob(state));
+              fleet.runnerRunning(
+                target.namespace,
+                runner.runnerName,
+                this.runnerJob(state),
+              );
             state.runner = {
               namespace: target.namespace,
               scaleSet: target.name,
@@ -466,7 +503,10 @@ export class JobSimulator {
     const j = s.job;
     if (!s.hosted) {
       this.hostedRunners++;
-      s.hosted = { name: `GitHub Actions ${this.hostedRunners}`, id: this.hostedRunners };
+      s.hosted = {
+        name: `GitHub Actions ${this.hostedRunners}`,
+        id: this.hostedRunners,
+      };
       s.runningAt = now + this.runnerStartupMs;
     }
     if (now < s.runningAt!) return;
@@ -517,7 +557,11 @@ export class JobSimulator {
     // first what frees capacity (and what becomes queued), then placement in queue order
     for (const s of this.jobs.values()) {
       const j = s.job;
-      if (j.status === 'waiting' && s.waitUntil !== undefined && now >= s.waitUntil) {
+      if (
+        j.status === 'waiting' &&
+        s.waitUntil !== undefined &&
+        now >= s.waitUntil
+      ) {
         j.status = 'queued';
         await emit(s);
       }
@@ -535,7 +579,9 @@ export class JobSimulator {
         }
         fleet?.finishRunner(s.runner!.namespace, s.runner!.name);
         const set = sets.find(
-          x => x.namespace === s.runner!.namespace && x.name === s.runner!.scaleSet,
+          x =>
+            x.namespace === s.runner!.namespace &&
+            x.name === s.runner!.scaleSet,
         );
         if (set) set.activeRunners--;
         await emit(s, {
@@ -546,7 +592,11 @@ export class JobSimulator {
     }
     for (const s of this.jobs.values()) {
       const j = s.job;
-      if (j.status === 'queued' && !s.runner && (s.hosted || this.hostedJob(j))) {
+      if (
+        j.status === 'queued' &&
+        !s.runner &&
+        (s.hosted || this.hostedJob(j))
+      ) {
         await this.runHosted(s, now, at, emit);
         continue;
       }
@@ -583,9 +633,15 @@ export class JobSimulator {
       }
       if (s.runningAt !== undefined && now >= s.runningAt) {
         const set = sets.find(
-          x => x.namespace === s.runner!.namespace && x.name === s.runner!.scaleSet,
+          x =>
+            x.namespace === s.runner!.namespace &&
+            x.name === s.runner!.scaleSet,
         );
-        fleet.runnerRunning(s.runner.namespace, s.runner.name, this.runnerJob(s));
+        fleet.runnerRunning(
+          s.runner.namespace,
+          s.runner.name,
+          this.runnerJob(s),
+        );
         const group = set?.runnerGroup ?? 'default';
         j.status = 'in_progress';
         j.startedAt = at;

@@ -31,8 +31,9 @@ export interface ResourceDefinition {
 }
 
 /** `group/version`, or `v1` for the core group (group ''). */
-export const apiVersionOf = (def: Pick<ResourceDefinition, 'group' | 'version'>) =>
-  def.group ? `${def.group}/${def.version}` : def.version;
+export const apiVersionOf = (
+  def: Pick<ResourceDefinition, 'group' | 'version'>,
+) => (def.group ? `${def.group}/${def.version}` : def.version);
 
 export const ARC_GROUP = 'actions.github.com';
 export const ARC_VERSION = 'v1alpha1';

@@ -158,14 +158,17 @@ export class FleetObjects {
     const uid = owner.metadata.uid!;
     const known = names.get(uid);
     const o = known ? this.store.get(plural, namespace, known) : undefined;
-    return o?.metadata.ownerReferences?.some(r => r.uid === uid) ? o : undefined;
+    return o?.metadata.ownerReferences?.some(r => r.uid === uid)
+      ? o
+      : undefined;
   }
 
   /** Whether the scale set's listener pod exists and is ready. */
   listenerReady(ars: K8sObject): boolean {
     const l = this.listenerOf(ars);
     return Boolean(
-      l && podReady(this.store.get('pods', l.metadata.namespace, l.metadata.name)),
+      l &&
+        podReady(this.store.get('pods', l.metadata.namespace, l.metadata.name)),
     );
   }
 
@@ -180,8 +183,9 @@ export class FleetObjects {
 
   listenerState(ars: K8sObject): ListenerState {
     return (
-      this.listenerStates.get(`${ars.metadata.namespace}/${ars.metadata.name}`) ??
-      'ready'
+      this.listenerStates.get(
+        `${ars.metadata.namespace}/${ars.metadata.name}`,
+      ) ?? 'ready'
     );
   }
 
@@ -195,25 +199,48 @@ export class FleetObjects {
     const desired = autoscalingListenerObject(ars, ers);
     const existing = this.listenerOf(ars);
     if (existing && existing.metadata.name !== desired.metadata.name) {
-      this.store.delete(lDef, LISTENER_NAMESPACE, existing.metadata.name, {}, { admin: true });
+      this.store.delete(
+        lDef,
+        LISTENER_NAMESPACE,
+        existing.metadata.name,
+        {},
+        { admin: true },
+      );
     }
-    const current = this.store.get(lDef.plural, LISTENER_NAMESPACE, desired.metadata.name);
+    const current = this.store.get(
+      lDef.plural,
+      LISTENER_NAMESPACE,
+      desired.metadata.name,
+    );
     const listener = current
       ? this.store.update(
           lDef,
           LISTENER_NAMESPACE,
           desired.metadata.name,
-          { ...desired, metadata: { ...current.metadata, labels: desired.metadata.labels } },
+          {
+            ...desired,
+            metadata: { ...current.metadata, labels: desired.metadata.labels },
+          },
           { admin: true },
         )
       : this.store.create(lDef, LISTENER_NAMESPACE, desired, { admin: true });
     this.listenerNames.set(ars.metadata.uid!, listener.metadata.name);
     if (!podDef) return;
     const state = this.listenerState(ars);
-    const pod = this.store.get(podDef.plural, LISTENER_NAMESPACE, listener.metadata.name);
+    const pod = this.store.get(
+      podDef.plural,
+      LISTENER_NAMESPACE,
+      listener.metadata.name,
+    );
     if (state === 'gone') {
       if (pod)
-        this.store.delete(podDef, LISTENER_NAMESPACE, pod.metadata.name, {}, { admin: true });
+        this.store.delete(
+          podDef,
+          LISTENER_NAMESPACE,
+          pod.metadata.name,
+          {},
+          { admin: true },
+        );
       return;
     }
     const ready = state === 'ready';
@@ -268,7 +295,11 @@ export class FleetObjects {
       ...runner.metadata.labels,
       [LABEL_COMPONENT]: 'runner',
     };
-    runner.status = { runnerId: id, runnerName: runner.metadata.name, ...status };
+    runner.status = {
+      runnerId: id,
+      runnerName: runner.metadata.name,
+      ...status,
+    };
     const created = this.store.create(
       this.def('ephemeralrunners'),
       ars.metadata.namespace,
@@ -286,7 +317,11 @@ export class FleetObjects {
     status: Record<string, unknown>,
   ): K8sObject | undefined {
     const def = this.def('ephemeralrunners');
-    const current = this.store.get(def.plural, ars.metadata.namespace, runnerName);
+    const current = this.store.get(
+      def.plural,
+      ars.metadata.namespace,
+      runnerName,
+    );
     if (!current) return undefined;
     const next = this.store.update(
       def,
@@ -304,7 +339,13 @@ export class FleetObjects {
     const def = this.def('ephemeralrunners');
     if (!this.store.get(def.plural, ars.metadata.namespace, runnerName))
       return false;
-    this.store.delete(def, ars.metadata.namespace, runnerName, {}, { admin: true });
+    this.store.delete(
+      def,
+      ars.metadata.namespace,
+      runnerName,
+      {},
+      { admin: true },
+    );
     this.recount(ars);
     return true;
   }
@@ -331,7 +372,10 @@ export class FleetObjects {
         arsDef,
         ars.metadata.namespace,
         ars.metadata.name,
-        { ...structuredClone(currentArs), status: { ...currentArs.status, ...counts } },
+        {
+          ...structuredClone(currentArs),
+          status: { ...currentArs.status, ...counts },
+        },
         { admin: true },
       );
     const ers = this.runnerSetOf(ars);

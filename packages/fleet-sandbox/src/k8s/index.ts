@@ -123,7 +123,11 @@ export interface KubernetesSandbox {
    * Makes the scale set's new runners fail to start (EphemeralRunner phase Failed with this
    * message); null lets them start again.
    */
-  failRunners(namespace: string, scaleSet: string, message: string | null): void;
+  failRunners(
+    namespace: string,
+    scaleSet: string,
+    message: string | null,
+  ): void;
   /** ARC's side for the job simulator (the GitHub sandbox's `jobs.fleet`). */
   readonly runnerFleet: RunnerFleet;
 
@@ -278,7 +282,12 @@ export async function startKubernetesSandbox(
       .map(decodeURIComponent);
     const m = req.method ?? 'GET';
     const route = `${m} ${parts[0] ?? ''}`;
-    if (parts[0] === 'scale-sets' && parts.length === 4 && parts[3] === 'reapply' && m === 'POST') {
+    if (
+      parts[0] === 'scale-sets' &&
+      parts.length === 4 &&
+      parts[3] === 'reapply' &&
+      m === 'POST'
+    ) {
       json(res, 200, sandbox.reapplyScaleSet(parts[1], parts[2]));
       return;
     }
@@ -290,7 +299,11 @@ export async function startKubernetesSandbox(
       }
       if (sub === 'listener' && m === 'POST' && action === 'stop') {
         const body = await readJson(req);
-        if (body.mode !== undefined && body.mode !== 'not-ready' && body.mode !== 'gone')
+        if (
+          body.mode !== undefined &&
+          body.mode !== 'not-ready' &&
+          body.mode !== 'gone'
+        )
           throw errors.badRequest('mode must be "not-ready" or "gone"');
         sandbox.stopListener(ns, name, body.mode);
         json(res, 200, sandbox.getListener(ns, name));
@@ -301,12 +314,20 @@ export async function startKubernetesSandbox(
         json(res, 200, sandbox.getListener(ns, name));
         return;
       }
-      if (sub === 'runner-failure' && !action && (m === 'PUT' || m === 'DELETE')) {
+      if (
+        sub === 'runner-failure' &&
+        !action &&
+        (m === 'PUT' || m === 'DELETE')
+      ) {
         const body = m === 'PUT' ? await readJson(req) : {};
         if (m === 'PUT' && (typeof body.message !== 'string' || !body.message))
-          throw errors.badRequest('message (the EphemeralRunner status message) is required');
+          throw errors.badRequest(
+            'message (the EphemeralRunner status message) is required',
+          );
         sandbox.failRunners(ns, name, m === 'PUT' ? body.message : null);
-        json(res, 200, { failing: runnerFailures.get(`${ns}/${name}`) ?? null });
+        json(res, 200, {
+          failing: runnerFailures.get(`${ns}/${name}`) ?? null,
+        });
         return;
       }
       json(res, 404, { error: `no admin endpoint ${m} ${url.pathname}` });
@@ -454,7 +475,10 @@ export async function startKubernetesSandbox(
           return;
         }
         // what Go's net/http answers plain HTTP on a TLS port (kube-apiserver included)
-        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.writeHead(400, {
+          'content-type': 'text/plain; charset=utf-8',
+          connection: 'close',
+        });
         res.end('Client sent an HTTP request to an HTTPS server.\n');
       },
     },
@@ -574,7 +598,10 @@ export async function startKubernetesSandbox(
     },
     reapplyScaleSet: (ns, name) => {
       const seed = desired.get(`${ns}/${name}`);
-      if (!seed) throw errors.badRequest(`scale set ${ns}/${name} has no desired state (not seeded or PUT through the admin API)`);
+      if (!seed)
+        throw errors.badRequest(
+          `scale set ${ns}/${name} has no desired state (not seeded or PUT through the admin API)`,
+        );
       return sandbox.patchScaleSet(ns, name, reapplyPatch(seed));
     },
     patchScaleSet: (ns, name, patch) => {

@@ -12,7 +12,8 @@ import type { K8sObject } from './store';
 /** Namespace of the ARC controller, where listeners and their pods live. */
 export const LISTENER_NAMESPACE = 'arc-systems';
 export const LISTENER_COMPONENT = 'runner-scale-set-listener';
-export const LISTENER_IMAGE = 'ghcr.io/actions/gha-runner-scale-set-controller:0.14.2';
+export const LISTENER_IMAGE =
+  'ghcr.io/actions/gha-runner-scale-set-controller:0.14.2';
 
 /** How a listener is: ready, its pod not ready (crash-looping), or its pod gone. */
 export type ListenerState = 'ready' | 'not-ready' | 'gone';
@@ -30,14 +31,18 @@ function fnv32a(s: string): number {
 /** apimachinery's rand.SafeEncodeString: digits mapped onto consonants and safe digits. */
 function safeEncode(s: string): string {
   const alphanums = 'bcdfghjklmnpqrstvwxz2456789';
-  return [...s].map(c => alphanums[c.charCodeAt(0) % alphanums.length]).join('');
+  return [...s]
+    .map(c => alphanums[c.charCodeAt(0) % alphanums.length])
+    .join('');
 }
 
 export function listenerName(ars: K8sObject): string {
   const hash = safeEncode(
     String(
       fnv32a(
-        `${ars.metadata.namespace}@${ars.spec.runnerGroup ?? ''}@${ars.spec.githubConfigUrl}`,
+        `${ars.metadata.namespace}@${ars.spec.runnerGroup ?? ''}@${
+          ars.spec.githubConfigUrl
+        }`,
       ),
     ),
   ).slice(0, 8);
@@ -111,7 +116,12 @@ export function listenerPodObject(
     type,
     status: ok ? 'True' : 'False',
     lastTransitionTime: now,
-    ...(ok ? {} : { reason: 'ContainersNotReady', message: 'containers with unready status: [listener]' }),
+    ...(ok
+      ? {}
+      : {
+          reason: 'ContainersNotReady',
+          message: 'containers with unready status: [listener]',
+        }),
   });
   return {
     apiVersion: 'v1',
@@ -129,7 +139,12 @@ export function listenerPodObject(
           name: 'listener',
           image: LISTENER_IMAGE,
           command: ['/ghalistener'],
-          env: [{ name: 'LISTENER_CONFIG_PATH', value: '/etc/gha-listener/config.json' }],
+          env: [
+            {
+              name: 'LISTENER_CONFIG_PATH',
+              value: '/etc/gha-listener/config.json',
+            },
+          ],
         },
       ],
       restartPolicy: 'Never',

@@ -72,7 +72,9 @@ export function autoscalingRunnerSetObject(
     githubConfigUrl: s.githubConfigUrl,
     githubConfigSecret: `${s.name}-gha-rs-github-secret`,
     runnerScaleSetName: s.runnerScaleSetName,
-    template: s.template ? structuredClone(s.template) : { spec: RUNNER_POD_SPEC },
+    template: s.template
+      ? structuredClone(s.template)
+      : { spec: RUNNER_POD_SPEC },
   };
   if (s.runnerGroup !== undefined) spec.runnerGroup = s.runnerGroup;
   if (s.minRunners !== undefined) spec.minRunners = s.minRunners;
@@ -107,7 +109,10 @@ export function autoscalingRunnerSetObject(
         'actions.github.com/runner-group-name': s.runnerGroup ?? 'default',
         'actions.github.com/runner-scale-set-name': s.runnerScaleSetName,
         ...(s.template
-          ? { 'meta.helm.sh/release-name': s.name, 'meta.helm.sh/release-namespace': s.namespace }
+          ? {
+              'meta.helm.sh/release-name': s.name,
+              'meta.helm.sh/release-namespace': s.namespace,
+            }
           : {}),
         ...s.annotations,
       },

@@ -922,7 +922,10 @@ function wantsTable(req: IncomingMessage) {
 
 /** Age as kubectl shows it (e.g. 45s, 12m, 3h, 2d). */
 function age(timestamp: string | undefined) {
-  const s = Math.max(0, Math.floor((Date.now() - Date.parse(timestamp ?? '')) / 1000));
+  const s = Math.max(
+    0,
+    Math.floor((Date.now() - Date.parse(timestamp ?? '')) / 1000),
+  );
   if (!Number.isFinite(s)) return '<unknown>';
   if (s < 120) return `${s}s`;
   if (s < 7200) return `${Math.floor(s / 60)}m`;
@@ -948,9 +951,15 @@ function table(
   if (def.plural === 'pods') {
     columns = [
       ...columns,
-      col('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
+      col(
+        'Ready',
+        'The aggregate readiness state of this pod for accepting traffic.',
+      ),
       col('Status', 'The aggregate status of the containers in this pod.'),
-      col('Restarts', 'The number of times the containers in this pod have been restarted.'),
+      col(
+        'Restarts',
+        'The number of times the containers in this pod have been restarted.',
+      ),
     ];
     cells = o => {
       const statuses: any[] = o.status?.containerStatuses ?? [];
@@ -966,7 +975,12 @@ function table(
     columns = [...columns, col('Status', 'The status of the namespace')];
     cells = o => [o.metadata.name, o.status?.phase ?? 'Active'];
   }
-  columns.push(col('Age', 'CreationTimestamp is a timestamp representing the server time when this object was created.'));
+  columns.push(
+    col(
+      'Age',
+      'CreationTimestamp is a timestamp representing the server time when this object was created.',
+    ),
+  );
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',

@@ -121,7 +121,9 @@ export const errors = {
       failure(
         422,
         'Invalid',
-        `${t.group ? `${t.kind}.${t.group}` : t.kind} "${t.name ?? ''}" is invalid: ${causes
+        `${t.group ? `${t.kind}.${t.group}` : t.kind} "${
+          t.name ?? ''
+        }" is invalid: ${causes
           .map(c => (c.field ? `${c.field}: ${c.message}` : c.message))
           .join(', ')}`,
         { name: t.name, group: t.group, kind: t.kind, causes },

@@ -265,7 +265,10 @@ export class ClusterStore {
     if (meta.namespace) this.ensureNamespace(meta.namespace);
     if (def.plural === 'namespaces') {
       // the API server labels every namespace with its name and starts it Active
-      meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': meta.name };
+      meta.labels = {
+        ...meta.labels,
+        'kubernetes.io/metadata.name': meta.name,
+      };
       obj.spec = { finalizers: ['kubernetes'], ...obj.spec };
       obj.status = { phase: 'Active' };
       this.namespaces.add(meta.name);
@@ -489,7 +492,9 @@ function checkTypeMeta(def: ResourceDefinition, body: unknown): K8sObject {
     );
   if (obj.kind !== def.kind || obj.apiVersion !== apiVersionOf(def)) {
     throw errors.badRequest(
-      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(
+      `the API version in the data (${
+        obj.apiVersion
+      }) does not match the expected API version (${apiVersionOf(
         def,
       )}) or kind ${obj.kind} is not ${def.kind}`,
     );

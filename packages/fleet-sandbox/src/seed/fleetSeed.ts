@@ -100,7 +100,8 @@ export interface FleetSeedOptions {
 }
 
 /** A stale dev-cache endpoint the seeds warn about (`attic-cache-dev`), kept by one overlay. */
-export const STALE_ATTIC_SERVER = 'http://attic-api.attic-cache-dev.svc.cluster.local:8080';
+export const STALE_ATTIC_SERVER =
+  'http://attic-api.attic-cache-dev.svc.cluster.local:8080';
 
 type RunnerType = 'nix' | 'docker' | 'dind';
 
@@ -112,19 +113,32 @@ type RunnerType = 'nix' | 'docker' | 'dind';
  */
 export function runnerPodTemplate(
   type: RunnerType,
-  resources: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string },
+  resources: {
+    cpuRequest: string;
+    memoryRequest: string;
+    cpuLimit: string;
+    memoryLimit: string;
+  },
   cache: { atticServer?: string; bazelRemoteCache?: string },
 ): Record<string, unknown> {
   const env: Array<{ name: string; value: string }> = [];
   if (type === 'nix' && cache.atticServer) {
     env.push(
-      { name: 'NIX_CONFIG', value: 'experimental-features = nix-command flakes' },
+      {
+        name: 'NIX_CONFIG',
+        value: 'experimental-features = nix-command flakes',
+      },
       { name: 'ATTIC_SERVER', value: cache.atticServer },
       { name: 'ATTIC_CACHE', value: 'main' },
     );
   }
-  if (type !== 'dind' && cache.bazelRemoteCache) env.push({ name: 'BAZEL_REMOTE_CACHE', value: cache.bazelRemoteCache });
-  if (type === 'dind') env.push({ name: 'DOCKER_HOST', value: 'tcp://localhost:2375' }, { name: 'DOCKER_TLS_CERTDIR', value: '' });
+  if (type !== 'dind' && cache.bazelRemoteCache)
+    env.push({ name: 'BAZEL_REMOTE_CACHE', value: cache.bazelRemoteCache });
+  if (type === 'dind')
+    env.push(
+      { name: 'DOCKER_HOST', value: 'tcp://localhost:2375' },
+      { name: 'DOCKER_TLS_CERTDIR', value: '' },
+    );
   const runner = {
     name: 'runner',
     image: 'ghcr.io/actions/actions-runner:latest',
@@ -140,7 +154,11 @@ export function runnerPodTemplate(
     containers.push({
       name: 'dind',
       image: 'docker:27-dind',
-      args: ['dockerd', '--host=unix:///var/run/docker.sock', '--host=tcp://0.0.0.0:2375'],
+      args: [
+        'dockerd',
+        '--host=unix:///var/run/docker.sock',
+        '--host=tcp://0.0.0.0:2375',
+      ],
       securityContext: { privileged: true },
     });
   }
@@ -156,7 +174,12 @@ export function createFleetSeed(options: FleetSeedOptions = {}): FleetSeed {
     bazelRemoteCache: 'grpc://127.0.0.1:7104',
   };
   // requests/limits: the arc-runners stack's defaults per runner type
-  const nixResources = { cpuRequest: '500m', memoryRequest: '1Gi', cpuLimit: '4', memoryLimit: '8Gi' };
+  const nixResources = {
+    cpuRequest: '500m',
+    memoryRequest: '1Gi',
+    cpuLimit: '4',
+    memoryLimit: '8Gi',
+  };
 
   const scaleSets: SeedScaleSet[] = [
     scaleSet('tinyland-nix', {
@@ -176,7 +199,12 @@ export function createFleetSeed(options: FleetSeedOptions = {}): FleetSeed {
       runnerScaleSetLabels: ['tinyland-docker', 'docker'],
       template: runnerPodTemplate(
         'docker',
-        { cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '2', memoryLimit: '4Gi' },
+        {
+          cpuRequest: '100m',
+          memoryRequest: '256Mi',
+          cpuLimit: '2',
+          memoryLimit: '4Gi',
+        },
         cache,
       ),
       status: {
@@ -217,7 +245,10 @@ export function createFleetSeed(options: FleetSeedOptions = {}): FleetSeed {
       runnerScaleSetLabels: ['tinyland-nix'],
       annotations: { 'gloriousflywheel.io/runner-class': 'tinyland-nix' },
       // an overlay made from an old example: still the stale dev cache
-      template: runnerPodTemplate('nix', nixResources, { ...cache, atticServer: STALE_ATTIC_SERVER }),
+      template: runnerPodTemplate('nix', nixResources, {
+        ...cache,
+        atticServer: STALE_ATTIC_SERVER,
+      }),
       status: {
         currentRunners: 0,
         pendingEphemeralRunners: 0,
@@ -254,7 +285,11 @@ export function createFleetSeed(options: FleetSeedOptions = {}): FleetSeed {
     })),
   ];
   for (let i = 0; i < 12; i++) {
-    repos.push({ owner: ORG, name: `exposed-${String(i + 1).padStart(2, '0')}`, tier: 'exposed' });
+    repos.push({
+      owner: ORG,
+      name: `exposed-${String(i + 1).padStart(2, '0')}`,
+      tier: 'exposed',
+    });
   }
   for (let i = 0; i < longTail; i++) {
     repos.push({

@@ -1,7 +1,10 @@
 /** Retries `check` until it stops throwing or `timeoutMs` passes (then rethrows its last error). */
 export async function eventually<T>(
   check: () => T | Promise<T>,
-  { timeoutMs = 10000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+  {
+    timeoutMs = 10000,
+    intervalMs = 50,
+  }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

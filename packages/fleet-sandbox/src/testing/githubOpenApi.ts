@@ -25,9 +25,21 @@ function instance(): Ajv {
       }
     });
     ajv.addFormat('date-time', s =>
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s),
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(
+        s,
+      ),
     );
-    for (const f of ['int64', 'int32', 'double', 'uri-template', 'email', 'date', 'repo.nwo', 'binary', 'timestamp'])
+    for (const f of [
+      'int64',
+      'int32',
+      'double',
+      'uri-template',
+      'email',
+      'date',
+      'repo.nwo',
+      'binary',
+      'timestamp',
+    ])
       ajv.addFormat(f, true);
   }
   return ajv;
@@ -36,8 +48,14 @@ function instance(): Ajv {
 function load(id: 'rest' | 'webhooks'): Doc {
   const file =
     id === 'rest'
-      ? findGitHubPackageFile('@octokit/openapi', 'generated/api.github.com.json')
-      : findGitHubPackageFile('@octokit/openapi-webhooks', 'generated/api.github.com.json');
+      ? findGitHubPackageFile(
+          '@octokit/openapi',
+          'generated/api.github.com.json',
+        )
+      : findGitHubPackageFile(
+          '@octokit/openapi-webhooks',
+          'generated/api.github.com.json',
+        );
   const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as Doc;
   if (!loaded.has(id)) {
     // only the components are needed; $refs inside them are document-relative
@@ -62,7 +80,11 @@ function nullableEnums(schema: unknown): unknown {
   const out: Record<string, unknown> = Object.fromEntries(
     Object.entries(schema).map(([k, v]) => [k, nullableEnums(v)]),
   );
-  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null))
+  if (
+    out.nullable === true &&
+    Array.isArray(out.enum) &&
+    !out.enum.includes(null)
+  )
     out.enum = [...out.enum, null];
   if (out.nullable === true && out.type === undefined) {
     // `nullable` beside `allOf`/`$ref` (no `type`): the value is null or the schema
@@ -99,8 +121,10 @@ export function githubRestValidator(
   if (!v) {
     restDoc ??= load('rest');
     const op = restDoc.paths?.[path]?.[method];
-    const schema = op?.responses?.[status]?.content?.['application/json']?.schema;
-    if (!schema) throw new Error(`no ${status} JSON response for ${method} ${path}`);
+    const schema =
+      op?.responses?.[status]?.content?.['application/json']?.schema;
+    if (!schema)
+      throw new Error(`no ${status} JSON response for ${method} ${path}`);
     v = instance().compile(rebase(nullableEnums(schema), 'rest') as object);
     compiled.set(key, v);
   }
@@ -108,7 +132,10 @@ export function githubRestValidator(
 }
 
 /** A validator for a schema of the REST description's components, e.g. `installation`. */
-export function githubRestComponentValidator(name: string, opts: { array?: boolean } = {}): ValidateFunction {
+export function githubRestComponentValidator(
+  name: string,
+  opts: { array?: boolean } = {},
+): ValidateFunction {
   const key = `rest component ${name} ${Boolean(opts.array)}`;
   let v = compiled.get(key);
   if (!v) {
@@ -126,7 +153,9 @@ export function githubWebhookValidator(schemaName: string): ValidateFunction {
   let v = compiled.get(key);
   if (!v) {
     if (!loaded.has('webhooks')) load('webhooks');
-    v = instance().compile({ $ref: `webhooks#/components/schemas/${schemaName}` });
+    v = instance().compile({
+      $ref: `webhooks#/components/schemas/${schemaName}`,
+    });
     compiled.set(key, v);
   }
   return v;

@@ -65,15 +65,27 @@ function readMigrationPullRequests(config: Config): MigrationPullRequestConfig {
   const labels = c?.getOptionalStringArray('labels');
   const headBranches = c?.getOptionalStringArray('headBranches') ?? [];
   const limit = c?.getOptionalNumber('limit') ?? 10;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) invalid(`${key}.limit`, `must be a whole number from 1 to 100 (got ${limit})`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    invalid(
+      `${key}.limit`,
+      `must be a whole number from 1 to 100 (got ${limit})`,
+    );
   if (labels?.length && headBranches.length) {
-    invalid(key, 'set labels or headBranches, not both (one pull-request connection per repository keeps the scan at one GraphQL point per 100 repositories)');
+    invalid(
+      key,
+      'set labels or headBranches, not both (one pull-request connection per repository keeps the scan at one GraphQL point per 100 repositories)',
+    );
   }
   [...(labels ?? []), ...headBranches].forEach(v => {
-    if (!v.trim()) invalid(key, 'labels and headBranches must not be empty strings');
+    if (!v.trim())
+      invalid(key, 'labels and headBranches must not be empty strings');
   });
   if (headBranches.length) return { labels: [], headBranches, limit };
-  return { labels: labels?.length ? labels : [DEFAULT_MIGRATION_LABEL], headBranches: [], limit };
+  return {
+    labels: labels?.length ? labels : [DEFAULT_MIGRATION_LABEL],
+    headBranches: [],
+    limit,
+  };
 }
 
 const ORG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
@@ -90,11 +102,14 @@ export const WEBHOOK_SECRET_MIN_LENGTH = 20;
  * set explicitly (app-config.sandbox.yaml), where the local sandbox delivers webhooks. Returns why
  * `secret` is not real, or undefined when it is; never the secret itself.
  */
-export function webhookSecretProblem(secret: string, environment: string | undefined): string | undefined {
+export function webhookSecretProblem(
+  secret: string,
+  environment: string | undefined,
+): string | undefined {
   if (PUBLISHED_WEBHOOK_SECRETS.includes(secret)) {
     return environment === 'development'
       ? undefined
-      : 'is the fleet sandbox\'s published secret (accepted only with auth.environment: development); set a random secret of your own';
+      : "is the fleet sandbox's published secret (accepted only with auth.environment: development); set a random secret of your own";
   }
   if (secret.length < WEBHOOK_SECRET_MIN_LENGTH) {
     return `must be at least ${WEBHOOK_SECRET_MIN_LENGTH} characters (it has ${secret.length})`;
@@ -113,19 +128,34 @@ export function readAdoptionConfig(config: Config): AdoptionConfig {
   const github = config.getOptionalConfig('gloriousflywheel.github');
   const orgs = github?.getOptionalStringArray('orgs') ?? [];
   orgs.forEach((org, i) => {
-    if (!ORG.test(org)) invalid(`gloriousflywheel.github.orgs[${i}]`, `${org} is not a GitHub organisation name`);
+    if (!ORG.test(org))
+      invalid(
+        `gloriousflywheel.github.orgs[${i}]`,
+        `${org} is not a GitHub organisation name`,
+      );
   });
 
   // app-config names the register `exceptionsFile`; the shared scorecard config calls it `exceptionsPath`.
-  const raw = (config.getOptional('gloriousflywheel') ?? {}) as Record<string, unknown>;
-  const { exceptionsFile, ...scorecardRaw } = (raw.scorecard ?? {}) as Record<string, unknown>;
+  const raw = (config.getOptional('gloriousflywheel') ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const { exceptionsFile, ...scorecardRaw } = (raw.scorecard ?? {}) as Record<
+    string,
+    unknown
+  >;
   let scorecard: ScorecardConfig;
   try {
     scorecard = readScorecardConfig({
       gloriousflywheel: {
         runnerClasses: raw.runnerClasses,
         hostedLabels: raw.hostedLabels,
-        scorecard: { ...scorecardRaw, ...(exceptionsFile !== undefined && { exceptionsPath: exceptionsFile }) },
+        scorecard: {
+          ...scorecardRaw,
+          ...(exceptionsFile !== undefined && {
+            exceptionsPath: exceptionsFile,
+          }),
+        },
       },
     });
   } catch (e) {
@@ -139,34 +169,57 @@ export function readAdoptionConfig(config: Config): AdoptionConfig {
     schedule = scheduleConfig
       ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
       : // A cold scan of a few hundred repositories takes well under a minute; warm ones seconds.
-        { frequency: { minutes: 30 }, timeout: { minutes: 20 }, initialDelay: { seconds: 15 } };
+        {
+          frequency: { minutes: 30 },
+          timeout: { minutes: 20 },
+          initialDelay: { seconds: 15 },
+        };
   } catch (e) {
     return invalid(scheduleKey, (e as Error).message);
   }
 
   const webhookSecret = github?.getOptionalString('webhookSecret');
   if (webhookSecret) {
-    const problem = webhookSecretProblem(webhookSecret, config.getOptionalString('auth.environment'));
+    const problem = webhookSecretProblem(
+      webhookSecret,
+      config.getOptionalString('auth.environment'),
+    );
     if (problem) invalid('gloriousflywheel.github.webhookSecret', problem);
   }
 
   const buildingBlockOrgs = github?.getOptionalStringArray('buildingBlockOrgs');
   buildingBlockOrgs?.forEach((org, i) => {
-    if (!ORG.test(org)) invalid(`gloriousflywheel.github.buildingBlockOrgs[${i}]`, `${org} is not a GitHub organisation name`);
+    if (!ORG.test(org))
+      invalid(
+        `gloriousflywheel.github.buildingBlockOrgs[${i}]`,
+        `${org} is not a GitHub organisation name`,
+      );
   });
 
   const listingKey = 'gloriousflywheel.github.fullListingInterval';
   let fullListingMs: number | undefined;
   try {
-    if (github?.has('fullListingInterval')) fullListingMs = durationToMilliseconds(readDurationFromConfig(github, { key: 'fullListingInterval' }));
+    if (github?.has('fullListingInterval'))
+      fullListingMs = durationToMilliseconds(
+        readDurationFromConfig(github, { key: 'fullListingInterval' }),
+      );
   } catch (e) {
     return invalid(listingKey, (e as Error).message);
   }
-  if (fullListingMs !== undefined && !(fullListingMs > 0)) invalid(listingKey, 'must be a positive duration');
+  if (fullListingMs !== undefined && !(fullListingMs > 0))
+    invalid(listingKey, 'must be a positive duration');
 
-  const variableReadsPerScan = github?.getOptionalNumber('variableReadsPerScan');
-  if (variableReadsPerScan !== undefined && (!Number.isInteger(variableReadsPerScan) || variableReadsPerScan < 0))
-    invalid('gloriousflywheel.github.variableReadsPerScan', `must be a whole number, 0 or more (got ${variableReadsPerScan})`);
+  const variableReadsPerScan = github?.getOptionalNumber(
+    'variableReadsPerScan',
+  );
+  if (
+    variableReadsPerScan !== undefined &&
+    (!Number.isInteger(variableReadsPerScan) || variableReadsPerScan < 0)
+  )
+    invalid(
+      'gloriousflywheel.github.variableReadsPerScan',
+      `must be a whole number, 0 or more (got ${variableReadsPerScan})`,
+    );
 
   return {
     orgs,

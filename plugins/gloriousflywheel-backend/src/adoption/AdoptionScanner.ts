@@ -72,25 +72,38 @@ const EVALUATE_BATCH = 1000;
 const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /** Proof workflows as the scorecard's proof check picks them (configured refs, else named like "proof"). */
-export function proofWorkflowPaths(workflows: WorkflowInspection[], config: ScorecardConfig): string[] {
+export function proofWorkflowPaths(
+  workflows: WorkflowInspection[],
+  config: ScorecardConfig,
+): string[] {
   const wanted = config.proofWorkflows;
   const isProof = (w: WorkflowInspection) =>
     wanted.length === 0
       ? /proof/i.test(`${fileName(w.path)} ${w.name ?? ''}`)
-      : wanted.some(ref => w.path === ref || fileName(w.path) === ref || w.name === ref);
+      : wanted.some(
+          ref => w.path === ref || fileName(w.path) === ref || w.name === ref,
+        );
   return workflows.filter(isProof).map(w => w.path);
 }
 
-async function pool<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>) {
+async function pool<T>(
+  items: readonly T[],
+  size: number,
+  fn: (item: T) => Promise<void>,
+) {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await fn(items[next++]);
   };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, worker),
+  );
 }
 
-const statusOf = (e: unknown): number | undefined => (e as { status?: number })?.status;
-const messageOf = (e: unknown): string => String((e as Error)?.message ?? e).slice(0, 500);
+const statusOf = (e: unknown): number | undefined =>
+  (e as { status?: number })?.status;
+const messageOf = (e: unknown): string =>
+  String((e as Error)?.message ?? e).slice(0, 500);
 
 /**
  * Reads repositories from GitHub in as few requests as the API allows and turns them into
@@ -116,12 +129,18 @@ export class AdoptionScanner {
       .digest('hex');
     this.fixed = fixedRootFiles(scorecard);
     this.blocks = new BuildingBlockReader({
-      owners: options.config.buildingBlockOrgs ?? [...options.config.orgs, PLATFORM_ORG],
+      owners: options.config.buildingBlockOrgs ?? [
+        ...options.config.orgs,
+        PLATFORM_ORG,
+      ],
       scorecard: options.config.scorecard,
       logger: options.logger,
       variableReadsPerScan: options.config.variableReadsPerScan,
     });
-    this.pulls = { labels: migrationPullRequests.labels, limit: migrationPullRequests.limit };
+    this.pulls = {
+      labels: migrationPullRequests.labels,
+      limit: migrationPullRequests.limit,
+    };
   }
 
   private now() {
@@ -130,7 +149,9 @@ export class AdoptionScanner {
 
   private included(node: RepoHeadNode) {
     const { includeForks, includeArchived } = this.options.config;
-    return (includeForks || !node.isFork) && (includeArchived || !node.isArchived);
+    return (
+      (includeForks || !node.isFork) && (includeArchived || !node.isArchived)
+    );
   }
 
   /**
@@ -149,46 +170,93 @@ export class AdoptionScanner {
   ): Promise<OrgScanResult> {
     const { config } = this.options;
     const orgLower = org.toLowerCase();
-    const ofOrg = [...known.values()].filter(r => r.owner.toLowerCase() === orgLower);
+    const ofOrg = [...known.values()].filter(
+      r => r.owner.toLowerCase() === orgLower,
+    );
     const cold = ofOrg.length === 0;
-    const since = cold ? null : (options.pushedSince ?? null);
+    const since = cold ? null : options.pushedSince ?? null;
     this.blocks.startScan();
     const query = cold
-      ? orgBatchQuery(config.scorecard, config.includeForks, this.pulls, config.includeArchived)
+      ? orgBatchQuery(
+          config.scorecard,
+          config.includeForks,
+          this.pulls,
+          config.includeArchived,
+        )
       : orgHeadsQuery(config.includeForks, this.pulls, config.includeArchived);
-    const out: OrgScanResult = { records: [], dirty: [], seen: new Set(), listedAll: since === null, pushedMark: since };
-    const newer = (a: string | null, b: string | null) => (a !== null && (b === null || Date.parse(a) > Date.parse(b)) ? a : b);
+    const out: OrgScanResult = {
+      records: [],
+      dirty: [],
+      seen: new Set(),
+      listedAll: since === null,
+      pushedMark: since,
+    };
+    const newer = (a: string | null, b: string | null) =>
+      a !== null && (b === null || Date.parse(a) > Date.parse(b)) ? a : b;
     let after: string | null = null;
     // Read repositories wait for a few pages, so their extra files and building blocks share queries.
     let pending: RepoContentNode[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
-      const res: OrgPage<RepoContentNode> = await client.graphql(query, { org, after });
+      const res: OrgPage<RepoContentNode> = await client.graphql(query, {
+        org,
+        after,
+      });
       const repos = res.organization?.repositories;
-      if (!repos) throw new Error(`GitHub organisation ${org} not found or not visible to the configured credentials`);
+      if (!repos)
+        throw new Error(
+          `GitHub organisation ${org} not found or not visible to the configured credentials`,
+        );
       let listed = repos.nodes.filter((n): n is RepoContentNode => !!n);
       // Newest push first: everything from the first repository pushed before the mark is unchanged.
-      const stop = since === null ? -1 : listed.findIndex(n => n.pushedAt !== null && Date.parse(n.pushedAt) < Date.parse(since));
+      const stop =
+        since === null
+          ? -1
+          : listed.findIndex(
+              n =>
+                n.pushedAt !== null &&
+                Date.parse(n.pushedAt) < Date.parse(since),
+            );
       if (stop >= 0) listed = listed.slice(0, stop);
-      for (const n of listed) out.pushedMark = newer(n.pushedAt, out.pushedMark);
+      for (const n of listed)
+        out.pushedMark = newer(n.pushedAt, out.pushedMark);
       const nodes = listed.filter(n => this.included(n));
       progress.addTotal(nodes.length);
       for (const n of nodes) out.seen.add(repoKey(n.owner.login, n.name));
 
-      pending.push(...(cold ? nodes : await this.warmNodes(client, nodes, known, progress, out, since === null)));
+      pending.push(
+        ...(cold
+          ? nodes
+          : await this.warmNodes(
+              client,
+              nodes,
+              known,
+              progress,
+              out,
+              since === null,
+            )),
+      );
       const last = stop >= 0 || !repos.pageInfo.hasNextPage;
       if (last || pending.length >= EVALUATE_BATCH) {
-        const records = await this.evaluateContent(client, pending, known, progress);
+        const records = await this.evaluateContent(
+          client,
+          pending,
+          known,
+          progress,
+        );
         pending = [];
         out.records.push(...records);
         out.dirty.push(...records);
       }
       if (last) {
-        if (since !== null) await this.unlisted(client, ofOrg, known, progress, out);
+        if (since !== null)
+          await this.unlisted(client, ofOrg, known, progress, out);
         return out;
       }
       after = repos.pageInfo.endCursor;
     }
-    throw new Error(`GitHub organisation ${org}: more than ${MAX_PAGES} pages of repositories`);
+    throw new Error(
+      `GitHub organisation ${org}: more than ${MAX_PAGES} pages of repositories`,
+    );
   }
 
   /** A warm page: unchanged heads refreshed, changed ones read; the read ones are returned. */
@@ -228,7 +296,11 @@ export class AdoptionScanner {
     for (const n of changed) {
       const got = read.get(repoKey(n.owner.login, n.name));
       if (got instanceof Error || !got) {
-        const record = this.failed(n, got ?? new Error('repository not returned by GitHub'), known.get(repoKey(n.owner.login, n.name)));
+        const record = this.failed(
+          n,
+          got ?? new Error('repository not returned by GitHub'),
+          known.get(repoKey(n.owner.login, n.name)),
+        );
         out.records.push(record);
         out.dirty.push(record);
         progress.repoDone();
@@ -277,7 +349,10 @@ export class AdoptionScanner {
   ): Promise<{ records: RepoScanRecord[]; missing: string[] }> {
     progress.addTotal(repos.length);
     this.blocks.startScan();
-    const read = await this.readRepos(client, repos.map(r => ({ owner: { login: r.owner }, name: r.name })));
+    const read = await this.readRepos(
+      client,
+      repos.map(r => ({ owner: { login: r.owner }, name: r.name })),
+    );
     const content: RepoContentNode[] = [];
     const records: RepoScanRecord[] = [];
     const missing: string[] = [];
@@ -286,14 +361,23 @@ export class AdoptionScanner {
       const got = read.get(key);
       if (got instanceof Error || !got) {
         if (statusOf(got) === 404 && !known.has(key)) missing.push(key);
-        else records.push(this.failed({ owner: { login: r.owner }, name: r.name }, got ?? new Error('not returned'), known.get(key)));
+        else
+          records.push(
+            this.failed(
+              { owner: { login: r.owner }, name: r.name },
+              got ?? new Error('not returned'),
+              known.get(key),
+            ),
+          );
         progress.repoDone();
       } else if (!this.included(got)) {
         missing.push(key);
         progress.repoDone();
       } else content.push(got);
     }
-    records.push(...(await this.evaluateContent(client, content, known, progress)));
+    records.push(
+      ...(await this.evaluateContent(client, content, known, progress)),
+    );
     return { records, missing };
   }
 
@@ -310,12 +394,20 @@ export class AdoptionScanner {
         chunk.map(r => ({ owner: r.owner.login, name: r.name })),
         this.pulls,
       );
-      const { data, errors } = await graphqlPartial<Record<string, RepoContentNode | null>>(client, query);
+      const { data, errors } = await graphqlPartial<
+        Record<string, RepoContentNode | null>
+      >(client, query);
       chunk.forEach((r, j) => {
         const key = repoKey(r.owner.login, r.name);
         const node = data?.[`r${j}`];
         if (node) out.set(key, node);
-        else out.set(key, errors.get(`r${j}`) ?? errors.get('') ?? new Error('repository not returned by GitHub'));
+        else
+          out.set(
+            key,
+            errors.get(`r${j}`) ??
+              errors.get('') ??
+              new Error('repository not returned by GitHub'),
+          );
       });
     }
     return out;
@@ -330,7 +422,12 @@ export class AdoptionScanner {
   ): Promise<RepoScanRecord[]> {
     const parsed = nodes.map(n => ({ node: n, ...this.parseContent(n) }));
     const extra = parsed.filter(p => p.extra.length && headOid(p.node));
-    const requests = extra.map(p => ({ owner: p.node.owner.login, name: p.node.name, oid: headOid(p.node)!, paths: p.extra }));
+    const requests = extra.map(p => ({
+      owner: p.node.owner.login,
+      name: p.node.name,
+      oid: headOid(p.node)!,
+      paths: p.extra,
+    }));
     // Several repositories' extra files per query, bounded by file count.
     let batch: typeof requests = [];
     let files = 0;
@@ -339,16 +436,22 @@ export class AdoptionScanner {
       const current = batch;
       batch = [];
       files = 0;
-      const { data, errors } = await graphqlPartial<Record<string, Record<string, BlobNode | null> | null>>(
-        client,
-        extraFilesQuery(current),
-      );
+      const { data, errors } = await graphqlPartial<
+        Record<string, Record<string, BlobNode | null> | null>
+      >(client, extraFilesQuery(current));
       current.forEach((r, i) => {
-        const target = extra.find(p => p.node.owner.login === r.owner && p.node.name === r.name)!;
+        const target = extra.find(
+          p => p.node.owner.login === r.owner && p.node.name === r.name,
+        )!;
         const got = data?.[`r${i}`];
         r.paths.forEach((path, j) => {
           if (!got) {
-            target.inputs.fileErrors.push({ path, message: `not read: ${messageOf(errors.get(`r${i}`) ?? errors.get(''))}` });
+            target.inputs.fileErrors.push({
+              path,
+              message: `not read: ${messageOf(
+                errors.get(`r${i}`) ?? errors.get(''),
+              )}`,
+            });
             return;
           }
           addBlob(target.inputs, path, got[`f${j}`] ?? null);
@@ -364,7 +467,11 @@ export class AdoptionScanner {
     // Remote building blocks and variables: once per referenced file for the whole scan.
     await this.blocks.complete(
       client,
-      parsed.map(p => ({ owner: p.node.owner.login, name: p.node.name, inputs: p.inputs })),
+      parsed.map(p => ({
+        owner: p.node.owner.login,
+        name: p.node.name,
+        inputs: p.inputs,
+      })),
     );
 
     const records: RepoScanRecord[] = [];
@@ -376,10 +483,20 @@ export class AdoptionScanner {
         this.options.config.scorecard,
         this.now(),
       ).workflows;
-      const proof = proofWorkflowPaths(workflows, this.options.config.scorecard);
+      const proof = proofWorkflowPaths(
+        workflows,
+        this.options.config.scorecard,
+      );
       const atHead = finishedRunsAtHead(node, proof);
       const rest = proof.filter(path => !atHead[path]);
-      const runs = await this.fetchRuns(client, node.owner.login, node.name, inputs.defaultBranch, rest, prev?.runs ?? {});
+      const runs = await this.fetchRuns(
+        client,
+        node.owner.login,
+        node.name,
+        inputs.defaultBranch,
+        rest,
+        prev?.runs ?? {},
+      );
       records.push(this.evaluate(node, inputs, { ...runs.runs, ...atHead }));
       progress.repoFetched();
       progress.repoDone();
@@ -388,23 +505,35 @@ export class AdoptionScanner {
   }
 
   /** The scorecard inputs found in a content node, and the paths still to read. */
-  private parseContent(node: RepoContentNode): { inputs: RepoInputs; extra: string[] } {
+  private parseContent(node: RepoContentNode): {
+    inputs: RepoInputs;
+    extra: string[];
+  } {
     const config = this.options.config.scorecard;
-    const inputs: RepoInputs = { defaultBranch: node.defaultBranchRef?.name ?? 'main', files: {}, fileErrors: [] };
-    const walk = (entries: TreeEntryNode[] | undefined, visit: (e: TreeEntryNode) => void) => {
+    const inputs: RepoInputs = {
+      defaultBranch: node.defaultBranchRef?.name ?? 'main',
+      files: {},
+      fileErrors: [],
+    };
+    const walk = (
+      entries: TreeEntryNode[] | undefined,
+      visit: (e: TreeEntryNode) => void,
+    ) => {
       for (const e of entries ?? []) {
         visit(e);
         if (e.object?.entries) walk(e.object.entries, visit);
       }
     };
     walk(node.github?.entries, e => {
-      if (e.type === 'blob' && isScorecardInput(e.path, config)) addBlob(inputs, e.path, (e.object as BlobNode) ?? null);
+      if (e.type === 'blob' && isScorecardInput(e.path, config))
+        addBlob(inputs, e.path, (e.object as BlobNode) ?? null);
     });
     this.fixed.forEach((path, i) => {
       const blob = node[`f${i}`];
       if (blob && isScorecardInput(path, config)) addBlob(inputs, path, blob);
       // The wrapper's presence declares the Bazel contract even when its text is not an input.
-      else if (blob && path === config.bazelWrapper) inputs.files[path] = blob.text ?? '';
+      else if (blob && path === config.bazelWrapper)
+        inputs.files[path] = blob.text ?? '';
     });
     const extra: string[] = [];
     walk(node.root?.entries, e => {
@@ -434,21 +563,32 @@ export class AdoptionScanner {
     for (const path of paths) {
       const before = prev[path];
       try {
-        const res = await client.octokit.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
-          owner,
-          repo: name,
-          workflow_id: fileName(path),
-          branch,
-          // a run still going has no conclusion yet: the latest finished one is the proof
-          status: 'completed',
-          per_page: 1,
-          headers: before?.etag ? { 'if-none-match': before.etag } : {},
-        });
+        const res = await client.octokit.request(
+          'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+          {
+            owner,
+            repo: name,
+            workflow_id: fileName(path),
+            branch,
+            // a run still going has no conclusion yet: the latest finished one is the proof
+            status: 'completed',
+            per_page: 1,
+            headers: before?.etag ? { 'if-none-match': before.etag } : {},
+          },
+        );
         const latest = res.data.workflow_runs[0];
         const run: WorkflowRunSummary | null = latest
-          ? { workflowPath: path, name: latest.name ?? undefined, conclusion: latest.conclusion ?? null, url: latest.html_url }
+          ? {
+              workflowPath: path,
+              name: latest.name ?? undefined,
+              conclusion: latest.conclusion ?? null,
+              url: latest.html_url,
+            }
           : null;
-        runs[path] = { etag: (res.headers.etag as string | undefined) ?? null, run };
+        runs[path] = {
+          etag: (res.headers.etag as string | undefined) ?? null,
+          run,
+        };
         changed = true;
       } catch (e) {
         if (statusOf(e) === 304 && before) runs[path] = before;
@@ -457,7 +597,9 @@ export class AdoptionScanner {
           changed ||= !!before?.run;
         } else {
           // Not decisive: keep what was known; the proof check says unknown without a run.
-          this.options.logger.debug(`adoption: runs of ${owner}/${name} ${path}: ${messageOf(e)}`);
+          this.options.logger.debug(
+            `adoption: runs of ${owner}/${name} ${path}: ${messageOf(e)}`,
+          );
           runs[path] = before ?? { etag: null, run: null };
         }
       }
@@ -476,16 +618,33 @@ export class AdoptionScanner {
     recheckRuns: boolean,
   ): Promise<RepoScanRecord> {
     const { runs, changed } = recheckRuns
-      ? await this.fetchRuns(client, prev.owner, prev.name, prev.inputs.defaultBranch, Object.keys(prev.runs), prev.runs)
+      ? await this.fetchRuns(
+          client,
+          prev.owner,
+          prev.name,
+          prev.inputs.defaultBranch,
+          Object.keys(prev.runs),
+          prev.runs,
+        )
       : { runs: prev.runs, changed: false };
     // Pull requests move without the default branch moving: they come with every heads page.
     const pulls = head
       ? migrationPullRequestsOf(head, this.options.config.migrationPullRequests)
-      : (prev.result.migrationPullRequests ?? []);
-    const pullsChanged = !!head && JSON.stringify(pulls) !== JSON.stringify(prev.result.migrationPullRequests ?? null);
+      : prev.result.migrationPullRequests ?? [];
+    const pullsChanged =
+      !!head &&
+      JSON.stringify(pulls) !==
+        JSON.stringify(prev.result.migrationPullRequests ?? null);
     const now = this.now();
     const sameDay = prev.result.scorecard.evaluatedAt.slice(0, 10) === DAY(now);
-    if (!changed && !pullsChanged && sameDay && prev.configHash === this.configHash && !prev.result.stale) return prev;
+    if (
+      !changed &&
+      !pullsChanged &&
+      sameDay &&
+      prev.configHash === this.configHash &&
+      !prev.result.stale
+    )
+      return prev;
     const r = prev.result;
     return this.evaluate(
       {
@@ -496,7 +655,10 @@ export class AdoptionScanner {
         isArchived: r.archived,
         pushedAt: null,
         owner: { login: r.owner },
-        defaultBranchRef: { name: prev.inputs.defaultBranch, target: { oid: prev.headOid ?? undefined } },
+        defaultBranchRef: {
+          name: prev.inputs.defaultBranch,
+          target: { oid: prev.headOid ?? undefined },
+        },
       },
       prev.inputs,
       runs,
@@ -508,7 +670,10 @@ export class AdoptionScanner {
     node: RepoHeadNode,
     inputs: RepoInputs,
     runs: Record<string, StoredRun>,
-    pulls: MigrationPullRequest[] = migrationPullRequestsOf(node, this.options.config.migrationPullRequests),
+    pulls: MigrationPullRequest[] = migrationPullRequestsOf(
+      node,
+      this.options.config.migrationPullRequests,
+    ),
   ): RepoScanRecord {
     const now = this.now();
     const latestRuns = Object.values(runs).flatMap(r => (r.run ? [r.run] : []));
@@ -521,11 +686,20 @@ export class AdoptionScanner {
         scannedAt: now.toISOString(),
         archived: node.isArchived,
         fork: node.isFork,
-        snapshot: { defaultBranch: inputs.defaultBranch, files: inputs.files, latestRuns, blocks: inputs.blocks },
+        snapshot: {
+          defaultBranch: inputs.defaultBranch,
+          files: inputs.files,
+          latestRuns,
+          blocks: inputs.blocks,
+        },
         fileErrors: inputs.fileErrors,
         migrationPullRequests: pulls,
       },
-      { config: this.options.config.scorecard, tranches: this.options.config.tranches, now },
+      {
+        config: this.options.config.scorecard,
+        tranches: this.options.config.tranches,
+        now,
+      },
     );
     return {
       owner: node.owner.login,
@@ -540,11 +714,25 @@ export class AdoptionScanner {
   }
 
   /** A repository that could not be read: the previous result marked stale, or an empty one. */
-  private failed(node: { owner: { login: string }; name: string }, e: Error, prev?: RepoScanRecord): RepoScanRecord {
-    const error = { message: messageOf(e), ...(statusOf(e) && { status: statusOf(e) }) };
-    this.options.logger.warn(`adoption: ${node.owner.login}/${node.name}: ${error.message}`);
-    if (prev) return { ...prev, result: { ...prev.result, stale: true, error } };
-    const inputs: RepoInputs = { defaultBranch: 'main', files: {}, fileErrors: [] };
+  private failed(
+    node: { owner: { login: string }; name: string },
+    e: Error,
+    prev?: RepoScanRecord,
+  ): RepoScanRecord {
+    const error = {
+      message: messageOf(e),
+      ...(statusOf(e) && { status: statusOf(e) }),
+    };
+    this.options.logger.warn(
+      `adoption: ${node.owner.login}/${node.name}: ${error.message}`,
+    );
+    if (prev)
+      return { ...prev, result: { ...prev.result, stale: true, error } };
+    const inputs: RepoInputs = {
+      defaultBranch: 'main',
+      files: {},
+      fileErrors: [],
+    };
     const record = this.evaluate(
       {
         name: node.name,
@@ -559,7 +747,11 @@ export class AdoptionScanner {
       inputs,
       {},
     );
-    return { ...record, headOid: null, result: { ...record.result, stale: true, error } };
+    return {
+      ...record,
+      headOid: null,
+      result: { ...record.result, stale: true, error },
+    };
   }
 }
 
@@ -568,16 +760,25 @@ export class AdoptionScanner {
  * workflow with none finished there (never run, still running) is asked of REST, which knows
  * earlier commits' runs.
  */
-function finishedRunsAtHead(node: RepoContentNode, paths: string[]): Record<string, StoredRun> {
+function finishedRunsAtHead(
+  node: RepoContentNode,
+  paths: string[],
+): Record<string, StoredRun> {
   const out: Record<string, StoredRun> = {};
   for (const suite of node.headSuites?.checkSuites?.nodes ?? []) {
     const run = suite?.workflowRun;
     const path = run?.file?.path;
-    if (!run || !path || !paths.includes(path) || suite.status !== 'COMPLETED') continue;
+    if (!run || !path || !paths.includes(path) || suite.status !== 'COMPLETED')
+      continue;
     // oldest first: a later suite of the same workflow replaces an earlier one
     out[path] = {
       etag: null,
-      run: { workflowPath: path, name: run.workflow.name, conclusion: suite.conclusion?.toLowerCase() ?? null, url: run.url },
+      run: {
+        workflowPath: path,
+        name: run.workflow.name,
+        conclusion: suite.conclusion?.toLowerCase() ?? null,
+        url: run.url,
+      },
     };
   }
   return out;
@@ -589,7 +790,9 @@ function headOid(node: RepoHeadNode): string | null {
 
 function htmlBase(node: RepoHeadNode): string {
   const suffix = `/${node.nameWithOwner}`;
-  return node.url.endsWith(suffix) ? node.url.slice(0, -suffix.length) : 'https://github.com';
+  return node.url.endsWith(suffix)
+    ? node.url.slice(0, -suffix.length)
+    : 'https://github.com';
 }
 
 /** Records a blob: its text, or why it has none (GitHub returns no text for binary or large blobs). */
@@ -601,13 +804,23 @@ function addBlob(inputs: RepoInputs, path: string, blob: BlobNode | null) {
   }
   const error: AdoptionFileError = blob.isBinary
     ? { path, message: 'binary file: not analysed' }
-    : { path, message: `not analysed: ${blob.byteSize} bytes is over the GitHub API's text size limit` };
+    : {
+        path,
+        message: `not analysed: ${blob.byteSize} bytes is over the GitHub API's text size limit`,
+      };
   // A binary image under .github is not a problem; a binary workflow or config is.
-  if (!blob.isBinary || /\.(ya?ml|nix|bazelrc|md|sh)$|(^|\/)\.(env|envrc)/.test(path)) inputs.fileErrors.push(error);
+  if (
+    !blob.isBinary ||
+    /\.(ya?ml|nix|bazelrc|md|sh)$|(^|\/)\.(env|envrc)/.test(path)
+  )
+    inputs.fileErrors.push(error);
 }
 
 /** GitHub's GraphQL error types as the HTTP status REST would have answered. */
-const GRAPHQL_ERROR_STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403 };
+const GRAPHQL_ERROR_STATUS: Record<string, number> = {
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+};
 
 /** A GraphQL answer with per-alias errors (NOT_FOUND, FORBIDDEN) kept apart from the data. */
 async function graphqlPartial<T>(
@@ -619,12 +832,20 @@ async function graphqlPartial<T>(
     return { data: await client.graphql<T>(query), errors };
   } catch (e) {
     // Duck-typed: Octokit may bundle its own copy of @octokit/graphql's GraphqlResponseError.
-    const gql = e as { name?: string; errors?: { type?: string; message: string; path?: (string | number)[] }[]; data?: unknown };
-    if (gql?.name !== 'GraphqlResponseError' || !Array.isArray(gql.errors)) throw e;
+    const gql = e as {
+      name?: string;
+      errors?: { type?: string; message: string; path?: (string | number)[] }[];
+      data?: unknown;
+    };
+    if (gql?.name !== 'GraphqlResponseError' || !Array.isArray(gql.errors))
+      throw e;
     for (const err of gql.errors) {
       const alias = String(err.path?.[0] ?? '');
       const status = GRAPHQL_ERROR_STATUS[err.type ?? ''];
-      errors.set(alias, Object.assign(new Error(err.message), status ? { status } : {}));
+      errors.set(
+        alias,
+        Object.assign(new Error(err.message), status ? { status } : {}),
+      );
     }
     return { data: gql.data as T | undefined, errors };
   }

@@ -7,9 +7,16 @@ import {
   GITHUB_SEED_FACTS,
   startGitHubSandbox,
 } from '@internal/fleet-sandbox';
-import { readScorecardConfig, readTranches, RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  readScorecardConfig,
+  readTranches,
+  RepoAdoption,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionStore } from '../database/AdoptionStore';
-import { AdoptionRescanStore, WebhookDelivery } from '../database/AdoptionRescanStore';
+import {
+  AdoptionRescanStore,
+  WebhookDelivery,
+} from '../database/AdoptionRescanStore';
 import { migrateDatabase } from '../database/migrateDatabase';
 import type { AdoptionConfig } from './AdoptionConfig';
 import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
@@ -31,14 +38,33 @@ const config: AdoptionConfig = {
   includeForks: false,
   includeArchived: false,
   emitComponents: false,
-  migrationPullRequests: { labels: [GITHUB_SEED_FACTS.migrationLabel], headBranches: [], limit: 10 },
+  migrationPullRequests: {
+    labels: [GITHUB_SEED_FACTS.migrationLabel],
+    headBranches: [],
+    limit: 10,
+  },
   // as app-config.yaml: the seeded org allows `hardware` exceptions (lab's GPU lane)
-  scorecard: readScorecardConfig({ staleEndpoints: ['*.attic-cache-dev.*'], exceptionCategories: ['control-plane', 'hardware'] }),
+  scorecard: readScorecardConfig({
+    staleEndpoints: ['*.attic-cache-dev.*'],
+    exceptionCategories: ['control-plane', 'hardware'],
+  }),
   tranches: readTranches([
     {
       name: 'first',
-      repos: ['XoxdWM', 'tinyland.dev', 'lab', 'blahaj', 'GloriousFlywheel'].map(r => `${ORG}/${r}`),
-      blockers: [{ repo: `${ORG}/tinyland.dev`, issue: `${ORG}/tinyland.dev#136`, kind: 'repo' }],
+      repos: [
+        'XoxdWM',
+        'tinyland.dev',
+        'lab',
+        'blahaj',
+        'GloriousFlywheel',
+      ].map(r => `${ORG}/${r}`),
+      blockers: [
+        {
+          repo: `${ORG}/tinyland.dev`,
+          issue: `${ORG}/tinyland.dev#136`,
+          kind: 'repo',
+        },
+      ],
     },
     { name: 'long-tail', rest: true },
   ]),
@@ -49,23 +75,41 @@ const config: AdoptionConfig = {
 
 let gh: GitHubSandbox;
 beforeAll(async () => {
-  gh = await startGitHubSandbox({ host: '127.0.0.1', port: 0, seed, rateLimit: { windowMs: 1000 } });
+  gh = await startGitHubSandbox({
+    host: '127.0.0.1',
+    port: 0,
+    seed,
+    rateLimit: { windowMs: 1000 },
+  });
 });
 afterAll(() => gh?.close());
 beforeEach(() => {
-  gh.rateLimit.configure({ limit: 5000, graphqlLimit: 5000, windowMs: 1000, secondary: null });
+  gh.rateLimit.configure({
+    limit: 5000,
+    graphqlLimit: 5000,
+    windowMs: 1000,
+    secondary: null,
+  });
   gh.resetRequestCounts();
 });
 
 async function setup(
   knex?: Awaited<ReturnType<typeof databases.init>>,
-  options: { token?: () => string; now?: () => Date; config?: Partial<AdoptionConfig> } = {},
+  options: {
+    token?: () => string;
+    now?: () => Date;
+    config?: Partial<AdoptionConfig>;
+  } = {},
 ) {
   const db = knex ?? (await databases.init('SQLITE_3'));
   await migrateDatabase({ getClient: async () => db });
   const logger = mockServices.logger.mock();
   const token = options.token ?? (() => gh.token);
-  const client: GitHubClient = createGitHubClient({ apiBaseUrl: gh.url, token: async () => token(), logger });
+  const client: GitHubClient = createGitHubClient({
+    apiBaseUrl: gh.url,
+    token: async () => token(),
+    logger,
+  });
   const hub = new AdoptionHub();
   const rescans = new AdoptionRescanStore(db);
   const service = new AdoptionService({
@@ -97,7 +141,8 @@ const push = (name: string): WebhookDelivery => {
 const included = () => gh.listRepos().filter(r => !r.isFork && !r.isArchived);
 const listed = () => gh.listRepos().filter(r => !r.isFork && !r.isArchived); // what the org query pages through
 const pages = () => Math.ceil(listed().length / 100);
-const check = (r: RepoAdoption, id: string) => r.scorecard.checks.find(c => c.id === id)!;
+const check = (r: RepoAdoption, id: string) =>
+  r.scorecard.checks.find(c => c.id === id)!;
 const charged = () => gh.rateLimit.get('core').used;
 
 describe('AdoptionService against the GitHub sandbox', () => {
@@ -106,7 +151,12 @@ describe('AdoptionService against the GitHub sandbox', () => {
   it('scans the seeded org: runner classes, failing checks with evidence, tranches, per-repo errors', async () => {
     shared = await setup();
     const status = await shared.service.scan('manual');
-    expect(status).toMatchObject({ state: 'idle', lastError: null, reposTotal: included().length, reposDone: included().length });
+    expect(status).toMatchObject({
+      state: 'idle',
+      lastError: null,
+      reposTotal: included().length,
+      reposDone: included().length,
+    });
     expect(shared.hub.list()).toHaveLength(included().length);
     // cold: one batch per 100 repos plus one query for files outside .github (few repos have any)
     // and one per level of the remote building blocks the seeds call, read once for the org (two:
@@ -120,11 +170,22 @@ describe('AdoptionService against the GitHub sandbox', () => {
     const lab = get('lab');
     expect(lab.stage).toBe('adopted');
     const hosted = lab.scorecard.checks.find(c => c.id === 'hosted-runners')!;
-    expect(hosted.evidence.filter(e => e.verdict !== 'pass').map(e => [e.path, e.verdict, e.note])).toEqual([
-      [`.github/workflows/${GITHUB_SEED_FACTS.legacyLane.workflow}`, 'exempt', expect.stringMatching(/^Exempt as hardware until 2027-06-30/)],
+    expect(
+      hosted.evidence
+        .filter(e => e.verdict !== 'pass')
+        .map(e => [e.path, e.verdict, e.note]),
+    ).toEqual([
+      [
+        `.github/workflows/${GITHUB_SEED_FACTS.legacyLane.workflow}`,
+        'exempt',
+        expect.stringMatching(/^Exempt as hardware until 2027-06-30/),
+      ],
     ]);
     for (const name of GITHUB_SEED_FACTS.adopted) {
-      expect(get(name)).toMatchObject({ stage: 'adopted', scorecard: { counts: expect.objectContaining({ fail: 0 }) } });
+      expect(get(name)).toMatchObject({
+        stage: 'adopted',
+        scorecard: { counts: expect.objectContaining({ fail: 0 }) },
+      });
       expect(get(name).runnerClasses.length).toBeGreaterThan(0);
     }
     expect(get('lab').migrationPullRequests).toEqual([
@@ -139,10 +200,21 @@ describe('AdoptionService against the GitHub sandbox', () => {
         mergedAt: '2026-04-14T16:20:00Z',
       },
     ]);
-    expect(get('blahaj').migrationPullRequests.map(p => [p.number, p.state])).toEqual([[68, 'merged']]);
+    expect(
+      get('blahaj').migrationPullRequests.map(p => [p.number, p.state]),
+    ).toEqual([[68, 'merged']]);
     // an open migration pull request: in progress, though no job has moved yet
-    const tail = get(GITHUB_SEED_FACTS.migrationPullRequests.find(p => p.repo.startsWith('svc-'))!.repo);
-    expect(tail).toMatchObject({ stage: 'in-progress', migrationPullRequests: [expect.objectContaining({ state: 'open', number: 4 })] });
+    const tail = get(
+      GITHUB_SEED_FACTS.migrationPullRequests.find(p =>
+        p.repo.startsWith('svc-'),
+      )!.repo,
+    );
+    expect(tail).toMatchObject({
+      stage: 'in-progress',
+      migrationPullRequests: [
+        expect.objectContaining({ state: 'open', number: 4 }),
+      ],
+    });
 
     const xoxd = get('XoxdWM');
     // the opt-in toggle, decided by the repository's Actions variable the sandbox serves
@@ -152,56 +224,108 @@ describe('AdoptionService against the GitHub sandbox', () => {
       runnerClass: 'tinyland-nix',
       hosted: false,
     });
-    expect(check(xoxd, 'hosted-runners').evidence.filter(e => e.note?.includes(toggle.variable.name))).toEqual([]);
+    expect(
+      check(xoxd, 'hosted-runners').evidence.filter(e =>
+        e.note?.includes(toggle.variable.name),
+      ),
+    ).toEqual([]);
     // a caller pinning the template's tag: the template is read at the tag and followed
     const template = GITHUB_SEED_FACTS.templateWorkflow;
-    expect(get(template.calledFrom.repo).jobs.find(j => j.jobId === template.calledFrom.job)?.via?.[0]).toBe(
+    expect(
+      get(template.calledFrom.repo).jobs.find(
+        j => j.jobId === template.calledFrom.job,
+      )?.via?.[0],
+    ).toBe(
       `${ORG}/${template.repo}/${template.path}@${GITHUB_SEED_FACTS.templateTag.tag}`,
     );
     const stale = check(xoxd, 'stale-cache-endpoints');
     expect(stale.verdict).toBe('fail');
     expect(stale.evidence).toContainEqual(
-      expect.objectContaining({ path: '.bazelrc', line: expect.any(Number), url: expect.stringMatching(/\.bazelrc#L\d+$/) }),
+      expect.objectContaining({
+        path: '.bazelrc',
+        line: expect.any(Number),
+        url: expect.stringMatching(/\.bazelrc#L\d+$/),
+      }),
     );
     expect(stale.howToFix).toBeTruthy();
     const bazel = check(xoxd, 'bazel-cache-wrapper');
     expect(bazel.verdict).toBe('fail');
-    expect(bazel.evidence[0]).toMatchObject({ path: GITHUB_SEED_FACTS.directBazel.path, line: expect.any(Number) });
-    expect(check(xoxd, 'nix-bootstrap-order').evidence[0].path).toBe(GITHUB_SEED_FACTS.flakeHubBeforeNix.path);
+    expect(bazel.evidence[0]).toMatchObject({
+      path: GITHUB_SEED_FACTS.directBazel.path,
+      line: expect.any(Number),
+    });
+    expect(check(xoxd, 'nix-bootstrap-order').evidence[0].path).toBe(
+      GITHUB_SEED_FACTS.flakeHubBeforeNix.path,
+    );
 
     const gf = get('GloriousFlywheel');
     const gitleaks = gf.jobs.find(j => j.jobId === 'gitleaks')!;
-    expect(gitleaks).toMatchObject({ hosted: true, exception: { expired: true } });
-    expect(gf.jobs.find(j => j.jobId === 'validate')!.exception).toMatchObject({ expired: false });
+    expect(gitleaks).toMatchObject({
+      hosted: true,
+      exception: { expired: true },
+    });
+    expect(gf.jobs.find(j => j.jobId === 'validate')!.exception).toMatchObject({
+      expired: false,
+    });
     expect(check(gf, 'hosted-runners').verdict).toBe('fail');
-    expect(check(gf, 'remote-execution-claim').evidence[0].path).toBe('README.md');
+    expect(check(gf, 'remote-execution-claim').evidence[0].path).toBe(
+      'README.md',
+    );
     // proof runs came from REST (latest platform-proof run succeeded)
     expect(check(gf, 'proof-workflows-green').verdict).toBe('pass');
-    expect(check(gf, 'stale-cache-endpoints').evidence.map(e => e.path)).toContain('.gitlab-ci.yml');
+    expect(
+      check(gf, 'stale-cache-endpoints').evidence.map(e => e.path),
+    ).toContain('.gitlab-ci.yml');
     expect(gf.tranche).toBe('first');
     expect(get('tinyland.dev')).toMatchObject({
       stage: 'blocked',
       blockers: [expect.objectContaining({ issue: `${ORG}/tinyland.dev#136` })],
-      migrationPullRequests: [expect.objectContaining({ number: 137, state: 'open', draft: true })],
+      migrationPullRequests: [
+        expect.objectContaining({ number: 137, state: 'open', draft: true }),
+      ],
     });
 
     const [broken] = githubMalformedWorkflowRepos(seed);
     expect(get(broken).fileErrors).toContainEqual(
-      expect.objectContaining({ path: GITHUB_SEED_FACTS.malformedPath, line: expect.any(Number), column: expect.any(Number) }),
+      expect.objectContaining({
+        path: GITHUB_SEED_FACTS.malformedPath,
+        line: expect.any(Number),
+        column: expect.any(Number),
+      }),
     );
     expect(get(broken).jobs.length).toBeGreaterThan(0); // the other workflows still count
     const [large] = githubLargeWorkflowRepos(seed);
     expect(get(large).fileErrors).toContainEqual(
-      expect.objectContaining({ path: GITHUB_SEED_FACTS.largePath, message: expect.stringMatching(/text size limit/) }),
+      expect.objectContaining({
+        path: GITHUB_SEED_FACTS.largePath,
+        message: expect.stringMatching(/text size limit/),
+      }),
     );
-    const withErrors = new Set([...githubMalformedWorkflowRepos(seed), ...githubLargeWorkflowRepos(seed)]);
-    const clean = shared.hub.list().filter(r => !withErrors.has(r.name) && r.tranche === 'long-tail');
+    const withErrors = new Set([
+      ...githubMalformedWorkflowRepos(seed),
+      ...githubLargeWorkflowRepos(seed),
+    ]);
+    const clean = shared.hub
+      .list()
+      .filter(r => !withErrors.has(r.name) && r.tranche === 'long-tail');
     expect(clean.length).toBeGreaterThan(200);
-    expect(clean.filter(r => r.fileErrors.length || r.error).map(r => [r.name, r.fileErrors, r.error])).toEqual([]);
+    expect(
+      clean
+        .filter(r => r.fileErrors.length || r.error)
+        .map(r => [r.name, r.fileErrors, r.error]),
+    ).toEqual([]);
     expect(shared.hub.list().some(r => r.archived)).toBe(false);
 
     const [first] = await shared.service.tranches();
-    expect(first).toMatchObject({ name: 'first', repos: 5, stages: expect.objectContaining({ blocked: 1, adopted: 2, 'in-progress': 2 }) });
+    expect(first).toMatchObject({
+      name: 'first',
+      repos: 5,
+      stages: expect.objectContaining({
+        blocked: 1,
+        adopted: 2,
+        'in-progress': 2,
+      }),
+    });
     expect(first.trend).toHaveLength(1);
   });
 
@@ -219,20 +343,31 @@ describe('AdoptionService against the GitHub sandbox', () => {
   });
 
   it('keeps the latest finished proof run when a newer one is still running', async () => {
-    gh.setWorkflowRunConclusion(ORG, 'GloriousFlywheel', 'platform-proof.yml', null);
+    gh.setWorkflowRunConclusion(
+      ORG,
+      'GloriousFlywheel',
+      'platform-proof.yml',
+      null,
+    );
     // a full listing (manual) re-checks unchanged repositories' proof runs over REST; the cold
     // scan took them from the head's check suites, so the first re-check has no ETag yet
     const status = await shared.service.scan('manual');
     const rechecks = gh.requestCounts['rest:runs'];
     expect(rechecks).toBeGreaterThan(0);
     expect(status.reposFetched).toBe(0);
-    expect(check(shared.hub.get(`${ORG}/GloriousFlywheel`)!, 'proof-workflows-green').verdict).toBe('pass');
+    expect(
+      check(shared.hub.get(`${ORG}/GloriousFlywheel`)!, 'proof-workflows-green')
+        .verdict,
+    ).toBe('pass');
     // the running run does not change the completed list: GitHub answers 304, uncharged
     gh.resetRequestCounts();
     const again = await shared.service.scan('manual');
     expect(gh.requestCounts['rest:304']).toBe(rechecks);
     expect(again.requestsUsed.rest).toBe(0);
-    expect(check(shared.hub.get(`${ORG}/GloriousFlywheel`)!, 'proof-workflows-green').verdict).toBe('pass');
+    expect(
+      check(shared.hub.get(`${ORG}/GloriousFlywheel`)!, 'proof-workflows-green')
+        .verdict,
+    ).toBe('pass');
   });
 
   it('sees a newly opened migration pull request in the warm heads pages: in progress, no content read', async () => {
@@ -252,18 +387,28 @@ describe('AdoptionService against the GitHub sandbox', () => {
     expect(gh.requestCounts['graphql-cost']).toBe(1);
     const lab = shared.hub.get(`${ORG}/lab`)!;
     expect(lab.stage).toBe('in-progress');
-    expect(lab.migrationPullRequests.map(p => [p.number, p.state])).toEqual([[80, 'open'], [72, 'merged']]);
+    expect(lab.migrationPullRequests.map(p => [p.number, p.state])).toEqual([
+      [80, 'open'],
+      [72, 'merged'],
+    ]);
   });
 
   it('reads a changed repository alone, including a new input outside .github', async () => {
-    gh.putFile(ORG, 'lab', 'nix/ci.nix', `{ substituters = [ "${GITHUB_SEED_FACTS.staleEndpoint}" ]; }\n`);
+    gh.putFile(
+      ORG,
+      'lab',
+      'nix/ci.nix',
+      `{ substituters = [ "${GITHUB_SEED_FACTS.staleEndpoint}" ]; }\n`,
+    );
     const status = await shared.service.scan('schedule');
     expect(status.reposFetched).toBe(1);
     // one heads page (pushed first) + the changed repo's content + its extra file
     expect(gh.requestCounts.graphql).toBe(3);
     const lab = shared.hub.get(`${ORG}/lab`)!;
     expect(lab.headOid).toBe(gh.getRepo(ORG, 'lab')!.headOid);
-    expect(check(lab, 'stale-cache-endpoints').evidence.map(e => e.path)).toContain('nix/ci.nix');
+    expect(
+      check(lab, 'stale-cache-endpoints').evidence.map(e => e.path),
+    ).toContain('nix/ci.nix');
   });
 
   it('keeps results across a restart and starts warm', async () => {
@@ -276,7 +421,10 @@ describe('AdoptionService against the GitHub sandbox', () => {
 
   it('lists every repository once the full-listing interval has passed, dropping deleted ones', async () => {
     let now = NOW;
-    const again = await setup(shared.db, { now: () => now, config: { fullListingMs: 24 * 3600_000 } });
+    const again = await setup(shared.db, {
+      now: () => now,
+      config: { fullListingMs: 24 * 3600_000 },
+    });
     const gone = included().find(r => r.tier === 'long-tail')!.name;
     gh.removeRepo(ORG, gone);
     await again.service.scan('schedule');
@@ -327,14 +475,21 @@ describe('the scan task', () => {
   // Backstage's mock scheduler runs a triggered task inline, so each trigger below is one whole run.
   it('serves queued rescans in one batch, and a full scan once the schedule interval has passed', async () => {
     let now = NOW;
-    const { service, db, rescans, hub } = await setup(undefined, { now: () => now });
+    const { service, db, rescans, hub } = await setup(undefined, {
+      now: () => now,
+    });
     const scheduler = mockServices.scheduler();
     await service.schedule(scheduler);
     await service.scan('schedule');
-    const scans = async () => (await db('gloriousflywheel_adoption_scans').select('trigger')).map(r => r.trigger);
+    const scans = async () =>
+      (await db('gloriousflywheel_adoption_scans').select('trigger')).map(
+        r => r.trigger,
+      );
     expect(await scans()).toEqual(['schedule']);
 
-    const heads = ['GloriousFlywheel', 'XoxdWM'].map(name => gh.putFile(ORG, name, 'README.md', `# ${name}\n\nnew\n`).after);
+    const heads = ['GloriousFlywheel', 'XoxdWM'].map(
+      name => gh.putFile(ORG, name, 'README.md', `# ${name}\n\nnew\n`).after,
+    );
     await rescans.recordDelivery(push('GloriousFlywheel'));
     await rescans.recordDelivery(push('XoxdWM'));
     gh.resetRequestCounts();
@@ -360,7 +515,12 @@ describe('the scan task', () => {
     expect(await scans()).toEqual(['schedule', 'schedule', 'schedule']);
     // a requested full scan is one, and is taken when it starts
     expect(await service.requestScan()).toBe('queued');
-    expect(await scans()).toEqual(['schedule', 'schedule', 'schedule', 'manual']);
+    expect(await scans()).toEqual([
+      'schedule',
+      'schedule',
+      'schedule',
+      'manual',
+    ]);
     expect((await service.scanStatus()).requestedAt).toBeNull();
   });
 
@@ -368,21 +528,39 @@ describe('the scan task', () => {
     let token = 'not-a-token';
     const { service, rescans, hub } = await setup(undefined, {
       token: () => token,
-      config: { webhookSecret: 'a-webhook-secret-of-twenty-chars', schedule: { frequency: { trigger: 'manual' }, timeout: { minutes: 5 } } },
+      config: {
+        webhookSecret: 'a-webhook-secret-of-twenty-chars',
+        schedule: { frequency: { trigger: 'manual' }, timeout: { minutes: 5 } },
+      },
     });
     const scheduler = mockServices.scheduler();
     await service.schedule(scheduler);
     expect(await service.receiveDelivery(push('lab'))).toBe('queued'); // the mock scheduler ran the task inline
-    expect(await rescans.pending()).toEqual([expect.objectContaining({ repoKey: `${ORG.toLowerCase()}/lab`, lastError: expect.stringMatching(/credentials/i) })]);
+    expect(await rescans.pending()).toEqual([
+      expect.objectContaining({
+        repoKey: `${ORG.toLowerCase()}/lab`,
+        lastError: expect.stringMatching(/credentials/i),
+      }),
+    ]);
     expect((await service.scanStatus()).webhook).toMatchObject({
       pendingRepos: 1,
-      lastError: { message: expect.stringMatching(/^rescan of tinyland-inc\/lab failed: .*credentials/i) },
+      lastError: {
+        message: expect.stringMatching(
+          /^rescan of tinyland-inc\/lab failed: .*credentials/i,
+        ),
+      },
     });
     expect(hub.get(`${ORG}/lab`)).toBeUndefined();
 
     token = gh.token;
     await scheduler.triggerTask(ADOPTION_SCAN_TASK_ID);
-    expect(hub.get(`${ORG}/lab`)!.headOid).toBe(gh.getRepo(ORG, 'lab')!.headOid);
-    expect((await service.scanStatus()).webhook).toMatchObject({ pendingRepos: 0, lastError: null, deliveries: 1 });
+    expect(hub.get(`${ORG}/lab`)!.headOid).toBe(
+      gh.getRepo(ORG, 'lab')!.headOid,
+    );
+    expect((await service.scanStatus()).webhook).toMatchObject({
+      pendingRepos: 0,
+      lastError: null,
+      deliveries: 1,
+    });
   });
 });

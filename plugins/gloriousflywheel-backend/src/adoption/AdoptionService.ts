@@ -16,9 +16,17 @@ import {
   TrancheSummary,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionStore } from '../database/AdoptionStore';
-import { ALL_REPOS, AdoptionRescanStore, RescanRequest, WebhookDelivery } from '../database/AdoptionRescanStore';
+import {
+  ALL_REPOS,
+  AdoptionRescanStore,
+  RescanRequest,
+  WebhookDelivery,
+} from '../database/AdoptionRescanStore';
 import type { AdoptionConfig } from './AdoptionConfig';
-import { AdoptionHub, repoKey } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  AdoptionHub,
+  repoKey,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AdoptionScanner, ScanProgress } from './AdoptionScanner';
 import type { GitHubClient } from './GitHubClient';
 import { RepoScanRecord } from './types';
@@ -29,7 +37,8 @@ export const ADOPTION_SCAN_TASK_ID = 'gloriousflywheel-adoption-scan';
 /** SchedulerService id of the per-replica refresh of the in-memory results. */
 export const ADOPTION_SYNC_TASK_ID = 'gloriousflywheel-adoption-sync';
 /** SchedulerService id of the per-replica check that no queued rescan is left waiting. */
-export const ADOPTION_RESCAN_SWEEP_TASK_ID = 'gloriousflywheel-adoption-rescan-sweep';
+export const ADOPTION_RESCAN_SWEEP_TASK_ID =
+  'gloriousflywheel-adoption-rescan-sweep';
 
 /**
  * Rounds of one scan-task run: requests that arrive while it runs are served by it (a trigger
@@ -44,7 +53,10 @@ const TREND_DAYS = 30;
 const HISTORY_DAYS = 400;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const emptyStages = (): Record<AdoptionStage, number> =>
-  Object.fromEntries(ADOPTION_STAGES.map(s => [s, 0])) as Record<AdoptionStage, number>;
+  Object.fromEntries(ADOPTION_STAGES.map(s => [s, 0])) as Record<
+    AdoptionStage,
+    number
+  >;
 
 export interface AdoptionServiceOptions {
   config: AdoptionConfig;
@@ -76,9 +88,12 @@ const idle = (): AdoptionScanStatus => ({
  * Milliseconds between scheduled scans; undefined for cron and manual schedules, whose runs a
  * trigger does not move.
  */
-function scanIntervalMs(frequency: SchedulerServiceTaskScheduleDefinition['frequency']): number | undefined {
+function scanIntervalMs(
+  frequency: SchedulerServiceTaskScheduleDefinition['frequency'],
+): number | undefined {
   if ('cron' in frequency || 'trigger' in frequency) return undefined;
-  if ('toMillis' in frequency && typeof frequency.toMillis === 'function') return frequency.toMillis();
+  if ('toMillis' in frequency && typeof frequency.toMillis === 'function')
+    return frequency.toMillis();
   return durationToMilliseconds(frequency as HumanDuration);
 }
 
@@ -95,10 +110,17 @@ export class AdoptionService {
   /** a scan-task run is in progress on this replica */
   private serving = false;
   private scheduler: SchedulerService | undefined;
-  private readonly refusals = { count: 0, last: null as { at: number; message: string } | null };
+  private readonly refusals = {
+    count: 0,
+    last: null as { at: number; message: string } | null,
+  };
 
   constructor(private readonly options: AdoptionServiceOptions) {
-    this.scanner = new AdoptionScanner({ config: options.config, logger: options.logger, now: options.now });
+    this.scanner = new AdoptionScanner({
+      config: options.config,
+      logger: options.logger,
+      now: options.now,
+    });
   }
 
   private now() {
@@ -114,12 +136,17 @@ export class AdoptionService {
     const records = await this.options.store.loadRepos();
     const stale = this.now().getTime() - DAY_MS;
     this.records = new Map(records.map(r => [repoKey(r.owner, r.name), r]));
-    const removed = [...this.options.hub.list()].map(r => repoKey(r.owner, r.name)).filter(k => !this.records.has(k));
+    const removed = [...this.options.hub.list()]
+      .map(r => repoKey(r.owner, r.name))
+      .filter(k => !this.records.has(k));
     this.options.hub.publish(
-      records.map(r => (r.scannedAt < stale ? { ...r.result, stale: true } : r.result)),
+      records.map(r =>
+        r.scannedAt < stale ? { ...r.result, stale: true } : r.result,
+      ),
       removed,
     );
-    if (!this.running) this.current = (await this.options.store.lastScan()) ?? this.current;
+    if (!this.running)
+      this.current = (await this.options.store.lastScan()) ?? this.current;
   }
 
   async schedule(scheduler: SchedulerService): Promise<void> {
@@ -153,7 +180,8 @@ export class AdoptionService {
       timeout: { minutes: 1 },
       initialDelay: schedule.initialDelay,
       fn: async () => {
-        if (await this.options.rescans.hasPending()) await this.triggerScanTask();
+        if (await this.options.rescans.hasPending())
+          await this.triggerScanTask();
       },
     });
   }
@@ -170,10 +198,15 @@ export class AdoptionService {
     try {
       for (let round = 0; round < MAX_ROUNDS && !signal?.aborted; round++) {
         const requests = await this.options.rescans.pending();
-        const full = scanned ? undefined : requests.find(r => r.repoKey === ALL_REPOS);
+        const full = scanned
+          ? undefined
+          : requests.find(r => r.repoKey === ALL_REPOS);
         const repos = requests.filter(r => r.repoKey !== ALL_REPOS);
         // A run with nothing queued is a scheduled one (or an admin's trigger).
-        if (full || (round === 0 && (!repos.length || (await this.fullScanDue())))) {
+        if (
+          full ||
+          (round === 0 && (!repos.length || (await this.fullScanDue())))
+        ) {
           scanned = true;
           // Claimed in the database: a request on any replica from now until the release joins it.
           const claim = randomUUID();
@@ -204,7 +237,10 @@ export class AdoptionService {
     const every = scanIntervalMs(this.options.config.schedule.frequency);
     if (every === undefined) return false;
     const last = await this.options.store.lastScan();
-    return !last?.startedAt || this.now().getTime() - Date.parse(last.startedAt) >= every;
+    return (
+      !last?.startedAt ||
+      this.now().getTime() - Date.parse(last.startedAt) >= every
+    );
   }
 
   /** Runs the scan task now; false when it is already running (on any replica). */
@@ -226,7 +262,10 @@ export class AdoptionService {
    * finds the task busy leaves the request to the running task or the sweep.
    */
   async requestScan(): Promise<'queued' | 'running'> {
-    const request = await this.options.rescans.requestFullScan(randomUUID(), this.now());
+    const request = await this.options.rescans.requestFullScan(
+      randomUUID(),
+      this.now(),
+    );
     if (request === 'running') return 'running';
     if (request === 'added') await this.triggerScanTask();
     return 'queued';
@@ -234,7 +273,9 @@ export class AdoptionService {
 
   /** The configured organisation `owner` names (case-insensitive), if any. */
   scannedOrg(owner: string): string | undefined {
-    return this.options.config.orgs.find(o => o.toLowerCase() === owner.toLowerCase());
+    return this.options.config.orgs.find(
+      o => o.toLowerCase() === owner.toLowerCase(),
+    );
   }
 
   /**
@@ -242,13 +283,19 @@ export class AdoptionService {
    * `duplicate` when it was handled before. The trigger is best effort: the request is stored, and
    * a running task or the sweep serves it.
    */
-  async receiveDelivery(delivery: WebhookDelivery): Promise<'queued' | 'ignored' | 'duplicate'> {
-    if ((await this.options.rescans.recordDelivery(delivery)) === 'duplicate') return 'duplicate';
+  async receiveDelivery(
+    delivery: WebhookDelivery,
+  ): Promise<'queued' | 'ignored' | 'duplicate'> {
+    if ((await this.options.rescans.recordDelivery(delivery)) === 'duplicate')
+      return 'duplicate';
     if (!delivery.repo) return 'ignored';
     try {
       await this.triggerScanTask();
     } catch (e) {
-      this.webhookRefused(`queued ${delivery.repo.owner}/${delivery.repo.name}, but starting the scan task failed: ${e}`, false);
+      this.webhookRefused(
+        `queued ${delivery.repo.owner}/${delivery.repo.name}, but starting the scan task failed: ${e}`,
+        false,
+      );
     }
     return 'queued';
   }
@@ -275,24 +322,35 @@ export class AdoptionService {
     const summary = await this.options.rescans.summary();
     const status: AdoptionScanStatus = {
       ...this.status(),
-      requestedAt: summary.fullScanRequestedAt === null ? null : new Date(summary.fullScanRequestedAt).toISOString(),
+      requestedAt:
+        summary.fullScanRequestedAt === null
+          ? null
+          : new Date(summary.fullScanRequestedAt).toISOString(),
     };
     if (this.options.config.webhookSecret) {
-      const errors = [this.refusals.last, summary.lastFailure].filter(e => e !== null);
+      const errors = [this.refusals.last, summary.lastFailure].filter(
+        e => e !== null,
+      );
       const last = errors.sort((a, b) => b.at - a.at)[0];
       status.webhook = {
         deliveries: summary.deliveries,
         duplicates: summary.duplicates,
         pendingRepos: summary.pendingRepos,
         refused: this.refusals.count,
-        lastError: last ? { at: new Date(last.at).toISOString(), message: last.message } : null,
+        lastError: last
+          ? { at: new Date(last.at).toISOString(), message: last.message }
+          : null,
       };
     }
     return status;
   }
 
   status(): AdoptionScanStatus {
-    return { ...this.current, requestsUsed: { ...this.current.requestsUsed }, rateLimit: { ...this.current.rateLimit } };
+    return {
+      ...this.current,
+      requestsUsed: { ...this.current.requestsUsed },
+      rateLimit: { ...this.current.rateLimit },
+    };
   }
 
   /** One full scan of every configured org. Per-repository failures are results; org failures end in `failed`. */
@@ -321,21 +379,36 @@ export class AdoptionService {
           const mark = await this.options.store.scanMark(org);
           // A manual scan and one a full-listing interval after the last list every repository:
           // the only way deletions, renames and archiving are seen.
-          const every = this.options.config.fullListingMs ?? DEFAULT_FULL_LISTING_MS;
-          const full = trigger === 'manual' || !mark || mark.listedAt === null || startedAt - mark.listedAt >= every;
-          const result = await this.scanner.scanOrg(client, org, this.records, this.progress(status), {
-            pushedSince: full ? null : mark.pushedAt,
-          });
+          const every =
+            this.options.config.fullListingMs ?? DEFAULT_FULL_LISTING_MS;
+          const full =
+            trigger === 'manual' ||
+            !mark ||
+            mark.listedAt === null ||
+            startedAt - mark.listedAt >= every;
+          const result = await this.scanner.scanOrg(
+            client,
+            org,
+            this.records,
+            this.progress(status),
+            {
+              pushedSince: full ? null : mark.pushedAt,
+            },
+          );
           const orgLower = org.toLowerCase();
           const gone = result.listedAll
             ? [...this.records.values()]
-                .filter(r => r.owner.toLowerCase() === orgLower && !result.seen.has(repoKey(r.owner, r.name)))
+                .filter(
+                  r =>
+                    r.owner.toLowerCase() === orgLower &&
+                    !result.seen.has(repoKey(r.owner, r.name)),
+                )
                 .map(r => repoKey(r.owner, r.name))
             : [];
           await this.commit(result.records, result.dirty, gone);
           await this.options.store.saveScanMark(org, {
             pushedAt: result.pushedMark,
-            listedAt: result.listedAll ? startedAt : (mark?.listedAt ?? null),
+            listedAt: result.listedAll ? startedAt : mark?.listedAt ?? null,
           });
         } catch (e) {
           errors.push(`${org}: ${(e as Error).message ?? e}`);
@@ -347,10 +420,19 @@ export class AdoptionService {
       status.state = errors.length ? 'failed' : 'idle';
       status.lastError = errors.length ? errors.join('; ') : null;
       status.finishedAt = this.now().toISOString();
-      this.options.metrics?.scanFinished(trigger, status.state, (Date.parse(status.finishedAt) - Date.parse(status.startedAt!)) / 1000);
+      this.options.metrics?.scanFinished(
+        trigger,
+        status.state,
+        (Date.parse(status.finishedAt) - Date.parse(status.startedAt!)) / 1000,
+      );
       await this.options.store.finishScan(scanId, status);
-      await this.options.store.recordDay(day(this.now()), [...this.records.values()].map(r => r.result));
-      await this.options.store.pruneHistory(day(new Date(this.now().getTime() - HISTORY_DAYS * DAY_MS)));
+      await this.options.store.recordDay(
+        day(this.now()),
+        [...this.records.values()].map(r => r.result),
+      );
+      await this.options.store.pruneHistory(
+        day(new Date(this.now().getTime() - HISTORY_DAYS * DAY_MS)),
+      );
       this.options.logger.info(
         `adoption scan (${trigger}): ${status.reposDone} repos, ${status.reposFetched} read, ${status.requestsUsed.graphql} GraphQL + ${status.requestsUsed.rest} REST requests (${status.requestsUsed.rest304} free 304s)`,
       );
@@ -362,22 +444,37 @@ export class AdoptionService {
   }
 
   /** Reads the named repository now: one GraphQL request plus its proof runs. */
-  async scanRepo(owner: string, name: string, trigger = 'webhook'): Promise<RepoAdoption | undefined> {
+  async scanRepo(
+    owner: string,
+    name: string,
+    trigger = 'webhook',
+  ): Promise<RepoAdoption | undefined> {
     if (!this.configured) return undefined;
     const org = this.scannedOrg(owner);
     if (!org) return undefined;
     const records = await this.readRepos(org, [{ owner, name }]);
-    this.options.logger.info(`adoption: rescanned ${owner}/${name} (${trigger})`);
+    this.options.logger.info(
+      `adoption: rescanned ${owner}/${name} (${trigger})`,
+    );
     return records[0]?.result;
   }
 
-  private async readRepos(org: string, repos: { owner: string; name: string }[]): Promise<RepoScanRecord[]> {
+  private async readRepos(
+    org: string,
+    repos: { owner: string; name: string }[],
+  ): Promise<RepoScanRecord[]> {
     const client = this.options.clientFor!(org);
-    const progress: ScanProgress = { addTotal() {}, repoDone() {}, repoFetched() {} };
+    const progress: ScanProgress = {
+      addTotal() {},
+      repoDone() {},
+      repoFetched() {},
+    };
     const before = { ...client.usage };
-    const { records, missing } = await this.scanner.scanRepos(client, repos, this.records, progress).finally(() =>
-      this.options.metrics?.githubUsed(org, client.usage, before),
-    );
+    const { records, missing } = await this.scanner
+      .scanRepos(client, repos, this.records, progress)
+      .finally(() =>
+        this.options.metrics?.githubUsed(org, client.usage, before),
+      );
     await this.commit(records, records, missing);
     return records;
   }
@@ -400,18 +497,33 @@ export class AdoptionService {
       try {
         await this.readRepos(org, batch);
         await this.options.rescans.complete(batch);
-        this.options.logger.info(`adoption: rescanned ${batch.map(r => `${r.owner}/${r.name}`).join(', ')} (webhook)`);
+        this.options.logger.info(
+          `adoption: rescanned ${batch
+            .map(r => `${r.owner}/${r.name}`)
+            .join(', ')} (webhook)`,
+        );
       } catch (e) {
         ok = false;
-        await this.options.rescans.fail(batch, (e as Error).message ?? String(e), this.now());
-        this.options.logger.error(`adoption rescan of ${org} repositories failed: ${e}`);
+        await this.options.rescans.fail(
+          batch,
+          (e as Error).message ?? String(e),
+          this.now(),
+        );
+        this.options.logger.error(
+          `adoption rescan of ${org} repositories failed: ${e}`,
+        );
       }
     }
     return ok;
   }
 
   private begin(trigger: string): AdoptionScanStatus {
-    this.current = { ...idle(), state: 'running', trigger, startedAt: this.now().toISOString() };
+    this.current = {
+      ...idle(),
+      state: 'running',
+      trigger,
+      startedAt: this.now().toISOString(),
+    };
     return this.current;
   }
 
@@ -429,15 +541,27 @@ export class AdoptionService {
     };
   }
 
-  private addUsage(status: AdoptionScanStatus, org: string, client: GitHubClient, before: GitHubClient['usage']) {
+  private addUsage(
+    status: AdoptionScanStatus,
+    org: string,
+    client: GitHubClient,
+    before: GitHubClient['usage'],
+  ) {
     status.requestsUsed.graphql += client.usage.graphql - before.graphql;
     status.requestsUsed.rest += client.usage.rest - before.rest;
     status.requestsUsed.rest304 += client.usage.rest304 - before.rest304;
-    status.rateLimit = { remaining: client.usage.remaining, resetAt: client.usage.resetAt };
+    status.rateLimit = {
+      remaining: client.usage.remaining,
+      resetAt: client.usage.resetAt,
+    };
     this.options.metrics?.githubUsed(org, client.usage, before);
   }
 
-  private async commit(records: RepoScanRecord[], dirty: RepoScanRecord[], gone: string[]) {
+  private async commit(
+    records: RepoScanRecord[],
+    dirty: RepoScanRecord[],
+    gone: string[],
+  ) {
     await this.options.store.saveRepos(dirty);
     if (gone.length) await this.options.store.deleteRepos(gone);
     for (const r of records) this.records.set(repoKey(r.owner, r.name), r);
@@ -463,7 +587,10 @@ export class AdoptionService {
     const since = day(new Date(this.now().getTime() - TREND_DAYS * DAY_MS));
     const trend = await this.options.store.stageTrend(since);
     const configured = this.options.config.tranches;
-    const names = [...configured.map(t => t.name), ...(repos.some(r => r.tranche === null) ? [null] : [])];
+    const names = [
+      ...configured.map(t => t.name),
+      ...(repos.some(r => r.tranche === null) ? [null] : []),
+    ];
     return names.map(name => {
       const def = configured.find(t => t.name === name);
       const members = repos.filter(r => r.tranche === name);
@@ -487,11 +614,19 @@ export class AdoptionService {
             kind: b.kind,
             ...(b.repo && { repo: b.repo }),
             ...(b.title && { title: b.title }),
-            ...(blockerUrl(b, members[0]?.url.replace(/\/[^/]+\/[^/]+$/, '')) && {
-              url: blockerUrl(b, members[0]?.url.replace(/\/[^/]+\/[^/]+$/, '')),
+            ...(blockerUrl(
+              b,
+              members[0]?.url.replace(/\/[^/]+\/[^/]+$/, ''),
+            ) && {
+              url: blockerUrl(
+                b,
+                members[0]?.url.replace(/\/[^/]+\/[^/]+$/, ''),
+              ),
             }),
           })),
-        progress: members.length ? Math.round((stages.adopted / members.length) * 1000) / 10 : 0,
+        progress: members.length
+          ? Math.round((stages.adopted / members.length) * 1000) / 10
+          : 0,
         trend: [...days.entries()].map(([d, s]) => ({ day: d, stages: s })),
       };
     });
@@ -500,12 +635,38 @@ export class AdoptionService {
   sourceStatus(): SourceStatus {
     const configured = this.options.config.orgs.length;
     const base = { source: 'adoption' as const, configured };
-    if (!configured) return { ...base, state: 'not-configured', message: 'No gloriousflywheel.github.orgs configured' };
+    if (!configured)
+      return {
+        ...base,
+        state: 'not-configured',
+        message: 'No gloriousflywheel.github.orgs configured',
+      };
     const s = this.current;
     const repos = this.options.hub.list().length;
-    if (s.state === 'failed') return { ...base, state: repos ? 'degraded' : 'error', message: `Last scan failed: ${s.lastError}`, ...(s.finishedAt && { since: s.finishedAt }) };
-    if (!repos && s.state === 'running') return { ...base, state: 'starting', message: `First scan running: ${s.reposDone}/${s.reposTotal} repositories` };
-    if (!repos) return { ...base, state: 'starting', message: 'Waiting for the first scan' };
-    return { ...base, state: 'ok', message: `${repos} repositories scanned`, ...(s.finishedAt && { since: s.finishedAt }) };
+    if (s.state === 'failed')
+      return {
+        ...base,
+        state: repos ? 'degraded' : 'error',
+        message: `Last scan failed: ${s.lastError}`,
+        ...(s.finishedAt && { since: s.finishedAt }),
+      };
+    if (!repos && s.state === 'running')
+      return {
+        ...base,
+        state: 'starting',
+        message: `First scan running: ${s.reposDone}/${s.reposTotal} repositories`,
+      };
+    if (!repos)
+      return {
+        ...base,
+        state: 'starting',
+        message: 'Waiting for the first scan',
+      };
+    return {
+      ...base,
+      state: 'ok',
+      message: `${repos} repositories scanned`,
+      ...(s.finishedAt && { since: s.finishedAt }),
+    };
   }
 }

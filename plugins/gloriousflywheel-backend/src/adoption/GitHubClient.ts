@@ -21,7 +21,10 @@ export interface GitHubUsage {
 /** One org's API access: REST and GraphQL through one throttled, retrying Octokit. */
 export interface GitHubClient {
   octokit: Octokit;
-  graphql: <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+  graphql: <T>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ) => Promise<T>;
   usage: GitHubUsage;
 }
 
@@ -41,52 +44,86 @@ export interface GitHubClientOptions {
 // the one @octokit/rest 22 bundles; at runtime they are the same plugin API, so the plugins are
 // passed through a narrow cast to Octokit.plugin's parameter type.
 type OctokitPlugin = Parameters<typeof Octokit.plugin>[0];
-const ScanOctokit = Octokit.plugin(throttling as unknown as OctokitPlugin, retry as unknown as OctokitPlugin);
+const ScanOctokit = Octokit.plugin(
+  throttling as unknown as OctokitPlugin,
+  retry as unknown as OctokitPlugin,
+);
 
 /** Creates an org's client; every HTTP request (retries included) is counted in `usage`. */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const { logger } = options;
   const maxWait = options.maxRateLimitWaitSeconds ?? 900;
   const maxRetries = options.maxRateLimitRetries ?? 5;
-  const usage: GitHubUsage = { graphql: 0, rest: 0, rest304: 0, remaining: null, resetAt: null };
+  const usage: GitHubUsage = {
+    graphql: 0,
+    rest: 0,
+    rest304: 0,
+    remaining: null,
+    resetAt: null,
+  };
 
   // Credentials and counting at the fetch level: below throttling and retry, so each attempt counts.
-  const countingFetch = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const countingFetch = async (
+    url: string | URL | Request,
+    init?: RequestInit,
+  ): Promise<Response> => {
     const headers = new Headers(init?.headers);
     const token = await options.token();
     if (token) headers.set('authorization', `token ${token}`);
     const res = await fetch(url, { ...init, headers });
-    const path = new URL(String(url instanceof Request ? url.url : url)).pathname;
+    const path = new URL(String(url instanceof Request ? url.url : url))
+      .pathname;
     if (/\/graphql$/.test(path)) usage.graphql++;
     else if (res.status === 304) usage.rest304++;
     else usage.rest++;
     const remaining = res.headers.get('x-ratelimit-remaining');
     const reset = res.headers.get('x-ratelimit-reset');
     if (remaining !== null) usage.remaining = Number(remaining);
-    if (reset !== null) usage.resetAt = new Date(Number(reset) * 1000).toISOString();
+    if (reset !== null)
+      usage.resetAt = new Date(Number(reset) * 1000).toISOString();
     return res;
   };
 
-  const wantRetry = (kind: string) => (retryAfter: number, opts: { method?: string; url?: string }, _o: unknown, retryCount: number) => {
-    const retrying = retryCount < maxRetries && retryAfter <= maxWait;
-    logger.warn(
-      `GitHub ${kind} on ${opts.method} ${opts.url}: ${retrying ? `waiting ${retryAfter}s (retry ${retryCount + 1})` : 'giving up'}`,
-    );
-    return retrying;
-  };
+  const wantRetry =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      opts: { method?: string; url?: string },
+      _o: unknown,
+      retryCount: number,
+    ) => {
+      const retrying = retryCount < maxRetries && retryAfter <= maxWait;
+      logger.warn(
+        `GitHub ${kind} on ${opts.method} ${opts.url}: ${
+          retrying
+            ? `waiting ${retryAfter}s (retry ${retryCount + 1})`
+            : 'giving up'
+        }`,
+      );
+      return retrying;
+    };
 
   const octokit = new ScanOctokit({
     baseUrl: options.apiBaseUrl,
     request: { fetch: countingFetch },
     // 304 and 404 are expected answers of the scan; Octokit's request log would report them as errors.
-    log: { debug: () => {}, info: () => {}, warn: m => logger.warn(String(m)), error: m => logger.debug(String(m)) },
-    throttle: { onRateLimit: wantRetry('rate limit'), onSecondaryRateLimit: wantRetry('secondary rate limit') },
+    log: {
+      debug: () => {},
+      info: () => {},
+      warn: m => logger.warn(String(m)),
+      error: m => logger.debug(String(m)),
+    },
+    throttle: {
+      onRateLimit: wantRetry('rate limit'),
+      onSecondaryRateLimit: wantRetry('secondary rate limit'),
+    },
     retry: { doNotRetry: [304, 400, 401, 403, 404, 410, 422, 429, 451] },
   }) as unknown as Octokit;
 
   return {
     octokit,
-    graphql: <T>(query: string, variables?: Record<string, unknown>) => octokit.graphql<T>(query, variables),
+    graphql: <T>(query: string, variables?: Record<string, unknown>) =>
+      octokit.graphql<T>(query, variables),
     usage,
   };
 }
@@ -105,7 +142,11 @@ export class GitHubAccess {
     private readonly logger: LoggerService,
   ) {}
 
-  static fromConfig(config: Config, host: string, logger: LoggerService): GitHubAccess {
+  static fromConfig(
+    config: Config,
+    host: string,
+    logger: LoggerService,
+  ): GitHubAccess {
     const integrations = ScmIntegrations.fromConfig(config);
     const integration = integrations.github.byHost(host);
     if (!integration?.config.apiBaseUrl) {
@@ -129,7 +170,8 @@ export class GitHubAccess {
       const url = `https://${this.host}/${org}`;
       client = createGitHubClient({
         apiBaseUrl: this.apiBaseUrl,
-        token: async () => (await this.credentials.getCredentials({ url })).token,
+        token: async () =>
+          (await this.credentials.getCredentials({ url })).token,
         logger: this.logger,
       });
       this.clients.set(org, client);

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { AuthenticationError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   ADOPTION_STAGES,
   AdoptionStage,
@@ -27,26 +31,58 @@ export interface AdoptionRouterOptions {
   webhookSecret?: string;
   verifyWebhook?: WebhookVerifier;
   /** records and stores `workflow_job` deliveries (the queue); absent = the event is not used */
-  queue?: { ingest(jobs: ActionsJob[], delivery: WebhookDelivery): Promise<'recorded' | 'duplicate'> };
+  queue?: {
+    ingest(
+      jobs: ActionsJob[],
+      delivery: WebhookDelivery,
+    ): Promise<'recorded' | 'duplicate'>;
+  };
 }
 
-const ghName = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'must be a GitHub owner or repository name');
+const ghName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._-]+$/, 'must be a GitHub owner or repository name');
 const reposQuery = z
   .object({
     q: z.string().max(200).optional(),
     tranche: z.string().max(63).optional(),
-    stage: z.enum(ADOPTION_STAGES as [AdoptionStage, ...AdoptionStage[]]).optional(),
+    stage: z
+      .enum(ADOPTION_STAGES as [AdoptionStage, ...AdoptionStage[]])
+      .optional(),
     runnerClass: z.string().max(63).optional(),
-    hosted: z.enum(['true', 'false']).transform(v => v === 'true').optional(),
+    hosted: z
+      .enum(['true', 'false'])
+      .transform(v => v === 'true')
+      .optional(),
     check: z
       .string()
-      .regex(/^[a-z0-9-]+:(pass|fail|exempt|unknown)$/, 'must be <check id>:<pass|fail|exempt|unknown>')
+      .regex(
+        /^[a-z0-9-]+:(pass|fail|exempt|unknown)$/,
+        'must be <check id>:<pass|fail|exempt|unknown>',
+      )
       .transform(v => {
         const [id, verdict] = v.split(':');
-        return { id, verdict: verdict as 'pass' | 'fail' | 'exempt' | 'unknown' };
+        return {
+          id,
+          verdict: verdict as 'pass' | 'fail' | 'exempt' | 'unknown',
+        };
       })
       .optional(),
-    sort: z.enum(['name', '-name', 'stage', 'fail', '-fail', 'hosted', '-hosted', 'scannedAt', '-scannedAt']).default('name'),
+    sort: z
+      .enum([
+        'name',
+        '-name',
+        'stage',
+        'fail',
+        '-fail',
+        'hosted',
+        '-hosted',
+        'scannedAt',
+        '-scannedAt',
+      ])
+      .default('name'),
     limit: z.coerce.number().int().min(1).max(2000).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })
@@ -74,14 +110,18 @@ const webhookPayload = z.object({
     owner: z.object({ login: ghName.optional(), name: ghName.optional() }),
     default_branch: z.string().optional(),
   }),
-  workflow_run: z.object({ head_branch: z.string().nullable().optional() }).optional(),
+  workflow_run: z
+    .object({ head_branch: z.string().nullable().optional() })
+    .optional(),
 });
 
 /**
  * Adoption over HTTP: parses, authorizes and delegates. Mounted before the main router's JSON
  * parser because the webhook needs the exact body bytes for its signature.
  */
-export function createAdoptionRouter(options: AdoptionRouterOptions & { access: AccessGate }): express.Router {
+export function createAdoptionRouter(
+  options: AdoptionRouterOptions & { access: AccessGate },
+): express.Router {
   const { adoption } = options;
   const router = Router();
 
@@ -103,36 +143,67 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
     const requireHeaders: express.RequestHandler = (req, res, next) => {
       if (!signatureHeader.test(req.get('x-hub-signature-256') ?? '')) {
         res.set('connection', 'close');
-        refuseUnsigned(new AuthenticationError('webhook delivery without an X-Hub-Signature-256 signature (sha256=<hex>)'));
+        refuseUnsigned(
+          new AuthenticationError(
+            'webhook delivery without an X-Hub-Signature-256 signature (sha256=<hex>)',
+          ),
+        );
       }
       if (!deliveryId.test(req.get('x-github-delivery') ?? '')) {
         res.set('connection', 'close');
-        refuseUnsigned(new InputError('webhook delivery without a valid X-GitHub-Delivery id'));
+        refuseUnsigned(
+          new InputError(
+            'webhook delivery without a valid X-GitHub-Delivery id',
+          ),
+        );
       }
       if (!eventName.test(req.get('x-github-event') ?? '')) {
         res.set('connection', 'close');
-        refuseUnsigned(new InputError('webhook delivery without a valid X-GitHub-Event name'));
+        refuseUnsigned(
+          new InputError(
+            'webhook delivery without a valid X-GitHub-Event name',
+          ),
+        );
       }
       next();
     };
-    const readAnyBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
-    const readJobBody = express.raw({ type: () => true, limit: WORKFLOW_JOB_BODY_LIMIT });
+    const readAnyBody = express.raw({
+      type: () => true,
+      limit: WEBHOOK_BODY_LIMIT,
+    });
+    const readJobBody = express.raw({
+      type: () => true,
+      limit: WORKFLOW_JOB_BODY_LIMIT,
+    });
     const readBody: express.RequestHandler = (req, res, next) =>
-      (req.get('x-github-event') === 'workflow_job' ? readJobBody : readAnyBody)(req, res, next);
+      (req.get('x-github-event') === 'workflow_job'
+        ? readJobBody
+        : readAnyBody)(req, res, next);
     router.post(
       '/adoption/webhook',
       requireHeaders,
       (req, res, next) =>
         readBody(req, res, error => {
           // too large (413), or not readable (a bad encoding, a broken stream)
-          if (error) adoption.webhookRefused(`webhook body not read: ${(error as Error).message}`);
+          if (error)
+            adoption.webhookRefused(
+              `webhook body not read: ${(error as Error).message}`,
+            );
           next(error);
         }),
       async (req, res) => {
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const body = raw.toString('utf8');
-        if (!(await verify(secret, body, req.get('x-hub-signature-256')!).catch(() => false))) {
-          refuse(new AuthenticationError('webhook signature does not match the body (check gloriousflywheel.github.webhookSecret)'));
+        if (
+          !(await verify(secret, body, req.get('x-hub-signature-256')!).catch(
+            () => false,
+          ))
+        ) {
+          refuse(
+            new AuthenticationError(
+              'webhook signature does not match the body (check gloriousflywheel.github.webhookSecret)',
+            ),
+          );
         }
         const event = req.get('x-github-event')!;
         let json: unknown;
@@ -141,7 +212,9 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
         } catch {
           refuse(
             new InputError(
-              `webhook body is not JSON (content type ${req.get('content-type') ?? 'none'}): set the webhook's content type to application/json`,
+              `webhook body is not JSON (content type ${
+                req.get('content-type') ?? 'none'
+              }): set the webhook's content type to application/json`,
             ),
           );
         }
@@ -152,20 +225,37 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
           const payload = workflowJobPayload.safeParse(json);
           if (!payload.success) {
             const issue = payload.error.issues[0];
-            refuse(new InputError(`workflow_job webhook payload invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}`));
+            refuse(
+              new InputError(
+                `workflow_job webhook payload invalid at ${
+                  issue.path.join('.') || '(root)'
+                }: ${issue.message}`,
+              ),
+            );
           }
           const { repository, workflow_job: ghJob } = payload.data!;
           const owner = repository.owner.login;
-          if (adoption.scannedOrg(owner)) job = fromGitHubJob(ghJob, `${owner}/${repository.name}`);
+          if (adoption.scannedOrg(owner))
+            job = fromGitHubJob(ghJob, `${owner}/${repository.name}`);
           else ignored = `${owner} is not a scanned organisation`;
         } else if (event === 'push' || event === 'workflow_run') {
           const payload = webhookPayload.safeParse(json);
-          if (!payload.success) refuse(new InputError(`${event} webhook payload without a repository`));
+          if (!payload.success)
+            refuse(
+              new InputError(`${event} webhook payload without a repository`),
+            );
           const { repository, ref, workflow_run: run } = payload.data!;
-          const branch = event === 'push' ? ref?.replace(/^refs\/heads\//, '') : run?.head_branch;
+          const branch =
+            event === 'push'
+              ? ref?.replace(/^refs\/heads\//, '')
+              : run?.head_branch;
           const owner = repository.owner.login ?? repository.owner.name ?? '';
           // Only the default branch is scanned; other branches do not change the result.
-          if (repository.default_branch && branch && branch !== repository.default_branch) {
+          if (
+            repository.default_branch &&
+            branch &&
+            branch !== repository.default_branch
+          ) {
             ignored = `branch ${branch} is not the default branch`;
           } else if (!adoption.scannedOrg(owner)) {
             ignored = `${owner} is not a scanned organisation`;
@@ -184,16 +274,22 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
         };
         // A job's delivery is recorded in the queue's batch, one commit with the job: a failure is
         // a 500 that records neither, so a redelivery is not a duplicate (reconciliation also fetches the job).
-        const outcome = job ? await options.queue!.ingest([job], delivery) : await adoption.receiveDelivery(delivery);
+        const outcome = job
+          ? await options.queue!.ingest([job], delivery)
+          : await adoption.receiveDelivery(delivery);
         if (outcome === 'duplicate') {
           res.status(200).json({ accepted: false, reason: 'duplicate' });
         } else if (job) {
           res.status(202).json({ accepted: true, job: job.id, repo: job.repo });
         } else if (!repo) {
-          res.status(event === 'ping' ? 200 : 202).json({ accepted: false, reason: ignored });
+          res
+            .status(event === 'ping' ? 200 : 202)
+            .json({ accepted: false, reason: ignored });
         } else {
           // GitHub waits 10 s at most: the rescan runs in the scan task, under its lock.
-          res.status(202).json({ accepted: true, repo: `${repo.owner}/${repo.name}` });
+          res
+            .status(202)
+            .json({ accepted: true, repo: `${repo.owner}/${repo.name}` });
         }
       },
     );
@@ -217,7 +313,10 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
   router.get('/adoption/repos/:owner/:repo', (req, res) => {
     const p = parse(repoParams, req.params, 'path');
     const item = adoption.get(p.owner, p.repo);
-    if (!item) throw new NotFoundError(`repository ${p.owner}/${p.repo} has not been scanned`);
+    if (!item)
+      throw new NotFoundError(
+        `repository ${p.owner}/${p.repo} has not been scanned`,
+      );
     const body: RepoAdoptionResponse = { item };
     res.json(body);
   });
@@ -240,10 +339,19 @@ export function createAdoptionRouter(options: AdoptionRouterOptions & { access: 
       severityLevel: 'medium',
     });
     completeOnResponse(event, res);
-    if (!adoption.configured) throw new InputError('adoption is not configured (gloriousflywheel.github.orgs)');
+    if (!adoption.configured)
+      throw new InputError(
+        'adoption is not configured (gloriousflywheel.github.orgs)',
+      );
     // The scan task runs it, on whichever replica holds the scheduler's lock.
     if ((await adoption.requestScan()) === 'running') {
-      res.status(409).json({ error: { name: 'ConflictError', message: 'an adoption scan is already running' }, status: await adoption.scanStatus() });
+      res.status(409).json({
+        error: {
+          name: 'ConflictError',
+          message: 'an adoption scan is already running',
+        },
+        status: await adoption.scanStatus(),
+      });
       return;
     }
     res.status(202).json(await adoption.scanStatus());

@@ -3,7 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
-import { createFleetSeed, GitHubSandbox, startGitHubSandbox, validateGitHubGraphql } from '@internal/fleet-sandbox';
+import {
+  createFleetSeed,
+  GitHubSandbox,
+  startGitHubSandbox,
+  validateGitHubGraphql,
+} from '@internal/fleet-sandbox';
 import {
   readScorecardConfig,
   RepoAdoption,
@@ -12,7 +17,11 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { readAdoptionConfig } from './AdoptionConfig';
 import { AdoptionScanner } from './AdoptionScanner';
-import { BuildingBlockReader, MAX_REMOTE_FILES_PER_REPO, remoteBlocksQuery } from './buildingBlocks';
+import {
+  BuildingBlockReader,
+  MAX_REMOTE_FILES_PER_REPO,
+  remoteBlocksQuery,
+} from './buildingBlocks';
 import { RepoInputs } from './types';
 import { createGitHubClient } from './GitHubClient';
 
@@ -21,7 +30,14 @@ jest.setTimeout(60_000);
 
 const ORG = 'tinyland-inc';
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
-const FIXTURE = join(REPO_ROOT, 'plugins', 'gloriousflywheel-common', 'src', '__fixtures__', 'following');
+const FIXTURE = join(
+  REPO_ROOT,
+  'plugins',
+  'gloriousflywheel-common',
+  'src',
+  '__fixtures__',
+  'following',
+);
 const REMOTE = join(FIXTURE, 'remote', ORG, 'ci-templates');
 const GF_AUDIT = join(REPO_ROOT, 'packages', 'gf-audit', 'bin', 'gf-audit');
 
@@ -31,7 +47,11 @@ function filesOf(root: string): Record<string, string> {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else out[relative(root, path).split(sep).join('/')] = readFileSync(path, 'utf8');
+      else
+        out[relative(root, path).split(sep).join('/')] = readFileSync(
+          path,
+          'utf8',
+        );
     }
   };
   walk(root);
@@ -40,17 +60,33 @@ function filesOf(root: string): Record<string, string> {
 
 let gh: GitHubSandbox;
 beforeAll(async () => {
-  gh = await startGitHubSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed({ longTailRepos: 0 }) });
+  gh = await startGitHubSandbox({
+    host: '127.0.0.1',
+    port: 0,
+    seed: createFleetSeed({ longTailRepos: 0 }),
+  });
   gh.removeRepo(ORG, 'ci-templates');
-  gh.addRepo({ owner: ORG, name: 'ci-templates', defaultBranch: 'main', files: filesOf(REMOTE) });
+  gh.addRepo({
+    owner: ORG,
+    name: 'ci-templates',
+    defaultBranch: 'main',
+    files: filesOf(REMOTE),
+  });
   for (const name of ['following', 'following-copy'])
-    gh.addRepo({ owner: ORG, name, defaultBranch: 'main', files: filesOf(join(FIXTURE, 'repo')) });
+    gh.addRepo({
+      owner: ORG,
+      name,
+      defaultBranch: 'main',
+      files: filesOf(join(FIXTURE, 'repo')),
+    });
 });
 afterAll(() => gh?.close());
 
 function scanner() {
   const config = readAdoptionConfig(
-    new ConfigReader({ gloriousflywheel: { github: { orgs: [ORG], host: '127.0.0.1' } } }),
+    new ConfigReader({
+      gloriousflywheel: { github: { orgs: [ORG], host: '127.0.0.1' } },
+    }),
   );
   return new AdoptionScanner({ config, logger: mockServices.logger.mock() });
 }
@@ -58,14 +94,25 @@ function scanner() {
 const progress = { addTotal() {}, repoDone() {}, repoFetched() {} };
 
 async function scan(names: string[]) {
-  const client = createGitHubClient({ apiBaseUrl: gh.url, token: async () => gh.token, logger: mockServices.logger.mock() });
+  const client = createGitHubClient({
+    apiBaseUrl: gh.url,
+    token: async () => gh.token,
+    logger: mockServices.logger.mock(),
+  });
   const before = gh.requestCounts.graphql;
-  const { records } = await scanner().scanRepos(client, names.map(name => ({ owner: ORG, name })), new Map(), progress);
+  const { records } = await scanner().scanRepos(
+    client,
+    names.map(name => ({ owner: ORG, name })),
+    new Map(),
+    progress,
+  );
   return { records, graphql: gh.requestCounts.graphql - before };
 }
 
 /** What a check says, without what only the backend has (run data, links to GitHub). */
-const verdicts = (scorecard: Pick<Scorecard, 'checks'> | RepoAdoption['scorecard']) =>
+const verdicts = (
+  scorecard: Pick<Scorecard, 'checks'> | RepoAdoption['scorecard'],
+) =>
   scorecard.checks
     .filter(c => c.id !== 'proof-workflows-green')
     .map(c => ({
@@ -88,11 +135,23 @@ describe('building blocks in the adoption scan', () => {
     );
     // The sandbox serves Actions variables: neither the org nor the repository sets the ones the
     // workflows read, so GitHub would evaluate them as ''. gf-audit is told the same.
-    expect(record.inputs.blocks?.variables).toEqual({ USE_SELFHOSTED: '', RUNNER_LABELS: '' });
-    const vars = Object.entries(record.inputs.blocks!.variables!).flatMap(([k, v]) => ['--var', `${k}=${v}`]);
+    expect(record.inputs.blocks?.variables).toEqual({
+      USE_SELFHOSTED: '',
+      RUNNER_LABELS: '',
+    });
+    const vars = Object.entries(record.inputs.blocks!.variables!).flatMap(
+      ([k, v]) => ['--var', `${k}=${v}`],
+    );
     const cli = spawnSync(
       process.execPath,
-      [GF_AUDIT, 'repo', join(FIXTURE, 'repo'), '--json', `--remote=${ORG}/ci-templates=${REMOTE}`, ...vars],
+      [
+        GF_AUDIT,
+        'repo',
+        join(FIXTURE, 'repo'),
+        '--json',
+        `--remote=${ORG}/ci-templates=${REMOTE}`,
+        ...vars,
+      ],
       { encoding: 'utf8' },
     );
     expect(cli.stderr).toBe('');
@@ -100,18 +159,30 @@ describe('building blocks in the adoption scan', () => {
     expect(verdicts(record.result.scorecard)).toEqual(verdicts(audit));
     // What the portal shows per job comes from the same analysis.
     const job = (id: string) => record.result.jobs.find(j => j.jobId === id);
-    expect(job('nested')?.via).toEqual(['./.github/actions/outer', './.github/actions/setup']);
+    expect(job('nested')?.via).toEqual([
+      './.github/actions/outer',
+      './.github/actions/setup',
+    ]);
     // decided by the (unset) variable: the hosted branch
-    expect(job('toggle')).toMatchObject({ labels: ['ubuntu-latest'], hosted: true });
+    expect(job('toggle')).toMatchObject({
+      labels: ['ubuntu-latest'],
+      hosted: true,
+    });
     expect(job('toggle')?.candidates).toBeUndefined();
-    expect(job('call-local')?.calledLabels).toEqual(['tinyland-nix', 'self-hosted', 'tinyland-docker']);
-    expect(job('call-remote')?.via?.[0]).toBe('tinyland-inc/ci-templates/.github/workflows/nix.yml@main');
+    expect(job('call-local')?.calledLabels).toEqual([
+      'tinyland-nix',
+      'self-hosted',
+      'tinyland-docker',
+    ]);
+    expect(job('call-remote')?.via?.[0]).toBe(
+      'tinyland-inc/ci-templates/.github/workflows/nix.yml@main',
+    );
     expect(job('cycle')?.via).toBeUndefined();
     // The hosted-runner verdict sees the toggle's hosted branch in both.
     const hosted = audit.checks.find(c => c.id === 'hosted-runners')!;
-    expect(hosted.evidence.find(e => e.note?.startsWith('Job toggle '))?.note).toBe(
-      'Job toggle runs on hosted ubuntu-latest with no exception',
-    );
+    expect(
+      hosted.evidence.find(e => e.note?.startsWith('Job toggle '))?.note,
+    ).toBe('Job toggle runs on hosted ubuntu-latest with no exception');
   });
 
   it('reads each referenced file once for the whole scan, not once per caller', async () => {
@@ -125,12 +196,17 @@ describe('building blocks in the adoption scan', () => {
   });
 
   it('reads at most MAX_REMOTE_FILES_PER_REPO per repository and round, however many it references', async () => {
-    const steps = Array.from({ length: 250 }, (_, i) => `      - uses: ${ORG}/ci-templates/actions/a${i}@main\n`).join('');
+    const steps = Array.from(
+      { length: 250 },
+      (_, i) => `      - uses: ${ORG}/ci-templates/actions/a${i}@main\n`,
+    ).join('');
     gh.addRepo({
       owner: ORG,
       name: 'many-blocks',
       defaultBranch: 'main',
-      files: { '.github/workflows/ci.yml': `on: push\njobs:\n  a:\n    runs-on: [self-hosted, tinyland-nix]\n    steps:\n${steps}` },
+      files: {
+        '.github/workflows/ci.yml': `on: push\njobs:\n  a:\n    runs-on: [self-hosted, tinyland-nix]\n    steps:\n${steps}`,
+      },
     });
     const { records, graphql } = await scan(['many-blocks']);
     // content (1) + one query per round, each at most MAX_REMOTE_FILES_PER_REPO of the 500
@@ -141,8 +217,18 @@ describe('building blocks in the adoption scan', () => {
 
   it('builds a valid query, one alias per referenced repository', () => {
     const { query, aliases } = remoteBlocksQuery([
-      { owner: ORG, repo: 'ci-templates', ref: 'v1', path: '.github/workflows/nix.yml' },
-      { owner: ORG, repo: 'CI-Templates', ref: 'main', path: 'actions/setup-nix/action.yml' },
+      {
+        owner: ORG,
+        repo: 'ci-templates',
+        ref: 'v1',
+        path: '.github/workflows/nix.yml',
+      },
+      {
+        owner: ORG,
+        repo: 'CI-Templates',
+        ref: 'main',
+        path: 'actions/setup-nix/action.yml',
+      },
       { owner: 'other', repo: 'x', ref: 'a"b', path: 'action.yml' },
     ]);
     expect(validateGitHubGraphql(query)).toEqual([]);
@@ -159,10 +245,20 @@ jobs:
     runs-on: \${{ vars.USE_SELFHOSTED == 'true' && 'tinyland-nix' || 'ubuntu-latest' }}
     steps: [{ run: echo }]
 `;
-  const PLAIN = 'on: push\njobs:\n  a:\n    runs-on: [self-hosted, tinyland-nix]\n    steps: [{ run: echo }]\n';
+  const PLAIN =
+    'on: push\njobs:\n  a:\n    runs-on: [self-hosted, tinyland-nix]\n    steps: [{ run: echo }]\n';
   beforeAll(() => {
-    for (const [name, text] of [['toggled', TOGGLE], ['unset', TOGGLE], ['plain', PLAIN]])
-      gh.addRepo({ owner: ORG, name, defaultBranch: 'main', files: { '.github/workflows/ci.yml': text } });
+    for (const [name, text] of [
+      ['toggled', TOGGLE],
+      ['unset', TOGGLE],
+      ['plain', PLAIN],
+    ])
+      gh.addRepo({
+        owner: ORG,
+        name,
+        defaultBranch: 'main',
+        files: { '.github/workflows/ci.yml': text },
+      });
     gh.setVariable(ORG, null, 'OTHER', 'x');
     // GitHub stores the name upper-cased
     gh.setVariable(ORG, 'toggled', 'use_selfhosted', 'true');
@@ -170,15 +266,30 @@ jobs:
   beforeEach(() => gh.resetRequestCounts());
 
   const reader = (variableReadsPerScan = 10) =>
-    new BuildingBlockReader({ owners: [ORG], scorecard: readScorecardConfig({}), logger: mockServices.logger.mock(), variableReadsPerScan });
+    new BuildingBlockReader({
+      owners: [ORG],
+      scorecard: readScorecardConfig({}),
+      logger: mockServices.logger.mock(),
+      variableReadsPerScan,
+    });
   const client = (token: string = gh.token) =>
-    createGitHubClient({ apiBaseUrl: gh.url, token: async () => token, logger: mockServices.logger.mock() });
+    createGitHubClient({
+      apiBaseUrl: gh.url,
+      token: async () => token,
+      logger: mockServices.logger.mock(),
+    });
   const repo = (name: string) => ({
     owner: ORG,
     name,
     inputs: {
       defaultBranch: 'main',
-      files: { '.github/workflows/ci.yml': gh.readFile(ORG, name, '.github/workflows/ci.yml')! },
+      files: {
+        '.github/workflows/ci.yml': gh.readFile(
+          ORG,
+          name,
+          '.github/workflows/ci.yml',
+        )!,
+      },
       fileErrors: [],
     } as RepoInputs,
   });
@@ -198,8 +309,14 @@ jobs:
     // the org's list once, then each repository that mentions vars.
     expect(gh.requestCounts['rest:variables']).toBe(3);
     // Repository values over the org's; a variable in neither list is unset.
-    expect(toggled.inputs.blocks?.variables).toEqual({ OTHER: 'x', USE_SELFHOSTED: 'true' });
-    expect(unset.inputs.blocks?.variables).toEqual({ OTHER: 'x', USE_SELFHOSTED: '' });
+    expect(toggled.inputs.blocks?.variables).toEqual({
+      OTHER: 'x',
+      USE_SELFHOSTED: 'true',
+    });
+    expect(unset.inputs.blocks?.variables).toEqual({
+      OTHER: 'x',
+      USE_SELFHOSTED: '',
+    });
     expect(hostedVerdict(toggled)).toBe('pass');
     expect(hostedVerdict(unset)).toBe('fail');
     expect(plain.inputs.blocks).toBeUndefined();
@@ -208,7 +325,10 @@ jobs:
     blocks.startScan();
     await blocks.complete(client(), [toggled]);
     // unchanged: both answered 304 to the stored ETags
-    expect(gh.requestCounts).toMatchObject({ 'rest:variables': 2, 'rest:304': 2 });
+    expect(gh.requestCounts).toMatchObject({
+      'rest:variables': 2,
+      'rest:304': 2,
+    });
     expect(hostedVerdict(toggled)).toBe('pass');
 
     // the variable changes: the next scan sees it
@@ -216,7 +336,10 @@ jobs:
     gh.resetRequestCounts();
     blocks.startScan();
     await blocks.complete(client(), [toggled]);
-    expect(gh.requestCounts).toMatchObject({ 'rest:variables': 2, 'rest:304': 1 });
+    expect(gh.requestCounts).toMatchObject({
+      'rest:variables': 2,
+      'rest:304': 1,
+    });
     expect(hostedVerdict(toggled)).toBe('fail');
     gh.setVariable(ORG, 'toggled', 'USE_SELFHOSTED', 'true');
   });
@@ -229,7 +352,10 @@ jobs:
     await blocks.complete(client(), [toggled, unset]);
     // the org's list and the first repository's; the second is over the budget
     expect(gh.requestCounts['rest:variables']).toBe(2);
-    expect(toggled.inputs.blocks?.variables).toEqual({ OTHER: 'x', USE_SELFHOSTED: 'true' });
+    expect(toggled.inputs.blocks?.variables).toEqual({
+      OTHER: 'x',
+      USE_SELFHOSTED: 'true',
+    });
     expect(unset.inputs.variables).toEqual({ etag: null, values: null });
     expect(unset.inputs.blocks?.variables).toEqual({ OTHER: 'x' }); // USE_SELFHOSTED not known
     // not decided on a guess: every candidate is checked
@@ -241,13 +367,22 @@ jobs:
     blocks.startScan();
     await blocks.complete(client(), [unset, toggled]);
     expect(gh.requestCounts['rest:variables']).toBe(2);
-    expect(unset.inputs.blocks?.variables).toEqual({ OTHER: 'x', USE_SELFHOSTED: '' });
-    expect(toggled.inputs.blocks?.variables).toEqual({ OTHER: 'x', USE_SELFHOSTED: 'true' });
+    expect(unset.inputs.blocks?.variables).toEqual({
+      OTHER: 'x',
+      USE_SELFHOSTED: '',
+    });
+    expect(toggled.inputs.blocks?.variables).toEqual({
+      OTHER: 'x',
+      USE_SELFHOSTED: 'true',
+    });
   });
 
   it('asks once per org when the credentials cannot read variables, and checks every candidate', async () => {
     // an installation token that asked only for contents: GitHub answers 403
-    const { token } = gh.createInstallationToken({ contents: 'read', metadata: 'read' });
+    const { token } = gh.createInstallationToken({
+      contents: 'read',
+      metadata: 'read',
+    });
     const a = repo('toggled');
     const b = repo('unset');
     const blocks = reader();

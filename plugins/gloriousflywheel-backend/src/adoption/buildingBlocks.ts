@@ -58,10 +58,14 @@ export function remoteBlocksQuery(files: RemoteBlockFile[]): {
     const fields = list
       .map((f, j) => {
         aliases.set(`r${i}.f${j}`, { repo: `r${i}`, file: f });
-        return `f${j}: object(expression: ${JSON.stringify(`${f.ref}:${f.path}`)}) { ${BLOB} }`;
+        return `f${j}: object(expression: ${JSON.stringify(
+          `${f.ref}:${f.path}`,
+        )}) { ${BLOB} }`;
       })
       .join(' ');
-    return `r${i}: repository(owner: ${JSON.stringify(list[0].owner)}, name: ${JSON.stringify(list[0].repo)}) { ${fields} }`;
+    return `r${i}: repository(owner: ${JSON.stringify(
+      list[0].owner,
+    )}, name: ${JSON.stringify(list[0].repo)}) { ${fields} }`;
   });
   return {
     query: `query AdoptionBuildingBlocks {
@@ -79,7 +83,8 @@ export interface StoredVariables {
   values: Record<string, string> | null;
 }
 
-const statusOf = (e: unknown): number | undefined => (e as { status?: number })?.status;
+const statusOf = (e: unknown): number | undefined =>
+  (e as { status?: number })?.status;
 
 /**
  * Reads what repositories' workflows run beyond their own files, for one scan: remote building
@@ -147,14 +152,22 @@ export class BuildingBlockReader {
       const wanted = new Map<string, RemoteBlockFile>();
       const next: typeof repos = [];
       for (const r of pending) {
-        const files = wantedRemoteFiles(r.inputs.files, this.files, owners, this.analysisOptions());
+        const files = wantedRemoteFiles(
+          r.inputs.files,
+          this.files,
+          owners,
+          this.analysisOptions(),
+        );
         if (files.length > 0) next.push(r);
-        for (const f of files.slice(0, MAX_REMOTE_FILES_PER_REPO)) wanted.set(remoteBlockFileKey(f), f);
+        for (const f of files.slice(0, MAX_REMOTE_FILES_PER_REPO))
+          wanted.set(remoteBlockFileKey(f), f);
       }
       const room = MAX_REMOTE_FILES_PER_SCAN - this.filesRead;
       if (room <= 0) {
         if (wanted.size > 0)
-          this.options.logger.warn(`adoption: more than ${MAX_REMOTE_FILES_PER_SCAN} remote building-block files in one scan; the rest are not followed`);
+          this.options.logger.warn(
+            `adoption: more than ${MAX_REMOTE_FILES_PER_SCAN} remote building-block files in one scan; the rest are not followed`,
+          );
         break;
       }
       const batch = [...wanted.values()].slice(0, room);
@@ -179,13 +192,18 @@ export class BuildingBlockReader {
         let repo: StoredVariables = { etag: null, values: null };
         if (!this.variablesUnreadable.has(owner)) {
           if (this.variableBudgetLeft()) {
-            repo = await this.readVariables(client, `/repos/${r.owner}/${r.name}/actions/variables`, prev);
+            repo = await this.readVariables(
+              client,
+              `/repos/${r.owner}/${r.name}/actions/variables`,
+              prev,
+            );
             if (!repo.values) this.variablesUnreadable.add(owner);
           } else if (prev) repo = prev; // over the budget: what the last read found
         }
         r.inputs.variables = repo;
         // Repository values win over the org's, as in GitHub.
-        if (org.values || repo.values) known = { ...org.values, ...repo.values };
+        if (org.values || repo.values)
+          known = { ...org.values, ...repo.values };
         // With both lists read, a mentioned variable in neither is unset: ''.
         if (org.values && repo.values) {
           // Names are case-insensitive, as in GitHub.
@@ -210,18 +228,35 @@ export class BuildingBlockReader {
     for (let i = 0; i < files.length; i += EXTRA_FILES_CHUNK) {
       const chunk = files.slice(i, i + EXTRA_FILES_CHUNK);
       const { query, aliases } = remoteBlocksQuery(chunk);
-      let data: Record<string, Record<string, BlobAnswer | null> | null> | undefined;
+      let data:
+        | Record<string, Record<string, BlobAnswer | null> | null>
+        | undefined;
       const errors = new Map<string, string>();
       try {
         data = await client.graphql(query);
       } catch (e) {
-        const gql = e as { name?: string; errors?: { message: string; path?: (string | number)[] }[]; data?: unknown };
-        if (gql?.name !== 'GraphqlResponseError' || !Array.isArray(gql.errors)) {
-          this.options.logger.warn(`adoption: building blocks not read: ${String((e as Error)?.message ?? e)}`);
-          for (const f of chunk) this.files[remoteBlockFileKey(f)] = { error: 'not read from GitHub' };
+        const gql = e as {
+          name?: string;
+          errors?: { message: string; path?: (string | number)[] }[];
+          data?: unknown;
+        };
+        if (
+          gql?.name !== 'GraphqlResponseError' ||
+          !Array.isArray(gql.errors)
+        ) {
+          this.options.logger.warn(
+            `adoption: building blocks not read: ${String(
+              (e as Error)?.message ?? e,
+            )}`,
+          );
+          for (const f of chunk)
+            this.files[remoteBlockFileKey(f)] = {
+              error: 'not read from GitHub',
+            };
           continue;
         }
-        for (const err of gql.errors) errors.set(String(err.path?.[0] ?? ''), err.message);
+        for (const err of gql.errors)
+          errors.set(String(err.path?.[0] ?? ''), err.message);
         data = gql.data as typeof data;
       }
       for (const [alias, { repo, file }] of aliases) {
@@ -229,27 +264,41 @@ export class BuildingBlockReader {
         const node = data?.[repo];
         if (!node) {
           // An invisible or absent repository: followed, but unreadable.
-          this.files[key] = { error: errors.get(repo) ?? 'repository not readable' };
+          this.files[key] = {
+            error: errors.get(repo) ?? 'repository not readable',
+          };
           continue;
         }
         const blob = node[alias.slice(repo.length + 1)];
         if (!blob) this.files[key] = { missing: true };
         else if (blob.text === null || blob.text === undefined)
-          this.files[key] = { error: blob.isBinary ? 'binary file' : `${blob.byteSize} bytes is over the GitHub API's text size limit` };
+          this.files[key] = {
+            error: blob.isBinary
+              ? 'binary file'
+              : `${blob.byteSize} bytes is over the GitHub API's text size limit`,
+          };
         else this.files[key] = { text: blob.text };
       }
     }
   }
 
-  private async orgVars(client: GitHubClient, org: string): Promise<StoredVariables> {
+  private async orgVars(
+    client: GitHubClient,
+    org: string,
+  ): Promise<StoredVariables> {
     const lower = org.toLowerCase();
     if (!this.orgVariablesRead.has(lower)) {
       // Over the budget: the org's variables as last read, if ever.
-      if (!this.variableBudgetLeft()) return this.orgVariables.get(lower) ?? { etag: null, values: null };
+      if (!this.variableBudgetLeft())
+        return this.orgVariables.get(lower) ?? { etag: null, values: null };
       this.orgVariablesRead.add(lower);
       this.orgVariables.set(
         lower,
-        await this.readVariables(client, `/orgs/${org}/actions/variables`, this.orgVariables.get(lower)),
+        await this.readVariables(
+          client,
+          `/orgs/${org}/actions/variables`,
+          this.orgVariables.get(lower),
+        ),
       );
     }
     return this.orgVariables.get(lower)!;
@@ -257,11 +306,14 @@ export class BuildingBlockReader {
 
   /** Counts one variables request if the scan's budget allows it. */
   private variableBudgetLeft(): boolean {
-    const budget = this.options.variableReadsPerScan ?? DEFAULT_VARIABLE_READS_PER_SCAN;
+    const budget =
+      this.options.variableReadsPerScan ?? DEFAULT_VARIABLE_READS_PER_SCAN;
     if (this.variableReads >= budget) {
       if (this.variableReads === budget) {
         this.variableReads++;
-        this.options.logger.warn(`adoption: ${budget} Actions-variables requests this scan (variableReadsPerScan); the rest keep their last values or stay unread`);
+        this.options.logger.warn(
+          `adoption: ${budget} Actions-variables requests this scan (variableReadsPerScan); the rest keep their last values or stay unread`,
+        );
       }
       return false;
     }
@@ -290,13 +342,17 @@ export class BuildingBlockReader {
         headers: prev?.etag ? { 'if-none-match': prev.etag } : {},
       });
       const values: Record<string, string> = {};
-      for (const v of (res.data as { variables?: { name: string; value: string }[] }).variables ?? [])
+      for (const v of (
+        res.data as { variables?: { name: string; value: string }[] }
+      ).variables ?? [])
         values[v.name] = v.value;
       return { etag: (res.headers.etag as string | undefined) ?? null, values };
     } catch (e) {
       if (statusOf(e) === 304 && prev) return prev;
       if (statusOf(e) !== 403 && statusOf(e) !== 404)
-        this.options.logger.debug(`adoption: variables ${path}: ${String((e as Error)?.message ?? e)}`);
+        this.options.logger.debug(
+          `adoption: variables ${path}: ${String((e as Error)?.message ?? e)}`,
+        );
       return { etag: null, values: null };
     }
   }

@@ -1,4 +1,8 @@
-import { HttpRouterService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import {
+  HttpRouterService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { Knex } from 'knex';
 import { AdoptionStore } from '../database/AdoptionStore';
@@ -22,10 +26,17 @@ export async function createAdoption(options: {
   httpRouter: HttpRouterService;
   hub: AdoptionHub;
   metrics?: GloriousflywheelMetrics;
-}): Promise<{ service: AdoptionService; router: AdoptionRouterOptions; github?: GitHubAccess; hostedLabels: string[] }> {
+}): Promise<{
+  service: AdoptionService;
+  router: AdoptionRouterOptions;
+  github?: GitHubAccess;
+  hostedLabels: string[];
+}> {
   const logger = options.logger.child({ source: 'adoption' });
   const config = readAdoptionConfig(options.config);
-  const access = config.orgs.length ? GitHubAccess.fromConfig(options.config, config.host, logger) : undefined;
+  const access = config.orgs.length
+    ? GitHubAccess.fromConfig(options.config, config.host, logger)
+    : undefined;
   const service = new AdoptionService({
     config,
     clientFor: access && (org => access.client(org)),
@@ -40,7 +51,10 @@ export async function createAdoption(options: {
   if (service.configured) await service.schedule(options.scheduler);
   if (config.webhookSecret) {
     // GitHub cannot sign in to Backstage; the signature is the authentication.
-    options.httpRouter.addAuthPolicy({ path: '/adoption/webhook', allow: 'unauthenticated' });
+    options.httpRouter.addAuthPolicy({
+      path: '/adoption/webhook',
+      allow: 'unauthenticated',
+    });
   }
   return {
     service,

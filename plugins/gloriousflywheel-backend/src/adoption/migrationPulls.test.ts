@@ -27,7 +27,11 @@ const node = {
 describe('migrationPullRequestsOf', () => {
   it('matches head branches by glob (* within a segment, ** across), newest first, closed ones dropped', () => {
     const numbers = (headBranches: string[]) =>
-      migrationPullRequestsOf(node, { labels: [], headBranches, limit: 10 }).map(p => p.number);
+      migrationPullRequestsOf(node, {
+        labels: [],
+        headBranches,
+        limit: 10,
+      }).map(p => p.number);
     expect(numbers(['gloriousflywheel/*'])).toEqual([3]);
     expect(numbers(['gloriousflywheel/**'])).toEqual([5, 3]);
     expect(numbers(['*/gloriousflywheel'])).toEqual([7]);

@@ -1,4 +1,7 @@
-import { matchesPathGlob, MigrationPullRequest } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  matchesPathGlob,
+  MigrationPullRequest,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type { MigrationPullRequestConfig } from './AdoptionConfig';
 import type { RepoHeadNode } from './queries';
 
@@ -6,11 +9,18 @@ import type { RepoHeadNode } from './queries';
  * The migration pull requests in a repository node, newest first. GitHub already filtered by
  * label; head-branch globs are matched here. Closed-unmerged ones are not migrations.
  */
-export function migrationPullRequestsOf(node: RepoHeadNode, config: MigrationPullRequestConfig): MigrationPullRequest[] {
+export function migrationPullRequestsOf(
+  node: RepoHeadNode,
+  config: MigrationPullRequestConfig,
+): MigrationPullRequest[] {
   const nodes = node.migrationPulls?.nodes ?? [];
   return nodes
     .filter(n => !!n && (n.state === 'OPEN' || n.state === 'MERGED'))
-    .filter(n => !config.headBranches.length || matchesPathGlob(n!.headRefName, config.headBranches))
+    .filter(
+      n =>
+        !config.headBranches.length ||
+        matchesPathGlob(n!.headRefName, config.headBranches),
+    )
     .map(n => ({
       number: n!.number,
       title: n!.title,

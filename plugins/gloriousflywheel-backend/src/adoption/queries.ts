@@ -49,7 +49,16 @@ function migrationPullsField(m: MigrationPullsSelection | undefined): string {
 
 /** Root-level files the scorecard reads in most repositories, fetched with the batch itself. */
 export function fixedRootFiles(config: ScorecardConfig): string[] {
-  return [...new Set(['README.md', '.bazelrc', '.gitlab-ci.yml', 'flake.nix', '.envrc', config.bazelWrapper])];
+  return [
+    ...new Set([
+      'README.md',
+      '.bazelrc',
+      '.gitlab-ci.yml',
+      'flake.nix',
+      '.envrc',
+      config.bazelWrapper,
+    ]),
+  ];
 }
 
 /** `.github` with blob texts three levels down: workflows, the exception register, local actions. */
@@ -79,9 +88,17 @@ const HEAD_SUITES_FIELD = `headSuites: object(expression: "HEAD") {
         nodes { status conclusion workflowRun { url file { path } workflow { name } } } } }
     }`;
 
-function contentFields(config: ScorecardConfig, migrations?: MigrationPullsSelection): string {
+function contentFields(
+  config: ScorecardConfig,
+  migrations?: MigrationPullsSelection,
+): string {
   const fixed = fixedRootFiles(config)
-    .map((path, i) => `f${i}: object(expression: ${JSON.stringify(`HEAD:${path}`)}) { ${BLOB} }`)
+    .map(
+      (path, i) =>
+        `f${i}: object(expression: ${JSON.stringify(
+          `HEAD:${path}`,
+        )}) { ${BLOB} }`,
+    )
     .join('\n    ');
   return `${HEAD_FIELDS}${migrationPullsField(migrations)}
     ${GITHUB_TREE}
@@ -90,11 +107,17 @@ function contentFields(config: ScorecardConfig, migrations?: MigrationPullsSelec
     ${fixed}`;
 }
 
-function repositoriesArgs(includeForks: boolean, includeArchived: boolean, order: 'NAME' | 'PUSHED_AT') {
+function repositoriesArgs(
+  includeForks: boolean,
+  includeArchived: boolean,
+  order: 'NAME' | 'PUSHED_AT',
+) {
   // Forks and archived ones are filtered by GitHub itself: an archived repository is then absent
   // from a full listing, which drops it from results like a deleted one.
   const direction = order === 'NAME' ? 'ASC' : 'DESC';
-  const filters = `${includeForks ? '' : ', isFork: false'}${includeArchived ? '' : ', isArchived: false'}`;
+  const filters = `${includeForks ? '' : ', isFork: false'}${
+    includeArchived ? '' : ', isArchived: false'
+  }`;
   return `first: ${PAGE_SIZE}, after: $after, orderBy: { field: ${order}, direction: ${direction} }${filters}`;
 }
 
@@ -104,10 +127,18 @@ const RATE_LIMIT = 'rateLimit { cost remaining resetAt }';
  * Warm rescan: cheap pages of 100 repositories, only what tells whether one changed, most recently
  * pushed first, so a scan can stop at the first repository not pushed since the last one.
  */
-export function orgHeadsQuery(includeForks: boolean, migrations?: MigrationPullsSelection, includeArchived = true): string {
+export function orgHeadsQuery(
+  includeForks: boolean,
+  migrations?: MigrationPullsSelection,
+  includeArchived = true,
+): string {
   return `query AdoptionOrgHeads($org: String!, $after: String) {
   organization(login: $org) {
-    repositories(${repositoriesArgs(includeForks, includeArchived, 'PUSHED_AT')}) {
+    repositories(${repositoriesArgs(
+      includeForks,
+      includeArchived,
+      'PUSHED_AT',
+    )}) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes { ${HEAD_FIELDS}${migrationPullsField(migrations)} }
@@ -143,9 +174,17 @@ export function reposContentQuery(
   migrations?: MigrationPullsSelection,
 ): string {
   const aliases = repos
-    .map((r, i) => `r${i}: repository(owner: ${JSON.stringify(r.owner)}, name: ${JSON.stringify(r.name)}) { ...AdoptionRepoContent }`)
+    .map(
+      (r, i) =>
+        `r${i}: repository(owner: ${JSON.stringify(
+          r.owner,
+        )}, name: ${JSON.stringify(r.name)}) { ...AdoptionRepoContent }`,
+    )
     .join('\n  ');
-  return `fragment AdoptionRepoContent on Repository { ${contentFields(config, migrations)} }
+  return `fragment AdoptionRepoContent on Repository { ${contentFields(
+    config,
+    migrations,
+  )} }
 query AdoptionRepos {
   ${aliases}
   ${RATE_LIMIT}
@@ -153,11 +192,22 @@ query AdoptionRepos {
 }
 
 /** Files found in the root listing, pinned to the head oid the rest was read at. */
-export function extraFilesQuery(requests: { owner: string; name: string; oid: string; paths: string[] }[]): string {
+export function extraFilesQuery(
+  requests: { owner: string; name: string; oid: string; paths: string[] }[],
+): string {
   const aliases = requests
     .map((r, i) => {
-      const files = r.paths.map((p, j) => `f${j}: object(expression: ${JSON.stringify(`${r.oid}:${p}`)}) { ${BLOB} }`).join(' ');
-      return `r${i}: repository(owner: ${JSON.stringify(r.owner)}, name: ${JSON.stringify(r.name)}) { ${files} }`;
+      const files = r.paths
+        .map(
+          (p, j) =>
+            `f${j}: object(expression: ${JSON.stringify(
+              `${r.oid}:${p}`,
+            )}) { ${BLOB} }`,
+        )
+        .join(' ');
+      return `r${i}: repository(owner: ${JSON.stringify(
+        r.owner,
+      )}, name: ${JSON.stringify(r.name)}) { ${files} }`;
     })
     .join('\n  ');
   return `query AdoptionExtraFiles {
@@ -209,11 +259,20 @@ export interface RepoHeadNode {
 export interface CheckSuiteNode {
   status: string;
   conclusion: string | null;
-  workflowRun: { url: string; file: { path: string } | null; workflow: { name: string } } | null;
+  workflowRun: {
+    url: string;
+    file: { path: string } | null;
+    workflow: { name: string };
+  } | null;
 }
 
 export interface RepoContentNode extends RepoHeadNode {
-  headSuites?: { checkSuites?: { pageInfo: { hasNextPage: boolean }; nodes: (CheckSuiteNode | null)[] | null } } | null;
+  headSuites?: {
+    checkSuites?: {
+      pageInfo: { hasNextPage: boolean };
+      nodes: (CheckSuiteNode | null)[] | null;
+    };
+  } | null;
   github: { entries?: TreeEntryNode[] } | null;
   root: { entries?: TreeEntryNode[] } | null;
   [fixed: `f${number}`]: BlobNode | null;

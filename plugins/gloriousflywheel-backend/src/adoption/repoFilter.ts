@@ -1,4 +1,10 @@
-import { ADOPTION_STAGES, AdoptionSort, AdoptionStage, RepoAdoption, ScorecardVerdict } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ADOPTION_STAGES,
+  AdoptionSort,
+  AdoptionStage,
+  RepoAdoption,
+  ScorecardVerdict,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** Filters of `GET /adoption/repos` (already validated). */
 export interface RepoFilter {
@@ -15,7 +21,10 @@ const stageOrder = (s: AdoptionStage) => ADOPTION_STAGES.indexOf(s);
 const fullName = (r: RepoAdoption) => `${r.owner}/${r.name}`.toLowerCase();
 
 /** Filters and sorts results; ties broken by name so pages are stable. */
-export function filterRepos(repos: readonly RepoAdoption[], f: RepoFilter): RepoAdoption[] {
+export function filterRepos(
+  repos: readonly RepoAdoption[],
+  f: RepoFilter,
+): RepoAdoption[] {
   const q = f.q?.toLowerCase();
   const out = repos.filter(
     r =>
@@ -24,7 +33,10 @@ export function filterRepos(repos: readonly RepoAdoption[], f: RepoFilter): Repo
       (!f.stage || r.stage === f.stage) &&
       (!f.runnerClass || r.runnerClasses.includes(f.runnerClass)) &&
       (f.hosted === undefined || r.hostedJobs > 0 === f.hosted) &&
-      (!f.check || r.scorecard.checks.some(c => c.id === f.check!.id && c.verdict === f.check!.verdict)),
+      (!f.check ||
+        r.scorecard.checks.some(
+          c => c.id === f.check!.id && c.verdict === f.check!.verdict,
+        )),
   );
   const desc = f.sort.startsWith('-');
   const key = f.sort.replace(/^-/, '');

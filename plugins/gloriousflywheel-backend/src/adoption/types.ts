@@ -36,5 +36,3 @@ export interface RepoScanRecord {
   result: RepoAdoption;
   configHash: string;
 }
-
-

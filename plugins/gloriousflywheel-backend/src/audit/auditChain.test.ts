@@ -34,10 +34,17 @@ describe('audit chain', () => {
   it('hashes independently of key order and of the hash field, and changes with any field', () => {
     const h = auditRecordHash(record, '');
     expect(h).toMatch(/^[0-9a-f]{64}$/);
-    const reordered = Object.fromEntries(Object.entries(record).reverse()) as AuditRecord;
+    const reordered = Object.fromEntries(
+      Object.entries(record).reverse(),
+    ) as AuditRecord;
     expect(auditRecordHash({ ...reordered, hash: h }, '')).toBe(h);
     expect(auditRecordHash({ ...record, reason: 'drain' }, '')).not.toBe(h);
-    expect(auditRecordHash({ ...record, after: { minRunners: 0, maxRunners: null } }, '')).not.toBe(h);
+    expect(
+      auditRecordHash(
+        { ...record, after: { minRunners: 0, maxRunners: null } },
+        '',
+      ),
+    ).not.toBe(h);
     expect(auditRecordHash(record, 'a'.repeat(64))).not.toBe(h);
   });
 });

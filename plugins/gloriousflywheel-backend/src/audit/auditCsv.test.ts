@@ -35,7 +35,9 @@ describe('auditRecordsToCsv', () => {
   });
 
   it('escapes cells a spreadsheet would evaluate', () => {
-    const csv = auditRecordsToCsv([{ ...record, reason: '=HYPERLINK("http://x")' }]);
+    const csv = auditRecordsToCsv([
+      { ...record, reason: '=HYPERLINK("http://x")' },
+    ]);
     expect(csv).toContain(',"\'=HYPERLINK(""http://x"")",');
   });
 });

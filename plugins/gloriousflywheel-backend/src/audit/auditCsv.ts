@@ -31,6 +31,11 @@ const COLUMNS: Array<[string, (r: AuditRecord) => string | number | null]> = [
 export function auditRecordsToCsv(records: AuditRecord[]): string {
   return stringify(
     records.map(r => COLUMNS.map(([, get]) => get(r) ?? '')),
-    { header: true, columns: COLUMNS.map(([name]) => name), escape_formulas: true, record_delimiter: '\r\n' },
+    {
+      header: true,
+      columns: COLUMNS.map(([name]) => name),
+      escape_formulas: true,
+      record_delimiter: '\r\n',
+    },
   );
 }

@@ -5,9 +5,16 @@ import type {
   SourceStatus,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { CacheProbeStore } from '../database/CacheProbeStore';
-import { StaleCacheEndpoint, findStaleCacheEndpoints, CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  StaleCacheEndpoint,
+  findStaleCacheEndpoints,
+  CacheHealthHub,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { cacheSourceStatus, toCacheDetail, toCacheHealth } from './cacheHealth';
-import type { CacheTarget, RunnerClassContractSources } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  CacheTarget,
+  RunnerClassContractSources,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /**
  * What the REST API and `/health` read. REST answers come from storage, so every replica agrees
@@ -34,7 +41,11 @@ export class CacheHealthService {
 
   /** What the runner-class contract checks cache env against: the configured caches and their latest probes. */
   get contractSources(): RunnerClassContractSources {
-    return { targets: this.options.targets, staleEndpoints: this.options.staleEndpoints, health: this.options.hub };
+    return {
+      targets: this.options.targets,
+      staleEndpoints: this.options.staleEndpoints,
+      health: this.options.hub,
+    };
   }
 
   private staleOf(name: string) {

@@ -4,7 +4,11 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { CacheProbeStore } from '../database/CacheProbeStore';
-import type { CacheProbeSettings, CacheProbeResult, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  CacheProbeSettings,
+  CacheProbeResult,
+  CacheTarget,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { probeCaches } from './probeCache';
 import type { GloriousflywheelMetrics } from '../metrics';

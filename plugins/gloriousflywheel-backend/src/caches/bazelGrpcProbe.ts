@@ -7,7 +7,10 @@ import {
 } from './cacheParsers';
 import { CacheFailure, classifyGrpcError } from './classifyFailure';
 import { failCheck, ProbeContext, ProbeOutcome } from './probeContext';
-import type { CacheProbeDetails, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  CacheProbeDetails,
+  CacheTarget,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /**
  * The plugin's `proto/` folder (gRPC health, and the REAPI Capabilities subset), resolved through

@@ -7,7 +7,10 @@ import {
   ProbeContext,
   ProbeOutcome,
 } from './probeContext';
-import type { CacheProbeDetails, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  CacheProbeDetails,
+  CacheTarget,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /** sha256 of zero bytes, the CAS key of Bazel's empty blob. */
 export const EMPTY_BLOB_SHA256 =

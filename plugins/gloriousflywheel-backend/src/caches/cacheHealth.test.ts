@@ -1,5 +1,8 @@
 import { cacheSourceStatus, toCacheDetail, toCacheHealth } from './cacheHealth';
-import type { CacheProbeResult, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  CacheProbeResult,
+  CacheTarget,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 const grpc: CacheTarget = {
   name: 'bazel-grpc',

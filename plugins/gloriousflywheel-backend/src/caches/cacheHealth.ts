@@ -4,7 +4,11 @@ import type {
   CacheHealthStatus,
   SourceStatus,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import type { StaleCacheEndpoint, CacheProbeResult, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  StaleCacheEndpoint,
+  CacheProbeResult,
+  CacheTarget,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /** The REST view of one configured cache: built field by field, so a token can never leak in. */
 export function toCacheHealth(

@@ -5,7 +5,10 @@ import {
   ProbeContext,
   ProbeOutcome,
 } from './probeContext';
-import type { CacheProbeDetails, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  CacheProbeDetails,
+  CacheTarget,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 const RUNNER_STORE_DIR = '/nix/store';
 

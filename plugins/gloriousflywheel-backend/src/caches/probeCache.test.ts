@@ -149,7 +149,10 @@ describe('healthy', () => {
   });
 
   it('probes kind bazel-remote with a grpc:// URL over gRPC', async () => {
-    const r = await probeCache({ ...bazel, url: sandbox.urls['bazel-grpc'] }, opts);
+    const r = await probeCache(
+      { ...bazel, url: sandbox.urls['bazel-grpc'] },
+      opts,
+    );
     expect(r).toMatchObject({ kind: 'bazel-remote', status: 'healthy' });
     expect(r.details.capabilities?.remoteExecution).toBe('not offered');
   });

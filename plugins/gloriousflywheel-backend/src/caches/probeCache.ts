@@ -4,7 +4,11 @@ import { redactSecrets } from './classifyFailure';
 import { probeNixCache } from './nixCacheProbe';
 import { CacheProbeFetch, ProbeContext, ProbeOutcome } from './probeContext';
 import { DEFAULT_SLOW_THRESHOLD_MS } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import type { CacheProbeDetails, CacheProbeResult, CacheTarget } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  CacheProbeDetails,
+  CacheProbeResult,
+  CacheTarget,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /** How to probe. */
 export interface CacheProbeOptions {

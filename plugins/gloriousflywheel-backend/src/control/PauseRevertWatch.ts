@@ -1,5 +1,8 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { AUDIT_SYSTEM_ACTOR, scaleSetKey } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  AUDIT_SYSTEM_ACTOR,
+  scaleSetKey,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AuditStore } from '../database/AuditStore';
 import { auditEventMeta } from '../audit/auditChain';
@@ -61,7 +64,10 @@ export class PauseRevertWatch {
     }
   }
 
-  private async record(s: ReturnType<FleetService['scaleSets']>[number], requestId: string) {
+  private async record(
+    s: ReturnType<FleetService['scaleSets']>[number],
+    requestId: string,
+  ) {
     const { fleet, audit, auditor } = this.options;
     const paused = s.paused!;
     const reverted = s.pauseReverted!;
@@ -91,7 +97,12 @@ export class PauseRevertWatch {
     const event = await auditor.createEvent({
       eventId: 'scale-set-pause-reverted',
       severityLevel: 'medium',
-      meta: { scaleSet: key, revertedBy: reverted.by, pausedAt: paused.at, ...auditEventMeta(done) },
+      meta: {
+        scaleSet: key,
+        revertedBy: reverted.by,
+        pausedAt: paused.at,
+        ...auditEventMeta(done),
+      },
     });
     await event.success();
   }

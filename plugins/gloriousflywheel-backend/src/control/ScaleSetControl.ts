@@ -16,7 +16,10 @@ import {
   parsePausedFrom,
   toScaleSet,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { ClusterConfig, createKubeConfig } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  ClusterConfig,
+  createKubeConfig,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ClusterUnreachableError } from './errors';
 
 const GROUP = 'actions.github.com';
@@ -73,11 +76,18 @@ const bounds = (o: AutoscalingRunnerSetObject): ScaleSetBounds => ({
   maxRunners: o.spec?.maxRunners ?? null,
 });
 
-const isPausedSpec = (b: ScaleSetBounds) => b.minRunners === 0 && b.maxRunners === 0;
+const isPausedSpec = (b: ScaleSetBounds) =>
+  b.minRunners === 0 && b.maxRunners === 0;
 
 type Plan =
   | { write: false; warnings?: string[] }
-  | { write: true; patch: object; after: ScaleSetBounds; paused: PausedFrom | null; warnings?: string[] };
+  | {
+      write: true;
+      patch: object;
+      after: ScaleSetBounds;
+      paused: PausedFrom | null;
+      warnings?: string[];
+    };
 
 /**
  * Pauses and resumes ARC scale sets with resourceVersion-guarded merge patches, reading the live
@@ -94,7 +104,10 @@ export class ScaleSetControl {
     this.retryDelayMs = options.retryDelayMs ?? 25;
   }
 
-  pause(target: ScaleSetTarget, requestor: ControlRequestor): Promise<ScaleSetChange> {
+  pause(
+    target: ScaleSetTarget,
+    requestor: ControlRequestor,
+  ): Promise<ScaleSetChange> {
     return this.change(target, 'pause', requestor, obj => {
       const current = bounds(obj);
       const annotation = obj.metadata?.annotations?.[ANNOTATION_PAUSED_FROM];
@@ -109,7 +122,11 @@ export class ScaleSetControl {
           after: { minRunners: 0, maxRunners: 0 },
           paused: prior,
           warnings: [
-            `the scale set was paused but had been changed to min ${current.minRunners ?? '-'} / max ${current.maxRunners ?? 'unlimited'} since; paused again, prior values kept`,
+            `the scale set was paused but had been changed to min ${
+              current.minRunners ?? '-'
+            } / max ${
+              current.maxRunners ?? 'unlimited'
+            } since; paused again, prior values kept`,
           ],
         };
       }
@@ -122,7 +139,9 @@ export class ScaleSetControl {
       return {
         write: true,
         patch: {
-          metadata: { annotations: { [ANNOTATION_PAUSED_FROM]: JSON.stringify(paused) } },
+          metadata: {
+            annotations: { [ANNOTATION_PAUSED_FROM]: JSON.stringify(paused) },
+          },
           // together: ARC rejects maxRunners < minRunners
           spec: { minRunners: 0, maxRunners: 0 },
         },
@@ -132,12 +151,18 @@ export class ScaleSetControl {
     });
   }
 
-  resume(target: ScaleSetTarget, requestor: ControlRequestor): Promise<ScaleSetChange> {
+  resume(
+    target: ScaleSetTarget,
+    requestor: ControlRequestor,
+  ): Promise<ScaleSetChange> {
     return this.change(target, 'resume', requestor, obj => {
       const annotation = obj.metadata?.annotations?.[ANNOTATION_PAUSED_FROM];
       if (annotation === undefined) return { write: false };
       const prior = this.readPausedFrom(target, annotation);
-      const after = { minRunners: prior.minRunners, maxRunners: prior.maxRunners };
+      const after = {
+        minRunners: prior.minRunners,
+        maxRunners: prior.maxRunners,
+      };
       return {
         write: true,
         // null removes a field in a merge patch: an absent maxRunners (unlimited) comes back absent
@@ -160,13 +185,23 @@ export class ScaleSetControl {
     const api = this.api(target.cluster);
     for (let attempt = 1; ; attempt++) {
       const obj = await this.call(target, () =>
-        api.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: target.namespace, name: target.name }),
+        api.getNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          plural: PLURAL,
+          namespace: target.namespace,
+          name: target.name,
+        }),
       );
       const view = toScaleSet(target.cluster, obj, this.options.runnerClasses);
       const authorized = requestor.authorizedRunnerClass;
       if (authorized !== undefined && view.runnerClass !== authorized) {
         throw new ConflictError(
-          `scale set ${key(target)} is of runner class ${view.runnerClass ?? 'unclassified'} now, not ${authorized ?? 'unclassified'} as when this ${action} was allowed; reload and try again`,
+          `scale set ${key(target)} is of runner class ${
+            view.runnerClass ?? 'unclassified'
+          } now, not ${
+            authorized ?? 'unclassified'
+          } as when this ${action} was allowed; reload and try again`,
         );
       }
       const before = bounds(obj);
@@ -174,7 +209,12 @@ export class ScaleSetControl {
         ? [`managed by ${view.managedBy}: it may revert this ${action}`]
         : [];
       const next = plan(obj);
-      const base = { before, runnerClass: view.runnerClass, managedBy: view.managedBy, attempts: attempt };
+      const base = {
+        before,
+        runnerClass: view.runnerClass,
+        managedBy: view.managedBy,
+        attempts: attempt,
+      };
       if (!next.write) {
         return {
           ...base,
@@ -188,14 +228,26 @@ export class ScaleSetControl {
       const patch = next.patch as { metadata?: object };
       const body = {
         ...patch,
-        metadata: { ...patch.metadata, resourceVersion: obj.metadata?.resourceVersion },
+        metadata: {
+          ...patch.metadata,
+          resourceVersion: obj.metadata?.resourceVersion,
+        },
       };
       try {
-        const updated: AutoscalingRunnerSetObject = await this.call(target, () =>
-          api.patchNamespacedCustomObject(
-            { group: GROUP, version: VERSION, plural: PLURAL, namespace: target.namespace, name: target.name, body },
-            mergePatch,
-          ),
+        const updated: AutoscalingRunnerSetObject = await this.call(
+          target,
+          () =>
+            api.patchNamespacedCustomObject(
+              {
+                group: GROUP,
+                version: VERSION,
+                plural: PLURAL,
+                namespace: target.namespace,
+                name: target.name,
+                body,
+              },
+              mergePatch,
+            ),
         );
         return {
           ...base,
@@ -209,22 +261,31 @@ export class ScaleSetControl {
         if (!(e instanceof ConflictError)) throw e;
         if (attempt >= this.maxAttempts) {
           throw new ConflictError(
-            `scale set ${key(target)} kept changing under this ${action} (${attempt} attempts); try again`,
+            `scale set ${key(
+              target,
+            )} kept changing under this ${action} (${attempt} attempts); try again`,
           );
         }
         // someone else wrote in between: back off a little (jittered) and start from a fresh read
-        const delay = Math.min(this.retryDelayMs * 2 ** (attempt - 1), 400) * (0.5 + Math.random());
+        const delay =
+          Math.min(this.retryDelayMs * 2 ** (attempt - 1), 400) *
+          (0.5 + Math.random());
         await new Promise(resolve => setTimeout(resolve, delay));
       }
     }
   }
 
-  private readPausedFrom(target: ScaleSetTarget, annotation: string): PausedFrom {
+  private readPausedFrom(
+    target: ScaleSetTarget,
+    annotation: string,
+  ): PausedFrom {
     const prior = parsePausedFrom(annotation);
     if (!prior) {
       // never guess prior values: a wrong guess would lose the scale set's real bounds
       throw new ConflictError(
-        `scale set ${key(target)} has an unreadable ${ANNOTATION_PAUSED_FROM} annotation; fix or remove it by hand`,
+        `scale set ${key(
+          target,
+        )} has an unreadable ${ANNOTATION_PAUSED_FROM} annotation; fix or remove it by hand`,
       );
     }
     return prior;
@@ -234,7 +295,8 @@ export class ScaleSetControl {
     const existing = this.apis.get(clusterName);
     if (existing) return existing;
     const cluster = this.options.clusters.find(c => c.name === clusterName);
-    if (!cluster) throw new NotFoundError(`cluster ${clusterName} is not configured`);
+    if (!cluster)
+      throw new NotFoundError(`cluster ${clusterName} is not configured`);
     const kc = (this.options.kubeConfigFor ?? createKubeConfig)(cluster);
     const api = kc.makeApiClient(CustomObjectsApi);
     this.apis.set(clusterName, api);
@@ -242,22 +304,34 @@ export class ScaleSetControl {
   }
 
   /** Maps Kubernetes and network failures to the portal's errors. */
-  private async call<T>(target: ScaleSetTarget, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    target: ScaleSetTarget,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await fn();
     } catch (e) {
       if (e instanceof ApiException) {
         const message = kubernetesMessage(e);
-        if (e.code === 404) throw new NotFoundError(`scale set ${key(target)} not found`);
+        if (e.code === 404)
+          throw new NotFoundError(`scale set ${key(target)} not found`);
         if (e.code === 409) {
-          throw new ConflictError(`scale set ${key(target)} was changed concurrently: ${message}`);
+          throw new ConflictError(
+            `scale set ${key(target)} was changed concurrently: ${message}`,
+          );
         }
         throw new ClusterUnreachableError(
-          `cluster ${target.cluster} answered ${e.code}${e.code === 401 || e.code === 403 ? " (the portal's credentials may not write scale sets)" : ''}: ${message}`,
+          `cluster ${target.cluster} answered ${e.code}${
+            e.code === 401 || e.code === 403
+              ? " (the portal's credentials may not write scale sets)"
+              : ''
+          }: ${message}`,
         );
       }
       throw new ClusterUnreachableError(
-        `cluster ${target.cluster} is unreachable: ${(e as Error)?.message ?? e}`,
+        `cluster ${target.cluster} is unreachable: ${
+          (e as Error)?.message ?? e
+        }`,
       );
     }
   }

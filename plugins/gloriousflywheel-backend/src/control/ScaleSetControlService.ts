@@ -16,7 +16,10 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditCompletion, AuditStore } from '../database/AuditStore';
 import { auditEventMeta } from '../audit/auditChain';
-import { ClusterConfig, FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  ClusterConfig,
+  FleetService,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControl, ScaleSetTarget } from './ScaleSetControl';
 import { AccessGate, actorOf, isAccessRefusal } from '../service/access';
 import { checkScaleSetTarget } from './scaleSetScope';
@@ -56,10 +59,14 @@ export function parseReason(reason: unknown): string {
   const trimmed = reason.trim();
   // line breaks and tabs are fine; other control characters (NUL above all) are not text
   if (/[^\P{Cc}\t\n\r]/u.test(trimmed)) {
-    throw new InputError('invalid body: reason must not contain control characters');
+    throw new InputError(
+      'invalid body: reason must not contain control characters',
+    );
   }
   if (trimmed.length > CONTROL_REASON_MAX_LENGTH) {
-    throw new InputError(`invalid body: reason is ${trimmed.length} characters; at most ${CONTROL_REASON_MAX_LENGTH}`);
+    throw new InputError(
+      `invalid body: reason is ${trimmed.length} characters; at most ${CONTROL_REASON_MAX_LENGTH}`,
+    );
   }
   return trimmed;
 }
@@ -83,7 +90,11 @@ export class ScaleSetControlService {
 
     // The record is written first, so every auditor event carries its chain entry (auditSeq,
     // auditHash): shipped elsewhere, the events anchor the chain against a rewrite in the database.
-    const eventOptions = { eventId: 'scale-set-control', severityLevel: 'medium' as const, request: req.request };
+    const eventOptions = {
+      eventId: 'scale-set-control',
+      severityLevel: 'medium' as const,
+      request: req.request,
+    };
     const meta = { action, scaleSet: resourceRef, reason, actor };
     const record = await audit
       .begin({
@@ -96,16 +107,26 @@ export class ScaleSetControlService {
       })
       .catch(async e => {
         // nothing was done; the auditor still hears of the attempt
-        await (await auditor.createEvent({ ...eventOptions, meta })).fail({ error: e });
+        await (
+          await auditor.createEvent({ ...eventOptions, meta })
+        ).fail({ error: e });
         throw e;
       });
-    const event = await auditor.createEvent({ ...eventOptions, meta: { ...meta, ...auditEventMeta(record) } });
+    const event = await auditor.createEvent({
+      ...eventOptions,
+      meta: { ...meta, ...auditEventMeta(record) },
+    });
 
     /** Completes the record; answers the auditor event meta of its completion entry. */
-    const finish = async (outcome: AuditCompletion['outcome'], fields: Omit<AuditCompletion, 'outcome'>) => {
+    const finish = async (
+      outcome: AuditCompletion['outcome'],
+      fields: Omit<AuditCompletion, 'outcome'>,
+    ) => {
       this.options.metrics?.controlled(action, outcome);
       try {
-        return auditEventMeta(await audit.complete(record.id, { ...fields, outcome }));
+        return auditEventMeta(
+          await audit.complete(record.id, { ...fields, outcome }),
+        );
       } catch (e) {
         // the change itself stands; the record stays `initiated`, which the log shows
         logger.error(`could not complete audit record ${record.id}: ${e}`);
@@ -114,12 +135,16 @@ export class ScaleSetControlService {
     };
 
     try {
-      const permission = action === 'pause' ? scaleSetPausePermission : scaleSetResumePermission;
+      const permission =
+        action === 'pause' ? scaleSetPausePermission : scaleSetResumePermission;
       await access.authorize({
         credentials,
         permission,
         attempt: `${action} scale set ${resourceRef}`,
-        scaleSet: { resourceRef, runnerClass: known ? known.runnerClass : undefined },
+        scaleSet: {
+          resourceRef,
+          runnerClass: known ? known.runnerClass : undefined,
+        },
       });
     } catch (e) {
       if (isAccessRefusal(e)) {
@@ -128,19 +153,40 @@ export class ScaleSetControlService {
         await event.fail({ error: e, meta: { ...entry, outcome: 'denied' } });
         throw e;
       }
-      const entry = await finish('failed', { error: `permission check failed: ${(e as Error).message}` });
-      await event.fail({ error: e as Error, meta: { ...entry, outcome: 'failed' } });
+      const entry = await finish('failed', {
+        error: `permission check failed: ${(e as Error).message}`,
+      });
+      await event.fail({
+        error: e as Error,
+        meta: { ...entry, outcome: 'failed' },
+      });
       throw e;
     }
 
     try {
       // the write checks that the live object is still of the class the decision was made for
-      const requestor = { by: actor, reason, authorizedRunnerClass: known ? known.runnerClass : undefined };
-      const change = action === 'pause'
-        ? await this.options.control.pause(target, requestor)
-        : await this.options.control.resume(target, requestor);
-      const entry = await finish('succeeded', { before: change.before, after: change.after, runnerClass: change.runnerClass });
-      await event.success({ meta: { ...entry, changed: change.changed, before: { ...change.before }, after: { ...change.after } } });
+      const requestor = {
+        by: actor,
+        reason,
+        authorizedRunnerClass: known ? known.runnerClass : undefined,
+      };
+      const change =
+        action === 'pause'
+          ? await this.options.control.pause(target, requestor)
+          : await this.options.control.resume(target, requestor);
+      const entry = await finish('succeeded', {
+        before: change.before,
+        after: change.after,
+        runnerClass: change.runnerClass,
+      });
+      await event.success({
+        meta: {
+          ...entry,
+          changed: change.changed,
+          before: { ...change.before },
+          after: { ...change.after },
+        },
+      });
       return {
         action,
         ...target,
@@ -156,7 +202,10 @@ export class ScaleSetControlService {
       };
     } catch (e) {
       const entry = await finish('failed', { error: (e as Error).message });
-      await event.fail({ error: e as Error, meta: { ...entry, outcome: 'failed' } });
+      await event.fail({
+        error: e as Error,
+        meta: { ...entry, outcome: 'failed' },
+      });
       throw e;
     }
   }

@@ -1,5 +1,8 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { ControlAction, NAME_LIMITS } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ControlAction,
+  NAME_LIMITS,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControlService } from './ScaleSetControlService';
 
@@ -13,7 +16,11 @@ export interface ControlActionsOptions {
  * Agent (MCP) access through Backstage's actions registry: list scale sets, and request a
  * pause/resume through the same service as the REST API (same permission check, same audit).
  */
-export function registerControlActions({ actionsRegistry, control, fleet }: ControlActionsOptions) {
+export function registerControlActions({
+  actionsRegistry,
+  control,
+  fleet,
+}: ControlActionsOptions) {
   actionsRegistry.register({
     name: 'list-scale-sets',
     title: 'List runner scale sets',
@@ -26,7 +33,10 @@ export function registerControlActions({ actionsRegistry, control, fleet }: Cont
         z.object({
           cluster: z.string().optional().describe('cluster name'),
           namespace: z.string().optional().describe('Kubernetes namespace'),
-          runnerClass: z.string().optional().describe("runner class name, or 'unclassified'"),
+          runnerClass: z
+            .string()
+            .optional()
+            .describe("runner class name, or 'unclassified'"),
         }),
       output: z =>
         z.object({
@@ -66,7 +76,11 @@ export function registerControlActions({ actionsRegistry, control, fleet }: Cont
     }),
   });
 
-  const registerControl = (action: ControlAction, title: string, description: string) =>
+  const registerControl = (
+    action: ControlAction,
+    title: string,
+    description: string,
+  ) =>
     actionsRegistry.register({
       name: `${action}-scale-set`,
       title,
@@ -76,23 +90,50 @@ export function registerControlActions({ actionsRegistry, control, fleet }: Cont
         input: z =>
           z.object({
             // the control service checks the names fully (and that the cluster/namespace are configured)
-            cluster: z.string().min(1).max(NAME_LIMITS.cluster).describe('cluster name'),
-            namespace: z.string().min(1).max(NAME_LIMITS.namespace).describe('Kubernetes namespace'),
-            name: z.string().min(1).max(NAME_LIMITS.scaleSet).describe('AutoscalingRunnerSet name'),
-            reason: z.string().describe('why (1–500 characters); kept in the audit log'),
+            cluster: z
+              .string()
+              .min(1)
+              .max(NAME_LIMITS.cluster)
+              .describe('cluster name'),
+            namespace: z
+              .string()
+              .min(1)
+              .max(NAME_LIMITS.namespace)
+              .describe('Kubernetes namespace'),
+            name: z
+              .string()
+              .min(1)
+              .max(NAME_LIMITS.scaleSet)
+              .describe('AutoscalingRunnerSet name'),
+            reason: z
+              .string()
+              .describe('why (1–500 characters); kept in the audit log'),
           }),
         output: z =>
           z.object({
-            changed: z.boolean().describe('false when it already was in that state'),
-            before: z.object({ minRunners: z.number().nullable(), maxRunners: z.number().nullable() }),
-            after: z.object({ minRunners: z.number().nullable(), maxRunners: z.number().nullable() }),
+            changed: z
+              .boolean()
+              .describe('false when it already was in that state'),
+            before: z.object({
+              minRunners: z.number().nullable(),
+              maxRunners: z.number().nullable(),
+            }),
+            after: z.object({
+              minRunners: z.number().nullable(),
+              maxRunners: z.number().nullable(),
+            }),
             warnings: z.array(z.string()),
             auditId: z.string(),
           }),
       },
       action: async ({ input, credentials }) => {
         const { reason, ...target } = input;
-        const result = await control.request({ action, target, reason, credentials });
+        const result = await control.request({
+          action,
+          target,
+          reason,
+          credentials,
+        });
         return {
           output: {
             changed: result.changed,

@@ -17,7 +17,13 @@ import { auditVerifyQuery } from '../audit/auditVerifyQuery';
 import { ScaleSetControlService } from './ScaleSetControlService';
 import { parseRequest } from '../service/parseRequest';
 import { AccessGate } from '../service/access';
-import { actorName, pageOffset, requestIdHeader, scaleSetTarget, scaleSetTargetPrefix } from '../service/inputSchemas';
+import {
+  actorName,
+  pageOffset,
+  requestIdHeader,
+  scaleSetTarget,
+  scaleSetTargetPrefix,
+} from '../service/inputSchemas';
 
 /** What the control sub-router needs. */
 export interface ControlRouterOptions {
@@ -30,7 +36,10 @@ export interface ControlRouterOptions {
 
 // the reason's own rules (1–500 characters) are checked by the control service, for actions too
 const controlBody = z.object({ reason: z.unknown() }).strict();
-const isoTime = z.string().datetime({ offset: true }).transform(s => new Date(s).toISOString());
+const isoTime = z
+  .string()
+  .datetime({ offset: true })
+  .transform(s => new Date(s).toISOString());
 const auditQuery = z
   .object({
     actor: actorName.optional(),
@@ -53,25 +62,58 @@ const parse = parseRequest;
  * Pause/resume and the audit log over HTTP: parses, authorizes and delegates. Pause/resume are
  * authorized inside the control service (so actions share the check and denials are audited).
  */
-export function createControlRouter(options: ControlRouterOptions): express.Router {
+export function createControlRouter(
+  options: ControlRouterOptions,
+): express.Router {
   const { control, audit, access, httpAuth } = options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
-  const controlRoute = (action: ControlAction): express.RequestHandler => async (req, res) => {
-    const target = parse(scaleSetTarget, req.params, 'path');
-    const body = parse(controlBody, req.body ?? {}, 'body');
-    const header = req.get('x-request-id');
-    const requestId = header === undefined ? undefined : parse(requestIdHeader, header, 'header x-request-id');
-    const credentials = await httpAuth.credentials(req);
-    res.json(await control.request({ action, target, reason: body.reason, credentials, requestId, request: req }));
-  };
-  router.post('/scale-sets/:cluster/:namespace/:name/pause', controlRoute('pause'));
-  router.post('/scale-sets/:cluster/:namespace/:name/resume', controlRoute('resume'));
+  const controlRoute =
+    (action: ControlAction): express.RequestHandler =>
+    async (req, res) => {
+      const target = parse(scaleSetTarget, req.params, 'path');
+      const body = parse(controlBody, req.body ?? {}, 'body');
+      const header = req.get('x-request-id');
+      const requestId =
+        header === undefined
+          ? undefined
+          : parse(requestIdHeader, header, 'header x-request-id');
+      const credentials = await httpAuth.credentials(req);
+      res.json(
+        await control.request({
+          action,
+          target,
+          reason: body.reason,
+          credentials,
+          requestId,
+          request: req,
+        }),
+      );
+    };
+  router.post(
+    '/scale-sets/:cluster/:namespace/:name/pause',
+    controlRoute('pause'),
+  );
+  router.post(
+    '/scale-sets/:cluster/:namespace/:name/resume',
+    controlRoute('resume'),
+  );
 
   // Input is checked first, so every authorized attempt has an auditor event with an outcome.
-  const readAudited = async <T>(req: express.Request, eventId: string, meta: Record<string, string>, read: () => Promise<T>, result: (value: T) => Record<string, number | boolean>) => {
-    const event = await access.authorizeRequest(req, { permission: auditReadPermission, attempt: 'read the audit log', eventId, meta });
+  const readAudited = async <T>(
+    req: express.Request,
+    eventId: string,
+    meta: Record<string, string>,
+    read: () => Promise<T>,
+    result: (value: T) => Record<string, number | boolean>,
+  ) => {
+    const event = await access.authorizeRequest(req, {
+      permission: auditReadPermission,
+      attempt: 'read the audit log',
+      eventId,
+      meta,
+    });
     try {
       const value = await read();
       await event.success({ meta: result(value) });
@@ -84,8 +126,14 @@ export function createControlRouter(options: ControlRouterOptions): express.Rout
 
   router.get('/audit', async (req, res) => {
     const q = parse(auditQuery, req.query, 'query');
-    if (q.format === 'json' && q.limit !== undefined && q.limit > MAX_JSON_PAGE) {
-      throw new InputError(`invalid query: limit: at most ${MAX_JSON_PAGE} (or format=csv)`);
+    if (
+      q.format === 'json' &&
+      q.limit !== undefined &&
+      q.limit > MAX_JSON_PAGE
+    ) {
+      throw new InputError(
+        `invalid query: limit: at most ${MAX_JSON_PAGE} (or format=csv)`,
+      );
     }
     const page: AuditPage = await readAudited(
       req,
@@ -95,7 +143,9 @@ export function createControlRouter(options: ControlRouterOptions): express.Rout
         audit.list({
           ...q,
           action: q.action,
-          outcome: q.outcome as AuditPage['items'][number]['outcome'] | undefined,
+          outcome: q.outcome as
+            | AuditPage['items'][number]['outcome']
+            | undefined,
           limit: q.limit ?? (q.format === 'csv' ? 10_000 : 50),
         }),
       p => ({ records: p.items.length }),
@@ -111,7 +161,15 @@ export function createControlRouter(options: ControlRouterOptions): express.Rout
 
   router.get('/audit/verify', async (req, res) => {
     const q = parse(auditVerifyQuery, req.query, 'query');
-    res.json(await readAudited(req, 'audit-log-verify', {}, () => audit.verify(q), v => ({ ok: v.ok, checked: v.checked })));
+    res.json(
+      await readAudited(
+        req,
+        'audit-log-verify',
+        {},
+        () => audit.verify(q),
+        v => ({ ok: v.ok, checked: v.checked }),
+      ),
+    );
   });
 
   return router;

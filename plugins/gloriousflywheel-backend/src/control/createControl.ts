@@ -10,13 +10,20 @@ import { Config } from '@backstage/config';
 import { Knex } from 'knex';
 import { gloriousflywheelPermissions } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditStore } from '../database/AuditStore';
-import { FleetService, readClusterConfigs, readRunnerClassOwners } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  FleetService,
+  readClusterConfigs,
+  readRunnerClassOwners,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControl } from './ScaleSetControl';
 import { ScaleSetControlService } from './ScaleSetControlService';
 import { PauseRevertWatch } from './PauseRevertWatch';
 import { ControlRouterOptions } from './controlRouter';
 import { registerControlActions } from './controlActions';
-import { scaleSetPermissionResourceRef, scaleSetPermissionRules } from './scaleSetPermissionRules';
+import {
+  scaleSetPermissionResourceRef,
+  scaleSetPermissionRules,
+} from './scaleSetPermissionRules';
 import { createScaleSetResourceLoader } from './scaleSetResources';
 import { AccessGate, readAccessConfig } from '../service/access';
 import type { GloriousflywheelMetrics } from '../metrics';
@@ -39,7 +46,9 @@ export interface CreateControlOptions {
  * scans), the audit store, the one control path, and the actions; returns what the HTTP
  * sub-router needs.
  */
-export function createControl(options: CreateControlOptions): ControlRouterOptions {
+export function createControl(
+  options: CreateControlOptions,
+): ControlRouterOptions {
   const { config, fleet, permissionsRegistry } = options;
   const owners = readRunnerClassOwners(config);
   permissionsRegistry.addResourceType({
@@ -48,10 +57,15 @@ export function createControl(options: CreateControlOptions): ControlRouterOptio
     rules: Object.values(scaleSetPermissionRules),
     getResources: createScaleSetResourceLoader(fleet, owners),
   });
-  permissionsRegistry.addPermissions(gloriousflywheelPermissions.filter(p => p.type === 'basic'));
+  permissionsRegistry.addPermissions(
+    gloriousflywheelPermissions.filter(p => p.type === 'basic'),
+  );
 
   const access = new AccessGate({
-    config: readAccessConfig(config, fleet.runnerClasses.map(c => c.name)),
+    config: readAccessConfig(
+      config,
+      fleet.runnerClasses.map(c => c.name),
+    ),
     permissions: options.permissions,
     httpAuth: options.httpAuth,
     auditor: options.auditor,
@@ -59,7 +73,10 @@ export function createControl(options: CreateControlOptions): ControlRouterOptio
   const clusters = readClusterConfigs(config);
   const audit = new AuditStore(options.knex);
   const control = new ScaleSetControlService({
-    control: new ScaleSetControl({ clusters, runnerClasses: fleet.runnerClasses }),
+    control: new ScaleSetControl({
+      clusters,
+      runnerClasses: fleet.runnerClasses,
+    }),
     audit,
     access,
     clusters,
@@ -68,9 +85,19 @@ export function createControl(options: CreateControlOptions): ControlRouterOptio
     logger: options.logger.child({ source: 'control' }),
     metrics: options.metrics,
   });
-  registerControlActions({ actionsRegistry: options.actionsRegistry, control, fleet });
+  registerControlActions({
+    actionsRegistry: options.actionsRegistry,
+    control,
+    fleet,
+  });
   // portal pauses a GitOps sync or `tofu apply` undid: recorded once each, as the system actor
-  new PauseRevertWatch({ fleet, audit, auditor: options.auditor, logger: options.logger.child({ source: 'pause-revert-watch' }) }).start();
-  if (!access.controlStatus().enabled) options.logger.warn(access.controlStatus().message);
+  new PauseRevertWatch({
+    fleet,
+    audit,
+    auditor: options.auditor,
+    logger: options.logger.child({ source: 'pause-revert-watch' }),
+  }).start();
+  if (!access.controlStatus().enabled)
+    options.logger.warn(access.controlStatus().message);
   return { control, audit, access, httpAuth: options.httpAuth };
 }

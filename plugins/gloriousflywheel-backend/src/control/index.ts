@@ -4,7 +4,11 @@ export {
   scaleSetConditions,
   createScaleSetConditionalDecision,
 } from './scaleSetPermissionRules';
-export type { ScaleSetResource, ScaleSetQuery, ScaleSetRuleParams } from './scaleSetPermissionRules';
+export type {
+  ScaleSetResource,
+  ScaleSetQuery,
+  ScaleSetRuleParams,
+} from './scaleSetPermissionRules';
 export { GloriousflywheelSamplePolicy } from './samplePolicy';
 export type { GloriousflywheelSamplePolicyOptions } from './samplePolicy';
 export { ClusterUnreachableError } from './errors';

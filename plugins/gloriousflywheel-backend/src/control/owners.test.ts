@@ -6,17 +6,39 @@ import {
   catalogProcessingExtensionPoint,
 } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult, isPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  isPermission,
+} from '@backstage/plugin-permission-common';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import catalogModuleGloriousflywheel from '@tinyland/backstage-plugin-catalog-backend-module-gloriousflywheel';
 import request from 'supertest';
-import { KubernetesSandbox, createFleetSeed, eventually, startKubernetesSandbox } from '@internal/fleet-sandbox';
-import { scaleSetPausePermission, scaleSetResumePermission } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  KubernetesSandbox,
+  createFleetSeed,
+  eventually,
+  startKubernetesSandbox,
+} from '@internal/fleet-sandbox';
+import {
+  scaleSetPausePermission,
+  scaleSetResumePermission,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousflywheelPlugin } from '../plugin';
-import { createScaleSetConditionalDecision, scaleSetConditions } from './scaleSetPermissionRules';
-import { authHeader, httpAuthWithActorsFactory, policyModule, userInfoFactoryFor } from '../service/__testUtils__/accessBackend';
+import {
+  createScaleSetConditionalDecision,
+  scaleSetConditions,
+} from './scaleSetPermissionRules';
+import {
+  authHeader,
+  httpAuthWithActorsFactory,
+  policyModule,
+  userInfoFactoryFor,
+} from '../service/__testUtils__/accessBackend';
 
-type Entity = Extract<EntityProviderMutation, { type: 'full' }>['entities'][number]['entity'];
+type Entity = Extract<
+  EntityProviderMutation,
+  { type: 'full' }
+>['entities'][number]['entity'];
 
 jest.setTimeout(120_000);
 
@@ -24,24 +46,40 @@ jest.setTimeout(120_000);
 class RecordingConnection implements EntityProviderConnection {
   entities = new Map<string, Entity>();
   async applyMutation(m: EntityProviderMutation) {
-    if (m.type === 'full') this.entities = new Map(m.entities.map(d => [d.entity.metadata.name, d.entity]));
-    else for (const d of m.added) this.entities.set(d.entity.metadata.name, d.entity);
+    if (m.type === 'full')
+      this.entities = new Map(
+        m.entities.map(d => [d.entity.metadata.name, d.entity]),
+      );
+    else
+      for (const d of m.added)
+        this.entities.set(d.entity.metadata.name, d.entity);
   }
   async refresh() {}
 }
 
 // Each user's ownership refs are set by the test: exactly one owner ref besides themselves.
 const memberships = new Map<string, string>();
-const userInfo = userInfoFactoryFor(userEntityRef => (memberships.has(userEntityRef) ? [memberships.get(userEntityRef)!] : []));
+const userInfo = userInfoFactoryFor(userEntityRef =>
+  memberships.has(userEntityRef) ? [memberships.get(userEntityRef)!] : [],
+);
 
 // Everyone may pause/resume what they own, by the rule under test, and nothing else.
 const ownersPolicy = policyModule('owners-policy', {
   async handle(req, user) {
     const { permission } = req;
-    if (user && (isPermission(permission, scaleSetPausePermission) || isPermission(permission, scaleSetResumePermission))) {
+    if (
+      user &&
+      (isPermission(permission, scaleSetPausePermission) ||
+        isPermission(permission, scaleSetResumePermission))
+    ) {
       return createScaleSetConditionalDecision(
         permission,
-        scaleSetConditions.isOwnedByUser({ ownershipEntityRefs: [user.info.userEntityRef, ...user.info.ownershipEntityRefs] }),
+        scaleSetConditions.isOwnedByUser({
+          ownershipEntityRefs: [
+            user.info.userEntityRef,
+            ...user.info.ownershipEntityRefs,
+          ],
+        }),
       );
     }
     return { result: AuthorizeResult.DENY };
@@ -53,10 +91,26 @@ const CONFIGS: Array<[string, Record<string, unknown>]> = [
     'without gloriousflywheel.owner (the default owner)',
     {
       runnerClasses: [
-        { name: 'tinyland-nix', scaleSets: ['tinyland-nix'], owner: 'platform-operators' },
-        { name: 'tinyland-docker', scaleSets: ['tinyland-docker'], owner: 'user:default/dana-docker' },
-        { name: 'tinyland-dind', capabilities: ['docker', 'privileged-dind'], scaleSets: ['tinyland-dind'] },
-        { name: 'tinyland-nix-heavy', capabilities: ['nix', 'heavy'], scaleSets: ['tinyland-nix-heavy'] },
+        {
+          name: 'tinyland-nix',
+          scaleSets: ['tinyland-nix'],
+          owner: 'platform-operators',
+        },
+        {
+          name: 'tinyland-docker',
+          scaleSets: ['tinyland-docker'],
+          owner: 'user:default/dana-docker',
+        },
+        {
+          name: 'tinyland-dind',
+          capabilities: ['docker', 'privileged-dind'],
+          scaleSets: ['tinyland-dind'],
+        },
+        {
+          name: 'tinyland-nix-heavy',
+          capabilities: ['nix', 'heavy'],
+          scaleSets: ['tinyland-nix-heavy'],
+        },
       ],
     },
   ],
@@ -65,8 +119,16 @@ const CONFIGS: Array<[string, Record<string, unknown>]> = [
     {
       owner: 'platform',
       runnerClasses: [
-        { name: 'tinyland-nix', scaleSets: ['tinyland-nix'], owner: 'group:default/platform-operators' },
-        { name: 'tinyland-dind', capabilities: ['docker', 'privileged-dind'], scaleSets: ['tinyland-dind'] },
+        {
+          name: 'tinyland-nix',
+          scaleSets: ['tinyland-nix'],
+          owner: 'group:default/platform-operators',
+        },
+        {
+          name: 'tinyland-dind',
+          capabilities: ['docker', 'privileged-dind'],
+          scaleSets: ['tinyland-dind'],
+        },
       ],
     },
   ],
@@ -89,12 +151,20 @@ describe.each(CONFIGS)('runner class owners %s', (_, gloriousflywheel) => {
       runnerScaleSetLabels: ['gpu'],
       annotations: {},
     });
-    k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed });
+    k8s = await startKubernetesSandbox({
+      host: '127.0.0.1',
+      port: 0,
+      tls: true,
+      seed,
+    });
     const backend = await startTestBackend({
       extensionPoints: [
         [
           catalogProcessingExtensionPoint,
-          { addEntityProvider: (...p: any[]) => providers.push(...p.flat()), addProcessor: () => {} } as any,
+          {
+            addEntityProvider: (...p: any[]) => providers.push(...p.flat()),
+            addProcessor: () => {},
+          } as any,
         ],
       ],
       features: [
@@ -110,7 +180,14 @@ describe.each(CONFIGS)('runner class owners %s', (_, gloriousflywheel) => {
             permission: { enabled: true },
             gloriousflywheel: {
               ...gloriousflywheel,
-              clusters: [{ name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, caData: k8s.caData }],
+              clusters: [
+                {
+                  name: 'honey',
+                  url: k8s.url,
+                  serviceAccountToken: k8s.token,
+                  caData: k8s.caData,
+                },
+              ],
             },
           },
         }),
@@ -118,11 +195,16 @@ describe.each(CONFIGS)('runner class owners %s', (_, gloriousflywheel) => {
     });
     server = backend.server;
     stop = () => backend.stop();
-    const fleetProvider = providers.find(p => p.getProviderName() === 'gloriousflywheel-fleet')!;
+    const fleetProvider = providers.find(
+      p => p.getProviderName() === 'gloriousflywheel-fleet',
+    )!;
     await fleetProvider.connect(catalog);
     await eventually(() => {
-      const emitted = [...catalog.entities.values()].filter(e => e.spec?.type === 'runner-scale-set').length;
-      if (emitted !== 6) throw new Error(`${emitted} scale-set entities so far`);
+      const emitted = [...catalog.entities.values()].filter(
+        e => e.spec?.type === 'runner-scale-set',
+      ).length;
+      if (emitted !== 6)
+        throw new Error(`${emitted} scale-set entities so far`);
     });
   });
 
@@ -141,16 +223,28 @@ describe.each(CONFIGS)('runner class owners %s', (_, gloriousflywheel) => {
   };
 
   it('lets exactly the owner the catalog shows on a scale set pause and resume it', async () => {
-    const scaleSets = [...catalog.entities.values()].filter(e => e.spec?.type === 'runner-scale-set');
-    const classOwners = new Map(
-      [...catalog.entities.values()].filter(e => e.spec?.type === 'runner-class').map(e => [e.metadata.name, e.spec!.owner]),
+    const scaleSets = [...catalog.entities.values()].filter(
+      e => e.spec?.type === 'runner-scale-set',
     );
-    const results: Array<{ scaleSet: string; owner: string; classOwner: unknown; statuses: number[] }> = [];
+    const classOwners = new Map(
+      [...catalog.entities.values()]
+        .filter(e => e.spec?.type === 'runner-class')
+        .map(e => [e.metadata.name, e.spec!.owner]),
+    );
+    const results: Array<{
+      scaleSet: string;
+      owner: string;
+      classOwner: unknown;
+      statuses: number[];
+    }> = [];
     for (const [i, entity] of scaleSets.entries()) {
       const owner = String(entity.spec!.owner);
-      const runnerClass = entity.metadata.annotations!['gloriousflywheel.io/runner-class'];
+      const runnerClass =
+        entity.metadata.annotations!['gloriousflywheel.io/runner-class'];
       // the owner itself when it is a user, else a member of the owning group
-      const member = owner.startsWith('user:') ? owner : `user:default/member-${i}`;
+      const member = owner.startsWith('user:')
+        ? owner
+        : `user:default/member-${i}`;
       if (member !== owner) memberships.set(member, owner);
       memberships.set(`user:default/stranger-${i}`, 'group:default/strangers');
       const statuses = [
@@ -159,10 +253,23 @@ describe.each(CONFIGS)('runner class owners %s', (_, gloriousflywheel) => {
         (await post(entity, `user:default/stranger-${i}`, 'pause')).status,
       ];
       // unclassified scale sets have no class entity: they show the default owner
-      results.push({ scaleSet: entity.metadata.name, owner, classOwner: runnerClass ? classOwners.get(runnerClass) : owner, statuses });
+      results.push({
+        scaleSet: entity.metadata.name,
+        owner,
+        classOwner: runnerClass ? classOwners.get(runnerClass) : owner,
+        statuses,
+      });
     }
-    expect(results).toEqual(results.map(r => ({ ...r, classOwner: r.owner, statuses: [200, 200, 403] })));
+    expect(results).toEqual(
+      results.map(r => ({
+        ...r,
+        classOwner: r.owner,
+        statuses: [200, 200, 403],
+      })),
+    );
     // no entity is left without an owner in full entity-ref form
-    expect(results.filter(r => !/^(group|user):default\/[a-z-]+$/.test(r.owner))).toEqual([]);
+    expect(
+      results.filter(r => !/^(group|user):default\/[a-z-]+$/.test(r.owner)),
+    ).toEqual([]);
   });
 });

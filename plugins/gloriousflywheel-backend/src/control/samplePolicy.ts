@@ -1,5 +1,13 @@
-import { AuthorizeResult, PolicyDecision, isPermission } from '@backstage/plugin-permission-common';
-import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+  isPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import {
   adoptionScanPermission,
   auditReadPermission,
@@ -8,7 +16,10 @@ import {
   scaleSetPausePermission,
   scaleSetResumePermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { createScaleSetConditionalDecision, scaleSetConditions } from './scaleSetPermissionRules';
+import {
+  createScaleSetConditionalDecision,
+  scaleSetConditions,
+} from './scaleSetPermissionRules';
 
 /**
  * Groups that make a user an admin or an operator in {@link GloriousflywheelSamplePolicy}.
@@ -42,28 +53,47 @@ export class GloriousflywheelSamplePolicy implements PermissionPolicy {
   private readonly operatorGroups: string[];
 
   constructor(options: GloriousflywheelSamplePolicyOptions = {}) {
-    this.adminGroups = lower(options.adminGroups ?? ['group:default/portal-admins']);
-    this.operatorGroups = lower(options.operatorGroups ?? ['group:default/platform-operators']);
+    this.adminGroups = lower(
+      options.adminGroups ?? ['group:default/portal-admins'],
+    );
+    this.operatorGroups = lower(
+      options.operatorGroups ?? ['group:default/platform-operators'],
+    );
   }
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     if (!user) return { result: AuthorizeResult.DENY };
     const { permission } = request;
-    if (!GF_PERMISSIONS.has(permission.name)) return { result: AuthorizeResult.ALLOW };
+    if (!GF_PERMISSIONS.has(permission.name))
+      return { result: AuthorizeResult.ALLOW };
     // every signed-in developer may ask why a job waits
-    if (isPermission(permission, queueReadPermission)) return { result: AuthorizeResult.ALLOW };
+    if (isPermission(permission, queueReadPermission))
+      return { result: AuthorizeResult.ALLOW };
 
-    const refs = [user.info.userEntityRef, ...(user.info.ownershipEntityRefs ?? [])];
+    const refs = [
+      user.info.userEntityRef,
+      ...(user.info.ownershipEntityRefs ?? []),
+    ];
     const mine = new Set(lower(refs));
-    if (this.adminGroups.some(g => mine.has(g))) return { result: AuthorizeResult.ALLOW };
+    if (this.adminGroups.some(g => mine.has(g)))
+      return { result: AuthorizeResult.ALLOW };
     if (this.operatorGroups.some(g => mine.has(g))) {
-      if (isPermission(permission, scaleSetPausePermission) || isPermission(permission, scaleSetResumePermission)) {
+      if (
+        isPermission(permission, scaleSetPausePermission) ||
+        isPermission(permission, scaleSetResumePermission)
+      ) {
         return createScaleSetConditionalDecision(
           permission,
           scaleSetConditions.isOwnedByUser({ ownershipEntityRefs: refs }),
         );
       }
-      if (isPermission(permission, auditReadPermission) || isPermission(permission, adoptionScanPermission)) {
+      if (
+        isPermission(permission, auditReadPermission) ||
+        isPermission(permission, adoptionScanPermission)
+      ) {
         return { result: AuthorizeResult.ALLOW };
       }
     }

@@ -42,7 +42,10 @@ export interface ScaleSetQuery {
 export const scaleSetPermissionResourceRef = createPermissionResourceRef<
   ScaleSetResource,
   ScaleSetQuery
->().with({ pluginId: 'gloriousflywheel', resourceType: SCALE_SET_RESOURCE_TYPE });
+>().with({
+  pluginId: 'gloriousflywheel',
+  resourceType: SCALE_SET_RESOURCE_TYPE,
+});
 
 /**
  * Params of a scale-set permission rule: one list of names, e.g. `{ clusters: ['honey'] }`.
@@ -58,10 +61,17 @@ export type ScaleSetRuleParams<K extends string> = { [key in K]: string[] };
 function stringListParams<K extends string>(
   key: K,
   description: string,
-): NonNullable<CreatePermissionRuleOptions<typeof scaleSetPermissionResourceRef, ScaleSetRuleParams<K>>['paramsSchema']> {
+): NonNullable<
+  CreatePermissionRuleOptions<
+    typeof scaleSetPermissionResourceRef,
+    ScaleSetRuleParams<K>
+  >['paramsSchema']
+> {
   const jsonSchema = () => ({
     type: 'object',
-    properties: { [key]: { type: 'array', items: { type: 'string' }, description } },
+    properties: {
+      [key]: { type: 'array', items: { type: 'string' }, description },
+    },
     required: [key],
     additionalProperties: false,
   });
@@ -70,11 +80,18 @@ function stringListParams<K extends string>(
       version: 1,
       vendor: 'gloriousflywheel',
       validate(value: unknown) {
-        const list = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+        const list =
+          typeof value === 'object' && value !== null
+            ? (value as Record<string, unknown>)[key]
+            : undefined;
         if (Array.isArray(list) && list.every(v => typeof v === 'string')) {
           return { value: { [key]: [...list] } as ScaleSetRuleParams<K> };
         }
-        return { issues: [{ message: `${key} must be a list of strings`, path: [key] }] };
+        return {
+          issues: [
+            { message: `${key} must be a list of strings`, path: [key] },
+          ],
+        };
       },
       jsonSchema: { input: jsonSchema, output: jsonSchema },
     },
@@ -82,7 +99,8 @@ function stringListParams<K extends string>(
 }
 
 // Entity refs compare case-insensitively in Backstage.
-const lower = (values: string[]) => values.map(v => v.toLocaleLowerCase('en-US'));
+const lower = (values: string[]) =>
+  values.map(v => v.toLocaleLowerCase('en-US'));
 
 const isInCluster = createPermissionRule({
   name: 'IS_IN_CLUSTER',
@@ -104,24 +122,35 @@ const isInNamespace = createPermissionRule({
 
 const isOfRunnerClass = createPermissionRule({
   name: 'IS_OF_RUNNER_CLASS',
-  description: "Allow scale sets serving one of the given runner classes ('unclassified' for none)",
+  description:
+    "Allow scale sets serving one of the given runner classes ('unclassified' for none)",
   resourceRef: scaleSetPermissionResourceRef,
   paramsSchema: stringListParams('runnerClasses', 'runner class names'),
-  apply: (resource, { runnerClasses }) => runnerClasses.includes(resource.runnerClass ?? 'unclassified'),
-  toQuery: ({ runnerClasses }) => ({ property: 'runnerClass', values: runnerClasses }),
+  apply: (resource, { runnerClasses }) =>
+    runnerClasses.includes(resource.runnerClass ?? 'unclassified'),
+  toQuery: ({ runnerClasses }) => ({
+    property: 'runnerClass',
+    values: runnerClasses,
+  }),
 });
 
 const isOwnedByUser = createPermissionRule({
   name: 'IS_OWNED_BY_USER',
-  description: "Allow scale sets whose runner class is owned by one of the user's ownership entity refs",
+  description:
+    "Allow scale sets whose runner class is owned by one of the user's ownership entity refs",
   resourceRef: scaleSetPermissionResourceRef,
   paramsSchema: stringListParams(
     'ownershipEntityRefs',
     "the user's entity ref and ownership entity refs (user.info.ownershipEntityRefs)",
   ),
   apply: (resource, { ownershipEntityRefs }) =>
-    lower(ownershipEntityRefs).includes(resource.owner.toLocaleLowerCase('en-US')),
-  toQuery: ({ ownershipEntityRefs }) => ({ property: 'owner', values: lower(ownershipEntityRefs) }),
+    lower(ownershipEntityRefs).includes(
+      resource.owner.toLocaleLowerCase('en-US'),
+    ),
+  toQuery: ({ ownershipEntityRefs }) => ({
+    property: 'owner',
+    values: lower(ownershipEntityRefs),
+  }),
 });
 
 /**
@@ -129,7 +158,12 @@ const isOwnedByUser = createPermissionRule({
  *
  * @public
  */
-export const scaleSetPermissionRules = { isInCluster, isInNamespace, isOfRunnerClass, isOwnedByUser };
+export const scaleSetPermissionRules = {
+  isInCluster,
+  isInNamespace,
+  isOfRunnerClass,
+  isOwnedByUser,
+};
 
 const conditionExports = createConditionExports({
   resourceRef: scaleSetPermissionResourceRef,
@@ -149,4 +183,5 @@ export const scaleSetConditions = conditionExports.conditions;
  *
  * @public
  */
-export const createScaleSetConditionalDecision = conditionExports.createConditionalDecision;
+export const createScaleSetConditionalDecision =
+  conditionExports.createConditionalDecision;

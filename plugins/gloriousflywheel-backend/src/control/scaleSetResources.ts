@@ -2,11 +2,17 @@ import {
   ScaleSet,
   parseScaleSetResourceRef,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { FleetService, RunnerClassOwners } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  FleetService,
+  RunnerClassOwners,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetResource } from './scaleSetPermissionRules';
 
 /** A scale set as the permission rules see it: the owner is its runner class's owner, as the catalog shows it. */
-export function toScaleSetResource(s: ScaleSet, owners: RunnerClassOwners): ScaleSetResource {
+export function toScaleSetResource(
+  s: ScaleSet,
+  owners: RunnerClassOwners,
+): ScaleSetResource {
   return {
     cluster: s.cluster,
     namespace: s.namespace,
@@ -20,7 +26,10 @@ export function toScaleSetResource(s: ScaleSet, owners: RunnerClassOwners): Scal
  * Loads scale sets by resource ref (`cluster/namespace/name`) from the informer copy, for the
  * permission framework's conditional decisions. Unknown refs load as undefined (and are denied).
  */
-export function createScaleSetResourceLoader(fleet: FleetService, owners: RunnerClassOwners) {
+export function createScaleSetResourceLoader(
+  fleet: FleetService,
+  owners: RunnerClassOwners,
+) {
   return async (refs: string[]): Promise<Array<ScaleSetResource | undefined>> =>
     refs.map(ref => {
       const key = parseScaleSetResourceRef(ref);

@@ -9,12 +9,18 @@ import { ScaleSetTarget } from './ScaleSetControl';
  * be configured (404), before anything is recorded or sent to a cluster. A cluster without a
  * namespace list watches all namespaces.
  */
-export function checkScaleSetTarget(clusters: readonly ClusterConfig[], target: unknown): ScaleSetTarget {
+export function checkScaleSetTarget(
+  clusters: readonly ClusterConfig[],
+  target: unknown,
+): ScaleSetTarget {
   const t = parseRequest(scaleSetTarget, target, 'scale set');
   const cluster = clusters.find(c => c.name === t.cluster);
-  if (!cluster) throw new NotFoundError(`cluster ${t.cluster} is not configured`);
+  if (!cluster)
+    throw new NotFoundError(`cluster ${t.cluster} is not configured`);
   if (cluster.namespaces && !cluster.namespaces.includes(t.namespace)) {
-    throw new NotFoundError(`namespace ${t.namespace} is not configured for cluster ${t.cluster}`);
+    throw new NotFoundError(
+      `namespace ${t.namespace} is not configured for cluster ${t.cluster}`,
+    );
   }
   return t;
 }

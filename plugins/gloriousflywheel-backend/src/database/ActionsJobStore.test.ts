@@ -33,8 +33,18 @@ async function createStore(id: TestDatabaseId) {
   return new ActionsJobStore(knex);
 }
 
-const running = { status: 'in_progress' as const, startedAt: '2026-12-01T10:01:00.000Z', runnerName: 'tinyland-nix-abc-runner-x', scaleSet: 'honey/arc-runners/tinyland-nix' };
-const done = { ...running, status: 'completed' as const, conclusion: 'success', completedAt: '2026-12-01T10:05:00.000Z' };
+const running = {
+  status: 'in_progress' as const,
+  startedAt: '2026-12-01T10:01:00.000Z',
+  runnerName: 'tinyland-nix-abc-runner-x',
+  scaleSet: 'honey/arc-runners/tinyland-nix',
+};
+const done = {
+  ...running,
+  status: 'completed' as const,
+  conclusion: 'success',
+  completedAt: '2026-12-01T10:05:00.000Z',
+};
 
 describe.each(databases.eachSupportedId())('ActionsJobStore on %p', id => {
   it('keeps the latest state of each job, whatever order the events arrive in', async () => {
@@ -58,8 +68,12 @@ describe.each(databases.eachSupportedId())('ActionsJobStore on %p', id => {
       job(2, { createdAt: '2026-12-01T11:00:00.000Z' }),
       job(3, { repo: 'tinyland-inc/blahaj' }),
     ]);
-    expect((await store.recentForRepo('TINYLAND-INC/lab', 10)).map(j => j.id)).toEqual([2, 1]);
-    expect((await store.recentForRepo('tinyland-inc/lab', 1)).map(j => j.id)).toEqual([2]);
+    expect(
+      (await store.recentForRepo('TINYLAND-INC/lab', 10)).map(j => j.id),
+    ).toEqual([2, 1]);
+    expect(
+      (await store.recentForRepo('tinyland-inc/lab', 1)).map(j => j.id),
+    ).toEqual([2]);
   });
 
   it('finds open and recent jobs, their repositories and open runs', async () => {
@@ -68,29 +82,48 @@ describe.each(databases.eachSupportedId())('ActionsJobStore on %p', id => {
     await store.upsert(
       [
         job(1, { createdAt: '2026-11-30T01:00:00.000Z' }),
-        job(2, { ...done, createdAt: '2026-11-30T01:00:00.000Z', startedAt: '2026-11-30T01:01:00.000Z', runId: 8 }),
+        job(2, {
+          ...done,
+          createdAt: '2026-11-30T01:00:00.000Z',
+          startedAt: '2026-11-30T01:01:00.000Z',
+          runId: 8,
+        }),
         job(3, { ...done, repo: 'tinyland-inc/blahaj', runId: 9 }),
       ],
       at,
     );
     const since = new Date('2026-12-01T00:00:00.000Z');
-    expect((await store.activeOrSince(since)).map(j => j.id).sort()).toEqual([1, 3]);
-    expect(await store.reposActiveSince(new Date('2026-12-01T13:00:00.000Z'), 10)).toEqual(['tinyland-inc/lab']);
-    expect(await store.reposActiveSince(since, 10)).toEqual(['tinyland-inc/blahaj', 'tinyland-inc/lab']);
+    expect((await store.activeOrSince(since)).map(j => j.id).sort()).toEqual([
+      1, 3,
+    ]);
+    expect(
+      await store.reposActiveSince(new Date('2026-12-01T13:00:00.000Z'), 10),
+    ).toEqual(['tinyland-inc/lab']);
+    expect(await store.reposActiveSince(since, 10)).toEqual([
+      'tinyland-inc/blahaj',
+      'tinyland-inc/lab',
+    ]);
     expect(await store.openRuns('tinyland-inc/lab')).toEqual([7]);
   });
 
   it('forgets jobs queued before the retention cutoff', async () => {
     const store = await createStore(id);
-    await store.upsert([job(1, { createdAt: '2026-11-20T00:00:00.000Z' }), job(2)]);
-    expect(await store.deleteQueuedBefore(new Date('2026-11-24T00:00:00.000Z'))).toBe(1);
+    await store.upsert([
+      job(1, { createdAt: '2026-11-20T00:00:00.000Z' }),
+      job(2),
+    ]);
+    expect(
+      await store.deleteQueuedBefore(new Date('2026-11-24T00:00:00.000Z')),
+    ).toBe(1);
     expect(await store.count()).toBe(1);
     expect(await store.get(2)).toBeDefined();
   });
 
   it('stores many jobs in chunks', async () => {
     const store = await createStore(id);
-    const jobs = Array.from({ length: 260 }, (_, i) => job(i + 1, { name: 'x'.repeat(300) }));
+    const jobs = Array.from({ length: 260 }, (_, i) =>
+      job(i + 1, { name: 'x'.repeat(300) }),
+    );
     expect(await store.upsert(jobs)).toBe(260);
     expect(await store.count()).toBe(260);
     expect((await store.get(260))?.name).toHaveLength(255);

@@ -1,11 +1,19 @@
 import { Knex } from 'knex';
-import { ActionsJob, ActionsJobStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ActionsJob,
+  ActionsJobStatus,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 const JOBS = 'gloriousflywheel_workflow_jobs';
 /** Rows per statement: 18 columns each stays well under SQLite's bound-variable limit. */
 const CHUNK = 50;
 
-const RANK: Record<ActionsJobStatus, number> = { queued: 0, waiting: 0, in_progress: 1, completed: 2 };
+const RANK: Record<ActionsJobStatus, number> = {
+  queued: 0,
+  waiting: 0,
+  in_progress: 1,
+  completed: 2,
+};
 
 interface JobRow {
   job_id: number | string;
@@ -30,8 +38,10 @@ interface JobRow {
 }
 
 const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
-const iso = (v: number | string | null) => (v === null ? null : new Date(Number(v)).toISOString());
-const cut = (s: string | null, n: number) => (s === null ? null : s.slice(0, n));
+const iso = (v: number | string | null) =>
+  v === null ? null : new Date(Number(v)).toISOString();
+const cut = (s: string | null, n: number) =>
+  s === null ? null : s.slice(0, n);
 
 function toRow(job: ActionsJob, at: number): JobRow {
   return {
@@ -90,13 +100,18 @@ export class ActionsJobStore {
    * Stores the jobs' states; returns how many rows changed (a stale or equal state changes none).
    * In `within`, a caller's transaction, when they commit with other writes.
    */
-  async upsert(jobs: readonly ActionsJob[], at: Date = new Date(), within?: Knex.Transaction): Promise<number> {
+  async upsert(
+    jobs: readonly ActionsJob[],
+    at: Date = new Date(),
+    within?: Knex.Transaction,
+  ): Promise<number> {
     let written = 0;
     // one row per job per statement: the last state given for a job wins within a call
     const latest = new Map<number, ActionsJob>();
     for (const job of jobs) {
       const prev = latest.get(job.id);
-      if (!prev || RANK[job.status] >= RANK[prev.status]) latest.set(job.id, job);
+      if (!prev || RANK[job.status] >= RANK[prev.status])
+        latest.set(job.id, job);
     }
     const rows = [...latest.values()].map(j => toRow(j, at.getTime()));
     // one transaction: one commit however many statements
@@ -117,7 +132,9 @@ export class ActionsJobStore {
   }
 
   async get(jobId: number): Promise<ActionsJob | undefined> {
-    const row: JobRow | undefined = await this.db(JOBS).where('job_id', jobId).first();
+    const row: JobRow | undefined = await this.db(JOBS)
+      .where('job_id', jobId)
+      .first();
     return row ? fromRow(row) : undefined;
   }
 
@@ -125,7 +142,10 @@ export class ActionsJobStore {
   async recentForRepo(repo: string, limit: number): Promise<ActionsJob[]> {
     const rows: JobRow[] = await this.db(JOBS)
       .where('repo_key', repo.toLowerCase())
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'job_id', order: 'desc' }])
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'job_id', order: 'desc' },
+      ])
       .limit(limit);
     return rows.map(fromRow);
   }
@@ -144,7 +164,10 @@ export class ActionsJobStore {
   async waiting(limit: number): Promise<ActionsJob[]> {
     const rows: JobRow[] = await this.db(JOBS)
       .where('status_rank', 0)
-      .orderBy([{ column: 'created_at', order: 'asc' }, { column: 'job_id', order: 'asc' }])
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'job_id', order: 'asc' },
+      ])
       .limit(limit);
     return rows.map(fromRow);
   }

@@ -22,7 +22,10 @@ export interface DeliveryRetention {
  * GitHub lets an admin redeliver deliveries of the past three days; a week covers that with room,
  * and the count cap bounds the table whatever the traffic.
  */
-export const DEFAULT_DELIVERY_RETENTION: DeliveryRetention = { maxDeliveries: 10_000, maxAgeMs: 7 * 24 * 3600_000 };
+export const DEFAULT_DELIVERY_RETENTION: DeliveryRetention = {
+  maxDeliveries: 10_000,
+  maxAgeMs: 7 * 24 * 3600_000,
+};
 
 /** A signed delivery as the webhook route hands it over. */
 export interface WebhookDelivery {
@@ -66,7 +69,9 @@ interface RescanRow {
 }
 
 const chunks = <T>(items: readonly T[], size = CHUNK): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 
 /**
  * Webhook deliveries already handled and rescans waiting for the scan task: the only place with SQL
@@ -85,7 +90,9 @@ export class AdoptionRescanStore {
    * Records a delivery and queues its repository, in one transaction; `duplicate` (and nothing
    * queued) when its delivery id or its exact body was recorded before.
    */
-  async recordDelivery(delivery: WebhookDelivery): Promise<'recorded' | 'duplicate'> {
+  async recordDelivery(
+    delivery: WebhookDelivery,
+  ): Promise<'recorded' | 'duplicate'> {
     const { deliveryId, payloadSha256, repo } = delivery;
     const at = delivery.receivedAt.getTime();
     const recorded = await this.db.transaction(async tx => {
@@ -135,7 +142,10 @@ export class AdoptionRescanStore {
    */
   async recordDeliveriesWith(
     deliveries: readonly WebhookDelivery[],
-    write: (tx: Knex.Transaction, recorded: readonly boolean[]) => Promise<void>,
+    write: (
+      tx: Knex.Transaction,
+      recorded: readonly boolean[],
+    ) => Promise<void>,
   ): Promise<boolean[]> {
     const ids = new Set<string>();
     const bodies = new Set<string>();
@@ -165,7 +175,9 @@ export class AdoptionRescanStore {
           .returning('delivery_id');
         for (const r of rows) inserted.add(r.delivery_id);
       }
-      const result = deliveries.map((d, i) => first[i] && inserted.has(d.deliveryId));
+      const result = deliveries.map(
+        (d, i) => first[i] && inserted.has(d.deliveryId),
+      );
       for (const [i, d] of deliveries.entries()) {
         if (result[i]) continue;
         await tx(DELIVERIES)
@@ -177,24 +189,37 @@ export class AdoptionRescanStore {
       return result;
     });
     const n = recorded.filter(Boolean).length;
-    if (n) await this.noteRecorded(n, Math.max(...deliveries.map(d => d.receivedAt.getTime())));
+    if (n)
+      await this.noteRecorded(
+        n,
+        Math.max(...deliveries.map(d => d.receivedAt.getTime())),
+      );
     return recorded;
   }
 
   /** The cap's query walks the newest maxDeliveries rows: it runs per 1% of the cap recorded, not per delivery. */
   private async noteRecorded(count: number, at: number): Promise<void> {
     this.sincePrune += count;
-    if (this.sincePrune < Math.max(1, Math.floor(this.retention.maxDeliveries / 100))) return;
+    if (
+      this.sincePrune <
+      Math.max(1, Math.floor(this.retention.maxDeliveries / 100))
+    )
+      return;
     this.sincePrune = 0;
     await this.pruneDeliveries(at);
   }
 
   /** Forgets deliveries past the retention age and beyond the newest `maxDeliveries`. */
   async pruneDeliveries(now: number): Promise<void> {
-    await this.db(DELIVERIES).where('received_at', '<', now - this.retention.maxAgeMs).delete();
+    await this.db(DELIVERIES)
+      .where('received_at', '<', now - this.retention.maxAgeMs)
+      .delete();
     const beyondCap = this.db(DELIVERIES)
       .select('delivery_id')
-      .orderBy([{ column: 'received_at', order: 'desc' }, { column: 'delivery_id', order: 'desc' }])
+      .orderBy([
+        { column: 'received_at', order: 'desc' },
+        { column: 'delivery_id', order: 'desc' },
+      ])
       .limit(1_000_000)
       .offset(this.retention.maxDeliveries);
     await this.db(DELIVERIES).whereIn('delivery_id', beyondCap).delete();
@@ -210,10 +235,19 @@ export class AdoptionRescanStore {
    * `added` when this request queued it, `joined` when it joins one still waiting, `running` when
    * it joins the full scan a scan-task run has claimed (see {@link AdoptionRescanStore.claimFullScan}).
    */
-  async requestFullScan(requestId: string, at: Date): Promise<'added' | 'joined' | 'running'> {
+  async requestFullScan(
+    requestId: string,
+    at: Date,
+  ): Promise<'added' | 'joined' | 'running'> {
     // An upsert that changes nothing returns the row as it is, whoever wrote it.
     const [row] = await this.db(RESCANS)
-      .insert({ repo_key: ALL_REPOS, owner: '', name: '', request_id: requestId, requested_at: at.getTime() })
+      .insert({
+        repo_key: ALL_REPOS,
+        owner: '',
+        name: '',
+        request_id: requestId,
+        requested_at: at.getTime(),
+      })
       .onConflict('repo_key')
       .merge(['owner'])
       .returning(['request_id', 'claimed_by']);
@@ -228,19 +262,30 @@ export class AdoptionRescanStore {
    */
   async claimFullScan(claimId: string, at: Date): Promise<void> {
     await this.db(RESCANS)
-      .insert({ repo_key: ALL_REPOS, owner: '', name: '', request_id: claimId, requested_at: at.getTime(), claimed_by: claimId })
+      .insert({
+        repo_key: ALL_REPOS,
+        owner: '',
+        name: '',
+        request_id: claimId,
+        requested_at: at.getTime(),
+        claimed_by: claimId,
+      })
       .onConflict('repo_key')
       .merge(['claimed_by']);
   }
 
   /** Ends the claim of `claimId` with its request; a claim taken over by a later run stays. */
   async releaseFullScan(claimId: string): Promise<void> {
-    await this.db(RESCANS).where({ repo_key: ALL_REPOS, claimed_by: claimId }).delete();
+    await this.db(RESCANS)
+      .where({ repo_key: ALL_REPOS, claimed_by: claimId })
+      .delete();
   }
 
   /** Waiting rescans, oldest first. */
   async pending(): Promise<RescanRequest[]> {
-    const rows: RescanRow[] = await this.db(RESCANS).select().orderBy('requested_at', 'asc');
+    const rows: RescanRow[] = await this.db(RESCANS)
+      .select()
+      .orderBy('requested_at', 'asc');
     return rows.map(r => ({
       repoKey: r.repo_key,
       owner: r.owner,
@@ -260,27 +305,43 @@ export class AdoptionRescanStore {
     for (const chunk of chunks(requests)) {
       await this.db(RESCANS)
         .where(q => {
-          for (const r of chunk) q.orWhere({ repo_key: r.repoKey, request_id: r.requestId });
+          for (const r of chunk)
+            q.orWhere({ repo_key: r.repoKey, request_id: r.requestId });
         })
         .delete();
     }
   }
 
   /** Keeps failed requests for the next run, with why they failed. */
-  async fail(requests: readonly RescanRequest[], message: string, at: Date): Promise<void> {
+  async fail(
+    requests: readonly RescanRequest[],
+    message: string,
+    at: Date,
+  ): Promise<void> {
     for (const chunk of chunks(requests)) {
       await this.db(RESCANS)
         .where(q => {
-          for (const r of chunk) q.orWhere({ repo_key: r.repoKey, request_id: r.requestId });
+          for (const r of chunk)
+            q.orWhere({ repo_key: r.repoKey, request_id: r.requestId });
         })
-        .update({ last_error: message.slice(0, 2000), failed_at: at.getTime() });
+        .update({
+          last_error: message.slice(0, 2000),
+          failed_at: at.getTime(),
+        });
     }
   }
 
   async summary(): Promise<RescanSummary> {
-    const [deliveries] = await this.db(DELIVERIES).count({ n: '*' }).sum({ replays: 'replays' });
-    const [repos] = await this.db(RESCANS).whereNot('repo_key', ALL_REPOS).count({ n: '*' });
-    const full = await this.db(RESCANS).where('repo_key', ALL_REPOS).whereNull('claimed_by').first('requested_at');
+    const [deliveries] = await this.db(DELIVERIES)
+      .count({ n: '*' })
+      .sum({ replays: 'replays' });
+    const [repos] = await this.db(RESCANS)
+      .whereNot('repo_key', ALL_REPOS)
+      .count({ n: '*' });
+    const full = await this.db(RESCANS)
+      .where('repo_key', ALL_REPOS)
+      .whereNull('claimed_by')
+      .first('requested_at');
     const failed = await this.db(RESCANS)
       .whereNotNull('failed_at')
       .orderBy('failed_at', 'desc')
@@ -291,7 +352,10 @@ export class AdoptionRescanStore {
       pendingRepos: Number(repos.n),
       fullScanRequestedAt: full ? Number(full.requested_at) : null,
       lastFailure: failed
-        ? { at: Number(failed.failed_at), message: `rescan of ${failed.repo_key} failed: ${failed.last_error}` }
+        ? {
+            at: Number(failed.failed_at),
+            message: `rescan of ${failed.repo_key} failed: ${failed.last_error}`,
+          }
         : null,
     };
   }

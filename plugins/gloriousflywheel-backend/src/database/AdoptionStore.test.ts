@@ -1,5 +1,9 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { DEFAULT_SCORECARD_CONFIG, buildRepoAdoption, readTranches } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  DEFAULT_SCORECARD_CONFIG,
+  buildRepoAdoption,
+  readTranches,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionStore } from './AdoptionStore';
 import { migrateDatabase } from './migrateDatabase';
 import type { RepoScanRecord } from '../adoption/types';
@@ -7,19 +11,41 @@ import type { RepoScanRecord } from '../adoption/types';
 // Only databases this machine provides without Docker (see CacheProbeStore.test.ts).
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const NOW = new Date('2026-11-25T12:00:00Z');
-const tranches = readTranches([{ name: 'first', repos: ['o/a'] }, { name: 'rest', rest: true }]);
+const tranches = readTranches([
+  { name: 'first', repos: ['o/a'] },
+  { name: 'rest', rest: true },
+]);
 
 function record(name: string, workflow: string, at = NOW): RepoScanRecord {
-  const files = { '.github/workflows/ci.yml': `on: push\njobs:\n  a:\n    runs-on: ${workflow}\n    steps: []\n` };
+  const files = {
+    '.github/workflows/ci.yml': `on: push\njobs:\n  a:\n    runs-on: ${workflow}\n    steps: []\n`,
+  };
   return {
     owner: 'o',
     name,
     headOid: `${name}-head`,
     scannedAt: at.getTime(),
     inputs: { defaultBranch: 'main', files, fileErrors: [] },
-    runs: { '.github/workflows/proof.yml': { etag: '"abc"', run: { workflowPath: '.github/workflows/proof.yml', conclusion: 'success' } } },
+    runs: {
+      '.github/workflows/proof.yml': {
+        etag: '"abc"',
+        run: {
+          workflowPath: '.github/workflows/proof.yml',
+          conclusion: 'success',
+        },
+      },
+    },
     result: buildRepoAdoption(
-      { owner: 'o', name, htmlBaseUrl: 'https://github.com', headOid: `${name}-head`, scannedAt: at.toISOString(), archived: false, fork: false, snapshot: { defaultBranch: 'main', files } },
+      {
+        owner: 'o',
+        name,
+        htmlBaseUrl: 'https://github.com',
+        headOid: `${name}-head`,
+        scannedAt: at.toISOString(),
+        archived: false,
+        fork: false,
+        snapshot: { defaultBranch: 'main', files },
+      },
       { config: DEFAULT_SCORECARD_CONFIG, tranches, now: at },
     ),
     configHash: 'h1',
@@ -36,11 +62,21 @@ describe.each(databases.eachSupportedId())('AdoptionStore on %p', id => {
   it('keeps the latest record per repository with inputs, run ETags and result', async () => {
     const store = await createStore(id);
     expect(await store.loadRepos()).toEqual([]);
-    await store.saveRepos([record('a', 'tinyland-nix'), record('b', 'ubuntu-latest')]);
-    const newer = record('a', 'tinyland-docker', new Date(NOW.getTime() + 60_000));
+    await store.saveRepos([
+      record('a', 'tinyland-nix'),
+      record('b', 'ubuntu-latest'),
+    ]);
+    const newer = record(
+      'a',
+      'tinyland-docker',
+      new Date(NOW.getTime() + 60_000),
+    );
     await store.saveRepos([newer]);
     const loaded = await store.loadRepos();
-    expect(loaded.sort((x, y) => x.name.localeCompare(y.name))).toEqual([newer, record('b', 'ubuntu-latest')]);
+    expect(loaded.sort((x, y) => x.name.localeCompare(y.name))).toEqual([
+      newer,
+      record('b', 'ubuntu-latest'),
+    ]);
     await store.deleteRepos(['o/b']);
     expect((await store.loadRepos()).map(r => r.name)).toEqual(['a']);
   });
@@ -60,10 +96,20 @@ describe.each(databases.eachSupportedId())('AdoptionStore on %p', id => {
     const withPulls = record('a', 'tinyland-nix');
     withPulls.result = { ...withPulls.result, migrationPullRequests: [pull] };
     await store.saveRepos([withPulls]);
-    expect((await store.loadRepos())[0].result.migrationPullRequests).toEqual([pull]);
+    expect((await store.loadRepos())[0].result.migrationPullRequests).toEqual([
+      pull,
+    ]);
 
-    const { migrationPullRequests: _dropped, ...older } = record('b', 'tinyland-nix').result;
-    await store.saveRepos([{ ...record('b', 'tinyland-nix'), result: older as typeof withPulls.result }]);
+    const { migrationPullRequests: _dropped, ...older } = record(
+      'b',
+      'tinyland-nix',
+    ).result;
+    await store.saveRepos([
+      {
+        ...record('b', 'tinyland-nix'),
+        result: older as typeof withPulls.result,
+      },
+    ]);
     const b = (await store.loadRepos()).find(r => r.name === 'b')!;
     expect(b.result.migrationPullRequests).toEqual([]);
   });
@@ -91,11 +137,23 @@ describe.each(databases.eachSupportedId())('AdoptionStore on %p', id => {
   it('keeps one push mark per organisation, case-insensitively', async () => {
     const store = await createStore(id);
     expect(await store.scanMark('Tinyland-Inc')).toBeUndefined();
-    await store.saveScanMark('Tinyland-Inc', { pushedAt: '2026-11-25T11:59:59Z', listedAt: NOW.getTime() });
-    await store.saveScanMark('tinyland-inc', { pushedAt: '2026-11-25T12:30:00Z', listedAt: NOW.getTime() });
+    await store.saveScanMark('Tinyland-Inc', {
+      pushedAt: '2026-11-25T11:59:59Z',
+      listedAt: NOW.getTime(),
+    });
+    await store.saveScanMark('tinyland-inc', {
+      pushedAt: '2026-11-25T12:30:00Z',
+      listedAt: NOW.getTime(),
+    });
     await store.saveScanMark('other', { pushedAt: null, listedAt: null });
-    expect(await store.scanMark('TINYLAND-INC')).toEqual({ pushedAt: '2026-11-25T12:30:00Z', listedAt: NOW.getTime() });
-    expect(await store.scanMark('other')).toEqual({ pushedAt: null, listedAt: null });
+    expect(await store.scanMark('TINYLAND-INC')).toEqual({
+      pushedAt: '2026-11-25T12:30:00Z',
+      listedAt: NOW.getTime(),
+    });
+    expect(await store.scanMark('other')).toEqual({
+      pushedAt: null,
+      listedAt: null,
+    });
   });
 
   it('keeps scan runs; one left running by a stopped process reads as interrupted', async () => {
@@ -103,13 +161,28 @@ describe.each(databases.eachSupportedId())('AdoptionStore on %p', id => {
     expect(await store.lastScan()).toBeUndefined();
     const first = await store.startScan('schedule', NOW);
     await store.finishScan(first, {
-      state: 'idle', trigger: 'schedule', startedAt: NOW.toISOString(), finishedAt: NOW.toISOString(),
-      reposDone: 10, reposTotal: 10, reposFetched: 2, requestsUsed: { graphql: 3, rest: 1, rest304: 4 },
-      rateLimit: { remaining: 4000, resetAt: null }, lastError: null,
+      state: 'idle',
+      trigger: 'schedule',
+      startedAt: NOW.toISOString(),
+      finishedAt: NOW.toISOString(),
+      reposDone: 10,
+      reposTotal: 10,
+      reposFetched: 2,
+      requestsUsed: { graphql: 3, rest: 1, rest304: 4 },
+      rateLimit: { remaining: 4000, resetAt: null },
+      lastError: null,
     });
-    expect(await store.lastScan()).toMatchObject({ state: 'idle', reposTotal: 10, requestsUsed: { graphql: 3, rest: 1, rest304: 4 } });
+    expect(await store.lastScan()).toMatchObject({
+      state: 'idle',
+      reposTotal: 10,
+      requestsUsed: { graphql: 3, rest: 1, rest304: 4 },
+    });
     const second = await store.startScan('manual', NOW);
     expect(second).toBeGreaterThan(first);
-    expect(await store.lastScan()).toMatchObject({ state: 'failed', trigger: 'manual', lastError: 'interrupted by a restart' });
+    expect(await store.lastScan()).toMatchObject({
+      state: 'failed',
+      trigger: 'manual',
+      lastError: 'interrupted by a restart',
+    });
   });
 });

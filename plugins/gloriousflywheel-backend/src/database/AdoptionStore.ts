@@ -43,7 +43,9 @@ export interface AdoptionHistoryRow {
 }
 
 const chunks = <T>(items: readonly T[], size = CHUNK): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 
 /**
  * Adoption results, daily history and scan runs: the only place with SQL for them.
@@ -63,7 +65,10 @@ export class AdoptionStore {
         inputs: JSON.parse(r.inputs),
         runs: JSON.parse(r.runs),
         // Results stored before migration pull requests were read have none (the next scan adds them).
-        result: { ...result, migrationPullRequests: result.migrationPullRequests ?? [] },
+        result: {
+          ...result,
+          migrationPullRequests: result.migrationPullRequests ?? [],
+        },
         configHash: r.config_hash,
       };
     });
@@ -91,11 +96,15 @@ export class AdoptionStore {
   }
 
   async deleteRepos(keys: readonly string[]): Promise<void> {
-    for (const chunk of chunks(keys)) await this.db(REPOS).whereIn('repo_key', chunk).delete();
+    for (const chunk of chunks(keys))
+      await this.db(REPOS).whereIn('repo_key', chunk).delete();
   }
 
   /** Records (or overwrites) today's row of each repository. */
-  async recordDay(day: string, results: readonly RepoAdoption[]): Promise<void> {
+  async recordDay(
+    day: string,
+    results: readonly RepoAdoption[],
+  ): Promise<void> {
     for (const chunk of chunks(results)) {
       await this.db(HISTORY)
         .insert(
@@ -117,8 +126,20 @@ export class AdoptionStore {
   }
 
   /** Repositories per tranche, day and stage since `sinceDay` (inclusive), oldest first. */
-  async stageTrend(sinceDay: string): Promise<{ tranche: string | null; day: string; stage: AdoptionStage; repos: number }[]> {
-    type TrendRow = { tranche: string | null; day: string; stage: string; repos: number | string };
+  async stageTrend(sinceDay: string): Promise<
+    {
+      tranche: string | null;
+      day: string;
+      stage: AdoptionStage;
+      repos: number;
+    }[]
+  > {
+    type TrendRow = {
+      tranche: string | null;
+      day: string;
+      stage: string;
+      repos: number | string;
+    };
     const rows = (await this.db(HISTORY)
       .select('tranche', 'day', 'stage')
       .count({ repos: '*' })
@@ -149,7 +170,9 @@ export class AdoptionStore {
       .where('id', id)
       .update({
         state: status.state,
-        finished_at: status.finishedAt ? Date.parse(status.finishedAt) : Date.now(),
+        finished_at: status.finishedAt
+          ? Date.parse(status.finishedAt)
+          : Date.now(),
         repos_total: status.reposTotal,
         repos_fetched: status.reposFetched,
         graphql_requests: status.requestsUsed.graphql,
@@ -168,25 +191,40 @@ export class AdoptionStore {
       state: row.state === 'running' ? 'failed' : row.state,
       trigger: row.trigger,
       startedAt: new Date(Number(row.started_at)).toISOString(),
-      finishedAt: row.finished_at === null ? null : new Date(Number(row.finished_at)).toISOString(),
+      finishedAt:
+        row.finished_at === null
+          ? null
+          : new Date(Number(row.finished_at)).toISOString(),
       reposDone: row.repos_total,
       reposTotal: row.repos_total,
       reposFetched: row.repos_fetched,
-      requestsUsed: { graphql: row.graphql_requests, rest: row.rest_requests, rest304: row.rest_304 },
+      requestsUsed: {
+        graphql: row.graphql_requests,
+        rest: row.rest_requests,
+        rest304: row.rest_304,
+      },
       rateLimit: { remaining: null, resetAt: null },
-      lastError: row.state === 'running' ? 'interrupted by a restart' : row.error,
+      lastError:
+        row.state === 'running' ? 'interrupted by a restart' : row.error,
     };
   }
 
   async scanMark(org: string): Promise<AdoptionScanMark | undefined> {
     const row = await this.db(MARKS).where('org', org.toLowerCase()).first();
     if (!row) return undefined;
-    return { pushedAt: row.pushed_at, listedAt: row.listed_at === null ? null : Number(row.listed_at) };
+    return {
+      pushedAt: row.pushed_at,
+      listedAt: row.listed_at === null ? null : Number(row.listed_at),
+    };
   }
 
   async saveScanMark(org: string, mark: AdoptionScanMark): Promise<void> {
     await this.db(MARKS)
-      .insert({ org: org.toLowerCase(), pushed_at: mark.pushedAt, listed_at: mark.listedAt })
+      .insert({
+        org: org.toLowerCase(),
+        pushed_at: mark.pushedAt,
+        listed_at: mark.listedAt,
+      })
       .onConflict('org')
       .merge();
   }

@@ -9,7 +9,12 @@ import {
   AuditVerifyResult,
   ScaleSetBounds,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { AuditChainCheck, AuditChainEntry, auditRecordHash, initiatedSnapshot } from '../audit/auditChain';
+import {
+  AuditChainCheck,
+  AuditChainEntry,
+  auditRecordHash,
+  initiatedSnapshot,
+} from '../audit/auditChain';
 
 const TABLE = 'gloriousflywheel_audit';
 const CHAIN = 'gloriousflywheel_audit_chain';
@@ -99,8 +104,12 @@ function toRecord(row: AuditRow): AuditRecord {
     requestId: row.request_id,
     outcome: row.outcome as AuditOutcome,
     error: row.error,
-    before: row.has_before ? { minRunners: row.before_min, maxRunners: row.before_max } : null,
-    after: row.has_after ? { minRunners: row.after_min, maxRunners: row.after_max } : null,
+    before: row.has_before
+      ? { minRunners: row.before_min, maxRunners: row.before_max }
+      : null,
+    after: row.has_after
+      ? { minRunners: row.after_min, maxRunners: row.after_max }
+      : null,
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -138,7 +147,8 @@ function rowOf(record: AuditRecord) {
 function entriesOf(row: AuditRow): AuditChainEntry[] {
   const record = toRecord(row);
   const entries: AuditChainEntry[] = [];
-  const initiatedSeq = row.initiated_seq === null ? null : Number(row.initiated_seq);
+  const initiatedSeq =
+    row.initiated_seq === null ? null : Number(row.initiated_seq);
   if (initiatedSeq !== null && initiatedSeq !== record.seq) {
     const initiation = {
       seq: initiatedSeq,
@@ -146,7 +156,10 @@ function entriesOf(row: AuditRow): AuditChainEntry[] {
       hash: row.initiated_hash,
       runnerClass: row.initiated_runner_class,
     };
-    entries.push({ snapshot: initiatedSnapshot(record, initiation), latest: false });
+    entries.push({
+      snapshot: initiatedSnapshot(record, initiation),
+      latest: false,
+    });
   }
   if (record.seq !== null) entries.push({ snapshot: record, latest: true });
   return entries;
@@ -171,7 +184,9 @@ export class AuditStore {
 
   /** Writes a new attempt as `initiated`: the chain's next entry. */
   async begin(attempt: AuditAttempt): Promise<AuditRecord> {
-    return this.knex.transaction(async tx => this.insertInitiated(tx, attempt, await this.lockHead(tx)));
+    return this.knex.transaction(async tx =>
+      this.insertInitiated(tx, attempt, await this.lockHead(tx)),
+    );
   }
 
   /**
@@ -179,12 +194,20 @@ export class AuditStore {
    * is written. The check runs under the chain-head lock, so replicas recording the same
    * deterministic id (the pause-revert watch) write it once.
    */
-  async beginOnce(attempt: AuditAttempt): Promise<{ record: AuditRecord; created: boolean }> {
+  async beginOnce(
+    attempt: AuditAttempt,
+  ): Promise<{ record: AuditRecord; created: boolean }> {
     return this.knex.transaction(async tx => {
       const head = await this.lockHead(tx);
-      const known = await tx<AuditRow>(TABLE).where({ request_id: attempt.requestId }).orderBy('time', 'asc').first();
+      const known = await tx<AuditRow>(TABLE)
+        .where({ request_id: attempt.requestId })
+        .orderBy('time', 'asc')
+        .first();
       if (known) return { record: toRecord(known), created: false };
-      return { record: await this.insertInitiated(tx, attempt, head), created: true };
+      return {
+        record: await this.insertInitiated(tx, attempt, head),
+        created: true,
+      };
     });
   }
 
@@ -222,22 +245,31 @@ export class AuditStore {
       initiated_hash: record.hash,
       initiated_runner_class: record.runnerClass,
     });
-    await tx(CHAIN).where({ id: 1 }).update({ seq: record.seq, hash: record.hash });
+    await tx(CHAIN)
+      .where({ id: 1 })
+      .update({ seq: record.seq, hash: record.hash });
     return record;
   }
 
   /** Completes an initiated record: the chain's next entry, superseding its initiation entry. */
-  async complete(id: string, completion: AuditCompletion): Promise<AuditRecord> {
+  async complete(
+    id: string,
+    completion: AuditCompletion,
+  ): Promise<AuditRecord> {
     return this.knex.transaction(async tx => {
       const head = await this.lockHead(tx);
       const row = await tx<AuditRow>(TABLE).where({ id }).first();
       if (!row) throw new Error(`audit record ${id} does not exist`);
-      if (row.outcome !== 'initiated') throw new Error(`audit record ${id} is already completed`);
+      if (row.outcome !== 'initiated')
+        throw new Error(`audit record ${id} is already completed`);
       const completed: AuditRecord = {
         ...toRecord(row),
         seq: head.seq + 1,
         completedAt: this.now().toISOString(),
-        runnerClass: completion.runnerClass !== undefined ? completion.runnerClass : row.runner_class,
+        runnerClass:
+          completion.runnerClass !== undefined
+            ? completion.runnerClass
+            : row.runner_class,
         outcome: completion.outcome,
         error: completion.error ?? null,
         before: completion.before ?? null,
@@ -248,7 +280,9 @@ export class AuditStore {
       completed.hash = auditRecordHash(completed, head.hash);
       const { id: _id, ...columns } = rowOf(completed);
       await tx(TABLE).where({ id, outcome: 'initiated' }).update(columns);
-      await tx(CHAIN).where({ id: 1 }).update({ seq: completed.seq, hash: completed.hash });
+      await tx(CHAIN)
+        .where({ id: 1 })
+        .update({ seq: completed.seq, hash: completed.hash });
       return completed;
     });
   }
@@ -260,7 +294,10 @@ export class AuditStore {
 
   /** The record of a request id (the pause-revert watch's ids are deterministic). */
   async findByRequestId(requestId: string): Promise<AuditRecord | undefined> {
-    const row = await this.knex<AuditRow>(TABLE).where({ request_id: requestId }).orderBy('time', 'asc').first();
+    const row = await this.knex<AuditRow>(TABLE)
+      .where({ request_id: requestId })
+      .orderBy('time', 'asc')
+      .first();
     return row && toRecord(row);
   }
 
@@ -290,7 +327,12 @@ export class AuditStore {
       ])
       .limit(query.limit)
       .offset(query.offset);
-    return { items: rows.map(toRecord), total: Number(count), limit: query.limit, offset: query.offset };
+    return {
+      items: rows.map(toRecord),
+      total: Number(count),
+      limit: query.limit,
+      offset: query.offset,
+    };
   }
 
   /**
@@ -299,17 +341,28 @@ export class AuditStore {
    * a shipped auditor event) a rewritten chain each answer `ok: false`. Reads one snapshot, so
    * records completing meanwhile never look like a break.
    */
-  async verify(options: { anchor?: AuditChainPosition } = {}): Promise<AuditVerifyResult> {
+  async verify(
+    options: { anchor?: AuditChainPosition } = {},
+  ): Promise<AuditVerifyResult> {
     // PostgreSQL: one snapshot for every query; SQLite transactions are serialised already.
     const snapshot: Knex.TransactionConfig =
-      this.knex.client.dialect === 'postgresql' ? { isolationLevel: 'repeatable read', readOnly: true } : {};
+      this.knex.client.dialect === 'postgresql'
+        ? { isolationLevel: 'repeatable read', readOnly: true }
+        : {};
     return this.knex.transaction(async tx => {
       const check = new AuditChainCheck(options.anchor);
-      const last = await tx(TABLE).max({ seq: 'seq', initiated: 'initiated_seq' }).first();
-      const end = Math.max(Number(last?.seq ?? 0), Number(last?.initiated ?? 0));
+      const last = await tx(TABLE)
+        .max({ seq: 'seq', initiated: 'initiated_seq' })
+        .first();
+      const end = Math.max(
+        Number(last?.seq ?? 0),
+        Number(last?.initiated ?? 0),
+      );
       for (let from = 1; from <= end; from += VERIFY_BATCH) {
         const to = from + VERIFY_BATCH - 1;
-        const rows = await tx<AuditRow>(TABLE).whereBetween('seq', [from, to]).orWhereBetween('initiated_seq', [from, to]);
+        const rows = await tx<AuditRow>(TABLE)
+          .whereBetween('seq', [from, to])
+          .orWhereBetween('initiated_seq', [from, to]);
         const entries = rows
           .flatMap(entriesOf)
           .filter(e => e.snapshot.seq! >= from && e.snapshot.seq! <= to)
@@ -325,19 +378,27 @@ export class AuditStore {
         .orWhere('initiated_seq', '<', 1)
         .orderBy('time')
         .first('id');
-      if (outside) return check.broken(outside.id, `record ${outside.id} is not in the chain`);
+      if (outside)
+        return check.broken(
+          outside.id,
+          `record ${outside.id} is not in the chain`,
+        );
       const head = await tx(CHAIN).where({ id: 1 }).first();
       return check.end(head && { seq: Number(head.seq), hash: head.hash });
     }, snapshot);
   }
 
-  private async lockHead(tx: Knex.Transaction): Promise<{ seq: number; hash: string }> {
+  private async lockHead(
+    tx: Knex.Transaction,
+  ): Promise<{ seq: number; hash: string }> {
     if (this.knex.client.dialect === 'postgresql') {
       const row = await tx(CHAIN).where({ id: 1 }).forUpdate().first();
       return { seq: Number(row.seq), hash: row.hash };
     }
     // SQLite has no row locks: writing first takes the database's write lock for the transaction.
-    await tx(CHAIN).where({ id: 1 }).update({ seq: tx.raw('seq') });
+    await tx(CHAIN)
+      .where({ id: 1 })
+      .update({ seq: tx.raw('seq') });
     const row = await tx(CHAIN).where({ id: 1 }).first();
     return { seq: Number(row.seq), hash: row.hash };
   }

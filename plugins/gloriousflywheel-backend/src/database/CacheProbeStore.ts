@@ -5,7 +5,10 @@ import type {
   CacheHistoryPoint,
   CacheKind,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import type { CacheProbeDetails, CacheProbeResult } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type {
+  CacheProbeDetails,
+  CacheProbeResult,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 const TABLE = 'gloriousflywheel_cache_probes';
 

@@ -1,5 +1,9 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { createFleetSeed, GitHubSandbox, startGitHubSandbox } from '@internal/fleet-sandbox';
+import {
+  createFleetSeed,
+  GitHubSandbox,
+  startGitHubSandbox,
+} from '@internal/fleet-sandbox';
 import { ActionsJob } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ActionsJobStore } from '../database/ActionsJobStore';
 import { migrateDatabase } from '../database/migrateDatabase';
@@ -13,7 +17,12 @@ const ORG = 'tinyland-inc';
 let gh: GitHubSandbox;
 beforeAll(async () => {
   // no fleet: every job the sandbox queues stays queued
-  gh = await startGitHubSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed({ longTailRepos: 2 }), jobs: { autoTickMs: 0 } });
+  gh = await startGitHubSandbox({
+    host: '127.0.0.1',
+    port: 0,
+    seed: createFleetSeed({ longTailRepos: 2 }),
+    jobs: { autoTickMs: 0 },
+  });
 });
 afterAll(() => gh?.close());
 
@@ -22,7 +31,11 @@ async function setup(requestsPerPass = 100) {
   await migrateDatabase({ getClient: async () => knex });
   const store = new ActionsJobStore(knex);
   const logger = mockServices.logger.mock();
-  const client: GitHubClient = createGitHubClient({ apiBaseUrl: gh.url, token: async () => gh.token, logger });
+  const client: GitHubClient = createGitHubClient({
+    apiBaseUrl: gh.url,
+    token: async () => gh.token,
+    logger,
+  });
   const ingested: ActionsJob[] = [];
   const reconciler = new JobReconciler({
     store,
@@ -39,7 +52,12 @@ async function setup(requestsPerPass = 100) {
 }
 
 /** What a delivered webhook would have stored: the job as the sandbox's jobs API has it. */
-async function seen(store: ActionsJobStore, reconciler: JobReconciler, repo: string, id: number) {
+async function seen(
+  store: ActionsJobStore,
+  reconciler: JobReconciler,
+  repo: string,
+  id: number,
+) {
   const job = await reconciler.fetchJob(repo, id);
   expect(job).toBeDefined();
   return store.get(id);
@@ -48,11 +66,23 @@ async function seen(store: ActionsJobStore, reconciler: JobReconciler, repo: str
 describe('JobReconciler against the sandbox jobs API', () => {
   it('fetches the jobs of runs whose deliveries never arrived, then only asks whether they changed', async () => {
     const { store, client, reconciler } = await setup();
-    const known = await gh.enqueueJob({ repo: 'lab', labels: ['tinyland-nix'] });
-    expect((await seen(store, reconciler, `${ORG}/lab`, known.id))?.status).toBe('queued');
+    const known = await gh.enqueueJob({
+      repo: 'lab',
+      labels: ['tinyland-nix'],
+    });
+    expect(
+      (await seen(store, reconciler, `${ORG}/lab`, known.id))?.status,
+    ).toBe('queued');
     // two jobs whose webhooks were lost: one in the known run, one in a new run
-    const sameRun = await gh.enqueueJob({ repo: 'lab', labels: ['tinyland-docker'], runId: known.runId });
-    const newRun = await gh.enqueueJob({ repo: 'lab', labels: ['tinyland-dind'] });
+    const sameRun = await gh.enqueueJob({
+      repo: 'lab',
+      labels: ['tinyland-docker'],
+      runId: known.runId,
+    });
+    const newRun = await gh.enqueueJob({
+      repo: 'lab',
+      labels: ['tinyland-dind'],
+    });
 
     const first = await reconciler.run();
     expect(first).toMatchObject({ repos: 1, deferred: 0, errors: 0 });
@@ -81,7 +111,9 @@ describe('JobReconciler against the sandbox jobs API', () => {
 
   it('finds no job GitHub does not have', async () => {
     const { reconciler } = await setup();
-    expect(await reconciler.fetchJob(`${ORG}/lab`, 987_654_321)).toBeUndefined();
+    expect(
+      await reconciler.fetchJob(`${ORG}/lab`, 987_654_321),
+    ).toBeUndefined();
     expect(await reconciler.fetchJob('someone-else/lab', 1)).toBeUndefined();
   });
 });

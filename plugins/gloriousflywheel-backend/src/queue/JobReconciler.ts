@@ -1,4 +1,8 @@
-import { LoggerService, SchedulerService, SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import { ActionsJob } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { z } from 'zod';
 import { ActionsJobStore } from '../database/ActionsJobStore';
@@ -15,7 +19,12 @@ const CONDITIONAL_FACTOR = 5;
 const MAX_REPOS = 10_000;
 
 const runsListResponse = z.object({
-  workflow_runs: z.array(z.object({ id: z.number().int().positive(), status: z.string().nullable() })),
+  workflow_runs: z.array(
+    z.object({
+      id: z.number().int().positive(),
+      status: z.string().nullable(),
+    }),
+  ),
 });
 
 /** What one pass did, for logs, tests and the bench. */
@@ -62,13 +71,16 @@ export class JobReconciler {
   ): Promise<unknown | 'unchanged'> {
     const known = this.etags.get(url);
     try {
-      const res = await client.octokit.request(`GET ${url}`, { headers: known ? { 'if-none-match': known } : {} });
+      const res = await client.octokit.request(`GET ${url}`, {
+        headers: known ? { 'if-none-match': known } : {},
+      });
       budget.charged++;
       const etag = res.headers.etag as string | undefined;
       // re-inserted: the map's order is the eviction order
       this.etags.delete(url);
       if (etag) this.etags.set(url, etag);
-      if (this.etags.size > MAX_ETAGS) this.etags.delete(this.etags.keys().next().value!);
+      if (this.etags.size > MAX_ETAGS)
+        this.etags.delete(this.etags.keys().next().value!);
       return res.data;
     } catch (e) {
       if ((e as { status?: number }).status === 304) {
@@ -89,13 +101,20 @@ export class JobReconciler {
     try {
       // unconditional: the caller wants the job's current state, not whether it changed
       this.etags.delete(`/repos/${owner}/${name}/actions/jobs/${jobId}`);
-      data = await this.get(client, `/repos/${owner}/${name}/actions/jobs/${jobId}`, { charged: 0, notModified: 0 });
+      data = await this.get(
+        client,
+        `/repos/${owner}/${name}/actions/jobs/${jobId}`,
+        { charged: 0, notModified: 0 },
+      );
     } catch (e) {
       if ((e as { status?: number }).status === 404) return undefined;
       throw e;
     }
     const parsed = githubJob.safeParse(data);
-    if (!parsed.success) throw new Error(`GitHub answered job ${repo}#${jobId} with an unexpected body: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new Error(
+        `GitHub answered job ${repo}#${jobId} with an unexpected body: ${parsed.error.issues[0]?.message}`,
+      );
     const job = fromGitHubJob(parsed.data, repo);
     await this.options.ingest([job]);
     return job;
@@ -105,7 +124,10 @@ export class JobReconciler {
   async run(): Promise<ReconcileOutcome> {
     const { store, requestsPerPass } = this.options;
     const now = this.options.now?.() ?? new Date();
-    const active = await store.reposActiveSince(new Date(now.getTime() - this.options.activeWithinMinutes * 60_000), MAX_REPOS);
+    const active = await store.reposActiveSince(
+      new Date(now.getTime() - this.options.activeWithinMinutes * 60_000),
+      MAX_REPOS,
+    );
     const withOpen = new Set<string>();
     const open = new Map<string, number[]>();
     for (const repo of active) {
@@ -115,11 +137,23 @@ export class JobReconciler {
     }
     const rest = active.filter(r => !withOpen.has(r));
     const start = rest.findIndex(r => r > this.cursor);
-    const ordered = [...withOpen, ...(start < 0 ? rest : [...rest.slice(start), ...rest.slice(0, start)])];
+    const ordered = [
+      ...withOpen,
+      ...(start < 0 ? rest : [...rest.slice(start), ...rest.slice(0, start)]),
+    ];
 
     const budget = { charged: 0, notModified: 0 };
-    const outcome: ReconcileOutcome = { repos: 0, deferred: 0, charged: 0, notModified: 0, jobs: 0, errors: 0 };
-    const spent = () => budget.charged >= requestsPerPass || budget.notModified >= requestsPerPass * CONDITIONAL_FACTOR;
+    const outcome: ReconcileOutcome = {
+      repos: 0,
+      deferred: 0,
+      charged: 0,
+      notModified: 0,
+      jobs: 0,
+      errors: 0,
+    };
+    const spent = () =>
+      budget.charged >= requestsPerPass ||
+      budget.notModified >= requestsPerPass * CONDITIONAL_FACTOR;
     for (const repo of ordered) {
       if (spent()) {
         outcome.deferred++;
@@ -130,14 +164,23 @@ export class JobReconciler {
       if (!client) continue;
       outcome.repos++;
       try {
-        const listed = await this.get(client, `/repos/${owner}/${name}/actions/runs?per_page=${RUNS_PER_PAGE}`, budget);
+        const listed = await this.get(
+          client,
+          `/repos/${owner}/${name}/actions/runs?per_page=${RUNS_PER_PAGE}`,
+          budget,
+        );
         const runs = new Set(open.get(repo) ?? []);
         if (listed !== 'unchanged') {
-          for (const run of runsListResponse.parse(listed).workflow_runs) if (run.status !== 'completed') runs.add(run.id);
+          for (const run of runsListResponse.parse(listed).workflow_runs)
+            if (run.status !== 'completed') runs.add(run.id);
         }
         for (const runId of runs) {
           if (spent()) break;
-          const body = await this.get(client, `/repos/${owner}/${name}/actions/runs/${runId}/jobs?per_page=100`, budget);
+          const body = await this.get(
+            client,
+            `/repos/${owner}/${name}/actions/runs/${runId}/jobs?per_page=100`,
+            budget,
+          );
           if (body === 'unchanged') continue;
           const jobs = jobsListResponse.parse(body);
           await this.options.ingest(jobs.jobs.map(j => fromGitHubJob(j, repo)));
@@ -146,7 +189,9 @@ export class JobReconciler {
         if (!withOpen.has(repo)) this.cursor = repo;
       } catch (e) {
         outcome.errors++;
-        this.options.logger.warn(`queue reconciliation of ${repo} failed: ${e}`);
+        this.options.logger.warn(
+          `queue reconciliation of ${repo} failed: ${e}`,
+        );
       }
     }
     outcome.charged = budget.charged;
@@ -160,7 +205,10 @@ export class JobReconciler {
   }
 
   /** A global task: one replica reconciles per pass. */
-  async schedule(scheduler: SchedulerService, schedule: SchedulerServiceTaskScheduleDefinition) {
+  async schedule(
+    scheduler: SchedulerService,
+    schedule: SchedulerServiceTaskScheduleDefinition,
+  ) {
     await scheduler.scheduleTask({
       id: 'gloriousflywheel-queue-reconcile',
       scope: 'global',

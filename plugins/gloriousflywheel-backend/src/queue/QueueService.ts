@@ -1,4 +1,8 @@
-import { LoggerService, SchedulerService, SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import {
   ActionsJob,
   CacheHealth,
@@ -19,7 +23,10 @@ import {
   scaleSetOfRunner,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ActionsJobStore } from '../database/ActionsJobStore';
-import type { AdoptionRescanStore, WebhookDelivery } from '../database/AdoptionRescanStore';
+import type {
+  AdoptionRescanStore,
+  WebhookDelivery,
+} from '../database/AdoptionRescanStore';
 
 /** What the queue reads of the fleet: the informers' in-memory view. */
 export interface QueueFleet {
@@ -85,7 +92,9 @@ export class QueueService {
     const set = scaleSetOfRunner(job.runnerName, fleet.scaleSets());
     return {
       ...job,
-      runnerClass: matchRunnerClassForLabels(job.labels, fleet.runnerClasses)?.name ?? null,
+      runnerClass:
+        matchRunnerClassForLabels(job.labels, fleet.runnerClasses)?.name ??
+        null,
       scaleSet: set ? scaleSetKey(set) : null,
     };
   }
@@ -97,17 +106,28 @@ export class QueueService {
    * fails every caller of that batch. With `delivery`, the delivery is recorded in the same
    * transaction, and its jobs are stored only when it is not a `duplicate`.
    */
-  async ingest(jobs: readonly ActionsJob[], delivery?: WebhookDelivery): Promise<'recorded' | 'duplicate'> {
-    if (delivery && !this.options.deliveries) throw new Error('queue: a webhook delivery needs the deliveries store');
+  async ingest(
+    jobs: readonly ActionsJob[],
+    delivery?: WebhookDelivery,
+  ): Promise<'recorded' | 'duplicate'> {
+    if (delivery && !this.options.deliveries)
+      throw new Error('queue: a webhook delivery needs the deliveries store');
     if (jobs.length === 0 && !delivery) return 'recorded';
     let batch = this.batch;
     if (!batch || batch.entries.length >= INGEST_BATCH_MAX) {
-      const open: { entries: IngestEntry[]; done?: Promise<void> } = { entries: [] };
-      open.done = new Promise<void>(resolve => setTimeout(resolve, INGEST_BATCH_MS)).then(async () => {
+      const open: { entries: IngestEntry[]; done?: Promise<void> } = {
+        entries: [],
+      };
+      open.done = new Promise<void>(resolve =>
+        setTimeout(resolve, INGEST_BATCH_MS),
+      ).then(async () => {
         if (this.batch === open) this.batch = undefined;
         await this.write(open.entries);
       });
-      batch = this.batch = open as { entries: IngestEntry[]; done: Promise<void> };
+      batch = this.batch = open as {
+        entries: IngestEntry[];
+        done: Promise<void>;
+      };
     }
     const entry: IngestEntry = { jobs, delivery };
     batch.entries.push(entry);
@@ -117,7 +137,10 @@ export class QueueService {
 
   private async write(entries: IngestEntry[]) {
     const { store, deliveries } = this.options;
-    const jobsOf = (list: IngestEntry[]) => list.filter(e => !e.duplicate).flatMap(e => e.jobs.map(j => this.enrich(j)));
+    const jobsOf = (list: IngestEntry[]) =>
+      list
+        .filter(e => !e.duplicate)
+        .flatMap(e => e.jobs.map(j => this.enrich(j)));
     const delivered = entries.filter(e => e.delivery);
     if (!deliveries || delivered.length === 0) {
       await store.upsert(jobsOf(entries), this.now());
@@ -136,7 +159,12 @@ export class QueueService {
   stats(): Promise<QueueStatsList> {
     const now = this.now();
     const cached = this.statsCache;
-    if (cached && now.getTime() - cached.at < STATS_TTL_MS && now.getTime() >= cached.at) return cached.value;
+    if (
+      cached &&
+      now.getTime() - cached.at < STATS_TTL_MS &&
+      now.getTime() >= cached.at
+    )
+      return cached.value;
     const value = this.computeStats(now);
     this.statsCache = { at: now.getTime(), value };
     // a failed read is not kept
@@ -147,18 +175,31 @@ export class QueueService {
   }
 
   private async computeStats(now: Date): Promise<QueueStatsList> {
-    const jobs = await this.options.store.activeOrSince(new Date(now.getTime() - DAY_MS));
+    const jobs = await this.options.store.activeOrSince(
+      new Date(now.getTime() - DAY_MS),
+    );
     const { fleet } = this.options;
     const value: QueueStatsList = {
       classes: fleet.runnerClasses.map(c => ({
         runnerClass: c.name,
-        ...computeQueueStats(jobs.filter(j => j.runnerClass === c.name), now),
+        ...computeQueueStats(
+          jobs.filter(j => j.runnerClass === c.name),
+          now,
+        ),
       })),
       scaleSets: fleet.scaleSets().map(s => {
         const key = scaleSetKey(s);
         // a waiting job has no scale set yet: each scale set that could take it counts it
-        const mine = jobs.filter(j => (isJobWaiting(j) ? scaleSetAcceptsLabels(s, j.labels) : j.scaleSet === key));
-        return { scaleSet: key, runnerClass: s.runnerClass, ...computeQueueStats(mine, now) };
+        const mine = jobs.filter(j =>
+          isJobWaiting(j)
+            ? scaleSetAcceptsLabels(s, j.labels)
+            : j.scaleSet === key,
+        );
+        return {
+          scaleSet: key,
+          runnerClass: s.runnerClass,
+          ...computeQueueStats(mine, now),
+        };
       }),
       at: now.toISOString(),
     };
@@ -178,7 +219,9 @@ export class QueueService {
   async recentForRepo(repo: string, limit: number): Promise<DiagnosedJob[]> {
     const jobs = await this.options.store.recentForRepo(repo, limit);
     const waiting = jobs.filter(isJobWaiting);
-    const diagnoses = new Map((await this.diagnoseAll(waiting)).map((d, i) => [waiting[i], d]));
+    const diagnoses = new Map(
+      (await this.diagnoseAll(waiting)).map((d, i) => [waiting[i], d]),
+    );
     return jobs.map(job => ({ job, diagnosis: diagnoses.get(job) ?? null }));
   }
 
@@ -187,12 +230,17 @@ export class QueueService {
     if (jobs.length === 0) return [];
     const { fleet } = this.options;
     const now = this.now();
-    const classOf = (job: ActionsJob) => matchRunnerClassForLabels(job.labels, fleet.runnerClasses)?.name ?? null;
+    const classOf = (job: ActionsJob) =>
+      matchRunnerClassForLabels(job.labels, fleet.runnerClasses)?.name ?? null;
     const anyClass = jobs.some(j => classOf(j) !== null);
     const [waiting, stats, caches] = await Promise.all([
-      jobs.some(isJobWaiting) ? this.options.store.waiting(MAX_WAITING) : Promise.resolve([]),
+      jobs.some(isJobWaiting)
+        ? this.options.store.waiting(MAX_WAITING)
+        : Promise.resolve([]),
       anyClass ? this.stats() : Promise.resolve(undefined),
-      this.options.caches && anyClass ? this.options.caches() : Promise.resolve([]),
+      this.options.caches && anyClass
+        ? this.options.caches()
+        : Promise.resolve([]),
     ]);
     const shared = {
       now,
@@ -209,25 +257,36 @@ export class QueueService {
         ...shared,
         job,
         queuedJobs: isJobWaiting(job) ? waiting : [],
-        caches: caches.filter(c => runnerClass && c.runnerClasses.includes(runnerClass)),
-        classP95Seconds: stats?.classes.find(c => c.runnerClass === runnerClass)?.p95Seconds24h ?? null,
+        caches: caches.filter(
+          c => runnerClass && c.runnerClasses.includes(runnerClass),
+        ),
+        classP95Seconds:
+          stats?.classes.find(c => c.runnerClass === runnerClass)
+            ?.p95Seconds24h ?? null,
       });
     });
   }
 
   /** Forgets jobs queued before the retention period; returns how many. */
   async prune(): Promise<number> {
-    const cutoff = new Date(this.now().getTime() - this.options.retentionDays * DAY_MS);
+    const cutoff = new Date(
+      this.now().getTime() - this.options.retentionDays * DAY_MS,
+    );
     const deleted = await this.options.store.deleteQueuedBefore(cutoff);
     if (deleted) {
       this.statsCache = undefined;
-      this.options.logger.info(`queue: forgot ${deleted} job(s) queued before ${cutoff.toISOString()}`);
+      this.options.logger.info(
+        `queue: forgot ${deleted} job(s) queued before ${cutoff.toISOString()}`,
+      );
     }
     return deleted;
   }
 
   /** Retention as a global task: one replica deletes. */
-  async scheduleRetention(scheduler: SchedulerService, schedule: SchedulerServiceTaskScheduleDefinition) {
+  async scheduleRetention(
+    scheduler: SchedulerService,
+    schedule: SchedulerServiceTaskScheduleDefinition,
+  ) {
     await scheduler.scheduleTask({
       id: 'gloriousflywheel-queue-retention',
       scope: 'global',

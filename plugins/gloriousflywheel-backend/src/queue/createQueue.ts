@@ -23,12 +23,21 @@ export function queueFleetOf(fleet: FleetService): QueueFleet {
 }
 
 /** The budget of one pass: the hourly budget over the passes per hour (6 when the schedule is a cron). */
-export function requestsPerPass(requestsPerHour: number, frequency: unknown): number {
+export function requestsPerPass(
+  requestsPerHour: number,
+  frequency: unknown,
+): number {
   const ms =
-    frequency && typeof frequency === 'object' && !('cron' in frequency) && !('trigger' in frequency)
+    frequency &&
+    typeof frequency === 'object' &&
+    !('cron' in frequency) &&
+    !('trigger' in frequency)
       ? durationToMilliseconds(frequency as HumanDuration)
       : 10 * 60_000;
-  return Math.max(1, Math.floor((requestsPerHour * Math.min(ms, 3600_000)) / 3600_000));
+  return Math.max(
+    1,
+    Math.floor((requestsPerHour * Math.min(ms, 3600_000)) / 3600_000),
+  );
 }
 
 /**
@@ -67,10 +76,14 @@ export async function createQueue(options: {
     ingest: async jobs => {
       await service.ingest(jobs);
     },
-    requestsPerPass: requestsPerPass(config.reconcile.requestsPerHour, config.reconcile.schedule.frequency),
+    requestsPerPass: requestsPerPass(
+      config.reconcile.requestsPerHour,
+      config.reconcile.schedule.frequency,
+    ),
     activeWithinMinutes: config.reconcile.activeWithinMinutes,
     logger,
   });
-  if (config.reconcile.requestsPerHour > 0) await reconciler.schedule(options.scheduler, config.reconcile.schedule);
+  if (config.reconcile.requestsPerHour > 0)
+    await reconciler.schedule(options.scheduler, config.reconcile.schedule);
   return { service, reconciler };
 }

@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import { ActionsJob, ActionsJobStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ActionsJob,
+  ActionsJobStatus,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
-const ghName = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'must be a GitHub owner or repository name');
+const ghName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._-]+$/, 'must be a GitHub owner or repository name');
 const time = z.string().datetime({ offset: true });
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const label = z.string().min(1).max(255);
@@ -17,7 +24,14 @@ export const githubJob = z.object({
   name: z.string().max(1000),
   workflow_name: z.string().max(1000).nullable().optional(),
   html_url: z.string().url().max(1000).nullable(),
-  status: z.enum(['queued', 'waiting', 'in_progress', 'completed', 'requested', 'pending']),
+  status: z.enum([
+    'queued',
+    'waiting',
+    'in_progress',
+    'completed',
+    'requested',
+    'pending',
+  ]),
   conclusion: z.string().max(64).nullable(),
   created_at: time,
   started_at: time.nullable().optional(),
@@ -42,7 +56,10 @@ export const workflowJobPayload = z.object({
 });
 
 /** Body of `GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs`: the fields read. */
-export const jobsListResponse = z.object({ total_count: z.number().int(), jobs: z.array(githubJob) });
+export const jobsListResponse = z.object({
+  total_count: z.number().int(),
+  jobs: z.array(githubJob),
+});
 
 const STATUS: Record<GitHubJob['status'], ActionsJobStatus> = {
   queued: 'queued',
@@ -74,8 +91,13 @@ export function fromGitHubJob(job: GitHubJob, repo: string): ActionsJob {
     runnerName: job.runner_name || null,
     runnerGroupName: job.runner_group_name || null,
     createdAt: new Date(job.created_at).toISOString(),
-    startedAt: waiting || !job.started_at ? null : new Date(job.started_at).toISOString(),
-    completedAt: job.completed_at ? new Date(job.completed_at).toISOString() : null,
+    startedAt:
+      waiting || !job.started_at
+        ? null
+        : new Date(job.started_at).toISOString(),
+    completedAt: job.completed_at
+      ? new Date(job.completed_at).toISOString()
+      : null,
     scaleSet: null,
     runnerClass: null,
   };

@@ -1,6 +1,10 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { ACTIONS_JOB_STATUSES, parseJobUrl, queueReadPermission } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ACTIONS_JOB_STATUSES,
+  parseJobUrl,
+  queueReadPermission,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AccessGate } from '../service/access';
 import { findJob, QueueRouterOptions } from './queueRouter';
 
@@ -10,7 +14,12 @@ const REPO = /^[A-Za-z0-9._-]{1,100}\/[A-Za-z0-9._-]{1,100}$/;
  * `diagnose-job` in Backstage's actions registry (reachable over MCP): the same lookup, diagnosis
  * and permission (gloriousflywheel.queue.read) as `GET /queue/jobs/...`.
  */
-export function registerQueueActions(options: QueueRouterOptions & { actionsRegistry: ActionsRegistryService; access: AccessGate }) {
+export function registerQueueActions(
+  options: QueueRouterOptions & {
+    actionsRegistry: ActionsRegistryService;
+    access: AccessGate;
+  },
+) {
   const { actionsRegistry, access, queue } = options;
   actionsRegistry.register({
     name: 'diagnose-job',
@@ -24,9 +33,24 @@ export function registerQueueActions(options: QueueRouterOptions & { actionsRegi
     schema: {
       input: z =>
         z.object({
-          url: z.string().max(1000).optional().describe('https://github.com/<owner>/<repo>/actions/runs/<run>/job/<job>'),
-          repo: z.string().max(201).optional().describe('owner/name, with jobId'),
-          jobId: z.number().int().positive().optional().describe("GitHub's job id, with repo"),
+          url: z
+            .string()
+            .max(1000)
+            .optional()
+            .describe(
+              'https://github.com/<owner>/<repo>/actions/runs/<run>/job/<job>',
+            ),
+          repo: z
+            .string()
+            .max(201)
+            .optional()
+            .describe('owner/name, with jobId'),
+          jobId: z
+            .number()
+            .int()
+            .positive()
+            .optional()
+            .describe("GitHub's job id, with repo"),
         }),
       output: z =>
         z.object({
@@ -34,11 +58,21 @@ export function registerQueueActions(options: QueueRouterOptions & { actionsRegi
             id: z.number(),
             repo: z.string(),
             name: z.string(),
-            status: z.enum(ACTIONS_JOB_STATUSES as ['queued', 'waiting', 'in_progress', 'completed']),
+            status: z.enum(
+              ACTIONS_JOB_STATUSES as [
+                'queued',
+                'waiting',
+                'in_progress',
+                'completed',
+              ],
+            ),
             labels: z.array(z.string()),
             url: z.string().nullable(),
             runnerClass: z.string().nullable(),
-            scaleSet: z.string().nullable().describe('cluster/namespace/name of the scale set that took it'),
+            scaleSet: z
+              .string()
+              .nullable()
+              .describe('cluster/namespace/name of the scale set that took it'),
           }),
           queuedSeconds: z.number(),
           reasons: z
@@ -55,14 +89,26 @@ export function registerQueueActions(options: QueueRouterOptions & { actionsRegi
         }),
     },
     action: async ({ input, credentials }) => {
-      await access.authorize({ credentials, permission: queueReadPermission, attempt: 'diagnose jobs' });
+      await access.authorize({
+        credentials,
+        permission: queueReadPermission,
+        attempt: 'diagnose jobs',
+      });
       let ref: { repo: string; jobId: number } | undefined;
       if (input.url) ref = parseJobUrl(input.url);
-      else if (input.repo && input.jobId) ref = { repo: input.repo, jobId: input.jobId };
-      if (!ref) throw new InputError('give url (a job URL) or repo (owner/name) and jobId');
-      if (!REPO.test(ref.repo)) throw new InputError(`repo must be owner/name, got ${ref.repo}`);
+      else if (input.repo && input.jobId)
+        ref = { repo: input.repo, jobId: input.jobId };
+      if (!ref)
+        throw new InputError(
+          'give url (a job URL) or repo (owner/name) and jobId',
+        );
+      if (!REPO.test(ref.repo))
+        throw new InputError(`repo must be owner/name, got ${ref.repo}`);
       const job = await findJob(options, ref.repo, ref.jobId);
-      if (!job) throw new NotFoundError(`job ${ref.jobId} of ${ref.repo} is not known to the portal or GitHub`);
+      if (!job)
+        throw new NotFoundError(
+          `job ${ref.jobId} of ${ref.repo} is not known to the portal or GitHub`,
+        );
       const diagnosis = await queue.diagnose(job);
       return {
         output: {
@@ -77,7 +123,13 @@ export function registerQueueActions(options: QueueRouterOptions & { actionsRegi
             scaleSet: job.scaleSet,
           },
           queuedSeconds: diagnosis.queuedSeconds,
-          reasons: diagnosis.reasons.map(r => ({ kind: r.kind, severity: r.severity, summary: r.summary, evidence: r.evidence, fix: r.fix })),
+          reasons: diagnosis.reasons.map(r => ({
+            kind: r.kind,
+            severity: r.severity,
+            summary: r.summary,
+            evidence: r.evidence,
+            fix: r.fix,
+          })),
         },
       };
     },

@@ -6,7 +6,11 @@ describe('readQueueConfig', () => {
   it('defaults to 7 days of jobs and 600 charged GitHub requests per hour', () => {
     const c = readQueueConfig(new ConfigReader({}));
     expect(c.retentionDays).toBe(7);
-    expect(c.reconcile).toMatchObject({ requestsPerHour: 600, activeWithinMinutes: 120, schedule: { frequency: { minutes: 10 } } });
+    expect(c.reconcile).toMatchObject({
+      requestsPerHour: 600,
+      activeWithinMinutes: 120,
+      schedule: { frequency: { minutes: 10 } },
+    });
   });
 
   it('reads the keys and refuses bad values naming the key', () => {
@@ -14,19 +18,40 @@ describe('readQueueConfig', () => {
       new ConfigReader({
         gloriousflywheel: {
           queue: { retentionDays: 3, reconcile: { requestsPerHour: 1200 } },
-          schedule: { queueReconcile: { frequency: { minutes: 5 }, timeout: { minutes: 2 } } },
+          schedule: {
+            queueReconcile: {
+              frequency: { minutes: 5 },
+              timeout: { minutes: 2 },
+            },
+          },
         },
       }),
     );
     expect(c.retentionDays).toBe(3);
     expect(c.reconcile.schedule.frequency).toEqual({ minutes: 5 });
-    expect(() => readQueueConfig(new ConfigReader({ gloriousflywheel: { queue: { retentionDays: 0 } } }))).toThrow(
+    expect(() =>
+      readQueueConfig(
+        new ConfigReader({ gloriousflywheel: { queue: { retentionDays: 0 } } }),
+      ),
+    ).toThrow(
       'Invalid config gloriousflywheel.queue.retentionDays: must be a whole number from 1 to 400, got 0',
     );
-    expect(() => readQueueConfig(new ConfigReader({ gloriousflywheel: { queue: { retentionDays: 2.5 } } }))).toThrow(/retentionDays/);
-    expect(() => readQueueConfig(new ConfigReader({ gloriousflywheel: { schedule: { queueRetention: { frequency: 'often' } } } }))).toThrow(
-      /Invalid config gloriousflywheel.schedule.queueRetention/,
-    );
+    expect(() =>
+      readQueueConfig(
+        new ConfigReader({
+          gloriousflywheel: { queue: { retentionDays: 2.5 } },
+        }),
+      ),
+    ).toThrow(/retentionDays/);
+    expect(() =>
+      readQueueConfig(
+        new ConfigReader({
+          gloriousflywheel: {
+            schedule: { queueRetention: { frequency: 'often' } },
+          },
+        }),
+      ),
+    ).toThrow(/Invalid config gloriousflywheel.schedule.queueRetention/);
   });
 });
 

@@ -31,19 +31,33 @@ const DEFAULT_RECONCILE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { minutes: 2 },
 };
 
-function schedule(config: Config, key: string, fallback: SchedulerServiceTaskScheduleDefinition) {
+function schedule(
+  config: Config,
+  key: string,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+) {
   const c = config.getOptionalConfig(key);
   try {
-    return c ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c) : fallback;
+    return c
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c)
+      : fallback;
   } catch (e) {
     throw new Error(`Invalid config ${key}: ${(e as Error).message}`);
   }
 }
 
-function wholeNumber(config: Config, key: string, fallback: number, min: number, max: number): number {
+function wholeNumber(
+  config: Config,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const value = config.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`Invalid config ${key}: must be a whole number from ${min} to ${max}, got ${value}`);
+    throw new Error(
+      `Invalid config ${key}: must be a whole number from ${min} to ${max}, got ${value}`,
+    );
   }
   return value;
 }
@@ -51,12 +65,38 @@ function wholeNumber(config: Config, key: string, fallback: number, min: number,
 /** Reads the queue's config; throws naming the key on a bad value. */
 export function readQueueConfig(config: Config): QueueConfig {
   return {
-    retentionDays: wholeNumber(config, 'gloriousflywheel.queue.retentionDays', 7, 1, 400),
-    retentionSchedule: schedule(config, 'gloriousflywheel.schedule.queueRetention', DEFAULT_RETENTION),
+    retentionDays: wholeNumber(
+      config,
+      'gloriousflywheel.queue.retentionDays',
+      7,
+      1,
+      400,
+    ),
+    retentionSchedule: schedule(
+      config,
+      'gloriousflywheel.schedule.queueRetention',
+      DEFAULT_RETENTION,
+    ),
     reconcile: {
-      schedule: schedule(config, 'gloriousflywheel.schedule.queueReconcile', DEFAULT_RECONCILE),
-      requestsPerHour: wholeNumber(config, 'gloriousflywheel.queue.reconcile.requestsPerHour', 600, 0, 100_000),
-      activeWithinMinutes: wholeNumber(config, 'gloriousflywheel.queue.reconcile.activeWithinMinutes', 120, 1, 7 * 24 * 60),
+      schedule: schedule(
+        config,
+        'gloriousflywheel.schedule.queueReconcile',
+        DEFAULT_RECONCILE,
+      ),
+      requestsPerHour: wholeNumber(
+        config,
+        'gloriousflywheel.queue.reconcile.requestsPerHour',
+        600,
+        0,
+        100_000,
+      ),
+      activeWithinMinutes: wholeNumber(
+        config,
+        'gloriousflywheel.queue.reconcile.activeWithinMinutes',
+        120,
+        1,
+        7 * 24 * 60,
+      ),
     },
   };
 }

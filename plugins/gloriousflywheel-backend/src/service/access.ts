@@ -10,7 +10,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   ControlStatus,
   UNCLASSIFIED_RUNNER_CLASS,
@@ -21,8 +25,13 @@ import {
 import { ControlDisabledError } from '../control/errors';
 import { COLUMN_LIMITS } from './inputSchemas';
 
-const PERMISSION_NAMES: readonly string[] = gloriousflywheelPermissions.map(p => p.name);
-const CONTROL_PERMISSIONS: readonly string[] = [scaleSetPausePermission.name, scaleSetResumePermission.name];
+const PERMISSION_NAMES: readonly string[] = gloriousflywheelPermissions.map(
+  p => p.name,
+);
+const CONTROL_PERMISSIONS: readonly string[] = [
+  scaleSetPausePermission.name,
+  scaleSetResumePermission.name,
+];
 
 /** What one service principal may do (`gloriousflywheel.servicePrincipals[]`). */
 export interface ServicePrincipalGrant {
@@ -46,34 +55,54 @@ export interface AccessConfig {
  * Reads `permission.enabled` and `gloriousflywheel.servicePrincipals`; a bad entry fails start-up
  * naming its key.
  */
-export function readAccessConfig(config: Config, runnerClasses: readonly string[]): AccessConfig {
+export function readAccessConfig(
+  config: Config,
+  runnerClasses: readonly string[],
+): AccessConfig {
   const knownClasses = [...runnerClasses, UNCLASSIFIED_RUNNER_CLASS];
   const servicePrincipals = new Map<string, ServicePrincipalGrant>();
-  (config.getOptionalConfigArray('gloriousflywheel.servicePrincipals') ?? []).forEach((c, i) => {
+  (
+    config.getOptionalConfigArray('gloriousflywheel.servicePrincipals') ?? []
+  ).forEach((c, i) => {
     const key = `gloriousflywheel.servicePrincipals[${i}]`;
     const subject = c.getString('subject');
     if (!/^\S+$/.test(subject) || subject.length > COLUMN_LIMITS.actor) {
-      throw new Error(`${key}.subject "${subject}" must be a subject without spaces, at most ${COLUMN_LIMITS.actor} characters`);
+      throw new Error(
+        `${key}.subject "${subject}" must be a subject without spaces, at most ${COLUMN_LIMITS.actor} characters`,
+      );
     }
-    if (servicePrincipals.has(subject)) throw new Error(`${key}.subject "${subject}" is configured twice`);
+    if (servicePrincipals.has(subject))
+      throw new Error(`${key}.subject "${subject}" is configured twice`);
     const allow = c.getStringArray('allow');
     const unknown = allow.filter(p => !PERMISSION_NAMES.includes(p));
     if (!allow.length || unknown.length) {
       throw new Error(
-        `${key}.allow must list permissions of ${PERMISSION_NAMES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
+        `${key}.allow must list permissions of ${PERMISSION_NAMES.join(', ')}${
+          unknown.length ? `; unknown: ${unknown.join(', ')}` : ''
+        }`,
       );
     }
     const classes = c.getOptionalStringArray('runnerClasses');
-    const unknownClasses = classes?.filter(x => !knownClasses.includes(x)) ?? [];
+    const unknownClasses =
+      classes?.filter(x => !knownClasses.includes(x)) ?? [];
     if (classes && (!classes.length || unknownClasses.length)) {
       throw new Error(
-        `${key}.runnerClasses must list runner classes of ${knownClasses.join(', ')}${unknownClasses.length ? `; unknown: ${unknownClasses.join(', ')}` : ''}`,
+        `${key}.runnerClasses must list runner classes of ${knownClasses.join(
+          ', ',
+        )}${
+          unknownClasses.length ? `; unknown: ${unknownClasses.join(', ')}` : ''
+        }`,
       );
     }
-    servicePrincipals.set(subject, { subject, allow: new Set(allow), runnerClasses: classes && new Set(classes) });
+    servicePrincipals.set(subject, {
+      subject,
+      allow: new Set(allow),
+      runnerClasses: classes && new Set(classes),
+    });
   });
   return {
-    permissionFrameworkEnabled: config.getOptionalBoolean('permission.enabled') === true,
+    permissionFrameworkEnabled:
+      config.getOptionalBoolean('permission.enabled') === true,
     servicePrincipals,
   };
 }
@@ -83,7 +112,11 @@ export function readAccessConfig(config: Config, runnerClasses: readonly string[
  * `actor` column (a longer subject keeps its start and a hash of the whole).
  */
 export function actorOf(credentials: BackstageCredentials): string {
-  const p = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  const p = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
   let actor = 'anonymous';
   if (p.type === 'user') actor = p.userEntityRef!;
   else if (p.type === 'service') actor = p.subject ?? 'service';
@@ -114,7 +147,9 @@ export interface AuditedAccessCheck {
 }
 
 /** Whether an error is the gate's refusal (audited as `denied`), not a failure. */
-export function isAccessRefusal(e: unknown): e is NotAllowedError | ControlDisabledError {
+export function isAccessRefusal(
+  e: unknown,
+): e is NotAllowedError | ControlDisabledError {
   return e instanceof NotAllowedError || e instanceof ControlDisabledError;
 }
 
@@ -140,7 +175,8 @@ export class AccessGate {
 
   /** What GET /health says about pause/resume. */
   controlStatus(): ControlStatus {
-    const { permissionFrameworkEnabled, servicePrincipals } = this.options.config;
+    const { permissionFrameworkEnabled, servicePrincipals } =
+      this.options.config;
     if (!permissionFrameworkEnabled) {
       return {
         enabled: false,
@@ -150,11 +186,18 @@ export class AccessGate {
       };
     }
     // a count, not the subjects: any signed-in user reads /health
-    const services = [...servicePrincipals.values()].filter(g => CONTROL_PERMISSIONS.some(p => g.allow.has(p))).length;
+    const services = [...servicePrincipals.values()].filter(g =>
+      CONTROL_PERMISSIONS.some(p => g.allow.has(p)),
+    ).length;
     const forServices = services
-      ? ` and by gloriousflywheel.servicePrincipals for ${services} service principal${services === 1 ? '' : 's'}.`
+      ? ` and by gloriousflywheel.servicePrincipals for ${services} service principal${
+          services === 1 ? '' : 's'
+        }.`
       : '; no service principal may use them (gloriousflywheel.servicePrincipals).';
-    return { enabled: true, message: `Pause and resume are decided by the permission policy for users${forServices}` };
+    return {
+      enabled: true,
+      message: `Pause and resume are decided by the permission policy for users${forServices}`,
+    };
   }
 
   /** Throws NotAllowedError (403) or ControlDisabledError (503) unless the check passes. */
@@ -162,25 +205,48 @@ export class AccessGate {
     const { credentials, permission, scaleSet } = check;
     const { config, permissions } = this.options;
     const actor = actorOf(credentials);
-    const deny = (why?: string) => new NotAllowedError(`${actor} may not ${check.attempt}${why ? `: ${why}` : ''}`);
+    const deny = (why?: string) =>
+      new NotAllowedError(
+        `${actor} may not ${check.attempt}${why ? `: ${why}` : ''}`,
+      );
 
-    if (CONTROL_PERMISSIONS.includes(permission.name) && !config.permissionFrameworkEnabled) {
+    if (
+      CONTROL_PERMISSIONS.includes(permission.name) &&
+      !config.permissionFrameworkEnabled
+    ) {
       throw new ControlDisabledError(
         `pause and resume are disabled because the permission framework is off; set permission.enabled: true (with a permission policy)`,
       );
     }
-    const principal = credentials.principal as { type: string; subject?: string };
+    const principal = credentials.principal as {
+      type: string;
+      subject?: string;
+    };
     if (principal.type === 'service') {
       const grant = config.servicePrincipals.get(principal.subject ?? '');
-      if (!grant) throw deny('this service principal is not listed in gloriousflywheel.servicePrincipals');
+      if (!grant)
+        throw deny(
+          'this service principal is not listed in gloriousflywheel.servicePrincipals',
+        );
       if (!grant.allow.has(permission.name)) {
-        throw deny(`gloriousflywheel.servicePrincipals does not allow it ${permission.name}`);
+        throw deny(
+          `gloriousflywheel.servicePrincipals does not allow it ${permission.name}`,
+        );
       }
       if (scaleSet && grant.runnerClasses) {
         const runnerClass = scaleSet.runnerClass;
-        if (runnerClass === undefined) throw deny('its runner class is not known (the fleet does not list this scale set)');
-        if (!grant.runnerClasses.has(runnerClass ?? UNCLASSIFIED_RUNNER_CLASS)) {
-          throw deny(`gloriousflywheel.servicePrincipals allows it runner classes ${[...grant.runnerClasses].join(', ')} only`);
+        if (runnerClass === undefined)
+          throw deny(
+            'its runner class is not known (the fleet does not list this scale set)',
+          );
+        if (
+          !grant.runnerClasses.has(runnerClass ?? UNCLASSIFIED_RUNNER_CLASS)
+        ) {
+          throw deny(
+            `gloriousflywheel.servicePrincipals allows it runner classes ${[
+              ...grant.runnerClasses,
+            ].join(', ')} only`,
+          );
         }
       }
     } else if (principal.type !== 'user') {
@@ -188,7 +254,11 @@ export class AccessGate {
     }
     // users: the permission policy; service principals: their token's access restrictions, if any
     const [decision] = await permissions.authorize(
-      [scaleSet && permission.type === 'resource' ? { permission, resourceRef: scaleSet.resourceRef } : { permission: permission as BasicPermission }],
+      [
+        scaleSet && permission.type === 'resource'
+          ? { permission, resourceRef: scaleSet.resourceRef }
+          : { permission: permission as BasicPermission },
+      ],
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) throw deny();
@@ -198,18 +268,32 @@ export class AccessGate {
    * Authorizes an HTTP request and records an auditor event naming the caller, also when refused;
    * the route completes the returned event.
    */
-  async authorizeRequest(req: Request, check: AuditedAccessCheck): Promise<AuditorServiceEvent> {
+  async authorizeRequest(
+    req: Request,
+    check: AuditedAccessCheck,
+  ): Promise<AuditorServiceEvent> {
     const credentials = await this.options.httpAuth.credentials(req);
     const event = await this.options.auditor.createEvent({
       eventId: check.eventId,
       severityLevel: check.severityLevel,
       request: req,
-      meta: { ...check.meta, actor: actorOf(credentials), permission: check.permission.name },
+      meta: {
+        ...check.meta,
+        actor: actorOf(credentials),
+        permission: check.permission.name,
+      },
     });
     try {
-      await this.authorize({ credentials, permission: check.permission, attempt: check.attempt });
+      await this.authorize({
+        credentials,
+        permission: check.permission,
+        attempt: check.attempt,
+      });
     } catch (e) {
-      await event.fail({ error: e as Error, meta: { outcome: isAccessRefusal(e) ? 'denied' : 'failed' } });
+      await event.fail({
+        error: e as Error,
+        meta: { outcome: isAccessRefusal(e) ? 'denied' : 'failed' },
+      });
       throw e;
     }
     return event;
@@ -227,9 +311,17 @@ export function completeOnResponse(event: AuditorServiceEvent, res: Response) {
     done = true;
     const status = res.writableFinished ? res.statusCode : 0;
     const meta = { status };
-    const result = status >= 200 && status < 400
-      ? event.success({ meta })
-      : event.fail({ error: new Error(status ? `answered ${status}` : 'connection closed before the answer'), meta });
+    const result =
+      status >= 200 && status < 400
+        ? event.success({ meta })
+        : event.fail({
+            error: new Error(
+              status
+                ? `answered ${status}`
+                : 'connection closed before the answer',
+            ),
+            meta,
+          });
     result.catch(() => {});
   };
   res.once('finish', complete);

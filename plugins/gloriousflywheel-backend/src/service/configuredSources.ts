@@ -27,8 +27,23 @@ export function describeConfiguredSources(config: Config): SourceStatus[] {
           message: `no ${what} configured (set ${key} in app-config)`,
         };
   return [
-    describe('fleet', clusters, clusters === 1 ? 'cluster' : 'clusters', 'gloriousflywheel.clusters'),
-    describe('caches', caches, caches === 1 ? 'cache' : 'caches', 'gloriousflywheel.caches'),
-    describe('adoption', orgs, orgs === 1 ? 'GitHub org' : 'GitHub orgs', 'gloriousflywheel.github.orgs'),
+    describe(
+      'fleet',
+      clusters,
+      clusters === 1 ? 'cluster' : 'clusters',
+      'gloriousflywheel.clusters',
+    ),
+    describe(
+      'caches',
+      caches,
+      caches === 1 ? 'cache' : 'caches',
+      'gloriousflywheel.caches',
+    ),
+    describe(
+      'adoption',
+      orgs,
+      orgs === 1 ? 'GitHub org' : 'GitHub orgs',
+      'gloriousflywheel.github.orgs',
+    ),
   ];
 }

@@ -22,32 +22,69 @@ export const COLUMN_LIMITS = {
 
 /** Where each limit ends up, for the test that reads the real column widths. */
 export const LIMITED_COLUMNS = [
-  { table: 'gloriousflywheel_audit', column: 'cluster', limit: NAME_LIMITS.cluster },
-  { table: 'gloriousflywheel_audit', column: 'namespace', limit: NAME_LIMITS.namespace },
-  { table: 'gloriousflywheel_audit', column: 'name', limit: NAME_LIMITS.scaleSet },
-  { table: 'gloriousflywheel_audit', column: 'runner_class', limit: NAME_LIMITS.runnerClass },
-  { table: 'gloriousflywheel_audit', column: 'actor', limit: COLUMN_LIMITS.actor },
-  { table: 'gloriousflywheel_audit', column: 'request_id', limit: COLUMN_LIMITS.requestId },
-  { table: 'gloriousflywheel_cache_probes', column: 'cache_name', limit: COLUMN_LIMITS.cacheName },
+  {
+    table: 'gloriousflywheel_audit',
+    column: 'cluster',
+    limit: NAME_LIMITS.cluster,
+  },
+  {
+    table: 'gloriousflywheel_audit',
+    column: 'namespace',
+    limit: NAME_LIMITS.namespace,
+  },
+  {
+    table: 'gloriousflywheel_audit',
+    column: 'name',
+    limit: NAME_LIMITS.scaleSet,
+  },
+  {
+    table: 'gloriousflywheel_audit',
+    column: 'runner_class',
+    limit: NAME_LIMITS.runnerClass,
+  },
+  {
+    table: 'gloriousflywheel_audit',
+    column: 'actor',
+    limit: COLUMN_LIMITS.actor,
+  },
+  {
+    table: 'gloriousflywheel_audit',
+    column: 'request_id',
+    limit: COLUMN_LIMITS.requestId,
+  },
+  {
+    table: 'gloriousflywheel_cache_probes',
+    column: 'cache_name',
+    limit: COLUMN_LIMITS.cacheName,
+  },
 ] as const;
 
 export const clusterName = z
   .string()
   .min(1)
   .max(NAME_LIMITS.cluster)
-  .regex(DNS_LABEL_PATTERN, 'must be a cluster name (a DNS label: a-z, 0-9, -)');
+  .regex(
+    DNS_LABEL_PATTERN,
+    'must be a cluster name (a DNS label: a-z, 0-9, -)',
+  );
 
 export const namespaceName = z
   .string()
   .min(1)
   .max(NAME_LIMITS.namespace)
-  .regex(DNS_LABEL_PATTERN, 'must be a Kubernetes namespace (a DNS label: a-z, 0-9, -)');
+  .regex(
+    DNS_LABEL_PATTERN,
+    'must be a Kubernetes namespace (a DNS label: a-z, 0-9, -)',
+  );
 
 export const scaleSetName = z
   .string()
   .min(1)
   .max(NAME_LIMITS.scaleSet)
-  .regex(DNS_SUBDOMAIN_PATTERN, 'must be a Kubernetes object name (a-z, 0-9, -, .)');
+  .regex(
+    DNS_SUBDOMAIN_PATTERN,
+    'must be a Kubernetes object name (a-z, 0-9, -, .)',
+  );
 
 export const runnerClassName = z
   .string()
@@ -56,7 +93,13 @@ export const runnerClassName = z
   .regex(ENTITY_NAME_PATTERN, 'must be a runner class name');
 
 /** `:cluster/:namespace/:name` of a scale set. */
-export const scaleSetTarget = z.object({ cluster: clusterName, namespace: namespaceName, name: scaleSetName }).strict();
+export const scaleSetTarget = z
+  .object({
+    cluster: clusterName,
+    namespace: namespaceName,
+    name: scaleSetName,
+  })
+  .strict();
 
 /** `cluster`, `cluster/namespace` or `cluster/namespace/name`. */
 export const scaleSetTargetPrefix = z
@@ -65,8 +108,14 @@ export const scaleSetTargetPrefix = z
   .superRefine((value, ctx) => {
     const parts = value.split('/');
     const schemas = [clusterName, namespaceName, scaleSetName];
-    if (parts.length > 3 || parts.some((p, i) => !schemas[i].safeParse(p).success)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be cluster[/namespace[/name]]' });
+    if (
+      parts.length > 3 ||
+      parts.some((p, i) => !schemas[i].safeParse(p).success)
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'must be cluster[/namespace[/name]]',
+      });
     }
   });
 
@@ -74,7 +123,11 @@ export const scaleSetTargetPrefix = z
 const TOKEN = /^[^\s\p{Cc}]+$/u;
 
 /** An audit actor: a user entity ref or a service principal's subject. */
-export const actorName = z.string().min(1).max(COLUMN_LIMITS.actor).regex(TOKEN, 'must be an entity ref or a subject');
+export const actorName = z
+  .string()
+  .min(1)
+  .max(COLUMN_LIMITS.actor)
+  .regex(TOKEN, 'must be an entity ref or a subject');
 
 /** `x-request-id`: printable ASCII, kept to its first 128 characters. */
 export const requestIdHeader = z
@@ -89,4 +142,8 @@ export const cacheName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a configured cache name');
 
 /** A paging offset; beyond 2^53 a number is no longer exact (and SQL's bigint ends soon after). */
-export const pageOffset = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const pageOffset = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(Number.MAX_SAFE_INTEGER);

@@ -21,13 +21,26 @@ export class PreparedJsonBodies {
   constructor(private readonly maxKeys: number) {}
 
   /** Sends `prefix + large + tail`. */
-  send(req: express.Request, res: express.Response, key: string, prefix: string, large: string, tail: string) {
+  send(
+    req: express.Request,
+    res: express.Response,
+    key: string,
+    prefix: string,
+    large: string,
+    tail: string,
+  ) {
     let prepared = this.byKey.get(key);
     if (prepared?.large !== large || prepared.prefix !== prefix) {
       const bytes = Buffer.from(prefix + large);
-      prepared = { prefix, large, bytes, hash: createHash('sha1').update(bytes) };
+      prepared = {
+        prefix,
+        large,
+        bytes,
+        hash: createHash('sha1').update(bytes),
+      };
       this.byKey.delete(key);
-      if (this.byKey.size >= this.maxKeys) this.byKey.delete(this.byKey.keys().next().value!);
+      if (this.byKey.size >= this.maxKeys)
+        this.byKey.delete(this.byKey.keys().next().value!);
       this.byKey.set(key, prepared);
     }
     const tailBytes = Buffer.from(tail);
@@ -35,7 +48,11 @@ export class PreparedJsonBodies {
     // express's default (weak) ETag of the same bytes; any other setting is left to express
     const etag = req.app.get('etag');
     if (etag === true || etag === 'weak') {
-      const digest = prepared.hash.copy().update(tailBytes).digest('base64').substring(0, 27);
+      const digest = prepared.hash
+        .copy()
+        .update(tailBytes)
+        .digest('base64')
+        .substring(0, 27);
       res.set('ETag', `W/"${body.length.toString(16)}-${digest}"`);
     }
     // a Buffer gets no charset from send: state it as res.json's string body does

@@ -12,14 +12,29 @@ import {
   scaleSetKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { SourceStatusBoard } from './sourceStatus';
-import { FleetService, runnerClassContracts } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  FleetService,
+  runnerClassContracts,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthService } from '../caches/CacheHealthService';
-import { ControlRouterOptions, createControlRouter } from '../control/controlRouter';
-import { AdoptionRouterOptions, createAdoptionRouter } from '../adoption/adoptionRouter';
+import {
+  ControlRouterOptions,
+  createControlRouter,
+} from '../control/controlRouter';
+import {
+  AdoptionRouterOptions,
+  createAdoptionRouter,
+} from '../adoption/adoptionRouter';
 import { createQueueRouter, QueueRouterOptions } from '../queue/queueRouter';
 import { parseRequest } from './parseRequest';
 import { PreparedJsonBodies } from './preparedJson';
-import { cacheName, clusterName, namespaceName, runnerClassName, scaleSetTarget } from './inputSchemas';
+import {
+  cacheName,
+  clusterName,
+  namespaceName,
+  runnerClassName,
+  scaleSetTarget,
+} from './inputSchemas';
 
 export interface RouterOptions {
   version: string;
@@ -36,7 +51,11 @@ export interface RouterOptions {
 }
 
 const scaleSetQuery = z
-  .object({ cluster: clusterName.optional(), namespace: namespaceName.optional(), class: runnerClassName.optional() })
+  .object({
+    cluster: clusterName.optional(),
+    namespace: namespaceName.optional(),
+    class: runnerClassName.optional(),
+  })
   .strict();
 const DAY_MS = 24 * 60 * 60 * 1000;
 const cacheHistoryQuery = z
@@ -52,32 +71,59 @@ const parse = parseRequest;
  * The plugin's HTTP API: parses, authorizes and delegates. Authentication is httpRouter's
  * default (users and services only); fleet reads come from the informer cache.
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { fleet } = options;
   const router = Router();
-  if (options.adoption && !options.control) throw new Error('the adoption routes need the control options (access gate)');
+  if (options.adoption && !options.control)
+    throw new Error(
+      'the adoption routes need the control options (access gate)',
+    );
   // before the JSON parser: the adoption webhook verifies the exact body bytes
-  if (options.adoption) router.use(createAdoptionRouter({ ...options.adoption, access: options.control!.access }));
+  if (options.adoption)
+    router.use(
+      createAdoptionRouter({
+        ...options.adoption,
+        access: options.control!.access,
+      }),
+    );
   router.use(express.json());
   if (options.control) router.use(createControlRouter(options.control));
-  if (options.queue && !options.control) throw new Error('the queue routes need the control options (access gate)');
-  if (options.queue) router.use(createQueueRouter({ ...options.queue, access: options.control!.access }));
+  if (options.queue && !options.control)
+    throw new Error('the queue routes need the control options (access gate)');
+  if (options.queue)
+    router.use(
+      createQueueRouter({ ...options.queue, access: options.control!.access }),
+    );
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = {
       plugin: 'gloriousflywheel',
       version: options.version,
       sources: options.sources.list(),
-      ...(options.control ? { control: options.control.access.controlStatus() } : {}),
+      ...(options.control
+        ? { control: options.control.access.controlStatus() }
+        : {}),
     };
     res.json(body);
   });
 
   // Contracts need the configured caches and their probes; without them (e.g. the bench) none is served.
   const contracts = (): RunnerClassContractReport[] | undefined =>
-    options.caches ? runnerClassContracts(fleet, options.caches.contractSources) : undefined;
-  const withContract = (items: RunnerClassSummary[], reports = contracts()): RunnerClassSummary[] =>
-    reports ? items.map(i => ({ ...i, contract: reports.find(r => r.runnerClass === i.name) })) : items;
+    options.caches
+      ? runnerClassContracts(fleet, options.caches.contractSources)
+      : undefined;
+  const withContract = (
+    items: RunnerClassSummary[],
+    reports = contracts(),
+  ): RunnerClassSummary[] =>
+    reports
+      ? items.map(i => ({
+          ...i,
+          contract: reports.find(r => r.runnerClass === i.name),
+        }))
+      : items;
 
   router.get('/fleet/clusters', (_req, res) => {
     res.json({ items: fleet.clusters() });
@@ -88,30 +134,57 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const q = parse(scaleSetQuery, req.query, 'query');
     // A ScaleSetList, as res.json would send it. The items come serialised once per fleet change;
     // the cluster states also change without one (messages, last sync), so they are read each time.
-    const filter = { cluster: q.cluster, namespace: q.namespace, runnerClass: q.class };
+    const filter = {
+      cluster: q.cluster,
+      namespace: q.namespace,
+      runnerClass: q.class,
+    };
     const clusters: ScaleSetList['clusters'] = fleet.clusters();
-    const key = [filter.cluster, filter.namespace, filter.runnerClass].map(v => v ?? '').join('\0');
-    scaleSetBodies.send(req, res, key, '{"items":', fleet.scaleSetsJson(filter), `,"clusters":${JSON.stringify(clusters)}}`);
+    const key = [filter.cluster, filter.namespace, filter.runnerClass]
+      .map(v => v ?? '')
+      .join('\0');
+    scaleSetBodies.send(
+      req,
+      res,
+      key,
+      '{"items":',
+      fleet.scaleSetsJson(filter),
+      `,"clusters":${JSON.stringify(clusters)}}`,
+    );
   });
 
   router.get('/fleet/scale-sets/:cluster/:namespace/:name', (req, res) => {
     const p = parse(scaleSetTarget, req.params, 'path');
     const scaleSet = fleet.scaleSet(p.cluster, p.namespace, p.name);
-    if (!scaleSet) throw new NotFoundError(`scale set ${p.cluster}/${p.namespace}/${p.name} not found`);
+    if (!scaleSet)
+      throw new NotFoundError(
+        `scale set ${p.cluster}/${p.namespace}/${p.name} not found`,
+      );
     const key = scaleSetKey(scaleSet);
     const contract: ScaleSetContract | null =
-      contracts()?.flatMap(r => r.scaleSets).find(c => c.scaleSet === key) ?? null;
-    res.json({ item: scaleSet, cluster: fleet.clusters().find(c => c.name === p.cluster), contract });
+      contracts()
+        ?.flatMap(r => r.scaleSets)
+        .find(c => c.scaleSet === key) ?? null;
+    res.json({
+      item: scaleSet,
+      cluster: fleet.clusters().find(c => c.name === p.cluster),
+      contract,
+    });
   });
 
   router.get('/fleet/classes', (_req, res) => {
-    const body: RunnerClassList = { items: withContract(fleet.runnerClassSummaries()), clusters: fleet.clusters() };
+    const body: RunnerClassList = {
+      items: withContract(fleet.runnerClassSummaries()),
+      clusters: fleet.clusters(),
+    };
     res.json(body);
   });
 
   router.get('/fleet/classes/:name', (req, res) => {
     const className = parse(runnerClassName, req.params.name, 'runner class');
-    const item = withContract(fleet.runnerClassSummaries()).find(c => c.name === className);
+    const item = withContract(fleet.runnerClassSummaries()).find(
+      c => c.name === className,
+    );
     if (!item) throw new NotFoundError(`runner class ${className} not found`);
     res.json({
       item,
@@ -137,7 +210,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       const cache = parse(cacheName, req.params.name, 'cache name');
       const q = parse(cacheHistoryQuery, req.query, 'query');
       const since = q.since ? new Date(q.since) : new Date(Date.now() - DAY_MS);
-      const body = await caches.history(cache, { since, limit: q.limit ?? 1440 });
+      const body = await caches.history(cache, {
+        since,
+        limit: q.limit ?? 1440,
+      });
       if (!body) throw new NotFoundError(`cache ${cache} is not configured`);
       res.json(body);
     });

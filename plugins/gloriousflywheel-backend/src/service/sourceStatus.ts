@@ -11,7 +11,10 @@ export type SourceStatusReporter = () => SourceStatus;
  * that has not registered a live reporter is described from config alone.
  */
 export class SourceStatusBoard {
-  private readonly reporters = new Map<GloriousFlywheelSource, SourceStatusReporter>();
+  private readonly reporters = new Map<
+    GloriousFlywheelSource,
+    SourceStatusReporter
+  >();
 
   constructor(private readonly fallback: SourceStatus[]) {}
 

@@ -8,9 +8,21 @@ import {
   ScorecardConfig,
   ScorecardVerdict,
 } from '../scorecard';
-import { blockerUrl, deriveAdoptionStage, openBlockersFor, TrancheDefinition, trancheOf } from '../tranches';
+import {
+  blockerUrl,
+  deriveAdoptionStage,
+  openBlockersFor,
+  TrancheDefinition,
+  trancheOf,
+} from '../tranches';
 import { DEFAULT_HOW_TO_FIX, SCORECARD_HOW_TO_FIX } from './howToFix';
-import { AdoptionFileError, AdoptionJob, MigrationPullRequest, RepoAdoption, ScorecardCounts } from './types';
+import {
+  AdoptionFileError,
+  AdoptionJob,
+  MigrationPullRequest,
+  RepoAdoption,
+  ScorecardCounts,
+} from './types';
 
 /**
  * Everything known about one repository after fetching it.
@@ -42,7 +54,8 @@ export interface RepoAdoptionOptions {
   now: Date;
 }
 
-const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+const encodePath = (path: string) =>
+  path.split('/').map(encodeURIComponent).join('/');
 
 /**
  * Runs the scorecard on a repository snapshot and derives what the portal shows: jobs with runner
@@ -51,10 +64,15 @@ const encodePath = (path: string) => path.split('/').map(encodeURIComponent).joi
  *
  * @public
  */
-export function buildRepoAdoption(input: RepoAdoptionInput, options: RepoAdoptionOptions): RepoAdoption {
+export function buildRepoAdoption(
+  input: RepoAdoptionInput,
+  options: RepoAdoptionOptions,
+): RepoAdoption {
   const { config, now } = options;
   const repo = `${input.owner}/${input.name}`;
-  const repoUrl = `${input.htmlBaseUrl.replace(/\/+$/, '')}/${input.owner}/${input.name}`;
+  const repoUrl = `${input.htmlBaseUrl.replace(/\/+$/, '')}/${input.owner}/${
+    input.name
+  }`;
   const snapshot = { ...input.snapshot, repo };
   const context = createScorecardContext(snapshot, config, now);
   const scorecard = runScorecard(snapshot, { config, now });
@@ -62,9 +80,12 @@ export function buildRepoAdoption(input: RepoAdoptionInput, options: RepoAdoptio
   const jobs: AdoptionJob[] = [];
   const fileErrors: AdoptionFileError[] = [...(input.fileErrors ?? [])];
   for (const workflow of context.workflows) {
-    if (workflow.error) fileErrors.push({ path: workflow.path, ...workflow.error });
+    if (workflow.error)
+      fileErrors.push({ path: workflow.path, ...workflow.error });
     for (const job of workflow.jobs) {
-      const registered = job.hosted ? findException(context.exceptions, workflow.path, job.id) : undefined;
+      const registered = job.hosted
+        ? findException(context.exceptions, workflow.path, job.id)
+        : undefined;
       jobs.push({
         path: workflow.path,
         jobId: job.id,
@@ -84,31 +105,44 @@ export function buildRepoAdoption(input: RepoAdoptionInput, options: RepoAdoptio
               expires: registered.expires,
               expired: isExceptionExpired(registered, now),
               ...(registered.category && { category: registered.category }),
-              standing: exceptionStanding(registered, now, config.exceptionCategories),
+              standing: exceptionStanding(
+                registered,
+                now,
+                config.exceptionCategories,
+              ),
             }
           : null,
-        url: `${repoUrl}/blob/${encodeURIComponent(snapshot.defaultBranch)}/${encodePath(workflow.path)}#L${job.line}`,
+        url: `${repoUrl}/blob/${encodeURIComponent(
+          snapshot.defaultBranch,
+        )}/${encodePath(workflow.path)}#L${job.line}`,
       });
     }
   }
 
   const counts: ScorecardCounts = { pass: 0, fail: 0, exempt: 0, unknown: 0 };
-  for (const check of scorecard.checks) counts[check.verdict as ScorecardVerdict]++;
+  for (const check of scorecard.checks)
+    counts[check.verdict as ScorecardVerdict]++;
 
   const tranche = trancheOf(repo, options.tranches);
   const blockers = openBlockersFor(repo, tranche).map(b => ({
     issue: b.issue,
     kind: b.kind,
     ...(b.title && { title: b.title }),
-    ...(blockerUrl(b, input.htmlBaseUrl) && { url: blockerUrl(b, input.htmlBaseUrl) }),
+    ...(blockerUrl(b, input.htmlBaseUrl) && {
+      url: blockerUrl(b, input.htmlBaseUrl),
+    }),
   }));
   const migrationPullRequests = input.migrationPullRequests ?? [];
   const stage = deriveAdoptionStage({
     failingChecks: counts.fail,
-    unexemptedHostedJobs: jobs.filter(j => j.hosted && (!j.exception || j.exception.expired)).length,
+    unexemptedHostedJobs: jobs.filter(
+      j => j.hosted && (!j.exception || j.exception.expired),
+    ).length,
     runnerClassJobs: jobs.filter(j => j.runnerClass).length,
     openBlockers: blockers.length,
-    openMigrationPullRequests: migrationPullRequests.filter(p => p.state === 'open').length,
+    openMigrationPullRequests: migrationPullRequests.filter(
+      p => p.state === 'open',
+    ).length,
   });
 
   return {
@@ -126,7 +160,9 @@ export function buildRepoAdoption(input: RepoAdoptionInput, options: RepoAdoptio
     blockers,
     migrationPullRequests,
     jobs,
-    runnerClasses: [...new Set(jobs.flatMap(j => (j.runnerClass ? [j.runnerClass] : [])))].sort(),
+    runnerClasses: [
+      ...new Set(jobs.flatMap(j => (j.runnerClass ? [j.runnerClass] : []))),
+    ].sort(),
     hostedJobs: jobs.filter(j => j.hosted).length,
     scorecard: {
       evaluatedAt: scorecard.evaluatedAt,
@@ -137,7 +173,16 @@ export function buildRepoAdoption(input: RepoAdoptionInput, options: RepoAdoptio
         severity: c.severity,
         verdict: c.verdict,
         summary: c.summary,
-        evidence: c.evidence.map(e => (e.url || !e.line ? e : { ...e, url: `${repoUrl}/blob/${encodeURIComponent(snapshot.defaultBranch)}/${encodePath(e.path)}#L${e.line}` })),
+        evidence: c.evidence.map(e =>
+          e.url || !e.line
+            ? e
+            : {
+                ...e,
+                url: `${repoUrl}/blob/${encodeURIComponent(
+                  snapshot.defaultBranch,
+                )}/${encodePath(e.path)}#L${e.line}`,
+              },
+        ),
         howToFix: SCORECARD_HOW_TO_FIX[c.id] ?? DEFAULT_HOW_TO_FIX,
       })),
       counts,

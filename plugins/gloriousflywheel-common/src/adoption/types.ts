@@ -1,4 +1,9 @@
-import type { ExceptionStanding, ScorecardEvidence, ScorecardSeverity, ScorecardVerdict } from '../scorecard';
+import type {
+  ExceptionStanding,
+  ScorecardEvidence,
+  ScorecardSeverity,
+  ScorecardVerdict,
+} from '../scorecard';
 import type { AdoptionStage, TrancheBlockerKind } from '../tranches';
 
 /**
@@ -23,9 +28,13 @@ export interface AdoptionJobException {
  *
  * @public
  */
-export function exceptionExempts(exception: AdoptionJobException | null): boolean {
+export function exceptionExempts(
+  exception: AdoptionJobException | null,
+): boolean {
   if (!exception) return false;
-  return exception.standing ? exception.standing === 'valid' : !exception.expired;
+  return exception.standing
+    ? exception.standing === 'valid'
+    : !exception.expired;
 }
 
 /**
@@ -159,7 +168,16 @@ export interface RepoAdoption {
 }
 
 /** Sort keys of `GET /adoption/repos`. @public */
-export type AdoptionSort = 'name' | '-name' | 'stage' | 'fail' | '-fail' | 'hosted' | '-hosted' | 'scannedAt' | '-scannedAt';
+export type AdoptionSort =
+  | 'name'
+  | '-name'
+  | 'stage'
+  | 'fail'
+  | '-fail'
+  | 'hosted'
+  | '-hosted'
+  | 'scannedAt'
+  | '-scannedAt';
 
 /** Response of `GET /adoption/repos`. @public */
 export interface RepoAdoptionList {

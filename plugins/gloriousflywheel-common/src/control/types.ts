@@ -12,7 +12,11 @@ export type ControlAction = 'pause' | 'resume';
 export type AuditAction = ControlAction | 'pause-reverted';
 
 /** @public */
-export const AUDIT_ACTIONS: readonly AuditAction[] = ['pause', 'resume', 'pause-reverted'];
+export const AUDIT_ACTIONS: readonly AuditAction[] = [
+  'pause',
+  'resume',
+  'pause-reverted',
+];
 
 /** Actor of the records the portal writes itself (a reverted pause it observed). @public */
 export const AUDIT_SYSTEM_ACTOR = 'system:gloriousflywheel';
@@ -59,7 +63,12 @@ export interface ControlResult {
 export type AuditOutcome = 'initiated' | 'succeeded' | 'failed' | 'denied';
 
 /** @public */
-export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['initiated', 'succeeded', 'failed', 'denied'];
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = [
+  'initiated',
+  'succeeded',
+  'failed',
+  'denied',
+];
 
 /**
  * One pause/resume attempt in the audit log. Every record is a hash-chain entry when it is

@@ -14,8 +14,15 @@ function fnv1a(text: string): string {
  *
  * @public
  */
-export function scaleSetEntityName(s: { cluster: string; namespace: string; name: string }): string {
-  const raw = `${s.cluster}.${s.namespace}.${s.name}`.replace(/[^A-Za-z0-9._-]/g, '-');
+export function scaleSetEntityName(s: {
+  cluster: string;
+  namespace: string;
+  name: string;
+}): string {
+  const raw = `${s.cluster}.${s.namespace}.${s.name}`.replace(
+    /[^A-Za-z0-9._-]/g,
+    '-',
+  );
   if (raw.length <= 63) return raw;
   return `${raw.slice(0, 54).replace(/[._-]+$/, '')}-${fnv1a(raw)}`;
 }

@@ -1,5 +1,9 @@
 import { RunnerClassDefinition } from '../runnerClasses';
-import { RunnerClassSummary, ScaleSet, UNCLASSIFIED_RUNNER_CLASS } from './types';
+import {
+  RunnerClassSummary,
+  ScaleSet,
+  UNCLASSIFIED_RUNNER_CLASS,
+} from './types';
 import { scaleSetKey } from './scaleSet';
 
 const unique = (xs: string[]) => Array.from(new Set(xs)).sort();
@@ -23,7 +27,10 @@ export function summarizeRunnerClasses(
     else byClass.set(key, [s]);
   }
   const summarize = (
-    def: Pick<RunnerClassDefinition, 'name' | 'title' | 'capabilities' | 'labels'>,
+    def: Pick<
+      RunnerClassDefinition,
+      'name' | 'title' | 'capabilities' | 'labels'
+    >,
     members: ScaleSet[],
     unclassified: boolean,
   ): RunnerClassSummary => ({
@@ -53,7 +60,12 @@ export function summarizeRunnerClasses(
   if (rest?.length) {
     out.push(
       summarize(
-        { name: UNCLASSIFIED_RUNNER_CLASS, title: 'Unclassified', capabilities: [], labels: [] },
+        {
+          name: UNCLASSIFIED_RUNNER_CLASS,
+          title: 'Unclassified',
+          capabilities: [],
+          labels: [],
+        },
         rest,
         true,
       ),

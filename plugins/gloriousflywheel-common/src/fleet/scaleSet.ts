@@ -1,5 +1,10 @@
 import { RunnerClassDefinition } from '../runnerClasses';
-import { githubConfigScope, readArcVersion, readRunnerTemplate, RunnerPodTemplate } from '../runnerClasses/contractFacts';
+import {
+  githubConfigScope,
+  readArcVersion,
+  readRunnerTemplate,
+  RunnerPodTemplate,
+} from '../runnerClasses/contractFacts';
 import {
   ANNOTATION_PAUSED_FROM,
   ANNOTATION_RUNNER_CLASS,
@@ -37,10 +42,28 @@ export interface AutoscalingRunnerSetObject {
   };
 }
 
-const MANAGERS: Array<[(l: Record<string, string>, a: Record<string, string>) => boolean, string]> = [
-  [(_l, a) => Object.keys(a).some(k => k.startsWith('argocd.argoproj.io/')), 'Argo CD'],
-  [(l, a) => Object.keys({ ...l, ...a }).some(k => k.startsWith('kustomize.toolkit.fluxcd.io/') || k.startsWith('helm.toolkit.fluxcd.io/')), 'Flux'],
-  [(l, a) => l['app.kubernetes.io/managed-by'] === 'Helm' || 'meta.helm.sh/release-name' in a, 'Helm'],
+const MANAGERS: Array<
+  [(l: Record<string, string>, a: Record<string, string>) => boolean, string]
+> = [
+  [
+    (_l, a) => Object.keys(a).some(k => k.startsWith('argocd.argoproj.io/')),
+    'Argo CD',
+  ],
+  [
+    (l, a) =>
+      Object.keys({ ...l, ...a }).some(
+        k =>
+          k.startsWith('kustomize.toolkit.fluxcd.io/') ||
+          k.startsWith('helm.toolkit.fluxcd.io/'),
+      ),
+    'Flux',
+  ],
+  [
+    (l, a) =>
+      l['app.kubernetes.io/managed-by'] === 'Helm' ||
+      'meta.helm.sh/release-name' in a,
+    'Helm',
+  ],
 ];
 
 /** Which GitOps/Helm tool manages the object, if any: a pause may then be reverted. @public */
@@ -48,7 +71,8 @@ export function detectManagedBy(
   labels: Record<string, string> = {},
   annotations: Record<string, string> = {},
 ): string | null {
-  for (const [test, name] of MANAGERS) if (test(labels, annotations)) return name;
+  for (const [test, name] of MANAGERS)
+    if (test(labels, annotations)) return name;
   const other = labels['app.kubernetes.io/managed-by'];
   return other ? other : null;
 }
@@ -64,7 +88,8 @@ export function parsePausedFrom(value: string | undefined): PausedFrom | null {
   if (!value) return null;
   try {
     const v = JSON.parse(value);
-    const num = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : null);
+    const num = (x: unknown) =>
+      typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : null;
     if (typeof v !== 'object' || v === null) return null;
     return {
       minRunners: num(v.minRunners),
@@ -85,7 +110,11 @@ export function parsePausedFrom(value: string | undefined): PausedFrom | null {
  * @public
  */
 export function matchRunnerClassForScaleSet(
-  scaleSet: { runnerScaleSetName: string; labels: string[]; annotations?: Record<string, string> },
+  scaleSet: {
+    runnerScaleSetName: string;
+    labels: string[];
+    annotations?: Record<string, string>;
+  },
   classes: readonly RunnerClassDefinition[],
 ): { runnerClass: string; matchedBy: RunnerClassMatch } | null {
   const annotated = scaleSet.annotations?.[ANNOTATION_RUNNER_CLASS];
@@ -93,10 +122,14 @@ export function matchRunnerClassForScaleSet(
     return { runnerClass: annotated, matchedBy: 'annotation' };
   }
   const name = scaleSet.runnerScaleSetName.toLowerCase();
-  const byName = classes.find(c => c.scaleSets.some(s => s.toLowerCase() === name));
+  const byName = classes.find(c =>
+    c.scaleSets.some(s => s.toLowerCase() === name),
+  );
   if (byName) return { runnerClass: byName.name, matchedBy: 'scale-set-name' };
   const labels = new Set(scaleSet.labels.map(l => l.toLowerCase()));
-  const byLabel = classes.find(c => c.labels.some(l => labels.has(l.toLowerCase())));
+  const byLabel = classes.find(c =>
+    c.labels.some(l => labels.has(l.toLowerCase())),
+  );
   if (byLabel) return { runnerClass: byLabel.name, matchedBy: 'label' };
   return null;
 }
@@ -120,7 +153,10 @@ export function toScaleSet(
   const runnerScaleSetName = spec.runnerScaleSetName ?? name;
   const labels = spec.runnerScaleSetLabels ?? [];
   const annotations = md.annotations ?? {};
-  const match = matchRunnerClassForScaleSet({ runnerScaleSetName, labels, annotations }, classes);
+  const match = matchRunnerClassForScaleSet(
+    { runnerScaleSetName, labels, annotations },
+    classes,
+  );
   const created = md.creationTimestamp;
   return {
     cluster,
@@ -158,11 +194,17 @@ export function toScaleSet(
  *
  * @public
  */
-export function isPauseUndone(s: Pick<ScaleSet, 'paused' | 'minRunners' | 'maxRunners'>): boolean {
+export function isPauseUndone(
+  s: Pick<ScaleSet, 'paused' | 'minRunners' | 'maxRunners'>,
+): boolean {
   return s.paused !== null && !(s.minRunners === 0 && s.maxRunners === 0);
 }
 
 /** Stable key of a scale set. @public */
-export function scaleSetKey(s: { cluster: string; namespace: string; name: string }): string {
+export function scaleSetKey(s: {
+  cluster: string;
+  namespace: string;
+  name: string;
+}): string {
   return `${s.cluster}/${s.namespace}/${s.name}`;
 }

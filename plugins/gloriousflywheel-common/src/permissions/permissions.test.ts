@@ -21,16 +21,27 @@ describe('permissions', () => {
       expect(isResourcePermission(p, SCALE_SET_RESOURCE_TYPE)).toBe(true);
       expect(p.attributes.action).toBe('update');
     }
-    expect(gloriousflywheelPermissions.filter(p => p.type === 'basic')).toHaveLength(3);
+    expect(
+      gloriousflywheelPermissions.filter(p => p.type === 'basic'),
+    ).toHaveLength(3);
   });
 
   it('round-trips scale-set resource refs', () => {
-    const key = { cluster: 'honey', namespace: 'arc-runners', name: 'tinyland-nix' };
+    const key = {
+      cluster: 'honey',
+      namespace: 'arc-runners',
+      name: 'tinyland-nix',
+    };
     expect(scaleSetResourceRef(key)).toBe('honey/arc-runners/tinyland-nix');
-    expect(parseScaleSetResourceRef('honey/arc-runners/tinyland-nix')).toEqual(key);
+    expect(parseScaleSetResourceRef('honey/arc-runners/tinyland-nix')).toEqual(
+      key,
+    );
   });
 
-  it.each(['honey/arc-runners', 'honey//x', 'a/b/c/d', ''])('rejects resource ref %p', ref => {
-    expect(parseScaleSetResourceRef(ref)).toBeUndefined();
-  });
+  it.each(['honey/arc-runners', 'honey//x', 'a/b/c/d', ''])(
+    'rejects resource ref %p',
+    ref => {
+      expect(parseScaleSetResourceRef(ref)).toBeUndefined();
+    },
+  );
 });

@@ -80,7 +80,11 @@ export const gloriousflywheelPermissions = [
  *
  * @public
  */
-export function scaleSetResourceRef(s: { cluster: string; namespace: string; name: string }): string {
+export function scaleSetResourceRef(s: {
+  cluster: string;
+  namespace: string;
+  name: string;
+}): string {
   return `${s.cluster}/${s.namespace}/${s.name}`;
 }
 

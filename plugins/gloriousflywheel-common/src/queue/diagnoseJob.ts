@@ -24,7 +24,17 @@ import {
  * @public
  */
 export interface JobDiagnosisInput {
-  job: Pick<ActionsJob, 'id' | 'repo' | 'name' | 'labels' | 'status' | 'createdAt' | 'startedAt' | 'htmlUrl'>;
+  job: Pick<
+    ActionsJob,
+    | 'id'
+    | 'repo'
+    | 'name'
+    | 'labels'
+    | 'status'
+    | 'createdAt'
+    | 'startedAt'
+    | 'htmlUrl'
+  >;
   now: Date;
   runnerClasses: readonly RunnerClassDefinition[];
   scaleSets: readonly ScaleSet[];
@@ -34,9 +44,15 @@ export interface JobDiagnosisInput {
   /** recent EphemeralRunners that failed */
   runnerFailures: readonly RunnerFailure[];
   /** other jobs known to wait or run, for the jobs ahead in the queue */
-  queuedJobs: ReadonlyArray<Pick<ActionsJob, 'id' | 'labels' | 'repo' | 'status' | 'createdAt'>>;
+  queuedJobs: ReadonlyArray<
+    Pick<ActionsJob, 'id' | 'labels' | 'repo' | 'status' | 'createdAt'>
+  >;
   /** the caches of the job's runner class and their health */
-  caches: ReadonlyArray<{ name: string; status: CacheHealthStatus; message?: string | null }>;
+  caches: ReadonlyArray<{
+    name: string;
+    status: CacheHealthStatus;
+    message?: string | null;
+  }>;
   /** p95 queue time (24 h) of the job's runner class, seconds; null without history */
   classP95Seconds: number | null;
   /** runner group the workflow asks for (`runs-on: { group }`), when known */
@@ -64,7 +80,8 @@ const ORDER: readonly JobDiagnosisKind[] = [
 
 const MAX_EVIDENCE = 5;
 const lower = (s: string) => s.toLowerCase();
-const sameGroup = (a: string | null, b: string) => lower(a ?? 'default') === lower(b);
+const sameGroup = (a: string | null, b: string) =>
+  lower(a ?? 'default') === lower(b);
 
 function reason(
   kind: JobDiagnosisKind,
@@ -75,16 +92,30 @@ function reason(
   scaleSets: string[] = [],
   links: JobDiagnosisReason['links'] = [],
 ): JobDiagnosisReason {
-  return { kind, severity, summary, evidence: evidence.slice(0, MAX_EVIDENCE), fix, scaleSets, links };
+  return {
+    kind,
+    severity,
+    summary,
+    evidence: evidence.slice(0, MAX_EVIDENCE),
+    fix,
+    scaleSets,
+    links,
+  };
 }
 
 /** Block when it holds for every scale set that could take the job, else a warning. */
-const severityFor = (hit: number, of: number): JobDiagnosisReason['severity'] => (hit === of ? 'block' : 'warning');
-const ofSets = (hit: number, of: number) => (of > 1 ? ` (${hit} of ${of} scale sets)` : '');
+const severityFor = (hit: number, of: number): JobDiagnosisReason['severity'] =>
+  hit === of ? 'block' : 'warning';
+const ofSets = (hit: number, of: number) =>
+  of > 1 ? ` (${hit} of ${of} scale sets)` : '';
 
-function noMatchSummary(suggested: string | undefined, runnerClass: string | null): string {
+function noMatchSummary(
+  suggested: string | undefined,
+  runnerClass: string | null,
+): string {
   if (suggested) return `no runner class matches; did you mean ${suggested}?`;
-  if (runnerClass) return `no scale set of runner class ${runnerClass} accepts these labels`;
+  if (runnerClass)
+    return `no scale set of runner class ${runnerClass} accepts these labels`;
   return 'no runner class or scale set matches these labels';
 }
 
@@ -99,10 +130,21 @@ function noMatchSummary(suggested: string | undefined, runnerClass: string | nul
 export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
   const { job, now } = input;
   const queuedSeconds = queueSeconds(job, now);
-  const runnerClass = matchRunnerClassForLabels(job.labels, input.runnerClasses)?.name ?? null;
-  const candidates = input.scaleSets.filter(s => scaleSetAcceptsLabels(s, job.labels));
+  const runnerClass =
+    matchRunnerClassForLabels(job.labels, input.runnerClasses)?.name ?? null;
+  const candidates = input.scaleSets.filter(s =>
+    scaleSetAcceptsLabels(s, job.labels),
+  );
   const diagnosis: JobDiagnosis = {
-    job: { id: job.id, repo: job.repo, name: job.name, labels: job.labels, status: job.status, createdAt: job.createdAt, htmlUrl: job.htmlUrl },
+    job: {
+      id: job.id,
+      repo: job.repo,
+      name: job.name,
+      labels: job.labels,
+      status: job.status,
+      createdAt: job.createdAt,
+      htmlUrl: job.htmlUrl,
+    },
     queuedSeconds,
     runnerClass,
     scaleSets: candidates.map(scaleSetKey),
@@ -113,7 +155,14 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
   const labelList = job.labels.length ? job.labels.join(', ') : '(none)';
 
   const suggestions = job.labels
-    .map(label => ({ label, suggestion: suggestRunnerClass(label, input.runnerClasses, input.extraHosted) }))
+    .map(label => ({
+      label,
+      suggestion: suggestRunnerClass(
+        label,
+        input.runnerClasses,
+        input.extraHosted,
+      ),
+    }))
     .filter(s => s.suggestion);
   if (isHostedJob(job.labels, input.extraHosted)) {
     // `ubuntu-lates` looks hosted but names no image: GitHub queues it forever
@@ -123,8 +172,15 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
         reason(
           'no-match',
           'block',
-          `no GitHub-hosted image matches; did you mean ${typo.suggestion!.label}?`,
-          [`runs-on: ${labelList}`, `${typo.label} is not a GitHub-hosted image; closest: ${typo.suggestion!.label}`],
+          `no GitHub-hosted image matches; did you mean ${
+            typo.suggestion!.label
+          }?`,
+          [
+            `runs-on: ${labelList}`,
+            `${typo.label} is not a GitHub-hosted image; closest: ${
+              typo.suggestion!.label
+            }`,
+          ],
           `Change runs-on to ${typo.suggestion!.label}.`,
         ),
       );
@@ -136,7 +192,7 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
         'info',
         `runs on GitHub-hosted runners (${labelList}), not on this fleet`,
         [`runs-on: ${labelList}`],
-        'GitHub-hosted queues are GitHub\'s: check githubstatus.com and the organisation\'s concurrency limits, or move the job to a runner class.',
+        "GitHub-hosted queues are GitHub's: check githubstatus.com and the organisation's concurrency limits, or move the job to a runner class.",
       ),
     );
     return diagnosis;
@@ -152,10 +208,17 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
         noMatchSummary(first?.suggestion?.label, runnerClass),
         [
           `runs-on: ${labelList}`,
-          ...suggestions.map(s => `${s.label} is not served; closest known label: ${s.suggestion!.label}`),
+          ...suggestions.map(
+            s =>
+              `${s.label} is not served; closest known label: ${
+                s.suggestion!.label
+              }`,
+          ),
           runnerClass
             ? `runner class ${runnerClass} matches, but none of its scale sets accepts every label`
-            : `runner class labels: ${classLabels.join(', ') || '(none configured)'}`,
+            : `runner class labels: ${
+                classLabels.join(', ') || '(none configured)'
+              }`,
         ],
         first
           ? `Change runs-on to ${first.suggestion!.label}.`
@@ -166,7 +229,9 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
   }
 
   const outOfScope = candidates.filter(
-    s => !scaleSetServesRepo(s, job.repo) || (input.requestedGroup && !sameGroup(s.runnerGroup, input.requestedGroup)),
+    s =>
+      !scaleSetServesRepo(s, job.repo) ||
+      (input.requestedGroup && !sameGroup(s.runnerGroup, input.requestedGroup)),
   );
   const pool = candidates.filter(s => !outOfScope.includes(s));
   if (outOfScope.length) {
@@ -179,11 +244,17 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
           : `${outOfScope.length} matching scale set(s) do not serve ${job.repo}`,
         outOfScope.map(
           s =>
-            `${scaleSetKey(s)}: ${s.githubConfigUrl || '(no githubConfigUrl)'}, runner group ${s.runnerGroup ?? 'Default'}${
-              input.requestedGroup ? `; the job asks for group ${input.requestedGroup}` : ''
+            `${scaleSetKey(s)}: ${
+              s.githubConfigUrl || '(no githubConfigUrl)'
+            }, runner group ${s.runnerGroup ?? 'Default'}${
+              input.requestedGroup
+                ? `; the job asks for group ${input.requestedGroup}`
+                : ''
             }`,
         ),
-        `Register a scale set for ${job.repo.split('/')[0]} (githubConfigUrl), or give the repository access to the runner group.`,
+        `Register a scale set for ${
+          job.repo.split('/')[0]
+        } (githubConfigUrl), or give the repository access to the runner group.`,
         outOfScope.map(scaleSetKey),
       ),
     );
@@ -198,32 +269,51 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
         'paused',
         severityFor(paused.length, pool.length),
         `paused by ${byWhom}${ofSets(paused.length, pool.length)}`,
-        paused.map(s => `${scaleSetKey(s)} paused by ${s.paused!.by} at ${s.paused!.at}: ${s.paused!.reason}`),
+        paused.map(
+          s =>
+            `${scaleSetKey(s)} paused by ${s.paused!.by} at ${s.paused!.at}: ${
+              s.paused!.reason
+            }`,
+        ),
         `Ask ${byWhom} why, or resume the scale set from the Runner classes page (needs the resume permission).`,
         paused.map(scaleSetKey),
-        paused.map(s => ({ title: `audit log of ${scaleSetKey(s)}`, url: `${auditPath}?target=${encodeURIComponent(scaleSetKey(s))}` })),
+        paused.map(s => ({
+          title: `audit log of ${scaleSetKey(s)}`,
+          url: `${auditPath}?target=${encodeURIComponent(scaleSetKey(s))}`,
+        })),
       ),
     );
   }
 
   const active = pool.filter(s => !s.paused);
-  const full = active.filter(s => s.maxRunners !== null && s.runners.current >= s.maxRunners);
+  const full = active.filter(
+    s => s.maxRunners !== null && s.runners.current >= s.maxRunners,
+  );
   if (full.length) {
     const created = Date.parse(job.createdAt);
     const ahead = input.queuedJobs.filter(
       other =>
         other.id !== job.id &&
         isJobWaiting(other) &&
-        (Date.parse(other.createdAt) < created || (Date.parse(other.createdAt) === created && other.id < job.id)) &&
+        (Date.parse(other.createdAt) < created ||
+          (Date.parse(other.createdAt) === created && other.id < job.id)) &&
         candidates.some(s => scaleSetAcceptsLabels(s, other.labels)),
     ).length;
     reasons.push(
       reason(
         'at-capacity',
         severityFor(full.length, active.length),
-        `at capacity${ofSets(full.length, active.length)}, ${ahead} job(s) ahead`,
+        `at capacity${ofSets(
+          full.length,
+          active.length,
+        )}, ${ahead} job(s) ahead`,
         [
-          ...full.map(s => `${scaleSetKey(s)}: ${s.runners.current} of at most ${s.maxRunners} runners`),
+          ...full.map(
+            s =>
+              `${scaleSetKey(s)}: ${s.runners.current} of at most ${
+                s.maxRunners
+              } runners`,
+          ),
           `${ahead} queued job(s) for the same scale sets were queued earlier`,
         ],
         'Wait for running jobs to finish, or raise maxRunners for the scale set.',
@@ -232,7 +322,9 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
     );
   }
 
-  const keyed = new Map(input.listeners.map(l => [`${l.cluster}/${l.namespace}/${l.scaleSet}`, l]));
+  const keyed = new Map(
+    input.listeners.map(l => [`${l.cluster}/${l.namespace}/${l.scaleSet}`, l]),
+  );
   const unhealthy = active
     .map(s => keyed.get(scaleSetKey(s)))
     .filter((l): l is ListenerHealth => !!l && l.state !== 'ready');
@@ -241,49 +333,84 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
       reason(
         'listener',
         severityFor(unhealthy.length, active.length),
-        unhealthy.every(l => l.state === 'missing') ? 'listener missing' : 'listener not ready',
+        unhealthy.every(l => l.state === 'missing')
+          ? 'listener missing'
+          : 'listener not ready',
         unhealthy.map(
           l =>
-            `${l.cluster}/${l.namespace}/${l.scaleSet}: listener ${l.state}${l.listener ? ` (${l.listener})` : ''}${
-              l.message ? `: ${l.message}` : ''
-            }${l.since ? ` since ${l.since}` : ''}`,
+            `${l.cluster}/${l.namespace}/${l.scaleSet}: listener ${l.state}${
+              l.listener ? ` (${l.listener})` : ''
+            }${l.message ? `: ${l.message}` : ''}${
+              l.since ? ` since ${l.since}` : ''
+            }`,
         ),
-        'Without a listener ARC never sees the job: check the controller\'s logs and the listener Pod (kubectl -n <controller namespace> describe pod <listener>).',
+        "Without a listener ARC never sees the job: check the controller's logs and the listener Pod (kubectl -n <controller namespace> describe pod <listener>).",
         unhealthy.map(l => `${l.cluster}/${l.namespace}/${l.scaleSet}`),
       ),
     );
   }
 
   const clusterNames = [...new Set(pool.map(s => s.cluster))];
-  const stale = input.clusters.filter(c => clusterNames.includes(c.name) && (c.state === 'stale' || c.state === 'error'));
+  const stale = input.clusters.filter(
+    c =>
+      clusterNames.includes(c.name) &&
+      (c.state === 'stale' || c.state === 'error'),
+  );
   if (stale.length) {
     reasons.push(
       reason(
         'stale-cluster',
         'warning',
-        `cluster data stale (${stale.map(c => c.name).join(', ')}): this diagnosis may be out of date`,
-        stale.map(c => `${c.name}: ${c.state} since ${c.since}, last sync ${c.lastSyncAt ?? 'never'}${c.message ? `: ${c.message}` : ''}`),
-        'Check the portal\'s access to the cluster (Runner classes page banner, backend logs).',
-        pool.filter(s => stale.some(c => c.name === s.cluster)).map(scaleSetKey),
+        `cluster data stale (${stale
+          .map(c => c.name)
+          .join(', ')}): this diagnosis may be out of date`,
+        stale.map(
+          c =>
+            `${c.name}: ${c.state} since ${c.since}, last sync ${
+              c.lastSyncAt ?? 'never'
+            }${c.message ? `: ${c.message}` : ''}`,
+        ),
+        "Check the portal's access to the cluster (Runner classes page banner, backend logs).",
+        pool
+          .filter(s => stale.some(c => c.name === s.cluster))
+          .map(scaleSetKey),
       ),
     );
   }
 
   const failing = active.filter(
-    s => s.runners.failed > 0 || input.runnerFailures.some(f => `${f.cluster}/${f.namespace}/${f.scaleSet}` === scaleSetKey(s)),
+    s =>
+      s.runners.failed > 0 ||
+      input.runnerFailures.some(
+        f => `${f.cluster}/${f.namespace}/${f.scaleSet}` === scaleSetKey(s),
+      ),
   );
   if (failing.length) {
-    const failures = input.runnerFailures.filter(f => failing.some(s => `${f.cluster}/${f.namespace}/${f.scaleSet}` === scaleSetKey(s)));
+    const failures = input.runnerFailures.filter(f =>
+      failing.some(
+        s => `${f.cluster}/${f.namespace}/${f.scaleSet}` === scaleSetKey(s),
+      ),
+    );
     reasons.push(
       reason(
         'runners-failing',
         severityFor(failing.length, active.length),
         `runners failing to start${ofSets(failing.length, active.length)}`,
         [
-          ...failures.map(f => `${f.runner}: ${f.message ?? 'failed'}${f.at ? ` (${f.at})` : ''}`),
-          ...failing.map(s => `${scaleSetKey(s)}: ${s.runners.failed} failed ephemeral runner(s)`),
+          ...failures.map(
+            f =>
+              `${f.runner}: ${f.message ?? 'failed'}${
+                f.at ? ` (${f.at})` : ''
+              }`,
+          ),
+          ...failing.map(
+            s =>
+              `${scaleSetKey(s)}: ${
+                s.runners.failed
+              } failed ephemeral runner(s)`,
+          ),
         ],
-        'Look at the failed EphemeralRunners\' messages (image pull, resources, registration token) and fix the runner template.',
+        "Look at the failed EphemeralRunners' messages (image pull, resources, registration token) and fix the runner template.",
         failing.map(scaleSetKey),
       ),
     );
@@ -295,7 +422,9 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
       reason(
         'caches-down',
         'warning',
-        `cache${down.length > 1 ? 's' : ''} down: ${down.map(c => c.name).join(', ')} (the job will run, but slowly)`,
+        `cache${down.length > 1 ? 's' : ''} down: ${down
+          .map(c => c.name)
+          .join(', ')} (the job will run, but slowly)`,
         down.map(c => `${c.name}: down${c.message ? `: ${c.message}` : ''}`),
         'See the Caches page; builds fall back to building from source until the cache is back.',
       ),
@@ -311,11 +440,17 @@ export function diagnoseJob(input: JobDiagnosisInput): JobDiagnosis {
         'info',
         p95 === null
           ? `queued ${queuedSeconds} s; no queue-time history for this class yet`
-          : `queued ${queuedSeconds} s, ${within ? 'within' : 'beyond'} this class's p95 of ${p95} s`,
-        [`${active.length} scale set(s) can take the job: ${active.map(scaleSetKey).join(', ')}`],
+          : `queued ${queuedSeconds} s, ${
+              within ? 'within' : 'beyond'
+            } this class's p95 of ${p95} s`,
+        [
+          `${active.length} scale set(s) can take the job: ${active
+            .map(scaleSetKey)
+            .join(', ')}`,
+        ],
         within
           ? 'Nothing is wrong: the job should start shortly.'
-          : 'Nothing found holding it back: GitHub has not assigned it yet; check githubstatus.com and the listener\'s logs.',
+          : "Nothing found holding it back: GitHub has not assigned it yet; check githubstatus.com and the listener's logs.",
         active.map(scaleSetKey),
       ),
     );

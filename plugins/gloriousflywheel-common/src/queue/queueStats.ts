@@ -7,7 +7,10 @@ const HOUR_MS = 3600_000;
  *
  * @public
  */
-export function percentile(values: readonly number[], p: number): number | null {
+export function percentile(
+  values: readonly number[],
+  p: number,
+): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
@@ -20,7 +23,10 @@ export function percentile(values: readonly number[], p: number): number | null 
  *
  * @public
  */
-export function queueSeconds(job: Pick<ActionsJob, 'createdAt' | 'startedAt'>, now: Date): number {
+export function queueSeconds(
+  job: Pick<ActionsJob, 'createdAt' | 'startedAt'>,
+  now: Date,
+): number {
   const created = Date.parse(job.createdAt);
   const end = job.startedAt ? Date.parse(job.startedAt) : now.getTime();
   if (Number.isNaN(created) || Number.isNaN(end)) return 0;
@@ -54,7 +60,8 @@ export function computeQueueStats(
     else if (job.status === 'in_progress') running++;
     if (!job.startedAt) continue;
     const started = Date.parse(job.startedAt);
-    if (Number.isNaN(started) || started > t || started <= t - 24 * HOUR_MS) continue;
+    if (Number.isNaN(started) || started > t || started <= t - 24 * HOUR_MS)
+      continue;
     const seconds = queueSeconds(job, now);
     lastDay.push(seconds);
     if (started > t - HOUR_MS) lastHour.push(seconds);

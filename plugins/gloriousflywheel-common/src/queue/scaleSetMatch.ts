@@ -16,7 +16,9 @@ export function scaleSetAcceptsLabels(
 ): boolean {
   const wanted = labels.map(lower).filter(l => l && !isGenericRunnerLabel(l));
   if (wanted.length === 0) return false;
-  const offered = new Set([scaleSet.runnerScaleSetName, ...scaleSet.labels].map(lower));
+  const offered = new Set(
+    [scaleSet.runnerScaleSetName, ...scaleSet.labels].map(lower),
+  );
   return wanted.every(l => offered.has(l));
 }
 
@@ -27,8 +29,13 @@ export function scaleSetAcceptsLabels(
  *
  * @public
  */
-export function scaleSetServesRepo(scaleSet: Pick<ScaleSet, 'githubConfigUrl'>, repo: string): boolean {
-  const m = /^https?:\/\/[^/]+\/(enterprises\/)?([^/]+)(?:\/([^/]+))?\/?$/.exec(scaleSet.githubConfigUrl.trim());
+export function scaleSetServesRepo(
+  scaleSet: Pick<ScaleSet, 'githubConfigUrl'>,
+  repo: string,
+): boolean {
+  const m = /^https?:\/\/[^/]+\/(enterprises\/)?([^/]+)(?:\/([^/]+))?\/?$/.exec(
+    scaleSet.githubConfigUrl.trim(),
+  );
   if (!m) return false;
   if (m[1]) return true;
   const [owner, name] = lower(repo).split('/');
@@ -51,7 +58,10 @@ export function scaleSetOfRunner<T extends Pick<ScaleSet, 'name'>>(
   let best: T | undefined;
   for (const s of scaleSets) {
     const prefix = `${lower(s.name)}-`;
-    if (name.startsWith(prefix) && /-runner-[a-z0-9]+$/.test(name.slice(prefix.length - 1))) {
+    if (
+      name.startsWith(prefix) &&
+      /-runner-[a-z0-9]+$/.test(name.slice(prefix.length - 1))
+    ) {
       if (!best || s.name.length > best.name.length) best = s;
     }
   }
@@ -64,13 +74,17 @@ export function scaleSetOfRunner<T extends Pick<ScaleSet, 'name'>>(
  *
  * @public
  */
-export function parseJobUrl(url: string): { repo: string; runId: number; jobId: number } | undefined {
-  const m = /^https?:\/\/[^/]+\/([A-Za-z0-9._-]+)\/([A-Za-z0-9._-]+)\/actions\/runs\/(\d{1,19})(?:\/attempts\/\d+)?\/jobs?\/(\d{1,19})\/?(?:[?#].*)?$/.exec(
-    url.trim(),
-  );
+export function parseJobUrl(
+  url: string,
+): { repo: string; runId: number; jobId: number } | undefined {
+  const m =
+    /^https?:\/\/[^/]+\/([A-Za-z0-9._-]+)\/([A-Za-z0-9._-]+)\/actions\/runs\/(\d{1,19})(?:\/attempts\/\d+)?\/jobs?\/(\d{1,19})\/?(?:[?#].*)?$/.exec(
+      url.trim(),
+    );
   if (!m) return undefined;
   const runId = Number(m[3]);
   const jobId = Number(m[4]);
-  if (!Number.isSafeInteger(runId) || !Number.isSafeInteger(jobId)) return undefined;
+  if (!Number.isSafeInteger(runId) || !Number.isSafeInteger(jobId))
+    return undefined;
   return { repo: `${m[1]}/${m[2]}`, runId, jobId };
 }

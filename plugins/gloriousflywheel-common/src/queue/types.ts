@@ -3,10 +3,19 @@
  *
  * @public
  */
-export type ActionsJobStatus = 'queued' | 'waiting' | 'in_progress' | 'completed';
+export type ActionsJobStatus =
+  | 'queued'
+  | 'waiting'
+  | 'in_progress'
+  | 'completed';
 
 /** @public */
-export const ACTIONS_JOB_STATUSES: readonly ActionsJobStatus[] = ['queued', 'waiting', 'in_progress', 'completed'];
+export const ACTIONS_JOB_STATUSES: readonly ActionsJobStatus[] = [
+  'queued',
+  'waiting',
+  'in_progress',
+  'completed',
+];
 
 /**
  * One GitHub Actions job, the latest state known from webhooks and reconciliation.
@@ -102,7 +111,9 @@ export interface QueueStats {
 export interface QueueStatsList {
   classes: Array<{ runnerClass: string } & QueueStats>;
   /** keyed `cluster/namespace/name` */
-  scaleSets: Array<{ scaleSet: string; runnerClass: string | null } & QueueStats>;
+  scaleSets: Array<
+    { scaleSet: string; runnerClass: string | null } & QueueStats
+  >;
   /** when the figures were computed */
   at: string;
 }
@@ -152,7 +163,10 @@ export interface JobDiagnosisReason {
  * @public
  */
 export interface JobDiagnosis {
-  job: Pick<ActionsJob, 'id' | 'repo' | 'name' | 'labels' | 'status' | 'createdAt' | 'htmlUrl'>;
+  job: Pick<
+    ActionsJob,
+    'id' | 'repo' | 'name' | 'labels' | 'status' | 'createdAt' | 'htmlUrl'
+  >;
   /** seconds since the job was queued (until it started, when it did) */
   queuedSeconds: number;
   runnerClass: string | null;

@@ -1,4 +1,9 @@
-import type { ArcVersionFacts, GitHubConfigScope, RunnerEnvVar, RunnerTemplateFacts } from './contractTypes';
+import type {
+  ArcVersionFacts,
+  GitHubConfigScope,
+  RunnerEnvVar,
+  RunnerTemplateFacts,
+} from './contractTypes';
 
 /** The part of an AutoscalingRunnerSet's pod template the contract reads. @public */
 export interface RunnerPodTemplate {
@@ -6,7 +11,11 @@ export interface RunnerPodTemplate {
     containers?: Array<{
       name?: string;
       image?: string;
-      env?: Array<{ name?: string; value?: string; valueFrom?: Record<string, unknown> }>;
+      env?: Array<{
+        name?: string;
+        value?: string;
+        valueFrom?: Record<string, unknown>;
+      }>;
       resources?: {
         requests?: Record<string, string | number>;
         limits?: Record<string, string | number>;
@@ -23,7 +32,9 @@ function describeValueFrom(from: Record<string, unknown>): string {
   const [kind] = Object.keys(from);
   if (!kind) return 'valueFrom (empty)';
   const ref = (from[kind] ?? {}) as Record<string, unknown>;
-  const where = [ref.name, ref.key ?? ref.fieldPath ?? ref.resource].filter(x => typeof x === 'string');
+  const where = [ref.name, ref.key ?? ref.fieldPath ?? ref.resource].filter(
+    x => typeof x === 'string',
+  );
   return where.length ? `${kind} ${where.join('/')}` : kind;
 }
 
@@ -41,7 +52,8 @@ export function imageTag(image: string): string {
   return colon > lastSlash ? image.slice(colon + 1) : 'latest';
 }
 
-const quantity = (v: string | number | undefined) => (v === undefined ? null : String(v));
+const quantity = (v: string | number | undefined) =>
+  v === undefined ? null : String(v);
 
 /**
  * The runner container of a scale set's `spec.template`: env (literal values, `valueFrom` as a
@@ -49,7 +61,9 @@ const quantity = (v: string | number | undefined) => (v === undefined ? null : S
  *
  * @public
  */
-export function readRunnerTemplate(template: RunnerPodTemplate | undefined): RunnerTemplateFacts {
+export function readRunnerTemplate(
+  template: RunnerPodTemplate | undefined,
+): RunnerTemplateFacts {
   const containers = template?.spec?.containers ?? [];
   const index = containers.findIndex(c => c?.name === RUNNER_CONTAINER);
   if (index < 0) {
@@ -68,12 +82,14 @@ export function readRunnerTemplate(template: RunnerPodTemplate | undefined): Run
   const containerPath = `spec.template.spec.containers[${index}]`;
   const env: RunnerEnvVar[] = (c.env ?? []).flatMap((e, i) =>
     typeof e?.name === 'string'
-      ? [{
-          name: e.name,
-          value: e.valueFrom ? null : (e.value ?? ''),
-          valueFrom: e.valueFrom ? describeValueFrom(e.valueFrom) : null,
-          path: `${containerPath}.env[${i}]`,
-        }]
+      ? [
+          {
+            name: e.name,
+            value: e.valueFrom ? null : e.value ?? '',
+            valueFrom: e.valueFrom ? describeValueFrom(e.valueFrom) : null,
+            path: `${containerPath}.env[${i}]`,
+          },
+        ]
       : [],
   );
   const image = typeof c.image === 'string' && c.image ? c.image : null;
@@ -99,12 +115,22 @@ const LABEL_CHART = 'helm.sh/chart';
  *
  * @public
  */
-export function readArcVersion(labels: Record<string, string> = {}): ArcVersionFacts {
+export function readArcVersion(
+  labels: Record<string, string> = {},
+): ArcVersionFacts {
   const chart = labels[LABEL_CHART] ?? null;
   const version = labels[LABEL_VERSION];
-  if (version) return { version, chart, path: `metadata.labels['${LABEL_VERSION}']` };
-  const fromChart = chart ? /-v?(\d+\.\d+\.\d+[^\s]*)$/.exec(chart)?.[1] : undefined;
-  if (fromChart) return { version: fromChart, chart, path: `metadata.labels['${LABEL_CHART}']` };
+  if (version)
+    return { version, chart, path: `metadata.labels['${LABEL_VERSION}']` };
+  const fromChart = chart
+    ? /-v?(\d+\.\d+\.\d+[^\s]*)$/.exec(chart)?.[1]
+    : undefined;
+  if (fromChart)
+    return {
+      version: fromChart,
+      chart,
+      path: `metadata.labels['${LABEL_CHART}']`,
+    };
   return { version: null, chart, path: null };
 }
 
@@ -121,7 +147,8 @@ export function githubConfigScope(url: string): GitHubConfigScope {
   } catch {
     return 'unknown';
   }
-  if (parts[0] === 'enterprises') return parts.length === 2 ? 'enterprise' : 'unknown';
+  if (parts[0] === 'enterprises')
+    return parts.length === 2 ? 'enterprise' : 'unknown';
   if (parts.length === 1) return 'organization';
   if (parts.length === 2) return 'repository';
   return 'unknown';

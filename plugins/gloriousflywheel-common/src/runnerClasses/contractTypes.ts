@@ -78,7 +78,11 @@ export interface ArcVersionFacts {
 }
 
 /** What `githubConfigUrl` registers the scale set for. @public */
-export type GitHubConfigScope = 'enterprise' | 'organization' | 'repository' | 'unknown';
+export type GitHubConfigScope =
+  | 'enterprise'
+  | 'organization'
+  | 'repository'
+  | 'unknown';
 
 /** A check of the runner-class contract. @public */
 export type ContractCheckId =

@@ -63,7 +63,11 @@ export const DEFAULT_RUNNER_CLASSES: readonly RunnerClassDefinition[] = [
     capabilities: ['nix'],
     labels: ['tinyland-nix'],
     scaleSets: ['tinyland-nix'],
-    contract: { cacheEnv: NIX_ENV, memory: { min: '2Gi', max: '8Gi' }, arcVersion: LIVE_ARC_VERSION },
+    contract: {
+      cacheEnv: NIX_ENV,
+      memory: { min: '2Gi', max: '8Gi' },
+      arcVersion: LIVE_ARC_VERSION,
+    },
   },
   {
     name: 'tinyland-docker',
@@ -83,7 +87,11 @@ export const DEFAULT_RUNNER_CLASSES: readonly RunnerClassDefinition[] = [
     capabilities: ['docker', 'privileged-dind'],
     labels: ['tinyland-dind'],
     scaleSets: ['tinyland-dind'],
-    contract: { cacheEnv: [], memory: { min: '2Gi', max: '8Gi' }, arcVersion: LIVE_ARC_VERSION },
+    contract: {
+      cacheEnv: [],
+      memory: { min: '2Gi', max: '8Gi' },
+      arcVersion: LIVE_ARC_VERSION,
+    },
   },
   {
     name: 'tinyland-nix-heavy',
@@ -92,6 +100,10 @@ export const DEFAULT_RUNNER_CLASSES: readonly RunnerClassDefinition[] = [
     labels: ['tinyland-nix-heavy'],
     scaleSets: ['tinyland-nix-heavy'],
     // heavy means more than a nix runner's 8Gi: the seeds' memory-envelope question (#214)
-    contract: { cacheEnv: NIX_ENV, memory: { min: '16Gi', max: '64Gi' }, arcVersion: LIVE_ARC_VERSION },
+    contract: {
+      cacheEnv: NIX_ENV,
+      memory: { min: '16Gi', max: '64Gi' },
+      arcVersion: LIVE_ARC_VERSION,
+    },
   },
 ];

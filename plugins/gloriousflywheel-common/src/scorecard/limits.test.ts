@@ -236,17 +236,27 @@ describe('scorecard inputs over the limits', () => {
 
   describe('matching lines a repository repeats', () => {
     it('lists at most MAX_SCAN_MATCHES lines per file, with excerpts cut, and counts the rest', () => {
-      const stale = `build --remote_cache=grpc://bazel-cache.attic-cache-dev.svc.cluster.local:9092 ${'x'.repeat(500)}`;
+      const stale = `build --remote_cache=grpc://bazel-cache.attic-cache-dev.svc.cluster.local:9092 ${'x'.repeat(
+        500,
+      )}`;
       const result = evaluateCheck(staleCacheEndpointsCheck, {
         '.github/workflows/ci.yml': workflow('tinyland-nix'),
         '.bazelrc': `${stale}\n`.repeat(MAX_SCAN_MATCHES + 25),
       });
       expect(result.verdict).toBe('fail');
-      expect(result.summary).toBe(`${MAX_SCAN_MATCHES + 25} stale endpoint references`);
+      expect(result.summary).toBe(
+        `${MAX_SCAN_MATCHES + 25} stale endpoint references`,
+      );
       const listed = result.evidence.filter(e => e.line !== undefined);
       expect(listed).toHaveLength(MAX_SCAN_MATCHES);
-      expect(listed.every(e => e.excerpt!.length <= MAX_EXCERPT_CHARS + 1)).toBe(true);
-      expect(result.evidence).toContainEqual({ path: '.bazelrc', verdict: 'fail', note: '25 more matching lines not listed' });
+      expect(
+        listed.every(e => e.excerpt!.length <= MAX_EXCERPT_CHARS + 1),
+      ).toBe(true);
+      expect(result.evidence).toContainEqual({
+        path: '.bazelrc',
+        verdict: 'fail',
+        note: '25 more matching lines not listed',
+      });
     });
   });
 
@@ -281,7 +291,19 @@ describe('scorecard inputs over the limits', () => {
     });
 
     it('staleEndpointMatcher matches exactly what the RegExp matches, globs with inner `*` included', () => {
-      const chars = fc.constantFrom('a', 'B', 'b', '.', '-', '*', ':', '/', ' ', '_', '9');
+      const chars = fc.constantFrom(
+        'a',
+        'B',
+        'b',
+        '.',
+        '-',
+        '*',
+        ':',
+        '/',
+        ' ',
+        '_',
+        '9',
+      );
       fc.assert(
         fc.property(
           fc.string({ unit: chars, maxLength: 8 }),
@@ -316,7 +338,11 @@ describe('scorecard inputs over the limits', () => {
       );
       const line = 'attic-cache-devx'.repeat(65_536);
       expect(staleEndpointMatcher('attic-cache-dev').test(line)).toBe(false);
-      expect(staleEndpointMatcher('attic-cache-dev').test(`${line} attic-cache-dev:9092`)).toBe(true);
+      expect(
+        staleEndpointMatcher('attic-cache-dev').test(
+          `${line} attic-cache-dev:9092`,
+        ),
+      ).toBe(true);
     });
   });
 });

@@ -30,13 +30,20 @@ export const MAX_EXCERPT_CHARS = 200;
 
 const excerptOf = (line: string) => {
   const trimmed = line.trim();
-  return trimmed.length > MAX_EXCERPT_CHARS ? `${trimmed.slice(0, MAX_EXCERPT_CHARS)}…` : trimmed;
+  return trimmed.length > MAX_EXCERPT_CHARS
+    ? `${trimmed.slice(0, MAX_EXCERPT_CHARS)}…`
+    : trimmed;
 };
 
 /** Evidence for the lines a scan counted but did not list, if any. */
 export function omittedEvidence(scan: FileScan<unknown>): ScorecardEvidence[] {
   if (scan.omitted === 0) return [];
-  return [{ path: scan.found[scan.found.length - 1].path, note: `${scan.omitted} more matching lines not listed` }];
+  return [
+    {
+      path: scan.found[scan.found.length - 1].path,
+      note: `${scan.omitted} more matching lines not listed`,
+    },
+  ];
 }
 
 /**

@@ -1,2 +1,8 @@
 export * from './types';
-export { deriveAdoptionStage, readTranches, trancheOf, openBlockersFor, blockerUrl } from './tranches';
+export {
+  deriveAdoptionStage,
+  readTranches,
+  trancheOf,
+  openBlockersFor,
+  blockerUrl,
+} from './tranches';

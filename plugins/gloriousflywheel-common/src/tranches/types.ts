@@ -3,10 +3,19 @@
  *
  * @public
  */
-export type AdoptionStage = 'not-started' | 'in-progress' | 'adopted' | 'blocked';
+export type AdoptionStage =
+  | 'not-started'
+  | 'in-progress'
+  | 'adopted'
+  | 'blocked';
 
 /** @public */
-export const ADOPTION_STAGES: readonly AdoptionStage[] = ['not-started', 'in-progress', 'adopted', 'blocked'];
+export const ADOPTION_STAGES: readonly AdoptionStage[] = [
+  'not-started',
+  'in-progress',
+  'adopted',
+  'blocked',
+];
 
 /** @public */
 export type TrancheBlockerKind = 'repo' | 'capacity' | 'platform';

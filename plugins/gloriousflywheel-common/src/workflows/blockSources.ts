@@ -15,7 +15,9 @@ import {
  * @public
  */
 export function remoteBlockFileKey(file: RemoteBlockFile): string {
-  return `${file.owner.toLowerCase()}/${file.repo.toLowerCase()}/${file.path}@${file.ref}`;
+  return `${file.owner.toLowerCase()}/${file.repo.toLowerCase()}/${file.path}@${
+    file.ref
+  }`;
 }
 
 /**
@@ -74,7 +76,11 @@ function walkRemoteFiles(
     .filter(p => WORKFLOW_FILE.test(p))
     .sort()
     .map(path =>
-      inspectWorkflow(path, files[path], { ...options, readFile, readRemoteFile }),
+      inspectWorkflow(path, files[path], {
+        ...options,
+        readFile,
+        readRemoteFile,
+      }),
     );
   return { wanted: [...wanted.values()], used, workflows };
 }
@@ -114,7 +120,8 @@ export function remoteFilesAndVariablesUsed(
   const visit = (jobs: WorkflowJobInspection[], depth: number) => {
     for (const job of jobs) {
       job.runnerChoice?.variables.forEach(v => variables.add(v.name));
-      if (job.called && depth < MAX_BLOCK_DEPTH) visit(job.called.jobs, depth + 1);
+      if (job.called && depth < MAX_BLOCK_DEPTH)
+        visit(job.called.jobs, depth + 1);
     }
   };
   for (const workflow of workflows) visit(workflow.jobs, 0);

@@ -41,11 +41,18 @@ describe('following limits', () => {
     const step = (next: string) => `    - uses: ./${next}\n`.repeat(200);
     const files: Record<string, string> = {};
     for (let i = 0; i < 3; i++)
-      files[`f${i}/action.yml`] = `runs:\n  using: composite\n  steps:\n${step(`f${i + 1}`)}`;
-    files['f3/action.yml'] = 'runs:\n  using: composite\n  steps:\n    - run: nix build\n';
-    const result = inspectWorkflow('w.yml', workflow(step('f0').replace(/^/gm, '  ')), {
-      readFile: p => files[p],
-    });
+      files[`f${i}/action.yml`] = `runs:\n  using: composite\n  steps:\n${step(
+        `f${i + 1}`,
+      )}`;
+    files['f3/action.yml'] =
+      'runs:\n  using: composite\n  steps:\n    - run: nix build\n';
+    const result = inspectWorkflow(
+      'w.yml',
+      workflow(step('f0').replace(/^/gm, '  ')),
+      {
+        readFile: p => files[p],
+      },
+    );
     // Shared per action: linear work, so this stays within the budget and is read in full.
     expect(result.error).toBeNull();
     expect(result.jobs[0].usesNix).toBe(true);
@@ -55,29 +62,41 @@ describe('following limits', () => {
     const files: Record<string, string> = {
       '.github/workflows/r.yml': `on: workflow_call
 jobs:
-${Array.from({ length: 2000 }, (_, i) => `  j${i}:\n    runs-on: x\n    steps: [{ run: echo }]\n`).join('')}`,
+${Array.from(
+  { length: 2000 },
+  (_, i) => `  j${i}:\n    runs-on: x\n    steps: [{ run: echo }]\n`,
+).join('')}`,
     };
     // Different inputs each call: no sharing, so the work adds up.
     const calls = Array.from(
       { length: 400 },
-      (_, i) => `  c${i}:\n    uses: ./.github/workflows/r.yml\n    with: { n: ${i} }\n`,
+      (_, i) =>
+        `  c${i}:\n    uses: ./.github/workflows/r.yml\n    with: { n: ${i} }\n`,
     ).join('');
     const result = inspectWorkflow('w.yml', `on: push\njobs:\n${calls}`, {
       readFile: p => files[p],
     });
     expect(result.jobs).toEqual([]);
     expect(result.error?.message).toMatch(
-      new RegExp(`^Job \`c\\d+\`: Local workflow \\.github/workflows/r\\.yml: .*${YAML_WORK_BUDGET}`),
+      new RegExp(
+        `^Job \`c\\d+\`: Local workflow \\.github/workflows/r\\.yml: .*${YAML_WORK_BUDGET}`,
+      ),
     );
   });
 
   it('leaves expressions with too many unknowns unevaluated', () => {
-    const many = Array.from({ length: MAX_EXPRESSION_UNKNOWNS + 1 }, (_, i) => `vars.V${i}`).join(' && ');
-    const [job] = inspectWorkflow('w.yml', `on: push
+    const many = Array.from(
+      { length: MAX_EXPRESSION_UNKNOWNS + 1 },
+      (_, i) => `vars.V${i}`,
+    ).join(' && ');
+    const [job] = inspectWorkflow(
+      'w.yml',
+      `on: push
 jobs:
   a:
     runs-on: \${{ ${many} && 'x' || 'y' }}
-`).jobs;
+`,
+    ).jobs;
     expect(job.runnerChoice?.unsupported).toBe(
       `depends on more than ${MAX_EXPRESSION_UNKNOWNS} unknown values`,
     );
@@ -85,8 +104,12 @@ jobs:
 
   it('leaves a matrix with too many combinations unevaluated', () => {
     const axis = (name: string) =>
-      `        ${name}: [${Array.from({ length: 40 }, (_, i) => `v${i}`).join(', ')}]`;
-    const [job] = inspectWorkflow('w.yml', `on: push
+      `        ${name}: [${Array.from({ length: 40 }, (_, i) => `v${i}`).join(
+        ', ',
+      )}]`;
+    const [job] = inspectWorkflow(
+      'w.yml',
+      `on: push
 jobs:
   a:
     strategy:
@@ -94,7 +117,8 @@ jobs:
 ${axis('x')}
 ${axis('y')}
     runs-on: \${{ matrix.x == 'v1' && matrix.y || 'z' }}
-`).jobs;
+`,
+    ).jobs;
     expect(job.runnerChoice?.unsupported).toBe(
       `has more than ${MAX_EXPRESSION_COMBINATIONS} combinations of values`,
     );

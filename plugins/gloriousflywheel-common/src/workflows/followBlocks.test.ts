@@ -74,7 +74,10 @@ describe('following building blocks', () => {
         runsBazel: false,
         usesNix: true,
         calledLabels: ['self-hosted', 'tinyland-nix'],
-        via: ['./.github/workflows/cycle-a.yml', './.github/workflows/cycle-b.yml'],
+        via: [
+          './.github/workflows/cycle-a.yml',
+          './.github/workflows/cycle-b.yml',
+        ],
       },
     ],
     [
@@ -87,7 +90,10 @@ describe('following building blocks', () => {
     ['call-other-org', { usesNix: false, via: [] }],
     [
       'remote-action',
-      { usesNix: true, via: ['tinyland-inc/ci-templates/actions/setup-nix@main'] },
+      {
+        usesNix: true,
+        via: ['tinyland-inc/ci-templates/actions/setup-nix@main'],
+      },
     ],
   ])('%s', (id, expected) => {
     const job = jobs()[id];
@@ -109,7 +115,8 @@ describe('following building blocks', () => {
     expect(all['remote-missing'].steps[0].block).toMatchObject({
       status: 'missing',
       remote: true,
-      reason: 'No action.yml or action.yaml at tinyland-inc/ci-templates/actions/absent@main',
+      reason:
+        'No action.yml or action.yaml at tinyland-inc/ci-templates/actions/absent@main',
     });
     expect(all['remote-action'].steps[1].block).toMatchObject({
       status: 'not-followed',
@@ -154,7 +161,9 @@ jobs:
       reason: 'o/templates/.github/workflows/t.yml@v1: FORBIDDEN',
     });
     const huge = inspectWorkflow('w.yml', text, {
-      readRemoteFile: () => ({ text: `# ${'x'.repeat(600 * 1024)}\non: push\n` }),
+      readRemoteFile: () => ({
+        text: `# ${'x'.repeat(600 * 1024)}\non: push\n`,
+      }),
     });
     expect(huge.jobs).toEqual([]);
     expect(huge.error?.message).toMatch(
@@ -174,14 +183,25 @@ describe('runner choice by expression', () => {
     [
       'toggle',
       [
-        { labels: ['ubuntu-latest'], condition: "vars.USE_SELFHOSTED != 'true'", hosted: true },
-        { labels: ['tinyland-nix'], condition: "vars.USE_SELFHOSTED == 'true'", hosted: false },
+        {
+          labels: ['ubuntu-latest'],
+          condition: "vars.USE_SELFHOSTED != 'true'",
+          hosted: true,
+        },
+        {
+          labels: ['tinyland-nix'],
+          condition: "vars.USE_SELFHOSTED == 'true'",
+          hosted: false,
+        },
       ],
     ],
     [
       'from-json',
       [
-        { labels: ['self-hosted', 'tinyland-docker'], condition: "vars.RUNNER_LABELS == ''" },
+        {
+          labels: ['self-hosted', 'tinyland-docker'],
+          condition: "vars.RUNNER_LABELS == ''",
+        },
         // the variable's own value is not known: no labels to check
         { labels: [], condition: "vars.RUNNER_LABELS != ''" },
       ],
@@ -197,8 +217,14 @@ describe('runner choice by expression', () => {
     [
       'github-literal',
       [
-        { labels: ['ubuntu-latest'], condition: "github.event_name == 'pull_request'" },
-        { labels: ['tinyland-nix'], condition: "github.event_name != 'pull_request'" },
+        {
+          labels: ['ubuntu-latest'],
+          condition: "github.event_name == 'pull_request'",
+        },
+        {
+          labels: ['tinyland-nix'],
+          condition: "github.event_name != 'pull_request'",
+        },
       ],
     ],
   ])('%s', (id, choices) => {
@@ -209,7 +235,9 @@ describe('runner choice by expression', () => {
   it('checks every candidate while a variable is unknown, and names it', () => {
     const job = inspected().toggle;
     expect(job.candidates).toEqual(['ubuntu-latest', 'tinyland-nix']);
-    expect(job.runnerChoice?.variables).toEqual([{ name: 'vars.USE_SELFHOSTED' }]);
+    expect(job.runnerChoice?.variables).toEqual([
+      { name: 'vars.USE_SELFHOSTED' },
+    ]);
     expect(job.runnerChoice?.chosen).toBeUndefined();
   });
 
@@ -217,14 +245,20 @@ describe('runner choice by expression', () => {
     ['true', ['tinyland-nix'], false],
     ['TRUE', ['tinyland-nix'], false],
     ['false', ['ubuntu-latest'], true],
-  ])('decides the runner from vars.USE_SELFHOSTED=%s', (value, labels, hosted) => {
-    const job = inspected({ ...OPTIONS, variables: { use_selfhosted: value } }).toggle;
-    expect(job).toMatchObject({ labels, hosted });
-    expect(job.candidates).toBeUndefined();
-    expect(job.runnerChoice?.variables).toEqual([
-      { name: 'vars.USE_SELFHOSTED', value },
-    ]);
-  });
+  ])(
+    'decides the runner from vars.USE_SELFHOSTED=%s',
+    (value, labels, hosted) => {
+      const job = inspected({
+        ...OPTIONS,
+        variables: { use_selfhosted: value },
+      }).toggle;
+      expect(job).toMatchObject({ labels, hosted });
+      expect(job.candidates).toBeUndefined();
+      expect(job.runnerChoice?.variables).toEqual([
+        { name: 'vars.USE_SELFHOSTED', value },
+      ]);
+    },
+  );
 
   it('reads a known JSON variable through fromJSON', () => {
     const job = inspected({
@@ -237,10 +271,14 @@ describe('runner choice by expression', () => {
 
   it('treats a job if: on the same variables the same way', () => {
     expect(inspected()['hosted-when-off']).toMatchObject({ hosted: true });
-    const off = inspected({ ...OPTIONS, variables: { USE_SELFHOSTED: 'true' } })[
-      'hosted-when-off'
-    ];
-    expect(off).toMatchObject({ hosted: false, runnerChoice: { skipped: true } });
+    const off = inspected({
+      ...OPTIONS,
+      variables: { USE_SELFHOSTED: 'true' },
+    })['hosted-when-off'];
+    expect(off).toMatchObject({
+      hosted: false,
+      runnerChoice: { skipped: true },
+    });
   });
 
   it('reads the {group, labels} object built with format and toJSON, braces in strings included', () => {
@@ -259,12 +297,23 @@ jobs:
     steps: [{ run: echo }]
 `;
     const [job] = inspectWorkflow('w.yml', text).jobs;
-    expect(job).toMatchObject({ labels: ['tinyland-nix'], runnerClass: 'tinyland-nix' });
+    expect(job).toMatchObject({
+      labels: ['tinyland-nix'],
+      runnerClass: 'tinyland-nix',
+    });
     // an if: that does not read variables says whether the job runs, not where: left out
     expect(job.runnerChoice?.choices).toEqual([
-      { labels: ['tinyland-nix'], condition: '', runnerClass: 'tinyland-nix', hosted: false },
+      {
+        labels: ['tinyland-nix'],
+        condition: '',
+        runnerClass: 'tinyland-nix',
+        hosted: false,
+      },
     ]);
-    const called = inspectWorkflow('w.yml', text.replace("default: ''", "default: 'pool'")).jobs[0];
+    const called = inspectWorkflow(
+      'w.yml',
+      text.replace("default: ''", "default: 'pool'"),
+    ).jobs[0];
     expect(called.labels).toEqual(['tinyland-nix']);
   });
 
@@ -276,14 +325,22 @@ jobs:
     steps: [{ run: echo }]
 `;
     const [job] = inspectWorkflow('w.yml', text).jobs;
-    expect(job.runnerChoice?.unsupported).toBe('function contains() is not evaluated');
+    expect(job.runnerChoice?.unsupported).toBe(
+      'function contains() is not evaluated',
+    );
     expect(job.candidates).toBeUndefined();
   });
 });
 
 describe('parseRemoteUses', () => {
   it.each([
-    ['o/r/.github/workflows/x.yml@v1', { ref: { owner: 'o', repo: 'r', ref: 'v1' }, path: '.github/workflows/x.yml' }],
+    [
+      'o/r/.github/workflows/x.yml@v1',
+      {
+        ref: { owner: 'o', repo: 'r', ref: 'v1' },
+        path: '.github/workflows/x.yml',
+      },
+    ],
     ['o/r@main', { ref: { owner: 'o', repo: 'r', ref: 'main' }, path: '' }],
     ['./.github/actions/x', undefined],
     ['docker://alpine:3@sha256:abc', undefined],

@@ -32,7 +32,8 @@ export function parseRemoteUses(
 ): { ref: RemoteRef; path: string } | undefined {
   const text = uses.trim();
   const at = text.lastIndexOf('@');
-  if (at <= 0 || text.startsWith('./') || text.includes('://')) return undefined;
+  if (at <= 0 || text.startsWith('./') || text.includes('://'))
+    return undefined;
   const ref = text.slice(at + 1).trim();
   const [owner, repo, ...rest] = text.slice(0, at).split('/');
   if (!ref || !owner || !repo || !SEGMENT.test(owner) || !SEGMENT.test(repo))

@@ -91,7 +91,10 @@ interface Analysis {
   options: WorkflowAnalysisOptions;
   budget: WorkBudget;
   /** Block files by source and path, read and parsed once. */
-  files: Map<string, { path: string; parsed?: ParsedYaml; problem?: string } | null>;
+  files: Map<
+    string,
+    { path: string; parsed?: ParsedYaml; problem?: string } | null
+  >;
   /** Followed actions by depth, source and directory, so nested actions cost linear work. */
   actions: Map<string, FollowedAction>;
   /** Called workflows by source, path and inputs. */
@@ -181,7 +184,9 @@ function readBlockFile(
   analysis: Analysis,
   label: string,
 ): { path: string; parsed?: ParsedYaml; problem?: string } | null | undefined {
-  const cacheKey = `${source.remote ? describeRemote(source, '') : ''}|${candidates.join('|')}`;
+  const cacheKey = `${
+    source.remote ? describeRemote(source, '') : ''
+  }|${candidates.join('|')}`;
   if (analysis.files.has(cacheKey)) return analysis.files.get(cacheKey);
   let found: { path: string; text: string } | undefined;
   let problem: string | undefined;
@@ -200,7 +205,8 @@ function readBlockFile(
         found = { path: describeRemote(source, path), text: read.text };
         break;
       }
-      if ('error' in read) problem ??= `${describeRemote(source, path)}: ${read.error}`;
+      if ('error' in read)
+        problem ??= `${describeRemote(source, path)}: ${read.error}`;
     }
   }
   if (!found) {
@@ -248,7 +254,14 @@ function notFollowed(
   reason: string,
   path?: string,
 ): BuildingBlockInspection {
-  return { uses: trimUses(uses), kind, remote, ...(path && { path }), status, reason };
+  return {
+    uses: trimUses(uses),
+    kind,
+    remote,
+    ...(path && { path }),
+    status,
+    reason,
+  };
 }
 
 /**
@@ -282,29 +295,67 @@ function followAction(
   });
   const id = `${source.remote ? describeRemote(source, '') : '.'}/${directory}`;
   if (stack.includes(id))
-    return opaque(notFollowed(uses, 'action', source.remote, 'cycle', `${trimUses(uses)} uses itself`));
+    return opaque(
+      notFollowed(
+        uses,
+        'action',
+        source.remote,
+        'cycle',
+        `${trimUses(uses)} uses itself`,
+      ),
+    );
   if (depth > MAX_BLOCK_DEPTH)
     return opaque(
-      notFollowed(uses, 'action', source.remote, 'too-deep', `Building blocks nest more than ${MAX_BLOCK_DEPTH} levels`),
+      notFollowed(
+        uses,
+        'action',
+        source.remote,
+        'too-deep',
+        `Building blocks nest more than ${MAX_BLOCK_DEPTH} levels`,
+      ),
     );
   const key = `${depth}:${id}`;
   const known = analysis.actions.get(key);
   if (known) return known;
   const base = directory === '' ? '' : `${directory}/`;
   const label = blockLabel(source, 'action');
-  const file = readBlockFile(source, [`${base}action.yml`, `${base}action.yaml`], analysis, label);
+  const file = readBlockFile(
+    source,
+    [`${base}action.yml`, `${base}action.yaml`],
+    analysis,
+    label,
+  );
   let result: FollowedAction;
   if (file === undefined) {
     result = opaque(
-      notFollowed(uses, 'action', true, 'not-followed', `Remote action ${trimUses(uses)} is not followed`),
+      notFollowed(
+        uses,
+        'action',
+        true,
+        'not-followed',
+        `Remote action ${trimUses(uses)} is not followed`,
+      ),
     );
   } else if (file === null) {
     result = opaque(
-      notFollowed(uses, 'action', source.remote, 'missing', `No action.yml or action.yaml at ${trimUses(uses)}`),
+      notFollowed(
+        uses,
+        'action',
+        source.remote,
+        'missing',
+        `No action.yml or action.yaml at ${trimUses(uses)}`,
+      ),
     );
   } else if (!file.parsed) {
     result = opaque(
-      notFollowed(uses, 'action', source.remote, 'unreadable', file.problem ?? `${file.path} is empty`, file.path || undefined),
+      notFollowed(
+        uses,
+        'action',
+        source.remote,
+        'unreadable',
+        file.problem ?? `${file.path} is empty`,
+        file.path || undefined,
+      ),
     );
   } else {
     const { view, contents, lines } = file.parsed;
@@ -313,13 +364,22 @@ function followAction(
       const using = view.string(view.get(runs, 'using')?.value ?? null);
       if (using !== undefined && using !== 'composite') {
         return opaque(
-          notFollowed(uses, 'action', source.remote, 'not-followed', `${trimUses(uses)} is a ${using} action`, file.path),
+          notFollowed(
+            uses,
+            'action',
+            source.remote,
+            'not-followed',
+            `${trimUses(uses)} is a ${using} action`,
+            file.path,
+          ),
         );
       }
       const steps = view
         .items(view.get(runs, 'steps')?.value ?? null)
         .filter(step => isMap(step))
-        .map(step => inspectStep(view, step, lines, analysis, depth, [...stack, id]));
+        .map(step =>
+          inspectStep(view, step, lines, analysis, depth, [...stack, id]),
+        );
       const traits = { ...NO_NIX };
       for (const step of steps) {
         traits.usesNix ||= step.usesNix;
@@ -341,7 +401,10 @@ function followAction(
         block,
         traits,
         runsBazel,
-        via: traits.usesNix || runsBazel ? [trimUses(uses), ...unionVia(steps)] : [],
+        via:
+          traits.usesNix || runsBazel
+            ? [trimUses(uses), ...unionVia(steps)]
+            : [],
       };
     });
   }
@@ -428,7 +491,13 @@ function inspectStep(
       excerpt: (lines[line - 1] ?? '').trim(),
     };
   });
-  const { followed, ...traits } = stepTraits(view, step, analysis, depth, stack);
+  const { followed, ...traits } = stepTraits(
+    view,
+    step,
+    analysis,
+    depth,
+    stack,
+  );
   return {
     line: view.position(first?.keyNode ?? step).line,
     ...(name !== undefined && { name }),
@@ -467,7 +536,9 @@ function matrixAxes(matrix: unknown): Record<string, unknown[]> {
     if (value === null || typeof value === 'object') return;
     (axes[key] ??= []).push(value);
   };
-  for (const [key, values] of Object.entries(matrix as Record<string, unknown>)) {
+  for (const [key, values] of Object.entries(
+    matrix as Record<string, unknown>,
+  )) {
     if (key === 'include' || key === 'exclude') continue;
     if (Array.isArray(values)) values.forEach(v => add(key, v));
   }
@@ -549,35 +620,96 @@ function followWorkflow(
   if (trimmed.startsWith('./')) {
     const local = localActionPath(trimmed);
     if (local === undefined)
-      return opaque(notFollowed(uses, 'workflow', frame.source.remote, 'missing', `${trimmed} leaves the repository`));
+      return opaque(
+        notFollowed(
+          uses,
+          'workflow',
+          frame.source.remote,
+          'missing',
+          `${trimmed} leaves the repository`,
+        ),
+      );
     // A local call inside a remote workflow names a file of that remote repository.
     source = frame.source;
     path = local;
     if (!source.remote && !analysis.options.readFile)
-      return opaque(notFollowed(uses, 'workflow', false, 'not-followed', 'Repository files are not available'));
+      return opaque(
+        notFollowed(
+          uses,
+          'workflow',
+          false,
+          'not-followed',
+          'Repository files are not available',
+        ),
+      );
   } else {
     const remote = parseRemoteUses(trimmed);
     if (!remote)
-      return opaque(notFollowed(uses, 'workflow', true, 'not-followed', `${trimmed} is not a reusable workflow reference`));
+      return opaque(
+        notFollowed(
+          uses,
+          'workflow',
+          true,
+          'not-followed',
+          `${trimmed} is not a reusable workflow reference`,
+        ),
+      );
     source = { remote: true, ...remote.ref };
     path = remote.path;
   }
   const id = `${source.remote ? describeRemote(source, '') : '.'}/${path}`;
   if (frame.stack.includes(id))
-    return opaque(notFollowed(uses, 'workflow', source.remote, 'cycle', `${trimUses(uses)} calls itself`));
+    return opaque(
+      notFollowed(
+        uses,
+        'workflow',
+        source.remote,
+        'cycle',
+        `${trimUses(uses)} calls itself`,
+      ),
+    );
   if (frame.depth + 1 > MAX_BLOCK_DEPTH)
     return opaque(
-      notFollowed(uses, 'workflow', source.remote, 'too-deep', `Building blocks nest more than ${MAX_BLOCK_DEPTH} levels`),
+      notFollowed(
+        uses,
+        'workflow',
+        source.remote,
+        'too-deep',
+        `Building blocks nest more than ${MAX_BLOCK_DEPTH} levels`,
+      ),
     );
   const label = blockLabel(source, 'workflow');
   const file = readBlockFile(source, [path], analysis, label);
   if (file === undefined)
-    return opaque(notFollowed(uses, 'workflow', true, 'not-followed', `Remote workflow ${trimUses(uses)} is not followed`));
+    return opaque(
+      notFollowed(
+        uses,
+        'workflow',
+        true,
+        'not-followed',
+        `Remote workflow ${trimUses(uses)} is not followed`,
+      ),
+    );
   if (file === null)
-    return opaque(notFollowed(uses, 'workflow', source.remote, 'missing', `No file at ${trimUses(uses)}`));
+    return opaque(
+      notFollowed(
+        uses,
+        'workflow',
+        source.remote,
+        'missing',
+        `No file at ${trimUses(uses)}`,
+      ),
+    );
   if (!file.parsed)
     return opaque(
-      notFollowed(uses, 'workflow', source.remote, 'unreadable', file.problem ?? `${file.path} is empty`, file.path || undefined),
+      notFollowed(
+        uses,
+        'workflow',
+        source.remote,
+        'unreadable',
+        file.problem ?? `${file.path} is empty`,
+        file.path || undefined,
+      ),
     );
   const key = `${id}|${JSON.stringify(inputs)}`;
   let inspection = analysis.workflows.get(key);
@@ -598,7 +730,10 @@ function followWorkflow(
     kind: 'workflow',
     remote: source.remote,
     path: file.path,
-    status: inspection.error && inspection.jobs.length === 0 ? 'unreadable' : 'followed',
+    status:
+      inspection.error && inspection.jobs.length === 0
+        ? 'unreadable'
+        : 'followed',
     ...(inspection.error && {
       reason: `${file.path}:${inspection.error.line}: ${inspection.error.message}`,
       error: inspection.error,
@@ -624,7 +759,12 @@ function inspectJob(
   const usesEntry = view.get(job, 'uses');
   if (usesEntry) {
     const uses = view.string(usesEntry.value) ?? '';
-    const called = followWorkflow(uses, callerInputs(view, job), frame, analysis);
+    const called = followWorkflow(
+      uses,
+      callerInputs(view, job),
+      frame,
+      analysis,
+    );
     const hit = called.jobs.filter(j => j.runsBazel || j.usesNix);
     const calledLabels = new Set<string>();
     for (const j of called.jobs)
@@ -726,7 +866,10 @@ function inspectJob(
 }
 
 /** Defaults of `on.workflow_call.inputs` (and `workflow_dispatch`'s), for `inputs.*`. */
-function inputDefaults(view: YamlView, root: Node): {
+function inputDefaults(
+  view: YamlView,
+  root: Node,
+): {
   call?: Record<string, string | number | boolean>;
   all: Record<string, unknown>;
   declared: string[];
@@ -736,7 +879,8 @@ function inputDefaults(view: YamlView, root: Node): {
   const declared: string[] = [];
   let call: Record<string, string | number | boolean> | undefined;
   for (const trigger of ['workflow_dispatch', 'workflow_call']) {
-    const inputs = view.get(view.get(on, trigger)?.value ?? null, 'inputs')?.value ?? null;
+    const inputs =
+      view.get(view.get(on, trigger)?.value ?? null, 'inputs')?.value ?? null;
     for (const { key, value } of view.entries(inputs)) {
       declared.push(key);
       const fallback = view.toJS(view.get(value, 'default')?.value ?? null);
@@ -814,7 +958,12 @@ function inspectParsed(
         inspectJob(view, key, keyNode, value, lines, analysis, jobFrame),
       );
     } catch (e) {
-      if (isYamlLimitError(e)) throw Object.assign(e, { jobKey: key, jobNode: keyNode, jobView: view });
+      if (isYamlLimitError(e))
+        throw Object.assign(e, {
+          jobKey: key,
+          jobNode: keyNode,
+          jobView: view,
+        });
       // Other errors (e.g. an unresolved alias) spoil only this job; the rest is still read.
       const message = `Job \`${key}\`: ${describeError(e)}`;
       result.error ??= { message, ...view.position(keyNode) };
@@ -866,13 +1015,19 @@ export function inspectWorkflow(
   } catch (e) {
     if (isYamlLimitError(e)) {
       // Over a limit, nothing read so far is trusted: the file fails as a whole.
-      const limit = e as YamlLimitError & { jobKey?: string; jobNode?: Node; jobView?: YamlView };
+      const limit = e as YamlLimitError & {
+        jobKey?: string;
+        jobNode?: Node;
+        jobView?: YamlView;
+      };
       const top = limit.jobView === view && limit.jobKey !== undefined;
       const message = top ? `Job \`${limit.jobKey}\`: ${e.message}` : e.message;
       const at = top ? limit.jobNode : e.node;
       // Positions of a node in a followed block do not belong to this file.
       const position =
-        view && (top || (at && !limit.jobView)) ? view.position(at) : { line: 1, column: 1 };
+        view && (top || (at && !limit.jobView))
+          ? view.position(at)
+          : { line: 1, column: 1 };
       return { path, jobs: [], error: { message, ...position } };
     }
     // Last resort: whatever the input, report an error rather than crash.

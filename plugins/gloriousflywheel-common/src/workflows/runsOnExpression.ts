@@ -70,8 +70,13 @@ function tokenize(text: string): Token[] {
         value += text[i++];
       }
       tokens.push({ t: 'str', v: value });
-    } else if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(text[i + 1] ?? ''))) {
-      const m = /^-?(0x[0-9a-f]+|[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?)/i.exec(text.slice(i))!;
+    } else if (
+      /[0-9]/.test(c) ||
+      (c === '-' && /[0-9]/.test(text[i + 1] ?? ''))
+    ) {
+      const m = /^-?(0x[0-9a-f]+|[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?)/i.exec(
+        text.slice(i),
+      )!;
       tokens.push({ t: 'num', v: Number(m[0]) });
       i += m[0].length;
     } else if (/[A-Za-z_]/.test(c)) {
@@ -106,7 +111,9 @@ function parse(text: string): Expr {
   };
   const guard = (depth: number) => {
     if (depth > MAX_EXPRESSION_DEPTH)
-      throw new ExpressionError(`nests more than ${MAX_EXPRESSION_DEPTH} levels`);
+      throw new ExpressionError(
+        `nests more than ${MAX_EXPRESSION_DEPTH} levels`,
+      );
   };
   function or(depth: number): Expr {
     guard(depth);
@@ -153,7 +160,8 @@ function parse(text: string): Expr {
       expect(')');
       return inner;
     }
-    if (token.t !== 'id') throw new ExpressionError(`unexpected \`${token.v}\``);
+    if (token.t !== 'id')
+      throw new ExpressionError(`unexpected \`${token.v}\``);
     const word = token.v;
     if (word === 'true' || word === 'false')
       return { kind: 'literal', value: word === 'true' };
@@ -175,13 +183,15 @@ function parse(text: string): Expr {
       if (isOp('.')) {
         pos++;
         const next = peek();
-        if (next?.t !== 'id') throw new ExpressionError('expected a property name');
+        if (next?.t !== 'id')
+          throw new ExpressionError('expected a property name');
         pos++;
         path.push(next.v);
       } else if (isOp('[')) {
         pos++;
         const next = peek();
-        if (next?.t !== 'str') throw new ExpressionError('only literal indexes are evaluated');
+        if (next?.t !== 'str')
+          throw new ExpressionError('only literal indexes are evaluated');
         pos++;
         expect(']');
         path.push(next.v);
@@ -190,7 +200,8 @@ function parse(text: string): Expr {
     return { kind: 'ref', path };
   }
   const result = or(0);
-  if (pos < tokens.length) throw new ExpressionError(`unexpected \`${peek()!.v}\``);
+  if (pos < tokens.length)
+    throw new ExpressionError(`unexpected \`${peek()!.v}\``);
   return result;
 }
 
@@ -253,14 +264,16 @@ function equals(a: Value, b: Value): boolean {
     // OTHER differs from every literal it was enumerated against, and from '' (it is non-empty).
     return false;
   }
-  if (typeof a === 'string' && typeof b === 'string') return lower(a) === lower(b);
+  if (typeof a === 'string' && typeof b === 'string')
+    return lower(a) === lower(b);
   if (typeof a === 'object' || typeof b === 'object') return a === b;
   return toNumber(a) === toNumber(b);
 }
 
 function fromJson(v: Value): Value {
   if (v === OTHER || v === OPAQUE) return OPAQUE;
-  if (typeof v !== 'string') throw new ExpressionError('fromJSON needs a string');
+  if (typeof v !== 'string')
+    throw new ExpressionError('fromJSON needs a string');
   try {
     return JSON.parse(v) as Value;
   } catch {
@@ -276,7 +289,8 @@ function toJson(v: Value): Value {
 /** `format('{0}-{1}', a, b)`; `{{` and `}}` stand for braces. */
 function format(args: Value[]): Value {
   const [pattern, ...rest] = args;
-  if (typeof pattern !== 'string') throw new ExpressionError('format needs a string');
+  if (typeof pattern !== 'string')
+    throw new ExpressionError('format needs a string');
   let opaque = false;
   const text = pattern.replace(/\{\{|\}\}|\{(\d+)\}/g, (m, i) => {
     if (m === '{{') return '{';
@@ -336,7 +350,11 @@ function collect(
             [e.right, e.left],
           ]) {
             const entry = note(ref);
-            if (entry && other.kind === 'literal' && typeof other.value === 'string')
+            if (
+              entry &&
+              other.kind === 'literal' &&
+              typeof other.value === 'string'
+            )
               entry.literals.add(other.value);
           }
         }
@@ -359,13 +377,16 @@ function evaluate(expr: Expr, env: Map<string, Value>): Value {
     case 'call': {
       const args = expr.args.map(a => evaluate(a, env));
       if (expr.name === 'format') return format(args);
-      if (args.length !== 1) throw new ExpressionError(`${expr.name}() takes one argument`);
+      if (args.length !== 1)
+        throw new ExpressionError(`${expr.name}() takes one argument`);
       return expr.name === 'tojson' ? toJson(args[0]) : fromJson(args[0]);
     }
     case 'binary': {
       const left = evaluate(expr.left, env);
-      if (expr.op === '&&') return truthy(left) ? evaluate(expr.right, env) : left;
-      if (expr.op === '||') return truthy(left) ? left : evaluate(expr.right, env);
+      if (expr.op === '&&')
+        return truthy(left) ? evaluate(expr.right, env) : left;
+      if (expr.op === '||')
+        return truthy(left) ? left : evaluate(expr.right, env);
       const same = equals(left, evaluate(expr.right, env));
       return expr.op === '==' ? same : !same;
     }
@@ -410,7 +431,10 @@ function stringOf(v: Value): string | undefined {
 }
 
 /** Labels one `runs-on` item gives under `env`; null when they depend on an unknown value. */
-function labelsOf(parts: (string | Expr)[], env: Map<string, Value>): string[] | null {
+function labelsOf(
+  parts: (string | Expr)[],
+  env: Map<string, Value>,
+): string[] | null {
   if (parts.length === 1 && typeof parts[0] !== 'string') {
     const v = evaluate(parts[0], env);
     if (v === OTHER || v === OPAQUE) return null;
@@ -456,21 +480,33 @@ function describeValues(u: Unknown, values: Set<number>): string | undefined {
     const excluded = u.domain.map((_, i) => i).filter(i => !values.has(i));
     return excluded.map(i => `${u.name} != ${literal(i)}`).join(' && ');
   }
-  const listed = [...values].sort((a, b) => a - b).map(i => `${u.name} == ${literal(i)}`);
+  const listed = [...values]
+    .sort((a, b) => a - b)
+    .map(i => `${u.name} == ${literal(i)}`);
   return listed.length === 1 ? listed[0] : `(${listed.join(' || ')})`;
 }
 
 /** The condition selecting a set of combinations (each an index per unknown). */
-function describeCombinations(unknowns: Unknown[], combos: number[][], total: number): string {
+function describeCombinations(
+  unknowns: Unknown[],
+  combos: number[][],
+  total: number,
+): string {
   if (combos.length === total) return '';
   const sets = unknowns.map((_, u) => new Set(combos.map(c => c[u])));
   const product = sets.reduce((n, s) => n * s.size, 1);
   const conjunction = (parts: (string | undefined)[]) =>
     parts.filter((p): p is string => !!p).join(' && ');
   // A product of per-unknown value sets reads as one conjunction.
-  if (product === combos.length) return conjunction(unknowns.map((u, i) => describeValues(u, sets[i])));
+  if (product === combos.length)
+    return conjunction(unknowns.map((u, i) => describeValues(u, sets[i])));
   return combos
-    .map(c => `(${conjunction(unknowns.map((u, i) => describeValues(u, new Set([c[i]]))))})`)
+    .map(
+      c =>
+        `(${conjunction(
+          unknowns.map((u, i) => describeValues(u, new Set([c[i]]))),
+        )})`,
+    )
     .join(' || ');
 }
 
@@ -487,25 +523,35 @@ export function evaluateRunnerChoice(
   try {
     for (const text of [...items, jobIf ?? ''])
       if (text.length > MAX_EXPRESSION_LENGTH)
-        throw new ExpressionError(`is longer than ${MAX_EXPRESSION_LENGTH} characters`);
+        throw new ExpressionError(
+          `is longer than ${MAX_EXPRESSION_LENGTH} characters`,
+        );
     const templates = items.map(splitTemplate);
     // A job `if:` is an expression with or without `${{ }}`.
     const condition = jobIf?.trim()
       ? (() => {
-          const parts = splitTemplate(jobIf.includes('${{') ? jobIf.trim() : `\${{ ${jobIf} }}`);
+          const parts = splitTemplate(
+            jobIf.includes('${{') ? jobIf.trim() : `\${{ ${jobIf} }}`,
+          );
           if (parts.length !== 1 || typeof parts[0] === 'string')
             throw new ExpressionError('a job `if:` must be one expression');
           return parts[0];
         })()
       : undefined;
-    const refs = new Map<string, { name: string; path: string[]; literals: Set<string> }>();
-    for (const parts of templates) for (const p of parts) if (typeof p !== 'string') collect(p, refs);
+    const refs = new Map<
+      string,
+      { name: string; path: string[]; literals: Set<string> }
+    >();
+    for (const parts of templates)
+      for (const p of parts) if (typeof p !== 'string') collect(p, refs);
     if (condition) collect(condition, refs);
 
     const known = new Map<string, Value>();
     const unknowns: Unknown[] = [];
     const knownVariables = new Map(
-      Object.entries(scope.variables ?? {}).map(([k, v]) => [lower(k), v] as const),
+      Object.entries(scope.variables ?? {}).map(
+        ([k, v]) => [lower(k), v] as const,
+      ),
     );
     const variables: { name: string; value?: string }[] = [];
     for (const [key, ref] of refs) {
@@ -513,34 +559,63 @@ export function evaluateRunnerChoice(
       const ctx = lower(context);
       // Unset variables and inputs are ''; other contexts are empty only if compared with ''.
       const empty = ctx === 'vars' || ctx === 'inputs' ? [''] : [];
-      const domainOf = (literals: Iterable<string>) => [...new Set([...empty, ...literals])];
+      const domainOf = (literals: Iterable<string>) => [
+        ...new Set([...empty, ...literals]),
+      ];
       if (ctx === 'inputs' && scope.inputs && rest.join('.') in scope.inputs) {
         known.set(key, scope.inputs[rest.join('.')] as Value);
-      } else if (ctx === 'inputs' && !scope.declaredInputs?.includes(rest.join('.'))) {
+      } else if (
+        ctx === 'inputs' &&
+        !scope.declaredInputs?.includes(rest.join('.'))
+      ) {
         known.set(key, null);
-      } else if (ctx === 'matrix' && scope.matrix && rest.join('.') in scope.matrix) {
+      } else if (
+        ctx === 'matrix' &&
+        scope.matrix &&
+        rest.join('.') in scope.matrix
+      ) {
         const domain = [...new Set(scope.matrix[rest.join('.')])] as Value[];
-        if (domain.length === 0) throw new ExpressionError(`matrix axis ${ref.name} is empty`);
+        if (domain.length === 0)
+          throw new ExpressionError(`matrix axis ${ref.name} is empty`);
         unknowns.push({ key, name: ref.name, domain, open: false });
       } else {
         if (ctx === 'vars') {
           const value = knownVariables.get(lower(rest.join('.')));
-          variables.push({ name: ref.name, ...(value !== undefined && { value }) });
+          variables.push({
+            name: ref.name,
+            ...(value !== undefined && { value }),
+          });
         }
         // A known variable's own value is tried too, so `fromJSON(vars.X)` reads it.
-        const value = ctx === 'vars' ? knownVariables.get(lower(rest.join('.'))) : undefined;
-        const literals = value === undefined ? ref.literals : [...ref.literals, value];
-        unknowns.push({ key, name: ref.name, domain: [...domainOf(literals), OTHER], open: true });
+        const value =
+          ctx === 'vars'
+            ? knownVariables.get(lower(rest.join('.')))
+            : undefined;
+        const literals =
+          value === undefined ? ref.literals : [...ref.literals, value];
+        unknowns.push({
+          key,
+          name: ref.name,
+          domain: [...domainOf(literals), OTHER],
+          open: true,
+        });
       }
     }
     if (unknowns.length > MAX_EXPRESSION_UNKNOWNS)
-      throw new ExpressionError(`depends on more than ${MAX_EXPRESSION_UNKNOWNS} unknown values`);
+      throw new ExpressionError(
+        `depends on more than ${MAX_EXPRESSION_UNKNOWNS} unknown values`,
+      );
     const total = unknowns.reduce((n, u) => n * u.domain.length, 1);
     if (total > MAX_EXPRESSION_COMBINATIONS)
-      throw new ExpressionError(`has more than ${MAX_EXPRESSION_COMBINATIONS} combinations of values`);
+      throw new ExpressionError(
+        `has more than ${MAX_EXPRESSION_COMBINATIONS} combinations of values`,
+      );
 
     // Enumerate every combination; group by the labels it gives (first-seen order).
-    const groups = new Map<string, { labels: string[] | null; combos: number[][] }>();
+    const groups = new Map<
+      string,
+      { labels: string[] | null; combos: number[][] }
+    >();
     const allowedByKnown: string[] = [];
     let runs = 0;
     const combo = unknowns.map(() => 0);
@@ -577,9 +652,18 @@ export function evaluateRunnerChoice(
       condition: describeCombinations(unknowns, groups.get(id)!.combos, total),
     }));
     const selected = new Set(allowedByKnown);
-    const result: EvaluatedRunnerChoice = { choices, variables, combinations: total };
-    if (runs === 0 || (variables.some(v => v.value !== undefined) && selected.size === 0)) result.skipped = true;
-    else if (selected.size === 1 && ids.length > 1) result.chosen = ids.indexOf([...selected][0]);
+    const result: EvaluatedRunnerChoice = {
+      choices,
+      variables,
+      combinations: total,
+    };
+    if (
+      runs === 0 ||
+      (variables.some(v => v.value !== undefined) && selected.size === 0)
+    )
+      result.skipped = true;
+    else if (selected.size === 1 && ids.length > 1)
+      result.chosen = ids.indexOf([...selected][0]);
     else if (ids.length === 1) result.chosen = 0;
     return result;
   } catch (e) {
@@ -591,7 +675,9 @@ export function evaluateRunnerChoice(
 /** Whether the enumerated value stands for a variable's known value. */
 function matchesKnown(u: Unknown, index: number, value: string): boolean {
   const v = u.domain[index];
-  const literalMatch = u.domain.findIndex(d => typeof d === 'string' && lower(d) === lower(value));
+  const literalMatch = u.domain.findIndex(
+    d => typeof d === 'string' && lower(d) === lower(value),
+  );
   if (literalMatch >= 0) return index === literalMatch;
   return v === OTHER;
 }

@@ -9,11 +9,18 @@ import type { RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-c
  *
  * @public
  */
-export const repoKey = (owner: string, name: string) => `${owner}/${name}`.toLowerCase();
+export const repoKey = (owner: string, name: string) =>
+  `${owner}/${name}`.toLowerCase();
 
 /** What the catalog shows of a result; other changes (scannedAt) do not reprocess entities. */
 const catalogView = (r: RepoAdoption) =>
-  JSON.stringify([r.runnerClasses, r.hostedJobs, r.scorecard.counts, r.tranche, r.stage]);
+  JSON.stringify([
+    r.runnerClasses,
+    r.hostedJobs,
+    r.scorecard.counts,
+    r.tranche,
+    r.stage,
+  ]);
 
 /**
  * The latest adoption result of every scanned repository, in memory, shared by the plugin (which
@@ -45,13 +52,17 @@ export class AdoptionHub {
    * Takes new results and removals; listeners hear the keys whose catalog view changed (results
    * for the same head read earlier by a slower replica are ignored).
    */
-  publish(results: Iterable<RepoAdoption>, removed: Iterable<string> = []): void {
+  publish(
+    results: Iterable<RepoAdoption>,
+    removed: Iterable<string> = [],
+  ): void {
     const changed: string[] = [];
     this.loadedOnce = true;
     for (const r of results) {
       const key = repoKey(r.owner, r.name);
       const held = this.repos.get(key);
-      if (held && Date.parse(held.scannedAt) > Date.parse(r.scannedAt)) continue;
+      if (held && Date.parse(held.scannedAt) > Date.parse(r.scannedAt))
+        continue;
       this.repos.set(key, r);
       if (!held || catalogView(held) !== catalogView(r)) changed.push(key);
     }

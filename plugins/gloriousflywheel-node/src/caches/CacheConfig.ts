@@ -1,4 +1,7 @@
-import { StaleEndpointMatcher, staleEndpointMatcher } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  StaleEndpointMatcher,
+  staleEndpointMatcher,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type { Config } from '@backstage/config';
 import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,

@@ -1,8 +1,15 @@
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ARC_LISTENER_SELECTOR, ClusterStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ARC_LISTENER_SELECTOR,
+  ClusterStatus,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ClusterConfig } from './FleetConfig';
-import { InformerBackoff, InformerRetry, ResourceInformer } from './ResourceInformer';
+import {
+  InformerBackoff,
+  InformerRetry,
+  ResourceInformer,
+} from './ResourceInformer';
 
 export interface ClusterWatcherOptions {
   cluster: ClusterConfig;
@@ -17,24 +24,48 @@ export interface ClusterWatcherOptions {
  * The readable part of an error: client-node's ApiException puts code, message, body and headers
  * in its text; the body (when kept) is the API's Status, whose message says what was refused.
  */
-function errorText(e: { message?: string; body?: unknown }): string | undefined {
+function errorText(e: {
+  message?: string;
+  body?: unknown;
+}): string | undefined {
   try {
     const status = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
-    if (typeof status?.message === 'string' && status.message) return status.message;
+    if (typeof status?.message === 'string' && status.message)
+      return status.message;
   } catch {
     // not a Status body
   }
-  return e.message?.startsWith('HTTP-Code:') ? /^Message: (.*)$/m.exec(e.message)?.[1] : e.message;
+  return e.message?.startsWith('HTTP-Code:')
+    ? /^Message: (.*)$/m.exec(e.message)?.[1]
+    : e.message;
 }
 
-function describeFailure(err: unknown, during: InformerRetry['during']): string {
-  const e = err as { statusCode?: number; code?: number | string; message?: string; body?: unknown; cause?: { code?: string } };
-  const status = e?.statusCode ?? (typeof e?.code === 'number' ? e.code : undefined);
-  const code = e?.cause?.code ?? (typeof e?.code === 'string' ? e.code : undefined);
-  const parts = [status ? `HTTP ${status}` : undefined, code, e && errorText(e)].filter(Boolean);
+function describeFailure(
+  err: unknown,
+  during: InformerRetry['during'],
+): string {
+  const e = err as {
+    statusCode?: number;
+    code?: number | string;
+    message?: string;
+    body?: unknown;
+    cause?: { code?: string };
+  };
+  const status =
+    e?.statusCode ?? (typeof e?.code === 'number' ? e.code : undefined);
+  const code =
+    e?.cause?.code ?? (typeof e?.code === 'string' ? e.code : undefined);
+  const parts = [
+    status ? `HTTP ${status}` : undefined,
+    code,
+    e && errorText(e),
+  ].filter(Boolean);
   const text = parts.length ? parts.join(': ') : String(err);
   // A watch is only tried after a list succeeded, so a 403 here is RBAC granting list without watch.
-  const hint = during === 'watch' && status === 403 ? ' (list is allowed but watch is not: grant the "watch" verb)' : '';
+  const hint =
+    during === 'watch' && status === 403
+      ? ' (list is allowed but watch is not: grant the "watch" verb)'
+      : '';
   return `${during} ${status ? 'refused' : 'failed'}: ${text}${hint}`;
 }
 
@@ -59,7 +90,10 @@ export class ClusterWatcher {
     this.now = options.now ?? (() => new Date());
     this.since = this.now();
     const scopes = options.cluster.namespaces ?? [undefined];
-    const make = (plural: 'autoscalingrunnersets' | 'ephemeralrunners', namespace?: string) => {
+    const make = (
+      plural: 'autoscalingrunnersets' | 'ephemeralrunners',
+      namespace?: string,
+    ) => {
       const informer: ResourceInformer = new ResourceInformer({
         kubeConfig: options.kubeConfig,
         plural,
@@ -71,7 +105,9 @@ export class ClusterWatcher {
       });
       return informer;
     };
-    this.scaleSetInformers = scopes.map(ns => make('autoscalingrunnersets', ns));
+    this.scaleSetInformers = scopes.map(ns =>
+      make('autoscalingrunnersets', ns),
+    );
     this.runnerInformers = scopes.map(ns => make('ephemeralrunners', ns));
     // Listener health is extra: its informers never change the cluster's sync state, only say
     // (listenersKnown) whether their data can be used.
@@ -87,12 +123,21 @@ export class ClusterWatcher {
         onSynced: () => this.listenerListed.add(informer),
         onError: (err, retry) => {
           this.listenerListed.delete(informer);
-          options.logger.warn(`cluster ${this.name}: ${informer.path}: ${describeFailure(err, retry.during)}; listener health unknown, retry ${retry.attempt} in ${retry.retryInMs} ms`);
+          options.logger.warn(
+            `cluster ${this.name}: ${informer.path}: ${describeFailure(
+              err,
+              retry.during,
+            )}; listener health unknown, retry ${retry.attempt} in ${
+              retry.retryInMs
+            } ms`,
+          );
         },
       });
       return informer;
     };
-    this.listenerInformers = controller ? [makeListener('autoscalinglisteners'), makeListener('pods')] : [];
+    this.listenerInformers = controller
+      ? [makeListener('autoscalinglisteners'), makeListener('pods')]
+      : [];
   }
 
   get name() {
@@ -104,20 +149,34 @@ export class ClusterWatcher {
   }
 
   start() {
-    [...this.scaleSetInformers, ...this.runnerInformers, ...this.listenerInformers].forEach(i => i.start());
+    [
+      ...this.scaleSetInformers,
+      ...this.runnerInformers,
+      ...this.listenerInformers,
+    ].forEach(i => i.start());
   }
 
   stop() {
-    [...this.scaleSetInformers, ...this.runnerInformers, ...this.listenerInformers].forEach(i => i.stop());
+    [
+      ...this.scaleSetInformers,
+      ...this.runnerInformers,
+      ...this.listenerInformers,
+    ].forEach(i => i.stop());
   }
 
   /** Whether listener objects and Pods are both listed and not failing since. */
   listenersKnown(): boolean {
-    return this.listenerInformers.length > 0 && this.listenerInformers.every(i => this.listenerListed.has(i));
+    return (
+      this.listenerInformers.length > 0 &&
+      this.listenerInformers.every(i => this.listenerListed.has(i))
+    );
   }
 
   /** AutoscalingListeners, then listener Pods, of the controller's namespace. */
-  listenerObjects(): { listeners: KubernetesObject[]; pods: KubernetesObject[] } {
+  listenerObjects(): {
+    listeners: KubernetesObject[];
+    pods: KubernetesObject[];
+  } {
     const [listeners, pods] = this.listenerInformers;
     return { listeners: listeners?.list() ?? [], pods: pods?.list() ?? [] };
   }
@@ -159,10 +218,16 @@ export class ClusterWatcher {
     if (this.synced.size === total) this.setState('synced', null);
   }
 
-  private markFailed(informer: ResourceInformer, err: unknown, retry: InformerRetry) {
+  private markFailed(
+    informer: ResourceInformer,
+    err: unknown,
+    retry: InformerRetry,
+  ) {
     this.synced.delete(informer);
     const message = `${informer.path}: ${describeFailure(err, retry.during)}`;
-    this.options.logger.warn(`cluster ${this.name}: ${message}; retry ${retry.attempt} in ${retry.retryInMs} ms`);
+    this.options.logger.warn(
+      `cluster ${this.name}: ${message}; retry ${retry.attempt} in ${retry.retryInMs} ms`,
+    );
     // With data already held the cluster is stale (served, marked); without any it is in error.
     this.setState(this.lastSyncAt ? 'stale' : 'error', message);
   }

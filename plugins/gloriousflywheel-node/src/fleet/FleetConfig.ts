@@ -41,7 +41,8 @@ export interface ClusterConfig {
   helmAppliedBy?: string;
 }
 
-const isDnsLabel = (name: string) => name.length <= NAME_LIMITS.cluster && DNS_LABEL_PATTERN.test(name);
+const isDnsLabel = (name: string) =>
+  name.length <= NAME_LIMITS.cluster && DNS_LABEL_PATTERN.test(name);
 
 /**
  * Reads and validates `gloriousflywheel.clusters`; a bad entry fails start-up naming its key.
@@ -49,33 +50,49 @@ const isDnsLabel = (name: string) => name.length <= NAME_LIMITS.cluster && DNS_L
  * @public
  */
 export function readClusterConfigs(config: Config): ClusterConfig[] {
-  const entries = config.getOptionalConfigArray('gloriousflywheel.clusters') ?? [];
+  const entries =
+    config.getOptionalConfigArray('gloriousflywheel.clusters') ?? [];
   const seen = new Set<string>();
   return entries.map((c, i) => {
     const key = `gloriousflywheel.clusters[${i}]`;
     const name = c.getString('name');
-    if (!isDnsLabel(name)) throw new Error(`${key}.name "${name}" must be a DNS label (a-z, 0-9, -; at most 63)`);
-    if (seen.has(name)) throw new Error(`${key}.name "${name}" is configured twice`);
+    if (!isDnsLabel(name))
+      throw new Error(
+        `${key}.name "${name}" must be a DNS label (a-z, 0-9, -; at most 63)`,
+      );
+    if (seen.has(name))
+      throw new Error(`${key}.name "${name}" is configured twice`);
     seen.add(name);
     const url = c.getOptionalString('url');
     const authProvider = (c.getOptionalString('authProvider') ??
       (url ? 'serviceAccount' : 'kubeconfig')) as ClusterConfig['authProvider'];
     if (!['serviceAccount', 'kubeconfig', 'inCluster'].includes(authProvider)) {
-      throw new Error(`${key}.authProvider must be serviceAccount, kubeconfig or inCluster, got "${authProvider}"`);
+      throw new Error(
+        `${key}.authProvider must be serviceAccount, kubeconfig or inCluster, got "${authProvider}"`,
+      );
     }
     if (authProvider === 'serviceAccount') {
-      if (!url) throw new Error(`${key}.url is required with authProvider serviceAccount`);
-      if (!URL.canParse(url)) throw new Error(`${key}.url "${url}" is not a URL`);
+      if (!url)
+        throw new Error(
+          `${key}.url is required with authProvider serviceAccount`,
+        );
+      if (!URL.canParse(url))
+        throw new Error(`${key}.url "${url}" is not a URL`);
     }
     const namespaces = c.getOptionalStringArray('namespaces');
     // ARC's documented install namespace
-    const controllerNamespace = c.getOptionalString('controllerNamespace') ?? 'arc-systems';
+    const controllerNamespace =
+      c.getOptionalString('controllerNamespace') ?? 'arc-systems';
     if (!isDnsLabel(controllerNamespace)) {
-      throw new Error(`${key}.controllerNamespace "${controllerNamespace}" is not a Kubernetes namespace name (a DNS label)`);
+      throw new Error(
+        `${key}.controllerNamespace "${controllerNamespace}" is not a Kubernetes namespace name (a DNS label)`,
+      );
     }
     const badNamespace = namespaces?.find(ns => !isDnsLabel(ns));
     if (badNamespace !== undefined) {
-      throw new Error(`${key}.namespaces has "${badNamespace}", which is not a Kubernetes namespace name (a DNS label)`);
+      throw new Error(
+        `${key}.namespaces has "${badNamespace}", which is not a Kubernetes namespace name (a DNS label)`,
+      );
     }
     return {
       name,
@@ -98,25 +115,42 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
  * @public
  */
 export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
-  const entries = config.getOptionalConfigArray('gloriousflywheel.runnerClasses');
+  const entries = config.getOptionalConfigArray(
+    'gloriousflywheel.runnerClasses',
+  );
   if (!entries) return DEFAULT_RUNNER_CLASSES.map(c => ({ ...c }));
-  const cacheNames = new Set((config.getOptionalConfigArray('gloriousflywheel.caches') ?? []).map(c => c.getString('name')));
+  const cacheNames = new Set(
+    (config.getOptionalConfigArray('gloriousflywheel.caches') ?? []).map(c =>
+      c.getString('name'),
+    ),
+  );
   const seen = new Set<string>();
   return entries.map((c, i) => {
     const key = `gloriousflywheel.runnerClasses[${i}]`;
     const name = c.getString('name');
     // a runner class is also a catalog entity name and a filter value beside `unclassified`
-    if (name.length > NAME_LIMITS.runnerClass || !ENTITY_NAME_PATTERN.test(name) || name === UNCLASSIFIED_RUNNER_CLASS) {
+    if (
+      name.length > NAME_LIMITS.runnerClass ||
+      !ENTITY_NAME_PATTERN.test(name) ||
+      name === UNCLASSIFIED_RUNNER_CLASS
+    ) {
       throw new Error(
         `${key}.name "${name}" must be a catalog entity name (letters, digits and single - _ .; at most ${NAME_LIMITS.runnerClass}) other than ${UNCLASSIFIED_RUNNER_CLASS}`,
       );
     }
-    if (seen.has(name)) throw new Error(`${key}.name "${name}" is configured twice`);
+    if (seen.has(name))
+      throw new Error(`${key}.name "${name}" is configured twice`);
     seen.add(name);
     const capabilities = c.getOptionalStringArray('capabilities') ?? [];
-    const unknown = capabilities.filter(x => !RUNNER_CLASS_CAPABILITIES.includes(x as RunnerClassCapability));
+    const unknown = capabilities.filter(
+      x => !RUNNER_CLASS_CAPABILITIES.includes(x as RunnerClassCapability),
+    );
     if (unknown.length) {
-      throw new Error(`${key}.capabilities has unknown values ${unknown.join(', ')} (known: ${RUNNER_CLASS_CAPABILITIES.join(', ')})`);
+      throw new Error(
+        `${key}.capabilities has unknown values ${unknown.join(
+          ', ',
+        )} (known: ${RUNNER_CLASS_CAPABILITIES.join(', ')})`,
+      );
     }
     return {
       name,
@@ -136,21 +170,46 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * (`{ min, max }` quantities) and `arcVersion`; a key left out takes the default class's value
  * when the class is one of the four tinyland classes.
  */
-function readContract(c: Config, key: string, name: string, cacheNames: Set<string>): RunnerClassContract | undefined {
+function readContract(
+  c: Config,
+  key: string,
+  name: string,
+  cacheNames: Set<string>,
+): RunnerClassContract | undefined {
   const fallback = DEFAULT_RUNNER_CLASSES.find(d => d.name === name)?.contract;
   const rawEnv = c.getOptional('cacheEnv');
-  let cacheEnv: CacheEnvExpectation[] | undefined = fallback?.cacheEnv.map(x => ({ ...x }));
+  let cacheEnv: CacheEnvExpectation[] | undefined = fallback?.cacheEnv.map(
+    x => ({ ...x }),
+  );
   if (rawEnv !== undefined) {
-    if (!Array.isArray(rawEnv)) throw new Error(`${key}.cacheEnv must be a list`);
+    if (!Array.isArray(rawEnv))
+      throw new Error(`${key}.cacheEnv must be a list`);
     cacheEnv = rawEnv.map((x, j) => {
       const at = `${key}.cacheEnv[${j}]`;
-      const entry = typeof x === 'string' ? { name: x } : (x as { name?: unknown; cache?: unknown });
-      if (typeof entry !== 'object' || entry === null || typeof entry.name !== 'string' || !ENV_NAME.test(entry.name)) {
-        throw new Error(`${at} must be an environment variable name or { name, cache }`);
+      const entry =
+        typeof x === 'string'
+          ? { name: x }
+          : (x as { name?: unknown; cache?: unknown });
+      if (
+        typeof entry !== 'object' ||
+        entry === null ||
+        typeof entry.name !== 'string' ||
+        !ENV_NAME.test(entry.name)
+      ) {
+        throw new Error(
+          `${at} must be an environment variable name or { name, cache }`,
+        );
       }
       if (entry.cache === undefined) return { name: entry.name };
-      if (typeof entry.cache !== 'string' || (entry.cache !== '*' && !cacheNames.has(entry.cache))) {
-        throw new Error(`${at}.cache "${String(entry.cache)}" is not a name in gloriousflywheel.caches (or * for any)`);
+      if (
+        typeof entry.cache !== 'string' ||
+        (entry.cache !== '*' && !cacheNames.has(entry.cache))
+      ) {
+        throw new Error(
+          `${at}.cache "${String(
+            entry.cache,
+          )}" is not a name in gloriousflywheel.caches (or * for any)`,
+        );
       }
       return { name: entry.name, cache: entry.cache };
     });
@@ -160,15 +219,22 @@ function readContract(c: Config, key: string, name: string, cacheNames: Set<stri
     const min = c.getString('memory.min');
     const max = c.getString('memory.max');
     const [lo, hi] = [parseQuantity(min), parseQuantity(max)];
-    if (lo === null || hi === null) throw new Error(`${key}.memory min/max must be Kubernetes quantities such as 4Gi, got ${min}, ${max}`);
-    if (lo > hi) throw new Error(`${key}.memory.min ${min} is above max ${max}`);
+    if (lo === null || hi === null)
+      throw new Error(
+        `${key}.memory min/max must be Kubernetes quantities such as 4Gi, got ${min}, ${max}`,
+      );
+    if (lo > hi)
+      throw new Error(`${key}.memory.min ${min} is above max ${max}`);
     memory = { min, max };
   }
   const arcVersion = c.getOptionalString('arcVersion') ?? fallback?.arcVersion;
   if (!cacheEnv && !memory && !arcVersion) return undefined;
-  return { cacheEnv: cacheEnv ?? [], ...(memory ? { memory } : {}), ...(arcVersion ? { arcVersion } : {}) };
+  return {
+    cacheEnv: cacheEnv ?? [],
+    ...(memory ? { memory } : {}),
+    ...(arcVersion ? { arcVersion } : {}),
+  };
 }
-
 
 /** Owner of runner classes without their own when `gloriousflywheel.owner` is not set. */
 export const DEFAULT_RUNNER_CLASS_OWNER = 'group:default/platform-team';
@@ -191,9 +257,16 @@ export interface RunnerClassOwners {
 function ownerRef(value: string, key: string): string {
   try {
     // `platform-team` and `group:platform-team` mean group:default/platform-team
-    return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'group', defaultNamespace: 'default' }));
+    return stringifyEntityRef(
+      parseEntityRef(value, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    );
   } catch (e) {
-    throw new Error(`${key} "${value}" is not an entity ref: ${(e as Error).message}`);
+    throw new Error(
+      `${key} "${value}" is not an entity ref: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -205,14 +278,23 @@ function ownerRef(value: string, key: string): string {
 export function readRunnerClassOwners(config: Config): RunnerClassOwners {
   const owner = config.getOptionalString('gloriousflywheel.owner');
   const byClass = new Map<string, string>();
-  (config.getOptionalConfigArray('gloriousflywheel.runnerClasses') ?? []).forEach((c, i) => {
+  (
+    config.getOptionalConfigArray('gloriousflywheel.runnerClasses') ?? []
+  ).forEach((c, i) => {
     const classOwner = c.getOptionalString('owner');
-    if (classOwner) byClass.set(c.getString('name'), ownerRef(classOwner, `gloriousflywheel.runnerClasses[${i}].owner`));
+    if (classOwner)
+      byClass.set(
+        c.getString('name'),
+        ownerRef(classOwner, `gloriousflywheel.runnerClasses[${i}].owner`),
+      );
   });
-  const defaultOwner = owner ? ownerRef(owner, 'gloriousflywheel.owner') : DEFAULT_RUNNER_CLASS_OWNER;
+  const defaultOwner = owner
+    ? ownerRef(owner, 'gloriousflywheel.owner')
+    : DEFAULT_RUNNER_CLASS_OWNER;
   return {
     defaultOwner,
     byClass,
-    ownerOf: runnerClass => (runnerClass !== null && byClass.get(runnerClass)) || defaultOwner,
+    ownerOf: runnerClass =>
+      (runnerClass !== null && byClass.get(runnerClass)) || defaultOwner,
   };
 }

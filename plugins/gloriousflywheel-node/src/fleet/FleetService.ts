@@ -56,13 +56,17 @@ const MAX_SERIALISED_FILTERS = 64;
 
 type PhaseCounts = Omit<RunnerCounts, 'current'>;
 
-function countRunnersByScaleSet(runners: KubernetesObject[]): Map<string, PhaseCounts> {
+function countRunnersByScaleSet(
+  runners: KubernetesObject[],
+): Map<string, PhaseCounts> {
   const counts = new Map<string, PhaseCounts>();
   for (const r of runners) {
     const labels = r.metadata?.labels ?? {};
     const name = labels[ARC_SCALE_SET_NAME_LABEL];
     if (!name) continue;
-    const key = `${labels[ARC_SCALE_SET_NAMESPACE_LABEL] ?? r.metadata?.namespace}/${name}`;
+    const key = `${
+      labels[ARC_SCALE_SET_NAMESPACE_LABEL] ?? r.metadata?.namespace
+    }/${name}`;
     const c = counts.get(key) ?? { pending: 0, running: 0, failed: 0 };
     const phase = (r as { status?: { phase?: string } }).status?.phase;
     if (phase === 'Running') c.running++;
@@ -74,8 +78,12 @@ function countRunnersByScaleSet(runners: KubernetesObject[]): Map<string, PhaseC
 }
 
 /** Who undid a pause: the Helm release's applier when configured (`tofu apply`), else the manager. */
-function revertedBy(managedBy: string | null, helmAppliedBy: string | undefined): string {
-  if (managedBy === 'Helm' && helmAppliedBy) return `${helmAppliedBy} (Helm release)`;
+function revertedBy(
+  managedBy: string | null,
+  helmAppliedBy: string | undefined,
+): string {
+  if (managedBy === 'Helm' && helmAppliedBy)
+    return `${helmAppliedBy} (Helm release)`;
   return managedBy ?? 'a writer outside the portal';
 }
 
@@ -139,11 +147,16 @@ export class FleetService {
       s =>
         (!filter.cluster || s.cluster === filter.cluster) &&
         (!filter.namespace || s.namespace === filter.namespace) &&
-        (!filter.runnerClass || (s.runnerClass ?? 'unclassified') === filter.runnerClass),
+        (!filter.runnerClass ||
+          (s.runnerClass ?? 'unclassified') === filter.runnerClass),
     );
   }
 
-  scaleSet(cluster: string, namespace: string, name: string): ScaleSet | undefined {
+  scaleSet(
+    cluster: string,
+    namespace: string,
+    name: string,
+  ): ScaleSet | undefined {
     return this.scaleSets({ cluster, namespace }).find(s => s.name === name);
   }
 
@@ -153,13 +166,17 @@ export class FleetService {
    */
   scaleSetsJson(filter: ScaleSetFilter = {}): string {
     const view = this.allScaleSets();
-    if (this.serialised?.view !== view) this.serialised = { view, byFilter: new Map() };
+    if (this.serialised?.view !== view)
+      this.serialised = { view, byFilter: new Map() };
     const { byFilter } = this.serialised;
-    const key = [filter.cluster, filter.namespace, filter.runnerClass].map(v => v ?? '').join('\0');
+    const key = [filter.cluster, filter.namespace, filter.runnerClass]
+      .map(v => v ?? '')
+      .join('\0');
     let text = byFilter.get(key);
     if (text === undefined) {
       text = JSON.stringify(this.scaleSets(filter));
-      if (byFilter.size >= MAX_SERIALISED_FILTERS) byFilter.delete(byFilter.keys().next().value!);
+      if (byFilter.size >= MAX_SERIALISED_FILTERS)
+        byFilter.delete(byFilter.keys().next().value!);
       byFilter.set(key, text);
     }
     return text;
@@ -169,7 +186,10 @@ export class FleetService {
   runnerClassSummaries(): RunnerClassSummary[] {
     const view = this.allScaleSets();
     if (this.summaries?.view !== view) {
-      this.summaries = { view, items: summarizeRunnerClasses(this.options.runnerClasses, view) };
+      this.summaries = {
+        view,
+        items: summarizeRunnerClasses(this.options.runnerClasses, view),
+      };
     }
     return this.summaries.items;
   }
@@ -194,14 +214,24 @@ export class FleetService {
     return this.watchers.flatMap(w => {
       if (!w.listenersKnown()) return [];
       const { listeners, pods } = w.listenerObjects();
-      const sets = w.scaleSets().map(o => ({ namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' }));
-      return listenerHealthOf(w.name, sets, listeners as AutoscalingListenerObject[], pods as ListenerPodObject[]);
+      const sets = w.scaleSets().map(o => ({
+        namespace: o.metadata?.namespace ?? '',
+        name: o.metadata?.name ?? '',
+      }));
+      return listenerHealthOf(
+        w.name,
+        sets,
+        listeners as AutoscalingListenerObject[],
+        pods as ListenerPodObject[],
+      );
     });
   }
 
   /** EphemeralRunners that failed, in every cluster. */
   runnerFailures(): RunnerFailure[] {
-    return this.watchers.flatMap(w => runnerFailuresOf(w.name, w.ephemeralRunners() as EphemeralRunnerObject[]));
+    return this.watchers.flatMap(w =>
+      runnerFailuresOf(w.name, w.ephemeralRunners() as EphemeralRunnerObject[]),
+    );
   }
 
   /** State of the fleet source for `/health`. */
@@ -209,21 +239,46 @@ export class FleetService {
     const clusters = this.clusters();
     const base = { source: 'fleet' as const, configured: clusters.length };
     if (!clusters.length) {
-      return { ...base, state: 'not-configured', message: 'no clusters configured (set gloriousflywheel.clusters in app-config)' };
+      return {
+        ...base,
+        state: 'not-configured',
+        message:
+          'no clusters configured (set gloriousflywheel.clusters in app-config)',
+      };
     }
-    const bad = clusters.filter(c => c.state === 'error' || c.state === 'stale');
+    const bad = clusters.filter(
+      c => c.state === 'error' || c.state === 'stale',
+    );
     const syncing = clusters.filter(c => c.state === 'syncing');
     const scaleSets = clusters.reduce((n, c) => n + c.scaleSets, 0);
     if (bad.length === clusters.length) {
-      return { ...base, state: 'error', message: bad.map(c => `${c.name}: ${c.message}`).join('; ') };
+      return {
+        ...base,
+        state: 'error',
+        message: bad.map(c => `${c.name}: ${c.message}`).join('; '),
+      };
     }
     if (bad.length) {
-      return { ...base, state: 'degraded', message: `${bad.map(c => `${c.name} ${c.state}`).join(', ')}; ${scaleSets} scale sets` };
+      return {
+        ...base,
+        state: 'degraded',
+        message: `${bad
+          .map(c => `${c.name} ${c.state}`)
+          .join(', ')}; ${scaleSets} scale sets`,
+      };
     }
     if (syncing.length) {
-      return { ...base, state: 'starting', message: `syncing ${syncing.map(c => c.name).join(', ')}` };
+      return {
+        ...base,
+        state: 'starting',
+        message: `syncing ${syncing.map(c => c.name).join(', ')}`,
+      };
     }
-    return { ...base, state: 'ok', message: `${clusters.length} cluster(s) synced, ${scaleSets} scale sets` };
+    return {
+      ...base,
+      state: 'ok',
+      message: `${clusters.length} cluster(s) synced, ${scaleSets} scale sets`,
+    };
   }
 
   private allScaleSets(): ScaleSet[] {
@@ -243,13 +298,18 @@ export class FleetService {
           const id = `${scaleSetKey(s)}|${s.paused.at}`;
           const at = this.undoneSince.get(id) ?? new Date().toISOString();
           this.undoneSince.set(id, at);
-          s.pauseReverted = { by: revertedBy(s.managedBy, w.helmAppliedBy), at };
+          s.pauseReverted = {
+            by: revertedBy(s.managedBy, w.helmAppliedBy),
+            at,
+          };
         }
         out.push(s);
       }
     }
     this.view = out.sort((a, b) =>
-      `${a.cluster}/${a.namespace}/${a.name}`.localeCompare(`${b.cluster}/${b.namespace}/${b.name}`),
+      `${a.cluster}/${a.namespace}/${a.name}`.localeCompare(
+        `${b.cluster}/${b.namespace}/${b.name}`,
+      ),
     );
     return this.view;
   }

@@ -41,7 +41,11 @@ export interface InformerRetry {
 export interface ResourceInformerOptions {
   kubeConfig: KubeConfig;
   /** an ARC resource, or core `pods` */
-  plural: 'autoscalingrunnersets' | 'ephemeralrunners' | 'autoscalinglisteners' | 'pods';
+  plural:
+    | 'autoscalingrunnersets'
+    | 'ephemeralrunners'
+    | 'autoscalinglisteners'
+    | 'pods';
   /** e.g. ARC's listener component label; list and watch only what matches */
   labelSelector?: string;
   /** undefined = all namespaces */
@@ -57,7 +61,8 @@ export interface ResourceInformerOptions {
   backoff?: InformerBackoff;
 }
 
-const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const keyOf = (o: KubernetesObject) =>
+  `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /**
  * A local copy of one ARC resource in one namespace (or all), kept by list + watch through
@@ -87,17 +92,25 @@ export class ResourceInformer {
     this.backoff = {
       baseMs: b?.baseMs ?? DEFAULT_INFORMER_BACKOFF.baseMs,
       maxMs: b?.maxMs ?? DEFAULT_INFORMER_BACKOFF.maxMs,
-      healthyWatchMs: b?.healthyWatchMs ?? DEFAULT_INFORMER_BACKOFF.healthyWatchMs,
+      healthyWatchMs:
+        b?.healthyWatchMs ?? DEFAULT_INFORMER_BACKOFF.healthyWatchMs,
     };
     const { baseMs, maxMs, healthyWatchMs } = this.backoff;
     if (!(baseMs > 0 && maxMs >= baseMs && healthyWatchMs > 0)) {
-      throw new Error(`informer backoff needs 0 < baseMs <= maxMs and healthyWatchMs > 0, got ${JSON.stringify(b)}`);
+      throw new Error(
+        `informer backoff needs 0 < baseMs <= maxMs and healthyWatchMs > 0, got ${JSON.stringify(
+          b,
+        )}`,
+      );
     }
   }
 
   get path(): string {
     const { plural, namespace } = this.options;
-    if (plural === 'pods') return namespace ? `/api/v1/namespaces/${namespace}/pods` : '/api/v1/pods';
+    if (plural === 'pods')
+      return namespace
+        ? `/api/v1/namespaces/${namespace}/pods`
+        : '/api/v1/pods';
     return namespace
       ? `/apis/${ARC_GROUP}/${ARC_VERSION}/namespaces/${namespace}/${plural}`
       : `/apis/${ARC_GROUP}/${ARC_VERSION}/${plural}`;
@@ -168,7 +181,11 @@ export class ResourceInformer {
       clearTimeout(this.healthyTimer);
       this.healthyTimer = timer;
       this.options.onSynced(true);
-      return { at: Date.now(), healthy: () => healthy, ended: () => clearTimeout(timer) };
+      return {
+        at: Date.now(),
+        healthy: () => healthy,
+        ended: () => clearTimeout(timer),
+      };
     };
     return new (class extends Watch {
       override async watch(
@@ -195,8 +212,16 @@ export class ResourceInformer {
               done(err);
               return;
             }
-            const why = lastError ? ` (${lastError.reason}: ${lastError.message})` : '';
-            done(new Error(`closed by the server after ${Date.now() - (stream?.at ?? Date.now())} ms${why}`));
+            const why = lastError
+              ? ` (${lastError.reason}: ${lastError.message})`
+              : '';
+            done(
+              new Error(
+                `closed by the server after ${
+                  Date.now() - (stream?.at ?? Date.now())
+                } ms${why}`,
+              ),
+            );
           },
         );
         if (!ended && current()) stream = opened();
@@ -205,18 +230,38 @@ export class ResourceInformer {
     })(this.options.kubeConfig);
   }
 
-  private async listOnce(): Promise<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string } }> {
+  private async listOnce(): Promise<{
+    items: KubernetesObject[];
+    metadata?: { resourceVersion?: string };
+  }> {
     const { plural, namespace, labelSelector } = this.options;
     if (plural === 'pods') {
       const pods = namespace
         ? await this.core.listNamespacedPod({ namespace, labelSelector })
         : await this.core.listPodForAllNamespaces({ labelSelector });
-      return pods as { items: KubernetesObject[]; metadata?: { resourceVersion?: string } };
+      return pods as {
+        items: KubernetesObject[];
+        metadata?: { resourceVersion?: string };
+      };
     }
     const body = namespace
-      ? await this.api.listNamespacedCustomObject({ group: ARC_GROUP, version: ARC_VERSION, namespace, plural, labelSelector })
-      : await this.api.listClusterCustomObject({ group: ARC_GROUP, version: ARC_VERSION, plural, labelSelector });
-    return body as { items: KubernetesObject[]; metadata?: { resourceVersion?: string } };
+      ? await this.api.listNamespacedCustomObject({
+          group: ARC_GROUP,
+          version: ARC_VERSION,
+          namespace,
+          plural,
+          labelSelector,
+        })
+      : await this.api.listClusterCustomObject({
+          group: ARC_GROUP,
+          version: ARC_VERSION,
+          plural,
+          labelSelector,
+        });
+    return body as {
+      items: KubernetesObject[];
+      metadata?: { resourceVersion?: string };
+    };
   }
 
   private scheduleRetry(err: unknown, during: InformerRetry['during']) {
@@ -224,7 +269,10 @@ export class ResourceInformer {
     clearTimeout(this.healthyTimer);
     this.failures++;
     const { baseMs, maxMs } = this.backoff;
-    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(this.failures - 1, 16));
+    const ceiling = Math.min(
+      maxMs,
+      baseMs * 2 ** Math.min(this.failures - 1, 16),
+    );
     // Between half and all of the ceiling: replicas and clusters do not retry in lockstep.
     const retryInMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
     clearTimeout(this.retryTimer);
@@ -237,7 +285,11 @@ export class ResourceInformer {
     const next = new Map(items.map(o => [keyOf(o), o] as const));
     let changed = next.size !== this.objects.size;
     for (const [k, o] of next) {
-      if (this.objects.get(k)?.metadata?.resourceVersion !== o.metadata?.resourceVersion) changed = true;
+      if (
+        this.objects.get(k)?.metadata?.resourceVersion !==
+        o.metadata?.resourceVersion
+      )
+        changed = true;
     }
     this.objects.clear();
     for (const [k, o] of next) this.objects.set(k, o);
@@ -247,7 +299,11 @@ export class ResourceInformer {
 
   private upsert(o: KubernetesObject) {
     const k = keyOf(o);
-    if (this.objects.get(k)?.metadata?.resourceVersion === o.metadata?.resourceVersion) return;
+    if (
+      this.objects.get(k)?.metadata?.resourceVersion ===
+      o.metadata?.resourceVersion
+    )
+      return;
     this.objects.set(k, o);
     this.options.onSynced(true);
     this.options.onChange();

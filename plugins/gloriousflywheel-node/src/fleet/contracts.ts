@@ -32,7 +32,9 @@ export function runnerClassContracts(
   return evaluateRunnerClassContracts({
     classes: fleet.runnerClasses,
     // toScaleSet always reads the template and the version labels
-    scaleSets: fleet.scaleSets().map(s => ({ ...s, runner: s.runner!, arc: s.arc! })),
+    scaleSets: fleet
+      .scaleSets()
+      .map(s => ({ ...s, runner: s.runner!, arc: s.arc! })),
     caches: sources.targets.map(t => ({
       name: t.name,
       kind: t.kind,

@@ -14,7 +14,8 @@ export function createKubeConfig(cluster: ClusterConfig): KubeConfig {
   }
   if (cluster.authProvider === 'kubeconfig') {
     kc.loadFromDefault();
-    if (cluster.kubeconfigContext) kc.setCurrentContext(cluster.kubeconfigContext);
+    if (cluster.kubeconfigContext)
+      kc.setCurrentContext(cluster.kubeconfigContext);
     return kc;
   }
   kc.loadFromOptions({
@@ -22,12 +23,16 @@ export function createKubeConfig(cluster: ClusterConfig): KubeConfig {
       {
         name: cluster.name,
         server: cluster.url!,
-        caData: cluster.caData ? Buffer.from(cluster.caData).toString('base64') : undefined,
+        caData: cluster.caData
+          ? Buffer.from(cluster.caData).toString('base64')
+          : undefined,
         skipTLSVerify: cluster.skipTLSVerify,
       },
     ],
     users: [{ name: 'gloriousflywheel', token: cluster.serviceAccountToken }],
-    contexts: [{ name: cluster.name, cluster: cluster.name, user: 'gloriousflywheel' }],
+    contexts: [
+      { name: cluster.name, cluster: cluster.name, user: 'gloriousflywheel' },
+    ],
     currentContext: cluster.name,
   });
   return kc;

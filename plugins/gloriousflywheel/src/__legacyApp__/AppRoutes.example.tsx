@@ -20,12 +20,18 @@ export const routes = (
   <FlatRoutes>
     <Route path="/" element={<Navigate to="catalog" />} />
     <Route path="/catalog" element={<CatalogIndexPage />} />
-    <Route path="/catalog/:namespace/:kind/:name" element={<CatalogEntityPage />}>
+    <Route
+      path="/catalog/:namespace/:kind/:name"
+      element={<CatalogEntityPage />}
+    >
       {entityPage}
     </Route>
     {/* gloriousflywheel-readme:begin app-routes */}
     <Route path="/gloriousflywheel" element={<GloriousFlywheelPage />} />
-    <Route path="/gloriousflywheel/runner-classes" element={<RunnerClassesPage />} />
+    <Route
+      path="/gloriousflywheel/runner-classes"
+      element={<RunnerClassesPage />}
+    />
     <Route path="/gloriousflywheel/caches" element={<CachesPage />} />
     <Route path="/gloriousflywheel/tranches" element={<TranchesPage />} />
     <Route path="/gloriousflywheel/audit" element={<AuditLogPage />} />

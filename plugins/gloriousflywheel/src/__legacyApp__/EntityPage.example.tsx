@@ -62,7 +62,11 @@ const serviceEntityPage = (
       {overviewContent}
     </EntityLayout.Route>
     {/* gloriousflywheel-readme:begin component-tab */}
-    <EntityLayout.Route path="/runners" title="Runners & dogfood" if={isRepoAdoptionAvailable}>
+    <EntityLayout.Route
+      path="/runners"
+      title="Runners & dogfood"
+      if={isRepoAdoptionAvailable}
+    >
       <EntityRepoAdoptionContent />
     </EntityLayout.Route>
     {/* gloriousflywheel-readme:end component-tab */}
@@ -75,7 +79,11 @@ const websiteEntityPage = (
       {overviewContent}
     </EntityLayout.Route>
     {/* gloriousflywheel-readme:begin component-tab */}
-    <EntityLayout.Route path="/runners" title="Runners & dogfood" if={isRepoAdoptionAvailable}>
+    <EntityLayout.Route
+      path="/runners"
+      title="Runners & dogfood"
+      if={isRepoAdoptionAvailable}
+    >
       <EntityRepoAdoptionContent />
     </EntityLayout.Route>
     {/* gloriousflywheel-readme:end component-tab */}
@@ -89,12 +97,20 @@ const defaultEntityPage = (
       {overviewContent}
     </EntityLayout.Route>
     {/* gloriousflywheel-readme:begin component-tab */}
-    <EntityLayout.Route path="/runners" title="Runners & dogfood" if={isRepoAdoptionAvailable}>
+    <EntityLayout.Route
+      path="/runners"
+      title="Runners & dogfood"
+      if={isRepoAdoptionAvailable}
+    >
       <EntityRepoAdoptionContent />
     </EntityLayout.Route>
     {/* gloriousflywheel-readme:end component-tab */}
     {/* gloriousflywheel-readme:begin resource-tab */}
-    <EntityLayout.Route path="/gloriousflywheel" title="Live state" if={isFleetContentAvailable}>
+    <EntityLayout.Route
+      path="/gloriousflywheel"
+      title="Live state"
+      if={isFleetContentAvailable}
+    >
       <EntityFleetContent />
     </EntityLayout.Route>
     {/* gloriousflywheel-readme:end resource-tab */}
@@ -103,8 +119,12 @@ const defaultEntityPage = (
 
 const componentPage = (
   <EntitySwitch>
-    <EntitySwitch.Case if={isComponentType('service')}>{serviceEntityPage}</EntitySwitch.Case>
-    <EntitySwitch.Case if={isComponentType('website')}>{websiteEntityPage}</EntitySwitch.Case>
+    <EntitySwitch.Case if={isComponentType('service')}>
+      {serviceEntityPage}
+    </EntitySwitch.Case>
+    <EntitySwitch.Case if={isComponentType('website')}>
+      {websiteEntityPage}
+    </EntitySwitch.Case>
     <EntitySwitch.Case>{defaultEntityPage}</EntitySwitch.Case>
   </EntitySwitch>
 );

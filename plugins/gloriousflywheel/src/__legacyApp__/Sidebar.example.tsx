@@ -2,7 +2,13 @@
 // The sidebar of a legacy app's components/Root/Root.tsx with links to the plugin's pages. Icons come
 // from @material-ui/icons, which a legacy app already has; the marked regions are README blocks.
 import { PropsWithChildren } from 'react';
-import { Sidebar, SidebarDivider, SidebarGroup, SidebarItem, SidebarPage } from '@backstage/core-components';
+import {
+  Sidebar,
+  SidebarDivider,
+  SidebarGroup,
+  SidebarItem,
+  SidebarPage,
+} from '@backstage/core-components';
 import HomeIcon from '@material-ui/icons/Home';
 import MenuIcon from '@material-ui/icons/Menu';
 // gloriousflywheel-readme:begin sidebar-imports
@@ -20,11 +26,31 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
         <SidebarItem icon={HomeIcon} to="catalog" text="Home" />
         <SidebarDivider />
         {/* gloriousflywheel-readme:begin sidebar-items */}
-        <SidebarItem icon={DirectionsRunIcon} to="gloriousflywheel" text="GloriousFlywheel" />
-        <SidebarItem icon={DnsIcon} to="gloriousflywheel/runner-classes" text="Runner classes" />
-        <SidebarItem icon={StorageIcon} to="gloriousflywheel/caches" text="Build caches" />
-        <SidebarItem icon={TimelineIcon} to="gloriousflywheel/tranches" text="Tranches" />
-        <SidebarItem icon={HistoryIcon} to="gloriousflywheel/audit" text="Audit log" />
+        <SidebarItem
+          icon={DirectionsRunIcon}
+          to="gloriousflywheel"
+          text="GloriousFlywheel"
+        />
+        <SidebarItem
+          icon={DnsIcon}
+          to="gloriousflywheel/runner-classes"
+          text="Runner classes"
+        />
+        <SidebarItem
+          icon={StorageIcon}
+          to="gloriousflywheel/caches"
+          text="Build caches"
+        />
+        <SidebarItem
+          icon={TimelineIcon}
+          to="gloriousflywheel/tranches"
+          text="Tranches"
+        />
+        <SidebarItem
+          icon={HistoryIcon}
+          to="gloriousflywheel/audit"
+          text="Audit log"
+        />
         {/* gloriousflywheel-readme:end sidebar-items */}
       </SidebarGroup>
     </Sidebar>

@@ -5,7 +5,11 @@ import { resolve } from 'node:path';
 // legacyApp.test.tsx renders and `yarn tsc` type-checks; this keeps the two from drifting apart. A
 // region matches a plain code block that holds it, or a run of added lines of a ```diff block (the
 // README's patches against a stock app), compared without whitespace: the README may wrap lines.
-const EXAMPLES = ['AppRoutes.example.tsx', 'Sidebar.example.tsx', 'EntityPage.example.tsx'];
+const EXAMPLES = [
+  'AppRoutes.example.tsx',
+  'Sidebar.example.tsx',
+  'EntityPage.example.tsx',
+];
 const README = resolve(__dirname, '../../README.md');
 const IDS = [
   'app-imports',
@@ -32,7 +36,9 @@ const compact = (lines: string[]) => lines.join('').replace(/\s+/g, '');
 
 /** The lines without their common indentation, as the README shows them. */
 function dedent(lines: string[]): string {
-  const indents = lines.filter(l => l.trim()).map(l => /^ */.exec(l)![0].length);
+  const indents = lines
+    .filter(l => l.trim())
+    .map(l => /^ */.exec(l)![0].length);
   const cut = Math.min(...indents);
   return lines.map(l => l.slice(cut).trimEnd()).join('\n');
 }
@@ -49,11 +55,22 @@ function snippets(): Map<string, { where: string; lines: string[] }[]> {
       const [, edge, id] = m;
       const where = `${file}:${i + 1}`;
       if (edge === 'begin') {
-        if (open) throw new Error(`${where}: region ${id} begins inside region ${open.id}`);
+        if (open)
+          throw new Error(
+            `${where}: region ${id} begins inside region ${open.id}`,
+          );
         open = { id, start: i + 1, where };
       } else {
-        if (open?.id !== id) throw new Error(`${where}: region ${id} ends but ${open ? open.id : 'none'} is open`);
-        byId.set(id, [...(byId.get(id) ?? []), { where: open.where, lines: lines.slice(open.start, i) }]);
+        if (open?.id !== id)
+          throw new Error(
+            `${where}: region ${id} ends but ${
+              open ? open.id : 'none'
+            } is open`,
+          );
+        byId.set(id, [
+          ...(byId.get(id) ?? []),
+          { where: open.where, lines: lines.slice(open.start, i) },
+        ]);
         open = undefined;
       }
     });
@@ -84,7 +101,8 @@ function readmeCode(): string[] {
       else code.push(compact(body));
       fence = undefined;
     } else if (fence?.diff) {
-      if (line.startsWith('+') && !line.startsWith('+++')) body.push(line.slice(1));
+      if (line.startsWith('+') && !line.startsWith('+++'))
+        body.push(line.slice(1));
       else flushDiffRun();
     } else if (fence) {
       body.push(line);

@@ -1,4 +1,8 @@
-import { AdoptionCheck, RepoAdoption, TrancheSummary } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  AdoptionCheck,
+  RepoAdoption,
+  TrancheSummary,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 const check = (over: Partial<AdoptionCheck>): AdoptionCheck => ({
   id: 'hosted-runners',
@@ -24,13 +28,20 @@ export function repoAdoption(over: Partial<RepoAdoption> = {}): RepoAdoption {
         {
           path: '.bazelrc',
           line: 3,
-          excerpt: 'build --remote_cache=grpc://bazel-cache.attic-cache-dev.svc.cluster.local:9092',
+          excerpt:
+            'build --remote_cache=grpc://bazel-cache.attic-cache-dev.svc.cluster.local:9092',
           url: 'https://github.com/tinyland-inc/tinyland.dev/blob/main/.bazelrc#L3',
         },
       ],
-      howToFix: 'Point BAZEL_REMOTE_CACHE at the shared cache (attic.nix-cache) and drop attic-cache-dev.',
+      howToFix:
+        'Point BAZEL_REMOTE_CACHE at the shared cache (attic.nix-cache) and drop attic-cache-dev.',
     }),
-    check({ id: 'proof-workflows-green', title: 'Proof workflows green', verdict: 'unknown', summary: 'no run data' }),
+    check({
+      id: 'proof-workflows-green',
+      title: 'Proof workflows green',
+      verdict: 'unknown',
+      summary: 'no run data',
+    }),
   ];
   return {
     owner: 'tinyland-inc',
@@ -44,7 +55,13 @@ export function repoAdoption(over: Partial<RepoAdoption> = {}): RepoAdoption {
     fork: false,
     tranche: 'first',
     stage: 'blocked',
-    blockers: [{ issue: 'tinyland-inc/tinyland.dev#136', kind: 'repo', url: 'https://github.com/tinyland-inc/tinyland.dev/issues/136' }],
+    blockers: [
+      {
+        issue: 'tinyland-inc/tinyland.dev#136',
+        kind: 'repo',
+        url: 'https://github.com/tinyland-inc/tinyland.dev/issues/136',
+      },
+    ],
     migrationPullRequests: [
       {
         number: 137,
@@ -89,7 +106,12 @@ export function repoAdoption(over: Partial<RepoAdoption> = {}): RepoAdoption {
         hosted: true,
         dynamic: false,
         reusable: false,
-        exception: { reason: 'billing check', owner: 'jess', expires: '2026-01-31', expired: true },
+        exception: {
+          reason: 'billing check',
+          owner: 'jess',
+          expires: '2026-01-31',
+          expired: true,
+        },
         url: 'https://github.com/tinyland-inc/tinyland.dev/blob/main/.github/workflows/beta.yml#L5',
       },
     ],
@@ -107,13 +129,21 @@ export function repoAdoption(over: Partial<RepoAdoption> = {}): RepoAdoption {
   };
 }
 
-export function trancheSummary(over: Partial<TrancheSummary> = {}): TrancheSummary {
+export function trancheSummary(
+  over: Partial<TrancheSummary> = {},
+): TrancheSummary {
   return {
     name: 'first',
     title: 'First tranche',
     repos: 5,
     stages: { 'not-started': 1, 'in-progress': 2, adopted: 1, blocked: 1 },
-    blockers: [{ issue: 'tinyland-inc/tinyland.dev#136', kind: 'repo', repo: 'tinyland-inc/tinyland.dev' }],
+    blockers: [
+      {
+        issue: 'tinyland-inc/tinyland.dev#136',
+        kind: 'repo',
+        repo: 'tinyland-inc/tinyland.dev',
+      },
+    ],
     progress: 20,
     trend: [],
     ...over,

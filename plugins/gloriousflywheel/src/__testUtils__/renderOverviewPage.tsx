@@ -1,4 +1,8 @@
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
@@ -18,9 +22,19 @@ import { scan } from './renderTranchesPage';
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60e3).toISOString();
 
-const ars = (name: string, max: number, status: [number, number, number, number], annotations: Record<string, string> = {}) => ({
+const ars = (
+  name: string,
+  max: number,
+  status: [number, number, number, number],
+  annotations: Record<string, string> = {},
+) => ({
   metadata: { name, namespace: 'arc-runners', annotations },
-  spec: { githubConfigUrl: 'https://github.com/tinyland-inc', runnerScaleSetName: name, minRunners: 0, maxRunners: max },
+  spec: {
+    githubConfigUrl: 'https://github.com/tinyland-inc',
+    runnerScaleSetName: name,
+    minRunners: 0,
+    maxRunners: max,
+  },
   status: {
     currentRunners: status[0],
     pendingEphemeralRunners: status[1],
@@ -31,7 +45,11 @@ const ars = (name: string, max: number, status: [number, number, number, number]
 
 export const pausedAt = minutesAgo(90);
 
-const queueStats = (runnerClass: string, queued: number, p95Seconds1h: number) => ({
+const queueStats = (
+  runnerClass: string,
+  queued: number,
+  p95Seconds1h: number,
+) => ({
   runnerClass,
   queued,
   running: 1,
@@ -81,9 +99,24 @@ export const health: HealthResponse = {
   plugin: 'gloriousflywheel',
   version: '0.1.0',
   sources: [
-    { source: 'fleet', state: 'ok', configured: 1, message: '1 cluster synced' },
-    { source: 'caches', state: 'degraded', configured: 2, message: 'bazel-cache slow' },
-    { source: 'adoption', state: 'not-configured', configured: 0, message: 'no GitHub orgs configured' },
+    {
+      source: 'fleet',
+      state: 'ok',
+      configured: 1,
+      message: '1 cluster synced',
+    },
+    {
+      source: 'caches',
+      state: 'degraded',
+      configured: 2,
+      message: 'bazel-cache slow',
+    },
+    {
+      source: 'adoption',
+      state: 'not-configured',
+      configured: 0,
+      message: 'no GitHub orgs configured',
+    },
   ],
 };
 
@@ -108,32 +141,77 @@ export const audit: AuditRecord = {
   hash: 'h',
 };
 
-export const repos = [repoAdoption(), repoAdoption({ name: 'lab', stage: 'adopted', tranche: 'first' })];
+export const repos = [
+  repoAdoption(),
+  repoAdoption({ name: 'lab', stage: 'adopted', tranche: 'first' }),
+];
 
 /** An API answering every call the overview makes; `over` replaces single calls. */
 export function overviewApi(over: Partial<GloriousFlywheelApi> = {}) {
   const calls: string[] = [];
-  const clusters = [{ name: 'honey', state: 'synced' as const, since: minutesAgo(60), lastSyncAt: minutesAgo(0.2), message: null, scaleSets: 2 }];
+  const clusters = [
+    {
+      name: 'honey',
+      state: 'synced' as const,
+      since: minutesAgo(60),
+      lastSyncAt: minutesAgo(0.2),
+      message: null,
+      scaleSets: 2,
+    },
+  ];
   const api: Partial<GloriousFlywheelApi> = {
     getHealth: async () => health,
-    getRunnerClasses: async () => ({ items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets), clusters }),
+    getRunnerClasses: async () => ({
+      items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets),
+      clusters,
+    }),
     getScaleSets: async () => ({ items: scaleSets, clusters }),
-    getCaches: async () => ({ items: [cache({}), cache({ name: 'bazel-cache', kind: 'bazel-remote', status: 'down', latencyMs: null, message: 'connection refused' })] }),
+    getCaches: async () => ({
+      items: [
+        cache({}),
+        cache({
+          name: 'bazel-cache',
+          kind: 'bazel-remote',
+          status: 'down',
+          latencyMs: null,
+          message: 'connection refused',
+        }),
+      ],
+    }),
     getCacheHistory: async name => ({
       cache: name,
       since: minutesAgo(60),
       limit: 720,
       truncated: false,
-      items: [30, 20, 10].map(m => ({ checkedAt: minutesAgo(m), status: 'healthy' as const, latencyMs: 10 + m, errorKind: null, message: null, sizeBytes: null })),
+      items: [30, 20, 10].map(m => ({
+        checkedAt: minutesAgo(m),
+        status: 'healthy' as const,
+        latencyMs: 10 + m,
+        errorKind: null,
+        message: null,
+        sizeBytes: null,
+      })),
     }),
     getTranches: async () => ({ items: [trancheSummary()] }),
     getAdoptionScan: async () => scan,
     getAdoptionRepos: async q => {
-      const items = repos.filter(r => !q?.q || `${r.owner}/${r.name}`.includes(q.q));
-      return { items, total: items.length, limit: q?.limit ?? 50, offset: 0, scan };
+      const items = repos.filter(
+        r => !q?.q || `${r.owner}/${r.name}`.includes(q.q),
+      );
+      return {
+        items,
+        total: items.length,
+        limit: q?.limit ?? 50,
+        offset: 0,
+        scan,
+      };
     },
     getAudit: async () => ({ items: [audit], total: 1, limit: 6, offset: 0 }),
-    getQueueStats: async () => ({ classes: [queueStats('tinyland-nix', 4, 95)], scaleSets: [], at: minutesAgo(0) }),
+    getQueueStats: async () => ({
+      classes: [queueStats('tinyland-nix', 4, 95)],
+      scaleSets: [],
+      at: minutesAgo(0),
+    }),
     getRepoJobs: async () => ({ items: [] }),
     ...over,
   };
@@ -151,17 +229,27 @@ export function overviewApi(over: Partial<GloriousFlywheelApi> = {}) {
 }
 
 /** Renders the overview for a user the permission framework allows `allowed` (by permission name). */
-export function renderOverviewPage(options: { allowed: string[]; api?: GloriousFlywheelApi; catalogEntities?: any[] }) {
+export function renderOverviewPage(options: {
+  allowed: string[];
+  api?: GloriousFlywheelApi;
+  catalogEntities?: any[];
+}) {
   const api = options.api ?? overviewApi().api;
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [gloriousFlywheelApiRef, api],
-        [catalogApiRef, catalogApiMock({ entities: options.catalogEntities ?? [] })],
+        [
+          catalogApiRef,
+          catalogApiMock({ entities: options.catalogEntities ?? [] }),
+        ],
         [
           permissionApiRef,
           mockApis.permission({
-            authorize: req => (options.allowed.includes(req.permission.name) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY),
+            authorize: req =>
+              options.allowed.includes(req.permission.name)
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
           }),
         ],
       ]}
@@ -170,4 +258,3 @@ export function renderOverviewPage(options: { allowed: string[]; api?: GloriousF
     </TestApiProvider>,
   );
 }
-

@@ -1,4 +1,8 @@
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { AdoptionScanStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -25,26 +29,49 @@ export const repos = [
     name: 'lab',
     stage: 'adopted',
     blockers: [],
-    scorecard: { evaluatedAt: '', verdict: 'pass', checks: [], counts: { pass: 6, fail: 0, exempt: 0, unknown: 0 } },
+    scorecard: {
+      evaluatedAt: '',
+      verdict: 'pass',
+      checks: [],
+      counts: { pass: 6, fail: 0, exempt: 0, unknown: 0 },
+    },
   }),
-  repoAdoption({ name: 'svc-0001', tranche: 'long-tail', stage: 'not-started', runnerClasses: [] }),
+  repoAdoption({
+    name: 'svc-0001',
+    tranche: 'long-tail',
+    stage: 'not-started',
+    runnerClasses: [],
+  }),
 ];
 
-export function renderTranchesPage(startAdoptionScan = jest.fn().mockResolvedValue(scan), allowScan = true) {
+export function renderTranchesPage(
+  startAdoptionScan = jest.fn().mockResolvedValue(scan),
+  allowScan = true,
+) {
   const api: Partial<GloriousFlywheelApi> = {
     getTranches: async () => ({ items: [trancheSummary()] }),
-    getAdoptionRepos: async () => ({ items: repos, total: repos.length, limit: 500, offset: 0, scan }),
+    getAdoptionRepos: async () => ({
+      items: repos,
+      total: repos.length,
+      limit: 500,
+      offset: 0,
+      scan,
+    }),
     startAdoptionScan,
   };
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [gloriousFlywheelApiRef, api as GloriousFlywheelApi],
-        [permissionApiRef, mockApis.permission({ authorize: allowScan ? AuthorizeResult.ALLOW : AuthorizeResult.DENY })],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize: allowScan ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+          }),
+        ],
       ]}
     >
       <TranchesPage />
     </TestApiProvider>,
   );
 }
-

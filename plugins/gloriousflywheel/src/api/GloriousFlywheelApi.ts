@@ -86,11 +86,18 @@ export interface GloriousFlywheelApi {
   getRunnerClasses(): Promise<RunnerClassList>;
   getRunnerClass(name: string): Promise<RunnerClassDetail>;
   getScaleSets(query?: ScaleSetQuery): Promise<ScaleSetList>;
-  getScaleSet(cluster: string, namespace: string, name: string): Promise<ScaleSetDetail>;
+  getScaleSet(
+    cluster: string,
+    namespace: string,
+    name: string,
+  ): Promise<ScaleSetDetail>;
   getCaches(): Promise<CacheList>;
   getCache(name: string): Promise<CacheDetail>;
   /** Probes since `since` (ISO), oldest first, at most `limit`. */
-  getCacheHistory(name: string, options?: { since?: string; limit?: number }): Promise<CacheHistory>;
+  getCacheHistory(
+    name: string,
+    options?: { since?: string; limit?: number },
+  ): Promise<CacheHistory>;
   /** Pauses (min/max 0) or resumes (prior values) a scale set; the reason is audited. */
   controlScaleSet(
     action: ControlAction,
@@ -110,9 +117,15 @@ export interface GloriousFlywheelApi {
   /** Queued/running jobs and queue times per runner class and scale set. */
   getQueueStats(): Promise<QueueStatsList>;
   /** A repository's recent jobs, newest first, with the diagnosis of each waiting one (gloriousflywheel.queue.read). */
-  getRepoJobs(owner: string, repo: string, limit?: number): Promise<RepoJobList>;
+  getRepoJobs(
+    owner: string,
+    repo: string,
+    limit?: number,
+  ): Promise<RepoJobList>;
   /** One job and why it waits, by repository and job id, or by its URL (gloriousflywheel.queue.read). */
-  diagnoseJob(job: { owner: string; repo: string; jobId: number } | { url: string }): Promise<JobDiagnosisResponse>;
+  diagnoseJob(
+    job: { owner: string; repo: string; jobId: number } | { url: string },
+  ): Promise<JobDiagnosisResponse>;
 }
 
 /** @public */

@@ -71,8 +71,16 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
     return this.get(`/fleet/scale-sets${qs ? `?${qs}` : ''}`);
   }
 
-  getScaleSet(cluster: string, namespace: string, name: string): Promise<ScaleSetDetail> {
-    return this.get(`/fleet/scale-sets/${segment(cluster)}/${segment(namespace)}/${segment(name)}`);
+  getScaleSet(
+    cluster: string,
+    namespace: string,
+    name: string,
+  ): Promise<ScaleSetDetail> {
+    return this.get(
+      `/fleet/scale-sets/${segment(cluster)}/${segment(namespace)}/${segment(
+        name,
+      )}`,
+    );
   }
 
   getCaches(): Promise<CacheList> {
@@ -83,7 +91,10 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
     return this.get(`/caches/${segment(name)}`);
   }
 
-  getCacheHistory(name: string, options: { since?: string; limit?: number } = {}): Promise<CacheHistory> {
+  getCacheHistory(
+    name: string,
+    options: { since?: string; limit?: number } = {},
+  ): Promise<CacheHistory> {
     const params = new URLSearchParams();
     if (options.since) params.set('since', options.since);
     if (options.limit) params.set('limit', String(options.limit));
@@ -96,7 +107,9 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
     target: { cluster: string; namespace: string; name: string },
     reason: string,
   ): Promise<ControlResult> {
-    const path = `/scale-sets/${segment(target.cluster)}/${segment(target.namespace)}/${segment(target.name)}/${action}`;
+    const path = `/scale-sets/${segment(target.cluster)}/${segment(
+      target.namespace,
+    )}/${segment(target.name)}/${action}`;
     const res = await this.request(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -110,7 +123,12 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
   }
 
   async getAuditCsv(query: AuditQuery = {}): Promise<Blob> {
-    const res = await this.request(`/audit${queryString({ ...query, limit: undefined, offset: undefined }, 'csv')}`);
+    const res = await this.request(
+      `/audit${queryString(
+        { ...query, limit: undefined, offset: undefined },
+        'csv',
+      )}`,
+    );
     return res.blob();
   }
 
@@ -143,12 +161,19 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
   }
 
   getRepoJobs(owner: string, repo: string, limit = 30): Promise<RepoJobList> {
-    return this.get(`/queue/repos/${segment(owner)}/${segment(repo)}/jobs?limit=${limit}`);
+    return this.get(
+      `/queue/repos/${segment(owner)}/${segment(repo)}/jobs?limit=${limit}`,
+    );
   }
 
-  diagnoseJob(job: { owner: string; repo: string; jobId: number } | { url: string }): Promise<JobDiagnosisResponse> {
-    if ('url' in job) return this.get(`/queue/diagnose?url=${encodeURIComponent(job.url)}`);
-    return this.get(`/queue/jobs/${segment(job.owner)}/${segment(job.repo)}/${job.jobId}`);
+  diagnoseJob(
+    job: { owner: string; repo: string; jobId: number } | { url: string },
+  ): Promise<JobDiagnosisResponse> {
+    if ('url' in job)
+      return this.get(`/queue/diagnose?url=${encodeURIComponent(job.url)}`);
+    return this.get(
+      `/queue/jobs/${segment(job.owner)}/${segment(job.repo)}/${job.jobId}`,
+    );
   }
 
   private async get<T>(path: string): Promise<T> {

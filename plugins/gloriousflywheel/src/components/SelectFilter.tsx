@@ -20,7 +20,8 @@ export function SelectFilter<T extends string>(props: {
     >
       <MenuItem value="">all</MenuItem>
       {props.options.map(o => {
-        const { value, label } = typeof o === 'string' ? { value: o, label: o } : o;
+        const { value, label } =
+          typeof o === 'string' ? { value: o, label: o } : o;
         return (
           <MenuItem key={value} value={value}>
             {label}

@@ -48,15 +48,20 @@ export function PortalSignInPage(props: SignInPageProps) {
       title: u.getString('title'),
       description: u.getOptionalString('description'),
     })) ?? [];
-  const [chosen, setChosen] = useState<string | null>(() => localStorage.getItem(STORAGE_KEY));
+  const [chosen, setChosen] = useState<string | null>(() =>
+    localStorage.getItem(STORAGE_KEY),
+  );
 
-  if (!users.length) return <SignInPage {...props} auto providers={['guest']} />;
+  if (!users.length)
+    return <SignInPage {...props} auto providers={['guest']} />;
 
   if (chosen && users.some(u => u.name === chosen)) {
     return (
       <ProxiedSignInPage
         {...props}
-        onSignInSuccess={identity => props.onSignInSuccess(forgettingOnSignOut(identity))}
+        onSignInSuccess={identity =>
+          props.onSignInSuccess(forgettingOnSignOut(identity))
+        }
         provider="dev"
         headers={{ [DEV_USER_HEADER]: chosen }}
       />
@@ -65,7 +70,10 @@ export function PortalSignInPage(props: SignInPageProps) {
 
   return (
     <Page themeId="home">
-      <Header title="GloriousFlywheel" subtitle="Local portal: choose who to act as" />
+      <Header
+        title="GloriousFlywheel"
+        subtitle="Local portal: choose who to act as"
+      />
       <Content>
         <Grid container spacing={2}>
           {users.map(u => (

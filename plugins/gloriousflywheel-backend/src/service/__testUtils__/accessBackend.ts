@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { Knex } from 'knex';
 import {
@@ -36,21 +40,30 @@ const GROUPS: Record<string, string[]> = {
 };
 
 /** User info whose ownership refs are the user and what `ownershipOf` gives for them. */
-export function userInfoFactoryFor(ownershipOf: (userEntityRef: string) => string[]) {
+export function userInfoFactoryFor(
+  ownershipOf: (userEntityRef: string) => string[],
+) {
   return createServiceFactory({
     service: coreServices.userInfo,
     deps: {},
     factory: () => ({
       async getUserInfo(credentials) {
-        const { userEntityRef } = credentials.principal as { userEntityRef: string };
-        return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...ownershipOf(userEntityRef)] };
+        const { userEntityRef } = credentials.principal as {
+          userEntityRef: string;
+        };
+        return {
+          userEntityRef,
+          ownershipEntityRefs: [userEntityRef, ...ownershipOf(userEntityRef)],
+        };
       },
     }),
   });
 }
 
 /** Users' ownership refs as the catalog would give them. */
-export const userInfoFactory = userInfoFactoryFor(userEntityRef => GROUPS[userEntityRef] ?? []);
+export const userInfoFactory = userInfoFactoryFor(
+  userEntityRef => GROUPS[userEntityRef] ?? [],
+);
 
 // Backstage's real auth keeps the calling plugin as the actor of a user token it forwards; the
 // mock drops it, and the permissions registry only answers user calls that come with an actor
@@ -63,20 +76,31 @@ export const httpAuthWithActorsFactory = createServiceFactory({
     return {
       async credentials(req: any, options?: any) {
         const credentials = await inner.credentials(req, options);
-        const forwarded = /^Bearer\s+mock-service-token:(.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+        const forwarded = /^Bearer\s+mock-service-token:(.+)$/.exec(
+          String(req.headers.authorization ?? ''),
+        )?.[1];
         const obo = forwarded && JSON.parse(forwarded).obo;
-        if (obo && (credentials.principal as { type: string }).type === 'user') {
-          return mockCredentials.user(obo, { actor: { subject: 'plugin:permission' } }) as any;
+        if (
+          obo &&
+          (credentials.principal as { type: string }).type === 'user'
+        ) {
+          return mockCredentials.user(obo, {
+            actor: { subject: 'plugin:permission' },
+          }) as any;
         }
         return credentials;
       },
-      issueUserCookie: (res: any, options?: any) => inner.issueUserCookie(res, options),
+      issueUserCookie: (res: any, options?: any) =>
+        inner.issueUserCookie(res, options),
     };
   },
 });
 
 /** A permission backend module that sets the given policy. */
-export function policyModule(moduleId: string, permissionPolicy: PermissionPolicy) {
+export function policyModule(
+  moduleId: string,
+  permissionPolicy: PermissionPolicy,
+) {
   return createBackendModule({
     pluginId: 'permission',
     moduleId,
@@ -92,10 +116,18 @@ export function policyModule(moduleId: string, permissionPolicy: PermissionPolic
 }
 
 /** The product's sample policy (admin / operator / viewer). */
-export const samplePolicyModule = policyModule('sample-policy', new GloriousflywheelSamplePolicy());
+export const samplePolicyModule = policyModule(
+  'sample-policy',
+  new GloriousflywheelSamplePolicy(),
+);
 
 /** The permission backend deciding by the sample policy for the seeded catalog's users. */
-export const samplePolicyFeatures = [permissionBackend, samplePolicyModule, userInfoFactory, httpAuthWithActorsFactory];
+export const samplePolicyFeatures = [
+  permissionBackend,
+  samplePolicyModule,
+  userInfoFactory,
+  httpAuthWithActorsFactory,
+];
 
 /** Operators own three classes; the privileged dind class has no owner of its own: it stays with `owner`. */
 export const runnerClassesConfig = DEFAULT_RUNNER_CLASSES.map(c => ({
@@ -103,11 +135,17 @@ export const runnerClassesConfig = DEFAULT_RUNNER_CLASSES.map(c => ({
   capabilities: c.capabilities,
   labels: c.labels,
   scaleSets: c.scaleSets,
-  ...(c.name === 'tinyland-dind' ? {} : { owner: 'group:default/platform-operators' }),
+  ...(c.name === 'tinyland-dind'
+    ? {}
+    : { owner: 'group:default/platform-operators' }),
 }));
 
 /** Who calls: the three users, any user by entity ref, service principals by subject, or nobody. */
-export type Caller = keyof typeof USERS | 'anonymous' | { user: string } | { service: string };
+export type Caller =
+  | keyof typeof USERS
+  | 'anonymous'
+  | { user: string }
+  | { service: string };
 
 /** Authorization header of a caller (mock tokens; a service token carries its subject). */
 export function authHeader(caller: Caller): string {
@@ -152,15 +190,29 @@ export function recordingAuditor() {
       events.push(event);
       return {
         async success(params) {
-          Object.assign(event, { status: 'succeeded', meta: { ...event.meta, ...params?.meta } });
+          Object.assign(event, {
+            status: 'succeeded',
+            meta: { ...event.meta, ...params?.meta },
+          });
         },
         async fail(params) {
-          Object.assign(event, { status: 'failed', error: params.error.message, meta: { ...event.meta, ...params.meta } });
+          Object.assign(event, {
+            status: 'failed',
+            error: params.error.message,
+            meta: { ...event.meta, ...params.meta },
+          });
         },
       };
     },
   };
-  return { events, factory: createServiceFactory({ service: coreServices.auditor, deps: {}, factory: () => auditor }) };
+  return {
+    events,
+    factory: createServiceFactory({
+      service: coreServices.auditor,
+      deps: {},
+      factory: () => auditor,
+    }),
+  };
 }
 
 /** The namespace of the seeded scale sets. */
@@ -172,7 +224,11 @@ export interface TestConfigOptions {
   k8s: { url: string; token: string; caData?: string };
   github?: { url: string; token: string; webhookSecret: string };
   permissionEnabled: boolean;
-  servicePrincipals?: Array<{ subject: string; allow: string[]; runnerClasses?: string[] }>;
+  servicePrincipals?: Array<{
+    subject: string;
+    allow: string[];
+    runnerClasses?: string[];
+  }>;
   /** `lab` at an address nothing answers on instead of the sandbox */
   labUnreachable?: boolean;
   extra?: Record<string, unknown>;
@@ -187,32 +243,76 @@ export function testConfig(options: TestConfigOptions) {
   return {
     ...options.extra,
     permission: { enabled: options.permissionEnabled },
-    ...(github ? { integrations: { github: [{ host: new URL(github.url).host, apiBaseUrl: github.url, token: github.token }] } } : {}),
+    ...(github
+      ? {
+          integrations: {
+            github: [
+              {
+                host: new URL(github.url).host,
+                apiBaseUrl: github.url,
+                token: github.token,
+              },
+            ],
+          },
+        }
+      : {}),
     gloriousflywheel: {
       owner: 'group:default/platform-team',
       runnerClasses: runnerClassesConfig,
       clusters: [
-        { name: 'honey', url: k8s.url, serviceAccountToken: k8s.token, caData: k8s.caData },
+        {
+          name: 'honey',
+          url: k8s.url,
+          serviceAccountToken: k8s.token,
+          caData: k8s.caData,
+        },
         options.labUnreachable
-          ? { name: 'lab', url: 'http://127.0.0.1:9', serviceAccountToken: 'x', skipTLSVerify: true, namespaces: [NS] }
-          : { name: 'lab', url: k8s.url, serviceAccountToken: k8s.token, caData: k8s.caData, namespaces: [NS] },
+          ? {
+              name: 'lab',
+              url: 'http://127.0.0.1:9',
+              serviceAccountToken: 'x',
+              skipTLSVerify: true,
+              namespaces: [NS],
+            }
+          : {
+              name: 'lab',
+              url: k8s.url,
+              serviceAccountToken: k8s.token,
+              caData: k8s.caData,
+              namespaces: [NS],
+            },
       ],
       ...(github
-        ? { github: { orgs: ['tinyland-inc'], host: new URL(github.url).host, webhookSecret: github.webhookSecret } }
+        ? {
+            github: {
+              orgs: ['tinyland-inc'],
+              host: new URL(github.url).host,
+              webhookSecret: github.webhookSecret,
+            },
+          }
         : {}),
-      ...(options.servicePrincipals ? { servicePrincipals: options.servicePrincipals } : {}),
+      ...(options.servicePrincipals
+        ? { servicePrincipals: options.servicePrincipals }
+        : {}),
     },
   };
 }
 
 /** Waits until every configured cluster of the started backend (or each one named) has synced. */
-export async function untilSynced(server: Parameters<typeof request>[0], authorization: string, clusters?: string[]) {
+export async function untilSynced(
+  server: Parameters<typeof request>[0],
+  authorization: string,
+  clusters?: string[],
+) {
   await eventually(async () => {
-    const r = await request(server).get('/api/gloriousflywheel/fleet/clusters').set('authorization', authorization);
+    const r = await request(server)
+      .get('/api/gloriousflywheel/fleet/clusters')
+      .set('authorization', authorization);
     const states: string[] = (r.body.items ?? [])
       .filter((c: { name: string }) => !clusters || clusters.includes(c.name))
       .map((c: { state: string }) => c.state);
-    if (!states.length || states.some(s => s !== 'synced')) throw new Error(`clusters are ${states.join(', ') || 'not listed'}`);
+    if (!states.length || states.some(s => s !== 'synced'))
+      throw new Error(`clusters are ${states.join(', ') || 'not listed'}`);
   });
 }
 
@@ -243,12 +343,22 @@ export async function startAccessBackend(options: {
     for (const s of stops.splice(0).reverse()) await s();
   };
   try {
-    const k8s = await startKubernetesSandbox({ host: '127.0.0.1', port: 0, tls: true, seed: createFleetSeed() });
+    const k8s = await startKubernetesSandbox({
+      host: '127.0.0.1',
+      port: 0,
+      tls: true,
+      seed: createFleetSeed(),
+    });
     stops.push(() => k8s.close());
     let github: TestConfigOptions['github'];
     if (options.github) {
       const { webhookSecret } = options.github;
-      const gh = await startGitHubSandbox({ host: '127.0.0.1', port: 0, seed: createFleetSeed({ longTailRepos: 2 }), webhookSecret });
+      const gh = await startGitHubSandbox({
+        host: '127.0.0.1',
+        port: 0,
+        seed: createFleetSeed({ longTailRepos: 2 }),
+        webhookSecret,
+      });
       stops.push(() => gh.close());
       github = { url: gh.url, token: gh.token, webhookSecret };
     }
@@ -257,7 +367,9 @@ export async function startAccessBackend(options: {
         gloriousflywheelPlugin,
         ...(options.features ?? []),
         mockServices.database.factory({ knex: options.knex }),
-        mockServices.rootConfig.factory({ data: testConfig({ ...options.config, k8s, github }) }),
+        mockServices.rootConfig.factory({
+          data: testConfig({ ...options.config, k8s, github }),
+        }),
       ],
     });
     stops.push(() => backend.stop());

@@ -114,7 +114,9 @@ describe('hosted-runners check', () => {
   it('judges a local reusable workflow by its jobs and ignores non-workflow paths', () => {
     const files = {
       [W]: 'on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n',
-      '.github/workflows/build.yml': `on: workflow_call\n${workflow('tinyland-nix')
+      '.github/workflows/build.yml': `on: workflow_call\n${workflow(
+        'tinyland-nix',
+      )
         .split('\n')
         .slice(1)
         .join('\n')}`,
@@ -181,14 +183,24 @@ describe('hosted-runners check', () => {
       config: { exceptionCategories: ['control-plane', 'hardware'] },
     });
     expect(allowed.verdict).toBe('exempt');
-    expect(allowed.evidence[0]).toMatchObject({ line: 4, verdict: 'exempt', note: expect.stringMatching(/^Exempt as hardware until 2099-01-01/) });
+    expect(allowed.evidence[0]).toMatchObject({
+      line: 4,
+      verdict: 'exempt',
+      note: expect.stringMatching(/^Exempt as hardware until 2099-01-01/),
+    });
     // the same entry under the default categories does not exempt it
     const refused = evaluateCheck(hostedRunnersCheck, register('hardware'));
     expect(refused.verdict).toBe('fail');
-    expect(refused.evidence[0].note).toMatch(/is hardware, a category that does not exempt/);
+    expect(refused.evidence[0].note).toMatch(
+      /is hardware, a category that does not exempt/,
+    );
     // without an entry the pin fails as before
-    const none = evaluateCheck(hostedRunnersCheck, { [W]: workflow('[self-hosted, honey-gpu]') });
-    expect(none.evidence[0].note).toBe('Job build pins self-hosted host honey-gpu, outside the runner classes with no exception');
+    const none = evaluateCheck(hostedRunnersCheck, {
+      [W]: workflow('[self-hosted, honey-gpu]'),
+    });
+    expect(none.evidence[0].note).toBe(
+      'Job build pins self-hosted host honey-gpu, outside the runner classes with no exception',
+    );
   });
 
   it('passes a self-hosted job whose labels select a runner class', () => {
@@ -271,7 +283,8 @@ describe('hosted-runners check', () => {
   });
 
   // the org's opt-in toggle: the variable decides, so without its value the job is undecided
-  const TOGGLE = "${{ vars.USE_SELFHOSTED == 'true' && 'tinyland-nix' || 'ubuntu-latest' }}";
+  const TOGGLE =
+    "${{ vars.USE_SELFHOSTED == 'true' && 'tinyland-nix' || 'ubuntu-latest' }}";
   it('is unknown for a USE_SELFHOSTED toggle whose value is not known, naming both sides', () => {
     const result = evaluateCheck(hostedRunnersCheck, { [W]: workflow(TOGGLE) });
     expect(result.verdict).toBe('unknown');
@@ -289,24 +302,29 @@ describe('hosted-runners check', () => {
       '    runs-on: ${{ matrix.os }}',
       '    steps: [{run: make}]',
     ].join('\n');
-    expect(evaluateCheck(hostedRunnersCheck, { [W]: text }).verdict).toBe('fail');
+    expect(evaluateCheck(hostedRunnersCheck, { [W]: text }).verdict).toBe(
+      'fail',
+    );
   });
 
   it.each([
     ['true', 'pass'],
     ['false', 'fail'],
-  ])('decides the toggle when the variable is known (USE_SELFHOSTED=%s -> %s)', (value, verdict) => {
-    const context = createScorecardContext(
-      {
-        defaultBranch: 'main',
-        files: { [W]: workflow(TOGGLE) },
-        blocks: { variables: { USE_SELFHOSTED: value } },
-      },
-      DEFAULT_SCORECARD_CONFIG,
-      TEST_NOW,
-    );
-    expect(hostedRunnersCheck.rule(context).verdict).toBe(verdict);
-  });
+  ])(
+    'decides the toggle when the variable is known (USE_SELFHOSTED=%s -> %s)',
+    (value, verdict) => {
+      const context = createScorecardContext(
+        {
+          defaultBranch: 'main',
+          files: { [W]: workflow(TOGGLE) },
+          blocks: { variables: { USE_SELFHOSTED: value } },
+        },
+        DEFAULT_SCORECARD_CONFIG,
+        TEST_NOW,
+      );
+      expect(hostedRunnersCheck.rule(context).verdict).toBe(verdict);
+    },
+  );
 
   it('gives a verdict to a matrix candidate no runner class serves', () => {
     const text = [
@@ -334,14 +352,27 @@ describe('hosted-runners check', () => {
           .filter(e => e.isFile())
           .map(e => {
             const full = join(e.parentPath, e.name);
-            return [full.slice(dir.length + 1).split('\\').join('/'), readFileSync(full, 'utf8')];
+            return [
+              full
+                .slice(dir.length + 1)
+                .split('\\')
+                .join('/'),
+              readFileSync(full, 'utf8'),
+            ];
           }),
       );
-    const templates = read(join(ROOT, 'remote', 'tinyland-inc', 'ci-templates'));
+    const templates = read(
+      join(ROOT, 'remote', 'tinyland-inc', 'ci-templates'),
+    );
     // the org's template repository at v1, as the backend scan stores what it read
     const remoteFiles = Object.fromEntries([
       ...Object.entries(templates).map(([path, text]) => [
-        remoteBlockFileKey({ owner: 'tinyland-inc', repo: 'ci-templates', path, ref: 'v1' }),
+        remoteBlockFileKey({
+          owner: 'tinyland-inc',
+          repo: 'ci-templates',
+          path,
+          ref: 'v1',
+        }),
         { text },
       ]),
       [
@@ -444,10 +475,13 @@ describe('hosted-runners check', () => {
     it.each([
       ['true', []],
       ['false', ['fail']],
-    ])('a known USE_SELFHOSTED=%s decides the callee toggle', (value, verdicts) => {
-      const found = ofJob(run({ USE_SELFHOSTED: value }), 'remote-toggle');
-      expect(found.map(e => e.verdict)).toEqual(verdicts);
-    });
+    ])(
+      'a known USE_SELFHOSTED=%s decides the callee toggle',
+      (value, verdicts) => {
+        const found = ofJob(run({ USE_SELFHOSTED: value }), 'remote-toggle');
+        expect(found.map(e => e.verdict)).toEqual(verdicts);
+      },
+    );
 
     it('an exception for the caller job exempts a hosted callee', () => {
       const result = run(
@@ -464,7 +498,9 @@ describe('hosted-runners check', () => {
         }),
       ]);
       // another caller of the same callee is not exempted
-      expect(ofJob(result, 'remote-nested').map(e => e.verdict)).toEqual(['fail']);
+      expect(ofJob(result, 'remote-nested').map(e => e.verdict)).toEqual([
+        'fail',
+      ]);
     });
 
     it('an exception for a local callee job exempts its callers; a remote callee needs the caller', () => {
@@ -475,8 +511,12 @@ describe('hosted-runners check', () => {
             '- {job: build, workflow: .github/workflows/reusable.yml, reason: r, owner: "@jess", expires: 2099-01-01, category: control-plane}\n',
         },
       );
-      expect(ofJob(result, 'local-hosted').map(e => e.verdict)).toEqual(['exempt']);
-      expect(ofJob(result, 'remote-hosted').map(e => e.verdict)).toEqual(['fail']);
+      expect(ofJob(result, 'local-hosted').map(e => e.verdict)).toEqual([
+        'exempt',
+      ]);
+      expect(ofJob(result, 'remote-hosted').map(e => e.verdict)).toEqual([
+        'fail',
+      ]);
     });
 
     it('says the remote callee was not followed when its file was not read', () => {

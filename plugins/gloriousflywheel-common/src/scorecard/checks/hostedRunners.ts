@@ -81,9 +81,11 @@ function undecidedToggle(job: WorkflowJobInspection): string | undefined {
     return undefined;
   const describe = (c: (typeof choice.choices)[number]) =>
     `${c.labels.join(', ')}${c.condition ? ` when ${c.condition}` : ''}`;
-  return `Job ${job.id} runs on ${pooled.map(describe).join('; ')}, else on hosted ${hosted
+  return `Job ${job.id} runs on ${pooled
     .map(describe)
-    .join('; ')}; ${unknown.map(v => v.name).join(', ')} not known`;
+    .join('; ')}, else on hosted ${hosted.map(describe).join('; ')}; ${unknown
+    .map(v => v.name)
+    .join(', ')} not known`;
 }
 
 /**
@@ -109,8 +111,7 @@ function judgeRunner(
     isHostedLabel(l, config.hostedLabels),
   );
   const hosted =
-    isHostedJob(job.labels, config.hostedLabels) ||
-    hostedCandidates.length > 0;
+    isHostedJob(job.labels, config.hostedLabels) || hostedCandidates.length > 0;
   if (!hosted) {
     if (job.runnerClass) return { kind: 'pass' };
     if (job.dynamic) {
@@ -138,7 +139,8 @@ function judgeRunner(
       return { kind: 'pass' };
     }
     const unclassified = unclassifiedJob(context, job);
-    if (unclassified.verdict === 'fail') return { kind: 'off-pool', note: unclassified.note! };
+    if (unclassified.verdict === 'fail')
+      return { kind: 'off-pool', note: unclassified.note! };
     return {
       kind: 'finding',
       verdict: unclassified.verdict as 'fail' | 'unknown',
@@ -150,9 +152,10 @@ function judgeRunner(
   );
   return {
     kind: 'hosted',
-    labels: `${[...job.labels, ...hostedCandidates].join(
-      ', ',
-    )}${didYouMean(context, hostedLabels)}`,
+    labels: `${[...job.labels, ...hostedCandidates].join(', ')}${didYouMean(
+      context,
+      hostedLabels,
+    )}`,
   };
 }
 
@@ -220,12 +223,19 @@ function judgeCall(
     const judgement = judgeRunner(context, job);
     if (judgement.kind === 'pass') continue;
     const line = job.targetLine ?? job.line;
-    const where = ` (${called.path}:${line}: ${calleeLine(context, called, line)})`;
+    const where = ` (${called.path}:${line}: ${calleeLine(
+      context,
+      called,
+      line,
+    )})`;
     findings.push(
       judgement.kind === 'hosted'
         ? {
             verdict: 'fail',
-            hosted: { ...(!called.remote && { path: called.path }), job: job.id },
+            hosted: {
+              ...(!called.remote && { path: called.path }),
+              job: job.id,
+            },
             note: `${chain}, whose job ${job.id} runs on hosted ${judgement.labels}${where}`,
           }
         : {
@@ -333,14 +343,23 @@ export const hostedRunnersCheck: ScorecardCheck = {
           }
           for (const finding of judgeCall(context, called, chain)) {
             if (finding.hosted) hostedFinding(finding.note, finding.hosted);
-            else evidence.push({ ...at, verdict: finding.verdict, note: finding.note });
+            else
+              evidence.push({
+                ...at,
+                verdict: finding.verdict,
+                note: finding.note,
+              });
           }
           continue;
         }
         const judgement = judgeRunner(context, job);
         if (judgement.kind === 'pass') continue;
         if (judgement.kind === 'finding') {
-          evidence.push({ ...at, verdict: judgement.verdict, note: judgement.note });
+          evidence.push({
+            ...at,
+            verdict: judgement.verdict,
+            note: judgement.note,
+          });
           continue;
         }
         if (judgement.kind === 'off-pool') {

@@ -65,9 +65,18 @@ describe('remote-execution-claim check', () => {
     ['an HTML comment', '<!-- remote execution lands in Q3 -->\n'],
     ['a link definition', '[rbe]: https://example.com/remote-execution\n'],
     // from real repositories
-    ['"always disabled"', 'A write credential is materialized only for protected refs; remote execution\nis always disabled.\n'],
-    ['an empty flag in prose', 'The workflow always forces `--remote_executor=`. This is cache-first only.\n'],
-    ['a path naming rbe', '`tinyland-inc/GloriousFlywheel/config/rbe-target-eligibility.json`\nexplicitly blocks developer servers.\n'],
+    [
+      '"always disabled"',
+      'A write credential is materialized only for protected refs; remote execution\nis always disabled.\n',
+    ],
+    [
+      'an empty flag in prose',
+      'The workflow always forces `--remote_executor=`. This is cache-first only.\n',
+    ],
+    [
+      'a path naming rbe',
+      '`tinyland-inc/GloriousFlywheel/config/rbe-target-eligibility.json`\nexplicitly blocks developer servers.\n',
+    ],
     ['lower-case rbe in a word', 'See the rbe-gate notes.\n'],
   ])('does not count %s as a claim', (_name, readme) => {
     const result = evaluateCheck(remoteExecutionClaimCheck, {
@@ -155,19 +164,34 @@ describe('remote-execution-claim check', () => {
   );
 
   it.each([
-    ['remote_args=(--remote_executor=)\n          bazel build "${remote_args[@]}" //...', 'fail'],
-    ['remote_args+=(--remote_executor="$BAZEL_REMOTE_EXECUTOR")\n          bazel build "${remote_args[@]}" //...', 'pass'],
+    [
+      'remote_args=(--remote_executor=)\n          bazel build "${remote_args[@]}" //...',
+      'fail',
+    ],
+    [
+      'remote_args+=(--remote_executor="$BAZEL_REMOTE_EXECUTOR")\n          bazel build "${remote_args[@]}" //...',
+      'pass',
+    ],
     ["bazel build --remote_executor='' //...", 'fail'],
     ['bazel build --remote_executor --remote_cache=x //...', 'fail'],
-    ['# bazel build --remote_executor=grpcs://rbe //...\n          bazel build //...', 'fail'],
-  ])('reads the flag from script text (bash arrays too): %s -> %s', (script, verdict) => {
-    const result = evaluateCheck(
-      remoteExecutionClaimCheck,
-      { 'README.md': CLAIM, [RBE]: workflow('tinyland-nix', [`- run: |\n          ${script}`]) },
-      { latestRuns: GREEN },
-    );
-    expect(result.verdict).toBe(verdict);
-  });
+    [
+      '# bazel build --remote_executor=grpcs://rbe //...\n          bazel build //...',
+      'fail',
+    ],
+  ])(
+    'reads the flag from script text (bash arrays too): %s -> %s',
+    (script, verdict) => {
+      const result = evaluateCheck(
+        remoteExecutionClaimCheck,
+        {
+          'README.md': CLAIM,
+          [RBE]: workflow('tinyland-nix', [`- run: |\n          ${script}`]),
+        },
+        { latestRuns: GREEN },
+      );
+      expect(result.verdict).toBe(verdict);
+    },
+  );
 
   it('says why an empty executor flag does not back the claim', () => {
     const result = evaluateCheck(
@@ -278,7 +302,9 @@ describe('remote-execution-claim check', () => {
       remoteExecutionClaimCheck,
       {
         'README.md': CLAIM,
-        [RBE]: workflow('tinyland-nix', ['- uses: ./.github/actions/flywheel-bazel']),
+        [RBE]: workflow('tinyland-nix', [
+          '- uses: ./.github/actions/flywheel-bazel',
+        ]),
         '.github/actions/flywheel-bazel/action.yml': action,
       },
       { latestRuns: GREEN },

@@ -20,7 +20,8 @@ const RBE = /(?<![\w./-])RBE(?![\w/-])/;
 /** Words that make a sentence say remote execution is absent, off, conditional or planned. */
 const NEGATION =
   /\b(?:no|not|none|without|never|cannot|can't|isn't|aren't|doesn't|don't|won't|wasn't|lacks?|missing|disabled?|disables|off|blocks|blocked|rejects?|unsupported|future|planned|plans?|roadmap|todo|until|deferred|defer|later|candidates?|proposals?|proposed|evaluate|evaluating|research|gate[ds]?|instead of|out of scope|not yet|would|could|might)\b|\bif (?:it|this|that) becomes\b|\bif (?:needed|necessary|required)\b/i;
-const isClaim = (sentence: string) => CLAIM.test(sentence) || RBE.test(sentence);
+const isClaim = (sentence: string) =>
+  CLAIM.test(sentence) || RBE.test(sentence);
 const BAZELRC = ['**/.bazelrc', '**/*.bazelrc'];
 
 /** Sentences of a paragraph (a wrapped line does not end one). */
@@ -99,7 +100,9 @@ function findClaims(context: ScorecardContext): {
 
 /** The values a script line gives `--remote_executor`: '' when it is set empty (`=`, `=""`, `=)`). */
 function scriptExecutorValues(text: string): string[] {
-  return [...text.matchAll(/--remote_executor(?![\w-])(?:=|\s+)?([^\s;&|]*)/g)].map(m => {
+  return [
+    ...text.matchAll(/--remote_executor(?![\w-])(?:=|\s+)?([^\s;&|]*)/g),
+  ].map(m => {
     const value = m[1].replace(/^['"]+/, '').replace(/['")]+$/, '');
     return value.startsWith('-') ? '' : value;
   });

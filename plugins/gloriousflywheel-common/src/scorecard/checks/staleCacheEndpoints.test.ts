@@ -200,11 +200,17 @@ describe('stale-cache-endpoints-docs check', () => {
 
 describe('comments in live surfaces', () => {
   it.each([
-    ['.gitlab-ci.yml', '# Default endpoint assumes the attic-cache-dev namespace\n', 'pass'],
+    [
+      '.gitlab-ci.yml',
+      '# Default endpoint assumes the attic-cache-dev namespace\n',
+      'pass',
+    ],
     ['nix/cache.nix', '  # was http://attic.attic-cache-dev.svc\n', 'pass'],
     ['config/app.example.json5', '// attic-cache-dev was retired\n', 'pass'],
     ['.gitlab-ci.yml', `  BAZEL_REMOTE_CACHE: ${STALE} # old\n`, 'fail'],
   ])('%s: %j -> %s', (path, text, verdict) => {
-    expect(evaluateCheck(staleCacheEndpointsCheck, { [path]: text }).verdict).toBe(verdict);
+    expect(
+      evaluateCheck(staleCacheEndpointsCheck, { [path]: text }).verdict,
+    ).toBe(verdict);
   });
 });

@@ -58,7 +58,12 @@ export interface StaleEndpointMatcher {
 }
 
 const isHostChar = (c: number) =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
+  (c >= 48 && c <= 57) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 97 && c <= 122) ||
+  c === 95 ||
+  c === 46 ||
+  c === 45;
 const lower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
 
 /**
@@ -90,7 +95,8 @@ export function staleEndpointMatcher(pattern: string): StaleEndpointMatcher {
       const chars = [...text];
       for (let p = 0; ; p++) {
         active[0] = 1; // a match may start at any position
-        for (let i = 0; i < m; i++) if (active[i] && tokens[i] === -1) active[i + 1] = 1;
+        for (let i = 0; i < m; i++)
+          if (active[i] && tokens[i] === -1) active[i + 1] = 1;
         if (active[m]) return true;
         if (p === chars.length) return false;
         const c = lower(chars[p].codePointAt(0)!);
@@ -116,7 +122,8 @@ const CACHE_SETTING =
 const URL_HOST = /\b[a-z][a-z0-9+.-]*:\/\/([A-Za-z0-9_.-]+)(.?)/gi;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '0.0.0.0']);
 // RFC 2606 names: placeholders in examples, never a cache anyone uses
-const PLACEHOLDER = /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$/;
+const PLACEHOLDER =
+  /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$/;
 
 const hostOf = (endpoint: string) =>
   (

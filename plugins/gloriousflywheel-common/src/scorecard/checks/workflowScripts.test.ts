@@ -89,7 +89,10 @@ describe('workflow-scripts-present check', () => {
       }),
     ]);
     expect(
-      evaluateCheck(workflowScriptsCheck, { ...files, 'scripts/bazel-cache-backed.sh': '' }).verdict,
+      evaluateCheck(workflowScriptsCheck, {
+        ...files,
+        'scripts/bazel-cache-backed.sh': '',
+      }).verdict,
     ).toBe('pass');
   });
 });

@@ -60,7 +60,8 @@ export const workflowScriptsCheck: ScorecardCheck = {
       }
     };
     for (const workflow of context.workflows) {
-      for (const job of workflow.jobs) visit(job.id, workflow.path, job.steps, 0);
+      for (const job of workflow.jobs)
+        visit(job.id, workflow.path, job.steps, 0);
     }
     const verdict = verdictOfEvidence(evidence);
     const missing = evidence.filter(e => e.verdict === 'fail').length;

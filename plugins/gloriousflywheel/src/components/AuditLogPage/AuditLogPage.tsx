@@ -38,7 +38,8 @@ function ChainStatus() {
     </Alert>
   ) : (
     <Alert severity="error" data-testid="audit-chain">
-      Hash chain broken at record {verify.value.firstBrokenId}: {verify.value.message}
+      Hash chain broken at record {verify.value.firstBrokenId}:{' '}
+      {verify.value.message}
     </Alert>
   );
 }
@@ -47,7 +48,12 @@ function ChainStatus() {
 export function AuditLogPage() {
   const api = useApi(gloriousFlywheelApiRef);
   const canRead = usePermission({ permission: auditReadPermission });
-  const [filters, setFilters] = useState<{ actor: string; target: string; action: '' | AuditAction; outcome: '' | AuditOutcome }>({
+  const [filters, setFilters] = useState<{
+    actor: string;
+    target: string;
+    action: '' | AuditAction;
+    outcome: '' | AuditOutcome;
+  }>({
     actor: '',
     target: '',
     action: '',
@@ -63,15 +69,21 @@ export function AuditLogPage() {
     offset: page * PAGE,
   };
   const key = JSON.stringify(query);
-  const audit = usePolling(() => (canRead.allowed ? api.getAudit(query) : Promise.resolve(undefined)), [api, key, canRead.allowed], 15000);
+  const audit = usePolling(
+    () => (canRead.allowed ? api.getAudit(query) : Promise.resolve(undefined)),
+    [api, key, canRead.allowed],
+    15000,
+  );
 
-  const exportCsv = async () => downloadFile('gloriousflywheel-audit.csv', await api.getAuditCsv(query));
+  const exportCsv = async () =>
+    downloadFile('gloriousflywheel-audit.csv', await api.getAuditCsv(query));
 
   const setFilter = (k: keyof typeof filters, value: string) => {
     setPage(0);
     setFilters(f => ({ ...f, [k]: value }));
   };
-  const set = (k: keyof typeof filters) => (e: { target: { value: string } }) => setFilter(k, e.target.value);
+  const set = (k: keyof typeof filters) => (e: { target: { value: string } }) =>
+    setFilter(k, e.target.value);
 
   let body;
   if (canRead.loading) body = null;
@@ -87,10 +99,34 @@ export function AuditLogPage() {
       <Stack spacing={2}>
         <ChainStatus />
         <Stack direction="row" spacing={2} alignItems="center">
-          <TextField size="small" label="Actor" placeholder="user:default/ada-admin" value={filters.actor} onChange={set('actor')} />
-          <TextField size="small" label="Target" placeholder="honey/arc-runners" value={filters.target} onChange={set('target')} />
-          <SelectFilter label="Action" value={filters.action} options={AUDIT_ACTIONS} onChange={v => setFilter('action', v)} minWidth={120} />
-          <SelectFilter label="Outcome" value={filters.outcome} options={AUDIT_OUTCOMES} onChange={v => setFilter('outcome', v)} minWidth={130} />
+          <TextField
+            size="small"
+            label="Actor"
+            placeholder="user:default/ada-admin"
+            value={filters.actor}
+            onChange={set('actor')}
+          />
+          <TextField
+            size="small"
+            label="Target"
+            placeholder="honey/arc-runners"
+            value={filters.target}
+            onChange={set('target')}
+          />
+          <SelectFilter
+            label="Action"
+            value={filters.action}
+            options={AUDIT_ACTIONS}
+            onChange={v => setFilter('action', v)}
+            minWidth={120}
+          />
+          <SelectFilter
+            label="Outcome"
+            value={filters.outcome}
+            options={AUDIT_OUTCOMES}
+            onChange={v => setFilter('outcome', v)}
+            minWidth={130}
+          />
           <Button variant="outlined" onClick={exportCsv}>
             Export CSV
           </Button>
@@ -113,11 +149,17 @@ export function AuditLogPage() {
   }
 
   return (
-    <PluginPage title="Audit log" subtitle="Every pause and resume attempt, allowed or denied, hash-chained">
-        <ContentHeader title="Records and chain check">
-          <SupportButton>Records are append-only; the chain check recomputes every record's hash.</SupportButton>
-        </ContentHeader>
-        {body}
+    <PluginPage
+      title="Audit log"
+      subtitle="Every pause and resume attempt, allowed or denied, hash-chained"
+    >
+      <ContentHeader title="Records and chain check">
+        <SupportButton>
+          Records are append-only; the chain check recomputes every record's
+          hash.
+        </SupportButton>
+      </ContentHeader>
+      {body}
     </PluginPage>
   );
 }

@@ -1,6 +1,10 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
-import { AuditOutcome, AuditRecord, ScaleSetBounds } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  AuditOutcome,
+  AuditRecord,
+  ScaleSetBounds,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { RelativeTime } from '../RelativeTime';
 import { chipTextSx } from '../chipContrast';
 import { Truncated } from '../Truncated';
@@ -14,18 +18,45 @@ const OUTCOME_COLOR = {
 
 /** The outcome of an audited attempt, coloured the same wherever it is shown. */
 export function AuditOutcomeChip({ outcome }: { outcome: AuditOutcome }) {
-  return <Chip size="small" color={OUTCOME_COLOR[outcome]} sx={chipTextSx(OUTCOME_COLOR[outcome])} label={outcome} data-outcome={outcome} />;
+  return (
+    <Chip
+      size="small"
+      color={OUTCOME_COLOR[outcome]}
+      sx={chipTextSx(OUTCOME_COLOR[outcome])}
+      label={outcome}
+      data-outcome={outcome}
+    />
+  );
 }
 
-const fmt = (b: ScaleSetBounds | null) => (b ? `${b.minRunners ?? 0}/${b.maxRunners ?? '∞'}` : '—');
+const fmt = (b: ScaleSetBounds | null) =>
+  b ? `${b.minRunners ?? 0}/${b.maxRunners ?? '∞'}` : '—';
 
 const columns: TableColumn<AuditRecord>[] = [
   { title: 'Time', field: 'time', render: r => <RelativeTime iso={r.time} /> },
-  { title: 'Actor', field: 'actor', render: r => <Truncated text={r.actor} maxWidth={170} /> },
+  {
+    title: 'Actor',
+    field: 'actor',
+    render: r => <Truncated text={r.actor} maxWidth={170} />,
+  },
   { title: 'Action', field: 'action' },
   // one line each, cut with the whole name on hover: they wrapped to a word per line
-  { title: 'Scale set', field: 'name', render: r => <Truncated text={`${r.cluster}/${r.namespace}/${r.name}`} maxWidth={200} /> },
-  { title: 'Runner class', field: 'runnerClass', cellStyle: { whiteSpace: 'nowrap' }, render: r => r.runnerClass ?? '—' },
+  {
+    title: 'Scale set',
+    field: 'name',
+    render: r => (
+      <Truncated
+        text={`${r.cluster}/${r.namespace}/${r.name}`}
+        maxWidth={200}
+      />
+    ),
+  },
+  {
+    title: 'Runner class',
+    field: 'runnerClass',
+    cellStyle: { whiteSpace: 'nowrap' },
+    render: r => r.runnerClass ?? '—',
+  },
   { title: 'Reason', field: 'reason', cellStyle: { minWidth: 200 } },
   {
     title: 'Outcome',
@@ -39,7 +70,12 @@ const columns: TableColumn<AuditRecord>[] = [
     cellStyle: { whiteSpace: 'nowrap' },
     render: r => `${fmt(r.before)} → ${fmt(r.after)}`,
   },
-  { title: 'Error', field: 'error', cellStyle: { minWidth: 180 }, render: r => r.error ?? '' },
+  {
+    title: 'Error',
+    field: 'error',
+    cellStyle: { minWidth: 180 },
+    render: r => r.error ?? '',
+  },
 ];
 
 /** Audit records (who did what, when, why, with what result). */

@@ -10,6 +10,20 @@ const COLOR = {
 } as const;
 
 /** A cache's health as a coloured chip. */
-export function CacheStatusChip({ status, label }: { status: CacheHealthStatus; label?: string }) {
-  return <Chip size="small" color={COLOR[status]} sx={chipTextSx(COLOR[status])} label={label ?? status} data-status={status} />;
+export function CacheStatusChip({
+  status,
+  label,
+}: {
+  status: CacheHealthStatus;
+  label?: string;
+}) {
+  return (
+    <Chip
+      size="small"
+      color={COLOR[status]}
+      sx={chipTextSx(COLOR[status])}
+      label={label ?? status}
+      data-status={status}
+    />
+  );
 }

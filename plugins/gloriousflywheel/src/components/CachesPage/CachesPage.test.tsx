@@ -1,6 +1,9 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { CacheHealth, CacheHistoryPoint } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  CacheHealth,
+  CacheHistoryPoint,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { CachesPage } from './CachesPage';
 import { bucketHistory } from './CacheHistoryChart';
@@ -25,10 +28,19 @@ const cache = (over: Partial<CacheHealth>): CacheHealth => ({
   ...over,
 });
 
-function api(items: CacheHealth[], history: Record<string, CacheHistoryPoint[]> = {}): GloriousFlywheelApi {
+function api(
+  items: CacheHealth[],
+  history: Record<string, CacheHistoryPoint[]> = {},
+): GloriousFlywheelApi {
   return {
     getCaches: async () => ({ items }),
-    getCacheHistory: async (name: string) => ({ cache: name, since: '', limit: 5000, items: history[name] ?? [], truncated: false }),
+    getCacheHistory: async (name: string) => ({
+      cache: name,
+      since: '',
+      limit: 5000,
+      items: history[name] ?? [],
+      truncated: false,
+    }),
   } as Partial<GloriousFlywheelApi> as GloriousFlywheelApi;
 }
 
@@ -55,22 +67,41 @@ describe('CachesPage', () => {
           capacityBytes: 53687091200,
           runnerClasses: ['tinyland-docker'],
         }),
-        cache({ name: 'new', kind: 'bazel-grpc', status: 'unknown', checkedAt: null, latencyMs: null }),
+        cache({
+          name: 'new',
+          kind: 'bazel-grpc',
+          status: 'unknown',
+          checkedAt: null,
+          latencyMs: null,
+        }),
       ]),
     );
     const row = (await screen.findByText('bazel-cache')).closest('tr')!;
     expect(within(row).getByText('down')).toBeInTheDocument();
-    expect(within(row).getByText('status: connect ECONNREFUSED')).toBeInTheDocument();
+    expect(
+      within(row).getByText('status: connect ECONNREFUSED'),
+    ).toBeInTheDocument();
     expect(within(row).getByText('12.5 GiB / 50.0 GiB')).toBeInTheDocument();
-    expect(within(row).getByRole('link', { name: 'tinyland-docker' })).toHaveAttribute('href', '/catalog/default/resource/tinyland-docker');
+    expect(
+      within(row).getByRole('link', { name: 'tinyland-docker' }),
+    ).toHaveAttribute('href', '/catalog/default/resource/tinyland-docker');
     expect(screen.getByText('unknown (never probed)')).toBeInTheDocument();
   });
 
   it('warns about caches on a stale endpoint', async () => {
     await render(
-      api([cache({ staleEndpoint: { pattern: '*.attic-cache-dev.*', message: 'migrate to attic.nix-cache' } })]),
+      api([
+        cache({
+          staleEndpoint: {
+            pattern: '*.attic-cache-dev.*',
+            message: 'migrate to attic.nix-cache',
+          },
+        }),
+      ]),
     );
-    expect(await screen.findByTestId('stale-attic')).toHaveTextContent('*.attic-cache-dev.*');
+    expect(await screen.findByTestId('stale-attic')).toHaveTextContent(
+      '*.attic-cache-dev.*',
+    );
   });
 
   it('shows the history of the selected cache', async () => {
@@ -83,11 +114,19 @@ describe('CachesPage', () => {
       message: null,
       sizeBytes: null,
     }));
-    await render(api([cache({}), cache({ name: 'bazel-cache' })], { 'bazel-cache': points }));
+    await render(
+      api([cache({}), cache({ name: 'bazel-cache' })], {
+        'bazel-cache': points,
+      }),
+    );
     expect(await screen.findByText('History of attic')).toBeInTheDocument();
-    expect(await screen.findByText('No probes recorded in this period yet.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No probes recorded in this period yet.'),
+    ).toBeInTheDocument();
     fireEvent.click(screen.getByText('bazel-cache'));
-    expect(await screen.findByText('History of bazel-cache')).toBeInTheDocument();
+    expect(
+      await screen.findByText('History of bazel-cache'),
+    ).toBeInTheDocument();
     expect(await screen.findByText('3 probes')).toBeInTheDocument();
   });
 
@@ -101,12 +140,34 @@ describe('bucketHistory', () => {
   it('computes availability and mean latency per bucket', () => {
     const since = Date.parse('2026-11-25T00:00:00Z');
     const until = since + 48 * 60000;
-    const at = (min: number) => new Date(since + min * 60000 + 1000).toISOString();
+    const at = (min: number) =>
+      new Date(since + min * 60000 + 1000).toISOString();
     const buckets = bucketHistory(
       [
-        { checkedAt: at(0), status: 'healthy', latencyMs: 10, errorKind: null, message: null, sizeBytes: null },
-        { checkedAt: at(0), status: 'degraded', latencyMs: 30, errorKind: null, message: null, sizeBytes: null },
-        { checkedAt: at(1), status: 'down', latencyMs: 5000, errorKind: 'timeout', message: 'x', sizeBytes: null },
+        {
+          checkedAt: at(0),
+          status: 'healthy',
+          latencyMs: 10,
+          errorKind: null,
+          message: null,
+          sizeBytes: null,
+        },
+        {
+          checkedAt: at(0),
+          status: 'degraded',
+          latencyMs: 30,
+          errorKind: null,
+          message: null,
+          sizeBytes: null,
+        },
+        {
+          checkedAt: at(1),
+          status: 'down',
+          latencyMs: 5000,
+          errorKind: 'timeout',
+          message: 'x',
+          sizeBytes: null,
+        },
       ],
       since,
       until,

@@ -35,7 +35,12 @@ const columns: TableColumn<CacheHealth>[] = [
   {
     title: 'Status',
     field: 'status',
-    render: c => <CacheStatusChip status={c.status} label={c.checkedAt ? c.status : 'unknown (never probed)'} />,
+    render: c => (
+      <CacheStatusChip
+        status={c.status}
+        label={c.checkedAt ? c.status : 'unknown (never probed)'}
+      />
+    ),
   },
   {
     title: 'Latency',
@@ -54,7 +59,13 @@ const columns: TableColumn<CacheHealth>[] = [
         ? '—'
         : `${formatBytes(c.sizeBytes)} / ${formatBytes(c.capacityBytes)}`,
   },
-  { title: 'Why', field: 'message', render: c => c.message ?? (c.remoteExecution ? `remote execution: ${c.remoteExecution}` : '') },
+  {
+    title: 'Why',
+    field: 'message',
+    render: c =>
+      c.message ??
+      (c.remoteExecution ? `remote execution: ${c.remoteExecution}` : ''),
+  },
   {
     title: 'Used by',
     field: 'runnerClasses',
@@ -68,7 +79,11 @@ const columns: TableColumn<CacheHealth>[] = [
       </Stack>
     ),
   },
-  { title: 'Checked', field: 'checkedAt', render: c => <RelativeTime iso={c.checkedAt} /> },
+  {
+    title: 'Checked',
+    field: 'checkedAt',
+    render: c => <RelativeTime iso={c.checkedAt} />,
+  },
 ];
 
 /** Latency and availability history of one cache, with a period picker. */
@@ -78,7 +93,11 @@ export function CacheHistoryCard({ name }: { name: string }) {
   const until = useMemo(() => Date.now(), [period]); // eslint-disable-line react-hooks/exhaustive-deps
   const since = until - PERIODS[period];
   const history = usePolling(
-    () => api.getCacheHistory(name, { since: new Date(since).toISOString(), limit: 5000 }),
+    () =>
+      api.getCacheHistory(name, {
+        since: new Date(since).toISOString(),
+        limit: 5000,
+      }),
     [api, name, since],
     REFRESH_MS,
   );
@@ -86,7 +105,13 @@ export function CacheHistoryCard({ name }: { name: string }) {
     <InfoCard
       title={`History of ${name}`}
       action={
-        <TextField select size="small" label="Period" value={period} onChange={e => setPeriod(e.target.value as keyof typeof PERIODS)}>
+        <TextField
+          select
+          size="small"
+          label="Period"
+          value={period}
+          onChange={e => setPeriod(e.target.value as keyof typeof PERIODS)}
+        >
           {Object.keys(PERIODS).map(p => (
             <MenuItem key={p} value={p}>
               last {p}
@@ -96,13 +121,21 @@ export function CacheHistoryCard({ name }: { name: string }) {
       }
     >
       {history.loading && !history.value && <Progress />}
-      {history.error && !history.value && <ResponseErrorPanel error={history.error} />}
+      {history.error && !history.value && (
+        <ResponseErrorPanel error={history.error} />
+      )}
       {history.value && (
         <>
-          <CacheHistoryChart points={history.value.items} since={since} until={Date.now()} />
+          <CacheHistoryChart
+            points={history.value.items}
+            since={since}
+            until={Date.now()}
+          />
           <Typography variant="caption" color="text.secondary">
             {history.value.items.length} probes
-            {history.value.truncated ? ' (older probes in this period left out)' : ''}
+            {history.value.truncated
+              ? ' (older probes in this period left out)'
+              : ''}
           </Typography>
         </>
       )}
@@ -120,7 +153,8 @@ export function CachesPage() {
 
   let body;
   if (caches.loading && !caches.value) body = <Progress />;
-  else if (caches.error && !caches.value) body = <ResponseErrorPanel error={caches.error} />;
+  else if (caches.error && !caches.value)
+    body = <ResponseErrorPanel error={caches.error} />;
   else if (!items.length) {
     body = (
       <EmptyState
@@ -135,13 +169,23 @@ export function CachesPage() {
         {items
           .filter(c => c.staleEndpoint)
           .map(c => (
-            <Alert severity="warning" key={`stale-${c.name}`} data-testid={`stale-${c.name}`}>
-              Cache <b>{c.name}</b> points at a stale endpoint ({c.staleEndpoint!.pattern}): {c.staleEndpoint!.message}
+            <Alert
+              severity="warning"
+              key={`stale-${c.name}`}
+              data-testid={`stale-${c.name}`}
+            >
+              Cache <b>{c.name}</b> points at a stale endpoint (
+              {c.staleEndpoint!.pattern}): {c.staleEndpoint!.message}
             </Alert>
           ))}
         <Table<CacheHealth>
           title="Build caches"
-          options={{ paging: false, search: false, padding: 'dense', draggable: false }}
+          options={{
+            paging: false,
+            search: false,
+            padding: 'dense',
+            draggable: false,
+          }}
           columns={columns}
           data={items}
           onRowClick={(_e, row) => row && setSelected(row.name)}
@@ -152,14 +196,17 @@ export function CachesPage() {
   }
 
   return (
-    <PluginPage title="Build caches" subtitle="Attic Nix cache and Bazel remote cache shared by every runner class">
-        <ContentHeader title="Health and history">
-          <SupportButton>
-            Probed on a schedule from the backend (endpoints come from config only). Select a row to see its
-            history.
-          </SupportButton>
-        </ContentHeader>
-        {body}
+    <PluginPage
+      title="Build caches"
+      subtitle="Attic Nix cache and Bazel remote cache shared by every runner class"
+    >
+      <ContentHeader title="Health and history">
+        <SupportButton>
+          Probed on a schedule from the backend (endpoints come from config
+          only). Select a row to see its history.
+        </SupportButton>
+      </ContentHeader>
+      {body}
     </PluginPage>
   );
 }

@@ -3,7 +3,12 @@ import Stack from '@mui/material/Stack';
 import { ClusterStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ago } from '../RelativeTime';
 
-const SEVERITY = { syncing: 'info', stale: 'warning', error: 'error', synced: 'success' } as const;
+const SEVERITY = {
+  syncing: 'info',
+  stale: 'warning',
+  error: 'error',
+  synced: 'success',
+} as const;
 
 /** Says which clusters are not live: stale data is marked stale, with since when. */
 export function ClusterSyncBanner({ clusters }: { clusters: ClusterStatus[] }) {
@@ -17,11 +22,16 @@ export function ClusterSyncBanner({ clusters }: { clusters: ClusterStatus[] }) {
           severity={SEVERITY[c.state]}
           data-testid={`cluster-${c.name}-${c.state}`}
         >
-          {c.state === 'syncing' && <>Cluster <b>{c.name}</b>: first sync in progress.</>}
+          {c.state === 'syncing' && (
+            <>
+              Cluster <b>{c.name}</b>: first sync in progress.
+            </>
+          )}
           {c.state === 'stale' && (
             <>
-              Cluster <b>{c.name}</b> is <b>stale</b> since {new Date(c.since).toLocaleString()} (
-              {ago(c.since)}); showing the last known state from {ago(c.lastSyncAt)}. {c.message}
+              Cluster <b>{c.name}</b> is <b>stale</b> since{' '}
+              {new Date(c.since).toLocaleString()} ({ago(c.since)}); showing the
+              last known state from {ago(c.lastSyncAt)}. {c.message}
             </>
           )}
           {c.state === 'error' && (

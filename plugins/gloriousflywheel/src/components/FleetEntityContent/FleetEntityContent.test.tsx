@@ -1,5 +1,9 @@
 import { screen } from '@testing-library/react';
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
@@ -24,7 +28,12 @@ describe('isFleetContentAvailable', () => {
   });
 
   it('is false for other kinds', () => {
-    expect(isFleetContentAvailable({ ...resource('runner-class', 'x'), kind: 'Component' })).toBe(false);
+    expect(
+      isFleetContentAvailable({
+        ...resource('runner-class', 'x'),
+        kind: 'Component',
+      }),
+    ).toBe(false);
   });
 });
 
@@ -55,10 +64,21 @@ describe('FleetEntityContent for a build cache', () => {
         ],
         facts: {},
       }),
-      getCacheHistory: async () => ({ cache: 'bazel-grpc', since: '', limit: 5000, items: [], truncated: false }),
+      getCacheHistory: async () => ({
+        cache: 'bazel-grpc',
+        since: '',
+        limit: 5000,
+        items: [],
+        truncated: false,
+      }),
     };
     await renderInTestApp(
-      <TestApiProvider apis={[[gloriousFlywheelApiRef, api as GloriousFlywheelApi], [permissionApiRef, mockApis.permission()]]}>
+      <TestApiProvider
+        apis={[
+          [gloriousFlywheelApiRef, api as GloriousFlywheelApi],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EntityProvider entity={resource('build-cache', 'bazel-grpc')}>
           <FleetEntityContent />
         </EntityProvider>

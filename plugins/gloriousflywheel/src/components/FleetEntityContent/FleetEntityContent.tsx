@@ -1,6 +1,14 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { InfoCard, Progress, ResponseErrorPanel, StructuredMetadataTable, WarningPanel, Table, TableColumn } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+  WarningPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import Grid from '@mui/material/Grid';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
@@ -11,17 +19,28 @@ import { ScaleSetControlButton } from '../ScaleSetControl';
 import { QueueCard } from '../Queue';
 import { AuditTable } from '../AuditLogPage';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { auditReadPermission, CacheProbeCheck, ScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  auditReadPermission,
+  CacheProbeCheck,
+  ScaleSet,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { CacheHistoryCard, formatBytes } from '../CachesPage';
 import { CacheStatusChip } from '../CacheStatusChip';
-import { ContractChecksTable, ContractChip, PauseRevertedNotice } from '../RunnerClassContract';
+import {
+  ContractChecksTable,
+  ContractChip,
+  PauseRevertedNotice,
+} from '../RunnerClassContract';
 
 const A = 'gloriousflywheel.io/';
 
 function RunnerClassOverview({ name }: { name: string }) {
   const api = useApi(gloriousFlywheelApiRef);
   const caches = usePolling(() => api.getCaches(), [api], 15000);
-  const { value, loading, error, retry } = usePolling(() => api.getRunnerClass(name), [api, name]);
+  const { value, loading, error, retry } = usePolling(
+    () => api.getRunnerClass(name),
+    [api, name],
+  );
   if (loading && !value) return <Progress />;
   if (error && !value) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
@@ -39,7 +58,9 @@ function RunnerClassOverview({ name }: { name: string }) {
               'runs-on labels': c.labels.join(', '),
               'scale sets': c.scaleSets.length,
               owners: c.owners.join(', ') || '—',
-              'runners (current / max)': `${c.runners.current} / ${c.maxRunners === null ? 'unlimited' : c.maxRunners}`,
+              'runners (current / max)': `${c.runners.current} / ${
+                c.maxRunners === null ? 'unlimited' : c.maxRunners
+              }`,
               pending: c.runners.pending,
               running: c.runners.running,
               failed: c.runners.failed,
@@ -50,25 +71,42 @@ function RunnerClassOverview({ name }: { name: string }) {
             {(caches.value?.items ?? [])
               .filter(k => k.runnerClasses.includes(c.name))
               .map(k => (
-                <CacheStatusChip key={k.name} status={k.status} label={`${k.name}: ${k.status}`} />
+                <CacheStatusChip
+                  key={k.name}
+                  status={k.status}
+                  label={`${k.name}: ${k.status}`}
+                />
               ))}
           </div>
         </InfoCard>
       </Grid>
       <Grid item xs={12} lg={7}>
-        <ScaleSetTable title="Scale sets" scaleSets={value.scaleSets} onChanged={retry} />
+        <ScaleSetTable
+          title="Scale sets"
+          scaleSets={value.scaleSets}
+          onChanged={retry}
+        />
       </Grid>
       <Grid item xs={12}>
         <QueueCard runnerClass={c.name} />
       </Grid>
       {value.scaleSets.map(s => (
-        <Grid item xs={12} key={`${s.cluster}/${s.namespace}/${s.name}`} sx={{ '&:empty': { display: 'none' } }}>
+        <Grid
+          item
+          xs={12}
+          key={`${s.cluster}/${s.namespace}/${s.name}`}
+          sx={{ '&:empty': { display: 'none' } }}
+        >
           <PauseRevertedNotice scaleSet={s} />
         </Grid>
       ))}
       {c.contract && (
         <Grid item xs={12}>
-          <ContractChecksTable title={`Contract of ${c.name}: ${c.contract.passed}/${c.contract.applicable} checks pass`} checks={c.contract.checks} showScaleSet />
+          <ContractChecksTable
+            title={`Contract of ${c.name}: ${c.contract.passed}/${c.contract.applicable} checks pass`}
+            checks={c.contract.checks}
+            showScaleSet
+          />
         </Grid>
       )}
     </Grid>
@@ -83,13 +121,23 @@ function TemplateFacts({ s }: { s: ScaleSet }) {
     <InfoCard title="Runner template">
       <StructuredMetadataTable
         metadata={{
-          'ARC version': s.arc?.version ? `${s.arc.version}${s.arc.chart ? ` (chart ${s.arc.chart})` : ''}` : 'unknown (no version label)',
+          'ARC version': s.arc?.version
+            ? `${s.arc.version}${s.arc.chart ? ` (chart ${s.arc.chart})` : ''}`
+            : 'unknown (no version label)',
           'registered for': s.githubConfigScope ?? '—',
-          'runner image': r?.image ?? (r?.containerPath ? '—' : 'no runner container in spec.template'),
-          'memory (request / limit)': `${r?.memoryRequest ?? '—'} / ${r?.memoryLimit ?? 'no limit'}`,
-          'CPU (request / limit)': `${r?.cpuRequest ?? '—'} / ${r?.cpuLimit ?? 'no limit'}`,
+          'runner image':
+            r?.image ??
+            (r?.containerPath ? '—' : 'no runner container in spec.template'),
+          'memory (request / limit)': `${r?.memoryRequest ?? '—'} / ${
+            r?.memoryLimit ?? 'no limit'
+          }`,
+          'CPU (request / limit)': `${r?.cpuRequest ?? '—'} / ${
+            r?.cpuLimit ?? 'no limit'
+          }`,
           environment: env.length
-            ? env.map(e => `${e.name}=${e.valueFrom ? `<${e.valueFrom}>` : e.value}`)
+            ? env.map(
+                e => `${e.name}=${e.valueFrom ? `<${e.valueFrom}>` : e.value}`,
+              )
             : '—',
         }}
       />
@@ -97,19 +145,45 @@ function TemplateFacts({ s }: { s: ScaleSet }) {
   );
 }
 
-function RecentAudit({ cluster, namespace, name }: { cluster: string; namespace: string; name: string }) {
+function RecentAudit({
+  cluster,
+  namespace,
+  name,
+}: {
+  cluster: string;
+  namespace: string;
+  name: string;
+}) {
   const api = useApi(gloriousFlywheelApiRef);
   const canRead = usePermission({ permission: auditReadPermission });
   const audit = usePolling(
-    () => (canRead.allowed ? api.getAudit({ target: `${cluster}/${namespace}/${name}`, limit: 10 }) : Promise.resolve(undefined)),
+    () =>
+      canRead.allowed
+        ? api.getAudit({ target: `${cluster}/${namespace}/${name}`, limit: 10 })
+        : Promise.resolve(undefined),
     [api, cluster, namespace, name, canRead.allowed],
   );
   if (!canRead.allowed) return null;
-  if (audit.error && !audit.value) return <ResponseErrorPanel error={audit.error} />;
-  return <AuditTable title="Recent pause / resume" records={audit.value?.items ?? []} loading={audit.loading && !audit.value} />;
+  if (audit.error && !audit.value)
+    return <ResponseErrorPanel error={audit.error} />;
+  return (
+    <AuditTable
+      title="Recent pause / resume"
+      records={audit.value?.items ?? []}
+      loading={audit.loading && !audit.value}
+    />
+  );
 }
 
-function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; namespace: string; name: string }) {
+function ScaleSetOverview({
+  cluster,
+  namespace,
+  name,
+}: {
+  cluster: string;
+  namespace: string;
+  name: string;
+}) {
   const api = useApi(gloriousFlywheelApiRef);
   const { value, loading, error, retry } = usePolling(
     () => api.getScaleSet(cluster, namespace, name),
@@ -127,8 +201,12 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
         {s.paused && !s.pauseReverted && (
           <WarningPanel
             severity="warning"
-            title={`Paused by ${s.paused.by} ${ago(s.paused.at)} (${new Date(s.paused.at).toLocaleString()})`}
-            message={`Reason: ${s.paused.reason}. Resume restores min ${s.paused.minRunners ?? 0} / max ${s.paused.maxRunners ?? 'unlimited'}.`}
+            title={`Paused by ${s.paused.by} ${ago(s.paused.at)} (${new Date(
+              s.paused.at,
+            ).toLocaleString()})`}
+            message={`Reason: ${s.paused.reason}. Resume restores min ${
+              s.paused.minRunners ?? 0
+            } / max ${s.paused.maxRunners ?? 'unlimited'}.`}
           />
         )}
       </Grid>
@@ -137,7 +215,12 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
           title={`Scale set ${s.name}`}
           action={
             <>
-              {value.contract && <ContractChip score={value.contract} testId="scale-set-contract" />}
+              {value.contract && (
+                <ContractChip
+                  score={value.contract}
+                  testId="scale-set-contract"
+                />
+              )}
               <ScaleSetControlButton scaleSet={s} onChanged={retry} />
             </>
           }
@@ -161,7 +244,9 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
         <InfoCard title="Runners">
           <StructuredMetadataTable
             metadata={{
-              'min / max': `${s.minRunners} / ${s.maxRunners === null ? 'unlimited' : s.maxRunners}`,
+              'min / max': `${s.minRunners} / ${
+                s.maxRunners === null ? 'unlimited' : s.maxRunners
+              }`,
               current: s.runners.current,
               pending: s.runners.pending,
               running: s.runners.running,
@@ -175,7 +260,10 @@ function ScaleSetOverview({ cluster, namespace, name }: { cluster: string; names
       </Grid>
       {value.contract && (
         <Grid item xs={12}>
-          <ContractChecksTable title={`Contract of ${s.runnerClass}`} checks={value.contract.checks} />
+          <ContractChecksTable
+            title={`Contract of ${s.runnerClass}`}
+            checks={value.contract.checks}
+          />
         </Grid>
       )}
       <Grid item xs={12}>
@@ -192,13 +280,25 @@ const checkColumns: TableColumn<CacheProbeCheck>[] = [
   { title: 'Request', field: 'name' },
   { title: 'Outcome', field: 'outcome' },
   { title: 'Latency', field: 'latencyMs', render: c => `${c.latencyMs} ms` },
-  { title: 'Status', field: 'httpStatus', render: c => c.httpStatus ?? c.grpcCode ?? '' },
-  { title: 'Detail', field: 'message', render: c => c.message ?? c.errorKind ?? '' },
+  {
+    title: 'Status',
+    field: 'httpStatus',
+    render: c => c.httpStatus ?? c.grpcCode ?? '',
+  },
+  {
+    title: 'Detail',
+    field: 'message',
+    render: c => c.message ?? c.errorKind ?? '',
+  },
 ];
 
 function CacheOverview({ name }: { name: string }) {
   const api = useApi(gloriousFlywheelApiRef);
-  const { value, loading, error } = usePolling(() => api.getCache(name), [api, name], 15000);
+  const { value, loading, error } = usePolling(
+    () => api.getCache(name),
+    [api, name],
+    15000,
+  );
   if (loading && !value) return <Progress />;
   if (error && !value) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
@@ -206,17 +306,24 @@ function CacheOverview({ name }: { name: string }) {
   return (
     <Grid container spacing={2}>
       <Grid item xs={12} lg={5}>
-        <InfoCard title={`Cache ${c.name}`} action={<CacheStatusChip status={c.status} />}>
+        <InfoCard
+          title={`Cache ${c.name}`}
+          action={<CacheStatusChip status={c.status} />}
+        >
           <StructuredMetadataTable
             metadata={{
               kind: c.kind,
               endpoint: c.endpoint,
               status: c.message ? `${c.status}: ${c.message}` : c.status,
               latency: c.latencyMs === null ? '—' : `${c.latencyMs} ms`,
-              'size / capacity': `${formatBytes(c.sizeBytes)} / ${formatBytes(c.capacityBytes)}`,
+              'size / capacity': `${formatBytes(c.sizeBytes)} / ${formatBytes(
+                c.capacityBytes,
+              )}`,
               'remote execution': c.remoteExecution ?? '—',
               'used by': c.runnerClasses.join(', ') || '—',
-              'stale endpoint': c.staleEndpoint ? `${c.staleEndpoint.pattern}: ${c.staleEndpoint.message}` : 'no',
+              'stale endpoint': c.staleEndpoint
+                ? `${c.staleEndpoint.pattern}: ${c.staleEndpoint.message}`
+                : 'no',
             }}
           />
         </InfoCard>
@@ -224,7 +331,12 @@ function CacheOverview({ name }: { name: string }) {
       <Grid item xs={12} lg={7}>
         <Table<CacheProbeCheck>
           title="Latest probe"
-          options={{ paging: false, search: false, padding: 'dense', draggable: false }}
+          options={{
+            paging: false,
+            search: false,
+            padding: 'dense',
+            draggable: false,
+          }}
           columns={checkColumns}
           data={value.checks}
         />
@@ -244,10 +356,20 @@ export function FleetEntityContent() {
   if (type === 'runner-class' && ann[`${A}runner-class`]) {
     return <RunnerClassOverview name={ann[`${A}runner-class`]} />;
   }
-  if (type === 'build-cache') return <CacheOverview name={entity.metadata.name} />;
-  if (type === 'runner-scale-set' && ann[`${A}cluster`] && ann[`${A}namespace`] && ann[`${A}scale-set`]) {
+  if (type === 'build-cache')
+    return <CacheOverview name={entity.metadata.name} />;
+  if (
+    type === 'runner-scale-set' &&
+    ann[`${A}cluster`] &&
+    ann[`${A}namespace`] &&
+    ann[`${A}scale-set`]
+  ) {
     return (
-      <ScaleSetOverview cluster={ann[`${A}cluster`]} namespace={ann[`${A}namespace`]} name={ann[`${A}scale-set`]} />
+      <ScaleSetOverview
+        cluster={ann[`${A}cluster`]}
+        namespace={ann[`${A}namespace`]}
+        name={ann[`${A}scale-set`]}
+      />
     );
   }
   return (

@@ -9,7 +9,12 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { ClusterStatus, QueueStatsList, RunnerClassSummary, ScaleSet } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ClusterStatus,
+  QueueStatsList,
+  RunnerClassSummary,
+  ScaleSet,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { runnerClassEntityPath, scaleSetEntityPath } from '../entityRefs';
@@ -21,16 +26,37 @@ import { Section } from './Section';
 import { PAGE_PATHS } from './paths';
 
 const REFRESH_MS = 15000;
-const CLUSTER_COLOR = { synced: 'success', syncing: 'primary', stale: 'warning', error: 'error' } as const;
-const num = { align: 'right', sx: { whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' } } as const;
+const CLUSTER_COLOR = {
+  synced: 'success',
+  syncing: 'primary',
+  stale: 'warning',
+  error: 'error',
+} as const;
+const num = {
+  align: 'right',
+  sx: { whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' },
+} as const;
 
 function ClusterChips({ clusters }: { clusters: ClusterStatus[] }) {
-  if (!clusters.length) return <Typography variant="body2">No cluster configured.</Typography>;
+  if (!clusters.length)
+    return <Typography variant="body2">No cluster configured.</Typography>;
   return (
-    <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', rowGap: 1 }} data-testid="overview-clusters">
+    <Stack
+      direction="row"
+      spacing={1}
+      useFlexGap
+      sx={{ flexWrap: 'wrap', rowGap: 1 }}
+      data-testid="overview-clusters"
+    >
       {clusters.map(c => (
         <Stack key={c.name} direction="row" spacing={0.5} alignItems="center">
-          <Chip size="small" color={CLUSTER_COLOR[c.state]} sx={chipTextSx(CLUSTER_COLOR[c.state])} label={`${c.name}: ${c.state}`} data-state={c.state} />
+          <Chip
+            size="small"
+            color={CLUSTER_COLOR[c.state]}
+            sx={chipTextSx(CLUSTER_COLOR[c.state])}
+            label={`${c.name}: ${c.state}`}
+            data-state={c.state}
+          />
           <Typography variant="caption" color="text.secondary">
             {c.state === 'synced' ? (
               <RelativeTime iso={c.lastSyncAt} prefix="last event" />
@@ -44,12 +70,23 @@ function ClusterChips({ clusters }: { clusters: ClusterStatus[] }) {
   );
 }
 
-const queueOf = (queue: QueueStatsList | undefined, runnerClass: string) => queue?.classes.find(q => q.runnerClass === runnerClass);
+const queueOf = (queue: QueueStatsList | undefined, runnerClass: string) =>
+  queue?.classes.find(q => q.runnerClass === runnerClass);
 
-function ClassTable({ classes, queue }: { classes: RunnerClassSummary[]; queue?: QueueStatsList }) {
+function ClassTable({
+  classes,
+  queue,
+}: {
+  classes: RunnerClassSummary[];
+  queue?: QueueStatsList;
+}) {
   return (
     <Box sx={{ overflowX: 'auto' }}>
-      <Table size="small" aria-label="Runner classes" sx={{ '& td, & th': { px: 1 } }}>
+      <Table
+        size="small"
+        aria-label="Runner classes"
+        sx={{ '& td, & th': { px: 1 } }}
+      >
         <TableHead>
           <TableRow>
             <TableCell sx={{ whiteSpace: 'nowrap' }}>Runner class</TableCell>
@@ -65,15 +102,30 @@ function ClassTable({ classes, queue }: { classes: RunnerClassSummary[]; queue?:
           {classes.map(c => (
             <TableRow key={c.name} data-testid={`overview-class-${c.name}`}>
               <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                {c.unclassified ? 'Unclassified scale sets' : <Link to={runnerClassEntityPath(c.name)}>{c.name}</Link>}
+                {c.unclassified ? (
+                  'Unclassified scale sets'
+                ) : (
+                  <Link to={runnerClassEntityPath(c.name)}>{c.name}</Link>
+                )}
               </TableCell>
               <TableCell {...num}>
-                {c.runners.current} / {c.maxRunners === null ? '∞' : c.maxRunners}
+                {c.runners.current} /{' '}
+                {c.maxRunners === null ? '∞' : c.maxRunners}
               </TableCell>
               <TableCell {...num}>{c.runners.pending}</TableCell>
-            <TableCell {...num}>{queueOf(queue, c.name)?.queued ?? '—'}</TableCell>
-            <TableCell {...num}>{formatSeconds(queueOf(queue, c.name)?.p95Seconds1h ?? null)}</TableCell>
-              <TableCell {...num} sx={{ ...num.sx, color: c.runners.failed > 0 ? 'error.main' : undefined }}>
+              <TableCell {...num}>
+                {queueOf(queue, c.name)?.queued ?? '—'}
+              </TableCell>
+              <TableCell {...num}>
+                {formatSeconds(queueOf(queue, c.name)?.p95Seconds1h ?? null)}
+              </TableCell>
+              <TableCell
+                {...num}
+                sx={{
+                  ...num.sx,
+                  color: c.runners.failed > 0 ? 'error.main' : undefined,
+                }}
+              >
                 {c.runners.failed}
               </TableCell>
               <TableCell {...num}>{c.pausedScaleSets}</TableCell>
@@ -94,7 +146,11 @@ function PausedList({ paused }: { paused: ScaleSet[] }) {
     );
   }
   return (
-    <Table size="small" aria-label="Paused scale sets" data-testid="overview-paused">
+    <Table
+      size="small"
+      aria-label="Paused scale sets"
+      data-testid="overview-paused"
+    >
       <TableHead>
         <TableRow>
           <TableCell>Paused scale set</TableCell>
@@ -121,7 +177,8 @@ function PausedList({ paused }: { paused: ScaleSet[] }) {
               {s.paused!.reason}
               {s.pauseReverted && (
                 <Typography variant="body2" color="error" component="div">
-                  pause reverted by {s.pauseReverted.by} <RelativeTime iso={s.pauseReverted.at} />: runs jobs again
+                  pause reverted by {s.pauseReverted.by}{' '}
+                  <RelativeTime iso={s.pauseReverted.at} />: runs jobs again
                 </Typography>
               )}
             </TableCell>
@@ -158,7 +215,8 @@ export function FleetGlance() {
       isEmpty={v => !v.classes.items.length && !v.classes.clusters.length}
       empty={{
         title: 'No fleet configured',
-        description: 'List the clusters under gloriousflywheel.clusters in app-config (see docs/control.md).',
+        description:
+          'List the clusters under gloriousflywheel.clusters in app-config (see docs/control.md).',
       }}
       action={<Link to={PAGE_PATHS.runnerClasses}>Open runner classes</Link>}
     >
@@ -168,7 +226,9 @@ export function FleetGlance() {
           {v.classes.items.length ? (
             <ClassTable classes={v.classes.items} queue={v.queue} />
           ) : (
-            <Typography variant="body2">No runner class has a scale set yet.</Typography>
+            <Typography variant="body2">
+              No runner class has a scale set yet.
+            </Typography>
           )}
           <PausedList paused={v.paused} />
         </Stack>

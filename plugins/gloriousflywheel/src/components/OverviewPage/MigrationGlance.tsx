@@ -4,7 +4,10 @@ import Box from '@mui/material/Box';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { ADOPTION_STAGES, TrancheSummary } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ADOPTION_STAGES,
+  TrancheSummary,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { StageChip } from '../VerdictChip';
@@ -20,14 +23,20 @@ function TrendLine({ tranche }: { tranche: TrancheSummary }) {
   let text: string;
   if (t.kind === 'change') {
     const delta = t.adoptedNow - t.adoptedThen;
-    text = `${delta > 0 ? '+' : ''}${delta} adopted since ${t.since} (${t.adoptedThen} → ${t.adoptedNow})`;
+    text = `${delta > 0 ? '+' : ''}${delta} adopted since ${t.since} (${
+      t.adoptedThen
+    } → ${t.adoptedNow})`;
   } else if (t.kind === 'too-short') {
     text = `No trend since last week yet: daily history starts ${t.firstDay}`;
   } else {
     text = 'No trend yet: no daily history recorded';
   }
   return (
-    <Typography variant="caption" color="text.secondary" data-testid={`trend-${tranche.name}`}>
+    <Typography
+      variant="caption"
+      color="text.secondary"
+      data-testid={`trend-${tranche.name}`}
+    >
       {text}
     </Typography>
   );
@@ -38,24 +47,50 @@ function TrancheRow({ tranche }: { tranche: TrancheSummary }) {
   const label = `${tranche.title}: ${adopted} of ${tranche.repos} repositories adopted`;
   return (
     <Box data-testid={`overview-tranche-${tranche.name}`}>
-      <Stack direction="row" justifyContent="space-between" alignItems="baseline" spacing={1}>
+      <Stack
+        direction="row"
+        justifyContent="space-between"
+        alignItems="baseline"
+        spacing={1}
+      >
         <Typography variant="subtitle2">{tranche.title}</Typography>
-        <Typography variant="body2" sx={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+        <Typography
+          variant="body2"
+          sx={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}
+        >
           {adopted} / {tranche.repos} adopted ({tranche.progress}%)
         </Typography>
       </Stack>
-      <LinearProgress variant="determinate" value={tranche.progress} aria-label={label} sx={{ height: 8, borderRadius: 4, my: 0.5 }} />
-      <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap', rowGap: 0.5 }} alignItems="center">
+      <LinearProgress
+        variant="determinate"
+        value={tranche.progress}
+        aria-label={label}
+        sx={{ height: 8, borderRadius: 4, my: 0.5 }}
+      />
+      <Stack
+        direction="row"
+        spacing={1.5}
+        useFlexGap
+        sx={{ flexWrap: 'wrap', rowGap: 0.5 }}
+        alignItems="center"
+      >
         {ADOPTION_STAGES.map(s => (
           <Stack key={s} direction="row" spacing={0.5} alignItems="center">
             <StageChip stage={s} />
-            <Typography variant="body2" sx={{ fontVariantNumeric: 'tabular-nums' }}>
+            <Typography
+              variant="body2"
+              sx={{ fontVariantNumeric: 'tabular-nums' }}
+            >
               {tranche.stages[s] ?? 0}
             </Typography>
           </Stack>
         ))}
-        <Typography variant="body2" color={tranche.blockers.length ? 'error.main' : 'text.secondary'}>
-          {tranche.blockers.length} open blocker{tranche.blockers.length === 1 ? '' : 's'}
+        <Typography
+          variant="body2"
+          color={tranche.blockers.length ? 'error.main' : 'text.secondary'}
+        >
+          {tranche.blockers.length} open blocker
+          {tranche.blockers.length === 1 ? '' : 's'}
         </Typography>
       </Stack>
       <TrendLine tranche={tranche} />
@@ -68,7 +103,10 @@ export function MigrationGlance() {
   const api = useApi(gloriousFlywheelApiRef);
   const state = usePolling(
     async () => {
-      const [tranches, scan] = await Promise.all([api.getTranches(), api.getAdoptionScan()]);
+      const [tranches, scan] = await Promise.all([
+        api.getTranches(),
+        api.getAdoptionScan(),
+      ]);
       return { tranches: tranches.items, scan };
     },
     [api],
@@ -84,7 +122,8 @@ export function MigrationGlance() {
       isEmpty={v => !v.tranches.length}
       empty={{
         title: 'No tranches yet',
-        description: 'Configure gloriousflywheel.github.orgs and gloriousflywheel.tranches (see docs/adoption.md).',
+        description:
+          'Configure gloriousflywheel.github.orgs and gloriousflywheel.tranches (see docs/adoption.md).',
       }}
       action={<Link to={PAGE_PATHS.tranches}>Open all repositories</Link>}
     >
@@ -97,7 +136,8 @@ export function MigrationGlance() {
           )}
           {v.scan.state === 'failed' && (
             <Typography variant="body2" color="error.main">
-              The last scan failed (<RelativeTime iso={v.scan.finishedAt} />): {v.scan.lastError}
+              The last scan failed (<RelativeTime iso={v.scan.finishedAt} />
+              ): {v.scan.lastError}
             </Typography>
           )}
           {v.tranches.map(t => (

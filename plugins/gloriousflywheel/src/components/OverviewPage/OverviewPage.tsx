@@ -15,7 +15,10 @@ import { SourcesFooter } from './SourcesFooter';
  */
 export function OverviewPage() {
   return (
-    <PluginPage title="GloriousFlywheel" subtitle="Pooled CI substrate: runner classes, build caches, migration tranches">
+    <PluginPage
+      title="GloriousFlywheel"
+      subtitle="Pooled CI substrate: runner classes, build caches, migration tranches"
+    >
       <Stack spacing={2}>
         <RepoLookup />
         {/* in a div: Stack's spacing would replace the Grid's negative margins and push it right */}

@@ -1,6 +1,9 @@
 import { useApi, useApiHolder } from '@backstage/core-plugin-api';
 import { Link } from '@backstage/core-components';
-import { permissionApiRef, usePermission } from '@backstage/plugin-permission-react';
+import {
+  permissionApiRef,
+  usePermission,
+} from '@backstage/plugin-permission-react';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
@@ -20,14 +23,21 @@ const RECENT = 6;
 
 function RecentActionsCard() {
   const api = useApi(gloriousFlywheelApiRef);
-  const state = usePolling(async () => api.getAudit({ limit: RECENT }), [api], REFRESH_MS);
+  const state = usePolling(
+    async () => api.getAudit({ limit: RECENT }),
+    [api],
+    REFRESH_MS,
+  );
   return (
     <Section
       title="Recent control actions"
       testId="overview-audit"
       state={state}
       isEmpty={v => !v.items.length}
-      empty={{ title: 'No pause or resume yet', description: 'Every attempt, allowed or denied, will be listed here.' }}
+      empty={{
+        title: 'No pause or resume yet',
+        description: 'Every attempt, allowed or denied, will be listed here.',
+      }}
       action={<Link to={PAGE_PATHS.auditLog}>Open the audit log</Link>}
     >
       {v => (
@@ -51,12 +61,20 @@ function RecentActionsCard() {
                   <Truncated text={r.actor} maxWidth={180} />
                 </TableCell>
                 <TableCell>
-                  {r.action} <Truncated text={`${r.cluster}/${r.namespace}/${r.name}`} maxWidth={220} />
+                  {r.action}{' '}
+                  <Truncated
+                    text={`${r.cluster}/${r.namespace}/${r.name}`}
+                    maxWidth={220}
+                  />
                 </TableCell>
                 <TableCell>
                   <AuditOutcomeChip outcome={r.outcome} />
                 </TableCell>
-                <TableCell>{r.outcome === 'succeeded' || !r.error ? r.reason : `${r.reason} (${r.error})`}</TableCell>
+                <TableCell>
+                  {r.outcome === 'succeeded' || !r.error
+                    ? r.reason
+                    : `${r.reason} (${r.error})`}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -74,7 +92,9 @@ export function RecentControlActions() {
 }
 
 function IfMayReadAudit() {
-  const { allowed, loading } = usePermission({ permission: auditReadPermission });
+  const { allowed, loading } = usePermission({
+    permission: auditReadPermission,
+  });
   if (loading || !allowed) return null;
   return <RecentActionsCard />;
 }

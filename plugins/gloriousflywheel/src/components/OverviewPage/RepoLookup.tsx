@@ -14,12 +14,21 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { AdoptionJob, AdoptionJobException, RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  AdoptionJob,
+  AdoptionJobException,
+  RepoAdoption,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { PROJECT_SLUG_ANNOTATION } from '../RepoAdoptionContent/projectSlug';
 import { runnerClassEntityPath } from '../entityRefs';
 import { RelativeTime } from '../RelativeTime';
-import { exceptionProblem, HostedChip, StageChip, VerdictChip } from '../VerdictChip';
+import {
+  exceptionProblem,
+  HostedChip,
+  StageChip,
+  VerdictChip,
+} from '../VerdictChip';
 import { Truncated } from '../Truncated';
 import { PAGE_PATHS } from './paths';
 import { RepoJobs } from '../Queue';
@@ -46,11 +55,18 @@ function useRepoTab(repo: RepoAdoption | null): string | undefined {
   const { value } = useAsync(async () => {
     if (!repo || !catalogApi) return undefined;
     const { items } = await catalogApi.getEntities({
-      filter: { kind: 'Component', [`metadata.annotations.${PROJECT_SLUG_ANNOTATION}`]: slug(repo) },
+      filter: {
+        kind: 'Component',
+        [`metadata.annotations.${PROJECT_SLUG_ANNOTATION}`]: slug(repo),
+      },
       fields: ['metadata.name', 'metadata.namespace'],
     });
     const e = items[0];
-    return e ? `/catalog/${e.metadata.namespace ?? 'default'}/component/${e.metadata.name}/runners` : undefined;
+    return e
+      ? `/catalog/${e.metadata.namespace ?? 'default'}/component/${
+          e.metadata.name
+        }/runners`
+      : undefined;
   }, [repo, catalogApi]);
   return value;
 }
@@ -59,20 +75,37 @@ function RepoResult({ repo }: { repo: RepoAdoption }) {
   const tab = useRepoTab(repo);
   return (
     <Stack spacing={1.5} data-testid="lookup-result">
-      <Stack direction="row" spacing={1} alignItems="center" useFlexGap sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+      <Stack
+        direction="row"
+        spacing={1}
+        alignItems="center"
+        useFlexGap
+        sx={{ flexWrap: 'wrap', rowGap: 1 }}
+      >
         <Typography variant="h6" component="h3">
           <Link to={repo.url}>{slug(repo)}</Link>
         </Typography>
         <span>scorecard</span>
         <VerdictChip verdict={repo.scorecard.verdict} />
         <StageChip stage={repo.stage} />
-        <Typography variant="body2">tranche: {repo.tranche ?? 'none'}</Typography>
+        <Typography variant="body2">
+          tranche: {repo.tranche ?? 'none'}
+        </Typography>
         <Typography variant="caption" color="text.secondary">
           <RelativeTime iso={repo.scannedAt} prefix="scanned" />
         </Typography>
       </Stack>
-      {repo.stale && <Alert severity="warning">The last scan of this repository failed or is over a day old: what follows may be outdated.</Alert>}
-      {repo.error && <Alert severity="error">The last scan failed: {repo.error.message}</Alert>}
+      {repo.stale && (
+        <Alert severity="warning">
+          The last scan of this repository failed or is over a day old: what
+          follows may be outdated.
+        </Alert>
+      )}
+      {repo.error && (
+        <Alert severity="error">
+          The last scan failed: {repo.error.message}
+        </Alert>
+      )}
       {repo.jobs.length ? (
         <Table size="small" aria-label={`Jobs of ${slug(repo)}`}>
           <TableHead>
@@ -92,7 +125,11 @@ function RepoResult({ repo }: { repo: RepoAdoption }) {
                 </TableCell>
                 <TableCell>{j.jobId}</TableCell>
                 <TableCell>
-                  {j.runnerClass && <Link to={runnerClassEntityPath(j.runnerClass)}>{j.runnerClass}</Link>}
+                  {j.runnerClass && (
+                    <Link to={runnerClassEntityPath(j.runnerClass)}>
+                      {j.runnerClass}
+                    </Link>
+                  )}
                   {j.hosted && (
                     <>
                       <HostedChip exception={j.exception} />
@@ -106,7 +143,9 @@ function RepoResult({ repo }: { repo: RepoAdoption }) {
           </TableBody>
         </Table>
       ) : (
-        <Typography variant="body2">No default-branch workflow jobs found.</Typography>
+        <Typography variant="body2">
+          No default-branch workflow jobs found.
+        </Typography>
       )}
       <RepoJobs owner={repo.owner} repo={repo.name} />
       <Typography variant="body2">
@@ -114,7 +153,8 @@ function RepoResult({ repo }: { repo: RepoAdoption }) {
           <Link to={tab}>Open the Runners &amp; dogfood tab</Link>
         ) : (
           <>
-            Not in the catalog: see it on the <Link to={PAGE_PATHS.tranches}>Tranches page</Link>.
+            Not in the catalog: see it on the{' '}
+            <Link to={PAGE_PATHS.tranches}>Tranches page</Link>.
           </>
         )}
       </Typography>
@@ -130,12 +170,20 @@ export function RepoLookup() {
   const [selected, setSelected] = useState<RepoAdoption | null>(null);
   useDebounce(() => setQuery(input.trim()), 250, [input]);
   const options = useAsync(
-    async () => (await api.getAdoptionRepos({ q: query || undefined, limit: SUGGESTIONS, sort: 'name' })),
+    async () =>
+      await api.getAdoptionRepos({
+        q: query || undefined,
+        limit: SUGGESTIONS,
+        sort: 'name',
+      }),
     [api, query],
   );
   const total = options.value?.total;
   return (
-    <InfoCard title="Repository lookup" subheader="Which runners a repository's jobs use, and how far its migration is">
+    <InfoCard
+      title="Repository lookup"
+      subheader="Which runners a repository's jobs use, and how far its migration is"
+    >
       <Stack spacing={2} data-testid="overview-lookup">
         <Autocomplete<RepoAdoption>
           options={options.value?.items ?? []}
@@ -147,7 +195,11 @@ export function RepoLookup() {
           getOptionLabel={slug}
           isOptionEqualToValue={(a, b) => slug(a) === slug(b)}
           filterOptions={o => o}
-          noOptionsText={query ? `No scanned repository matches "${query}"` : 'No repositories scanned yet'}
+          noOptionsText={
+            query
+              ? `No scanned repository matches "${query}"`
+              : 'No repositories scanned yet'
+          }
           renderOption={(props, r) => (
             <li {...props} key={slug(r)}>
               <Stack direction="row" spacing={1} alignItems="center">
@@ -162,7 +214,9 @@ export function RepoLookup() {
               label="Repository"
               placeholder="owner/name"
               helperText={
-                total !== undefined && total > SUGGESTIONS ? `${SUGGESTIONS} of ${total} matches shown: type more of the name` : undefined
+                total !== undefined && total > SUGGESTIONS
+                  ? `${SUGGESTIONS} of ${total} matches shown: type more of the name`
+                  : undefined
               }
             />
           )}

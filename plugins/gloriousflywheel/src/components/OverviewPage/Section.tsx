@@ -1,5 +1,9 @@
 import { ReactNode, useEffect, useState } from 'react';
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import Typography from '@mui/material/Typography';
 import { RelativeTime } from '../RelativeTime';
 
@@ -38,8 +42,10 @@ export function Section<T>(props: {
   const loadedAt = useLoadedAt(state.value);
   const asOf = props.asOf === undefined ? loadedAt : props.asOf;
   let body: ReactNode;
-  if (state.value === undefined && state.error) body = <ResponseErrorPanel error={state.error} />;
-  else if (state.value === undefined) body = <Progress aria-label={`Loading ${props.title.toLowerCase()}`} />;
+  if (state.value === undefined && state.error)
+    body = <ResponseErrorPanel error={state.error} />;
+  else if (state.value === undefined)
+    body = <Progress aria-label={`Loading ${props.title.toLowerCase()}`} />;
   else if (props.isEmpty?.(state.value) && props.empty) {
     // a line, not Backstage's full-size EmptyState: the overview is many small sections
     body = (

@@ -1,4 +1,9 @@
-import { StatusError, StatusOK, StatusPending, StatusWarning } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '@backstage/core-components';
 import { SourceStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** A source's state in Backstage's status colours. */

@@ -25,33 +25,56 @@ export function SourcesFooter() {
   const health = usePolling(async () => api.getHealth(), [api], REFRESH_MS);
   const loadedAt = useLoadedAt(health.value);
   if (!health.value) {
-    if (health.error) return <Alert severity="error">Backend health unavailable: {health.error.message}</Alert>;
+    if (health.error)
+      return (
+        <Alert severity="error">
+          Backend health unavailable: {health.error.message}
+        </Alert>
+      );
     return null;
   }
   const v = health.value;
   return (
     <Stack spacing={1} component="footer" data-testid="overview-sources">
       {v.control && !v.control.enabled && (
-        <WarningPanel severity="warning" title="Pause and resume are disabled" message={v.control.message} />
+        <WarningPanel
+          severity="warning"
+          title="Pause and resume are disabled"
+          message={v.control.message}
+        />
       )}
-      <Stack direction="row" spacing={3} alignItems="center" useFlexGap sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+      <Stack
+        direction="row"
+        spacing={3}
+        alignItems="center"
+        useFlexGap
+        sx={{ flexWrap: 'wrap', rowGap: 1 }}
+      >
         <Typography variant="caption" color="text.secondary">
-          <span>Backend plugin v{v.version}</span> · <RelativeTime iso={loadedAt} prefix="checked" />
+          <span>Backend plugin v{v.version}</span> ·{' '}
+          <RelativeTime iso={loadedAt} prefix="checked" />
         </Typography>
         {v.sources.map(s => (
-            <Stack key={s.source} direction="row" spacing={0.5} alignItems="center">
-              <Typography variant="caption">{SOURCE_TITLES[s.source] ?? s.source}</Typography>
-              <SourceStateBadge state={s.state} />
-              <Typography variant="caption" color="text.secondary">
-                {s.message}
-                {s.since && (
-                  <>
-                    {' '}
-                    (<RelativeTime iso={s.since} prefix="since" />)
-                  </>
-                )}
-              </Typography>
-            </Stack>
+          <Stack
+            key={s.source}
+            direction="row"
+            spacing={0.5}
+            alignItems="center"
+          >
+            <Typography variant="caption">
+              {SOURCE_TITLES[s.source] ?? s.source}
+            </Typography>
+            <SourceStateBadge state={s.state} />
+            <Typography variant="caption" color="text.secondary">
+              {s.message}
+              {s.since && (
+                <>
+                  {' '}
+                  (<RelativeTime iso={s.since} prefix="since" />)
+                </>
+              )}
+            </Typography>
+          </Stack>
         ))}
       </Stack>
     </Stack>

@@ -10,11 +10,19 @@ const PageShellContext = createContext(true);
 
 /** Renders the plugin's pages without a shell of their own (new frontend system). */
 export function WithoutPageShell(props: { children: ReactNode }) {
-  return <PageShellContext.Provider value={false}>{props.children}</PageShellContext.Provider>;
+  return (
+    <PageShellContext.Provider value={false}>
+      {props.children}
+    </PageShellContext.Provider>
+  );
 }
 
 /** A plugin page: the shell where the app does not draw one, the subtitle as a lead line otherwise. */
-export function PluginPage(props: { title: string; subtitle: string; children: ReactNode }) {
+export function PluginPage(props: {
+  title: string;
+  subtitle: string;
+  children: ReactNode;
+}) {
   const { title, subtitle, children } = props;
   if (!useContext(PageShellContext)) {
     return (

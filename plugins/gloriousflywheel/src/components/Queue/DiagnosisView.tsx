@@ -8,14 +8,28 @@ import { JobDiagnosis } from '@tinyland/backstage-plugin-gloriousflywheel-common
 const SEVERITY = { block: 'error', warning: 'warning', info: 'info' } as const;
 
 /** The reasons a job waits, most important first, each with its evidence and fix. */
-export function DiagnosisView({ diagnosis, dense }: { diagnosis: JobDiagnosis; dense?: boolean }) {
+export function DiagnosisView({
+  diagnosis,
+  dense,
+}: {
+  diagnosis: JobDiagnosis;
+  dense?: boolean;
+}) {
   if (diagnosis.reasons.length === 0) {
-    return <Typography variant="body2">Not waiting: the job is {diagnosis.job.status.replace('_', ' ')}.</Typography>;
+    return (
+      <Typography variant="body2">
+        Not waiting: the job is {diagnosis.job.status.replace('_', ' ')}.
+      </Typography>
+    );
   }
   return (
     <Stack spacing={1} data-testid={`diagnosis-${diagnosis.job.id}`}>
       {diagnosis.reasons.map(r => (
-        <Alert key={r.kind} severity={SEVERITY[r.severity]} data-testid={`reason-${r.kind}`}>
+        <Alert
+          key={r.kind}
+          severity={SEVERITY[r.severity]}
+          data-testid={`reason-${r.kind}`}
+        >
           <AlertTitle>{r.summary}</AlertTitle>
           {!dense && r.evidence.length > 0 && (
             <ul style={{ margin: 0, paddingLeft: 20 }}>

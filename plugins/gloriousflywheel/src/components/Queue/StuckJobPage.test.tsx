@@ -1,6 +1,10 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { ActionsJob, JobDiagnosisResponse, QueueStats } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ActionsJob,
+  JobDiagnosisResponse,
+  QueueStats,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { StuckJobPage } from './StuckJobPage';
 import { QueueFigures } from './QueueFigures';
@@ -35,10 +39,17 @@ const response: JobDiagnosisResponse = {
         kind: 'paused',
         severity: 'block',
         summary: 'paused by oscar',
-        evidence: ['honey/arc-runners/tinyland-docker paused by oscar at 2026-12-01T11:00:00Z: node drain'],
+        evidence: [
+          'honey/arc-runners/tinyland-docker paused by oscar at 2026-12-01T11:00:00Z: node drain',
+        ],
         fix: 'Ask oscar why, or resume the scale set.',
         scaleSets: ['honey/arc-runners/tinyland-docker'],
-        links: [{ title: 'audit log of honey/arc-runners/tinyland-docker', url: '/gloriousflywheel/audit?target=honey%2Farc-runners%2Ftinyland-docker' }],
+        links: [
+          {
+            title: 'audit log of honey/arc-runners/tinyland-docker',
+            url: '/gloriousflywheel/audit?target=honey%2Farc-runners%2Ftinyland-docker',
+          },
+        ],
       },
     ],
   },
@@ -46,7 +57,9 @@ const response: JobDiagnosisResponse = {
 
 function render(api: Partial<GloriousFlywheelApi>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[gloriousFlywheelApiRef, api as GloriousFlywheelApi]]}>
+    <TestApiProvider
+      apis={[[gloriousFlywheelApiRef, api as GloriousFlywheelApi]]}
+    >
       <StuckJobPage />
     </TestApiProvider>,
   );
@@ -56,34 +69,60 @@ describe('StuckJobPage', () => {
   it('diagnoses a pasted job URL and shows who paused, why, and the fix', async () => {
     const diagnoseJob = jest.fn().mockResolvedValue(response);
     await render({ diagnoseJob });
-    fireEvent.change(screen.getByTestId('job-url'), { target: { value: job.htmlUrl } });
+    fireEvent.change(screen.getByTestId('job-url'), {
+      target: { value: job.htmlUrl },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Diagnose' }));
     expect(await screen.findByText('paused by oscar')).toBeInTheDocument();
     expect(diagnoseJob).toHaveBeenCalledWith({ url: job.htmlUrl });
-    expect(screen.getByText(/paused by oscar at 2026-12-01T11:00:00Z: node drain/)).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /audit log of honey\/arc-runners\/tinyland-docker/ })).toBeInTheDocument();
+    expect(
+      screen.getByText(/paused by oscar at 2026-12-01T11:00:00Z: node drain/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', {
+        name: /audit log of honey\/arc-runners\/tinyland-docker/,
+      }),
+    ).toBeInTheDocument();
   });
 
   it('refuses what is not a job URL without asking the backend', async () => {
     const diagnoseJob = jest.fn();
     await render({ diagnoseJob });
-    fireEvent.change(screen.getByTestId('job-url'), { target: { value: 'https://github.com/tinyland-inc/lab/pull/3' } });
+    fireEvent.change(screen.getByTestId('job-url'), {
+      target: { value: 'https://github.com/tinyland-inc/lab/pull/3' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Diagnose' }));
     expect(await screen.findByText(/Paste a job URL/)).toBeInTheDocument();
     expect(diagnoseJob).not.toHaveBeenCalled();
   });
 
   it('lists a repository’s recent jobs to pick one from', async () => {
-    const getRepoJobs = jest.fn().mockResolvedValue({ items: [{ job, diagnosis: response.diagnosis }] });
+    const getRepoJobs = jest
+      .fn()
+      .mockResolvedValue({ items: [{ job, diagnosis: response.diagnosis }] });
     const diagnoseJob = jest.fn().mockResolvedValue(response);
     await render({ getRepoJobs, diagnoseJob });
-    fireEvent.change(screen.getByLabelText('Repository'), { target: { value: 'tinyland-inc/lab' } });
+    fireEvent.change(screen.getByLabelText('Repository'), {
+      target: { value: 'tinyland-inc/lab' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Show jobs' }));
-    await waitFor(() => expect(getRepoJobs).toHaveBeenCalledWith('tinyland-inc', 'lab', 50));
+    await waitFor(() =>
+      expect(getRepoJobs).toHaveBeenCalledWith('tinyland-inc', 'lab', 50),
+    );
     fireEvent.mouseDown(await screen.findByRole('combobox', { name: /Job/ }));
-    fireEvent.click(await screen.findByRole('option', { name: /docker \(queued, tinyland-docker\) #456/ }));
+    fireEvent.click(
+      await screen.findByRole('option', {
+        name: /docker \(queued, tinyland-docker\) #456/,
+      }),
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Diagnose this job' }));
-    await waitFor(() => expect(diagnoseJob).toHaveBeenCalledWith({ owner: 'tinyland-inc', repo: 'lab', jobId: 456 }));
+    await waitFor(() =>
+      expect(diagnoseJob).toHaveBeenCalledWith({
+        owner: 'tinyland-inc',
+        repo: 'lab',
+        jobId: 456,
+      }),
+    );
   });
 });
 
@@ -97,14 +136,22 @@ describe('QueueFigures', () => {
       p50Seconds24h: null,
       p95Seconds24h: 7200,
       started24h: 10,
-      trend: [{ hour: '2026-12-01T11:00:00.000Z', p95Seconds: 200, started: 4 }],
+      trend: [
+        { hour: '2026-12-01T11:00:00.000Z', p95Seconds: 200, started: 4 },
+      ],
     };
-    await renderInTestApp(<QueueFigures stats={stats} label="runner class tinyland-nix" />);
+    await renderInTestApp(
+      <QueueFigures stats={stats} label="runner class tinyland-nix" />,
+    );
     expect(screen.getByText('3')).toBeInTheDocument();
     expect(screen.getByText('45 s')).toBeInTheDocument();
     expect(screen.getByText('3 min')).toBeInTheDocument();
     expect(screen.getByText('—')).toBeInTheDocument();
     expect(screen.getByText('2.0 h')).toBeInTheDocument();
-    expect(screen.getByRole('img', { name: /runner class tinyland-nix: hourly p95 queue time over 24 h, highest 3 min/ })).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', {
+        name: /runner class tinyland-nix: hourly p95 queue time over 24 h, highest 3 min/,
+      }),
+    ).toBeInTheDocument();
   });
 });

@@ -1,14 +1,25 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useApi } from '@backstage/core-plugin-api';
-import { ContentHeader, InfoCard, Link, Progress, ResponseErrorPanel, SupportButton } from '@backstage/core-components';
+import {
+  ContentHeader,
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  SupportButton,
+} from '@backstage/core-components';
 import Button from '@mui/material/Button';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { JobDiagnosisResponse, RepoJobList, parseJobUrl } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  JobDiagnosisResponse,
+  RepoJobList,
+  parseJobUrl,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { PluginPage } from '../PluginPage';
 import { DiagnosisView } from './DiagnosisView';
@@ -19,11 +30,21 @@ const REPO = /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/;
 function Result({ value }: { value: JobDiagnosisResponse }) {
   const { job, diagnosis } = value;
   return (
-    <InfoCard title={`${job.repo}: ${job.workflowName ? `${job.workflowName} / ` : ''}${job.name}`}>
+    <InfoCard
+      title={`${job.repo}: ${job.workflowName ? `${job.workflowName} / ` : ''}${
+        job.name
+      }`}
+    >
       <Stack spacing={1.5}>
         <Typography variant="body2">
-          {job.htmlUrl ? <Link to={job.htmlUrl}>Job {job.id}</Link> : `Job ${job.id}`} · {job.status.replace('_', ' ')} · runs-on{' '}
-          {job.labels.join(', ') || '(none)'} · queued {formatSeconds(diagnosis.queuedSeconds)}
+          {job.htmlUrl ? (
+            <Link to={job.htmlUrl}>Job {job.id}</Link>
+          ) : (
+            `Job ${job.id}`
+          )}{' '}
+          · {job.status.replace('_', ' ')} · runs-on{' '}
+          {job.labels.join(', ') || '(none)'} · queued{' '}
+          {formatSeconds(diagnosis.queuedSeconds)}
           {diagnosis.runnerClass && ` · runner class ${diagnosis.runnerClass}`}
           {job.scaleSet && ` · taken by ${job.scaleSet}`}
         </Typography>
@@ -45,10 +66,13 @@ export function StuckJobPage() {
     (job: Parameters<typeof api.diagnoseJob>[0]) => api.diagnoseJob(job),
     [api],
   );
-  const [jobs, loadJobs] = useAsyncFn(async (r: string): Promise<RepoJobList> => {
-    const [owner, name] = r.split('/');
-    return api.getRepoJobs(owner, name, 50);
-  }, [api]);
+  const [jobs, loadJobs] = useAsyncFn(
+    async (r: string): Promise<RepoJobList> => {
+      const [owner, name] = r.split('/');
+      return api.getRepoJobs(owner, name, 50);
+    },
+    [api],
+  );
 
   // a link with ?url= (e.g. from a repository's jobs) diagnoses at once
   useEffect(() => {
@@ -61,7 +85,9 @@ export function StuckJobPage() {
   const submitUrl = (e: FormEvent) => {
     e.preventDefault();
     if (!parseJobUrl(url)) {
-      setUrlError('Paste a job URL: https://github.com/<owner>/<repo>/actions/runs/<run>/job/<job>');
+      setUrlError(
+        'Paste a job URL: https://github.com/<owner>/<repo>/actions/runs/<run>/job/<job>',
+      );
       return;
     }
     setUrlError(null);
@@ -78,16 +104,27 @@ export function StuckJobPage() {
   };
 
   return (
-    <PluginPage title="Why is my job stuck?" subtitle="Why a GitHub Actions job waits for a self-hosted runner, and what to do">
+    <PluginPage
+      title="Why is my job stuck?"
+      subtitle="Why a GitHub Actions job waits for a self-hosted runner, and what to do"
+    >
       <ContentHeader title="Diagnose a job">
         <SupportButton>
-          The portal keeps the jobs GitHub reports (workflow_job webhooks, and the jobs API for deliveries that were
-          missed) and checks them against the runner classes, scale sets, listeners and caches it watches.
+          The portal keeps the jobs GitHub reports (workflow_job webhooks, and
+          the jobs API for deliveries that were missed) and checks them against
+          the runner classes, scale sets, listeners and caches it watches.
         </SupportButton>
       </ContentHeader>
       <Stack spacing={2}>
         <InfoCard title="By job URL">
-          <Stack component="form" direction="row" spacing={1} onSubmit={submitUrl} noValidate alignItems="flex-start">
+          <Stack
+            component="form"
+            direction="row"
+            spacing={1}
+            onSubmit={submitUrl}
+            noValidate
+            alignItems="flex-start"
+          >
             <TextField
               label="Job URL"
               value={url}
@@ -105,7 +142,14 @@ export function StuckJobPage() {
           </Stack>
         </InfoCard>
         <InfoCard title="By repository and job">
-          <Stack component="form" direction="row" spacing={1} onSubmit={submitRepo} noValidate alignItems="flex-start">
+          <Stack
+            component="form"
+            direction="row"
+            spacing={1}
+            onSubmit={submitRepo}
+            noValidate
+            alignItems="flex-start"
+          >
             <TextField
               label="Repository"
               value={repo}
@@ -115,7 +159,11 @@ export function StuckJobPage() {
               }}
               placeholder="owner/name"
               error={repo !== '' && !REPO.test(repo.trim())}
-              helperText={repo !== '' && !REPO.test(repo.trim()) ? 'owner/name' : 'e.g. tinyland-inc/lab'}
+              helperText={
+                repo !== '' && !REPO.test(repo.trim())
+                  ? 'owner/name'
+                  : 'e.g. tinyland-inc/lab'
+              }
               size="small"
             />
             {jobs.value && (
@@ -126,11 +174,16 @@ export function StuckJobPage() {
                 onChange={e => setJobId(e.target.value)}
                 size="small"
                 sx={{ minWidth: 320 }}
-                helperText={jobs.value.items.length ? 'Recent jobs, newest first' : 'No jobs recorded for this repository'}
+                helperText={
+                  jobs.value.items.length
+                    ? 'Recent jobs, newest first'
+                    : 'No jobs recorded for this repository'
+                }
               >
                 {jobs.value.items.map(({ job }) => (
                   <MenuItem key={job.id} value={String(job.id)}>
-                    {job.name} ({job.status.replace('_', ' ')}, {job.labels.join(', ')}) #{job.id}
+                    {job.name} ({job.status.replace('_', ' ')},{' '}
+                    {job.labels.join(', ')}) #{job.id}
                   </MenuItem>
                 ))}
               </TextField>
@@ -139,11 +192,20 @@ export function StuckJobPage() {
               {jobId ? 'Diagnose this job' : 'Show jobs'}
             </Button>
           </Stack>
-          {jobs.error && <ResponseErrorPanel error={jobs.error} title="Jobs could not be loaded" />}
+          {jobs.error && (
+            <ResponseErrorPanel
+              error={jobs.error}
+              title="Jobs could not be loaded"
+            />
+          )}
         </InfoCard>
         {diagnosis.loading && <Progress />}
-        {diagnosis.error && <ResponseErrorPanel error={diagnosis.error} title="No diagnosis" />}
-        {diagnosis.value && !diagnosis.loading && <Result value={diagnosis.value} />}
+        {diagnosis.error && (
+          <ResponseErrorPanel error={diagnosis.error} title="No diagnosis" />
+        )}
+        {diagnosis.value && !diagnosis.loading && (
+          <Result value={diagnosis.value} />
+        )}
       </Stack>
     </PluginPage>
   );

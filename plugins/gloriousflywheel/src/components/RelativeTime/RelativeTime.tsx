@@ -14,7 +14,13 @@ export function ago(iso: string | null, now = Date.now()): string {
  * A time as people read it at a glance ("3 min ago"), with the absolute local time on hover. The
  * one way pages show timestamps.
  */
-export function RelativeTime({ iso, prefix }: { iso: string | null; prefix?: string }) {
+export function RelativeTime({
+  iso,
+  prefix,
+}: {
+  iso: string | null;
+  prefix?: string;
+}) {
   const text = `${prefix ? `${prefix} ` : ''}${ago(iso)}`;
   if (!iso) return <span>{text}</span>;
   const absolute = new Date(iso).toLocaleString();

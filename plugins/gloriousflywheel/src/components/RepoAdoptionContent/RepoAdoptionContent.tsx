@@ -15,11 +15,20 @@ import Chip from '@mui/material/Chip';
 import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { AdoptionCheck, AdoptionJob, RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  AdoptionCheck,
+  AdoptionJob,
+  RepoAdoption,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { runnerClassEntityPath } from '../entityRefs';
-import { exceptionProblem, HostedChip, StageChip, VerdictChip } from '../VerdictChip';
+import {
+  exceptionProblem,
+  HostedChip,
+  StageChip,
+  VerdictChip,
+} from '../VerdictChip';
 import { repoOfEntity } from './projectSlug';
 import { ago } from '../ClusterSyncBanner';
 import { MigrationPullRequestLinks } from '../MigrationPullRequests';
@@ -27,9 +36,21 @@ import { RepoJobs } from '../Queue';
 
 function runsOnText(j: AdoptionJob) {
   if (j.reusable)
-    return j.calledLabels?.length ? <><i>reusable workflow</i>: {j.calledLabels.join(', ')}</> : <i>reusable workflow</i>;
+    return j.calledLabels?.length ? (
+      <>
+        <i>reusable workflow</i>: {j.calledLabels.join(', ')}
+      </>
+    ) : (
+      <i>reusable workflow</i>
+    );
   if (j.dynamic && !j.labels.length)
-    return j.candidates?.length ? <><i>one of</i> {j.candidates.join(' | ')}</> : <i>dynamic expression</i>;
+    return j.candidates?.length ? (
+      <>
+        <i>one of</i> {j.candidates.join(' | ')}
+      </>
+    ) : (
+      <i>dynamic expression</i>
+    );
   return j.labels.join(', ');
 }
 
@@ -46,7 +67,10 @@ function runsOn(j: AdoptionJob) {
 }
 
 function runnerOf(j: AdoptionJob) {
-  if (j.runnerClass) return <Link to={runnerClassEntityPath(j.runnerClass)}>{j.runnerClass}</Link>;
+  if (j.runnerClass)
+    return (
+      <Link to={runnerClassEntityPath(j.runnerClass)}>{j.runnerClass}</Link>
+    );
   if (!j.hosted) return '—';
   return <HostedChip exception={j.exception} />;
 }
@@ -76,10 +100,16 @@ const jobColumns: TableColumn<AdoptionJob>[] = [
     field: 'exception',
     render: j =>
       j.exception ? (
-        <Typography variant="body2" color={exceptionProblem(j.exception) ? 'error' : undefined}>
-          {exceptionProblem(j.exception) ? `${exceptionProblem(j.exception)}: ` : ''}
+        <Typography
+          variant="body2"
+          color={exceptionProblem(j.exception) ? 'error' : undefined}
+        >
+          {exceptionProblem(j.exception)
+            ? `${exceptionProblem(j.exception)}: `
+            : ''}
           {j.exception.category ? `${j.exception.category}, ` : ''}
-          until {j.exception.expires}: {j.exception.reason} ({j.exception.owner})
+          until {j.exception.expires}: {j.exception.reason} ({j.exception.owner}
+          )
         </Typography>
       ) : (
         ''
@@ -108,20 +138,39 @@ function CheckRow({ check }: { check: AdoptionCheck }) {
             <ul style={{ marginTop: 0 }}>
               {check.evidence.slice(0, 20).map((e, i) => (
                 <li key={i}>
-                  {e.url ? <Link to={e.url} underline="always">{`${e.path}${e.line ? `:${e.line}` : ''}`}</Link> : `${e.path}${e.line ? `:${e.line}` : ''}`}
+                  {e.url ? (
+                    <Link to={e.url} underline="always">{`${e.path}${
+                      e.line ? `:${e.line}` : ''
+                    }`}</Link>
+                  ) : (
+                    `${e.path}${e.line ? `:${e.line}` : ''}`
+                  )}
                   {e.excerpt && (
-                    <Typography component="code" variant="body2" sx={{ ml: 1, fontFamily: 'monospace' }}>
+                    <Typography
+                      component="code"
+                      variant="body2"
+                      sx={{ ml: 1, fontFamily: 'monospace' }}
+                    >
                       {e.excerpt}
                     </Typography>
                   )}
-                  {e.note && <Typography variant="caption" sx={{ ml: 1 }}>{e.note}</Typography>}
+                  {e.note && (
+                    <Typography variant="caption" sx={{ ml: 1 }}>
+                      {e.note}
+                    </Typography>
+                  )}
                 </li>
               ))}
-              {check.evidence.length > 20 && <li>… {check.evidence.length - 20} more</li>}
+              {check.evidence.length > 20 && (
+                <li>… {check.evidence.length - 20} more</li>
+              )}
             </ul>
           )}
           {check.verdict !== 'pass' && check.howToFix && (
-            <Alert severity={check.verdict === 'fail' ? 'warning' : 'info'} sx={{ mt: 1 }}>
+            <Alert
+              severity={check.verdict === 'fail' ? 'warning' : 'info'}
+              sx={{ mt: 1 }}
+            >
               {check.howToFix}
             </Alert>
           )}
@@ -140,7 +189,11 @@ export function RepoAdoptionView({ adoption }: { adoption: RepoAdoption }) {
           <WarningPanel
             severity="warning"
             title="This result may be outdated"
-            message={a.error ? `The latest scan failed: ${a.error.message}` : `Last scanned ${ago(a.scannedAt)}.`}
+            message={
+              a.error
+                ? `The latest scan failed: ${a.error.message}`
+                : `Last scanned ${ago(a.scannedAt)}.`
+            }
           />
         )}
         {a.fileErrors.map(f => (
@@ -154,20 +207,34 @@ export function RepoAdoptionView({ adoption }: { adoption: RepoAdoption }) {
         <InfoCard title="Runners & dogfood">
           <Stack spacing={1}>
             <div>
-              Stage: <StageChip stage={a.stage} /> {a.tranche && <>in tranche <b>{a.tranche}</b></>}
+              Stage: <StageChip stage={a.stage} />{' '}
+              {a.tranche && (
+                <>
+                  in tranche <b>{a.tranche}</b>
+                </>
+              )}
             </div>
             <div>
               Runner classes:{' '}
               {a.runnerClasses.length
                 ? a.runnerClasses.map(rc => (
-                    <Chip key={rc} size="small" label={rc} component="a" clickable href={runnerClassEntityPath(rc)} sx={{ mr: 0.5 }} />
+                    <Chip
+                      key={rc}
+                      size="small"
+                      label={rc}
+                      component="a"
+                      clickable
+                      href={runnerClassEntityPath(rc)}
+                      sx={{ mr: 0.5 }}
+                    />
                   ))
                 : 'none'}
             </div>
             <div>GitHub-hosted jobs: {a.hostedJobs}</div>
             <div>
-              Scorecard: {a.scorecard.counts.pass} pass, {a.scorecard.counts.fail} fail, {a.scorecard.counts.exempt} exempt,{' '}
-              {a.scorecard.counts.unknown} unknown
+              Scorecard: {a.scorecard.counts.pass} pass,{' '}
+              {a.scorecard.counts.fail} fail, {a.scorecard.counts.exempt}{' '}
+              exempt, {a.scorecard.counts.unknown} unknown
             </div>
             {(a.migrationPullRequests ?? []).length > 0 && (
               <div>
@@ -181,13 +248,15 @@ export function RepoAdoptionView({ adoption }: { adoption: RepoAdoption }) {
                 Blocked by:{' '}
                 {a.blockers.map(b => (
                   <span key={b.issue}>
-                    {b.url ? <Link to={b.url}>{b.issue}</Link> : b.issue} ({b.kind}){' '}
+                    {b.url ? <Link to={b.url}>{b.issue}</Link> : b.issue} (
+                    {b.kind}){' '}
                   </span>
                 ))}
               </div>
             )}
             <Typography variant="caption" color="text.secondary">
-              Scanned {ago(a.scannedAt)} at {a.defaultBranch}@{a.headOid.slice(0, 7)}
+              Scanned {ago(a.scannedAt)} at {a.defaultBranch}@
+              {a.headOid.slice(0, 7)}
             </Typography>
           </Stack>
         </InfoCard>
@@ -195,10 +264,20 @@ export function RepoAdoptionView({ adoption }: { adoption: RepoAdoption }) {
       <Grid item xs={12} lg={8}>
         <Table<AdoptionJob>
           title="Default-branch workflow jobs"
-          options={{ paging: a.jobs.length > 15, pageSize: 15, padding: 'dense', search: a.jobs.length > 15, draggable: false }}
+          options={{
+            paging: a.jobs.length > 15,
+            pageSize: 15,
+            padding: 'dense',
+            search: a.jobs.length > 15,
+            draggable: false,
+          }}
           columns={jobColumns}
           data={a.jobs}
-          emptyContent={<div style={{ padding: 16 }}>No workflow jobs on the default branch.</div>}
+          emptyContent={
+            <div style={{ padding: 16 }}>
+              No workflow jobs on the default branch.
+            </div>
+          }
         />
       </Grid>
       <Grid item xs={12}>
@@ -217,7 +296,10 @@ function useEntityRepoAdoption() {
   const api = useApi(gloriousFlywheelApiRef);
   const repo = repoOfEntity(entity);
   const state = usePolling(
-    () => (repo ? api.getRepoAdoption(repo.owner, repo.repo) : Promise.resolve(undefined)),
+    () =>
+      repo
+        ? api.getRepoAdoption(repo.owner, repo.repo)
+        : Promise.resolve(undefined),
     [api, repo?.owner, repo?.repo],
     30000,
   );
@@ -228,7 +310,13 @@ function useEntityRepoAdoption() {
 export function RepoAdoptionContent() {
   const { repo, state } = useEntityRepoAdoption();
   if (!repo) {
-    return <EmptyState missing="field" title="No GitHub repository" description="Add the github.com/project-slug annotation (owner/repo)." />;
+    return (
+      <EmptyState
+        missing="field"
+        title="No GitHub repository"
+        description="Add the github.com/project-slug annotation (owner/repo)."
+      />
+    );
   }
   // the repository's jobs show whether or not it was scanned yet
   const jobs = (
@@ -240,7 +328,10 @@ export function RepoAdoptionContent() {
   );
   if (state.loading && !state.value) return <Progress />;
   if (state.error && !state.value) {
-    if ((state.error as { response?: { status?: number } }).response?.status === 404) {
+    if (
+      (state.error as { response?: { status?: number } }).response?.status ===
+      404
+    ) {
       return (
         <>
           <EmptyState
@@ -269,7 +360,9 @@ export function RepoAdoptionCard() {
   return (
     <InfoCard title="Runners & dogfood">
       {state.loading && !a && <Progress />}
-      {!state.loading && !a && <Typography variant="body2">Not scanned yet.</Typography>}
+      {!state.loading && !a && (
+        <Typography variant="body2">Not scanned yet.</Typography>
+      )}
       {a && (
         <Stack spacing={1}>
           <div>
@@ -277,7 +370,8 @@ export function RepoAdoptionCard() {
           </div>
           <div>Runner classes: {a.runnerClasses.join(', ') || 'none'}</div>
           <div>
-            Scorecard: {a.scorecard.counts.fail} failing, {a.scorecard.counts.pass} passing
+            Scorecard: {a.scorecard.counts.fail} failing,{' '}
+            {a.scorecard.counts.pass} passing
           </div>
         </Stack>
       )}

@@ -1,2 +1,6 @@
-export { RepoAdoptionContent, RepoAdoptionCard, RepoAdoptionView } from './RepoAdoptionContent';
+export {
+  RepoAdoptionContent,
+  RepoAdoptionCard,
+  RepoAdoptionView,
+} from './RepoAdoptionContent';
 export { isRepoAdoptionAvailable, repoOfEntity } from './projectSlug';

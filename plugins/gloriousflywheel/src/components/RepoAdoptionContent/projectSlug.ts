@@ -3,7 +3,9 @@ import { Entity } from '@backstage/catalog-model';
 export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 
 /** `owner/repo` of a Component's GitHub repository, from its project-slug annotation. */
-export function repoOfEntity(entity: Entity): { owner: string; repo: string } | undefined {
+export function repoOfEntity(
+  entity: Entity,
+): { owner: string; repo: string } | undefined {
   const slug = entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION];
   const m = slug ? /^([^/\s]+)\/([^/\s]+)$/.exec(slug.trim()) : null;
   return m ? { owner: m[1], repo: m[2] } : undefined;

@@ -1,9 +1,15 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
-import { ContractCheckResult, ContractVerdict } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ContractCheckResult,
+  ContractVerdict,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
-const VERDICT_COLOR: Record<ContractVerdict, 'success' | 'error' | 'warning' | 'default'> = {
+const VERDICT_COLOR: Record<
+  ContractVerdict,
+  'success' | 'error' | 'warning' | 'default'
+> = {
   pass: 'success',
   fail: 'error',
   unknown: 'warning',
@@ -12,7 +18,14 @@ const VERDICT_COLOR: Record<ContractVerdict, 'success' | 'error' | 'warning' | '
 
 /** A check's verdict as a coloured chip. */
 export function ContractVerdictChip({ verdict }: { verdict: ContractVerdict }) {
-  return <Chip size="small" color={VERDICT_COLOR[verdict]} label={verdict === 'not-applicable' ? 'n/a' : verdict} data-verdict={verdict} />;
+  return (
+    <Chip
+      size="small"
+      color={VERDICT_COLOR[verdict]}
+      label={verdict === 'not-applicable' ? 'n/a' : verdict}
+      data-verdict={verdict}
+    />
+  );
 }
 
 /** The checks of a contract with the field each verdict was read from as evidence. */
@@ -28,7 +41,12 @@ export function ContractChecksTable({
 }) {
   const columns: TableColumn<ContractCheckResult>[] = [
     { title: 'Check', field: 'title', width: '22%' },
-    { title: 'Verdict', field: 'verdict', width: '10%', render: c => <ContractVerdictChip verdict={c.verdict} /> },
+    {
+      title: 'Verdict',
+      field: 'verdict',
+      width: '10%',
+      render: c => <ContractVerdictChip verdict={c.verdict} />,
+    },
     { title: 'Finding', field: 'message', width: '28%' },
     {
       title: 'Evidence (field path = value)',
@@ -37,7 +55,12 @@ export function ContractChecksTable({
       render: c => (
         <>
           {c.evidence.map((e, i) => (
-            <Typography key={i} variant="body2" component="div" sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}>
+            <Typography
+              key={i}
+              variant="body2"
+              component="div"
+              sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}
+            >
               {showScaleSet ? `${e.scaleSet}: ` : ''}
               {e.path} = {e.value === null ? '∅' : JSON.stringify(e.value)}
               {e.note ? ` (${e.note})` : ''}
@@ -51,7 +74,12 @@ export function ContractChecksTable({
     <div data-testid="contract-checks">
       <Table<ContractCheckResult>
         title={title}
-        options={{ paging: false, search: false, padding: 'dense', draggable: false }}
+        options={{
+          paging: false,
+          search: false,
+          padding: 'dense',
+          draggable: false,
+        }}
         columns={columns}
         data={checks}
       />

@@ -1,9 +1,18 @@
 import Chip from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
-import { ContractScore, formatContractScore } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ContractScore,
+  formatContractScore,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** "contract 5/6": green when every applicable check passes, red on a failure, amber when unknown. */
-export function ContractChip({ score, testId }: { score: ContractScore; testId?: string }) {
+export function ContractChip({
+  score,
+  testId,
+}: {
+  score: ContractScore;
+  testId?: string;
+}) {
   let color: 'error' | 'warning' | 'success' = 'success';
   if (score.failed) color = 'error';
   else if (score.unknown) color = 'warning';
@@ -16,7 +25,13 @@ export function ContractChip({ score, testId }: { score: ContractScore; testId?:
     .join(', ');
   return (
     <Tooltip title={`Runner-class contract: ${detail}`}>
-      <Chip size="small" color={color} label={`contract ${formatContractScore(score)}`} data-testid={testId} data-verdict={color} />
+      <Chip
+        size="small"
+        color={color}
+        label={`contract ${formatContractScore(score)}`}
+        data-testid={testId}
+        data-verdict={color}
+      />
     </Tooltip>
   );
 }

@@ -16,10 +16,16 @@ export function PauseRevertedNotice({ scaleSet }: { scaleSet: ScaleSet }) {
       defaultExpanded
       title={`Pause reverted by ${r.by} at ${r.at}`}
       message={
-        <Typography variant="body2" component="span" data-testid="pause-reverted">
-          {scaleSet.name} was paused by {scaleSet.paused.by} ({scaleSet.paused.reason}), but its bounds are back at
-          min {scaleSet.minRunners} / max {scaleSet.maxRunners ?? 'unlimited'}: it runs jobs again. Pause it in the
-          source its manager applies, not only here: <Link to={PAUSE_THROUGH_GIT_DOCS}>pausing through Git</Link>.
+        <Typography
+          variant="body2"
+          component="span"
+          data-testid="pause-reverted"
+        >
+          {scaleSet.name} was paused by {scaleSet.paused.by} (
+          {scaleSet.paused.reason}), but its bounds are back at min{' '}
+          {scaleSet.minRunners} / max {scaleSet.maxRunners ?? 'unlimited'}: it
+          runs jobs again. Pause it in the source its manager applies, not only
+          here: <Link to={PAUSE_THROUGH_GIT_DOCS}>pausing through Git</Link>.
         </Typography>
       }
     />

@@ -1,3 +1,9 @@
 export { ContractChip } from './ContractChip';
-export { ContractChecksTable, ContractVerdictChip } from './ContractChecksTable';
-export { PauseRevertedNotice, PAUSE_THROUGH_GIT_DOCS } from './PauseRevertedNotice';
+export {
+  ContractChecksTable,
+  ContractVerdictChip,
+} from './ContractChecksTable';
+export {
+  PauseRevertedNotice,
+  PAUSE_THROUGH_GIT_DOCS,
+} from './PauseRevertedNotice';

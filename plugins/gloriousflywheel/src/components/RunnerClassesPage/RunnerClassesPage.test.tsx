@@ -1,5 +1,9 @@
 import { fireEvent, screen, within } from '@testing-library/react';
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   ClusterStatus,
@@ -11,9 +15,19 @@ import {
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { RunnerClassesPage } from './RunnerClassesPage';
 
-const ars = (name: string, runnerScaleSetName: string, max: number | undefined, status: [number, number, number, number]) => ({
+const ars = (
+  name: string,
+  runnerScaleSetName: string,
+  max: number | undefined,
+  status: [number, number, number, number],
+) => ({
   metadata: { name, namespace: 'arc-runners' },
-  spec: { githubConfigUrl: 'https://github.com/tinyland-inc', runnerScaleSetName, minRunners: 0, maxRunners: max },
+  spec: {
+    githubConfigUrl: 'https://github.com/tinyland-inc',
+    runnerScaleSetName,
+    minRunners: 0,
+    maxRunners: max,
+  },
   status: {
     currentRunners: status[0],
     pendingEphemeralRunners: status[1],
@@ -31,7 +45,10 @@ const scaleSets: ScaleSet[] = [
 
 function fakeApi(clusters: ClusterStatus[]): Partial<GloriousFlywheelApi> {
   return {
-    getRunnerClasses: async () => ({ items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets), clusters }),
+    getRunnerClasses: async () => ({
+      items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets),
+      clusters,
+    }),
     getScaleSets: async () => ({ items: scaleSets, clusters }),
     getCaches: async () => ({
       items: [
@@ -98,7 +115,12 @@ const synced: ClusterStatus = {
 
 async function render(api: Partial<GloriousFlywheelApi>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[gloriousFlywheelApiRef, api as GloriousFlywheelApi], [permissionApiRef, mockApis.permission()]]}>
+    <TestApiProvider
+      apis={[
+        [gloriousFlywheelApiRef, api as GloriousFlywheelApi],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <RunnerClassesPage />
     </TestApiProvider>,
   );
@@ -108,11 +130,17 @@ describe('RunnerClassesPage', () => {
   it('shows one card per class with its counts, and unclassified scale sets', async () => {
     await render(fakeApi([synced]));
     const nix = await screen.findByTestId('runner-class-tinyland-nix');
-    expect(within(nix).getByTestId('figure-runners')).toHaveTextContent('3 / 8');
+    expect(within(nix).getByTestId('figure-runners')).toHaveTextContent(
+      '3 / 8',
+    );
     expect(within(nix).getByTestId('figure-pending')).toHaveTextContent('1');
     const dind = screen.getByTestId('runner-class-tinyland-dind');
     expect(within(dind).getByTestId('figure-failed')).toHaveTextContent('1');
-    expect(within(screen.getByTestId('runner-class-tinyland-docker')).getByText('No scale set serves this class.')).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('runner-class-tinyland-docker')).getByText(
+        'No scale set serves this class.',
+      ),
+    ).toBeInTheDocument();
     expect(screen.getByText('Unclassified scale sets')).toBeInTheDocument();
     expect(await within(nix).findByText('attic: degraded')).toBeInTheDocument();
     expect(within(dind).queryByText(/attic/)).not.toBeInTheDocument();
@@ -120,9 +148,13 @@ describe('RunnerClassesPage', () => {
     const queue = await within(nix).findByTestId('queue-tinyland-nix');
     expect(within(queue).getByText('4')).toBeInTheDocument();
     expect(within(queue).getByText('4 min')).toBeInTheDocument();
-    expect(within(dind).queryByTestId('queue-tinyland-dind')).not.toBeInTheDocument();
+    expect(
+      within(dind).queryByTestId('queue-tinyland-dind'),
+    ).not.toBeInTheDocument();
     // and per scale set in the table
-    const row = screen.getAllByRole('row').find(r => within(r).queryByRole('link', { name: 'tinyland-nix' }));
+    const row = screen
+      .getAllByRole('row')
+      .find(r => within(r).queryByRole('link', { name: 'tinyland-nix' }));
     expect(within(row!).getByText('3 (5 min)')).toBeInTheDocument();
   });
 
@@ -130,11 +162,19 @@ describe('RunnerClassesPage', () => {
     await render(fakeApi([synced]));
     await screen.findByText('All scale sets');
     expect(screen.getByText('gpu-pool')).toBeInTheDocument();
-    fireEvent.click(within(screen.getByTestId('runner-class-tinyland-nix')).getByRole('button'));
-    expect(await screen.findByText('Scale sets of tinyland-nix')).toBeInTheDocument();
+    fireEvent.click(
+      within(screen.getByTestId('runner-class-tinyland-nix')).getByRole(
+        'button',
+      ),
+    );
+    expect(
+      await screen.findByText('Scale sets of tinyland-nix'),
+    ).toBeInTheDocument();
     expect(screen.queryByText('gpu-pool')).not.toBeInTheDocument();
     // The permission API allows here, so the scale sets can be paused from the table.
-    expect(await screen.findByRole('button', { name: 'pause tinyland-nix' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', { name: 'pause tinyland-nix' }),
+    ).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'tinyland-nix' })).toHaveAttribute(
       'href',
       '/catalog/default/resource/honey.arc-runners.tinyland-nix',
@@ -143,7 +183,14 @@ describe('RunnerClassesPage', () => {
 
   it('marks a stale cluster as stale, with since when', async () => {
     await render(
-      fakeApi([{ ...synced, state: 'stale', since: '2026-11-25T09:00:00Z', message: 'connect ECONNREFUSED' }]),
+      fakeApi([
+        {
+          ...synced,
+          state: 'stale',
+          since: '2026-11-25T09:00:00Z',
+          message: 'connect ECONNREFUSED',
+        },
+      ]),
     );
     const banner = await screen.findByTestId('cluster-honey-stale');
     expect(banner).toHaveTextContent(/stale since/);
@@ -157,9 +204,15 @@ describe('RunnerClassesPage', () => {
       },
       getScaleSets: async () => ({ items: [], clusters: [] }),
       getCaches: async () => ({ items: [] }),
-      getQueueStats: async () => ({ classes: [], scaleSets: [], at: '2026-11-25T10:00:00Z' }),
+      getQueueStats: async () => ({
+        classes: [],
+        scaleSets: [],
+        at: '2026-11-25T10:00:00Z',
+      }),
     });
-    expect((await screen.findAllByText(/503 Service Unavailable/)).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText(/503 Service Unavailable/)).length,
+    ).toBeGreaterThan(0);
   });
 
   it('explains what to configure when there are no classes', async () => {
@@ -167,7 +220,11 @@ describe('RunnerClassesPage', () => {
       getRunnerClasses: async () => ({ items: [], clusters: [] }),
       getScaleSets: async () => ({ items: [], clusters: [] }),
       getCaches: async () => ({ items: [] }),
-      getQueueStats: async () => ({ classes: [], scaleSets: [], at: '2026-11-25T10:00:00Z' }),
+      getQueueStats: async () => ({
+        classes: [],
+        scaleSets: [],
+        at: '2026-11-25T10:00:00Z',
+      }),
     });
     expect(await screen.findByText('No runner classes')).toBeInTheDocument();
   });

@@ -34,12 +34,17 @@ export function RunnerClassesPage() {
   const [cluster, setCluster] = useState('');
 
   const capabilities = useMemo(
-    () => Array.from(new Set(classes.value?.items.flatMap(c => c.capabilities) ?? [])).sort(),
+    () =>
+      Array.from(
+        new Set(classes.value?.items.flatMap(c => c.capabilities) ?? []),
+      ).sort(),
     [classes.value],
   );
   const clusterNames = classes.value?.clusters.map(c => c.name) ?? [];
   const visibleClasses = (classes.value?.items ?? []).filter(
-    c => (!capability || c.capabilities.includes(capability)) && (!cluster || c.clusters.includes(cluster) || c.scaleSets.length === 0),
+    c =>
+      (!capability || c.capabilities.includes(capability)) &&
+      (!cluster || c.clusters.includes(cluster) || c.scaleSets.length === 0),
   );
   const visibleScaleSets = (scaleSets.value?.items ?? []).filter(
     s =>
@@ -65,10 +70,28 @@ export function RunnerClassesPage() {
       <>
         <ClusterSyncBanner clusters={classes.value.clusters} />
         <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
-          <SelectFilter label="Capability" value={capability} options={capabilities} onChange={setCapability} minWidth={160} />
-          <SelectFilter label="Cluster" value={cluster} options={clusterNames} onChange={setCluster} minWidth={160} />
-          <Typography variant="caption" color="text.secondary" sx={{ alignSelf: 'center' }}>
-            {classes.error ? `refresh failed: ${classes.error.message}` : `refreshes every ${REFRESH_MS / 1000} s`}
+          <SelectFilter
+            label="Capability"
+            value={capability}
+            options={capabilities}
+            onChange={setCapability}
+            minWidth={160}
+          />
+          <SelectFilter
+            label="Cluster"
+            value={cluster}
+            options={clusterNames}
+            onChange={setCluster}
+            minWidth={160}
+          />
+          <Typography
+            variant="caption"
+            color="text.secondary"
+            sx={{ alignSelf: 'center' }}
+          >
+            {classes.error
+              ? `refresh failed: ${classes.error.message}`
+              : `refreshes every ${REFRESH_MS / 1000} s`}
           </Typography>
         </Stack>
         <Grid container spacing={2} sx={{ mb: 3 }}>
@@ -76,10 +99,14 @@ export function RunnerClassesPage() {
             <Grid item xs={12} sm={6} xl={3} key={c.name}>
               <RunnerClassCard
                 summary={c}
-                caches={caches.value?.items.filter(k => k.runnerClasses.includes(c.name))}
+                caches={caches.value?.items.filter(k =>
+                  k.runnerClasses.includes(c.name),
+                )}
                 queue={queue.value?.classes.find(q => q.runnerClass === c.name)}
                 selected={selected === c.name}
-                onSelect={() => setSelected(selected === c.name ? null : c.name)}
+                onSelect={() =>
+                  setSelected(selected === c.name ? null : c.name)
+                }
               />
             </Grid>
           ))}
@@ -103,14 +130,18 @@ export function RunnerClassesPage() {
   }
 
   return (
-    <PluginPage title="Runner classes" subtitle="Capacity classes of the pooled ARC runners, per cluster and owner">
-        <ContentHeader title="Classes and scale sets">
-          <SupportButton>
-            A runner class is a capability class (nix, docker, privileged dind, heavy) served by one or
-            more ARC scale sets. Select a class to filter the scale sets below.
-          </SupportButton>
-        </ContentHeader>
-        {body}
+    <PluginPage
+      title="Runner classes"
+      subtitle="Capacity classes of the pooled ARC runners, per cluster and owner"
+    >
+      <ContentHeader title="Classes and scale sets">
+        <SupportButton>
+          A runner class is a capability class (nix, docker, privileged dind,
+          heavy) served by one or more ARC scale sets. Select a class to filter
+          the scale sets below.
+        </SupportButton>
+      </ContentHeader>
+      {body}
     </PluginPage>
   );
 }

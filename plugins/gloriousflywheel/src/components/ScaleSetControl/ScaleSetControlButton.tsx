@@ -19,16 +19,24 @@ import {
 import { gloriousFlywheelApiRef } from '../../api';
 import { chipTextSx } from '../chipContrast';
 
-const bounds = (min: number | null, max: number | null) => `min ${min ?? 0} / max ${max === null ? 'unlimited' : max}`;
+const bounds = (min: number | null, max: number | null) =>
+  `min ${min ?? 0} / max ${max === null ? 'unlimited' : max}`;
 
 /**
  * Pause or resume one scale set. Shown only when the permission framework allows it for this
  * scale set; the backend checks again on every request.
  */
-export function ScaleSetControlButton({ scaleSet, onChanged }: { scaleSet: ScaleSet; onChanged?: () => void }) {
+export function ScaleSetControlButton({
+  scaleSet,
+  onChanged,
+}: {
+  scaleSet: ScaleSet;
+  onChanged?: () => void;
+}) {
   const action = scaleSet.paused ? 'resume' : 'pause';
   const permission = usePermission({
-    permission: action === 'pause' ? scaleSetPausePermission : scaleSetResumePermission,
+    permission:
+      action === 'pause' ? scaleSetPausePermission : scaleSetResumePermission,
     resourceRef: scaleSetResourceRef(scaleSet),
   });
   const api = useApi(gloriousFlywheelApiRef);
@@ -41,12 +49,16 @@ export function ScaleSetControlButton({ scaleSet, onChanged }: { scaleSet: Scale
   if (permission.loading || !permission.allowed) return null;
 
   const trimmed = reason.trim();
-  const valid = trimmed.length > 0 && trimmed.length <= CONTROL_REASON_MAX_LENGTH;
+  const valid =
+    trimmed.length > 0 && trimmed.length <= CONTROL_REASON_MAX_LENGTH;
   const now = bounds(scaleSet.minRunners, scaleSet.maxRunners);
   const after =
     action === 'pause'
       ? bounds(0, 0)
-      : bounds(scaleSet.paused?.minRunners ?? 0, scaleSet.paused?.maxRunners ?? null);
+      : bounds(
+          scaleSet.paused?.minRunners ?? 0,
+          scaleSet.paused?.maxRunners ?? null,
+        );
 
   const submit = async () => {
     setBusy(true);
@@ -56,7 +68,9 @@ export function ScaleSetControlButton({ scaleSet, onChanged }: { scaleSet: Scale
       setOpen(false);
       setReason('');
       alertApi.post({
-        message: `${scaleSet.name} ${action === 'pause' ? 'paused' : 'resumed'}${result.changed ? '' : ' (it already was)'}${
+        message: `${scaleSet.name} ${
+          action === 'pause' ? 'paused' : 'resumed'
+        }${result.changed ? '' : ' (it already was)'}${
           result.warnings.length ? `; ${result.warnings.join('; ')}` : ''
         }`,
         severity: result.warnings.length ? 'warning' : 'success',
@@ -82,13 +96,19 @@ export function ScaleSetControlButton({ scaleSet, onChanged }: { scaleSet: Scale
       >
         {action}
       </Button>
-      <Dialog open={open} onClose={() => !busy && setOpen(false)} maxWidth="sm" fullWidth>
+      <Dialog
+        open={open}
+        onClose={() => !busy && setOpen(false)}
+        maxWidth="sm"
+        fullWidth
+      >
         <DialogTitle>
           {action === 'pause' ? 'Pause' : 'Resume'} scale set {scaleSet.name}
         </DialogTitle>
         <DialogContent>
           <Typography variant="body2" gutterBottom>
-            {scaleSet.cluster}/{scaleSet.namespace} · runner class {scaleSet.runnerClass ?? 'unclassified'}
+            {scaleSet.cluster}/{scaleSet.namespace} · runner class{' '}
+            {scaleSet.runnerClass ?? 'unclassified'}
           </Typography>
           <Typography variant="body1" gutterBottom data-testid="control-effect">
             {now} → {after}

@@ -1,7 +1,11 @@
 import { Table, TableColumn, Link } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
-import { QueueStatsList, ScaleSet, scaleSetKey } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  QueueStatsList,
+  ScaleSet,
+  scaleSetKey,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { formatSeconds } from '../Queue/QueueFigures';
 import { scaleSetEntityPath } from '../entityRefs';
 import { ScaleSetControlButton } from '../ScaleSetControl';
@@ -23,7 +27,12 @@ const baseColumns: TableColumn<ScaleSet>[] = [
   },
   { title: 'Cluster', field: 'cluster' },
   { title: 'Namespace', field: 'namespace' },
-  { title: 'Runner class', field: 'runnerClass', cellStyle: { whiteSpace: 'nowrap' }, render: s => s.runnerClass ?? <i>unclassified</i> },
+  {
+    title: 'Runner class',
+    field: 'runnerClass',
+    cellStyle: { whiteSpace: 'nowrap' },
+    render: s => s.runnerClass ?? <i>unclassified</i>,
+  },
   { title: 'Owner', field: 'owner' },
   {
     title: 'Min / max',
@@ -31,7 +40,8 @@ const baseColumns: TableColumn<ScaleSet>[] = [
     align: 'right',
     cellStyle: { whiteSpace: 'nowrap' },
     render: s => `${s.minRunners} / ${maxLabel(s.maxRunners)}`,
-    customSort: (a, b) => (a.maxRunners ?? Infinity) - (b.maxRunners ?? Infinity),
+    customSort: (a, b) =>
+      (a.maxRunners ?? Infinity) - (b.maxRunners ?? Infinity),
   },
   { title: 'Current', field: 'runners.current', type: 'numeric' },
   { title: 'Pending', field: 'runners.pending', type: 'numeric' },
@@ -43,19 +53,42 @@ const baseColumns: TableColumn<ScaleSet>[] = [
     render: s => (
       <>
         {s.paused && s.pauseReverted && (
-          <Tooltip title={`paused by ${s.paused.by} at ${s.paused.at}; pause reverted by ${s.pauseReverted.by} at ${s.pauseReverted.at}: it runs jobs again`}>
+          <Tooltip
+            title={`paused by ${s.paused.by} at ${s.paused.at}; pause reverted by ${s.pauseReverted.by} at ${s.pauseReverted.at}: it runs jobs again`}
+          >
             <Chip size="small" color="error" label="pause reverted" />
           </Tooltip>
         )}
         {s.paused && !s.pauseReverted && (
-          <Tooltip title={`paused by ${s.paused.by} at ${s.paused.at}: ${s.paused.reason}`}>
-            <Chip size="small" color="warning" sx={chipTextSx('warning')} label="paused" />
+          <Tooltip
+            title={`paused by ${s.paused.by} at ${s.paused.at}: ${s.paused.reason}`}
+          >
+            <Chip
+              size="small"
+              color="warning"
+              sx={chipTextSx('warning')}
+              label="paused"
+            />
           </Tooltip>
         )}
-        {!s.paused && <Chip size="small" color="success" variant="outlined" label="active" />}
+        {!s.paused && (
+          <Chip
+            size="small"
+            color="success"
+            variant="outlined"
+            label="active"
+          />
+        )}
         {s.managedBy && (
-          <Tooltip title={`Managed by ${s.managedBy}: changes made here may be reverted`}>
-            <Chip size="small" variant="outlined" label={s.managedBy} sx={{ ml: 0.5 }} />
+          <Tooltip
+            title={`Managed by ${s.managedBy}: changes made here may be reverted`}
+          >
+            <Chip
+              size="small"
+              variant="outlined"
+              label={s.managedBy}
+              sx={{ ml: 0.5 }}
+            />
           </Tooltip>
         )}
       </>
@@ -79,7 +112,8 @@ export function ScaleSetTable({
   /** called after a pause/resume so the caller reloads */
   onChanged?: () => void;
 }) {
-  const queueOf = (s: ScaleSet) => queue?.find(q => q.scaleSet === scaleSetKey(s));
+  const queueOf = (s: ScaleSet) =>
+    queue?.find(q => q.scaleSet === scaleSetKey(s));
   const columns: TableColumn<ScaleSet>[] = [
     ...baseColumns,
     ...(queue
@@ -89,21 +123,35 @@ export function ScaleSetTable({
             field: 'name',
             align: 'right' as const,
             cellStyle: { whiteSpace: 'nowrap' as const },
-            customSort: (a: ScaleSet, b: ScaleSet) => (queueOf(a)?.queued ?? 0) - (queueOf(b)?.queued ?? 0),
+            customSort: (a: ScaleSet, b: ScaleSet) =>
+              (queueOf(a)?.queued ?? 0) - (queueOf(b)?.queued ?? 0),
             render: (s: ScaleSet) => {
               const q = queueOf(s);
-              return q ? `${q.queued} (${formatSeconds(q.p95Seconds24h)})` : '—';
+              return q
+                ? `${q.queued} (${formatSeconds(q.p95Seconds24h)})`
+                : '—';
             },
           },
         ]
       : []),
-    { title: '', field: 'name', sorting: false, render: s => <ScaleSetControlButton scaleSet={s} onChanged={onChanged} /> },
+    {
+      title: '',
+      field: 'name',
+      sorting: false,
+      render: s => <ScaleSetControlButton scaleSet={s} onChanged={onChanged} />,
+    },
   ];
   return (
     <Table<ScaleSet>
       title={title}
       isLoading={loading}
-      options={{ paging: scaleSets.length > 20, pageSize: 20, padding: 'dense', search: true, draggable: false }}
+      options={{
+        paging: scaleSets.length > 20,
+        pageSize: 20,
+        padding: 'dense',
+        search: true,
+        draggable: false,
+      }}
       columns={columns}
       data={scaleSets}
       emptyContent={<div style={{ padding: 16 }}>No scale sets match.</div>}

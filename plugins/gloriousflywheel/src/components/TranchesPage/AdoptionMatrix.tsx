@@ -4,11 +4,19 @@ import Box from '@mui/material/Box';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import MuiLink from '@mui/material/Link';
-import { RepoAdoption, ScorecardVerdict } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  RepoAdoption,
+  ScorecardVerdict,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { StageChip } from '../VerdictChip';
 import { MigrationPullRequestLinks } from '../MigrationPullRequests';
 
-const VERDICT_SYMBOL: Record<ScorecardVerdict, string> = { pass: '✓', fail: '✗', exempt: '○', unknown: '?' };
+const VERDICT_SYMBOL: Record<ScorecardVerdict, string> = {
+  pass: '✓',
+  fail: '✗',
+  exempt: '○',
+  unknown: '?',
+};
 const VERDICT_COLOR: Record<ScorecardVerdict, string> = {
   pass: 'success.main',
   fail: 'error.main',
@@ -16,7 +24,8 @@ const VERDICT_COLOR: Record<ScorecardVerdict, string> = {
   unknown: 'text.disabled',
 };
 const ROW_HEIGHT = 36;
-const gridColumns = (checks: number) => `minmax(220px, 2fr) 110px 110px minmax(140px, 1fr) 110px repeat(${checks}, 56px)`;
+const gridColumns = (checks: number) =>
+  `minmax(220px, 2fr) 110px 110px minmax(140px, 1fr) 110px repeat(${checks}, 56px)`;
 
 /**
  * Repositories × dogfood checks. Rows are virtualized (@tanstack/react-virtual) so an org of a
@@ -48,8 +57,26 @@ export function AdoptionMatrix({
   });
   const columns = gridColumns(checks.length);
   return (
-    <Box sx={{ border: 1, borderColor: 'divider', borderRadius: 1, overflowX: 'auto' }}>
-      <Box sx={{ display: 'grid', gridTemplateColumns: columns, px: 1, py: 1, borderBottom: 1, borderColor: 'divider', fontWeight: 600, fontSize: 13 }}>
+    <Box
+      sx={{
+        border: 1,
+        borderColor: 'divider',
+        borderRadius: 1,
+        overflowX: 'auto',
+      }}
+    >
+      <Box
+        sx={{
+          display: 'grid',
+          gridTemplateColumns: columns,
+          px: 1,
+          py: 1,
+          borderBottom: 1,
+          borderColor: 'divider',
+          fontWeight: 600,
+          fontSize: 13,
+        }}
+      >
         <span>Repository</span>
         <span>Stage</span>
         <span>Tranche</span>
@@ -57,12 +84,27 @@ export function AdoptionMatrix({
         <span>Migration PRs</span>
         {checks.map(c => (
           <Tooltip title={c.title} key={c.id}>
-            <span style={{ writingMode: 'vertical-rl', transform: 'rotate(180deg)', maxHeight: 120, overflow: 'hidden' }}>{c.id}</span>
+            <span
+              style={{
+                writingMode: 'vertical-rl',
+                transform: 'rotate(180deg)',
+                maxHeight: 120,
+                overflow: 'hidden',
+              }}
+            >
+              {c.id}
+            </span>
           </Tooltip>
         ))}
       </Box>
-      <div ref={parent} style={{ height, overflowY: 'auto' }} data-testid="adoption-matrix">
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div
+        ref={parent}
+        style={{ height, overflowY: 'auto' }}
+        data-testid="adoption-matrix"
+      >
+        <div
+          style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+        >
           {virtualizer.getVirtualItems().map(v => {
             const r = repos[v.index];
             const verdicts = new Map(r.scorecard.checks.map(c => [c.id, c]));
@@ -87,11 +129,21 @@ export function AdoptionMatrix({
                 }}
               >
                 <span>
-                  <MuiLink component="button" variant="body2" onClick={() => onOpen(r)} aria-label={`open ${r.owner}/${r.name}`}>
+                  <MuiLink
+                    component="button"
+                    variant="body2"
+                    onClick={() => onOpen(r)}
+                    aria-label={`open ${r.owner}/${r.name}`}
+                  >
                     {r.name}
                   </MuiLink>
                   {r.stale && (
-                    <Typography component="span" variant="caption" color="warning.main" sx={{ ml: 0.5 }}>
+                    <Typography
+                      component="span"
+                      variant="caption"
+                      color="warning.main"
+                      sx={{ ml: 0.5 }}
+                    >
                       stale
                     </Typography>
                   )}
@@ -100,16 +152,37 @@ export function AdoptionMatrix({
                   <StageChip stage={r.stage} />
                 </span>
                 <span>{r.tranche ?? '—'}</span>
-                <span>{r.runnerClasses.join(', ') || (r.hostedJobs ? 'hosted only' : '—')}</span>
                 <span>
-                  <MigrationPullRequestLinks pulls={r.migrationPullRequests ?? []} compact />
+                  {r.runnerClasses.join(', ') ||
+                    (r.hostedJobs ? 'hosted only' : '—')}
+                </span>
+                <span>
+                  <MigrationPullRequestLinks
+                    pulls={r.migrationPullRequests ?? []}
+                    compact
+                  />
                 </span>
                 {checks.map(c => {
                   const check = verdicts.get(c.id);
                   const verdict = check?.verdict ?? 'unknown';
                   return (
-                    <Tooltip key={c.id} title={check ? `${check.verdict}: ${check.summary}` : 'not evaluated'}>
-                      <Box component="span" sx={{ color: VERDICT_COLOR[verdict], fontWeight: 700, textAlign: 'center' }} data-verdict={verdict}>
+                    <Tooltip
+                      key={c.id}
+                      title={
+                        check
+                          ? `${check.verdict}: ${check.summary}`
+                          : 'not evaluated'
+                      }
+                    >
+                      <Box
+                        component="span"
+                        sx={{
+                          color: VERDICT_COLOR[verdict],
+                          fontWeight: 700,
+                          textAlign: 'center',
+                        }}
+                        data-verdict={verdict}
+                      >
                         {VERDICT_SYMBOL[verdict]}
                       </Box>
                     </Tooltip>

@@ -7,6 +7,8 @@ describe('TranchesPage without the scan permission', () => {
     await render(undefined, false);
     await screen.findByTestId('scan-status');
     await new Promise(r => setTimeout(r, 50));
-    expect(screen.queryByRole('button', { name: 'Rescan now' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Rescan now' }),
+    ).not.toBeInTheDocument();
   });
 });

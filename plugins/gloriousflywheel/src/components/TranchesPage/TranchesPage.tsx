@@ -43,7 +43,13 @@ import { SelectFilter } from '../SelectFilter';
 const PAGE = 500;
 const MAX_PAGES = 20;
 
-function TrancheCard({ tranche, onSelect }: { tranche: TrancheSummary; onSelect: () => void }) {
+function TrancheCard({
+  tranche,
+  onSelect,
+}: {
+  tranche: TrancheSummary;
+  onSelect: () => void;
+}) {
   return (
     <InfoCard title={tranche.title} subheader={`${tranche.repos} repositories`}>
       <div data-testid={`tranche-${tranche.name}`}>
@@ -51,12 +57,19 @@ function TrancheCard({ tranche, onSelect }: { tranche: TrancheSummary; onSelect:
           <LinearProgress
             variant="determinate"
             value={tranche.progress}
-            aria-label={`${tranche.title}: ${tranche.stages.adopted ?? 0} of ${tranche.repos} repositories adopted`}
+            aria-label={`${tranche.title}: ${tranche.stages.adopted ?? 0} of ${
+              tranche.repos
+            } repositories adopted`}
             sx={{ flexGrow: 1, height: 8, borderRadius: 4 }}
           />
           <Typography variant="body2">{tranche.progress}% adopted</Typography>
         </Stack>
-        <Stack direction="row" spacing={1} useFlexGap sx={{ my: 1, flexWrap: 'wrap' }}>
+        <Stack
+          direction="row"
+          spacing={1}
+          useFlexGap
+          sx={{ my: 1, flexWrap: 'wrap' }}
+        >
           {ADOPTION_STAGES.map(s => (
             <span key={s} style={{ whiteSpace: 'nowrap' }}>
               <StageChip stage={s} /> {tranche.stages[s] ?? 0}
@@ -65,9 +78,19 @@ function TrancheCard({ tranche, onSelect }: { tranche: TrancheSummary; onSelect:
         </Stack>
         {tranche.trend.length > 1 && (
           <ResponsiveContainer width="100%" height={60}>
-            <LineChart data={tranche.trend.map(t => ({ day: t.day, adopted: t.stages.adopted }))}>
+            <LineChart
+              data={tranche.trend.map(t => ({
+                day: t.day,
+                adopted: t.stages.adopted,
+              }))}
+            >
               <Tooltip />
-              <Line dataKey="adopted" stroke="#4caf50" dot={false} isAnimationActive={false} />
+              <Line
+                dataKey="adopted"
+                stroke="#4caf50"
+                dot={false}
+                isAnimationActive={false}
+              />
             </LineChart>
           </ResponsiveContainer>
         )}
@@ -77,7 +100,14 @@ function TrancheCard({ tranche, onSelect }: { tranche: TrancheSummary; onSelect:
             <ul style={{ margin: 0, paddingLeft: 18 }}>
               {tranche.blockers.map(b => (
                 <li key={`${b.issue}-${b.repo ?? ''}`}>
-                  {b.url ? <Link to={b.url} underline="always">{b.issue}</Link> : b.issue} ({b.kind}){b.repo ? ` blocks ${b.repo}` : ''}
+                  {b.url ? (
+                    <Link to={b.url} underline="always">
+                      {b.issue}
+                    </Link>
+                  ) : (
+                    b.issue
+                  )}{' '}
+                  ({b.kind}){b.repo ? ` blocks ${b.repo}` : ''}
                   {b.title ? `: ${b.title}` : ''}
                 </li>
               ))}
@@ -92,21 +122,44 @@ function TrancheCard({ tranche, onSelect }: { tranche: TrancheSummary; onSelect:
   );
 }
 
-function ScanBar({ scan, onScanned }: { scan: AdoptionScanStatus; onScanned: () => void }) {
+function ScanBar({
+  scan,
+  onScanned,
+}: {
+  scan: AdoptionScanStatus;
+  onScanned: () => void;
+}) {
   const api = useApi(gloriousFlywheelApiRef);
   const alertApi = useApi(alertApiRef);
   const canScan = usePermission({ permission: adoptionScanPermission });
   const running = scan.state === 'running';
   return (
-    <Stack direction="row" spacing={2} alignItems="center" data-testid="scan-status">
+    <Stack
+      direction="row"
+      spacing={2}
+      alignItems="center"
+      data-testid="scan-status"
+    >
       <Typography variant="body2">
         {running
           ? `Scanning: ${scan.reposDone} / ${scan.reposTotal} repositories`
-          : `Last scan ${scan.finishedAt ? ago(scan.finishedAt) : 'never'}${scan.state === 'failed' ? ` failed: ${scan.lastError}` : ''}`}
-        {' · '}GitHub requests: {scan.requestsUsed.graphql} GraphQL, {scan.requestsUsed.rest} REST ({scan.requestsUsed.rest304} free 304s)
-        {scan.rateLimit.remaining !== null ? ` · rate limit left ${scan.rateLimit.remaining}` : ''}
+          : `Last scan ${scan.finishedAt ? ago(scan.finishedAt) : 'never'}${
+              scan.state === 'failed' ? ` failed: ${scan.lastError}` : ''
+            }`}
+        {' · '}GitHub requests: {scan.requestsUsed.graphql} GraphQL,{' '}
+        {scan.requestsUsed.rest} REST ({scan.requestsUsed.rest304} free 304s)
+        {scan.rateLimit.remaining !== null
+          ? ` · rate limit left ${scan.rateLimit.remaining}`
+          : ''}
       </Typography>
-      {running && <LinearProgress sx={{ width: 120 }} aria-label="Scan progress" variant="determinate" value={scan.reposTotal ? (100 * scan.reposDone) / scan.reposTotal : 0} />}
+      {running && (
+        <LinearProgress
+          sx={{ width: 120 }}
+          aria-label="Scan progress"
+          variant="determinate"
+          value={scan.reposTotal ? (100 * scan.reposDone) / scan.reposTotal : 0}
+        />
+      )}
       {canScan.allowed && (
         <Button
           size="small"
@@ -117,7 +170,11 @@ function ScanBar({ scan, onScanned }: { scan: AdoptionScanStatus; onScanned: () 
               await api.startAdoptionScan();
               onScanned();
             } catch (e) {
-              alertApi.post({ message: `Rescan failed: ${(e as Error).message}`, severity: 'error', display: 'transient' });
+              alertApi.post({
+                message: `Rescan failed: ${(e as Error).message}`,
+                severity: 'error',
+                display: 'transient',
+              });
             }
           }}
         >
@@ -134,10 +191,26 @@ export function TranchesPage() {
   const tranches = usePolling(() => api.getTranches(), [api], 30000);
   const repos = usePolling(
     async () => {
-      const first = await api.getAdoptionRepos({ limit: PAGE, offset: 0, sort: 'name' });
+      const first = await api.getAdoptionRepos({
+        limit: PAGE,
+        offset: 0,
+        sort: 'name',
+      });
       const items = [...first.items];
-      for (let page = 1; items.length < first.total && page < MAX_PAGES; page++) {
-        items.push(...(await api.getAdoptionRepos({ limit: PAGE, offset: page * PAGE, sort: 'name' })).items);
+      for (
+        let page = 1;
+        items.length < first.total && page < MAX_PAGES;
+        page++
+      ) {
+        items.push(
+          ...(
+            await api.getAdoptionRepos({
+              limit: PAGE,
+              offset: page * PAGE,
+              sort: 'name',
+            })
+          ).items,
+        );
       }
       return { items, total: first.total, scan: first.scan };
     },
@@ -152,7 +225,9 @@ export function TranchesPage() {
 
   const checks = useMemo(() => {
     const seen = new Map<string, string>();
-    for (const r of repos.value?.items ?? []) for (const c of r.scorecard.checks) if (!seen.has(c.id)) seen.set(c.id, c.title);
+    for (const r of repos.value?.items ?? [])
+      for (const c of r.scorecard.checks)
+        if (!seen.has(c.id)) seen.set(c.id, c.title);
     return [...seen].map(([id, title]) => ({ id, title }));
   }, [repos.value]);
 
@@ -165,15 +240,25 @@ export function TranchesPage() {
   );
 
   const exportCsv = () =>
-    downloadFile('gloriousflywheel-adoption.csv', adoptionCsv(visible, checks.map(c => c.id)));
+    downloadFile(
+      'gloriousflywheel-adoption.csv',
+      adoptionCsv(
+        visible,
+        checks.map(c => c.id),
+      ),
+    );
 
   let body;
-  if ((tranches.loading && !tranches.value) || (repos.loading && !repos.value)) body = <Progress />;
-  else if (repos.error && !repos.value) body = <ResponseErrorPanel error={repos.error} />;
+  if ((tranches.loading && !tranches.value) || (repos.loading && !repos.value))
+    body = <Progress />;
+  else if (repos.error && !repos.value)
+    body = <ResponseErrorPanel error={repos.error} />;
   else if (!repos.value?.items.length) {
     body = (
       <Stack spacing={2}>
-        {repos.value && <ScanBar scan={repos.value.scan} onScanned={repos.retry} />}
+        {repos.value && (
+          <ScanBar scan={repos.value.scan} onScanned={repos.retry} />
+        )}
         <EmptyState
           missing="data"
           title="No repositories scanned yet"
@@ -185,7 +270,11 @@ export function TranchesPage() {
     body = (
       <Stack spacing={2}>
         <ScanBar scan={repos.value.scan} onScanned={repos.retry} />
-        {tranches.error && <Alert severity="warning">Tranche summaries unavailable: {tranches.error.message}</Alert>}
+        {tranches.error && (
+          <Alert severity="warning">
+            Tranche summaries unavailable: {tranches.error.message}
+          </Alert>
+        )}
         {/* in a div: Stack's spacing would replace the Grid's negative margins and push it right */}
         <div>
           <Grid container spacing={2}>
@@ -196,16 +285,44 @@ export function TranchesPage() {
             ))}
           </Grid>
         </div>
-        <Stack direction="row" spacing={2} useFlexGap alignItems="center" sx={{ flexWrap: 'wrap' }}>
-          <TextField size="small" label="Repository" value={q} onChange={e => setQ(e.target.value)} />
+        <Stack
+          direction="row"
+          spacing={2}
+          useFlexGap
+          alignItems="center"
+          sx={{ flexWrap: 'wrap' }}
+        >
+          <TextField
+            size="small"
+            label="Repository"
+            value={q}
+            onChange={e => setQ(e.target.value)}
+          />
           <SelectFilter
             label="Tranche"
             value={tranche}
-            options={(tranches.value?.items ?? []).map(t => ({ value: t.name, label: t.title }))}
+            options={(tranches.value?.items ?? []).map(t => ({
+              value: t.name,
+              label: t.title,
+            }))}
             onChange={setTranche}
           />
-          <SelectFilter label="Stage" value={stage} options={ADOPTION_STAGES} onChange={setStage} />
-          <FormControlLabel control={<Switch checked={failingOnly} onChange={e => setFailingOnly(e.target.checked)} />} label="failing checks only" sx={{ whiteSpace: 'nowrap' }} />
+          <SelectFilter
+            label="Stage"
+            value={stage}
+            options={ADOPTION_STAGES}
+            onChange={setStage}
+          />
+          <FormControlLabel
+            control={
+              <Switch
+                checked={failingOnly}
+                onChange={e => setFailingOnly(e.target.checked)}
+              />
+            }
+            label="failing checks only"
+            sx={{ whiteSpace: 'nowrap' }}
+          />
           <Button variant="outlined" size="small" onClick={exportCsv}>
             Export CSV
           </Button>
@@ -219,25 +336,34 @@ export function TranchesPage() {
   }
 
   return (
-    <PluginPage title="Tranches" subtitle="Where every repository is in the migration onto the shared runners, and what blocks it">
-        <ContentHeader title="Adoption">
-          <SupportButton>
-            Stages come from each repository's dogfood scorecard and the blockers in config. ✓ pass, ✗ fail, ○ exempt, ? unknown.
-          </SupportButton>
-        </ContentHeader>
-        {body}
-        <Drawer anchor="right" open={open !== null} onClose={() => setOpen(null)} PaperProps={{ sx: { width: 'min(1100px, 90vw)', p: 2 } }}>
-          {open && (
-            <>
-              <Typography variant="h5" gutterBottom>
-                <Link to={open.url}>
-                  {open.owner}/{open.name}
-                </Link>
-              </Typography>
-              <RepoAdoptionView adoption={open} />
-            </>
-          )}
-        </Drawer>
+    <PluginPage
+      title="Tranches"
+      subtitle="Where every repository is in the migration onto the shared runners, and what blocks it"
+    >
+      <ContentHeader title="Adoption">
+        <SupportButton>
+          Stages come from each repository's dogfood scorecard and the blockers
+          in config. ✓ pass, ✗ fail, ○ exempt, ? unknown.
+        </SupportButton>
+      </ContentHeader>
+      {body}
+      <Drawer
+        anchor="right"
+        open={open !== null}
+        onClose={() => setOpen(null)}
+        PaperProps={{ sx: { width: 'min(1100px, 90vw)', p: 2 } }}
+      >
+        {open && (
+          <>
+            <Typography variant="h5" gutterBottom>
+              <Link to={open.url}>
+                {open.owner}/{open.name}
+              </Link>
+            </Typography>
+            <RepoAdoptionView adoption={open} />
+          </>
+        )}
+      </Drawer>
     </PluginPage>
   );
 }

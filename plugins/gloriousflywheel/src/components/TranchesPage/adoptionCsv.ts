@@ -6,7 +6,16 @@ import { RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common
  * quoting (commas, quotes, newlines in names and summaries) that is easy to get wrong by hand.
  */
 export function adoptionCsv(repos: RepoAdoption[], checkIds: string[]): string {
-  const header = ['repository', 'tranche', 'stage', 'runner classes', 'hosted jobs', 'fail', 'scanned at', ...checkIds];
+  const header = [
+    'repository',
+    'tranche',
+    'stage',
+    'runner classes',
+    'hosted jobs',
+    'fail',
+    'scanned at',
+    ...checkIds,
+  ];
   const rows = repos.map(r => {
     const verdicts = new Map(r.scorecard.checks.map(c => [c.id, c.verdict]));
     return [

@@ -1,1 +1,6 @@
-export { VerdictChip, StageChip, HostedChip, exceptionProblem } from './VerdictChip';
+export {
+  VerdictChip,
+  StageChip,
+  HostedChip,
+  exceptionProblem,
+} from './VerdictChip';
