@@ -3,11 +3,17 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { NotFoundError } from '@backstage/errors';
 import {
+  CacheDetail,
+  CacheHistory,
+  CacheList,
+  ClusterList,
   HealthResponse,
   RunnerClassContractReport,
+  RunnerClassDetail,
   RunnerClassList,
   RunnerClassSummary,
   ScaleSetContract,
+  ScaleSetDetail,
   ScaleSetList,
   scaleSetKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -126,7 +132,8 @@ export async function createRouter(
       : items;
 
   router.get('/fleet/clusters', (_req, res) => {
-    res.json({ items: fleet.clusters() });
+    const body: ClusterList = { items: fleet.clusters() };
+    res.json(body);
   });
 
   const scaleSetBodies = new PreparedJsonBodies(64);
@@ -165,11 +172,12 @@ export async function createRouter(
       contracts()
         ?.flatMap(r => r.scaleSets)
         .find(c => c.scaleSet === key) ?? null;
-    res.json({
+    const body: ScaleSetDetail = {
       item: scaleSet,
       cluster: fleet.clusters().find(c => c.name === p.cluster),
       contract,
-    });
+    };
+    res.json(body);
   });
 
   router.get('/fleet/classes', (_req, res) => {
@@ -186,22 +194,24 @@ export async function createRouter(
       c => c.name === className,
     );
     if (!item) throw new NotFoundError(`runner class ${className} not found`);
-    res.json({
+    const body: RunnerClassDetail = {
       item,
       scaleSets: fleet.scaleSets({ runnerClass: className }),
       clusters: fleet.clusters(),
-    });
+    };
+    res.json(body);
   });
 
   const caches = options.caches;
   if (caches) {
     router.get('/caches', async (_req, res) => {
-      res.json(await caches.list());
+      const body: CacheList = await caches.list();
+      res.json(body);
     });
 
     router.get('/caches/:name', async (req, res) => {
       const cache = parse(cacheName, req.params.name, 'cache name');
-      const body = await caches.get(cache);
+      const body: CacheDetail | undefined = await caches.get(cache);
       if (!body) throw new NotFoundError(`cache ${cache} is not configured`);
       res.json(body);
     });
@@ -210,7 +220,7 @@ export async function createRouter(
       const cache = parse(cacheName, req.params.name, 'cache name');
       const q = parse(cacheHistoryQuery, req.query, 'query');
       const since = q.since ? new Date(q.since) : new Date(Date.now() - DAY_MS);
-      const body = await caches.history(cache, {
+      const body: CacheHistory | undefined = await caches.history(cache, {
         since,
         limit: q.limit ?? 1440,
       });

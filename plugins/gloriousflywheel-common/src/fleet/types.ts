@@ -3,6 +3,7 @@ import type {
   GitHubConfigScope,
   RunnerClassContractReport,
   RunnerTemplateFacts,
+  ScaleSetContract,
 } from '../runnerClasses/contractTypes';
 
 /** Runner counts of a scale set or a runner class. @public */
@@ -124,6 +125,26 @@ export interface ScaleSetList {
 export interface RunnerClassList {
   items: RunnerClassSummary[];
   clusters: ClusterStatus[];
+}
+
+/** Response of `GET /fleet/clusters`. @public */
+export interface ClusterList {
+  items: ClusterStatus[];
+}
+
+/** Response of `GET /fleet/classes/:name`. @public */
+export interface RunnerClassDetail {
+  item: RunnerClassSummary;
+  scaleSets: ScaleSet[];
+  clusters: ClusterStatus[];
+}
+
+/** Response of `GET /fleet/scale-sets/:cluster/:namespace/:name`. @public */
+export interface ScaleSetDetail {
+  item: ScaleSet;
+  cluster?: ClusterStatus;
+  /** its runner class's contract checked on this scale set (null: unclassified, or caches not known) */
+  contract?: ScaleSetContract | null;
 }
 
 /** Name under which scale sets matching no runner class are grouped. @public */

@@ -39,17 +39,14 @@ import {
   HealthResponse,
   RepoAdoptionList,
   RepoAdoptionResponse,
+  RunnerClassDetail,
   RunnerClassList,
   ScaleSetList,
   summarizeRunnerClasses,
   toScaleSet,
   TrancheSummaryList,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import {
-  GloriousFlywheelApi,
-  gloriousFlywheelApiRef,
-  RunnerClassDetail,
-} from '../api';
+import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../api';
 import { gloriousflywheelPlugin } from '../plugin';
 import {
   repoAdoption,

@@ -12,41 +12,24 @@ import {
   CacheDetail,
   AuditAction,
   ControlAction,
-  ScaleSetContract,
   ControlResult,
   CacheHistory,
   CacheList,
-  ClusterStatus,
   HealthResponse,
+  RunnerClassDetail,
   RunnerClassList,
-  RunnerClassSummary,
-  ScaleSet,
+  ScaleSetDetail,
   ScaleSetList,
   JobDiagnosisResponse,
   QueueStatsList,
   RepoJobList,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
-/** Filters for {@link GloriousFlywheelApi.getScaleSets}. @public */
-export interface ScaleSetQuery {
+/** Which scale sets {@link GloriousFlywheelApi.getScaleSets} lists. @public */
+export interface ScaleSetListFilter {
   cluster?: string;
   namespace?: string;
   runnerClass?: string;
-}
-
-/** Response of `GET /fleet/classes/:name`. @public */
-export interface RunnerClassDetail {
-  item: RunnerClassSummary;
-  scaleSets: ScaleSet[];
-  clusters: ClusterStatus[];
-}
-
-/** Response of `GET /fleet/scale-sets/:cluster/:namespace/:name`. @public */
-export interface ScaleSetDetail {
-  item: ScaleSet;
-  cluster?: ClusterStatus;
-  /** its runner class's contract checked on this scale set (null: unclassified, or caches not known) */
-  contract?: ScaleSetContract | null;
 }
 
 /** Filters of the audit log (`GET /audit`). @public */
@@ -85,7 +68,7 @@ export interface GloriousFlywheelApi {
   getHealth(): Promise<HealthResponse>;
   getRunnerClasses(): Promise<RunnerClassList>;
   getRunnerClass(name: string): Promise<RunnerClassDetail>;
-  getScaleSets(query?: ScaleSetQuery): Promise<ScaleSetList>;
+  getScaleSets(filter?: ScaleSetListFilter): Promise<ScaleSetList>;
   getScaleSet(
     cluster: string,
     namespace: string,

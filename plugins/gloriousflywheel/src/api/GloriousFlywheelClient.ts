@@ -13,7 +13,9 @@ import {
   CacheHistory,
   CacheList,
   HealthResponse,
+  RunnerClassDetail,
   RunnerClassList,
+  ScaleSetDetail,
   ScaleSetList,
   JobDiagnosisResponse,
   QueueStatsList,
@@ -23,9 +25,7 @@ import {
   AdoptionQuery,
   AuditQuery,
   GloriousFlywheelApi,
-  RunnerClassDetail,
-  ScaleSetDetail,
-  ScaleSetQuery,
+  ScaleSetListFilter,
 } from './GloriousFlywheelApi';
 
 const segment = encodeURIComponent;
@@ -62,11 +62,11 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
     return this.get(`/fleet/classes/${segment(name)}`);
   }
 
-  getScaleSets(query: ScaleSetQuery = {}): Promise<ScaleSetList> {
+  getScaleSets(filter: ScaleSetListFilter = {}): Promise<ScaleSetList> {
     const params = new URLSearchParams();
-    if (query.cluster) params.set('cluster', query.cluster);
-    if (query.namespace) params.set('namespace', query.namespace);
-    if (query.runnerClass) params.set('class', query.runnerClass);
+    if (filter.cluster) params.set('cluster', filter.cluster);
+    if (filter.namespace) params.set('namespace', filter.namespace);
+    if (filter.runnerClass) params.set('class', filter.runnerClass);
     const qs = params.toString();
     return this.get(`/fleet/scale-sets${qs ? `?${qs}` : ''}`);
   }
