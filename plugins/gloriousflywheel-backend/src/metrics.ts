@@ -5,7 +5,7 @@ import type {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type {
   CacheProbeResult,
-  FleetService,
+  FleetReader,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import type { AuditCompletion } from './database/AuditStore';
 import type { GitHubUsage } from './adoption/GitHubClient';
@@ -21,7 +21,7 @@ export class GloriousflywheelMetrics {
   private readonly probeDuration;
   private readonly controlRequests;
 
-  constructor(private readonly metrics: MetricsService, fleet?: FleetService) {
+  constructor(private readonly metrics: MetricsService, fleet?: FleetReader) {
     this.scanDuration = metrics.createHistogram<{
       trigger: string;
       outcome: string;

@@ -6,10 +6,12 @@
  * @packageDocumentation
  */
 export { FleetService } from './fleet/FleetService';
-export type { FleetServiceOptions, ScaleSetFilter } from './fleet/FleetService';
+export type { FleetServiceOptions } from './fleet/FleetService';
+export type { FleetReader, ScaleSetFilter } from './fleet/FleetReader';
 export type { InformerBackoff } from './fleet/ResourceInformer';
 export { fleetServiceRef } from './fleet/fleetServiceRef';
 export {
+  FleetConfig,
   readClusterConfigs,
   readRunnerClasses,
   readRunnerClassOwners,
@@ -19,6 +21,7 @@ export { createKubeConfig } from './fleet/kubeConfig';
 export { runnerClassContracts } from './fleet/contracts';
 export type { RunnerClassContractSources } from './fleet/contracts';
 export {
+  CacheConfig,
   DEFAULT_SLOW_THRESHOLD_MS,
   findStaleCacheEndpoints,
   readCacheProbeSchedule,
@@ -36,9 +39,14 @@ export {
   CacheHealthHub,
   cacheHealthHubServiceRef,
 } from './caches/CacheHealthHub';
+export type {
+  CacheHealthPublisher,
+  CacheHealthReader,
+} from './caches/CacheHealthHub';
 export type * from './caches/types';
 export {
   AdoptionHub,
   adoptionHubServiceRef,
   repoKey,
 } from './adoption/AdoptionHub';
+export type { AdoptionPublisher, AdoptionReader } from './adoption/AdoptionHub';

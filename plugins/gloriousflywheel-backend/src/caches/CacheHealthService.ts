@@ -8,7 +8,7 @@ import { CacheProbeStore } from '../database/CacheProbeStore';
 import {
   StaleCacheEndpoint,
   findStaleCacheEndpoints,
-  CacheHealthHub,
+  CacheHealthReader,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { cacheSourceStatus, toCacheDetail, toCacheHealth } from './cacheHealth';
 import type {
@@ -29,7 +29,7 @@ export class CacheHealthService {
       targets: CacheTarget[];
       staleEndpoints: string[];
       store: CacheProbeStore;
-      hub: CacheHealthHub;
+      hub: CacheHealthReader;
     },
   ) {
     this.stale = findStaleCacheEndpoints(

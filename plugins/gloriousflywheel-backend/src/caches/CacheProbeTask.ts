@@ -9,7 +9,10 @@ import type {
   CacheProbeResult,
   CacheTarget,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import { CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  CacheHealthPublisher,
+  CacheHealthReader,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { probeCaches } from './probeCache';
 import type { GloriousflywheelMetrics } from '../metrics';
 
@@ -25,7 +28,7 @@ export interface CacheProbeTaskOptions {
   settings: CacheProbeSettings;
   retentionDays: number;
   store: CacheProbeStore;
-  hub: CacheHealthHub;
+  hub: CacheHealthReader & CacheHealthPublisher;
   logger: LoggerService;
   metrics?: GloriousflywheelMetrics;
   /** clock (tests) */

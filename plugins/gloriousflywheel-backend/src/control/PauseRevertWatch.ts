@@ -3,12 +3,12 @@ import {
   AUDIT_SYSTEM_ACTOR,
   scaleSetKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { FleetReader } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AuditStore } from '../database/AuditStore';
 import { auditEventMeta } from '../audit/auditChain';
 
 export interface PauseRevertWatchOptions {
-  fleet: FleetService;
+  fleet: FleetReader;
   audit: AuditStore;
   auditor: AuditorService;
   logger: LoggerService;
@@ -65,7 +65,7 @@ export class PauseRevertWatch {
   }
 
   private async record(
-    s: ReturnType<FleetService['scaleSets']>[number],
+    s: ReturnType<FleetReader['scaleSets']>[number],
     requestId: string,
   ) {
     const { fleet, audit, auditor } = this.options;

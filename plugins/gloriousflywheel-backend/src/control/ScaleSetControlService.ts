@@ -18,7 +18,7 @@ import { AuditCompletion, AuditStore } from '../database/AuditStore';
 import { auditEventMeta } from '../audit/auditChain';
 import {
   ClusterConfig,
-  FleetService,
+  FleetReader,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControl, ScaleSetTarget } from './ScaleSetControl';
 import { AccessGate, actorOf, isAccessRefusal } from '../service/access';
@@ -46,7 +46,7 @@ export interface ScaleSetControlServiceOptions {
   /** configured clusters: targets elsewhere are 404 before anything is recorded */
   clusters: readonly ClusterConfig[];
   auditor: AuditorService;
-  fleet: FleetService;
+  fleet: FleetReader;
   logger: LoggerService;
   metrics?: GloriousflywheelMetrics;
 }

@@ -3,13 +3,13 @@ import {
   ControlAction,
   NAME_LIMITS,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { FleetReader } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControlService } from './ScaleSetControlService';
 
 export interface ControlActionsOptions {
   actionsRegistry: ActionsRegistryService;
   control: ScaleSetControlService;
-  fleet: FleetService;
+  fleet: FleetReader;
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   parseScaleSetResourceRef,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
-  FleetService,
+  FleetReader,
   RunnerClassOwners,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetResource } from './scaleSetPermissionRules';
@@ -27,7 +27,7 @@ export function toScaleSetResource(
  * permission framework's conditional decisions. Unknown refs load as undefined (and are denied).
  */
 export function createScaleSetResourceLoader(
-  fleet: FleetService,
+  fleet: FleetReader,
   owners: RunnerClassOwners,
 ) {
   return async (refs: string[]): Promise<Array<ScaleSetResource | undefined>> =>

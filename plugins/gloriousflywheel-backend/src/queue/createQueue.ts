@@ -9,10 +9,10 @@ import { GitHubAccess } from '../adoption/GitHubClient';
 import { readQueueConfig } from './queueConfig';
 import { JobReconciler } from './JobReconciler';
 import { QueueFleet, QueueService } from './QueueService';
-import type { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type { FleetReader } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /** The fleet's in-memory view as the queue reads it. */
-export function queueFleetOf(fleet: FleetService): QueueFleet {
+export function queueFleetOf(fleet: FleetReader): QueueFleet {
   return {
     runnerClasses: fleet.runnerClasses,
     scaleSets: () => fleet.scaleSets(),

@@ -3,6 +3,7 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import type { RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { Listeners } from '../shared/Listeners';
 
 /**
  * The key of a repository in the hub and the store: `owner/name`, lower-case.
@@ -23,6 +24,35 @@ const catalogView = (r: RepoAdoption) =>
   ]);
 
 /**
+ * What readers of adoption results see: the latest result of every scanned repository and which
+ * changed.
+ *
+ * @public
+ */
+export interface AdoptionReader {
+  /** true once the plugin has published at least once (from storage or a scan) */
+  readonly loaded: boolean;
+  list(): RepoAdoption[];
+  /** By `owner/name` (case-insensitive), as in `github.com/project-slug`. */
+  get(slug: string): RepoAdoption | undefined;
+  /** Calls `listener` with the keys ({@link repoKey}) whose catalog view changed; returns an unsubscribe. */
+  onChange(listener: (changed: string[]) => void): () => void;
+}
+
+/**
+ * How the plugin's adoption scan hands its results to the readers.
+ *
+ * @public
+ */
+export interface AdoptionPublisher {
+  /**
+   * Takes new results and removals (keys, see {@link repoKey}); readers hear the keys whose
+   * catalog view changed (results for the same head read earlier by a slower replica are ignored).
+   */
+  publish(results: Iterable<RepoAdoption>, removed?: Iterable<string>): void;
+}
+
+/**
  * The latest adoption result of every scanned repository, in memory, shared by the plugin (which
  * scans and stores) and the catalog module (whose processor annotates Components). Root-scoped and
  * dependency-free for the same reason as CacheHealthHub: a catalog module cannot depend on another
@@ -30,9 +60,10 @@ const catalogView = (r: RepoAdoption) =>
  *
  * @public
  */
-export class AdoptionHub {
+export class AdoptionHub implements AdoptionReader, AdoptionPublisher {
   private readonly repos = new Map<string, RepoAdoption>();
-  private readonly listeners = new Set<(changed: string[]) => void>();
+  // A failing subscriber must not stop the scan or the other subscribers.
+  private readonly listeners = new Listeners<[changed: string[]]>();
   private loadedOnce = false;
 
   get loaded(): boolean {
@@ -67,27 +98,18 @@ export class AdoptionHub {
       if (!held || catalogView(held) !== catalogView(r)) changed.push(key);
     }
     for (const key of removed) if (this.repos.delete(key)) changed.push(key);
-    if (!changed.length) return;
-    for (const listener of this.listeners) {
-      try {
-        listener(changed);
-      } catch {
-        // A failing subscriber must not stop the scan or the other subscribers.
-      }
-    }
+    if (changed.length) this.listeners.notify(changed);
   }
 
   /** Calls `listener` with changed keys after a publish; returns an unsubscribe. */
   onChange(listener: (changed: string[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.add(listener);
   }
 }
 
 /**
- * Root-scoped, dependency-free: see {@link AdoptionHub}.
+ * Root-scoped, dependency-free: see {@link AdoptionHub}. The catalog module reads
+ * ({@link AdoptionReader}); only the plugin's scan publishes.
  *
  * @public
  */

@@ -8,6 +8,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import type { CacheKind, CacheTarget } from './types';
+import { FleetConfig } from '../fleet/FleetConfig';
 
 /**
  * Default slow threshold: answers slower than this make a cache degraded.
@@ -252,6 +253,21 @@ export function readCacheProbeSchedule(config: Config): CacheProbeSchedule {
   return { schedule, retentionDays };
 }
 
+function mergeCachesByRunnerClass(
+  targets: readonly CacheTarget[],
+  runnerClassCaches: ReadonlyMap<string, readonly string[]>,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const add = (runnerClass: string, cache: string) => {
+    const list = (out[runnerClass] ??= []);
+    if (!list.includes(cache)) list.push(cache);
+  };
+  for (const t of targets) for (const c of t.runnerClasses) add(c, t.name);
+  for (const [runnerClass, caches] of runnerClassCaches)
+    for (const cache of caches) add(runnerClass, cache);
+  return out;
+}
+
 /**
  * Which caches each runner class depends on: `caches[].runnerClasses` plus
  * `runnerClasses[].caches`, merged. A runner class naming a cache that is not configured fails
@@ -263,26 +279,46 @@ export function readCachesByRunnerClass(
   config: Config,
   targets: readonly CacheTarget[],
 ): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  const add = (runnerClass: string, cache: string) => {
-    const list = (out[runnerClass] ??= []);
-    if (!list.includes(cache)) list.push(cache);
-  };
-  for (const t of targets) for (const c of t.runnerClasses) add(c, t.name);
-  const names = new Set(targets.map(t => t.name));
-  const classes =
-    config.getOptionalConfigArray('gloriousflywheel.runnerClasses') ?? [];
-  classes.forEach((c, i) => {
-    const caches = c.getOptionalStringArray('caches') ?? [];
-    caches.forEach((cache, j) => {
-      if (!names.has(cache)) {
-        invalid(
-          `gloriousflywheel.runnerClasses[${i}].caches[${j}]`,
-          `no cache named '${cache}' in gloriousflywheel.caches`,
-        );
-      }
-      add(c.getString('name'), cache);
-    });
-  });
-  return out;
+  return mergeCachesByRunnerClass(
+    targets,
+    FleetConfig.fromConfig(config).runnerClassCaches,
+  );
+}
+
+/**
+ * What the cache probes read from app-config, read and validated once: `gloriousflywheel.caches`,
+ * `cacheProbe` and `schedule.cacheProbe`. A bad value fails start-up naming its key.
+ *
+ * @public
+ */
+export class CacheConfig {
+  static fromConfig(config: Config): CacheConfig {
+    return new CacheConfig(
+      readCacheTargets(config),
+      readCacheProbeSettings(config),
+      readCacheProbeSchedule(config),
+    );
+  }
+
+  private constructor(
+    /** `gloriousflywheel.caches`; endpoints come only from here, never from a request */
+    readonly targets: CacheTarget[],
+    /** `gloriousflywheel.cacheProbe` */
+    readonly probe: CacheProbeSettings,
+    /** how often caches are probed and how long their history is kept */
+    readonly probeSchedule: CacheProbeSchedule,
+  ) {}
+
+  /** The configured caches whose endpoint is on the stale deny-list. */
+  staleCacheEndpoints(): StaleCacheEndpoint[] {
+    return findStaleCacheEndpoints(this.targets, this.probe.staleEndpoints);
+  }
+
+  /**
+   * Which caches each runner class depends on: `caches[].runnerClasses` plus
+   * `runnerClasses[].caches` (from `fleet`), merged.
+   */
+  cachesByRunnerClass(fleet: FleetConfig): Record<string, string[]> {
+    return mergeCachesByRunnerClass(this.targets, fleet.runnerClassCaches);
+  }
 }

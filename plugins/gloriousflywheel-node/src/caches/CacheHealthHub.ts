@@ -3,6 +3,34 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import type { CacheProbeResult } from './types';
+import { Listeners } from '../shared/Listeners';
+
+/**
+ * What readers of cache health see: the latest probe result of every cache and its changes.
+ *
+ * @public
+ */
+export interface CacheHealthReader {
+  /** true once the plugin has published at least once (from storage or a probe run) */
+  readonly loaded: boolean;
+  /** The latest result per cache name. */
+  latest(): ReadonlyMap<string, CacheProbeResult>;
+  /** Calls `listener` after every publish that changed something; returns an unsubscribe. */
+  onChange(listener: () => void): () => void;
+}
+
+/**
+ * How the plugin's probe task hands its results to the readers.
+ *
+ * @public
+ */
+export interface CacheHealthPublisher {
+  /**
+   * Takes results that are newer than what is held (older ones, e.g. from a slower replica's read
+   * of the database, are ignored) and notifies readers when anything changed.
+   */
+  publish(results: Iterable<CacheProbeResult>): void;
+}
 
 /**
  * The latest probe result of every cache, in memory, shared by the plugin and the catalog module
@@ -16,9 +44,10 @@ import type { CacheProbeResult } from './types';
  *
  * @public
  */
-export class CacheHealthHub {
+export class CacheHealthHub implements CacheHealthReader, CacheHealthPublisher {
   private readonly results = new Map<string, CacheProbeResult>();
-  private readonly listeners = new Set<() => void>();
+  // A failing subscriber must not stop the probe task or the other subscribers.
+  private readonly listeners = new Listeners();
   private loadedOnce = false;
 
   /** true once the plugin has published at least once (from storage or a probe run) */
@@ -45,27 +74,18 @@ export class CacheHealthHub {
       this.results.set(r.cache, r);
       changed = true;
     }
-    if (!changed) return;
-    for (const listener of this.listeners) {
-      try {
-        listener();
-      } catch {
-        // A failing subscriber must not stop the probe task or the other subscribers.
-      }
-    }
+    if (changed) this.listeners.notify();
   }
 
   /** Calls `listener` after every publish that changed something; returns an unsubscribe. */
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.add(listener);
   }
 }
 
 /**
- * Root-scoped, dependency-free: see {@link CacheHealthHub} for why.
+ * Root-scoped, dependency-free: see {@link CacheHealthHub} for why. The catalog module reads
+ * ({@link CacheHealthReader}); only the plugin's probe task publishes.
  *
  * @public
  */

@@ -109,23 +109,38 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
   });
 }
 
+/** What one pass over `gloriousflywheel.runnerClasses` (and `owner`) yields. */
+interface RunnerClassEntries {
+  runnerClasses: RunnerClassDefinition[];
+  owners: RunnerClassOwners;
+  /** `runnerClasses[].caches` by class name */
+  caches: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
- * Reads `gloriousflywheel.runnerClasses`, or the four tinyland classes when absent.
- *
- * @public
+ * Reads `gloriousflywheel.runnerClasses` (or the four tinyland classes when absent) with their
+ * owners and caches, and `gloriousflywheel.owner`; a bad entry fails start-up naming its key.
  */
-export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
+function readRunnerClassEntries(config: Config): RunnerClassEntries {
   const entries = config.getOptionalConfigArray(
     'gloriousflywheel.runnerClasses',
   );
-  if (!entries) return DEFAULT_RUNNER_CLASSES.map(c => ({ ...c }));
+  const caches = new Map<string, string[]>();
+  const byClass = new Map<string, string>();
+  if (!entries) {
+    return {
+      runnerClasses: DEFAULT_RUNNER_CLASSES.map(c => ({ ...c })),
+      owners: runnerClassOwners(config, byClass),
+      caches,
+    };
+  }
   const cacheNames = new Set(
     (config.getOptionalConfigArray('gloriousflywheel.caches') ?? []).map(c =>
       c.getString('name'),
     ),
   );
   const seen = new Set<string>();
-  return entries.map((c, i) => {
+  const runnerClasses = entries.map((c, i) => {
     const key = `gloriousflywheel.runnerClasses[${i}]`;
     const name = c.getString('name');
     // a runner class is also a catalog entity name and a filter value beside `unclassified`
@@ -152,7 +167,7 @@ export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
         )} (known: ${RUNNER_CLASS_CAPABILITIES.join(', ')})`,
       );
     }
-    return {
+    const definition: RunnerClassDefinition = {
       name,
       title: c.getOptionalString('title'),
       capabilities: capabilities as RunnerClassCapability[],
@@ -160,7 +175,34 @@ export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
       scaleSets: c.getOptionalStringArray('scaleSets') ?? [name],
       contract: readContract(c, key, name, cacheNames),
     };
+    const classOwner = c.getOptionalString('owner');
+    if (classOwner) byClass.set(name, ownerRef(classOwner, `${key}.owner`));
+    const classCaches = c.getOptionalStringArray('caches') ?? [];
+    classCaches.forEach((cache, j) => {
+      // A class naming a cache that is not configured fails here, so the catalog never gets a dangling `dependsOn`.
+      if (!cacheNames.has(cache)) {
+        throw new Error(
+          `Invalid config at '${key}.caches[${j}]': no cache named '${cache}' in gloriousflywheel.caches`,
+        );
+      }
+    });
+    if (classCaches.length) caches.set(name, classCaches);
+    return definition;
   });
+  return {
+    runnerClasses,
+    owners: runnerClassOwners(config, byClass),
+    caches,
+  };
+}
+
+/**
+ * Reads `gloriousflywheel.runnerClasses`, or the four tinyland classes when absent.
+ *
+ * @public
+ */
+export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
+  return readRunnerClassEntries(config).runnerClasses;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -270,24 +312,11 @@ function ownerRef(value: string, key: string): string {
   }
 }
 
-/**
- * Reads `gloriousflywheel.owner` and the per-class `runnerClasses[].owner`, as full entity refs.
- *
- * @public
- */
-export function readRunnerClassOwners(config: Config): RunnerClassOwners {
+function runnerClassOwners(
+  config: Config,
+  byClass: ReadonlyMap<string, string>,
+): RunnerClassOwners {
   const owner = config.getOptionalString('gloriousflywheel.owner');
-  const byClass = new Map<string, string>();
-  (
-    config.getOptionalConfigArray('gloriousflywheel.runnerClasses') ?? []
-  ).forEach((c, i) => {
-    const classOwner = c.getOptionalString('owner');
-    if (classOwner)
-      byClass.set(
-        c.getString('name'),
-        ownerRef(classOwner, `gloriousflywheel.runnerClasses[${i}].owner`),
-      );
-  });
   const defaultOwner = owner
     ? ownerRef(owner, 'gloriousflywheel.owner')
     : DEFAULT_RUNNER_CLASS_OWNER;
@@ -297,4 +326,39 @@ export function readRunnerClassOwners(config: Config): RunnerClassOwners {
     ownerOf: runnerClass =>
       (runnerClass !== null && byClass.get(runnerClass)) || defaultOwner,
   };
+}
+
+/**
+ * Reads `gloriousflywheel.owner` and the per-class `runnerClasses[].owner`, as full entity refs.
+ *
+ * @public
+ */
+export function readRunnerClassOwners(config: Config): RunnerClassOwners {
+  return readRunnerClassEntries(config).owners;
+}
+
+/**
+ * What the fleet reads from app-config, read and validated once: `gloriousflywheel.clusters`,
+ * `runnerClasses` (with their owners and caches) and `owner`. A bad entry fails start-up naming its
+ * key.
+ *
+ * @public
+ */
+export class FleetConfig {
+  static fromConfig(config: Config): FleetConfig {
+    const clusters = readClusterConfigs(config);
+    const { runnerClasses, owners, caches } = readRunnerClassEntries(config);
+    return new FleetConfig(clusters, runnerClasses, owners, caches);
+  }
+
+  private constructor(
+    /** `gloriousflywheel.clusters` */
+    readonly clusters: ClusterConfig[],
+    /** `gloriousflywheel.runnerClasses`, or the four tinyland classes when absent */
+    readonly runnerClasses: RunnerClassDefinition[],
+    /** who owns each runner class */
+    readonly owners: RunnerClassOwners,
+    /** `runnerClasses[].caches` by class name; every name is a configured cache */
+    readonly runnerClassCaches: ReadonlyMap<string, readonly string[]>,
+  ) {}
 }

@@ -26,17 +26,8 @@ import { ClusterConfig } from './FleetConfig';
 import { ClusterWatcher } from './ClusterWatcher';
 import { InformerBackoff } from './ResourceInformer';
 import { createKubeConfig } from './kubeConfig';
-
-/**
- * Filters of `GET /fleet/scale-sets`.
- *
- * @public
- */
-export interface ScaleSetFilter {
-  cluster?: string;
-  namespace?: string;
-  runnerClass?: string;
-}
+import type { FleetReader, ScaleSetFilter } from './FleetReader';
+import { Listeners } from '../shared/Listeners';
 
 /** @public */
 export interface FleetServiceOptions {
@@ -88,14 +79,14 @@ function revertedBy(
 }
 
 /**
- * The fleet as the portal sees it: informer caches of every configured cluster, mapped to scale
- * sets and runner classes. Reads never touch Kubernetes.
+ * The informers of every configured cluster behind {@link FleetReader}; `fleetServiceRef` starts
+ * one per backend process and stops it on shutdown.
  *
  * @public
  */
-export class FleetService {
+export class FleetService implements FleetReader {
   private readonly watchers: ClusterWatcher[];
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners: Listeners;
   private debounce?: NodeJS.Timeout;
   /** All scale sets, mapped and sorted once per change rather than on every API read. */
   private view?: ScaleSet[];
@@ -107,6 +98,9 @@ export class FleetService {
   private readonly undoneSince = new Map<string, string>();
 
   constructor(private readonly options: FleetServiceOptions) {
+    this.listeners = new Listeners(e =>
+      options.logger.error(`fleet change listener failed: ${e}`),
+    );
     const kubeConfigFor = options.kubeConfigFor ?? createKubeConfig;
     this.watchers = options.clusters.map(cluster => {
       return new ClusterWatcher({
@@ -134,8 +128,7 @@ export class FleetService {
 
   /** Runs `listener` (debounced) whenever scale sets, runners or cluster states change. */
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   clusters(): ClusterStatus[] {
@@ -318,15 +311,10 @@ export class FleetService {
     // Synchronously, so no read after a change can see the old view; listeners are debounced.
     this.view = undefined;
     clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => {
-      for (const l of this.listeners) {
-        try {
-          l();
-        } catch (e) {
-          this.options.logger.error(`fleet change listener failed: ${e}`);
-        }
-      }
-    }, this.options.debounceMs ?? 250);
+    this.debounce = setTimeout(
+      () => this.listeners.notify(),
+      this.options.debounceMs ?? 250,
+    );
     this.debounce.unref?.();
   }
 }

@@ -2,9 +2,9 @@ import {
   evaluateRunnerClassContracts,
   RunnerClassContractReport,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import type { CacheHealthHub } from '../caches/CacheHealthHub';
+import type { CacheHealthReader } from '../caches/CacheHealthHub';
 import type { CacheTarget } from '../caches/types';
-import type { FleetService } from './FleetService';
+import type { FleetReader } from './FleetReader';
 
 /**
  * Where the contract's cache facts come from: the configured caches, the stale-endpoint patterns
@@ -15,7 +15,7 @@ import type { FleetService } from './FleetService';
 export interface RunnerClassContractSources {
   targets: readonly CacheTarget[];
   staleEndpoints: readonly string[];
-  health: CacheHealthHub;
+  health: CacheHealthReader;
 }
 
 /**
@@ -25,7 +25,7 @@ export interface RunnerClassContractSources {
  * @public
  */
 export function runnerClassContracts(
-  fleet: FleetService,
+  fleet: FleetReader,
   sources: RunnerClassContractSources,
 ): RunnerClassContractReport[] {
   const latest = sources.health.latest();

@@ -4,11 +4,12 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { FleetService } from './FleetService';
-import { readClusterConfigs, readRunnerClasses } from './FleetConfig';
+import { FleetConfig } from './FleetConfig';
 
 /**
  * The fleet informers, one per backend process: root-scoped so that the plugin's API and the
- * catalog module read the same in-memory copy instead of watching the clusters twice.
+ * catalog module read the same in-memory copy instead of watching the clusters twice. Readers get
+ * {@link FleetReader}; the factory starts the informers and stops them on shutdown.
  *
  * @public
  */
@@ -24,9 +25,10 @@ export const fleetServiceRef = createServiceRef<FleetService>({
         lifecycle: coreServices.rootLifecycle,
       },
       factory({ config, logger, lifecycle }) {
+        const { clusters, runnerClasses } = FleetConfig.fromConfig(config);
         const fleet = new FleetService({
-          clusters: readClusterConfigs(config),
-          runnerClasses: readRunnerClasses(config),
+          clusters,
+          runnerClasses,
           logger: logger.child({ plugin: 'gloriousflywheel', source: 'fleet' }),
         });
         fleet.start();
