@@ -2,7 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import { PROJECT_SLUG_ANNOTATION } from './AdoptionProcessor';
+import { PROJECT_SLUG_ANNOTATION } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 // `CATALOG_FILTER_EXISTS` from @backstage/catalog-client, which this package does not declare.
 const CATALOG_FILTER_EXISTS = Symbol.for(

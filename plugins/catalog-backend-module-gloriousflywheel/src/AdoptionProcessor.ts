@@ -3,6 +3,7 @@ import {
   RELATION_DEPENDENCY_OF,
   RELATION_DEPENDS_ON,
   getCompoundEntityRef,
+  parseEntityRef,
 } from '@backstage/catalog-model';
 import {
   CatalogProcessor,
@@ -10,20 +11,13 @@ import {
   LocationSpec,
   processingResult,
 } from '@backstage/plugin-catalog-node';
-import { formatScorecardCounts } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  ADOPTION_ANNOTATIONS,
+  catalogResourceRef,
+  formatScorecardCounts,
+  PROJECT_SLUG_ANNOTATION,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-
-/** The annotation that links a Component to its GitHub repository. */
-export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
-
-/** Annotations the processor writes (coarse, current state only; history stays in the plugin). */
-export const ADOPTION_ANNOTATIONS = {
-  runnerClasses: 'gloriousflywheel.io/runner-classes',
-  hostedJobs: 'gloriousflywheel.io/hosted-jobs',
-  scorecard: 'gloriousflywheel.io/scorecard',
-  tranche: 'gloriousflywheel.io/tranche',
-  stage: 'gloriousflywheel.io/adoption-stage',
-} as const;
 
 /**
  * Annotates Components whose `github.com/project-slug` names a scanned repository with its runner
@@ -50,11 +44,7 @@ export class AdoptionProcessor implements CatalogProcessor {
 
     const self = getCompoundEntityRef(entity);
     for (const runnerClass of result.runnerClasses) {
-      const target = {
-        kind: 'resource',
-        namespace: 'default',
-        name: runnerClass,
-      };
+      const target = parseEntityRef(catalogResourceRef(runnerClass));
       emit(
         processingResult.relation({
           source: self,

@@ -1,34 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import {
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
 import { CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import type {
   CacheProbeResult,
   CacheTarget,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheEntityProvider } from './CacheEntityProvider';
+import { RecordingConnection } from './__testUtils__/RecordingConnection';
 import { eventually } from '@internal/fleet-sandbox';
-
-/** Keeps what the catalog would hold, applying mutations the way the catalog does. */
-class RecordingConnection implements EntityProviderConnection {
-  mutations: EntityProviderMutation[] = [];
-  entities = new Map<string, Entity>();
-  async applyMutation(m: EntityProviderMutation) {
-    this.mutations.push(m);
-    if (m.type === 'full') {
-      this.entities = new Map(
-        m.entities.map(d => [d.entity.metadata.name, d.entity]),
-      );
-    } else {
-      for (const d of m.added)
-        this.entities.set(d.entity.metadata.name, d.entity);
-    }
-  }
-  async refresh() {}
-}
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.secret.sig';
 const targets: CacheTarget[] = [

@@ -1,4 +1,4 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   EntityProvider,
@@ -9,12 +9,9 @@ import type {
   CacheTarget,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import { CACHE_LOCATION, cacheEntities } from './cacheEntities';
-
-const withLocation = (entity: Entity) => ({
-  entity,
-  locationKey: CACHE_LOCATION,
-});
+import { CATALOG_LOCATIONS } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { cacheEntities } from './cacheEntities';
+import { EntityDeltaEmitter } from './EntityDeltaEmitter';
 
 /**
  * Emits the configured caches as build-cache Resources with a coarse health annotation: one full
@@ -22,11 +19,8 @@ const withLocation = (entity: Entity) => ({
  * status changed (a new probe with the same status changes nothing in the catalog).
  */
 export class CacheEntityProvider implements EntityProvider {
-  private connection?: EntityProviderConnection;
-  private emitted = new Map<string, string>();
-  private fullDone = false;
+  private emitter?: EntityDeltaEmitter;
   private unsubscribe?: () => void;
-  private pending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: {
@@ -43,7 +37,13 @@ export class CacheEntityProvider implements EntityProvider {
   }
 
   async connect(connection: EntityProviderConnection): Promise<void> {
-    this.connection = connection;
+    this.emitter = new EntityDeltaEmitter({
+      connection,
+      locationKey: CATALOG_LOCATIONS.caches,
+      name: 'caches',
+      logger: this.options.logger,
+      read: () => this.entities(),
+    });
     this.unsubscribe = this.options.hub.onChange(() => {
       this.refresh().catch(e =>
         this.options.logger.error(`cache entity refresh failed: ${e}`),
@@ -56,54 +56,22 @@ export class CacheEntityProvider implements EntityProvider {
     this.unsubscribe?.();
   }
 
-  /** Applies what changed since the last call, one call at a time. Exposed for tests. */
+  /** Applies what changed since the last applied mutation. Exposed for tests. */
   refresh(): Promise<void> {
-    const run = this.pending.then(() => this.apply());
-    this.pending = run.catch(() => undefined);
-    return run;
+    return this.emitter?.refresh() ?? Promise.resolve();
   }
 
-  private async apply(): Promise<void> {
+  private entities(): Entity[] | undefined {
     const { hub, targets, owner, staleEndpoints } = this.options;
     // Before the plugin published anything every cache would read "unknown"; emitting that after
     // a restart would flap the annotation, so wait.
-    if (!this.connection || !hub.loaded) return;
+    if (!hub.loaded) return undefined;
     const latest = hub.latest();
-    const entities = cacheEntities({
+    return cacheEntities({
       owner,
       targets,
       staleEndpoints,
       status: name => latest.get(name)?.status ?? 'unknown',
     });
-    const next = new Map(
-      entities.map(e => [stringifyEntityRef(e), JSON.stringify(e)] as const),
-    );
-    if (!this.fullDone) {
-      await this.connection.applyMutation({
-        type: 'full',
-        entities: entities.map(withLocation),
-      });
-      this.fullDone = true;
-      this.emitted = next;
-      this.options.logger.info(
-        `caches: emitted ${entities.length} catalog entities (full)`,
-      );
-      return;
-    }
-    const changed = entities.filter(
-      e => this.emitted.get(stringifyEntityRef(e)) !== JSON.stringify(e),
-    );
-    if (!changed.length) return;
-    await this.connection.applyMutation({
-      type: 'delta',
-      added: changed.map(withLocation),
-      removed: [],
-    });
-    this.emitted = next;
-    this.options.logger.info(
-      `caches: catalog delta for ${changed
-        .map(e => e.metadata.name)
-        .join(', ')}`,
-    );
   }
 }

@@ -1,10 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
-import { Entity } from '@backstage/catalog-model';
-import {
   KubernetesSandbox,
   createFleetSeed,
   startKubernetesSandbox,
@@ -19,31 +14,7 @@ import {
   FleetService,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { FleetEntityProvider } from './FleetEntityProvider';
-
-/** Keeps what the catalog would hold, applying mutations the way the catalog does. */
-class RecordingConnection implements EntityProviderConnection {
-  mutations: EntityProviderMutation[] = [];
-  entities = new Map<string, Entity>();
-  async applyMutation(m: EntityProviderMutation) {
-    this.mutations.push(m);
-    if (m.type === 'full') {
-      this.entities = new Map(
-        m.entities.map(d => [d.entity.metadata.name, d.entity]),
-      );
-    } else {
-      for (const d of m.added)
-        this.entities.set(d.entity.metadata.name, d.entity);
-      for (const r of m.removed) {
-        const name =
-          'entityRef' in r
-            ? r.entityRef.split('/').pop()!
-            : r.entity.metadata.name;
-        this.entities.delete(name);
-      }
-    }
-  }
-  async refresh() {}
-}
+import { RecordingConnection } from './__testUtils__/RecordingConnection';
 
 describe('FleetEntityProvider', () => {
   let k8s: KubernetesSandbox;
@@ -143,6 +114,51 @@ describe('FleetEntityProvider', () => {
         },
       ]);
     });
+  });
+
+  it('a fleet change during the first full mutation follows it as one delta, not a second full', async () => {
+    const connection = new RecordingConnection();
+    const provider = new FleetEntityProvider({
+      fleet,
+      owner: 'group:default/platform-team',
+      logger: mockServices.logger.mock(),
+    });
+    await provider.connect(connection);
+    const full = connection.holdNext();
+    fleet.start();
+    expect((await full.arrived).type).toBe('full');
+
+    // The provider subscribed first, so once this listener sees the new scale set the provider
+    // has been told too, while the full mutation is still in flight.
+    const seen = new Promise<void>(resolve => {
+      const stop = fleet.onChange(() => {
+        if (fleet.scaleSets().some(s => s.name === 'tinyland-docker-b')) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    k8s.upsertScaleSet({
+      ...createFleetSeed().scaleSets[1],
+      name: 'tinyland-docker-b',
+    });
+    await seen;
+    expect(connection.mutations.map(m => m.type)).toEqual(['full']);
+
+    full.release();
+    await eventually(() => expect(connection.mutations).toHaveLength(2));
+    const delta = connection.mutations[1];
+    expect(delta.type).toBe('delta');
+    expect(
+      delta.type === 'delta' && delta.added.map(a => a.entity.metadata.name),
+    ).toEqual(['honey.arc-runners.tinyland-docker-b']);
+    expect(delta.type === 'delta' && delta.removed).toEqual([]);
+    expect(connection.entities.size).toBe(4 + 5 + 1);
+
+    // Nothing left over: a further refresh finds the catalog up to date.
+    await provider.refresh();
+    expect(connection.mutations).toHaveLength(2);
+    provider.disconnect();
   });
 
   it('annotates the contract and re-emits a class when a cache it points at goes down', async () => {

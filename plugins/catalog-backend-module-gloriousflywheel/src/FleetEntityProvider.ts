@@ -1,20 +1,17 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { CATALOG_LOCATIONS } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
   FleetService,
   RunnerClassContractSources,
   runnerClassContracts,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import { FLEET_LOCATION, fleetEntities } from './fleetEntities';
-
-const withLocation = (entity: Entity) => ({
-  entity,
-  locationKey: FLEET_LOCATION,
-});
+import { fleetEntities } from './fleetEntities';
+import { EntityDeltaEmitter } from './EntityDeltaEmitter';
 
 /**
  * Emits runner classes and scale sets as catalog Resources: one full mutation once the clusters
@@ -22,9 +19,7 @@ const withLocation = (entity: Entity) => ({
  * the entities that changed.
  */
 export class FleetEntityProvider implements EntityProvider {
-  private connection?: EntityProviderConnection;
-  private emitted = new Map<string, string>();
-  private fullDone = false;
+  private emitter?: EntityDeltaEmitter;
   private unsubscribe?: () => void;
 
   constructor(
@@ -44,7 +39,13 @@ export class FleetEntityProvider implements EntityProvider {
   }
 
   async connect(connection: EntityProviderConnection): Promise<void> {
-    this.connection = connection;
+    this.emitter = new EntityDeltaEmitter({
+      connection,
+      locationKey: CATALOG_LOCATIONS.fleet,
+      name: 'fleet',
+      logger: this.options.logger,
+      read: ({ first }) => this.entities(first),
+    });
     const refresh = () => {
       this.refresh().catch(e =>
         this.options.logger.error(`fleet entity refresh failed: ${e}`),
@@ -64,14 +65,17 @@ export class FleetEntityProvider implements EntityProvider {
     this.unsubscribe?.();
   }
 
-  /** Applies what changed since the last call. Exposed for tests. */
-  async refresh(): Promise<void> {
-    if (!this.connection) return;
+  /** Applies what changed since the last applied mutation. Exposed for tests. */
+  refresh(): Promise<void> {
+    return this.emitter?.refresh() ?? Promise.resolve();
+  }
+
+  private entities(first: boolean): Entity[] | undefined {
     const { fleet } = this.options;
     // Until every cluster has answered once, scale sets are unknown, not absent.
-    if (!this.fullDone && fleet.clusters().some(c => c.state === 'syncing'))
-      return;
-    const entities = fleetEntities({
+    if (first && fleet.clusters().some(c => c.state === 'syncing'))
+      return undefined;
+    return fleetEntities({
       owner: this.options.owner,
       ownersByClass: this.options.ownersByClass,
       runnerClasses: fleet.runnerClasses,
@@ -81,37 +85,5 @@ export class FleetEntityProvider implements EntityProvider {
         this.options.contracts &&
         runnerClassContracts(fleet, this.options.contracts),
     });
-    const next = new Map(
-      entities.map(e => [stringifyEntityRef(e), JSON.stringify(e)] as const),
-    );
-    if (!this.fullDone) {
-      await this.connection.applyMutation({
-        type: 'full',
-        entities: entities.map(withLocation),
-      });
-      this.fullDone = true;
-      this.emitted = next;
-      this.options.logger.info(
-        `fleet: emitted ${entities.length} catalog entities (full)`,
-      );
-      return;
-    }
-    const added = entities.filter(
-      e => this.emitted.get(stringifyEntityRef(e)) !== JSON.stringify(e),
-    );
-    const removed = [...this.emitted.keys()].filter(ref => !next.has(ref));
-    if (!added.length && !removed.length) return;
-    await this.connection.applyMutation({
-      type: 'delta',
-      added: added.map(withLocation),
-      removed: removed.map(entityRef => ({
-        entityRef,
-        locationKey: FLEET_LOCATION,
-      })),
-    });
-    this.emitted = next;
-    this.options.logger.info(
-      `fleet: catalog delta +${added.length} -${removed.length}`,
-    );
   }
 }

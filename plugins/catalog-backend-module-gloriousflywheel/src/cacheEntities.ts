@@ -3,24 +3,16 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
 } from '@backstage/catalog-model';
+import {
+  CACHE_ANNOTATIONS,
+  CATALOG_LOCATIONS,
+  CATALOG_RESOURCE_TYPES,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type { CacheHealthStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type {
   StaleCacheEndpoint,
   CacheTarget,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-
-/** Where the build-cache entities say they come from. */
-export const CACHE_LOCATION = 'gloriousflywheel:caches';
-
-/** Annotations on build-cache Resources: coarse state only (latency and history stay in the plugin). */
-export const CACHE_ANNOTATIONS = {
-  health: 'gloriousflywheel.io/cache-health',
-  kind: 'gloriousflywheel.io/cache-kind',
-  endpoint: 'gloriousflywheel.io/cache-endpoint',
-  cacheName: 'gloriousflywheel.io/cache-name',
-  runnerClasses: 'gloriousflywheel.io/runner-classes',
-  staleEndpoint: 'gloriousflywheel.io/stale-endpoint',
-} as const;
 
 const KIND_TITLES: Record<CacheTarget['kind'], string> = {
   attic: 'Attic Nix cache',
@@ -53,10 +45,10 @@ export function cacheEntities(options: {
             ? `; used by ${t.runnerClasses.join(', ')}`
             : ''
         }`,
-        tags: ['build-cache', t.kind],
+        tags: [CATALOG_RESOURCE_TYPES.buildCache, t.kind],
         annotations: {
-          [ANNOTATION_LOCATION]: CACHE_LOCATION,
-          [ANNOTATION_ORIGIN_LOCATION]: CACHE_LOCATION,
+          [ANNOTATION_LOCATION]: CATALOG_LOCATIONS.caches,
+          [ANNOTATION_ORIGIN_LOCATION]: CATALOG_LOCATIONS.caches,
           [CACHE_ANNOTATIONS.health]: options.status(t.name),
           [CACHE_ANNOTATIONS.kind]: t.kind,
           [CACHE_ANNOTATIONS.endpoint]: t.url,
@@ -67,7 +59,7 @@ export function cacheEntities(options: {
             : {}),
         },
       },
-      spec: { type: 'build-cache', owner: options.owner },
+      spec: { type: CATALOG_RESOURCE_TYPES.buildCache, owner: options.owner },
     };
   });
 }

@@ -4,6 +4,10 @@ import {
   Entity,
 } from '@backstage/catalog-model';
 import {
+  CATALOG_LOCATIONS,
+  CATALOG_RESOURCE_TYPES,
+  catalogResourceRef,
+  FLEET_ANNOTATIONS,
   formatContractScore,
   RunnerClassContractReport,
   RunnerClassDefinition,
@@ -11,31 +15,6 @@ import {
   scaleSetEntityName,
   scaleSetKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-
-/** Where the plugin's entities say they come from. */
-export const FLEET_LOCATION = 'gloriousflywheel:fleet';
-
-/** Annotations on the emitted Resources (coarse state only; counts stay in the plugin). */
-export const ENTITY_ANNOTATIONS = {
-  runnerClass: 'gloriousflywheel.io/runner-class',
-  capabilities: 'gloriousflywheel.io/capabilities',
-  cluster: 'gloriousflywheel.io/cluster',
-  namespace: 'gloriousflywheel.io/namespace',
-  scaleSet: 'gloriousflywheel.io/scale-set',
-  githubConfigUrl: 'gloriousflywheel.io/github-config-url',
-  labels: 'gloriousflywheel.io/runner-labels',
-  paused: 'gloriousflywheel.io/paused',
-  /** `reverted by <who> at <time>` while a portal pause has been undone outside the portal */
-  pauseReverted: 'gloriousflywheel.io/pause-reverted',
-  /** the runner-class contract: passed/applicable checks, e.g. `5/6` */
-  contract: 'gloriousflywheel.io/contract',
-  /** ids of the contract checks that fail, comma-separated */
-  contractFailing: 'gloriousflywheel.io/contract-failing',
-  arcVersion: 'gloriousflywheel.io/arc-version',
-  runnerImage: 'gloriousflywheel.io/runner-image',
-  /** the runner container's memory `request/limit` */
-  runnerMemory: 'gloriousflywheel.io/runner-memory',
-} as const;
 
 /** Contract summary annotations of an entity (none when no contract was evaluated). */
 function contractAnnotations(
@@ -49,9 +28,9 @@ function contractAnnotations(
   if (!score) return {};
   const failing = score.checks.filter(c => c.verdict === 'fail').map(c => c.id);
   return {
-    [ENTITY_ANNOTATIONS.contract]: formatContractScore(score),
+    [FLEET_ANNOTATIONS.contract]: formatContractScore(score),
     ...(failing.length
-      ? { [ENTITY_ANNOTATIONS.contractFailing]: failing.join(',') }
+      ? { [FLEET_ANNOTATIONS.contractFailing]: failing.join(',') }
       : {}),
   };
 }
@@ -59,16 +38,16 @@ function contractAnnotations(
 /** Facts read from the scale set's template and labels; absent ones are left out. */
 function factAnnotations(s: ScaleSet): Record<string, string> {
   const out: Record<string, string> = {};
-  if (s.arc?.version) out[ENTITY_ANNOTATIONS.arcVersion] = s.arc.version;
-  if (s.runner?.image) out[ENTITY_ANNOTATIONS.runnerImage] = s.runner.image;
+  if (s.arc?.version) out[FLEET_ANNOTATIONS.arcVersion] = s.arc.version;
+  if (s.runner?.image) out[FLEET_ANNOTATIONS.runnerImage] = s.runner.image;
   if (s.runner?.memoryLimit || s.runner?.memoryRequest) {
-    out[ENTITY_ANNOTATIONS.runnerMemory] = `${s.runner.memoryRequest ?? '-'}/${
+    out[FLEET_ANNOTATIONS.runnerMemory] = `${s.runner.memoryRequest ?? '-'}/${
       s.runner.memoryLimit ?? 'unlimited'
     }`;
   }
   if (s.pauseReverted)
     out[
-      ENTITY_ANNOTATIONS.pauseReverted
+      FLEET_ANNOTATIONS.pauseReverted
     ] = `reverted by ${s.pauseReverted.by} at ${s.pauseReverted.at}`;
   return out;
 }
@@ -80,8 +59,8 @@ const base = (name: string, extra: Partial<Entity['metadata']>) => ({
     name,
     ...extra,
     annotations: {
-      [ANNOTATION_LOCATION]: FLEET_LOCATION,
-      [ANNOTATION_ORIGIN_LOCATION]: FLEET_LOCATION,
+      [ANNOTATION_LOCATION]: CATALOG_LOCATIONS.fleet,
+      [ANNOTATION_ORIGIN_LOCATION]: CATALOG_LOCATIONS.fleet,
       ...extra.annotations,
     },
   },
@@ -116,21 +95,21 @@ export function fleetEntities(options: {
         c.capabilities.join(', ') || 'no declared capabilities'
       }; runs-on ${c.labels.join(', ')}`,
       tags: [
-        'runner-class',
+        CATALOG_RESOURCE_TYPES.runnerClass,
         ...c.capabilities.map(x => x.replace(/[^a-z0-9-]/g, '-')),
       ],
       annotations: {
-        [ENTITY_ANNOTATIONS.runnerClass]: c.name,
-        [ENTITY_ANNOTATIONS.capabilities]: c.capabilities.join(','),
-        [ENTITY_ANNOTATIONS.labels]: c.labels.join(','),
+        [FLEET_ANNOTATIONS.runnerClass]: c.name,
+        [FLEET_ANNOTATIONS.capabilities]: c.capabilities.join(','),
+        [FLEET_ANNOTATIONS.labels]: c.labels.join(','),
         ...contractAnnotations(contractOf(c.name)),
       },
     }),
     spec: {
-      type: 'runner-class',
+      type: CATALOG_RESOURCE_TYPES.runnerClass,
       owner: ownerOf(c.name),
       dependsOn: (options.cachesByClass?.[c.name] ?? []).map(
-        n => `resource:default/${n}`,
+        catalogResourceRef,
       ),
     },
   }));
@@ -138,25 +117,25 @@ export function fleetEntities(options: {
     ...base(scaleSetEntityName(s), {
       title: `${s.name} (${s.cluster}/${s.namespace})`,
       description: `ARC scale set ${s.runnerScaleSetName} for ${s.owner}`,
-      tags: ['runner-scale-set'],
+      tags: [CATALOG_RESOURCE_TYPES.scaleSet],
       annotations: {
-        [ENTITY_ANNOTATIONS.cluster]: s.cluster,
-        [ENTITY_ANNOTATIONS.namespace]: s.namespace,
-        [ENTITY_ANNOTATIONS.scaleSet]: s.name,
-        [ENTITY_ANNOTATIONS.githubConfigUrl]: s.githubConfigUrl,
-        [ENTITY_ANNOTATIONS.labels]: s.labels.join(','),
+        [FLEET_ANNOTATIONS.cluster]: s.cluster,
+        [FLEET_ANNOTATIONS.namespace]: s.namespace,
+        [FLEET_ANNOTATIONS.scaleSet]: s.name,
+        [FLEET_ANNOTATIONS.githubConfigUrl]: s.githubConfigUrl,
+        [FLEET_ANNOTATIONS.labels]: s.labels.join(','),
         ...(s.runnerClass
-          ? { [ENTITY_ANNOTATIONS.runnerClass]: s.runnerClass }
+          ? { [FLEET_ANNOTATIONS.runnerClass]: s.runnerClass }
           : {}),
-        [ENTITY_ANNOTATIONS.paused]: s.paused ? 'true' : 'false',
+        [FLEET_ANNOTATIONS.paused]: s.paused ? 'true' : 'false',
         ...factAnnotations(s),
         ...contractAnnotations(scaleSetContractOf(s)),
       },
     }),
     spec: {
-      type: 'runner-scale-set',
+      type: CATALOG_RESOURCE_TYPES.scaleSet,
       owner: ownerOf(s.runnerClass),
-      dependsOn: s.runnerClass ? [`resource:default/${s.runnerClass}`] : [],
+      dependsOn: s.runnerClass ? [catalogResourceRef(s.runnerClass)] : [],
     },
   }));
   return [...classes, ...scaleSets];

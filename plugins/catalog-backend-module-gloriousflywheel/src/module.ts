@@ -53,6 +53,7 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         auth,
       }) {
         const cacheTargets = readCacheTargets(config);
+        const { staleEndpoints } = readCacheProbeSettings(config);
         const cachesByClass = readCachesByRunnerClass(config, cacheTargets);
         // The owner resolution the permission rule isOwnedByUser uses, so the catalog shows who may pause.
         const owners = readRunnerClassOwners(config);
@@ -62,7 +63,7 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         );
         const contracts = {
           targets: cacheTargets,
-          staleEndpoints: readCacheProbeSettings(config).staleEndpoints,
+          staleEndpoints,
           health: cacheHealthHub,
         };
         catalog.addEntityProvider(
@@ -81,7 +82,7 @@ export const catalogModuleGloriousflywheel = createBackendModule({
             targets: cacheTargets,
             staleEndpoints: findStaleCacheEndpoints(
               cacheTargets,
-              readCacheProbeSettings(config).staleEndpoints,
+              staleEndpoints,
             ),
             owner,
             logger,

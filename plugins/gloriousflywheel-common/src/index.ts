@@ -9,6 +9,7 @@ export * from './runnerClasses';
 export * from './workflows';
 export * from './scorecard';
 export * from './fleet';
+export * from './catalog';
 export * from './caches';
 export * from './permissions';
 export * from './control';
