@@ -25,7 +25,7 @@ import {
   tranchesRouteRef,
 } from './routes';
 import { isRepoAdoptionAvailable } from './components/RepoAdoptionContent/projectSlug';
-import { isFleetContentAvailable } from './components/FleetEntityContent/isFleetContentAvailable';
+import { isFleetContentAvailable } from './components/EntityContent/isFleetContentAvailable';
 import { WithoutPageShell } from './components/PluginPage';
 
 const gloriousFlywheelApi = ApiBlueprint.make({
@@ -156,15 +156,15 @@ const repoAdoptionCard = EntityCardBlueprint.make({
   },
 });
 
-const fleetEntityContent = EntityContentBlueprint.make({
+const resourceEntityContent = EntityContentBlueprint.make({
   name: 'fleet',
   params: {
     path: '/gloriousflywheel',
     title: 'Live state',
     filter: isFleetContentAvailable,
     loader: () =>
-      import('./components/FleetEntityContent').then(m => (
-        <m.FleetEntityContent />
+      import('./components/EntityContent').then(m => (
+        <m.GloriousFlywheelEntityContent />
       )),
   },
 });
@@ -184,7 +184,7 @@ export default createFrontendPlugin({
     auditLogPage,
     tranchesPage,
     stuckJobPage,
-    fleetEntityContent,
+    resourceEntityContent,
     repoAdoptionContent,
     repoAdoptionCard,
   ],

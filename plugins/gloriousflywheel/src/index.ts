@@ -16,5 +16,5 @@ export {
   EntityFleetContent,
 } from './plugin';
 export { isRepoAdoptionAvailable } from './components/RepoAdoptionContent/projectSlug';
-export { isFleetContentAvailable } from './components/FleetEntityContent/isFleetContentAvailable';
+export { isFleetContentAvailable } from './components/EntityContent/isFleetContentAvailable';
 export * from './api';

@@ -128,15 +128,15 @@ export const EntityRepoAdoptionCard: () => JSX.Element | null =
     }),
   );
 
-/** Entity tab for runner-class / runner-scale-set Resources (use with `isFleetContentAvailable`). @public */
+/** Entity tab for runner-class, runner-scale-set and build-cache Resources (use with `isFleetContentAvailable`). @public */
 export const EntityFleetContent: () => JSX.Element | null =
   gloriousflywheelPlugin.provide(
     createComponentExtension({
       name: 'EntityFleetContent',
       component: {
         lazy: () =>
-          import('./components/FleetEntityContent').then(
-            m => m.FleetEntityContent,
+          import('./components/EntityContent').then(
+            m => m.GloriousFlywheelEntityContent,
           ),
       },
     }),

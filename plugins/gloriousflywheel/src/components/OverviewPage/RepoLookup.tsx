@@ -17,10 +17,10 @@ import Typography from '@mui/material/Typography';
 import {
   AdoptionJob,
   AdoptionJobException,
+  PROJECT_SLUG_ANNOTATION,
   RepoAdoption,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
-import { PROJECT_SLUG_ANNOTATION } from '../RepoAdoptionContent/projectSlug';
 import { runnerClassEntityPath } from '../entityRefs';
 import { RelativeTime } from '../RelativeTime';
 import {

@@ -1,6 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-
-export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
+import { PROJECT_SLUG_ANNOTATION } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** `owner/repo` of a Component's GitHub repository, from its project-slug annotation. */
 export function repoOfEntity(

@@ -17,7 +17,7 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { RunnerClassCard } from '../RunnerClassesPage/RunnerClassCard';
-import { FleetEntityContent } from '../FleetEntityContent';
+import { GloriousFlywheelEntityContent } from '../EntityContent';
 import { PAUSE_THROUGH_GIT_DOCS } from './PauseRevertedNotice';
 
 // The heavy class as the sandbox seeds it: a nix runner's 8Gi limit against a 16Gi–64Gi envelope,
@@ -172,7 +172,7 @@ describe('runner-class contract in the UI', () => {
         ]}
       >
         <EntityProvider entity={entity}>
-          <FleetEntityContent />
+          <GloriousFlywheelEntityContent />
         </EntityProvider>
       </TestApiProvider>,
     );

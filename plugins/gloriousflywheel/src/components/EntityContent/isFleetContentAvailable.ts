@@ -1,6 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-
-const TYPES = ['runner-class', 'runner-scale-set', 'build-cache'];
+import { catalogResourceType } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /**
  * Whether an entity is one of the Resources the plugin emits (runner class, scale set, build cache).
@@ -8,6 +7,5 @@ const TYPES = ['runner-class', 'runner-scale-set', 'build-cache'];
  * @public
  */
 export function isFleetContentAvailable(entity: Entity): boolean {
-  const type = (entity.spec as { type?: string } | undefined)?.type;
-  return entity.kind === 'Resource' && TYPES.includes(type ?? '');
+  return catalogResourceType(entity) !== undefined;
 }

@@ -7,7 +7,7 @@ import {
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
-import { FleetEntityContent } from './FleetEntityContent';
+import { GloriousFlywheelEntityContent } from './GloriousFlywheelEntityContent';
 import { isFleetContentAvailable } from './isFleetContentAvailable';
 
 const resource = (type: string, name: string) => ({
@@ -37,7 +37,7 @@ describe('isFleetContentAvailable', () => {
   });
 });
 
-describe('FleetEntityContent for a build cache', () => {
+describe('GloriousFlywheelEntityContent for a build cache', () => {
   it('shows the latest probe with its requests and says remote execution is not offered', async () => {
     const api: Partial<GloriousFlywheelApi> = {
       getCache: async () => ({
@@ -80,7 +80,7 @@ describe('FleetEntityContent for a build cache', () => {
         ]}
       >
         <EntityProvider entity={resource('build-cache', 'bazel-grpc')}>
-          <FleetEntityContent />
+          <GloriousFlywheelEntityContent />
         </EntityProvider>
       </TestApiProvider>,
     );

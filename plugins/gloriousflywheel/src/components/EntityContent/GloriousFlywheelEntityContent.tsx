@@ -22,6 +22,9 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   auditReadPermission,
   CacheProbeCheck,
+  CATALOG_RESOURCE_TYPES,
+  catalogResourceType,
+  FLEET_ANNOTATIONS,
   ScaleSet,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { CacheHistoryCard, formatBytes } from '../CachesPage';
@@ -31,8 +34,6 @@ import {
   ContractChip,
   PauseRevertedNotice,
 } from '../RunnerClassContract';
-
-const A = 'gloriousflywheel.io/';
 
 function RunnerClassOverview({ name }: { name: string }) {
   const api = useApi(gloriousFlywheelApiRef);
@@ -349,26 +350,30 @@ function CacheOverview({ name }: { name: string }) {
 }
 
 /** Entity tab for the plugin's Resources (runner class, scale set, build cache): live state. */
-export function FleetEntityContent() {
+export function GloriousFlywheelEntityContent() {
   const { entity } = useEntity();
   const ann = entity.metadata.annotations ?? {};
-  const type = (entity.spec as { type?: string }).type;
-  if (type === 'runner-class' && ann[`${A}runner-class`]) {
-    return <RunnerClassOverview name={ann[`${A}runner-class`]} />;
+  const type = catalogResourceType(entity);
+  const runnerClass = ann[FLEET_ANNOTATIONS.runnerClass];
+  if (type === CATALOG_RESOURCE_TYPES.runnerClass && runnerClass) {
+    return <RunnerClassOverview name={runnerClass} />;
   }
-  if (type === 'build-cache')
+  if (type === CATALOG_RESOURCE_TYPES.buildCache)
     return <CacheOverview name={entity.metadata.name} />;
+  const cluster = ann[FLEET_ANNOTATIONS.cluster];
+  const namespace = ann[FLEET_ANNOTATIONS.namespace];
+  const scaleSet = ann[FLEET_ANNOTATIONS.scaleSet];
   if (
-    type === 'runner-scale-set' &&
-    ann[`${A}cluster`] &&
-    ann[`${A}namespace`] &&
-    ann[`${A}scale-set`]
+    type === CATALOG_RESOURCE_TYPES.scaleSet &&
+    cluster &&
+    namespace &&
+    scaleSet
   ) {
     return (
       <ScaleSetOverview
-        cluster={ann[`${A}cluster`]}
-        namespace={ann[`${A}namespace`]}
-        name={ann[`${A}scale-set`]}
+        cluster={cluster}
+        namespace={namespace}
+        name={scaleSet}
       />
     );
   }

@@ -1,0 +1,2 @@
+export { GloriousFlywheelEntityContent } from './GloriousFlywheelEntityContent';
+export { isFleetContentAvailable } from './isFleetContentAvailable';

@@ -1,2 +1,0 @@
-export { FleetEntityContent } from './FleetEntityContent';
-export { isFleetContentAvailable } from './isFleetContentAvailable';
