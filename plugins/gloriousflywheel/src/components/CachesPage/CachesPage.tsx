@@ -2,11 +2,8 @@ import { useMemo, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   ContentHeader,
-  EmptyState,
   InfoCard,
   Link,
-  Progress,
-  ResponseErrorPanel,
   SupportButton,
   Table,
   TableColumn,
@@ -25,6 +22,7 @@ import { runnerClassEntityPath } from '../entityRefs';
 import { RelativeTime } from '../RelativeTime';
 import { CacheHistoryChart } from './CacheHistoryChart';
 import { formatBytes } from './formatBytes';
+import { AsyncContent } from '../AsyncContent';
 
 const REFRESH_MS = 15000;
 const PERIODS = { '1h': 3600e3, '24h': 86400e3, '7d': 7 * 86400e3 } as const;
@@ -120,25 +118,21 @@ export function CacheHistoryCard({ name }: { name: string }) {
         </TextField>
       }
     >
-      {history.loading && !history.value && <Progress />}
-      {history.error && !history.value && (
-        <ResponseErrorPanel error={history.error} />
-      )}
-      {history.value && (
-        <>
-          <CacheHistoryChart
-            points={history.value.items}
-            since={since}
-            until={Date.now()}
-          />
-          <Typography variant="caption" color="text.secondary">
-            {history.value.items.length} probes
-            {history.value.truncated
-              ? ' (older probes in this period left out)'
-              : ''}
-          </Typography>
-        </>
-      )}
+      <AsyncContent state={history}>
+        {value => (
+          <>
+            <CacheHistoryChart
+              points={value.items}
+              since={since}
+              until={Date.now()}
+            />
+            <Typography variant="caption" color="text.secondary">
+              {value.items.length} probes
+              {value.truncated ? ' (older probes in this period left out)' : ''}
+            </Typography>
+          </>
+        )}
+      </AsyncContent>
     </InfoCard>
   );
 }
@@ -151,49 +145,48 @@ export function CachesPage() {
   const items = caches.value?.items ?? [];
   const current = selected ?? items[0]?.name ?? null;
 
-  let body;
-  if (caches.loading && !caches.value) body = <Progress />;
-  else if (caches.error && !caches.value)
-    body = <ResponseErrorPanel error={caches.error} />;
-  else if (!items.length) {
-    body = (
-      <EmptyState
-        missing="info"
-        title="No caches configured"
-        description="List the Attic and Bazel caches under gloriousflywheel.caches in app-config (see docs/caches.md)."
-      />
-    );
-  } else {
-    body = (
-      <Stack spacing={2}>
-        {items
-          .filter(c => c.staleEndpoint)
-          .map(c => (
-            <Alert
-              severity="warning"
-              key={`stale-${c.name}`}
-              data-testid={`stale-${c.name}`}
-            >
-              Cache <b>{c.name}</b> points at a stale endpoint (
-              {c.staleEndpoint!.pattern}): {c.staleEndpoint!.message}
-            </Alert>
-          ))}
-        <Table<CacheHealth>
-          title="Build caches"
-          options={{
-            paging: false,
-            search: false,
-            padding: 'dense',
-            draggable: false,
-          }}
-          columns={columns}
-          data={items}
-          onRowClick={(_e, row) => row && setSelected(row.name)}
-        />
-        {current && <CacheHistoryCard name={current} />}
-      </Stack>
-    );
-  }
+  const body = (
+    <AsyncContent
+      state={caches}
+      isEmpty={v => !v.items.length}
+      empty={{
+        missing: 'info',
+        title: 'No caches configured',
+        description:
+          'List the Attic and Bazel caches under gloriousflywheel.caches in app-config (see docs/caches.md).',
+      }}
+    >
+      {() => (
+        <Stack spacing={2}>
+          {items
+            .filter(c => c.staleEndpoint)
+            .map(c => (
+              <Alert
+                severity="warning"
+                key={`stale-${c.name}`}
+                data-testid={`stale-${c.name}`}
+              >
+                Cache <b>{c.name}</b> points at a stale endpoint (
+                {c.staleEndpoint!.pattern}): {c.staleEndpoint!.message}
+              </Alert>
+            ))}
+          <Table<CacheHealth>
+            title="Build caches"
+            options={{
+              paging: false,
+              search: false,
+              padding: 'dense',
+              draggable: false,
+            }}
+            columns={columns}
+            data={items}
+            onRowClick={(_e, row) => row && setSelected(row.name)}
+          />
+          {current && <CacheHistoryCard name={current} />}
+        </Stack>
+      )}
+    </AsyncContent>
+  );
 
   return (
     <PluginPage

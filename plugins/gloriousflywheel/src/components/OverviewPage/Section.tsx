@@ -1,18 +1,8 @@
 import { ReactNode, useEffect, useState } from 'react';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import Typography from '@mui/material/Typography';
 import { RelativeTime } from '../RelativeTime';
-
-/** A polled load as the sections see it (the shape of `usePolling`). */
-export interface Loaded<T> {
-  value?: T;
-  loading: boolean;
-  error?: Error;
-}
+import { AsyncContent, AsyncState } from '../AsyncContent';
 
 /** The time the value last arrived: what "as of" means for figures computed on the page's side. */
 export function useLoadedAt(value: unknown): string | null {
@@ -30,7 +20,7 @@ export function useLoadedAt(value: unknown): string | null {
 export function Section<T>(props: {
   title: string;
   testId: string;
-  state: Loaded<T>;
+  state: AsyncState<T>;
   /** when the data shown was true; defaults to when it was loaded */
   asOf?: string | null;
   isEmpty?: (value: T) => boolean;
@@ -41,19 +31,17 @@ export function Section<T>(props: {
   const { state } = props;
   const loadedAt = useLoadedAt(state.value);
   const asOf = props.asOf === undefined ? loadedAt : props.asOf;
-  let body: ReactNode;
-  if (state.value === undefined && state.error)
-    body = <ResponseErrorPanel error={state.error} />;
-  else if (state.value === undefined)
-    body = <Progress aria-label={`Loading ${props.title.toLowerCase()}`} />;
-  else if (props.isEmpty?.(state.value) && props.empty) {
-    // a line, not Backstage's full-size EmptyState: the overview is many small sections
-    body = (
-      <Typography variant="body2">
-        <b>{props.empty.title}</b>. {props.empty.description}
-      </Typography>
-    );
-  } else body = props.children(state.value);
+  const body = (
+    <AsyncContent
+      state={state}
+      loadingLabel={`Loading ${props.title.toLowerCase()}`}
+      isEmpty={props.isEmpty}
+      // a line, not Backstage's full-size EmptyState: the overview is many small sections
+      empty={props.empty && { ...props.empty, compact: true }}
+    >
+      {props.children}
+    </AsyncContent>
+  );
   return (
     <InfoCard
       title={props.title}

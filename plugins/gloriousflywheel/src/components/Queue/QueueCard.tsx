@@ -1,9 +1,10 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import Typography from '@mui/material/Typography';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { QueueFigures } from './QueueFigures';
+import { AsyncContent } from '../AsyncContent';
 
 /** The job queue of one runner class or scale set (`cluster/namespace/name`), refreshed every 15 s. */
 export function QueueCard({
@@ -23,21 +24,25 @@ export function QueueCard({
     : `scale set ${scaleSet}`;
   return (
     <InfoCard title="Job queue">
-      {stats.loading && !stats.value && <Progress />}
-      {stats.error && !stats.value && (
-        <Typography variant="body2">
-          Queue figures unavailable: {stats.error.message}
-        </Typography>
-      )}
-      {stats.value && !item && (
-        <Typography variant="body2">
-          No queue figures for this {runnerClass ? 'runner class' : 'scale set'}
-          .
-        </Typography>
-      )}
-      {item && (
-        <QueueFigures stats={item} label={label} testId="queue-figures" />
-      )}
+      <AsyncContent
+        state={stats}
+        renderError={error => (
+          <Typography variant="body2">
+            Queue figures unavailable: {error.message}
+          </Typography>
+        )}
+      >
+        {() =>
+          item ? (
+            <QueueFigures stats={item} label={label} testId="queue-figures" />
+          ) : (
+            <Typography variant="body2">
+              No queue figures for this{' '}
+              {runnerClass ? 'runner class' : 'scale set'}.
+            </Typography>
+          )
+        }
+      </AsyncContent>
       <Typography variant="caption" component="div" sx={{ mt: 1 }}>
         <Link to="/gloriousflywheel/stuck-job">Why is my job stuck?</Link>
       </Typography>

@@ -1,11 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Link,
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { Link, Table, TableColumn } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
 import {
@@ -17,6 +11,7 @@ import { usePolling } from '../../hooks/usePolling';
 import { chipTextSx } from '../chipContrast';
 import { DiagnosisView } from './DiagnosisView';
 import { formatSeconds } from './QueueFigures';
+import { AsyncContent } from '../AsyncContent';
 
 // primary, not MUI's info blue, and dark text on warning: both pass axe's contrast rule
 const STATUS_COLOR = {
@@ -82,34 +77,29 @@ export function RepoJobs({ owner, repo }: { owner: string; repo: string }) {
     [api, owner, repo],
     15000,
   );
-  if (jobs.loading && !jobs.value) return <Progress />;
-  if (jobs.error && !jobs.value)
-    return (
-      <ResponseErrorPanel
-        error={jobs.error}
-        title="Recent jobs could not be loaded"
-      />
-    );
-  const items = jobs.value?.items ?? [];
   return (
-    <Table<DiagnosedJob>
-      title="Recent jobs"
-      subtitle={`${owner}/${repo}: queued, running and completed jobs from GitHub's workflow_job events`}
-      options={{
-        paging: items.length > 10,
-        pageSize: 10,
-        padding: 'dense',
-        search: false,
-        draggable: false,
-      }}
-      columns={columns}
-      data={items}
-      emptyContent={
-        <Typography variant="body2" sx={{ p: 2 }}>
-          No jobs recorded for this repository yet (the portal keeps jobs from
-          GitHub's workflow_job webhooks).
-        </Typography>
-      }
-    />
+    <AsyncContent state={jobs} errorTitle="Recent jobs could not be loaded">
+      {({ items }) => (
+        <Table<DiagnosedJob>
+          title="Recent jobs"
+          subtitle={`${owner}/${repo}: queued, running and completed jobs from GitHub's workflow_job events`}
+          options={{
+            paging: items.length > 10,
+            pageSize: 10,
+            padding: 'dense',
+            search: false,
+            draggable: false,
+          }}
+          columns={columns}
+          data={items}
+          emptyContent={
+            <Typography variant="body2" sx={{ p: 2 }}>
+              No jobs recorded for this repository yet (the portal keeps jobs
+              from GitHub's workflow_job webhooks).
+            </Typography>
+          }
+        />
+      )}
+    </AsyncContent>
   );
 }

@@ -5,7 +5,6 @@ import {
   ContentHeader,
   InfoCard,
   Link,
-  Progress,
   ResponseErrorPanel,
   SupportButton,
 } from '@backstage/core-components';
@@ -22,6 +21,7 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { PluginPage } from '../PluginPage';
+import { AsyncContent } from '../AsyncContent';
 import { DiagnosisView } from './DiagnosisView';
 import { formatSeconds } from './QueueFigures';
 
@@ -199,13 +199,13 @@ export function StuckJobPage() {
             />
           )}
         </InfoCard>
-        {diagnosis.loading && <Progress />}
-        {diagnosis.error && (
-          <ResponseErrorPanel error={diagnosis.error} title="No diagnosis" />
-        )}
-        {diagnosis.value && !diagnosis.loading && (
-          <Result value={diagnosis.value} />
-        )}
+        {/* a new diagnosis replaces the last one: while it loads, the last one is not shown */}
+        <AsyncContent
+          state={diagnosis.loading ? { loading: true } : diagnosis}
+          errorTitle="No diagnosis"
+        >
+          {value => value && <Result value={value} />}
+        </AsyncContent>
       </Stack>
     </PluginPage>
   );

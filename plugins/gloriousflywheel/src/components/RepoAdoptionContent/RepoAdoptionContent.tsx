@@ -4,8 +4,6 @@ import {
   EmptyState,
   InfoCard,
   Link,
-  Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
   WarningPanel,
@@ -33,6 +31,7 @@ import { repoOfEntity } from './projectSlug';
 import { ago } from '../ClusterSyncBanner';
 import { MigrationPullRequestLinks } from '../MigrationPullRequests';
 import { RepoJobs } from '../Queue';
+import { AsyncContent } from '../AsyncContent';
 
 function runsOnText(j: AdoptionJob) {
   if (j.reusable)
@@ -326,55 +325,64 @@ export function RepoAdoptionContent() {
       </Grid>
     </Grid>
   );
-  if (state.loading && !state.value) return <Progress />;
-  if (state.error && !state.value) {
-    if (
-      (state.error as { response?: { status?: number } }).response?.status ===
-      404
-    ) {
-      return (
-        <>
-          <EmptyState
-            missing="data"
-            title="Not scanned yet"
-            description={`${repo.owner}/${repo.repo} has no adoption result yet: it is scanned on the next run, or it is outside the configured orgs.`}
-          />
-          {jobs}
-        </>
-      );
-    }
-    return <ResponseErrorPanel error={state.error} />;
+  // a 404 is no failure: the repository has no result yet, and its jobs still show
+  if (
+    !state.value &&
+    (state.error as { response?: { status?: number } } | undefined)?.response
+      ?.status === 404
+  ) {
+    return (
+      <>
+        <EmptyState
+          missing="data"
+          title="Not scanned yet"
+          description={`${repo.owner}/${repo.repo} has no adoption result yet: it is scanned on the next run, or it is outside the configured orgs.`}
+        />
+        {jobs}
+      </>
+    );
   }
-  return state.value ? (
-    <>
-      <RepoAdoptionView adoption={state.value.item} />
-      {jobs}
-    </>
-  ) : null;
+  return (
+    <AsyncContent state={state}>
+      {value =>
+        value ? (
+          <>
+            <RepoAdoptionView adoption={value.item} />
+            {jobs}
+          </>
+        ) : null
+      }
+    </AsyncContent>
+  );
 }
 
 /** Entity card with the summary. */
 export function RepoAdoptionCard() {
   const { state } = useEntityRepoAdoption();
-  const a = state.value?.item;
+  const notScanned = <Typography variant="body2">Not scanned yet.</Typography>;
   return (
     <InfoCard title="Runners & dogfood">
-      {state.loading && !a && <Progress />}
-      {!state.loading && !a && (
-        <Typography variant="body2">Not scanned yet.</Typography>
-      )}
-      {a && (
-        <Stack spacing={1}>
-          <div>
-            <StageChip stage={a.stage} /> {a.tranche && `tranche ${a.tranche}`}
-          </div>
-          <div>Runner classes: {a.runnerClasses.join(', ') || 'none'}</div>
-          <div>
-            Scorecard: {a.scorecard.counts.fail} failing,{' '}
-            {a.scorecard.counts.pass} passing
-          </div>
-        </Stack>
-      )}
+      <AsyncContent state={state} renderError={() => notScanned}>
+        {value =>
+          value ? (
+            <Stack spacing={1}>
+              <div>
+                <StageChip stage={value.item.stage} />{' '}
+                {value.item.tranche && `tranche ${value.item.tranche}`}
+              </div>
+              <div>
+                Runner classes: {value.item.runnerClasses.join(', ') || 'none'}
+              </div>
+              <div>
+                Scorecard: {value.item.scorecard.counts.fail} failing,{' '}
+                {value.item.scorecard.counts.pass} passing
+              </div>
+            </Stack>
+          ) : (
+            notScanned
+          )
+        }
+      </AsyncContent>
     </InfoCard>
   );
 }

@@ -2,8 +2,6 @@ import { useMemo, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   ContentHeader,
-  EmptyState,
-  Progress,
   ResponseErrorPanel,
   SupportButton,
 } from '@backstage/core-components';
@@ -17,6 +15,7 @@ import { ClusterSyncBanner } from '../ClusterSyncBanner';
 import { ScaleSetTable } from '../ScaleSetTable';
 import { RunnerClassCard } from './RunnerClassCard';
 import { SelectFilter } from '../SelectFilter';
+import { AsyncContent } from '../AsyncContent';
 
 const REFRESH_MS = 10000;
 
@@ -52,82 +51,82 @@ export function RunnerClassesPage() {
       (!cluster || s.cluster === cluster),
   );
 
-  let body;
-  if (classes.loading && !classes.value) {
-    body = <Progress />;
-  } else if (classes.error && !classes.value) {
-    body = <ResponseErrorPanel error={classes.error} />;
-  } else if (!classes.value?.items.length) {
-    body = (
-      <EmptyState
-        missing="info"
-        title="No runner classes"
-        description="Configure gloriousflywheel.runnerClasses (or leave it out for the four tinyland classes) and gloriousflywheel.clusters in app-config."
-      />
-    );
-  } else {
-    body = (
-      <>
-        <ClusterSyncBanner clusters={classes.value.clusters} />
-        <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
-          <SelectFilter
-            label="Capability"
-            value={capability}
-            options={capabilities}
-            onChange={setCapability}
-            minWidth={160}
-          />
-          <SelectFilter
-            label="Cluster"
-            value={cluster}
-            options={clusterNames}
-            onChange={setCluster}
-            minWidth={160}
-          />
-          <Typography
-            variant="caption"
-            color="text.secondary"
-            sx={{ alignSelf: 'center' }}
-          >
-            {classes.error
-              ? `refresh failed: ${classes.error.message}`
-              : `refreshes every ${REFRESH_MS / 1000} s`}
-          </Typography>
-        </Stack>
-        <Grid container spacing={2} sx={{ mb: 3 }}>
-          {visibleClasses.map(c => (
-            <Grid item xs={12} sm={6} xl={3} key={c.name}>
-              <RunnerClassCard
-                summary={c}
-                caches={caches.value?.items.filter(k =>
-                  k.runnerClasses.includes(c.name),
-                )}
-                queue={queue.value?.classes.find(q => q.runnerClass === c.name)}
-                selected={selected === c.name}
-                onSelect={() =>
-                  setSelected(selected === c.name ? null : c.name)
-                }
-              />
-            </Grid>
-          ))}
-        </Grid>
-        {scaleSets.error && !scaleSets.value ? (
-          <ResponseErrorPanel error={scaleSets.error} />
-        ) : (
-          <ScaleSetTable
-            title={selected ? `Scale sets of ${selected}` : 'All scale sets'}
-            scaleSets={visibleScaleSets}
-            queue={queue.value?.scaleSets}
-            loading={scaleSets.loading && !scaleSets.value}
-            onChanged={() => {
-              scaleSets.retry();
-              classes.retry();
-            }}
-          />
-        )}
-      </>
-    );
-  }
+  const body = (
+    <AsyncContent
+      state={classes}
+      isEmpty={v => !v.items.length}
+      empty={{
+        missing: 'info',
+        title: 'No runner classes',
+        description:
+          'Configure gloriousflywheel.runnerClasses (or leave it out for the four tinyland classes) and gloriousflywheel.clusters in app-config.',
+      }}
+    >
+      {value => (
+        <>
+          <ClusterSyncBanner clusters={value.clusters} />
+          <Stack direction="row" spacing={2} sx={{ mb: 2 }}>
+            <SelectFilter
+              label="Capability"
+              value={capability}
+              options={capabilities}
+              onChange={setCapability}
+              minWidth={160}
+            />
+            <SelectFilter
+              label="Cluster"
+              value={cluster}
+              options={clusterNames}
+              onChange={setCluster}
+              minWidth={160}
+            />
+            <Typography
+              variant="caption"
+              color="text.secondary"
+              sx={{ alignSelf: 'center' }}
+            >
+              {classes.error
+                ? `refresh failed: ${classes.error.message}`
+                : `refreshes every ${REFRESH_MS / 1000} s`}
+            </Typography>
+          </Stack>
+          <Grid container spacing={2} sx={{ mb: 3 }}>
+            {visibleClasses.map(c => (
+              <Grid item xs={12} sm={6} xl={3} key={c.name}>
+                <RunnerClassCard
+                  summary={c}
+                  caches={caches.value?.items.filter(k =>
+                    k.runnerClasses.includes(c.name),
+                  )}
+                  queue={queue.value?.classes.find(
+                    q => q.runnerClass === c.name,
+                  )}
+                  selected={selected === c.name}
+                  onSelect={() =>
+                    setSelected(selected === c.name ? null : c.name)
+                  }
+                />
+              </Grid>
+            ))}
+          </Grid>
+          {scaleSets.error && !scaleSets.value ? (
+            <ResponseErrorPanel error={scaleSets.error} />
+          ) : (
+            <ScaleSetTable
+              title={selected ? `Scale sets of ${selected}` : 'All scale sets'}
+              scaleSets={visibleScaleSets}
+              queue={queue.value?.scaleSets}
+              loading={scaleSets.loading && !scaleSets.value}
+              onChanged={() => {
+                scaleSets.retry();
+                classes.retry();
+              }}
+            />
+          )}
+        </>
+      )}
+    </AsyncContent>
+  );
 
   return (
     <PluginPage
