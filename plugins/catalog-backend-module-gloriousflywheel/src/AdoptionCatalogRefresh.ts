@@ -1,7 +1,7 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type { AdoptionReader } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { PROJECT_SLUG_ANNOTATION } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 // `CATALOG_FILTER_EXISTS` from @backstage/catalog-client, which this package does not declare.
@@ -15,7 +15,7 @@ const CATALOG_FILTER_EXISTS = Symbol.for(
  * loop to come round. One Component listing per publish, then one refresh per affected entity.
  */
 export function refreshCatalogOnAdoptionChange(options: {
-  hub: AdoptionHub;
+  hub: AdoptionReader;
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;

@@ -17,7 +17,7 @@ import {
   formatScorecardCounts,
   PROJECT_SLUG_ANNOTATION,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type { AdoptionReader } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /**
  * Annotates Components whose `github.com/project-slug` names a scanned repository with its runner
@@ -25,7 +25,7 @@ import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
  * Resources it runs on. Reads the latest results from the in-memory AdoptionHub.
  */
 export class AdoptionProcessor implements CatalogProcessor {
-  constructor(private readonly hub: AdoptionHub) {}
+  constructor(private readonly hub: AdoptionReader) {}
 
   getProcessorName(): string {
     return 'GloriousFlywheelAdoptionProcessor';

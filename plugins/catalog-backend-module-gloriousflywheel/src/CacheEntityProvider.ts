@@ -5,10 +5,10 @@ import {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import type {
+  CacheHealthReader,
   StaleCacheEndpoint,
   CacheTarget,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import { CacheHealthHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CATALOG_LOCATIONS } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { cacheEntities } from './cacheEntities';
 import { EntityDeltaEmitter } from './EntityDeltaEmitter';
@@ -24,7 +24,7 @@ export class CacheEntityProvider implements EntityProvider {
 
   constructor(
     private readonly options: {
-      hub: CacheHealthHub;
+      hub: CacheHealthReader;
       targets: readonly CacheTarget[];
       staleEndpoints: readonly StaleCacheEndpoint[];
       owner: string;

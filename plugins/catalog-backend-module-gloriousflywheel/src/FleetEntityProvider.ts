@@ -6,7 +6,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { CATALOG_LOCATIONS } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
-  FleetService,
+  FleetReader,
   RunnerClassContractSources,
   runnerClassContracts,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
@@ -24,7 +24,7 @@ export class FleetEntityProvider implements EntityProvider {
 
   constructor(
     private readonly options: {
-      fleet: FleetService;
+      fleet: FleetReader;
       owner: string;
       ownersByClass?: Record<string, string>;
       logger: LoggerService;

@@ -7,14 +7,11 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import {
-  fleetServiceRef,
-  readRunnerClassOwners,
-  findStaleCacheEndpoints,
-  readCacheProbeSettings,
-  readCachesByRunnerClass,
-  readCacheTargets,
-  cacheHealthHubServiceRef,
   adoptionHubServiceRef,
+  CacheConfig,
+  cacheHealthHubServiceRef,
+  FleetConfig,
+  fleetServiceRef,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { FleetEntityProvider } from './FleetEntityProvider';
 import { CacheEntityProvider } from './CacheEntityProvider';
@@ -52,18 +49,17 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         catalogService,
         auth,
       }) {
-        const cacheTargets = readCacheTargets(config);
-        const { staleEndpoints } = readCacheProbeSettings(config);
-        const cachesByClass = readCachesByRunnerClass(config, cacheTargets);
+        const fleetConfig = FleetConfig.fromConfig(config);
+        const caches = CacheConfig.fromConfig(config);
         // The owner resolution the permission rule isOwnedByUser uses, so the catalog shows who may pause.
-        const owners = readRunnerClassOwners(config);
+        const { owners } = fleetConfig;
         const owner = owners.defaultOwner;
         const ownersByClass = Object.fromEntries(
           fleet.runnerClasses.map(c => [c.name, owners.ownerOf(c.name)]),
         );
         const contracts = {
-          targets: cacheTargets,
-          staleEndpoints,
+          targets: caches.targets,
+          staleEndpoints: caches.probe.staleEndpoints,
           health: cacheHealthHub,
         };
         catalog.addEntityProvider(
@@ -72,18 +68,15 @@ export const catalogModuleGloriousflywheel = createBackendModule({
             owner,
             ownersByClass,
             logger,
-            cachesByClass,
+            cachesByClass: caches.cachesByRunnerClass(fleetConfig),
             contracts,
           }),
         );
         catalog.addEntityProvider(
           new CacheEntityProvider({
             hub: cacheHealthHub,
-            targets: cacheTargets,
-            staleEndpoints: findStaleCacheEndpoints(
-              cacheTargets,
-              staleEndpoints,
-            ),
+            targets: caches.targets,
+            staleEndpoints: caches.staleCacheEndpoints(),
             owner,
             logger,
           }),
