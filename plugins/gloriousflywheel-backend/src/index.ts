@@ -4,4 +4,17 @@
  * @packageDocumentation
  */
 export { gloriousflywheelPlugin as default } from './plugin';
-export * from './control';
+// What a permission policy needs: the sample policy, or conditions and rules of scale sets.
+export { GloriousflywheelSamplePolicy } from './control/samplePolicy';
+export type { GloriousflywheelSamplePolicyOptions } from './control/samplePolicy';
+export {
+  createScaleSetConditionalDecision,
+  scaleSetConditions,
+  scaleSetPermissionResourceRef,
+  scaleSetPermissionRules,
+} from './control/scaleSetPermissionRules';
+export type {
+  ScaleSetPermissionQuery,
+  ScaleSetResource,
+  ScaleSetRuleParams,
+} from './control/scaleSetPermissionRules';

@@ -6,11 +6,11 @@ import { packageVersion } from './packageFiles';
 import { createRouter } from './service/router';
 import { SourceStatusBoard } from './service/sourceStatus';
 import { describeConfiguredSources } from './service/configuredSources';
+import { AccessGate, readAccessConfig } from './service/access';
 import {
+  CacheConfig,
+  FleetConfig,
   fleetServiceRef,
-  readCacheProbeSchedule,
-  readCacheProbeSettings,
-  readCacheTargets,
   cacheHealthHubServiceRef,
   adoptionHubServiceRef,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
@@ -22,8 +22,11 @@ import {
   actionsRegistryServiceRef,
   metricsServiceRef,
 } from '@backstage/backend-plugin-api/alpha';
-import { createControl } from './control/createControl';
+import { createControl, registerPermissions } from './control/createControl';
+import { readAdoptionConfig } from './adoption/AdoptionConfig';
 import { createAdoption } from './adoption/createAdoption';
+import { GitHubAccess } from './adoption/GitHubClient';
+import { readQueueConfig } from './queue/queueConfig';
 import { createQueue, queueFleetOf } from './queue/createQueue';
 import { registerQueueActions } from './queue/queueActions';
 import { GloriousflywheelMetrics } from './metrics';
@@ -62,24 +65,58 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         scheduler,
         cacheHealthHub,
         adoptionHub,
+        permissions,
+        permissionsRegistry,
+        auditor,
+        httpAuth,
+        actionsRegistry,
         metricsService,
-        ...control
       }) {
+        // Each source's config is read and validated once, before anything starts.
+        const fleetConfig = FleetConfig.fromConfig(config);
+        const cacheConfig = CacheConfig.fromConfig(config);
+        const adoptionConfig = readAdoptionConfig(config);
+        const queueConfig = readQueueConfig(config);
+        // One gate for pause/resume, audit reads, adoption scans and queue reads.
+        const access = new AccessGate({
+          config: readAccessConfig(
+            config,
+            fleetConfig.runnerClasses.map(c => c.name),
+          ),
+          permissions,
+          httpAuth,
+          auditor,
+        });
+        // GitHub access of the adoption scan, also used by queue reconciliation
+        const github = adoptionConfig.orgs.length
+          ? GitHubAccess.fromConfig(
+              config,
+              adoptionConfig.host,
+              logger.child({ source: 'adoption' }),
+            )
+          : undefined;
+
         const metrics = new GloriousflywheelMetrics(metricsService, fleet);
         const sources = new SourceStatusBoard(
-          describeConfiguredSources(config),
+          describeConfiguredSources({
+            clusters: fleetConfig.clusters.length,
+            caches: cacheConfig.targets.length,
+            orgs: adoptionConfig.orgs.length,
+          }),
         );
         sources.register('fleet', () => fleet.sourceStatus());
+        registerPermissions({
+          permissionsRegistry,
+          fleet,
+          owners: fleetConfig.owners,
+        });
 
         const knex = await migrateDatabase(database);
-        const cacheTargets = readCacheTargets(config);
-        const cacheSettings = readCacheProbeSettings(config);
-        const { schedule, retentionDays } = readCacheProbeSchedule(config);
         const cacheStore = new CacheProbeStore(knex);
         const cacheProbes = new CacheProbeTask({
-          targets: cacheTargets,
-          settings: cacheSettings,
-          retentionDays,
+          targets: cacheConfig.targets,
+          settings: cacheConfig.probe,
+          retentionDays: cacheConfig.probeSchedule.retentionDays,
           store: cacheStore,
           hub: cacheHealthHub,
           logger: logger.child({ source: 'caches' }),
@@ -87,18 +124,22 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         });
         // Results stored before a restart are the latest known state until the first probe.
         await cacheProbes.sync();
-        if (cacheTargets.length)
-          await cacheProbes.schedule(scheduler, schedule);
+        if (cacheConfig.targets.length)
+          await cacheProbes.schedule(
+            scheduler,
+            cacheConfig.probeSchedule.schedule,
+          );
         const caches = new CacheHealthService({
-          targets: cacheTargets,
-          staleEndpoints: cacheSettings.staleEndpoints,
+          targets: cacheConfig.targets,
+          staleEndpoints: cacheConfig.probe.staleEndpoints,
           store: cacheStore,
           hub: cacheHealthHub,
         });
         sources.register('caches', () => caches.sourceStatus());
 
         const adoption = await createAdoption({
-          config,
+          config: adoptionConfig,
+          github,
           logger,
           knex,
           scheduler,
@@ -109,28 +150,30 @@ export const gloriousflywheelPlugin = createBackendPlugin({
         sources.register('adoption', () => adoption.service.sourceStatus());
 
         const queue = await createQueue({
-          config,
+          config: queueConfig,
           logger,
           knex,
           scheduler,
           fleet: queueFleetOf(fleet),
           caches: async () => (await caches.list()).items,
-          github: adoption.github,
-          extraHosted: adoption.hostedLabels,
+          github,
+          extraHosted: adoptionConfig.scorecard.hostedLabels,
         });
         metrics.observeQueue(() => queue.service.stats());
 
-        const controlRoutes = createControl({
-          config,
-          logger,
-          knex,
+        const { control, audit } = createControl({
           fleet,
+          clusters: fleetConfig.clusters,
+          knex,
+          access,
+          auditor,
+          actionsRegistry,
+          logger,
           metrics,
-          ...control,
         });
         registerQueueActions({
-          actionsRegistry: control.actionsRegistry,
-          access: controlRoutes.access,
+          actionsRegistry,
+          access,
           queue: queue.service,
           reconciler: queue.reconciler,
         });
@@ -140,17 +183,13 @@ export const gloriousflywheelPlugin = createBackendPlugin({
             sources,
             fleet,
             caches,
-            control: controlRoutes,
+            control: { control, audit, access, httpAuth },
             adoption: { ...adoption.router, queue: queue.service },
             queue: { queue: queue.service, reconciler: queue.reconciler },
           }),
         );
         logger.info(
-          `GloriousFlywheel backend started: ${
-            fleet.clusters().length
-          } cluster(s), ${fleet.runnerClasses.length} runner classes, ${
-            cacheTargets.length
-          } cache(s)`,
+          `GloriousFlywheel backend started: ${fleetConfig.clusters.length} cluster(s), ${fleetConfig.runnerClasses.length} runner classes, ${cacheConfig.targets.length} cache(s)`,
         );
       },
     });

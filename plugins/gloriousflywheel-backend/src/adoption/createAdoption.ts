@@ -3,11 +3,10 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
 import { Knex } from 'knex';
 import { AdoptionStore } from '../database/AdoptionStore';
 import { AdoptionRescanStore } from '../database/AdoptionRescanStore';
-import { readAdoptionConfig } from './AdoptionConfig';
+import { AdoptionConfig } from './AdoptionConfig';
 import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AdoptionRouterOptions } from './adoptionRouter';
 import { AdoptionService } from './AdoptionService';
@@ -15,11 +14,13 @@ import { GitHubAccess } from './GitHubClient';
 import type { GloriousflywheelMetrics } from '../metrics';
 
 /**
- * Adoption wiring for plugin.ts: config, GitHub access, stored results into the hub, the schedule
- * and the webhook's auth policy. Returns the service and what the router needs.
+ * Adoption wiring for plugin.ts: stored results into the hub, the schedule and the webhook's auth
+ * policy. Returns the service and what the router needs.
  */
 export async function createAdoption(options: {
-  config: Config;
+  config: AdoptionConfig;
+  /** absent when no org is configured */
+  github?: GitHubAccess;
   logger: LoggerService;
   knex: Knex;
   scheduler: SchedulerService;
@@ -29,21 +30,15 @@ export async function createAdoption(options: {
 }): Promise<{
   service: AdoptionService;
   router: AdoptionRouterOptions;
-  github?: GitHubAccess;
-  hostedLabels: string[];
 }> {
-  const logger = options.logger.child({ source: 'adoption' });
-  const config = readAdoptionConfig(options.config);
-  const access = config.orgs.length
-    ? GitHubAccess.fromConfig(options.config, config.host, logger)
-    : undefined;
+  const { config, github } = options;
   const service = new AdoptionService({
     config,
-    clientFor: access && (org => access.client(org)),
+    clientFor: github && (org => github.client(org)),
     store: new AdoptionStore(options.knex),
     rescans: new AdoptionRescanStore(options.knex),
     hub: options.hub,
-    logger,
+    logger: options.logger.child({ source: 'adoption' }),
     metrics: options.metrics,
   });
   // Results stored before a restart are the latest known state until the first scan.
@@ -58,8 +53,6 @@ export async function createAdoption(options: {
   }
   return {
     service,
-    github: access,
-    hostedLabels: config.scorecard.hostedLabels,
     router: {
       adoption: service,
       webhookSecret: config.webhookSecret,

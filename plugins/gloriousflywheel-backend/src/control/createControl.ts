@@ -1,56 +1,39 @@
 import {
   AuditorService,
-  HttpAuthService,
   LoggerService,
   PermissionsRegistryService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { Config } from '@backstage/config';
 import { Knex } from 'knex';
 import { gloriousflywheelPermissions } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditStore } from '../database/AuditStore';
 import {
-  FleetService,
-  readClusterConfigs,
-  readRunnerClassOwners,
+  ClusterConfig,
+  FleetReader,
+  RunnerClassOwners,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControl } from './ScaleSetControl';
 import { ScaleSetControlService } from './ScaleSetControlService';
 import { PauseRevertWatch } from './PauseRevertWatch';
-import { ControlRouterOptions } from './controlRouter';
 import { registerControlActions } from './controlActions';
 import {
   scaleSetPermissionResourceRef,
   scaleSetPermissionRules,
 } from './scaleSetPermissionRules';
 import { createScaleSetResourceLoader } from './scaleSetResources';
-import { AccessGate, readAccessConfig } from '../service/access';
+import { AccessGate } from '../service/access';
 import type { GloriousflywheelMetrics } from '../metrics';
 
-export interface CreateControlOptions {
-  config: Config;
-  logger: LoggerService;
-  knex: Knex;
-  fleet: FleetService;
-  permissions: PermissionsService;
-  permissionsRegistry: PermissionsRegistryService;
-  auditor: AuditorService;
-  httpAuth: HttpAuthService;
-  actionsRegistry: ActionsRegistryService;
-  metrics?: GloriousflywheelMetrics;
-}
-
 /**
- * Wires control: permissions and rules into the registry, the access gate (also used for adoption
- * scans), the audit store, the one control path, and the actions; returns what the HTTP
- * sub-router needs.
+ * Registers the plugin's permissions, and the scale-set resource type with its rules and loader
+ * (owners as the catalog shows them), with the permission framework.
  */
-export function createControl(
-  options: CreateControlOptions,
-): ControlRouterOptions {
-  const { config, fleet, permissionsRegistry } = options;
-  const owners = readRunnerClassOwners(config);
+export function registerPermissions(options: {
+  permissionsRegistry: PermissionsRegistryService;
+  fleet: FleetReader;
+  owners: RunnerClassOwners;
+}) {
+  const { permissionsRegistry, fleet, owners } = options;
   permissionsRegistry.addResourceType({
     resourceRef: scaleSetPermissionResourceRef,
     permissions: gloriousflywheelPermissions.filter(p => p.type === 'resource'),
@@ -60,17 +43,30 @@ export function createControl(
   permissionsRegistry.addPermissions(
     gloriousflywheelPermissions.filter(p => p.type === 'basic'),
   );
+}
 
-  const access = new AccessGate({
-    config: readAccessConfig(
-      config,
-      fleet.runnerClasses.map(c => c.name),
-    ),
-    permissions: options.permissions,
-    httpAuth: options.httpAuth,
-    auditor: options.auditor,
-  });
-  const clusters = readClusterConfigs(config);
+export interface CreateControlOptions {
+  fleet: FleetReader;
+  /** `gloriousflywheel.clusters`: where pause/resume write */
+  clusters: ClusterConfig[];
+  knex: Knex;
+  /** decides pause/resume */
+  access: AccessGate;
+  auditor: AuditorService;
+  actionsRegistry: ActionsRegistryService;
+  logger: LoggerService;
+  metrics?: GloriousflywheelMetrics;
+}
+
+/**
+ * Wires control: the audit store, the one control path, its actions and the watch for pauses
+ * undone outside the portal; returns the control service and the audit store.
+ */
+export function createControl(options: CreateControlOptions): {
+  control: ScaleSetControlService;
+  audit: AuditStore;
+} {
+  const { fleet, clusters, access, auditor } = options;
   const audit = new AuditStore(options.knex);
   const control = new ScaleSetControlService({
     control: new ScaleSetControl({
@@ -80,7 +76,7 @@ export function createControl(
     audit,
     access,
     clusters,
-    auditor: options.auditor,
+    auditor,
     fleet,
     logger: options.logger.child({ source: 'control' }),
     metrics: options.metrics,
@@ -94,10 +90,10 @@ export function createControl(
   new PauseRevertWatch({
     fleet,
     audit,
-    auditor: options.auditor,
+    auditor,
     logger: options.logger.child({ source: 'pause-revert-watch' }),
   }).start();
   if (!access.controlStatus().enabled)
     options.logger.warn(access.controlStatus().message);
-  return { control, audit, access, httpAuth: options.httpAuth };
+  return { control, audit };
 }

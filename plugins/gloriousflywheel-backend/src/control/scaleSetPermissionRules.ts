@@ -29,7 +29,7 @@ export interface ScaleSetResource {
  *
  * @public
  */
-export interface ScaleSetQuery {
+export interface ScaleSetPermissionQuery {
   property: 'cluster' | 'namespace' | 'runnerClass' | 'owner';
   values: string[];
 }
@@ -41,7 +41,7 @@ export interface ScaleSetQuery {
  */
 export const scaleSetPermissionResourceRef = createPermissionResourceRef<
   ScaleSetResource,
-  ScaleSetQuery
+  ScaleSetPermissionQuery
 >().with({
   pluginId: 'gloriousflywheel',
   resourceType: SCALE_SET_RESOURCE_TYPE,

@@ -1,12 +1,11 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { Knex } from 'knex';
 import { CacheHealth } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ActionsJobStore } from '../database/ActionsJobStore';
 import { AdoptionRescanStore } from '../database/AdoptionRescanStore';
 import { GitHubAccess } from '../adoption/GitHubClient';
-import { readQueueConfig } from './queueConfig';
+import { QueueConfig } from './queueConfig';
 import { JobReconciler } from './JobReconciler';
 import { QueueFleet, QueueService } from './QueueService';
 import type { FleetReader } from '@tinyland/backstage-plugin-gloriousflywheel-node';
@@ -41,11 +40,11 @@ export function requestsPerPass(
 }
 
 /**
- * Queue wiring for plugin.ts: config, the job store, retention and (with GitHub access)
- * reconciliation, each a scheduled task.
+ * Queue wiring for plugin.ts: the job store, retention and (with GitHub access) reconciliation,
+ * each a scheduled task.
  */
 export async function createQueue(options: {
-  config: Config;
+  config: QueueConfig;
   logger: LoggerService;
   knex: Knex;
   scheduler: SchedulerService;
@@ -55,8 +54,8 @@ export async function createQueue(options: {
   github?: GitHubAccess;
   extraHosted?: readonly string[];
 }): Promise<{ service: QueueService; reconciler?: JobReconciler }> {
+  const { config } = options;
   const logger = options.logger.child({ source: 'queue' });
-  const config = readQueueConfig(options.config);
   const store = new ActionsJobStore(options.knex);
   const service = new QueueService({
     store,

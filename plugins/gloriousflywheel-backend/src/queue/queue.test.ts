@@ -36,6 +36,7 @@ import { AdoptionService } from '../adoption/AdoptionService';
 import { createAdoptionRouter } from '../adoption/adoptionRouter';
 import { AccessGate } from '../service/access';
 import { createQueue, queueFleetOf } from './createQueue';
+import { readQueueConfig } from './queueConfig';
 import { createQueueRouter } from './queueRouter';
 
 jest.setTimeout(60_000);
@@ -109,7 +110,7 @@ async function startPortal(
             logger,
           });
           const queue = await createQueue({
-            config,
+            config: readQueueConfig(config),
             logger,
             knex,
             scheduler,

@@ -1,12 +1,15 @@
-import { Config } from '@backstage/config';
 import { SourceStatus } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
-/** What app-config says about each source, before any of them has synced. */
-export function describeConfiguredSources(config: Config): SourceStatus[] {
-  const gf = config.getOptionalConfig('gloriousflywheel');
-  const clusters = gf?.getOptionalConfigArray('clusters')?.length ?? 0;
-  const caches = gf?.getOptionalConfigArray('caches')?.length ?? 0;
-  const orgs = gf?.getOptionalStringArray('github.orgs')?.length ?? 0;
+/** What app-config says about each source (how many are configured), before any of them has synced. */
+export function describeConfiguredSources({
+  clusters,
+  caches,
+  orgs,
+}: {
+  clusters: number;
+  caches: number;
+  orgs: number;
+}): SourceStatus[] {
   const describe = (
     source: SourceStatus['source'],
     configured: number,
