@@ -3,6 +3,28 @@ import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
+/** The sandboxes' admin APIs answer loopback callers only. */
+export const isLoopback = (addr: string | undefined) =>
+  addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+
+/** A JSON answer of an admin API. */
+export function sendJson(
+  res: http.ServerResponse,
+  code: number,
+  body: unknown,
+) {
+  const text = JSON.stringify(body);
+  res.writeHead(code, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** An admin API path's segments after its `prefix` ones, decoded. */
+export const adminPathParts = (url: URL, prefix: number) =>
+  url.pathname.split('/').filter(Boolean).slice(prefix).map(decodeURIComponent);
+
 /** A started loopback HTTP(S) server. */
 export interface ListeningServer {
   /** the HTTP server (with TLS: the one behind the TLS layer) */

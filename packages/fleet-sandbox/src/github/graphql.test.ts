@@ -323,7 +323,7 @@ describe('GitHub sandbox GraphQL', () => {
       if (!res.organization.repositories.pageInfo.hasNextPage) break;
       after = res.organization.repositories.pageInfo.endCursor;
     }
-    const nonForks = seed.repos.filter(r => !r.fork);
+    const nonForks = seed.repos.filter(r => !r.isFork);
     expect(repos).toHaveLength(nonForks.length);
     expect(pages).toBe(Math.ceil(nonForks.length / 100));
     expect(gh.requestCounts.graphql).toBe(pages);

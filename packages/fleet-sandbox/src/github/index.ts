@@ -1,23 +1,25 @@
-import crypto from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FleetSeed } from '../seed/fleetSeed';
 import { listen } from '../http';
-import { createAppIdentity, GitHubPrincipal, GitHubTokens } from './auth';
-import { loadGitHubSchema, runGitHubGraphql } from './graphqlApi';
+import { createAppIdentity, GitHubTokens } from './auth';
+import { loadGitHubSchema } from './graphqlApi';
+import {
+  count,
+  emptyCounts,
+  GitHubApiContext,
+  GitHubRequestCounts,
+  isoSeconds,
+  send,
+} from './apiContext';
+import { handleAdmin } from './adminRoutes';
+import { handleGraphql } from './graphqlHandler';
+import { handleRest } from './restHandler';
+import { createRepoAdmin } from './repoAdmin';
 import {
   GitHubRateLimiter,
   GitHubRateLimitOptions,
   GitHubRateResource,
   GitHubSecondaryRateLimitOptions,
 } from './rateLimit';
-import { runJson } from './representations';
-import {
-  GitHubRequestKind,
-  notFound,
-  REST_POST_ROUTES,
-  REST_ROUTES,
-  RestRoute,
-} from './rest';
 import {
   createGitHubSeedContent,
   GitHubRunConclusion,
@@ -25,9 +27,8 @@ import {
   GitHubSeedPullRequest,
   GitHubSeedRepo,
   GITHUB_BLOB_TEXT_LIMIT,
-  GITHUB_SEED_EPOCH,
 } from './seedContent';
-import { GitHubStore, isWorkflowPath, RepoState } from './store';
+import { GitHubStore, RepoState } from './store';
 import {
   EnqueueJobRequest,
   JobSimulator,
@@ -157,7 +158,7 @@ export interface GitHubCommitResult {
   pushedAt: string;
 }
 
-export type GitHubRequestCounts = Record<GitHubRequestKind | 'total', number>;
+export type { GitHubRequestCounts } from './apiContext';
 
 /** The GitHub API stand-in: REST + GraphQL subset, App tokens, rate limits, webhooks. */
 export interface GitHubSandbox {
@@ -313,51 +314,6 @@ export interface GitHubSandbox {
   resetRequestCounts(): void;
 }
 
-const KINDS: GitHubRequestKind[] = [
-  'rest:list-repos',
-  'rest:repo',
-  'rest:contents',
-  'rest:trees',
-  'rest:workflows',
-  'rest:runs',
-  'rest:jobs',
-  'rest:variables',
-  'rest:rate-limit',
-  'rest:app',
-  'rest:installation',
-  'rest:other',
-  'rest:304',
-  'rest:404',
-  'graphql',
-  'graphql-cost',
-  'graphql-errors',
-  'rate-limited',
-  'secondary-limited',
-  'unauthorized',
-];
-
-const emptyCounts = (): GitHubRequestCounts =>
-  Object.fromEntries(
-    [...KINDS, 'total'].map(k => [k, 0]),
-  ) as GitHubRequestCounts;
-
-const isLoopback = (addr: string | undefined) =>
-  addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > 5 * 1024 * 1024) throw new Error('body too large');
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-const isoSeconds = (ms: number) =>
-  new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 export async function startGitHubSandbox(
   options: GitHubSandboxOptions,
 ): Promise<GitHubSandbox> {
@@ -381,17 +337,27 @@ export async function startGitHubSandbox(
     options.secondaryRateLimit,
   );
   const webhookSecret = options.webhookSecret ?? 'sandbox-webhook-secret';
-  const blobTextLimit =
-    options.graphql?.blobTextLimit ?? GITHUB_BLOB_TEXT_LIMIT;
-  const maxNodes = options.graphql?.maxNodes ?? 500_000;
-  let counts = emptyCounts();
-  let api = '';
+  const ctx: GitHubApiContext = {
+    org,
+    store,
+    identity,
+    tokens,
+    token,
+    limiter,
+    webhookSecret,
+    blobTextLimit: options.graphql?.blobTextLimit ?? GITHUB_BLOB_TEXT_LIMIT,
+    maxNodes: options.graphql?.maxNodes ?? 500_000,
+    api: '',
+    counts: emptyCounts(),
+  };
+  const repos = createRepoAdmin(ctx);
+  const { mustRepo, workflowPath } = repos;
   let webhookUrls = [...(options.webhookUrls ?? [])];
   const deliveries: GitHubWebhookDeliveryRecord[] = [];
   const clock = options.jobs?.clock ?? Date.now;
   const deliverJob = async (r: RepoState, job: { id: number }) => {
     const current = r.jobs.find(j => j.id === job.id)!;
-    const payload = buildWorkflowJobPayload(api, identity, r, current);
+    const payload = buildWorkflowJobPayload(ctx.api, identity, r, current);
     for (const url of webhookUrls) {
       const record: GitHubWebhookDeliveryRecord = {
         event: 'workflow_job',
@@ -427,361 +393,6 @@ export async function startGitHubSandbox(
   });
   loadGitHubSchema(); // parse once up front, not inside the first request
 
-  const count = (k: GitHubRequestKind, n = 1) => {
-    counts[k] += n;
-  };
-
-  const rateHeaders = (p: GitHubPrincipal, resource: GitHubRateResource) => {
-    const s = limiter.state(p.rateKey, resource);
-    return {
-      'x-ratelimit-limit': String(s.limit),
-      'x-ratelimit-remaining': String(s.remaining),
-      'x-ratelimit-reset': String(s.reset),
-      'x-ratelimit-used': String(s.used),
-      'x-ratelimit-resource': resource,
-    };
-  };
-
-  const requestIds = new WeakMap<IncomingMessage, string>();
-  const requestId = (req: IncomingMessage) => {
-    let id = requestIds.get(req);
-    if (!id) {
-      id = crypto
-        .randomBytes(8)
-        .toString('hex')
-        .toUpperCase()
-        .replace(/(.{4})(.{4})(.{4})(.{4})/, '$1:$2:$3:$4');
-      requestIds.set(req, id);
-    }
-    return id;
-  };
-
-  const send = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const text = body === undefined ? '' : JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'x-github-api-version-selected': '2022-11-28',
-      'x-github-media-type': 'github.v3; format=json',
-      'x-github-request-id': requestId(req),
-      vary: 'Accept, Authorization, Cookie, X-GitHub-OTP',
-      ...(status === 304
-        ? {}
-        : { 'content-length': String(Buffer.byteLength(text)) }),
-      ...headers,
-    });
-    res.end(status === 304 || req.method === 'HEAD' ? undefined : text);
-  };
-
-  const primaryMessage = (p: GitHubPrincipal, req: IncomingMessage) => {
-    let who = `user ID ${p.kind === 'user' ? p.id : 0}`;
-    if (p.kind === 'installation') who = `installation ID ${p.installationId}`;
-    if (p.kind === 'app') who = `app ID ${p.appId}`;
-    return `API rate limit exceeded for ${who}. If you reach out to GitHub Support for help, please include the request ID ${requestId(
-      req,
-    )} and timestamp ${new Date()
-      .toISOString()
-      .replace('T', ' ')
-      .replace(/\.\d{3}Z$/, ' UTC')}.`;
-  };
-
-  const secondaryReject = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    p: GitHubPrincipal,
-    resource: GitHubRateResource,
-    retryAfter: number,
-  ) => {
-    count('secondary-limited');
-    const status = limiter.secondary?.status ?? 403;
-    send(
-      req,
-      res,
-      status,
-      {
-        message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId(
-          req,
-        )}.`,
-        documentation_url:
-          'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-        status: String(status),
-      },
-      { ...rateHeaders(p, resource), 'retry-after': String(retryAfter) },
-    );
-  };
-
-  const rateLimitBody = (p: GitHubPrincipal) => {
-    const core = limiter.state(p.rateKey, 'core');
-    const gql = limiter.state(p.rateKey, 'graphql');
-    const pick = (s: typeof core) => ({
-      limit: s.limit,
-      used: s.used,
-      remaining: s.remaining,
-      reset: s.reset,
-    });
-    const reset = Math.floor(Date.now() / 1000) + 60;
-    return {
-      resources: {
-        core: pick(core),
-        graphql: pick(gql),
-        search: { limit: 30, used: 0, remaining: 30, reset },
-        code_search: { limit: 10, used: 0, remaining: 10, reset },
-        integration_manifest: {
-          limit: 5000,
-          used: 0,
-          remaining: 5000,
-          reset: core.reset,
-        },
-      },
-      rate: pick(core),
-    };
-  };
-
-  const handleGraphql = async (req: IncomingMessage, res: ServerResponse) => {
-    count('graphql');
-    const auth = tokens.authenticate(req.headers.authorization, false);
-    if (!auth.ok) {
-      count('unauthorized');
-      send(req, res, 401, {
-        message:
-          auth.message === 'Requires authentication'
-            ? 'This endpoint requires you to be authenticated.'
-            : auth.message,
-        documentation_url:
-          'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql',
-        status: '401',
-      });
-      return;
-    }
-    const p = auth.principal;
-    const retryAfter = limiter.checkSecondary(p.rateKey);
-    if (retryAfter !== undefined) {
-      secondaryReject(req, res, p, 'graphql', retryAfter);
-      return;
-    }
-    let parsed: any;
-    try {
-      parsed = JSON.parse(await readBody(req));
-    } catch {
-      send(req, res, 400, {
-        message: 'Problems parsing JSON',
-        documentation_url: 'https://docs.github.com/graphql',
-        status: '400',
-      });
-      return;
-    }
-    const outcome = runGitHubGraphql(parsed ?? {}, {
-      store,
-      org,
-      api,
-      blobTextLimit,
-      maxNodes,
-      charge: (cost, dryRun) => {
-        if (dryRun) return true;
-        // GitHub refuses a query once the budget cannot pay for it
-        if (!limiter.canSpend(p.rateKey, 'graphql', cost)) return false;
-        limiter.spend(p.rateKey, 'graphql', cost);
-        return true;
-      },
-      rateState: () => limiter.state(p.rateKey, 'graphql'),
-      rateLimitedMessage: primaryMessage(p, req)
-        .replace('API rate limit exceeded', 'API rate limit already exceeded')
-        .replace(/ If you reach.*$/, ''),
-    });
-    if (outcome.rateLimited) count('rate-limited');
-    count('graphql-cost', outcome.cost);
-    if (outcome.body.errors?.length) count('graphql-errors');
-    send(req, res, 200, outcome.body, rateHeaders(p, 'graphql'));
-  };
-
-  const handleRest = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-  ) => {
-    const method = req.method ?? 'GET';
-    let table: typeof REST_ROUTES = [];
-    if (method === 'POST') table = REST_POST_ROUTES;
-    else if (method === 'GET' || method === 'HEAD') table = REST_ROUTES;
-    let route: RestRoute | undefined;
-    let params: string[] = [];
-    const pathname = url.pathname.replace(/\/+$/, '') || '/';
-    for (const [re, r] of table) {
-      const m = re.exec(pathname);
-      if (m) {
-        route = r;
-        params = m
-          .slice(1)
-          .map(x => (x === undefined ? x : decodeURIComponent(x))) as string[];
-        break;
-      }
-    }
-    count(route?.kind ?? 'rest:other');
-    const auth = tokens.authenticate(
-      req.headers.authorization,
-      Boolean(route?.app),
-    );
-    if (!auth.ok) {
-      count('unauthorized');
-      send(req, res, 401, {
-        message: auth.message,
-        documentation_url: 'https://docs.github.com/rest',
-        status: '401',
-      });
-      return;
-    }
-    const p = auth.principal;
-    const resource: GitHubRateResource = 'core';
-    if (!route?.free) {
-      const retryAfter = limiter.checkSecondary(p.rateKey);
-      if (retryAfter !== undefined) {
-        secondaryReject(req, res, p, resource, retryAfter);
-        return;
-      }
-    }
-    if (route && !route.app && p.kind === 'app') {
-      // an App JWT only works on /app endpoints
-      count('unauthorized');
-      send(req, res, 401, {
-        message: 'A JSON web token could not be decoded',
-        documentation_url: 'https://docs.github.com/rest',
-        status: '401',
-      });
-      return;
-    }
-    let bodyJson: any = undefined;
-    if (method === 'POST') {
-      const text = await readBody(req);
-      try {
-        bodyJson = text.trim() ? JSON.parse(text) : {};
-      } catch {
-        send(
-          req,
-          res,
-          400,
-          {
-            message: 'Problems parsing JSON',
-            documentation_url: 'https://docs.github.com/rest',
-            status: '400',
-          },
-          rateHeaders(p, resource),
-        );
-        return;
-      }
-    }
-    const result = route
-      ? route.handle({
-          api,
-          org,
-          store,
-          app: identity,
-          tokens,
-          principal: p,
-          url,
-          params,
-          body: bodyJson,
-          rateLimitBody: () => rateLimitBody(p),
-        })
-      : notFound();
-    if (result.status === 404) count('rest:404');
-    const text = JSON.stringify(result.body);
-    const etag = `"${crypto.createHash('sha256').update(text).digest('hex')}"`;
-    const extra: Record<string, string> = { ...(result.headers ?? {}) };
-    if ((method === 'GET' || method === 'HEAD') && result.status === 200) {
-      extra.etag = etag;
-      extra['cache-control'] = 'private, max-age=60, s-maxage=60';
-      const inm = req.headers['if-none-match'];
-      if (inm) {
-        const tags = inm.split(',').map(t => t.trim().replace(/^W\//, ''));
-        if (tags.includes(etag) || tags.includes('*')) {
-          // GitHub: a 304 does not count against the rate limit
-          count('rest:304');
-          send(req, res, 304, undefined, {
-            ...rateHeaders(p, resource),
-            etag,
-            'cache-control': extra['cache-control'],
-          });
-          return;
-        }
-      }
-    }
-    if (!route?.free) {
-      if (!limiter.canSpend(p.rateKey, resource)) {
-        count('rate-limited');
-        const status = limiter.options.status;
-        send(
-          req,
-          res,
-          status,
-          {
-            message: primaryMessage(p, req),
-            documentation_url:
-              'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit',
-            status: String(status),
-          },
-          rateHeaders(p, resource),
-        );
-        return;
-      }
-      limiter.spend(p.rateKey, resource);
-    }
-    send(req, res, result.status, result.body, {
-      ...rateHeaders(p, resource),
-      ...extra,
-    });
-  };
-
-  // ---- admin (in-process methods; the HTTP admin routes call the same)
-  const mustRepo = (owner: string, name: string): RepoState => {
-    const r = store.get(owner, name);
-    if (!r) throw new Error(`no repository ${owner}/${name}`);
-    return r;
-  };
-  const snapshot = (r: RepoState): GitHubRepoSnapshot => {
-    const head = store.objects.get(r.headOid);
-    return {
-      owner: r.owner,
-      name: r.name,
-      tier: r.tier,
-      isFork: r.isFork,
-      isArchived: r.isArchived,
-      isPrivate: r.isPrivate,
-      defaultBranch: r.defaultBranch,
-      headOid: r.headOid,
-      treeOid: head?.type === 'commit' ? head.tree : '',
-      pushedAt: r.pushedAt,
-      files: [...r.files.keys()].sort(),
-      workflows: [...r.files.keys()].filter(isWorkflowPath).sort(),
-    };
-  };
-  const commitFiles = (
-    owner: string,
-    name: string,
-    changes: Record<string, string | Buffer | null>,
-    message?: string,
-  ) => {
-    const r = mustRepo(owner, name);
-    const { before, after } = store.commit(
-      r,
-      changes,
-      message ?? `Update ${Object.keys(changes).join(', ')}`,
-      Date.now(),
-    );
-    return { before, after, pushedAt: r.pushedAt };
-  };
-  const workflowPath = (r: RepoState, workflow: string) => {
-    const path = workflow.includes('/')
-      ? workflow
-      : `.github/workflows/${workflow}`;
-    if (!r.workflowIds.has(path))
-      throw new Error(`no workflow ${path} in ${r.owner}/${r.name}`);
-    return path;
-  };
   const principalOf = (t?: string): string => {
     const a = tokens.authenticate(`token ${t ?? token}`, false);
     if (!a.ok) throw new Error('unknown token');
@@ -792,161 +403,6 @@ export async function startGitHubSandbox(
   // eslint-disable-next-line prefer-const
   let sandbox: GitHubSandbox;
   let autoTick: NodeJS.Timeout | undefined;
-
-  /** The admin routes: [status, body], or undefined when there is none. */
-  const adminRoute = async (
-    m: string,
-    parts: string[],
-    body: any,
-  ): Promise<[number, unknown] | undefined> => {
-    if (parts[0] === 'repos' && parts.length >= 3) {
-      const [, owner, name, sub, ...rest] = parts;
-      if (!sub && m === 'GET')
-        return [200, sandbox.getRepo(owner, name) ?? null];
-      if (!sub && m === 'DELETE')
-        return [200, { removed: sandbox.removeRepo(owner, name) }];
-      if (!sub && m === 'PATCH')
-        return [200, sandbox.updateRepo(owner, name, body)];
-      if (sub === 'contents' && m === 'PUT')
-        return [
-          200,
-          sandbox.putFile(
-            owner,
-            name,
-            rest.join('/'),
-            String(body.content ?? ''),
-            body.message,
-          ),
-        ];
-      if (sub === 'contents' && m === 'DELETE')
-        return [200, sandbox.deleteFile(owner, name, rest.join('/'))];
-      if (sub === 'runs' && m === 'POST')
-        return [
-          200,
-          sandbox.setWorkflowRunConclusion(
-            owner,
-            name,
-            String(body.workflow),
-            body.conclusion ?? null,
-            body,
-          ),
-        ];
-      if (sub === 'webhooks' && m === 'POST') {
-        const payload =
-          body.event === 'workflow_run'
-            ? sandbox.buildWorkflowRunPayload(
-                owner,
-                name,
-                String(body.workflow),
-                body.action,
-              )
-            : sandbox.buildPushPayload(owner, name);
-        return [
-          200,
-          await sandbox.deliverWebhook(
-            String(body.url),
-            body.event ?? 'push',
-            payload,
-          ),
-        ];
-      }
-      return undefined;
-    }
-    if (parts[0] === 'jobs') {
-      if (m === 'GET' && parts.length === 1) return [200, sandbox.listJobs()];
-      if (m === 'POST' && parts.length === 1)
-        return [201, await sandbox.enqueueJob(body)];
-      if (m === 'POST' && parts[1] === 'tick' && parts.length === 2)
-        return [200, await sandbox.tickJobs()];
-      if (m === 'GET' && parts[1] === 'runner-failures' && parts.length === 2)
-        return [200, sandbox.runnerStartFailures];
-      if (m === 'GET' && parts.length === 2) {
-        const job = sandbox.getJob(Number(parts[1]));
-        return job ? [200, job] : [404, { error: `no job ${parts[1]}` }];
-      }
-      return undefined;
-    }
-    switch (`${m} ${parts.slice(0, 2).join('/')}`) {
-      case 'GET webhook-urls':
-        return [200, { urls: sandbox.webhookUrls }];
-      case 'PUT webhook-urls':
-        sandbox.setWebhookUrls(body.urls);
-        return [200, { urls: sandbox.webhookUrls }];
-      case 'GET webhook-deliveries':
-        return [200, sandbox.webhookDeliveries];
-      case 'GET requests':
-        return [200, counts];
-      case 'DELETE requests':
-      case 'POST requests/reset':
-        counts = emptyCounts();
-        return [200, counts];
-      case 'GET repos':
-        return [200, sandbox.listRepos()];
-      case 'POST repos':
-        return [201, sandbox.addRepo(body)];
-      case 'GET rate-limit':
-        return [
-          200,
-          {
-            core: sandbox.rateLimit.get('core'),
-            graphql: sandbox.rateLimit.get('graphql'),
-            options: limiter.options,
-            secondary: limiter.secondary ?? null,
-          },
-        ];
-      case 'PUT rate-limit':
-        sandbox.rateLimit.configure(body);
-        return [
-          200,
-          { options: limiter.options, secondary: limiter.secondary ?? null },
-        ];
-      case 'POST rate-limit/exhaust':
-        sandbox.rateLimit.exhaust(body.resource, body.token);
-        return [200, {}];
-      case 'POST rate-limit/reset':
-        sandbox.rateLimit.reset();
-        return [200, {}];
-      case 'POST rate-limit/secondary':
-        sandbox.rateLimit.triggerSecondary(
-          Number(body.retryAfterSeconds ?? 1),
-          body.forMs,
-        );
-        return [200, {}];
-      case 'GET app':
-        return [200, { ...sandbox.app, webhookSecret }];
-      default:
-        return undefined;
-    }
-  };
-
-  const admin = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const reply = (status: number, body: unknown) => {
-      const text = JSON.stringify(body);
-      res.writeHead(status, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(text),
-      });
-      res.end(text);
-    };
-    if (!isLoopback(req.socket.remoteAddress)) {
-      reply(403, { error: 'the sandbox admin API is loopback only' });
-      return;
-    }
-    const parts = url.pathname
-      .split('/')
-      .filter(Boolean)
-      .slice(2)
-      .map(decodeURIComponent);
-    const m = req.method ?? 'GET';
-    const text = m === 'GET' || m === 'DELETE' ? '' : await readBody(req);
-    const result = await adminRoute(
-      m,
-      parts,
-      text.trim() ? JSON.parse(text) : {},
-    );
-    if (result) reply(result[0], result[1]);
-    else reply(404, { error: `no admin endpoint ${m} ${url.pathname}` });
-  };
 
   const server = await listen(
     (req, res) => {
@@ -960,7 +416,7 @@ export async function startGitHubSandbox(
         }
       };
       if (url.pathname.startsWith('/_sandbox/github/')) {
-        admin(req, res, url).catch(e => {
+        handleAdmin(sandbox, ctx, req, res, url).catch(e => {
           if (!res.headersSent) {
             res.writeHead(400, { 'content-type': 'application/json' });
             res.end(
@@ -975,10 +431,10 @@ export async function startGitHubSandbox(
         res.end('"ok"');
         return;
       }
-      counts.total++;
+      ctx.counts.total++;
       if (url.pathname === '/graphql' || url.pathname === '/api/graphql') {
         if (req.method !== 'POST') {
-          count('rest:404');
+          count(ctx, 'rest:404');
           send(req, res, 404, {
             message: 'Not Found',
             documentation_url: 'https://docs.github.com/graphql',
@@ -986,15 +442,15 @@ export async function startGitHubSandbox(
           });
           return;
         }
-        handleGraphql(req, res).catch(fail);
+        handleGraphql(ctx, req, res).catch(fail);
         return;
       }
-      handleRest(req, res, url).catch(fail);
+      handleRest(ctx, req, res, url).catch(fail);
     },
     options.host,
     options.port,
   );
-  api = server.url;
+  ctx.api = server.url;
 
   sandbox = {
     url: server.url,
@@ -1014,94 +470,7 @@ export async function startGitHubSandbox(
       await server.close();
     },
 
-    listRepos: () => store.list().map(snapshot),
-    getRepo: (owner, name) => {
-      const r = store.get(owner, name);
-      return r && snapshot(r);
-    },
-    readFile: (owner, name, path) =>
-      store.get(owner, name)?.files.get(path)?.toString('utf8'),
-    putFile: (owner, name, path, c, message) =>
-      commitFiles(owner, name, { [path]: c }, message ?? `Update ${path}`),
-    deleteFile: (owner, name, path, message) => {
-      if (!mustRepo(owner, name).files.has(path))
-        throw new Error(`no file ${path} in ${owner}/${name}`);
-      return commitFiles(
-        owner,
-        name,
-        { [path]: null },
-        message ?? `Delete ${path}`,
-      );
-    },
-    commitFiles,
-    setVariable: (owner, name, variable, value) => {
-      const at = new Date(Math.max(Date.now(), GITHUB_SEED_EPOCH))
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z');
-      if (name === null) {
-        if (owner.toLowerCase() !== store.org.toLowerCase())
-          throw new Error(`no organization ${owner}`);
-        store.setVariable(store.orgVariables, variable, value, at);
-      } else
-        store.setVariable(mustRepo(owner, name).variables, variable, value, at);
-    },
-    addRepo: repo => {
-      const now = Math.max(Date.now(), GITHUB_SEED_EPOCH);
-      const r = store.addRepo({
-        owner: repo.owner ?? org,
-        name: repo.name,
-        tier: repo.tier ?? 'long-tail',
-        description: repo.description ?? '',
-        isFork: repo.isFork ?? false,
-        isArchived: repo.isArchived ?? false,
-        isPrivate: repo.isPrivate ?? true,
-        defaultBranch: repo.defaultBranch ?? 'main',
-        createdAt: repo.createdAt ?? isoSeconds(now),
-        pushedAt: repo.pushedAt ?? isoSeconds(now),
-        files: repo.files ?? {},
-        executables: repo.executables ?? [],
-        runs: repo.runs ?? {},
-      });
-      return snapshot(r);
-    },
-    removeRepo: (owner, name) => store.removeRepo(owner, name),
-    updateRepo: (owner, name, patch) => {
-      const r = mustRepo(owner, name);
-      if (patch.isArchived !== undefined) r.isArchived = patch.isArchived;
-      if (patch.isFork !== undefined) r.isFork = patch.isFork;
-      if (patch.isPrivate !== undefined) r.isPrivate = patch.isPrivate;
-      r.updatedAt = isoSeconds(
-        Math.max(Date.now(), Date.parse(r.updatedAt) + 1000),
-      );
-      return snapshot(r);
-    },
-    addPullRequest: (owner, name, pr) => {
-      const r = mustRepo(owner, name);
-      store.addPullRequest(r, pr);
-      r.pushedAt = isoSeconds(
-        Math.max(Date.now(), Date.parse(r.pushedAt) + 1000),
-      );
-      r.updatedAt = isoSeconds(
-        Math.max(Date.now(), Date.parse(r.updatedAt) + 1000),
-      );
-    },
-    setWorkflowRunConclusion: (owner, name, workflow, conclusion, opts) => {
-      const r = mustRepo(owner, name);
-      const path = workflowPath(r, workflow);
-      const last = r.runs.filter(x => x.workflowPath === path).pop();
-      const at = Math.max(
-        Date.now(),
-        last ? Date.parse(last.createdAt) + 1000 : 0,
-      );
-      const run = store.addRun(
-        r,
-        path,
-        conclusion,
-        isoSeconds(at),
-        opts?.event ?? 'push',
-      );
-      return runJson(api, store, r, run);
-    },
+    ...repos,
 
     rateLimit: {
       get: (resource = 'core', t) => limiter.state(principalOf(t), resource),
@@ -1142,11 +511,11 @@ export async function startGitHubSandbox(
         app: identity,
       }),
     buildPushPayload: (owner, name) =>
-      buildPushPayload(api, store, identity, mustRepo(owner, name)),
+      buildPushPayload(ctx.api, store, identity, mustRepo(owner, name)),
     buildWorkflowRunPayload: (owner, name, workflow, action = 'completed') => {
       const r = mustRepo(owner, name);
       return buildWorkflowRunPayload(
-        api,
+        ctx.api,
         store,
         identity,
         r,
@@ -1159,7 +528,7 @@ export async function startGitHubSandbox(
       const r = mustRepo(owner, name);
       const job = r.jobs.find(j => j.id === jobId);
       if (!job) throw new Error(`no job ${jobId} in ${owner}/${name}`);
-      return buildWorkflowJobPayload(api, identity, r, job);
+      return buildWorkflowJobPayload(ctx.api, identity, r, job);
     },
     get webhookUrls() {
       return [...webhookUrls];
@@ -1185,10 +554,10 @@ export async function startGitHubSandbox(
     jobSimulator: simulator,
 
     get requestCounts() {
-      return { ...counts };
+      return { ...ctx.counts };
     },
     resetRequestCounts() {
-      counts = emptyCounts();
+      ctx.counts = emptyCounts();
     },
   };
   const autoTickMs = options.jobs?.autoTickMs ?? 0;

@@ -107,10 +107,10 @@ describe('GitHub sandbox REST', () => {
     expect(all).toHaveLength(seed.repos.length);
     expect(new Set(all.map(r => r.full_name)).size).toBe(seed.repos.length);
     expect(all.filter(r => r.fork).length).toBe(
-      seed.repos.filter(r => r.fork).length,
+      seed.repos.filter(r => r.isFork).length,
     );
     expect(all.filter(r => r.archived).length).toBe(
-      seed.repos.filter(r => r.archived).length,
+      seed.repos.filter(r => r.isArchived).length,
     );
     // 1 + ceil(267/100) list requests
     expect(gh.requestCounts['rest:list-repos']).toBe(

@@ -35,10 +35,8 @@ export interface GitHubSeedPullRequest {
   closedAt?: string;
 }
 
-export interface GitHubSeedRepo {
-  owner: string;
-  name: string;
-  tier: SeedRepo['tier'];
+/** A fleet seed's repository with its GitHub content. */
+export interface GitHubSeedRepo extends SeedRepo {
   description: string;
   isFork: boolean;
   isArchived: boolean;
@@ -1226,8 +1224,8 @@ export function createGitHubSeedContent(seed: FleetSeed): GitHubSeedContent {
       owner: r.owner,
       name: r.name,
       tier: r.tier,
-      isFork: Boolean(r.fork),
-      isArchived: Boolean(r.archived),
+      isFork: Boolean(r.isFork),
+      isArchived: Boolean(r.isArchived),
       isPrivate: r.tier === 'long-tail',
       defaultBranch: 'main',
       createdAt,

@@ -74,18 +74,13 @@ export interface GitHubWorkflowJob {
   runnerGroupName: string | null;
 }
 
-export interface RepoState {
+/** A repository as the sandbox holds it: the seed's fields, then its git objects and activity. */
+export interface RepoState
+  extends Omit<
+    GitHubSeedRepo,
+    'files' | 'executables' | 'runs' | 'pullRequests' | 'variables' | 'tags'
+  > {
   id: number;
-  owner: string;
-  name: string;
-  tier: GitHubSeedRepo['tier'];
-  description: string;
-  isFork: boolean;
-  isArchived: boolean;
-  isPrivate: boolean;
-  defaultBranch: string;
-  createdAt: string;
-  pushedAt: string;
   updatedAt: string;
   files: Map<string, Buffer>;
   executables: Set<string>;

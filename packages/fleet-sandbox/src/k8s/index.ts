@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FleetSeed, SeedScaleSet } from '../seed/fleetSeed';
-import { listen } from '../http';
+import { adminPathParts, isLoopback, listen, sendJson as json } from '../http';
 import { loadResourceDefinitions } from './crds';
 import { coreResourceDefinitions } from './core';
 import { FleetObjects } from './fleet';
@@ -152,18 +152,6 @@ export interface KubernetesSandbox {
   resetRequestCounts(): void;
 }
 
-const isLoopback = (addr: string | undefined) =>
-  addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
-
-function json(res: ServerResponse, code: number, body: unknown) {
-  const text = JSON.stringify(body);
-  res.writeHead(code, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
 async function readJson(req: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -270,16 +258,24 @@ export async function startKubernetesSandbox(
   // eslint-disable-next-line prefer-const
   let sandbox: KubernetesSandbox;
 
+  const mustScaleSet = (ns: string, name: string) => {
+    const ars = store.get('autoscalingrunnersets', ns, name);
+    if (!ars)
+      throw errors.notFound({
+        group: 'actions.github.com',
+        plural: 'autoscalingrunnersets',
+        kind: 'AutoscalingRunnerSet',
+        name,
+      });
+    return ars;
+  };
+
   const admin = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (!isLoopback(req.socket.remoteAddress)) {
       json(res, 403, { error: 'the sandbox admin API is loopback only' });
       return;
     }
-    const parts = url.pathname
-      .split('/')
-      .filter(Boolean)
-      .slice(1)
-      .map(decodeURIComponent);
+    const parts = adminPathParts(url, 1);
     const m = req.method ?? 'GET';
     const route = `${m} ${parts[0] ?? ''}`;
     if (
@@ -336,15 +332,7 @@ export async function startKubernetesSandbox(
     if (parts[0] === 'scale-sets' && parts.length === 3) {
       const [, ns, name] = parts;
       if (m === 'GET') {
-        const o = sandbox.getScaleSet(ns, name);
-        if (!o)
-          throw errors.notFound({
-            group: 'actions.github.com',
-            plural: 'autoscalingrunnersets',
-            kind: 'AutoscalingRunnerSet',
-            name,
-          });
-        json(res, 200, o);
+        json(res, 200, mustScaleSet(ns, name));
       } else if (m === 'PUT') {
         const body = await readJson(req);
         const seed: SeedScaleSet = {
@@ -487,17 +475,6 @@ export async function startKubernetesSandbox(
 
   const listenAgain = () => server.listenAgain();
 
-  const mustScaleSet = (ns: string, name: string) => {
-    const ars = store.get('autoscalingrunnersets', ns, name);
-    if (!ars)
-      throw errors.notFound({
-        group: 'actions.github.com',
-        plural: 'autoscalingrunnersets',
-        kind: 'AutoscalingRunnerSet',
-        name,
-      });
-    return ars;
-  };
   const scaleSetOfRunner = (runner: K8sObject) => {
     const name = runner.metadata.labels?.['actions.github.com/scale-set-name'];
     return name

@@ -133,6 +133,25 @@ function mediaType(req: IncomingMessage): string {
     .toLowerCase();
 }
 
+/** A request on one named object (GET, PUT, PATCH, DELETE), as the route parsed it. */
+interface ObjectCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  def: ResourceDefinition;
+  /** undefined for cluster-scoped resources */
+  namespace: string;
+  name: string;
+  subresource?: 'status';
+}
+
+/** A POST or PUT body: JSON only (the sandbox speaks no protobuf or YAML). */
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const type = mediaType(req);
+  if (type !== 'application/json') throw errors.unsupportedMediaType(type);
+  return readJson(req);
+}
+
 // ---- discovery -------------------------------------------------------------------------------
 
 function versionInfo() {
@@ -440,6 +459,15 @@ export class KubernetesApi {
       };
     }
     if (!namespace && def.namespaced) throw errors.pathNotFound();
+    const call: ObjectCall = {
+      req,
+      res,
+      url,
+      def,
+      namespace: namespace!,
+      name,
+      subresource,
+    };
     switch (method) {
       case 'GET':
         return {
@@ -455,25 +483,17 @@ export class KubernetesApi {
           },
         };
       case 'PUT':
+      case 'PATCH': {
+        const kind = method === 'PUT' ? 'update' : 'patch';
         return {
-          kind: 'update',
+          kind,
           def,
           namespace,
           name,
           subresource,
-          respond: () =>
-            this.replace(req, res, url, def, namespace!, name, subresource),
+          respond: () => this.update(kind, call),
         };
-      case 'PATCH':
-        return {
-          kind: 'patch',
-          def,
-          namespace,
-          name,
-          subresource,
-          respond: () =>
-            this.patch(req, res, url, def, namespace!, name, subresource),
-        };
+      }
       case 'DELETE':
         if (subresource)
           return {
@@ -487,7 +507,7 @@ export class KubernetesApi {
           def,
           namespace,
           name,
-          respond: () => this.delete(req, res, url, def, namespace!, name),
+          respond: () => this.delete(call),
         };
       default:
         return {
@@ -770,46 +790,37 @@ export class KubernetesApi {
     def: ResourceDefinition,
     namespace: string | undefined,
   ) {
-    const type = mediaType(req);
-    if (type !== 'application/json') throw errors.unsupportedMediaType(type);
-    const body = await readJson(req);
+    const body = await readJsonBody(req);
     const created = this.ctx.store.create(def, namespace, body, {
       dryRun: isDryRun(url),
     });
     send(res, 201, created);
   }
 
-  private async replace(
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    def: ResourceDefinition,
-    namespace: string,
-    name: string,
-    subresource?: 'status',
-  ) {
-    const type = mediaType(req);
-    if (type !== 'application/json') throw errors.unsupportedMediaType(type);
-    const body = await readJson(req);
-    const updated = this.ctx.store.update(def, namespace, name, body, {
+  /** PUT (`update`) and PATCH: the body in a media type the verb accepts, then one store update. */
+  private async update(kind: 'update' | 'patch', call: ObjectCall) {
+    const { res, url, def, namespace, name, subresource } = call;
+    const next =
+      kind === 'update'
+        ? await readJsonBody(call.req)
+        : await this.patched(call);
+    // metadata.resourceVersion in a patch is a precondition (checked by update); a PUT needs one
+    const updated = this.ctx.store.update(def, namespace, name, next, {
       subresource,
-      requireResourceVersion: true,
+      requireResourceVersion: kind === 'update',
       dryRun: isDryRun(url),
     });
     send(res, 200, updated);
   }
 
-  private async patch(
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    def: ResourceDefinition,
-    namespace: string,
-    name: string,
-    subresource?: 'status',
-  ) {
+  /** The stored object with the patch applied. */
+  private async patched({
+    req,
+    def,
+    namespace,
+    name,
+  }: ObjectCall): Promise<unknown> {
     const type = mediaType(req);
-    const { store } = this.ctx;
     if (type === 'application/strategic-merge-patch+json') {
       throw new ApiError({
         kind: 'Status',
@@ -840,35 +851,19 @@ export class KubernetesApi {
       throw errors.unsupportedMediaType(type);
     }
     const body = await readJson(req);
-    const current = store.get(def.plural, namespace, name);
+    const current = this.ctx.store.get(def.plural, namespace, name);
     if (!current) throw errors.notFound(target(def, name));
-    let patched: unknown;
-    if (type === 'application/merge-patch+json') {
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        throw errors.badRequest(
-          'the patch is not a JSON object (application/merge-patch+json)',
-        );
-      }
-      patched = applyMergePatch(current, body);
-    } else {
-      patched = applyJsonPatch(current, body);
+    if (type === 'application/json-patch+json')
+      return applyJsonPatch(current, body);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw errors.badRequest(
+        'the patch is not a JSON object (application/merge-patch+json)',
+      );
     }
-    // metadata.resourceVersion in the patch is a precondition (checked by update)
-    const updated = store.update(def, namespace, name, patched, {
-      subresource,
-      dryRun: isDryRun(url),
-    });
-    send(res, 200, updated);
+    return applyMergePatch(current, body);
   }
 
-  private async delete(
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    def: ResourceDefinition,
-    namespace: string,
-    name: string,
-  ) {
+  private async delete({ req, res, url, def, namespace, name }: ObjectCall) {
     const text = await readBody(req);
     let preconditions: { uid?: string; resourceVersion?: string } = {};
     if (text.trim()) {

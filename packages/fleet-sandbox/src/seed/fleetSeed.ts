@@ -45,8 +45,8 @@ export interface SeedRepo {
   name: string;
   /** first-tranche repos are hand-written; the long tail is generated */
   tier: 'first-tranche' | 'exposed' | 'long-tail';
-  fork?: boolean;
-  archived?: boolean;
+  isFork?: boolean;
+  isArchived?: boolean;
 }
 
 export interface FleetSeed {
@@ -296,8 +296,8 @@ export function createFleetSeed(options: FleetSeedOptions = {}): FleetSeed {
       owner: ORG,
       name: `svc-${String(i + 1).padStart(4, '0')}`,
       tier: 'long-tail',
-      fork: i % 50 === 49,
-      archived: i % 40 === 39,
+      isFork: i % 50 === 49,
+      isArchived: i % 40 === 39,
     });
   }
 
