@@ -24,7 +24,8 @@ import {
 } from '../database/AdoptionRescanStore';
 import type { AdoptionConfig } from './AdoptionConfig';
 import {
-  AdoptionHub,
+  AdoptionPublisher,
+  AdoptionReader,
   repoKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AdoptionScanner, ScanProgress } from './AdoptionScanner';
@@ -65,7 +66,7 @@ export interface AdoptionServiceOptions {
   store: AdoptionStore;
   /** Webhook deliveries seen and rescans waiting for the scan task. */
   rescans: AdoptionRescanStore;
-  hub: AdoptionHub;
+  hub: AdoptionReader & AdoptionPublisher;
   logger: LoggerService;
   metrics?: GloriousflywheelMetrics;
   now?: () => Date;

@@ -7,7 +7,10 @@ import { Knex } from 'knex';
 import { AdoptionStore } from '../database/AdoptionStore';
 import { AdoptionRescanStore } from '../database/AdoptionRescanStore';
 import { AdoptionConfig } from './AdoptionConfig';
-import { AdoptionHub } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  AdoptionPublisher,
+  AdoptionReader,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { AdoptionRouterOptions } from './adoptionRouter';
 import { AdoptionService } from './AdoptionService';
 import { GitHubAccess } from './GitHubClient';
@@ -25,7 +28,7 @@ export async function createAdoption(options: {
   knex: Knex;
   scheduler: SchedulerService;
   httpRouter: HttpRouterService;
-  hub: AdoptionHub;
+  hub: AdoptionReader & AdoptionPublisher;
   metrics?: GloriousflywheelMetrics;
 }): Promise<{
   service: AdoptionService;

@@ -25,7 +25,7 @@ import {
 import Router from 'express-promise-router';
 import {
   AdoptionHub,
-  FleetService,
+  FleetReader,
   fleetServiceRef,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { migrateDatabase } from '../database/migrateDatabase';
@@ -73,7 +73,7 @@ async function startPortal(
     | AuthorizeResult.ALLOW
     | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
-  let fleetRef: FleetService | undefined;
+  let fleetRef: FleetReader | undefined;
   const plugin = createBackendPlugin({
     pluginId: 'gloriousflywheel',
     register(env) {

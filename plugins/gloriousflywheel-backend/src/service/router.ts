@@ -19,7 +19,7 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { SourceStatusBoard } from './sourceStatus';
 import {
-  FleetService,
+  FleetReader,
   runnerClassContracts,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { CacheHealthService } from '../caches/CacheHealthService';
@@ -45,7 +45,7 @@ import {
 export interface RouterOptions {
   version: string;
   sources: SourceStatusBoard;
-  fleet: FleetService;
+  fleet: FleetReader;
   /** absent in callers that only serve the fleet (e.g. the bench) */
   caches?: CacheHealthService;
   /** pause/resume and the audit log */

@@ -113,7 +113,9 @@ export class AdoptionHub implements AdoptionReader, AdoptionPublisher {
  *
  * @public
  */
-export const adoptionHubServiceRef = createServiceRef<AdoptionHub>({
+export const adoptionHubServiceRef = createServiceRef<
+  AdoptionReader & AdoptionPublisher
+>({
   id: 'gloriousflywheel.adoption',
   scope: 'root',
   defaultFactory: async service =>

@@ -89,7 +89,9 @@ export class CacheHealthHub implements CacheHealthReader, CacheHealthPublisher {
  *
  * @public
  */
-export const cacheHealthHubServiceRef = createServiceRef<CacheHealthHub>({
+export const cacheHealthHubServiceRef = createServiceRef<
+  CacheHealthReader & CacheHealthPublisher
+>({
   id: 'gloriousflywheel.cache-health',
   scope: 'root',
   defaultFactory: async service =>

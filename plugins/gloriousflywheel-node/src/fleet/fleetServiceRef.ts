@@ -4,6 +4,7 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { FleetService } from './FleetService';
+import type { FleetReader } from './FleetReader';
 import { FleetConfig } from './FleetConfig';
 
 /**
@@ -13,7 +14,7 @@ import { FleetConfig } from './FleetConfig';
  *
  * @public
  */
-export const fleetServiceRef = createServiceRef<FleetService>({
+export const fleetServiceRef = createServiceRef<FleetReader>({
   id: 'gloriousflywheel.fleet',
   scope: 'root',
   defaultFactory: async service =>
