@@ -153,7 +153,7 @@ export async function benchTrancheMatrix(): Promise<Target[]> {
     browser = await launchBrowser();
     const renders: Record<number, number[]> = {};
     const pages: Record<number, number[]> = {};
-    // 10,000 too, fewer loads: the page still downloads every repository (pages of 500) before it renders
+    // 10,000 too, fewer loads: the page asks the server for the first page of 100 rows only
     for (const [size, loads] of [
       [SMALL, LOADS],
       [LARGE, LOADS],

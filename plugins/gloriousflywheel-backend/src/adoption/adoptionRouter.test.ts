@@ -355,6 +355,18 @@ describe('adoption router', () => {
     expect(hosted.body.items[0].hostedJobs).toBeGreaterThanOrEqual(
       hosted.body.items.at(-1).hostedJobs,
     );
+    // failing: a failing check or none, the two together every repository
+    const all = await api(server, '/adoption/repos?limit=1');
+    const withFail = await api(server, '/adoption/repos?failing=true');
+    const withoutFail = await api(server, '/adoption/repos?failing=false');
+    expect(withFail.body.total).toBeGreaterThanOrEqual(2);
+    expect(withoutFail.body.total).toBeGreaterThan(0);
+    expect(withFail.body.total + withoutFail.body.total).toBe(all.body.total);
+    for (const r of withFail.body.items)
+      expect(r.scorecard.counts.fail).toBeGreaterThan(0);
+    for (const r of withoutFail.body.items)
+      expect(r.scorecard.counts.fail).toBe(0);
+    expect((await api(server, '/adoption/repos?failing=yes')).status).toBe(400);
     expect((await api(server, '/adoption/repos?stage=done')).status).toBe(400);
     const tranches = await api(server, '/adoption/tranches');
     expect(tranches.body.items[0]).toMatchObject({ name: 'first', repos: 1 });

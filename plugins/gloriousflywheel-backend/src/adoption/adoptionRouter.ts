@@ -56,6 +56,11 @@ const reposQuery = z
       .enum(['true', 'false'])
       .transform(v => v === 'true')
       .optional(),
+    /** true: repositories with a failing check; false: with none */
+    failing: z
+      .enum(['true', 'false'])
+      .transform(v => v === 'true')
+      .optional(),
     check: z
       .string()
       .regex(

@@ -13,6 +13,8 @@ export interface RepoFilter {
   stage?: AdoptionStage;
   runnerClass?: string;
   hosted?: boolean;
+  /** a failing check or none */
+  failing?: boolean;
   check?: { id: string; verdict: ScorecardVerdict };
   sort: AdoptionSort;
 }
@@ -33,6 +35,7 @@ export function filterRepos(
       (!f.stage || r.stage === f.stage) &&
       (!f.runnerClass || r.runnerClasses.includes(f.runnerClass)) &&
       (f.hosted === undefined || r.hostedJobs > 0 === f.hosted) &&
+      (f.failing === undefined || r.scorecard.counts.fail > 0 === f.failing) &&
       (!f.check ||
         r.scorecard.checks.some(
           c => c.id === f.check!.id && c.verdict === f.check!.verdict,

@@ -52,6 +52,8 @@ export interface AdoptionQuery {
   stage?: AdoptionStage;
   runnerClass?: string;
   hosted?: boolean;
+  /** true: repositories with a failing check; false: with none */
+  failing?: boolean;
   /** `<check id>:<verdict>`, e.g. `stale-cache-endpoints:fail` */
   check?: string;
   sort?: AdoptionSort;

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Box from '@mui/material/Box';
 import Tooltip from '@mui/material/Tooltip';
@@ -28,23 +28,31 @@ const gridColumns = (checks: number) =>
   `minmax(220px, 2fr) 110px 110px minmax(140px, 1fr) 110px repeat(${checks}, 56px)`;
 
 /**
- * Repositories × dogfood checks. Rows are virtualized (@tanstack/react-virtual) so an org of a
- * thousand repositories scrolls as smoothly as the first tranche.
+ * Repositories × dogfood checks. Rows are virtualized (@tanstack/react-virtual) so an org of ten
+ * thousand repositories scrolls as smoothly as the first tranche; rows whose page has not arrived
+ * yet show as placeholders, and `onRows` tells which rows are in view so their pages are fetched.
  */
 export function AdoptionMatrix({
-  repos,
+  count,
+  row,
+  onRows,
   checks,
   onOpen,
 }: {
-  repos: RepoAdoption[];
+  /** rows in the matrix (the server's total for the filter) */
+  count: number;
+  /** row `index`, undefined while it loads */
+  row: (index: number) => RepoAdoption | undefined;
+  /** the rows rendered now, first and last index (with overscan) */
+  onRows?: (start: number, end: number) => void;
   checks: { id: string; title: string }[];
   /** opens the repository's full result */
   onOpen: (r: RepoAdoption) => void;
 }) {
   const parent = useRef<HTMLDivElement>(null);
-  const height = Math.min(600, Math.max(ROW_HEIGHT * repos.length, ROW_HEIGHT));
+  const height = Math.min(600, Math.max(ROW_HEIGHT * count, ROW_HEIGHT));
   const virtualizer = useVirtualizer({
-    count: repos.length,
+    count,
     getScrollElement: () => parent.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
@@ -56,6 +64,12 @@ export function AdoptionMatrix({
     },
   });
   const columns = gridColumns(checks.length);
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    if (count) onRows?.(first, last);
+  }, [first, last, count, onRows]);
   return (
     <Box
       sx={{
@@ -105,8 +119,32 @@ export function AdoptionMatrix({
         <div
           style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
         >
-          {virtualizer.getVirtualItems().map(v => {
-            const r = repos[v.index];
+          {items.map(v => {
+            const r = row(v.index);
+            if (!r)
+              return (
+                <Box
+                  key={`loading-${v.index}`}
+                  aria-busy="true"
+                  sx={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    width: '100%',
+                    height: ROW_HEIGHT,
+                    transform: `translateY(${v.start}px)`,
+                    px: 1,
+                    display: 'flex',
+                    alignItems: 'center',
+                    borderBottom: 1,
+                    borderColor: 'divider',
+                    color: 'text.disabled',
+                    fontSize: 13,
+                  }}
+                >
+                  loading…
+                </Box>
+              );
             const verdicts = new Map(r.scorecard.checks.map(c => [c.id, c]));
             return (
               <Box

@@ -2,13 +2,11 @@ import { useMemo, useState } from 'react';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   ContentHeader,
-  EmptyState,
   InfoCard,
   Link,
-  Progress,
-  ResponseErrorPanel,
   SupportButton,
 } from '@backstage/core-components';
+import useDebounce from 'react-use/esm/useDebounce';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
@@ -39,9 +37,20 @@ import { AdoptionMatrix } from './AdoptionMatrix';
 import { adoptionCsv } from './adoptionCsv';
 import { downloadFile } from '../download';
 import { SelectFilter } from '../SelectFilter';
+import { AsyncContent } from '../AsyncContent';
+import { repoAt, RepoListFilter, useRepoPages } from './useRepoPages';
 
-const PAGE = 500;
-const MAX_PAGES = 20;
+/** Check columns in first-seen order over the rows given. */
+function checkColumns(
+  pages: Iterable<RepoAdoption[]>,
+): { id: string; title: string }[] {
+  const seen = new Map<string, string>();
+  for (const rows of pages)
+    for (const r of rows)
+      for (const c of r.scorecard.checks)
+        if (!seen.has(c.id)) seen.set(c.id, c.title);
+  return [...seen].map(([id, title]) => ({ id, title }));
+}
 
 function TrancheCard({
   tranche,
@@ -185,155 +194,187 @@ function ScanBar({
   );
 }
 
+/** Most rows one request may ask for (the server's limit): the CSV export's page. */
+const EXPORT_PAGE = 2000;
+const REFRESH_MS = 30000;
+
 /** Platform view: every repository's migration stage and dogfood checks, grouped by tranche. */
 export function TranchesPage() {
   const api = useApi(gloriousFlywheelApiRef);
-  const tranches = usePolling(() => api.getTranches(), [api], 30000);
-  const repos = usePolling(
-    async () => {
-      const first = await api.getAdoptionRepos({
-        limit: PAGE,
-        offset: 0,
-        sort: 'name',
-      });
-      const items = [...first.items];
-      for (
-        let page = 1;
-        items.length < first.total && page < MAX_PAGES;
-        page++
-      ) {
-        items.push(
-          ...(
-            await api.getAdoptionRepos({
-              limit: PAGE,
-              offset: page * PAGE,
-              sort: 'name',
-            })
-          ).items,
-        );
-      }
-      return { items, total: first.total, scan: first.scan };
-    },
-    [api],
-    30000,
-  );
+  const alertApi = useApi(alertApiRef);
+  const tranches = usePolling(() => api.getTranches(), [api], REFRESH_MS);
   const [tranche, setTranche] = useState('');
   const [stage, setStage] = useState<'' | AdoptionStage>('');
   const [q, setQ] = useState('');
+  // typing sends one request when it pauses, not one per key
+  const [qSent, setQSent] = useState('');
+  useDebounce(() => setQSent(q.trim()), 300, [q]);
   const [failingOnly, setFailingOnly] = useState(false);
   const [open, setOpen] = useState<RepoAdoption | null>(null);
+  const [exporting, setExporting] = useState(false);
 
-  const checks = useMemo(() => {
-    const seen = new Map<string, string>();
-    for (const r of repos.value?.items ?? [])
-      for (const c of r.scorecard.checks)
-        if (!seen.has(c.id)) seen.set(c.id, c.title);
-    return [...seen].map(([id, title]) => ({ id, title }));
-  }, [repos.value]);
-
-  const visible = (repos.value?.items ?? []).filter(
-    r =>
-      (!tranche || r.tranche === tranche) &&
-      (!stage || r.stage === stage) &&
-      (!q || `${r.owner}/${r.name}`.toLowerCase().includes(q.toLowerCase())) &&
-      (!failingOnly || r.scorecard.counts.fail > 0),
+  // filtered, sorted and paged by the server
+  const filter: RepoListFilter = useMemo(
+    () => ({
+      sort: 'name',
+      ...(qSent && { q: qSent }),
+      ...(tranche && { tranche }),
+      ...(stage && { stage }),
+      ...(failingOnly && { failing: true }),
+    }),
+    [qSent, tranche, stage, failingOnly],
   );
+  const repos = useRepoPages(api, filter, REFRESH_MS);
+  const { value } = repos;
 
-  const exportCsv = () =>
-    downloadFile(
-      'gloriousflywheel-adoption.csv',
-      adoptionCsv(
-        visible,
-        checks.map(c => c.id),
-      ),
-    );
+  // columns: the checks of the rows loaded so far (every scanned repository has the same ones)
+  const checks = useMemo(
+    () => checkColumns(value?.pages.values() ?? []),
+    [value],
+  );
+  // the org's size from the tranche summaries ("(none)" holds the repositories no tranche claims)
+  const orgTotal = tranches.value?.items.reduce((n, t) => n + t.repos, 0);
+  const filtered = (f: RepoListFilter) =>
+    Object.keys(f).some(k => k !== 'sort');
 
-  let body;
-  if ((tranches.loading && !tranches.value) || (repos.loading && !repos.value))
-    body = <Progress />;
-  else if (repos.error && !repos.value)
-    body = <ResponseErrorPanel error={repos.error} />;
-  else if (!repos.value?.items.length) {
-    body = (
-      <Stack spacing={2}>
-        {repos.value && (
-          <ScanBar scan={repos.value.scan} onScanned={repos.retry} />
-        )}
-        <EmptyState
-          missing="data"
-          title="No repositories scanned yet"
-          description="Configure gloriousflywheel.github.orgs and a GitHub integration (docs/adoption.md); the first scan starts shortly after the backend does."
-        />
-      </Stack>
-    );
-  } else {
-    body = (
-      <Stack spacing={2}>
-        <ScanBar scan={repos.value.scan} onScanned={repos.retry} />
-        {tranches.error && (
-          <Alert severity="warning">
-            Tranche summaries unavailable: {tranches.error.message}
-          </Alert>
-        )}
-        {/* in a div: Stack's spacing would replace the Grid's negative margins and push it right */}
-        <div>
-          <Grid container spacing={2}>
-            {(tranches.value?.items ?? []).map(t => (
-              <Grid item xs={12} sm={6} lg={4} key={t.name}>
-                <TrancheCard tranche={t} onSelect={() => setTranche(t.name)} />
-              </Grid>
-            ))}
-          </Grid>
-        </div>
-        <Stack
-          direction="row"
-          spacing={2}
-          useFlexGap
-          alignItems="center"
-          sx={{ flexWrap: 'wrap' }}
-        >
-          <TextField
-            size="small"
-            label="Repository"
-            value={q}
-            onChange={e => setQ(e.target.value)}
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      const all: RepoAdoption[] = [];
+      for (let offset = 0; ; offset += EXPORT_PAGE) {
+        const page = await api.getAdoptionRepos({
+          ...filter,
+          limit: EXPORT_PAGE,
+          offset,
+        });
+        all.push(...page.items);
+        if (!page.items.length || offset + EXPORT_PAGE >= page.total) break;
+      }
+      downloadFile(
+        'gloriousflywheel-adoption.csv',
+        adoptionCsv(
+          all,
+          checkColumns([all]).map(c => c.id),
+        ),
+      );
+    } catch (e) {
+      alertApi.post({
+        message: `Export failed: ${(e as Error).message}`,
+        severity: 'error',
+        display: 'transient',
+      });
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const body = (
+    <AsyncContent
+      // the cards and the matrix appear together, as soon as both first loads are in
+      state={{
+        value: tranches.value || tranches.error ? value : undefined,
+        loading: repos.loading || tranches.loading,
+        error: repos.error,
+        retry: repos.retry,
+      }}
+      isEmpty={v => v.total === 0 && !filtered(v.filter)}
+      empty={v => ({
+        title: 'No repositories scanned yet',
+        description:
+          'Configure gloriousflywheel.github.orgs and a GitHub integration (docs/adoption.md); the first scan starts shortly after the backend does.',
+        action: <ScanBar scan={v.scan} onScanned={repos.retry} />,
+      })}
+    >
+      {v => (
+        <Stack spacing={2}>
+          <ScanBar scan={v.scan} onScanned={repos.retry} />
+          {tranches.error && (
+            <Alert severity="warning">
+              Tranche summaries unavailable: {tranches.error.message}
+            </Alert>
+          )}
+          {repos.error && (
+            <Alert severity="warning">
+              Repositories could not be refreshed: {repos.error.message}
+            </Alert>
+          )}
+          {/* in a div: Stack's spacing would replace the Grid's negative margins and push it right */}
+          <div>
+            <Grid container spacing={2}>
+              {(tranches.value?.items ?? []).map(t => (
+                <Grid item xs={12} sm={6} lg={4} key={t.name}>
+                  <TrancheCard
+                    tranche={t}
+                    onSelect={() => setTranche(t.name)}
+                  />
+                </Grid>
+              ))}
+            </Grid>
+          </div>
+          <Stack
+            direction="row"
+            spacing={2}
+            useFlexGap
+            alignItems="center"
+            sx={{ flexWrap: 'wrap' }}
+          >
+            <TextField
+              size="small"
+              label="Repository"
+              value={q}
+              onChange={e => setQ(e.target.value)}
+            />
+            <SelectFilter
+              label="Tranche"
+              value={tranche}
+              options={(tranches.value?.items ?? []).map(t => ({
+                value: t.name,
+                label: t.title,
+              }))}
+              onChange={setTranche}
+            />
+            <SelectFilter
+              label="Stage"
+              value={stage}
+              options={ADOPTION_STAGES}
+              onChange={setStage}
+            />
+            <FormControlLabel
+              control={
+                <Switch
+                  checked={failingOnly}
+                  onChange={e => setFailingOnly(e.target.checked)}
+                />
+              }
+              label="failing checks only"
+              sx={{ whiteSpace: 'nowrap' }}
+            />
+            <Button
+              variant="outlined"
+              size="small"
+              onClick={exportCsv}
+              disabled={exporting}
+            >
+              {exporting ? 'Exporting…' : 'Export CSV'}
+            </Button>
+            <Typography variant="caption">
+              {orgTotal !== undefined || !filtered(v.filter)
+                ? `${v.total} of ${orgTotal ?? v.total} repositories`
+                : `${v.total} repositories match`}
+            </Typography>
+          </Stack>
+          <AdoptionMatrix
+            key={v.key}
+            count={v.total}
+            row={i => repoAt(v, i)}
+            onRows={repos.showRows}
+            checks={checks}
+            onOpen={setOpen}
           />
-          <SelectFilter
-            label="Tranche"
-            value={tranche}
-            options={(tranches.value?.items ?? []).map(t => ({
-              value: t.name,
-              label: t.title,
-            }))}
-            onChange={setTranche}
-          />
-          <SelectFilter
-            label="Stage"
-            value={stage}
-            options={ADOPTION_STAGES}
-            onChange={setStage}
-          />
-          <FormControlLabel
-            control={
-              <Switch
-                checked={failingOnly}
-                onChange={e => setFailingOnly(e.target.checked)}
-              />
-            }
-            label="failing checks only"
-            sx={{ whiteSpace: 'nowrap' }}
-          />
-          <Button variant="outlined" size="small" onClick={exportCsv}>
-            Export CSV
-          </Button>
-          <Typography variant="caption">
-            {visible.length} of {repos.value.total} repositories
-          </Typography>
         </Stack>
-        <AdoptionMatrix repos={visible} checks={checks} onOpen={setOpen} />
-      </Stack>
-    );
-  }
+      )}
+    </AsyncContent>
+  );
 
   return (
     <PluginPage
