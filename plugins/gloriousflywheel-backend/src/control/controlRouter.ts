@@ -8,6 +8,8 @@ import {
   AuditPage,
   AUDIT_ACTIONS,
   AuditAction,
+  AuditOutcome,
+  AuditQuery,
   ControlAction,
   auditReadPermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -45,14 +47,20 @@ const auditQuery = z
     actor: actorName.optional(),
     target: scaleSetTargetPrefix.optional(),
     action: z.enum(AUDIT_ACTIONS as [AuditAction, ...AuditAction[]]).optional(),
-    outcome: z.enum(AUDIT_OUTCOMES as [string, ...string[]]).optional(),
+    outcome: z
+      .enum(AUDIT_OUTCOMES as [AuditOutcome, ...AuditOutcome[]])
+      .optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
     limit: z.coerce.number().int().min(1).max(10_000).optional(),
     offset: pageOffset.default(0),
     format: z.enum(['json', 'csv']).default('json'),
   })
-  .strict();
+  .strict() satisfies z.ZodType<
+  AuditQuery & { format: 'json' | 'csv' },
+  z.ZodTypeDef,
+  unknown
+>;
 
 const MAX_JSON_PAGE = 500;
 
@@ -142,10 +150,6 @@ export function createControlRouter(
       () =>
         audit.list({
           ...q,
-          action: q.action,
-          outcome: q.outcome as
-            | AuditPage['items'][number]['outcome']
-            | undefined,
           limit: q.limit ?? (q.format === 'csv' ? 10_000 : 50),
         }),
       p => ({ records: p.items.length }),

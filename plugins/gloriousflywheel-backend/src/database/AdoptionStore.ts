@@ -34,14 +34,6 @@ interface RepoRow {
   config_hash: string;
 }
 
-/** One history row: a repository's stage and counts at the end of a day. */
-export interface AdoptionHistoryRow {
-  repo: string;
-  day: string;
-  tranche: string | null;
-  stage: AdoptionStage;
-}
-
 const chunks = <T>(items: readonly T[], size = CHUNK): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
     items.slice(i * size, (i + 1) * size),

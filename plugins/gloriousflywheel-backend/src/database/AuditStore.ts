@@ -5,9 +5,9 @@ import {
   AuditChainPosition,
   AuditOutcome,
   AuditPage,
+  AuditQuery,
   AuditRecord,
   AuditVerifyResult,
-  ScaleSetBounds,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
   AuditChainCheck,
@@ -51,41 +51,25 @@ interface AuditRow {
   initiated_runner_class: string | null;
 }
 
-/** A new attempt, written before anything is done. */
-export interface AuditAttempt {
-  actor: string;
-  action: AuditAction;
-  cluster: string;
-  namespace: string;
-  name: string;
-  runnerClass: string | null;
-  reason: string;
-  requestId: string;
-}
+/** A new attempt, written before anything is done: the record's fields the caller knows. */
+export type AuditAttempt = Pick<
+  AuditRecord,
+  | 'actor'
+  | 'action'
+  | 'cluster'
+  | 'namespace'
+  | 'name'
+  | 'runnerClass'
+  | 'reason'
+  | 'requestId'
+>;
 
 /** How an attempt ended. */
-export interface AuditCompletion {
+export interface AuditCompletion
+  extends Partial<Pick<AuditRecord, 'error' | 'before' | 'after'>> {
   outcome: Exclude<AuditOutcome, 'initiated'>;
-  error?: string | null;
-  before?: ScaleSetBounds | null;
-  after?: ScaleSetBounds | null;
   /** the class as read from the live object, when it was only guessed at initiation */
   runnerClass?: string | null;
-}
-
-/** Filters of `GET /audit`. */
-export interface AuditQuery {
-  actor?: string;
-  /** `cluster`, `cluster/namespace` or `cluster/namespace/name` */
-  target?: string;
-  action?: AuditAction;
-  outcome?: AuditOutcome;
-  /** ISO 8601, inclusive */
-  from?: string;
-  /** ISO 8601, exclusive */
-  to?: string;
-  limit: number;
-  offset: number;
 }
 
 function toRecord(row: AuditRow): AuditRecord {
@@ -302,7 +286,9 @@ export class AuditStore {
   }
 
   /** Newest first. */
-  async list(query: AuditQuery): Promise<AuditPage> {
+  async list(
+    query: AuditQuery & { limit: number; offset: number },
+  ): Promise<AuditPage> {
     const filtered = () => {
       const q = this.knex<AuditRow>(TABLE);
       if (query.actor) q.where('actor', query.actor);

@@ -105,6 +105,26 @@ export interface AuditRecord {
   hash: string | null;
 }
 
+/**
+ * Filters of `GET /audit` (its query parameters besides `format`); records match all given ones.
+ *
+ * @public
+ */
+export interface AuditQuery {
+  actor?: string;
+  /** `cluster`, `cluster/namespace` or `cluster/namespace/name` */
+  target?: string;
+  action?: AuditAction;
+  outcome?: AuditOutcome;
+  /** ISO 8601, inclusive */
+  from?: string;
+  /** ISO 8601, exclusive */
+  to?: string;
+  /** page size: 50 unless given (at most 500 as JSON, 10 000 as CSV, where it defaults to 10 000) */
+  limit?: number;
+  offset?: number;
+}
+
 /** Response of `GET /audit`. @public */
 export interface AuditPage {
   items: AuditRecord[];
