@@ -2,11 +2,12 @@ import { findBazelInvocations } from '../../workflows/shellScript';
 import { matchesPathGlob } from '../pathGlob';
 import { MAX_SCAN_MATCHES, scanFiles } from '../scanFiles';
 import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
-import { verdictOfEvidence } from '../verdict';
+import { resultOfEvidence } from '../verdict';
 import { markdownBlocks } from './markdown';
 import { isPreflightCall, preflightCommand, scriptCalls } from './scriptCalls';
 import {
   fileLines,
+  sourceLine,
   unscannedEvidence,
   workflowErrorEvidence,
 } from './workflowErrors';
@@ -141,18 +142,15 @@ export const bazelCacheWrapperCheck: ScorecardCheck = {
       }
     }
     evidence.push(...docsEvidence(context, wrapped));
-    const verdict = verdictOfEvidence(evidence);
-    const direct = evidence.filter(e => e.verdict === 'fail').length;
-    return {
-      verdict,
-      summary:
-        verdict === 'pass'
-          ? `Wrapper contract declared in ${contract.path}; no direct bazel ${[
-              ...wrapped,
-            ].join('|')} in workflows, active docs or examples`
-          : `${direct} direct Bazel invocations although ${contract.path} declares the wrapper contract`,
-      evidence,
-    };
+    return resultOfEvidence(evidence, (verdict, count) =>
+      verdict === 'pass'
+        ? `Wrapper contract declared in ${contract.path}; no direct bazel ${[
+            ...wrapped,
+          ].join('|')} in workflows, active docs or examples`
+        : `${count('fail')} direct Bazel invocations although ${
+            contract.path
+          } declares the wrapper contract`,
+    );
   },
 };
 
@@ -227,9 +225,7 @@ export const cacheAttachmentPreflightCheck: ScorecardCheck = {
             evidence.push({
               path: workflow.path,
               line,
-              excerpt: (
-                fileLines(context, workflow.path)[line - 1] ?? ''
-              ).trim(),
+              excerpt: sourceLine(context, workflow.path, line),
               verdict: 'fail',
               note: `Job ${job.id} runs Bazel before \`${command}\``,
             });
@@ -238,16 +234,10 @@ export const cacheAttachmentPreflightCheck: ScorecardCheck = {
         }
       }
     }
-    const verdict = verdictOfEvidence(evidence);
-    return {
-      verdict,
-      summary:
-        verdict === 'pass'
-          ? `${bazelJobs} jobs run Bazel after the strict cache-attachment preflight`
-          : `${
-              evidence.filter(e => e.verdict === 'fail').length
-            } jobs run Bazel before \`${command}\``,
-      evidence,
-    };
+    return resultOfEvidence(evidence, (verdict, count) =>
+      verdict === 'pass'
+        ? `${bazelJobs} jobs run Bazel after the strict cache-attachment preflight`
+        : `${count('fail')} jobs run Bazel before \`${command}\``,
+    );
   },
 };

@@ -11,7 +11,7 @@ import {
 } from '../../workflows';
 import { exceptionStanding, findException } from '../exceptionRegister';
 import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
-import { verdictOfEvidence } from '../verdict';
+import { resultOfEvidence } from '../verdict';
 import { sourceLine, workflowErrorEvidence } from './workflowErrors';
 
 // Labels every self-hosted runner carries: they select no host and no class.
@@ -379,14 +379,12 @@ export const hostedRunnersCheck: ScorecardCheck = {
         evidence: [],
       };
     }
-    const verdict = verdictOfEvidence(evidence);
-    const count = (v: string) => evidence.filter(e => e.verdict === v).length;
-    const summary =
+    return resultOfEvidence(evidence, (verdict, count) =>
       verdict === 'pass'
         ? `${jobs} jobs in ${context.workflows.length} workflows, all on runner classes`
         : `${count('fail')} failing, ${count('exempt')} exempt, ${count(
             'unknown',
-          )} undecided of ${jobs} jobs`;
-    return { verdict, summary, evidence };
+          )} undecided of ${jobs} jobs`,
+    );
   },
 };

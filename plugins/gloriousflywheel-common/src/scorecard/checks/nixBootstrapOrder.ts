@@ -1,6 +1,6 @@
 import { WorkflowStepInspection } from '../../workflows';
 import { ScorecardCheck, ScorecardEvidence } from '../types';
-import { verdictOfEvidence } from '../verdict';
+import { resultOfEvidence } from '../verdict';
 import { stepKeys } from './scriptCalls';
 import { firstLine, workflowErrorEvidence } from './workflowErrors';
 
@@ -78,17 +78,14 @@ export const nixBootstrapOrderCheck: ScorecardCheck = {
         }
       }
     }
-    const verdict = verdictOfEvidence(evidence);
-    const failing = evidence.filter(e => e.verdict === 'fail').length;
-    return {
-      verdict,
-      summary:
-        verdict === 'pass'
-          ? `${nixJobs} jobs on nix runner classes bootstrap Nix before using it`
-          : `${failing} of ${nixJobs} nix-class jobs use Nix or a cache before bootstrapping Nix; ${
-              evidence.filter(e => e.verdict === 'unknown').length
-            } workflows unreadable`,
-      evidence,
-    };
+    return resultOfEvidence(evidence, (verdict, count) =>
+      verdict === 'pass'
+        ? `${nixJobs} jobs on nix runner classes bootstrap Nix before using it`
+        : `${count(
+            'fail',
+          )} of ${nixJobs} nix-class jobs use Nix or a cache before bootstrapping Nix; ${count(
+            'unknown',
+          )} workflows unreadable`,
+    );
   },
 };

@@ -8,7 +8,7 @@ import {
   WorkflowRunSummary,
 } from '../types';
 import { markdownBlocks } from './markdown';
-import { fileLines, unscannedEvidence } from './workflowErrors';
+import { fileLines, sourceLine, unscannedEvidence } from './workflowErrors';
 
 /**
  * The seeds' vocabulary. A remote build *cache* is not remote execution, `--remote_executor=` with
@@ -165,7 +165,7 @@ function stepUses(
           workflow,
           path,
           line,
-          excerpt: (fileLines(context, path)[line - 1] ?? '').trim(),
+          excerpt: sourceLine(context, path, line),
           empty: !viaConfig && values.every(v => v === ''),
         });
       });

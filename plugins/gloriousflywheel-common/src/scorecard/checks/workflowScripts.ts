@@ -1,7 +1,7 @@
 import { WorkflowStepInspection } from '../../workflows';
 import { matchesPathGlob } from '../pathGlob';
 import { ScorecardCheck, ScorecardEvidence } from '../types';
-import { verdictOfEvidence } from '../verdict';
+import { resultOfEvidence } from '../verdict';
 import { preflightCommand, scriptCalls, stepKeys } from './scriptCalls';
 import { sourceLine, workflowErrorEvidence } from './workflowErrors';
 
@@ -63,15 +63,10 @@ export const workflowScriptsCheck: ScorecardCheck = {
       for (const job of workflow.jobs)
         visit(job.id, workflow.path, job.steps, 0);
     }
-    const verdict = verdictOfEvidence(evidence);
-    const missing = evidence.filter(e => e.verdict === 'fail').length;
-    return {
-      verdict,
-      summary:
-        verdict === 'pass'
-          ? `${calls} calls of repository scripts, all present`
-          : `${missing} of ${calls} script calls name a missing script`,
-      evidence,
-    };
+    return resultOfEvidence(evidence, (verdict, count) =>
+      verdict === 'pass'
+        ? `${calls} calls of repository scripts, all present`
+        : `${count('fail')} of ${calls} script calls name a missing script`,
+    );
   },
 };
