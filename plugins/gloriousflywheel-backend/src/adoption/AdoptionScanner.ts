@@ -5,14 +5,15 @@ import {
   buildRepoAdoption,
   MigrationPullRequest,
   createScorecardContext,
+  findProofWorkflows,
   isScorecardInput,
   RepoAdoption,
-  ScorecardConfig,
   WorkflowInspection,
+  WorkflowParseCache,
   WorkflowRunSummary,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type { AdoptionConfig } from './AdoptionConfig';
-import type { GitHubClient } from './GitHubClient';
+import { GitHubClient, graphqlPartial, statusOf } from './GitHubClient';
 import { BuildingBlockReader, PLATFORM_ORG } from './buildingBlocks';
 import {
   BlobNode,
@@ -71,21 +72,6 @@ const EVALUATE_BATCH = 1000;
 
 const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
-/** Proof workflows as the scorecard's proof check picks them (configured refs, else named like "proof"). */
-export function proofWorkflowPaths(
-  workflows: WorkflowInspection[],
-  config: ScorecardConfig,
-): string[] {
-  const wanted = config.proofWorkflows;
-  const isProof = (w: WorkflowInspection) =>
-    wanted.length === 0
-      ? /proof/i.test(`${fileName(w.path)} ${w.name ?? ''}`)
-      : wanted.some(
-          ref => w.path === ref || fileName(w.path) === ref || w.name === ref,
-        );
-  return workflows.filter(isProof).map(w => w.path);
-}
-
 async function pool<T>(
   items: readonly T[],
   size: number,
@@ -100,8 +86,16 @@ async function pool<T>(
   );
 }
 
-const statusOf = (e: unknown): number | undefined =>
-  (e as { status?: number })?.status;
+/** Adds records to a scan's result; each is written unless it is `prev`, the stored one unchanged. */
+function addRecords(
+  out: OrgScanResult,
+  records: RepoScanRecord[],
+  prev?: RepoScanRecord,
+) {
+  out.records.push(...records);
+  out.dirty.push(...records.filter(r => r !== prev));
+}
+
 const messageOf = (e: unknown): string =>
   String((e as Error)?.message ?? e).slice(0, 500);
 
@@ -244,8 +238,7 @@ export class AdoptionScanner {
           progress,
         );
         pending = [];
-        out.records.push(...records);
-        out.dirty.push(...records);
+        addRecords(out, records);
       }
       if (last) {
         if (since !== null)
@@ -277,8 +270,7 @@ export class AdoptionScanner {
         return;
       }
       const record = await this.refresh(client, prev, n, recheckRuns);
-      out.records.push(record);
-      if (record !== prev) out.dirty.push(record);
+      addRecords(out, [record], prev);
       progress.repoDone();
     });
     return this.readChanged(client, changed, known, progress, out);
@@ -301,8 +293,7 @@ export class AdoptionScanner {
           got ?? new Error('repository not returned by GitHub'),
           known.get(repoKey(n.owner.login, n.name)),
         );
-        out.records.push(record);
-        out.dirty.push(record);
+        addRecords(out, [record]);
         progress.repoDone();
       } else if (this.included(got)) toRead.push(got);
     }
@@ -330,14 +321,12 @@ export class AdoptionScanner {
         continue;
       }
       const record = await this.refresh(client, prev, null, false);
-      out.records.push(record);
-      if (record !== prev) out.dirty.push(record);
+      addRecords(out, [record], prev);
       progress.repoDone();
     }
     const toRead = await this.readChanged(client, retry, known, progress, out);
     const records = await this.evaluateContent(client, toRead, known, progress);
-    out.records.push(...records);
-    out.dirty.push(...records);
+    addRecords(out, records);
   }
 
   /** Reads the named repositories (webhook, manual) whatever their head. */
@@ -421,6 +410,9 @@ export class AdoptionScanner {
     progress: ScanProgress,
   ): Promise<RepoScanRecord[]> {
     const parsed = nodes.map(n => ({ node: n, ...this.parseContent(n) }));
+    // Each file parsed once for the block rounds, the proof workflows and the scorecard; a
+    // repository's parses are dropped once it is evaluated.
+    const parses = new Map(parsed.map(p => [p, new WorkflowParseCache()]));
     const extra = parsed.filter(p => p.extra.length && headOid(p.node));
     const requests = extra.map(p => ({
       owner: p.node.owner.login,
@@ -471,6 +463,7 @@ export class AdoptionScanner {
         owner: p.node.owner.login,
         name: p.node.name,
         inputs: p.inputs,
+        parses: parses.get(p),
       })),
     );
 
@@ -478,15 +471,23 @@ export class AdoptionScanner {
     await pool(parsed, RUN_CONCURRENCY, async p => {
       const { node, inputs } = p;
       const prev = known.get(repoKey(node.owner.login, node.name));
-      const workflows = createScorecardContext(
-        { defaultBranch: inputs.defaultBranch, files: inputs.files },
-        this.options.config.scorecard,
+      const { scorecard } = this.options.config;
+      // Inspected once: the proof workflows come from the inspection the scorecard reads.
+      const { workflows } = createScorecardContext(
+        {
+          defaultBranch: inputs.defaultBranch,
+          files: inputs.files,
+          blocks: inputs.blocks,
+        },
+        scorecard,
         this.now(),
-      ).workflows;
-      const proof = proofWorkflowPaths(
-        workflows,
-        this.options.config.scorecard,
+        { parses: parses.get(p) },
       );
+      parses.delete(p);
+      const proof = findProofWorkflows(
+        workflows,
+        scorecard.proofWorkflows,
+      ).found.map(w => w.path);
       const atHead = finishedRunsAtHead(node, proof);
       const rest = proof.filter(path => !atHead[path]);
       const runs = await this.fetchRuns(
@@ -497,7 +498,15 @@ export class AdoptionScanner {
         rest,
         prev?.runs ?? {},
       );
-      records.push(this.evaluate(node, inputs, { ...runs.runs, ...atHead }));
+      records.push(
+        this.evaluate(
+          node,
+          inputs,
+          { ...runs.runs, ...atHead },
+          undefined,
+          workflows,
+        ),
+      );
       progress.repoFetched();
       progress.repoDone();
     });
@@ -674,6 +683,8 @@ export class AdoptionScanner {
       node,
       this.options.config.migrationPullRequests,
     ),
+    /** The inputs' workflows as inspected already (see createScorecardContext). */
+    workflows?: WorkflowInspection[],
   ): RepoScanRecord {
     const now = this.now();
     const latestRuns = Object.values(runs).flatMap(r => (r.run ? [r.run] : []));
@@ -699,6 +710,7 @@ export class AdoptionScanner {
         config: this.options.config.scorecard,
         tranches: this.options.config.tranches,
         now,
+        workflows,
       },
     );
     return {
@@ -814,41 +826,6 @@ function addBlob(inputs: RepoInputs, path: string, blob: BlobNode | null) {
     /\.(ya?ml|nix|bazelrc|md|sh)$|(^|\/)\.(env|envrc)/.test(path)
   )
     inputs.fileErrors.push(error);
-}
-
-/** GitHub's GraphQL error types as the HTTP status REST would have answered. */
-const GRAPHQL_ERROR_STATUS: Record<string, number> = {
-  NOT_FOUND: 404,
-  FORBIDDEN: 403,
-};
-
-/** A GraphQL answer with per-alias errors (NOT_FOUND, FORBIDDEN) kept apart from the data. */
-async function graphqlPartial<T>(
-  client: GitHubClient,
-  query: string,
-): Promise<{ data: T | undefined; errors: Map<string, Error> }> {
-  const errors = new Map<string, Error>();
-  try {
-    return { data: await client.graphql<T>(query), errors };
-  } catch (e) {
-    // Duck-typed: Octokit may bundle its own copy of @octokit/graphql's GraphqlResponseError.
-    const gql = e as {
-      name?: string;
-      errors?: { type?: string; message: string; path?: (string | number)[] }[];
-      data?: unknown;
-    };
-    if (gql?.name !== 'GraphqlResponseError' || !Array.isArray(gql.errors))
-      throw e;
-    for (const err of gql.errors) {
-      const alias = String(err.path?.[0] ?? '');
-      const status = GRAPHQL_ERROR_STATUS[err.type ?? ''];
-      errors.set(
-        alias,
-        Object.assign(new Error(err.message), status ? { status } : {}),
-      );
-    }
-    return { data: gql.data as T | undefined, errors };
-  }
 }
 
 export type { RepoAdoption };

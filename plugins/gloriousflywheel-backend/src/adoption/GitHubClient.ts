@@ -179,3 +179,42 @@ export class GitHubAccess {
     return client;
   }
 }
+
+/** The HTTP status of a failed request, if it has one. */
+export const statusOf = (e: unknown): number | undefined =>
+  (e as { status?: number })?.status;
+
+/** GitHub's GraphQL error types as the HTTP status REST would have answered. */
+const GRAPHQL_ERROR_STATUS: Record<string, number> = {
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+};
+
+/** A GraphQL answer with per-alias errors (NOT_FOUND, FORBIDDEN) kept apart from the data. */
+export async function graphqlPartial<T>(
+  client: GitHubClient,
+  query: string,
+): Promise<{ data: T | undefined; errors: Map<string, Error> }> {
+  const errors = new Map<string, Error>();
+  try {
+    return { data: await client.graphql<T>(query), errors };
+  } catch (e) {
+    // Duck-typed: Octokit may bundle its own copy of @octokit/graphql's GraphqlResponseError.
+    const gql = e as {
+      name?: string;
+      errors?: { type?: string; message: string; path?: (string | number)[] }[];
+      data?: unknown;
+    };
+    if (gql?.name !== 'GraphqlResponseError' || !Array.isArray(gql.errors))
+      throw e;
+    for (const err of gql.errors) {
+      const alias = String(err.path?.[0] ?? '');
+      const status = GRAPHQL_ERROR_STATUS[err.type ?? ''];
+      errors.set(
+        alias,
+        Object.assign(new Error(err.message), status ? { status } : {}),
+      );
+    }
+    return { data: gql.data as T | undefined, errors };
+  }
+}

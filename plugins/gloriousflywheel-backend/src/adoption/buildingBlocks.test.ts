@@ -237,6 +237,44 @@ describe('building blocks in the adoption scan', () => {
   });
 });
 
+describe('parsing in the adoption scan', () => {
+  // The yaml package common's workflow analysis parses with: the spy counts its real calls.
+  const yaml = jest.requireActual<typeof import('yaml')>('yaml');
+  let parses: jest.SpyInstance;
+  beforeEach(() => {
+    parses = jest.spyOn(yaml, 'parseAllDocuments');
+  });
+  afterEach(() => parses.mockRestore());
+
+  it('parses each workflow file once per scan', async () => {
+    const workflow = (label: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: [self-hosted, ${label}]\n    steps: [{ run: echo }]\n`;
+    gh.addRepo({
+      owner: ORG,
+      name: 'three-workflows',
+      defaultBranch: 'main',
+      files: {
+        '.github/workflows/build.yml': workflow('tinyland-nix'),
+        '.github/workflows/docker.yml': workflow('tinyland-docker'),
+        '.github/workflows/proof.yml': workflow('tinyland-nix-heavy'),
+      },
+    });
+    const { records } = await scan(['three-workflows']);
+    expect(records[0].result.jobs).toHaveLength(3);
+    expect(parses).toHaveBeenCalledTimes(3);
+  });
+
+  it('parses each followed building block once too, local and remote', async () => {
+    const { records } = await scan(['following']);
+    expect(records[0].result.error).toBeNull();
+    // Every file of the fixture is a workflow or a block one of them follows.
+    const files =
+      Object.keys(filesOf(join(FIXTURE, 'repo'))).length +
+      Object.keys(filesOf(REMOTE)).length;
+    expect(parses).toHaveBeenCalledTimes(files);
+  });
+});
+
 describe('Actions variables in the adoption scan', () => {
   // Against the sandbox's Actions variables API (GitHub's paths, ETags, 403/404).
   const TOGGLE = `on: push

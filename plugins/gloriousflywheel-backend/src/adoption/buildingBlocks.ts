@@ -6,8 +6,9 @@ import {
   remoteBlockFileKey,
   remoteFilesAndVariablesUsed,
   wantedRemoteFiles,
+  WorkflowParseCache,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import type { GitHubClient } from './GitHubClient';
+import { GitHubClient, graphqlPartial, statusOf } from './GitHubClient';
 import { EXTRA_FILES_CHUNK } from './queries';
 import { RepoInputs } from './types';
 
@@ -83,9 +84,6 @@ export interface StoredVariables {
   values: Record<string, string> | null;
 }
 
-const statusOf = (e: unknown): number | undefined =>
-  (e as { status?: number })?.status;
-
 /**
  * Reads what repositories' workflows run beyond their own files, for one scan: remote building
  * blocks of the followed orgs, each file once per (repository, path, ref) for the whole scan,
@@ -115,18 +113,24 @@ export class BuildingBlockReader {
     },
   ) {}
 
-  private analysisOptions() {
+  private analysisOptions(parses?: WorkflowParseCache) {
     const { runnerClasses, hostedLabels } = this.options.scorecard;
-    return { runnerClasses, hostedLabels };
+    return { runnerClasses, hostedLabels, parses };
   }
 
   /**
    * Reads the remote blocks and variables these repositories need and stores them in each one's
    * `inputs.blocks`. Errors are kept per file (the analysis then says why it was not followed).
+   * A repository's `parses` spare its files a parse in every round.
    */
   async complete(
     client: GitHubClient,
-    repos: { owner: string; name: string; inputs: RepoInputs }[],
+    repos: {
+      owner: string;
+      name: string;
+      inputs: RepoInputs;
+      parses?: WorkflowParseCache;
+    }[],
   ): Promise<void> {
     const { owners } = this.options;
     // Most repositories reference no followed block and read no variable: a text search spares
@@ -156,7 +160,7 @@ export class BuildingBlockReader {
           r.inputs.files,
           this.files,
           owners,
-          this.analysisOptions(),
+          this.analysisOptions(r.parses),
         );
         if (files.length > 0) next.push(r);
         for (const f of files.slice(0, MAX_REMOTE_FILES_PER_REPO))
@@ -180,7 +184,7 @@ export class BuildingBlockReader {
         r.inputs.files,
         this.files,
         owners,
-        this.analysisOptions(),
+        this.analysisOptions(r.parses),
       );
       const prev = r.inputs.variables;
       let known: Record<string, string> | undefined;
@@ -228,44 +232,29 @@ export class BuildingBlockReader {
     for (let i = 0; i < files.length; i += EXTRA_FILES_CHUNK) {
       const chunk = files.slice(i, i + EXTRA_FILES_CHUNK);
       const { query, aliases } = remoteBlocksQuery(chunk);
-      let data:
-        | Record<string, Record<string, BlobAnswer | null> | null>
-        | undefined;
-      const errors = new Map<string, string>();
-      try {
-        data = await client.graphql(query);
-      } catch (e) {
-        const gql = e as {
-          name?: string;
-          errors?: { message: string; path?: (string | number)[] }[];
-          data?: unknown;
-        };
-        if (
-          gql?.name !== 'GraphqlResponseError' ||
-          !Array.isArray(gql.errors)
-        ) {
-          this.options.logger.warn(
-            `adoption: building blocks not read: ${String(
-              (e as Error)?.message ?? e,
-            )}`,
-          );
-          for (const f of chunk)
-            this.files[remoteBlockFileKey(f)] = {
-              error: 'not read from GitHub',
-            };
-          continue;
-        }
-        for (const err of gql.errors)
-          errors.set(String(err.path?.[0] ?? ''), err.message);
-        data = gql.data as typeof data;
-      }
+      const answer = await graphqlPartial<
+        Record<string, Record<string, BlobAnswer | null> | null>
+      >(client, query).catch((e: unknown) => {
+        this.options.logger.warn(
+          `adoption: building blocks not read: ${String(
+            (e as Error)?.message ?? e,
+          )}`,
+        );
+        for (const f of chunk)
+          this.files[remoteBlockFileKey(f)] = {
+            error: 'not read from GitHub',
+          };
+        return undefined;
+      });
+      if (!answer) continue;
+      const { data, errors } = answer;
       for (const [alias, { repo, file }] of aliases) {
         const key = remoteBlockFileKey(file);
         const node = data?.[repo];
         if (!node) {
           // An invisible or absent repository: followed, but unreadable.
           this.files[key] = {
-            error: errors.get(repo) ?? 'repository not readable',
+            error: errors.get(repo)?.message ?? 'repository not readable',
           };
           continue;
         }

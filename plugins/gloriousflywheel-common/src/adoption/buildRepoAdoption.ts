@@ -4,10 +4,11 @@ import {
   exceptionStanding,
   isExceptionExpired,
   RepositorySnapshot,
-  runScorecard,
   ScorecardConfig,
+  ScorecardContextOptions,
   ScorecardVerdict,
 } from '../scorecard';
+import { runChecks } from '../scorecard/runScorecard';
 import {
   blockerUrl,
   deriveAdoptionStage,
@@ -48,7 +49,7 @@ export interface RepoAdoptionInput {
 }
 
 /** @public */
-export interface RepoAdoptionOptions {
+export interface RepoAdoptionOptions extends ScorecardContextOptions {
   config: ScorecardConfig;
   tranches: readonly TrancheDefinition[];
   now: Date;
@@ -74,8 +75,11 @@ export function buildRepoAdoption(
     input.name
   }`;
   const snapshot = { ...input.snapshot, repo };
-  const context = createScorecardContext(snapshot, config, now);
-  const scorecard = runScorecard(snapshot, { config, now });
+  const context = createScorecardContext(snapshot, config, now, {
+    parses: options.parses,
+    workflows: options.workflows,
+  });
+  const scorecard = runChecks(context);
 
   const jobs: AdoptionJob[] = [];
   const fileErrors: AdoptionFileError[] = [...(input.fileErrors ?? [])];

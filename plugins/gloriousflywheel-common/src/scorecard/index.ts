@@ -22,4 +22,7 @@ export {
   createScorecardContext,
   isScorecardInput,
 } from './runScorecard';
-export type { RunScorecardOptions } from './runScorecard';
+export type {
+  RunScorecardOptions,
+  ScorecardContextOptions,
+} from './runScorecard';

@@ -1,4 +1,9 @@
-import { blockSourceOptions, inspectWorkflow } from '../workflows';
+import {
+  blockSourceOptions,
+  WorkflowInspection,
+  WorkflowParseCache,
+} from '../workflows';
+import { inspectRepoWorkflows } from '../workflows/inspectWorkflow';
 import { DEFAULT_SCORECARD_CHECKS } from './checks';
 import { preflightCommand } from './checks/scriptCalls';
 import { parseExceptionRegister } from './exceptionRegister';
@@ -13,9 +18,6 @@ import {
   ScorecardContext,
 } from './types';
 import { combineVerdicts } from './verdict';
-
-/** GitHub runs only workflows directly in `.github/workflows`. */
-const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 
 /**
  * Which repository files the scorecard reads, so the backend (GitHub) and the CLI (a checkout)
@@ -52,7 +54,22 @@ export interface RunScorecardOptions {
 }
 
 /**
- * Builds the shared rule input: workflows parsed once, exception register read.
+ * What a caller that analysed the repository's workflows already hands the scorecard.
+ *
+ * @public
+ */
+export interface ScorecardContextOptions {
+  /** Files parsed by earlier analyses of the same repository (a scan's remote-block rounds). */
+  parses?: WorkflowParseCache;
+  /**
+   * The workflows as an earlier `createScorecardContext` of the same files, blocks and config
+   * inspected them: used instead of inspecting them again.
+   */
+  workflows?: WorkflowInspection[];
+}
+
+/**
+ * Builds the shared rule input: workflows inspected once, exception register read.
  *
  * @public
  */
@@ -60,24 +77,21 @@ export function createScorecardContext(
   snapshot: RepositorySnapshot,
   config: ScorecardConfig,
   now: Date,
+  options: ScorecardContextOptions = {},
 ): ScorecardContext {
   const files = Object.fromEntries(
     Object.entries(snapshot.files).filter(
       ([path]) => !matchesPathGlob(path, config.ignoredPaths),
     ),
   );
-  const readFile = (path: string) => files[path];
-  const workflows = Object.keys(files)
-    .filter(path => WORKFLOW_FILE.test(path))
-    .sort()
-    .map(path =>
-      inspectWorkflow(path, files[path], {
-        runnerClasses: config.runnerClasses,
-        hostedLabels: config.hostedLabels,
-        readFile,
-        ...blockSourceOptions(snapshot.blocks),
-      }),
-    );
+  const workflows =
+    options.workflows ??
+    inspectRepoWorkflows(files, {
+      runnerClasses: config.runnerClasses,
+      hostedLabels: config.hostedLabels,
+      ...blockSourceOptions(snapshot.blocks),
+      parses: options.parses,
+    });
   const exceptionsText =
     files[config.exceptionsPath] ??
     files[config.exceptionsPath.replace(/\.yaml$/, '.yml')];
@@ -101,9 +115,20 @@ export function runScorecard(
   options: RunScorecardOptions,
 ): Scorecard {
   const config = options.config ?? DEFAULT_SCORECARD_CONFIG;
-  const context = createScorecardContext(snapshot, config, options.now);
+  return runChecks(
+    createScorecardContext(snapshot, config, options.now),
+    options.checks,
+  );
+}
+
+/** The scorecard of a context already built (its workflows inspected once for every use). */
+export function runChecks(
+  context: ScorecardContext,
+  checks: readonly ScorecardCheck[] = DEFAULT_SCORECARD_CHECKS,
+): Scorecard {
+  const { snapshot, config, now } = context;
   const results: ScorecardCheckResult[] = [];
-  for (const check of options.checks ?? DEFAULT_SCORECARD_CHECKS) {
+  for (const check of checks) {
     const override = config.checks[check.id] ?? {};
     if (override.enabled === false) continue;
     const head = {
@@ -127,7 +152,7 @@ export function runScorecard(
   return {
     ...(snapshot.repo && { repo: snapshot.repo }),
     defaultBranch: snapshot.defaultBranch,
-    evaluatedAt: options.now.toISOString(),
+    evaluatedAt: now.toISOString(),
     verdict: combineVerdicts(results.map(r => r.verdict)),
     checks: results,
   };

@@ -1,5 +1,5 @@
 import { MAX_BLOCK_DEPTH } from './followBlocks';
-import { inspectWorkflow } from './inspectWorkflow';
+import { inspectRepoWorkflows } from './inspectWorkflow';
 import {
   RemoteBlockFile,
   RemoteFileRead,
@@ -40,9 +40,6 @@ export function blockSourceOptions(
   };
 }
 
-/** GitHub runs only workflows directly in `.github/workflows`. */
-const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
-
 /** Inspects the repository's workflows with remote files answered from `known`. */
 function walkRemoteFiles(
   files: Readonly<Record<string, string>>,
@@ -71,17 +68,7 @@ function walkRemoteFiles(
       want({ ...file, path: file.path.replace(/yml$/, 'yaml') });
     return undefined;
   };
-  const readFile = (path: string) => files[path];
-  const workflows = Object.keys(files)
-    .filter(p => WORKFLOW_FILE.test(p))
-    .sort()
-    .map(path =>
-      inspectWorkflow(path, files[path], {
-        ...options,
-        readFile,
-        readRemoteFile,
-      }),
-    );
+  const workflows = inspectRepoWorkflows(files, { ...options, readRemoteFile });
   return { wanted: [...wanted.values()], used, workflows };
 }
 

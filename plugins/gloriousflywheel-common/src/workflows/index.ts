@@ -1,6 +1,7 @@
 export * from './types';
 export { analyzeWorkflow, toWorkflowJob } from './analyzeWorkflow';
 export { inspectWorkflow } from './inspectWorkflow';
+export { WorkflowParseCache } from './parseCache';
 export { DEFAULT_NIX_ACTIONS } from './nixActions';
 export type { NixActionKind } from './nixActions';
 export {

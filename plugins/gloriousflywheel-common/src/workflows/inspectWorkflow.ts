@@ -1,4 +1,4 @@
-import { LineCounter, Node, isMap, parseAllDocuments } from 'yaml';
+import { Node, isMap } from 'yaml';
 import {
   DEFAULT_RUNNER_CLASSES,
   isHostedJob,
@@ -35,16 +35,15 @@ import {
   WorkflowBlockInspection,
   WorkflowInspection,
   WorkflowJobInspection,
-  WorkflowParseError,
   WorkflowStepInspection,
 } from './types';
 import {
   WorkBudget,
   YamlLimitError,
   YamlView,
-  firstDuplicateKey,
   isYamlLimitError,
 } from './yamlView';
+import { parsedFile } from './parseCache';
 
 /** Errors may come from another realm (e.g. under jest), so `instanceof Error` is not enough. */
 function describeError(e: unknown): string {
@@ -100,62 +99,6 @@ interface Analysis {
   /** Called workflows by source, path and inputs. */
   workflows: Map<string, WorkflowInspection>;
   scripts: Map<Node, ScriptFacts>;
-}
-
-function parseYaml(
-  text: string,
-  budget: WorkBudget,
-): {
-  view?: YamlView;
-  contents?: Node | null;
-  error?: WorkflowParseError;
-} {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    merge: true,
-    prettyErrors: false,
-    // Checked below by firstDuplicateKey: yaml's own check is quadratic in a mapping's size.
-    uniqueKeys: false,
-  });
-  const position = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-  if (!Array.isArray(docs)) {
-    // An empty stream (a file of only comments) comes back as an EmptyStream.
-    return { contents: null };
-  }
-  for (const doc of docs) {
-    const problem = doc.errors[0];
-    const duplicate = firstDuplicateKey(doc);
-    if (duplicate !== undefined && (!problem || duplicate < problem.pos[0])) {
-      return {
-        error: { message: 'Map keys must be unique', ...position(duplicate) },
-      };
-    }
-    if (problem) {
-      const message = problem.message.replace(
-        / at line \d+, column \d+:?[\s\S]*$/,
-        '',
-      );
-      return { error: { message, ...position(problem.pos[0]) } };
-    }
-  }
-  const nonEmpty = docs.filter(d => d.contents !== null);
-  if (nonEmpty.length > 1) {
-    return {
-      error: {
-        message:
-          'Source contains multiple YAML documents; a workflow file must hold exactly one',
-        ...position(nonEmpty[1].range[0]),
-      },
-    };
-  }
-  const doc = nonEmpty[0] ?? docs[0];
-  if (!doc) return { contents: null };
-  const view = new YamlView(doc, lineCounter, budget);
-  return { view, contents: doc.contents as Node | null };
 }
 
 function scriptFacts(node: Node, run: string, analysis: Analysis): ScriptFacts {
@@ -216,12 +159,19 @@ function readBlockFile(
   }
   const tooLarge = fileTooLarge(found.text);
   if (tooLarge) throw new YamlLimitError(`${label} ${found.path}: ${tooLarge}`);
-  const { view, contents, error } = parseYaml(found.text, analysis.budget);
+  const { document, lineCounter, contents, lines, error } = parsedFile(
+    found.text,
+    analysis.options.parses,
+  );
   const file = {
     path: found.path,
-    ...(view &&
+    ...(document &&
       contents && {
-        parsed: { view, contents, lines: found.text.split(/\r?\n/) },
+        parsed: {
+          view: new YamlView(document, lineCounter, analysis.budget),
+          contents,
+          lines,
+        },
       }),
     ...(error && {
       problem: `${found.path}:${error.line}:${error.column}: ${error.message}`,
@@ -246,13 +196,18 @@ function inBlock<T>(label: string, fn: () => T): T {
 const blockLabel = (source: Source, kind: 'action' | 'workflow') =>
   `${source.remote ? 'Remote' : 'Local'} ${kind}`;
 
-function notFollowed(
-  uses: string,
-  kind: 'action' | 'workflow',
+/** Why a block was not followed: from a remote source or not, its status, the reason, its file. */
+type NotFollowed = [
   remote: boolean,
   status: BuildingBlockInspection['status'],
   reason: string,
   path?: string,
+];
+
+function notFollowed(
+  uses: string,
+  kind: 'action' | 'workflow',
+  ...[remote, status, reason, path]: NotFollowed
 ): BuildingBlockInspection {
   return {
     uses: trimUses(uses),
@@ -287,32 +242,25 @@ function followAction(
     source = { remote: true, ...remote.ref };
     directory = remote.path;
   }
-  const opaque = (block: BuildingBlockInspection): FollowedAction => ({
-    block: { ...block, kind: 'action', steps: [] },
+  /** Not followed, with why: the action counts as doing nothing. */
+  const opaque = (...why: NotFollowed): FollowedAction => ({
+    block: {
+      ...notFollowed(uses, 'action', ...why),
+      kind: 'action',
+      steps: [],
+    },
     traits: NO_NIX,
     runsBazel: false,
     via: [],
   });
   const id = `${source.remote ? describeRemote(source, '') : '.'}/${directory}`;
   if (stack.includes(id))
-    return opaque(
-      notFollowed(
-        uses,
-        'action',
-        source.remote,
-        'cycle',
-        `${trimUses(uses)} uses itself`,
-      ),
-    );
+    return opaque(source.remote, 'cycle', `${trimUses(uses)} uses itself`);
   if (depth > MAX_BLOCK_DEPTH)
     return opaque(
-      notFollowed(
-        uses,
-        'action',
-        source.remote,
-        'too-deep',
-        `Building blocks nest more than ${MAX_BLOCK_DEPTH} levels`,
-      ),
+      source.remote,
+      'too-deep',
+      `Building blocks nest more than ${MAX_BLOCK_DEPTH} levels`,
     );
   const key = `${depth}:${id}`;
   const known = analysis.actions.get(key);
@@ -328,34 +276,22 @@ function followAction(
   let result: FollowedAction;
   if (file === undefined) {
     result = opaque(
-      notFollowed(
-        uses,
-        'action',
-        true,
-        'not-followed',
-        `Remote action ${trimUses(uses)} is not followed`,
-      ),
+      true,
+      'not-followed',
+      `Remote action ${trimUses(uses)} is not followed`,
     );
   } else if (file === null) {
     result = opaque(
-      notFollowed(
-        uses,
-        'action',
-        source.remote,
-        'missing',
-        `No action.yml or action.yaml at ${trimUses(uses)}`,
-      ),
+      source.remote,
+      'missing',
+      `No action.yml or action.yaml at ${trimUses(uses)}`,
     );
   } else if (!file.parsed) {
     result = opaque(
-      notFollowed(
-        uses,
-        'action',
-        source.remote,
-        'unreadable',
-        file.problem ?? `${file.path} is empty`,
-        file.path || undefined,
-      ),
+      source.remote,
+      'unreadable',
+      file.problem ?? `${file.path} is empty`,
+      file.path || undefined,
     );
   } else {
     const { view, contents, lines } = file.parsed;
@@ -364,14 +300,10 @@ function followAction(
       const using = view.string(view.get(runs, 'using')?.value ?? null);
       if (using !== undefined && using !== 'composite') {
         return opaque(
-          notFollowed(
-            uses,
-            'action',
-            source.remote,
-            'not-followed',
-            `${trimUses(uses)} is a ${using} action`,
-            file.path,
-          ),
+          source.remote,
+          'not-followed',
+          `${trimUses(uses)} is a ${using} action`,
+          file.path,
         );
       }
       const steps = view
@@ -609,8 +541,9 @@ function followWorkflow(
   frame: WorkflowFrame,
   analysis: Analysis,
 ): WorkflowBlockInspection {
-  const opaque = (block: BuildingBlockInspection): WorkflowBlockInspection => ({
-    ...block,
+  /** Not followed, with why: the call runs no known jobs. */
+  const opaque = (...why: NotFollowed): WorkflowBlockInspection => ({
+    ...notFollowed(uses, 'workflow', ...why),
     kind: 'workflow',
     jobs: [],
   });
@@ -621,95 +554,55 @@ function followWorkflow(
     const local = localActionPath(trimmed);
     if (local === undefined)
       return opaque(
-        notFollowed(
-          uses,
-          'workflow',
-          frame.source.remote,
-          'missing',
-          `${trimmed} leaves the repository`,
-        ),
+        frame.source.remote,
+        'missing',
+        `${trimmed} leaves the repository`,
       );
     // A local call inside a remote workflow names a file of that remote repository.
     source = frame.source;
     path = local;
     if (!source.remote && !analysis.options.readFile)
       return opaque(
-        notFollowed(
-          uses,
-          'workflow',
-          false,
-          'not-followed',
-          'Repository files are not available',
-        ),
+        false,
+        'not-followed',
+        'Repository files are not available',
       );
   } else {
     const remote = parseRemoteUses(trimmed);
     if (!remote)
       return opaque(
-        notFollowed(
-          uses,
-          'workflow',
-          true,
-          'not-followed',
-          `${trimmed} is not a reusable workflow reference`,
-        ),
+        true,
+        'not-followed',
+        `${trimmed} is not a reusable workflow reference`,
       );
     source = { remote: true, ...remote.ref };
     path = remote.path;
   }
   const id = `${source.remote ? describeRemote(source, '') : '.'}/${path}`;
   if (frame.stack.includes(id))
-    return opaque(
-      notFollowed(
-        uses,
-        'workflow',
-        source.remote,
-        'cycle',
-        `${trimUses(uses)} calls itself`,
-      ),
-    );
+    return opaque(source.remote, 'cycle', `${trimUses(uses)} calls itself`);
   if (frame.depth + 1 > MAX_BLOCK_DEPTH)
     return opaque(
-      notFollowed(
-        uses,
-        'workflow',
-        source.remote,
-        'too-deep',
-        `Building blocks nest more than ${MAX_BLOCK_DEPTH} levels`,
-      ),
+      source.remote,
+      'too-deep',
+      `Building blocks nest more than ${MAX_BLOCK_DEPTH} levels`,
     );
   const label = blockLabel(source, 'workflow');
   const file = readBlockFile(source, [path], analysis, label);
   if (file === undefined)
     return opaque(
-      notFollowed(
-        uses,
-        'workflow',
-        true,
-        'not-followed',
-        `Remote workflow ${trimUses(uses)} is not followed`,
-      ),
+      true,
+      'not-followed',
+      `Remote workflow ${trimUses(uses)} is not followed`,
     );
   if (file === null)
-    return opaque(
-      notFollowed(
-        uses,
-        'workflow',
-        source.remote,
-        'missing',
-        `No file at ${trimUses(uses)}`,
-      ),
-    );
+    return opaque(source.remote, 'missing', `No file at ${trimUses(uses)}`);
   if (!file.parsed)
     return opaque(
-      notFollowed(
-        uses,
-        'workflow',
-        source.remote,
-        'unreadable',
-        file.problem ?? `${file.path} is empty`,
-        file.path || undefined,
-      ),
+      source.remote,
+      'unreadable',
+      file.problem ?? `${file.path} is empty`,
+      file.path || undefined,
     );
   const key = `${id}|${JSON.stringify(inputs)}`;
   let inspection = analysis.workflows.get(key);
@@ -1001,17 +894,14 @@ export function inspectWorkflow(
   };
   let view: YamlView | undefined;
   try {
-    const parsed = parseYaml(text, analysis.budget);
-    const { contents, error } = parsed;
-    view = parsed.view;
-    if (error) return { ...result, error };
-    if (!view || contents === null || contents === undefined) return result;
-    return inspectParsed(
-      path,
-      { view, contents, lines: text.split(/\r?\n/) },
-      analysis,
-      TOP_FRAME,
+    const { document, lineCounter, contents, lines, error } = parsedFile(
+      text,
+      options.parses,
     );
+    if (error) return { ...result, error };
+    if (!document || contents === null) return result;
+    view = new YamlView(document, lineCounter, analysis.budget);
+    return inspectParsed(path, { view, contents, lines }, analysis, TOP_FRAME);
   } catch (e) {
     if (isYamlLimitError(e)) {
       // Over a limit, nothing read so far is trusted: the file fails as a whole.
@@ -1034,4 +924,22 @@ export function inspectWorkflow(
     const message = describeError(e);
     return { path, jobs: [], error: { message, line: 1, column: 1 } };
   }
+}
+
+/** GitHub runs only workflows directly in `.github/workflows`. */
+const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+
+/**
+ * Inspects every workflow GitHub runs among a repository's files, in path order; local blocks are
+ * read from the same files.
+ */
+export function inspectRepoWorkflows(
+  files: Readonly<Record<string, string>>,
+  options: Omit<WorkflowAnalysisOptions, 'readFile'>,
+): WorkflowInspection[] {
+  const readFile = (path: string) => files[path];
+  return Object.keys(files)
+    .filter(path => WORKFLOW_FILE.test(path))
+    .sort()
+    .map(path => inspectWorkflow(path, files[path], { ...options, readFile }));
 }

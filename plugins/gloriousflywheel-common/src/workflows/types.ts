@@ -1,5 +1,6 @@
 import { RunnerClassDefinition } from '../runnerClasses';
 import { NixActionKind } from './nixActions';
+import type { WorkflowParseCache } from './parseCache';
 
 /**
  * Where and why a workflow file could not be analysed (1-based line and column).
@@ -108,6 +109,8 @@ export interface WorkflowAnalysisOptions {
    * GitHub does. A variable not listed is unknown and every runner it could select is considered.
    */
   variables?: Readonly<Record<string, string>>;
+  /** Files parsed by earlier analyses of the same repository, reused instead of parsed again. */
+  parses?: WorkflowParseCache;
 }
 
 /**

@@ -29,6 +29,7 @@ export {
   staleEndpointRegExp,
 } from './staleCacheEndpoints';
 export type { StaleEndpointMatcher } from './staleCacheEndpoints';
+export { findProofWorkflows } from './proofWorkflowsGreen';
 
 /**
  * The dogfood scorecard, in the order it is reported.

@@ -1,33 +1,38 @@
 import { WorkflowInspection } from '../../workflows';
-import {
-  ScorecardCheck,
-  ScorecardContext,
-  ScorecardEvidence,
-  ScorecardVerdict,
-} from '../types';
-import { verdictOfEvidence } from '../verdict';
+import { ScorecardCheck, ScorecardEvidence, ScorecardVerdict } from '../types';
+import { resultOfEvidence } from '../verdict';
 
 const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
-function proofWorkflows(context: ScorecardContext): {
+/**
+ * The proof workflows among a repository's workflows: those `proofWorkflows` names (file path,
+ * file name or workflow `name:`), or with none named those whose file or name says "proof"; and
+ * the names no workflow answers to. The proof check and the adoption scan (which reads these
+ * workflows' runs) pick them by this one rule.
+ *
+ * @public
+ */
+export function findProofWorkflows(
+  workflows: readonly WorkflowInspection[],
+  proofWorkflows: readonly string[],
+): {
   found: WorkflowInspection[];
   missing: string[];
 } {
-  const { proofWorkflows: wanted } = context.config;
   const matches = (w: WorkflowInspection, ref: string) =>
     w.path === ref || fileName(w.path) === ref || w.name === ref;
-  if (wanted.length === 0) {
+  if (proofWorkflows.length === 0) {
     return {
-      found: context.workflows.filter(w =>
+      found: workflows.filter(w =>
         /proof/i.test(`${fileName(w.path)} ${w.name ?? ''}`),
       ),
       missing: [],
     };
   }
   return {
-    found: context.workflows.filter(w => wanted.some(ref => matches(w, ref))),
-    missing: wanted.filter(
-      ref => !context.workflows.some(w => matches(w, ref)),
+    found: workflows.filter(w => proofWorkflows.some(ref => matches(w, ref))),
+    missing: proofWorkflows.filter(
+      ref => !workflows.some(w => matches(w, ref)),
     ),
   };
 }
@@ -47,7 +52,10 @@ export const proofWorkflowsGreenCheck: ScorecardCheck = {
   rationale:
     'Dogfood claims rest on the latest default-branch proof runs; a red or missing proof means the claim is not proved.',
   rule: context => {
-    const { found, missing } = proofWorkflows(context);
+    const { found, missing } = findProofWorkflows(
+      context.workflows,
+      context.config.proofWorkflows,
+    );
     const evidence: ScorecardEvidence[] = missing.map(ref => ({
       path: ref,
       verdict: 'fail',
@@ -90,14 +98,12 @@ export const proofWorkflowsGreenCheck: ScorecardCheck = {
         }`,
       });
     }
-    const verdict = verdictOfEvidence(evidence);
-    const green = evidence.filter(e => e.verdict === 'pass').length;
-    return {
-      verdict,
-      summary: runs
-        ? `${green} of ${found.length + missing.length} proof workflows green`
+    return resultOfEvidence(evidence, (_, count) =>
+      runs
+        ? `${count('pass')} of ${
+            found.length + missing.length
+          } proof workflows green`
         : `${found.length} proof workflows; run conclusions unknown offline`,
-      evidence,
-    };
+    );
   },
 };
