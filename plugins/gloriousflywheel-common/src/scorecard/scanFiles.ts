@@ -1,4 +1,5 @@
 import { fileLines, unscannedEvidence } from './checks/workflowErrors';
+import { matchesPathGlob } from './pathGlob';
 import { ScorecardContext, ScorecardEvidence } from './types';
 
 /** A line a scan matched, with what the matcher answered for it. */
@@ -47,6 +48,43 @@ export function omittedEvidence(scan: FileScan<unknown>): ScorecardEvidence[] {
 }
 
 /**
+ * The snapshot's docs under `surfaces`, in path order: historical notes (research notes, ADRs)
+ * are never active docs, and `except` leaves out what another check reads.
+ */
+export function activeDocPaths(
+  context: ScorecardContext,
+  surfaces: readonly string[],
+  except: (path: string) => boolean = () => false,
+): string[] {
+  const { historicalPaths } = context.config;
+  return Object.keys(context.snapshot.files)
+    .sort()
+    .filter(
+      path =>
+        matchesPathGlob(path, surfaces) &&
+        !matchesPathGlob(path, historicalPaths) &&
+        !except(path),
+    );
+}
+
+/**
+ * The lines of each of `paths`, file by file. A file too large to scan is not read: its `unknown`
+ * evidence goes to `unscanned`, which leaves the check undecided.
+ */
+export function* scannableFiles(
+  context: ScorecardContext,
+  paths: Iterable<string>,
+  unscanned: ScorecardEvidence[],
+): Generator<{ path: string; lines: string[] }> {
+  const { files } = context.snapshot;
+  for (const path of paths) {
+    const tooLarge = unscannedEvidence(path, files[path] ?? '');
+    if (tooLarge) unscanned.push(tooLarge);
+    else yield { path, lines: fileLines(context, path) };
+  }
+}
+
+/**
  * Looks through the snapshot's files line by line for what `match` recognises (anything but
  * `undefined` or `false`). A file too large to scan is not read but reported as unscanned, which
  * leaves a check undecided. With `first`, the scan stops at the first match.
@@ -57,15 +95,12 @@ export function scanFiles<T>(
   match: (text: string) => T | undefined | false,
   options: { first?: boolean } = {},
 ): FileScan<T> {
-  const { files } = context.snapshot;
   const scan: FileScan<T> = { found: [], unscanned: [], omitted: 0 };
-  for (const path of paths) {
-    const tooLarge = unscannedEvidence(path, files[path] ?? '');
-    if (tooLarge) {
-      scan.unscanned.push(tooLarge);
-      continue;
-    }
-    const lines = fileLines(context, path);
+  for (const { path, lines } of scannableFiles(
+    context,
+    paths,
+    scan.unscanned,
+  )) {
     for (let index = 0; index < lines.length; index++) {
       const found = match(lines[index]);
       if (found === undefined || found === false) continue;

@@ -1,16 +1,15 @@
 import { findBazelInvocations } from '../../workflows/shellScript';
-import { matchesPathGlob } from '../pathGlob';
-import { MAX_SCAN_MATCHES, scanFiles } from '../scanFiles';
+import {
+  activeDocPaths,
+  MAX_SCAN_MATCHES,
+  scanFiles,
+  scannableFiles,
+} from '../scanFiles';
 import { ScorecardCheck, ScorecardContext, ScorecardEvidence } from '../types';
 import { resultOfEvidence } from '../verdict';
 import { markdownBlocks } from './markdown';
 import { isPreflightCall, preflightCommand, scriptCalls } from './scriptCalls';
-import {
-  fileLines,
-  sourceLine,
-  unscannedEvidence,
-  workflowErrorEvidence,
-} from './workflowErrors';
+import { sourceLine, workflowErrorEvidence } from './workflowErrors';
 
 /** Where the repo declares the cache-backed wrapper contract, if it does, and what was too large to look in. */
 export function wrapperContract(context: ScorecardContext): {
@@ -56,23 +55,13 @@ function docsEvidence(
   context: ScorecardContext,
   wrapped: Set<string>,
 ): ScorecardEvidence[] {
-  const { config, snapshot } = context;
+  const { config } = context;
   const evidence: ScorecardEvidence[] = [];
-  const paths = Object.keys(snapshot.files)
-    .sort()
-    .filter(
-      p =>
-        matchesPathGlob(p, config.bazelDocSurfaces) &&
-        !matchesPathGlob(p, config.historicalPaths) &&
-        !p.startsWith('.github/workflows/'),
-    );
-  for (const path of paths) {
-    const tooLarge = unscannedEvidence(path, snapshot.files[path] ?? '');
-    if (tooLarge) {
-      evidence.push(tooLarge);
-      continue;
-    }
-    const lines = fileLines(context, path);
+  const paths = activeDocPaths(context, config.bazelDocSurfaces, p =>
+    p.startsWith('.github/workflows/'),
+  );
+  // Files too large to scan are evidence too: the cap below counts them.
+  for (const { path, lines } of scannableFiles(context, paths, evidence)) {
     const blocks = /\.mdx?$/i.test(path)
       ? markdownBlocks(lines).filter(
           b =>

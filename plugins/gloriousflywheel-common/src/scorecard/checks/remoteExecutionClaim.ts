@@ -1,6 +1,11 @@
 import { WorkflowStepInspection } from '../../workflows';
 import { matchesPathGlob } from '../pathGlob';
-import { MAX_SCAN_MATCHES, scanFiles } from '../scanFiles';
+import {
+  activeDocPaths,
+  MAX_SCAN_MATCHES,
+  scanFiles,
+  scannableFiles,
+} from '../scanFiles';
 import {
   ScorecardCheck,
   ScorecardContext,
@@ -8,7 +13,7 @@ import {
   WorkflowRunSummary,
 } from '../types';
 import { markdownBlocks } from './markdown';
-import { fileLines, sourceLine, unscannedEvidence } from './workflowErrors';
+import { sourceLine } from './workflowErrors';
 
 /**
  * The seeds' vocabulary. A remote build *cache* is not remote execution, `--remote_executor=` with
@@ -50,25 +55,13 @@ function findClaims(context: ScorecardContext): {
   unscanned: ScorecardEvidence[];
   omitted: ScorecardEvidence[];
 } {
-  const { config, snapshot } = context;
   const claims: Claim[] = [];
   const unscanned: ScorecardEvidence[] = [];
   let omitted = 0;
   let lastPath = '';
-  const paths = Object.keys(snapshot.files)
-    .sort()
-    .filter(
-      path =>
-        matchesPathGlob(path, config.claimSurfaces) &&
-        !matchesPathGlob(path, config.historicalPaths),
-    );
-  for (const path of paths) {
-    const tooLarge = unscannedEvidence(path, snapshot.files[path] ?? '');
-    if (tooLarge) {
-      unscanned.push(tooLarge);
-      continue;
-    }
-    for (const block of markdownBlocks(fileLines(context, path))) {
+  const paths = activeDocPaths(context, context.config.claimSurfaces);
+  for (const { path, lines } of scannableFiles(context, paths, unscanned)) {
+    for (const block of markdownBlocks(lines)) {
       if (block.kind !== 'paragraph') continue;
       const text = withoutLinks(block.lines.join(' '));
       const claim = sentences(text).find(s => isClaim(s) && !NEGATION.test(s));

@@ -1,5 +1,5 @@
 import { matchesPathGlob } from '../pathGlob';
-import { omittedEvidence, scanFiles } from '../scanFiles';
+import { activeDocPaths, omittedEvidence, scanFiles } from '../scanFiles';
 import {
   ScorecardCheck,
   ScorecardContext,
@@ -263,12 +263,8 @@ export const staleCacheEndpointsDocsCheck: ScorecardCheck = {
     const { config } = context;
     return scanEndpoints(
       context,
-      sortedPaths(
-        context,
-        path =>
-          matchesPathGlob(path, config.staleEndpointDocSurfaces) &&
-          !matchesPathGlob(path, config.staleEndpointSurfaces) &&
-          !matchesPathGlob(path, config.historicalPaths),
+      activeDocPaths(context, config.staleEndpointDocSurfaces, path =>
+        matchesPathGlob(path, config.staleEndpointSurfaces),
       ),
       'docs',
     );
