@@ -15,10 +15,10 @@ import {
   SourceStatus,
   TrancheSummary,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { AdoptionStore } from '../database/AdoptionStore';
+import { AdoptionRecords } from '../database/AdoptionStore';
 import {
   ALL_REPOS,
-  AdoptionRescanStore,
+  AdoptionRescans,
   RescanRequest,
   WebhookDelivery,
 } from '../database/AdoptionRescanStore';
@@ -63,9 +63,9 @@ export interface AdoptionServiceOptions {
   config: AdoptionConfig;
   /** GitHub access per org (from integrations.github); absent when no org is configured. */
   clientFor?: (org: string) => GitHubClient;
-  store: AdoptionStore;
+  store: AdoptionRecords;
   /** Webhook deliveries seen and rescans waiting for the scan task. */
-  rescans: AdoptionRescanStore;
+  rescans: AdoptionRescans;
   hub: AdoptionReader & AdoptionPublisher;
   logger: LoggerService;
   metrics?: GloriousflywheelMetrics;

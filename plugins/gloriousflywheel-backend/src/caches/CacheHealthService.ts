@@ -4,7 +4,7 @@ import type {
   CacheList,
   SourceStatus,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { CacheProbeStore } from '../database/CacheProbeStore';
+import { CacheProbeHistory } from '../database/CacheProbeStore';
 import {
   StaleCacheEndpoint,
   findStaleCacheEndpoints,
@@ -28,7 +28,7 @@ export class CacheHealthService {
     private readonly options: {
       targets: CacheTarget[];
       staleEndpoints: string[];
-      store: CacheProbeStore;
+      store: CacheProbeHistory;
       hub: CacheHealthReader;
     },
   ) {

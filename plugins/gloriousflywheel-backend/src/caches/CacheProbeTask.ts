@@ -3,7 +3,7 @@ import {
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { CacheProbeStore } from '../database/CacheProbeStore';
+import { CacheProbeHistory } from '../database/CacheProbeStore';
 import type {
   CacheProbeSettings,
   CacheProbeResult,
@@ -27,7 +27,7 @@ export interface CacheProbeTaskOptions {
   targets: CacheTarget[];
   settings: CacheProbeSettings;
   retentionDays: number;
-  store: CacheProbeStore;
+  store: CacheProbeHistory;
   hub: CacheHealthReader & CacheHealthPublisher;
   logger: LoggerService;
   metrics?: GloriousflywheelMetrics;

@@ -4,12 +4,12 @@ import {
   scaleSetKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { FleetReader } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import { AuditStore } from '../database/AuditStore';
+import { AuditLog } from '../database/AuditStore';
 import { auditEventMeta } from '../audit/auditChain';
 
 export interface PauseRevertWatchOptions {
   fleet: FleetReader;
-  audit: AuditStore;
+  audit: AuditLog;
   auditor: AuditorService;
   logger: LoggerService;
 }

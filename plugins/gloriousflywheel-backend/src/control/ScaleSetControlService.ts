@@ -14,7 +14,7 @@ import {
   scaleSetResourceRef,
   scaleSetResumePermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { AuditCompletion, AuditStore } from '../database/AuditStore';
+import { AuditCompletion, AuditLog } from '../database/AuditStore';
 import { auditEventMeta } from '../audit/auditChain';
 import {
   ClusterConfig,
@@ -40,7 +40,7 @@ export interface ControlRequest {
 
 export interface ScaleSetControlServiceOptions {
   control: ScaleSetControl;
-  audit: AuditStore;
+  audit: AuditLog;
   /** decides who may pause/resume (users: permission policy; services: config) */
   access: AccessGate;
   /** configured clusters: targets elsewhere are 404 before anything is recorded */

@@ -13,7 +13,7 @@ import {
   ControlAction,
   auditReadPermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { AuditStore } from '../database/AuditStore';
+import { AuditLog } from '../database/AuditStore';
 import { auditRecordsToCsv } from '../audit/auditCsv';
 import { auditVerifyQuery } from '../audit/auditVerifyQuery';
 import { ScaleSetControlService } from './ScaleSetControlService';
@@ -30,7 +30,7 @@ import {
 /** What the control sub-router needs. */
 export interface ControlRouterOptions {
   control: ScaleSetControlService;
-  audit: AuditStore;
+  audit: AuditLog;
   /** decides pause/resume (inside the control service), audit reads and adoption scans */
   access: AccessGate;
   httpAuth: HttpAuthService;

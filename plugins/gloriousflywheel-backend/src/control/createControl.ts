@@ -6,7 +6,7 @@ import {
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { Knex } from 'knex';
 import { gloriousflywheelPermissions } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { AuditStore } from '../database/AuditStore';
+import { AuditLog, AuditStore } from '../database/AuditStore';
 import {
   ClusterConfig,
   FleetReader,
@@ -64,7 +64,7 @@ export interface CreateControlOptions {
  */
 export function createControl(options: CreateControlOptions): {
   control: ScaleSetControlService;
-  audit: AuditStore;
+  audit: AuditLog;
 } {
   const { fleet, clusters, access, auditor } = options;
   const audit = new AuditStore(options.knex);

@@ -88,18 +88,41 @@ function fromRow(r: JobRow): ActionsJob {
   };
 }
 
+/** What the queue service and reconciliation read and write of the stored GitHub Actions jobs. */
+export interface ActionsJobRecords {
+  /**
+   * Stores the jobs' states; returns how many rows changed (a stale or equal state changes none).
+   * In `within`, a caller's transaction, when they commit with other writes.
+   */
+  upsert(
+    jobs: readonly ActionsJob[],
+    at?: Date,
+    within?: Knex.Transaction,
+  ): Promise<number>;
+  get(jobId: number): Promise<ActionsJob | undefined>;
+  /** A repository's jobs, newest first. */
+  recentForRepo(repo: string, limit: number): Promise<ActionsJob[]>;
+  /** Jobs waiting or running now, and those that started or were queued since `since`. */
+  activeOrSince(since: Date): Promise<ActionsJob[]>;
+  /** Jobs waiting for a runner, oldest first. */
+  waiting(limit: number): Promise<ActionsJob[]>;
+  /** Repositories with a job queued or changed since `since`, lower-case `owner/name`. */
+  reposActiveSince(since: Date, limit: number): Promise<string[]>;
+  /** Runs of a repository with jobs not yet completed (what reconciliation asks GitHub about). */
+  openRuns(repo: string): Promise<number[]>;
+  /** Forgets jobs queued before `cutoff`; returns how many. */
+  deleteQueuedBefore(cutoff: Date): Promise<number>;
+  count(): Promise<number>;
+}
+
 /**
  * GitHub Actions jobs, the latest state of each: the only place with SQL for them. Events may
  * arrive out of order or twice (webhook redeliveries, reconciliation): a job never moves back from
  * completed to in progress, or from in progress to queued.
  */
-export class ActionsJobStore {
+export class ActionsJobStore implements ActionsJobRecords {
   constructor(private readonly db: Knex) {}
 
-  /**
-   * Stores the jobs' states; returns how many rows changed (a stale or equal state changes none).
-   * In `within`, a caller's transaction, when they commit with other writes.
-   */
   async upsert(
     jobs: readonly ActionsJob[],
     at: Date = new Date(),
@@ -138,7 +161,6 @@ export class ActionsJobStore {
     return row ? fromRow(row) : undefined;
   }
 
-  /** A repository's jobs, newest first. */
   async recentForRepo(repo: string, limit: number): Promise<ActionsJob[]> {
     const rows: JobRow[] = await this.db(JOBS)
       .where('repo_key', repo.toLowerCase())
@@ -150,7 +172,6 @@ export class ActionsJobStore {
     return rows.map(fromRow);
   }
 
-  /** Jobs waiting or running now, and those that started or were queued since `since`. */
   async activeOrSince(since: Date): Promise<ActionsJob[]> {
     const t = since.getTime();
     const rows: JobRow[] = await this.db(JOBS)
@@ -160,7 +181,6 @@ export class ActionsJobStore {
     return rows.map(fromRow);
   }
 
-  /** Jobs waiting for a runner, oldest first. */
   async waiting(limit: number): Promise<ActionsJob[]> {
     const rows: JobRow[] = await this.db(JOBS)
       .where('status_rank', 0)
@@ -172,7 +192,6 @@ export class ActionsJobStore {
     return rows.map(fromRow);
   }
 
-  /** Repositories with a job queued or changed since `since`, lower-case `owner/name`. */
   async reposActiveSince(since: Date, limit: number): Promise<string[]> {
     const rows: Array<{ repo_key: string }> = await this.db(JOBS)
       .select('repo_key')
@@ -184,7 +203,6 @@ export class ActionsJobStore {
     return rows.map(r => r.repo_key);
   }
 
-  /** Runs of a repository with jobs not yet completed (what reconciliation asks GitHub about). */
   async openRuns(repo: string): Promise<number[]> {
     const rows: Array<{ run_id: number | string }> = await this.db(JOBS)
       .distinct('run_id')
@@ -193,7 +211,6 @@ export class ActionsJobStore {
     return rows.map(r => Number(r.run_id));
   }
 
-  /** Forgets jobs queued before `cutoff`; returns how many. */
   async deleteQueuedBefore(cutoff: Date): Promise<number> {
     return this.db(JOBS).where('created_at', '<', cutoff.getTime()).delete();
   }

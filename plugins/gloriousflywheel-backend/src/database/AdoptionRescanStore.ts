@@ -73,11 +73,64 @@ const chunks = <T>(items: readonly T[], size = CHUNK): T[][] =>
     items.slice(i * size, (i + 1) * size),
   );
 
+/** What the adoption and queue services read and write of webhook deliveries and waiting rescans. */
+export interface AdoptionRescans {
+  /**
+   * Records a delivery and queues its repository, in one transaction; `duplicate` (and nothing
+   * queued) when its delivery id or its exact body was recorded before.
+   */
+  recordDelivery(delivery: WebhookDelivery): Promise<'recorded' | 'duplicate'>;
+  /**
+   * Records deliveries that queue no rescan (the queue's `workflow_job` ones) in one transaction
+   * with what they carry: `write` gets the transaction and which deliveries are new (a repeat of
+   * an id or a body, stored or earlier in the list, is not), and a failure records none of them.
+   */
+  recordDeliveriesWith(
+    deliveries: readonly WebhookDelivery[],
+    write: (
+      tx: Knex.Transaction,
+      recorded: readonly boolean[],
+    ) => Promise<void>,
+  ): Promise<boolean[]>;
+  /** Forgets deliveries past the retention age and beyond the newest `maxDeliveries`. */
+  pruneDeliveries(now: number): Promise<void>;
+  countDeliveries(): Promise<number>;
+  /**
+   * Queues a full scan in one statement, so requests at once on several replicas queue one:
+   * `added` when this request queued it, `joined` when it joins one still waiting, `running` when
+   * it joins the full scan a scan-task run has claimed (see {@link AdoptionRescans.claimFullScan}).
+   */
+  requestFullScan(
+    requestId: string,
+    at: Date,
+  ): Promise<'added' | 'joined' | 'running'>;
+  /**
+   * Takes the full scan for the scan-task run `claimId` (under the scheduler's lock, so any other
+   * claim is a stopped replica's): a waiting request becomes this run's, and a scheduled run
+   * queues its own, so requests from here until {@link AdoptionRescans.releaseFullScan} join it.
+   */
+  claimFullScan(claimId: string, at: Date): Promise<void>;
+  /** Ends the claim of `claimId` with its request; a claim taken over by a later run stays. */
+  releaseFullScan(claimId: string): Promise<void>;
+  /** Waiting rescans, oldest first. */
+  pending(): Promise<RescanRequest[]>;
+  hasPending(): Promise<boolean>;
+  /** Removes done requests; one replaced by a newer request meanwhile stays. */
+  complete(requests: readonly RescanRequest[]): Promise<void>;
+  /** Keeps failed requests for the next run, with why they failed. */
+  fail(
+    requests: readonly RescanRequest[],
+    message: string,
+    at: Date,
+  ): Promise<void>;
+  summary(): Promise<RescanSummary>;
+}
+
 /**
  * Webhook deliveries already handled and rescans waiting for the scan task: the only place with SQL
  * for them. Both live in the plugin database, so every replica and a restarted one see the same.
  */
-export class AdoptionRescanStore {
+export class AdoptionRescanStore implements AdoptionRescans {
   /** deliveries this store recorded since it last pruned */
   private sincePrune = 0;
 
@@ -86,10 +139,6 @@ export class AdoptionRescanStore {
     private readonly retention: DeliveryRetention = DEFAULT_DELIVERY_RETENTION,
   ) {}
 
-  /**
-   * Records a delivery and queues its repository, in one transaction; `duplicate` (and nothing
-   * queued) when its delivery id or its exact body was recorded before.
-   */
   async recordDelivery(
     delivery: WebhookDelivery,
   ): Promise<'recorded' | 'duplicate'> {
@@ -135,11 +184,6 @@ export class AdoptionRescanStore {
     return recorded ? 'recorded' : 'duplicate';
   }
 
-  /**
-   * Records deliveries that queue no rescan (the queue's `workflow_job` ones) in one transaction
-   * with what they carry: `write` gets the transaction and which deliveries are new (a repeat of
-   * an id or a body, stored or earlier in the list, is not), and a failure records none of them.
-   */
   async recordDeliveriesWith(
     deliveries: readonly WebhookDelivery[],
     write: (
@@ -209,7 +253,6 @@ export class AdoptionRescanStore {
     await this.pruneDeliveries(at);
   }
 
-  /** Forgets deliveries past the retention age and beyond the newest `maxDeliveries`. */
   async pruneDeliveries(now: number): Promise<void> {
     await this.db(DELIVERIES)
       .where('received_at', '<', now - this.retention.maxAgeMs)
@@ -230,11 +273,6 @@ export class AdoptionRescanStore {
     return Number(n);
   }
 
-  /**
-   * Queues a full scan in one statement, so requests at once on several replicas queue one:
-   * `added` when this request queued it, `joined` when it joins one still waiting, `running` when
-   * it joins the full scan a scan-task run has claimed (see {@link AdoptionRescanStore.claimFullScan}).
-   */
   async requestFullScan(
     requestId: string,
     at: Date,
@@ -255,11 +293,6 @@ export class AdoptionRescanStore {
     return row.request_id === requestId ? 'added' : 'joined';
   }
 
-  /**
-   * Takes the full scan for the scan-task run `claimId` (under the scheduler's lock, so any other
-   * claim is a stopped replica's): a waiting request becomes this run's, and a scheduled run
-   * queues its own, so requests from here until {@link AdoptionRescanStore.releaseFullScan} join it.
-   */
   async claimFullScan(claimId: string, at: Date): Promise<void> {
     await this.db(RESCANS)
       .insert({
@@ -274,14 +307,12 @@ export class AdoptionRescanStore {
       .merge(['claimed_by']);
   }
 
-  /** Ends the claim of `claimId` with its request; a claim taken over by a later run stays. */
   async releaseFullScan(claimId: string): Promise<void> {
     await this.db(RESCANS)
       .where({ repo_key: ALL_REPOS, claimed_by: claimId })
       .delete();
   }
 
-  /** Waiting rescans, oldest first. */
   async pending(): Promise<RescanRequest[]> {
     const rows: RescanRow[] = await this.db(RESCANS)
       .select()
@@ -300,7 +331,6 @@ export class AdoptionRescanStore {
     return !!(await this.db(RESCANS).first('repo_key'));
   }
 
-  /** Removes done requests; one replaced by a newer request meanwhile stays. */
   async complete(requests: readonly RescanRequest[]): Promise<void> {
     for (const chunk of chunks(requests)) {
       await this.db(RESCANS)
@@ -312,7 +342,6 @@ export class AdoptionRescanStore {
     }
   }
 
-  /** Keeps failed requests for the next run, with why they failed. */
   async fail(
     requests: readonly RescanRequest[],
     message: string,

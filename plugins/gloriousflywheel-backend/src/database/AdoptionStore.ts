@@ -39,10 +39,35 @@ const chunks = <T>(items: readonly T[], size = CHUNK): T[][] =>
     items.slice(i * size, (i + 1) * size),
   );
 
+/** What the adoption service reads and writes of stored adoption results, daily history and scan runs. */
+export interface AdoptionRecords {
+  loadRepos(): Promise<RepoScanRecord[]>;
+  saveRepos(records: readonly RepoScanRecord[]): Promise<void>;
+  deleteRepos(keys: readonly string[]): Promise<void>;
+  /** Records (or overwrites) today's row of each repository. */
+  recordDay(day: string, results: readonly RepoAdoption[]): Promise<void>;
+  /** Repositories per tranche, day and stage since `sinceDay` (inclusive), oldest first. */
+  stageTrend(sinceDay: string): Promise<
+    {
+      tranche: string | null;
+      day: string;
+      stage: AdoptionStage;
+      repos: number;
+    }[]
+  >;
+  pruneHistory(beforeDay: string): Promise<number>;
+  startScan(trigger: string, startedAt: Date): Promise<number>;
+  finishScan(id: number, status: AdoptionScanStatus): Promise<void>;
+  /** The most recent scan run, for the status after a restart. */
+  lastScan(): Promise<AdoptionScanStatus | undefined>;
+  scanMark(org: string): Promise<AdoptionScanMark | undefined>;
+  saveScanMark(org: string, mark: AdoptionScanMark): Promise<void>;
+}
+
 /**
  * Adoption results, daily history and scan runs: the only place with SQL for them.
  */
-export class AdoptionStore {
+export class AdoptionStore implements AdoptionRecords {
   constructor(private readonly db: Knex) {}
 
   async loadRepos(): Promise<RepoScanRecord[]> {
@@ -92,7 +117,6 @@ export class AdoptionStore {
       await this.db(REPOS).whereIn('repo_key', chunk).delete();
   }
 
-  /** Records (or overwrites) today's row of each repository. */
   async recordDay(
     day: string,
     results: readonly RepoAdoption[],
@@ -117,7 +141,6 @@ export class AdoptionStore {
     }
   }
 
-  /** Repositories per tranche, day and stage since `sinceDay` (inclusive), oldest first. */
   async stageTrend(sinceDay: string): Promise<
     {
       tranche: string | null;
@@ -174,7 +197,6 @@ export class AdoptionStore {
       });
   }
 
-  /** The most recent scan run, for the status after a restart. */
   async lastScan(): Promise<AdoptionScanStatus | undefined> {
     const row = await this.db(SCANS).orderBy('id', 'desc').first();
     if (!row) return undefined;

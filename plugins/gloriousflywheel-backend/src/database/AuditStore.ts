@@ -152,6 +152,36 @@ function entriesOf(row: AuditRow): AuditChainEntry[] {
 /** Positions of the chain read per query while verifying. */
 const VERIFY_BATCH = 500;
 
+/** The pause/resume audit log as control, the pause-revert watch and the audit routes use it. */
+export interface AuditLog {
+  /** Writes a new attempt as `initiated`: the chain's next entry. */
+  begin(attempt: AuditAttempt): Promise<AuditRecord>;
+  /**
+   * Like `begin`, unless a record with the attempt's request id exists: then that one, and nothing
+   * is written. The check runs under the chain-head lock, so replicas recording the same
+   * deterministic id (the pause-revert watch) write it once.
+   */
+  beginOnce(
+    attempt: AuditAttempt,
+  ): Promise<{ record: AuditRecord; created: boolean }>;
+  /** Completes an initiated record: the chain's next entry, superseding its initiation entry. */
+  complete(id: string, completion: AuditCompletion): Promise<AuditRecord>;
+  get(id: string): Promise<AuditRecord | undefined>;
+  /** The record of a request id (the pause-revert watch's ids are deterministic). */
+  findByRequestId(requestId: string): Promise<AuditRecord | undefined>;
+  /** Newest first. */
+  list(
+    query: AuditQuery & { limit: number; offset: number },
+  ): Promise<AuditPage>;
+  /**
+   * Recomputes the chain from its first entry (see `AuditChainCheck`): a changed field, a removed
+   * record in any state, removed newest entries, a row outside the chain, and (given an anchor from
+   * a shipped auditor event) a rewritten chain each answer `ok: false`. Reads one snapshot, so
+   * records completing meanwhile never look like a break.
+   */
+  verify(options?: { anchor?: AuditChainPosition }): Promise<AuditVerifyResult>;
+}
+
 /**
  * The control audit log: the only place with SQL for it. A record is inserted as `initiated` and
  * completed exactly once; both append an entry to a sha256 hash chain under a lock on the chain
@@ -160,24 +190,18 @@ const VERIFY_BATCH = 500;
  * kept in the `initiated_*` columns, so deleting or changing any record, in any state, breaks the
  * chain.
  */
-export class AuditStore {
+export class AuditStore implements AuditLog {
   constructor(
     private readonly knex: Knex,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Writes a new attempt as `initiated`: the chain's next entry. */
   async begin(attempt: AuditAttempt): Promise<AuditRecord> {
     return this.knex.transaction(async tx =>
       this.insertInitiated(tx, attempt, await this.lockHead(tx)),
     );
   }
 
-  /**
-   * Like `begin`, unless a record with the attempt's request id exists: then that one, and nothing
-   * is written. The check runs under the chain-head lock, so replicas recording the same
-   * deterministic id (the pause-revert watch) write it once.
-   */
   async beginOnce(
     attempt: AuditAttempt,
   ): Promise<{ record: AuditRecord; created: boolean }> {
@@ -235,7 +259,6 @@ export class AuditStore {
     return record;
   }
 
-  /** Completes an initiated record: the chain's next entry, superseding its initiation entry. */
   async complete(
     id: string,
     completion: AuditCompletion,
@@ -276,7 +299,6 @@ export class AuditStore {
     return row && toRecord(row);
   }
 
-  /** The record of a request id (the pause-revert watch's ids are deterministic). */
   async findByRequestId(requestId: string): Promise<AuditRecord | undefined> {
     const row = await this.knex<AuditRow>(TABLE)
       .where({ request_id: requestId })
@@ -285,7 +307,6 @@ export class AuditStore {
     return row && toRecord(row);
   }
 
-  /** Newest first. */
   async list(
     query: AuditQuery & { limit: number; offset: number },
   ): Promise<AuditPage> {
@@ -321,12 +342,6 @@ export class AuditStore {
     };
   }
 
-  /**
-   * Recomputes the chain from its first entry (see `AuditChainCheck`): a changed field, a removed
-   * record in any state, removed newest entries, a row outside the chain, and (given an anchor from
-   * a shipped auditor event) a rewritten chain each answer `ok: false`. Reads one snapshot, so
-   * records completing meanwhile never look like a break.
-   */
   async verify(
     options: { anchor?: AuditChainPosition } = {},
   ): Promise<AuditVerifyResult> {

@@ -43,14 +43,31 @@ function toResult(row: CacheProbeRow): CacheProbeResult {
   return result;
 }
 
+/** What the probe task and the caches API read and write of the stored probes. */
+export interface CacheProbeHistory {
+  /** Stores one row per result (results are already free of tokens). */
+  insert(results: readonly CacheProbeResult[]): Promise<void>;
+  /** The most recently stored result of every cache that has one. */
+  latest(): Promise<Map<string, CacheProbeResult>>;
+  /**
+   * The newest `limit` probes of one cache since `since`, oldest first; `truncated` when older
+   * ones in the range were left out.
+   */
+  history(
+    cache: string,
+    options: { since: Date; limit: number },
+  ): Promise<{ items: CacheHistoryPoint[]; truncated: boolean }>;
+  /** Deletes probes older than `cutoff`; returns how many. */
+  deleteOlderThan(cutoff: Date): Promise<number>;
+}
+
 /**
  * Stored cache probe results: the only place with SQL for them. Times are kept as epoch
  * milliseconds so ordering and range queries agree on SQLite and PostgreSQL.
  */
-export class CacheProbeStore {
+export class CacheProbeStore implements CacheProbeHistory {
   constructor(private readonly db: Knex) {}
 
-  /** Stores one row per result (results are already free of tokens). */
   async insert(results: readonly CacheProbeResult[]): Promise<void> {
     if (!results.length) return;
     await this.db(TABLE).insert(
@@ -68,7 +85,6 @@ export class CacheProbeStore {
     );
   }
 
-  /** The most recently stored result of every cache that has one. */
   async latest(): Promise<Map<string, CacheProbeResult>> {
     // Rows are inserted in probe order, so the highest id per cache is its latest probe.
     const rows: CacheProbeRow[] = await this.db(TABLE).whereIn(
@@ -78,10 +94,6 @@ export class CacheProbeStore {
     return new Map(rows.map(r => [r.cache_name, toResult(r)]));
   }
 
-  /**
-   * The newest `limit` probes of one cache since `since`, oldest first; `truncated` when older
-   * ones in the range were left out.
-   */
   async history(
     cache: string,
     options: { since: Date; limit: number },
@@ -117,7 +129,6 @@ export class CacheProbeStore {
     return { items, truncated };
   }
 
-  /** Deletes probes older than `cutoff`; returns how many. */
   async deleteOlderThan(cutoff: Date): Promise<number> {
     return this.db(TABLE).where('checked_at', '<', cutoff.getTime()).delete();
   }

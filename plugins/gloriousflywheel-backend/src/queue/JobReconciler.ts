@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ActionsJob } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { z } from 'zod';
-import { ActionsJobStore } from '../database/ActionsJobStore';
+import { ActionsJobRecords } from '../database/ActionsJobStore';
 import { GitHubClient } from '../adoption/GitHubClient';
 import { fromGitHubJob, githubJob, jobsListResponse } from './githubJob';
 
@@ -53,7 +53,7 @@ export class JobReconciler {
 
   constructor(
     private readonly options: {
-      store: ActionsJobStore;
+      store: ActionsJobRecords;
       clientFor: (owner: string) => GitHubClient | undefined;
       ingest: (jobs: ActionsJob[]) => Promise<void>;
       requestsPerPass: number;

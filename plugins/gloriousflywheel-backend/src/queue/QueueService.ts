@@ -22,9 +22,9 @@ import {
   scaleSetKey,
   scaleSetOfRunner,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { ActionsJobStore } from '../database/ActionsJobStore';
+import { ActionsJobRecords } from '../database/ActionsJobStore';
 import type {
-  AdoptionRescanStore,
+  AdoptionRescans,
   WebhookDelivery,
 } from '../database/AdoptionRescanStore';
 
@@ -68,9 +68,9 @@ export class QueueService {
 
   constructor(
     private readonly options: {
-      store: ActionsJobStore;
+      store: ActionsJobRecords;
       /** the webhook deliveries' de-duplication, written with the jobs they carry */
-      deliveries?: AdoptionRescanStore;
+      deliveries?: AdoptionRescans;
       fleet: QueueFleet;
       /** the caches' latest health (runner classes per cache included) */
       caches?: () => Promise<CacheHealth[]>;
