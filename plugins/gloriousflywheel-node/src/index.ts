@@ -1,7 +1,7 @@
 /**
  * What the GloriousFlywheel backend plugin and its catalog module share in one backend process:
- * the fleet informers, the cache-health and adoption hubs (root-scoped services), and the config
- * readers both sides need.
+ * the fleet informers, the cache-health and adoption hubs (root-scoped services, handed out as
+ * reader interfaces), and the typed config both sides read (FleetConfig, CacheConfig).
  *
  * @packageDocumentation
  */
@@ -10,12 +10,7 @@ export type { FleetServiceOptions } from './fleet/FleetService';
 export type { FleetReader, ScaleSetFilter } from './fleet/FleetReader';
 export type { InformerBackoff } from './fleet/ResourceInformer';
 export { fleetServiceRef } from './fleet/fleetServiceRef';
-export {
-  FleetConfig,
-  readClusterConfigs,
-  readRunnerClasses,
-  readRunnerClassOwners,
-} from './fleet/FleetConfig';
+export { FleetConfig } from './fleet/FleetConfig';
 export type { ClusterConfig, RunnerClassOwners } from './fleet/FleetConfig';
 export { createKubeConfig } from './fleet/kubeConfig';
 export { runnerClassContracts } from './fleet/contracts';
@@ -24,11 +19,8 @@ export {
   CacheConfig,
   DEFAULT_SLOW_THRESHOLD_MS,
   findStaleCacheEndpoints,
-  readCacheProbeSchedule,
-  readCacheProbeSettings,
   readCacheTargets,
   readCachesByRunnerClass,
-  staleEndpointPattern,
 } from './caches/CacheConfig';
 export type {
   CacheProbeSchedule,

@@ -4,7 +4,7 @@ import type {
   BazelRemoteStatus,
   NixCacheInfo,
   ReapiCapabilitiesSummary,
-} from '@tinyland/backstage-plugin-gloriousflywheel-node';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** A parse outcome: the value, or why the payload is not what the cache kind speaks. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };

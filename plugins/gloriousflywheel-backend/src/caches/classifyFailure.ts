@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import type { CacheErrorKind } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type { CacheErrorKind } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** A failed check, classified. */
 export interface CacheFailure {

@@ -3,7 +3,7 @@ import {
   classifyFetchError,
   classifyHttpStatus,
 } from './classifyFailure';
-import type { CacheProbeCheck } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import type { CacheProbeCheck } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** The fetch the probes use; injectable for tests. */
 export type CacheProbeFetch = typeof fetch;

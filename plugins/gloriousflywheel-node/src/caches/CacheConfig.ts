@@ -1,4 +1,5 @@
 import {
+  CacheKind,
   StaleEndpointMatcher,
   staleEndpointMatcher,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -7,7 +8,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import type { CacheKind, CacheTarget } from './types';
+import type { CacheTarget } from './types';
 import { FleetConfig } from '../fleet/FleetConfig';
 
 /**

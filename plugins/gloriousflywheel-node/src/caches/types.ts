@@ -1,25 +1,11 @@
+// The wire-visible shapes live in common so the Caches page reads what the probes write.
 import type {
-  AtticCacheConfig,
-  BazelRemoteStatus,
   CacheErrorKind,
   CacheHealthStatus,
   CacheKind,
   CacheProbeCheck,
   CacheProbeFacts,
-  NixCacheInfo,
-  ReapiCapabilitiesSummary,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-
-// The wire-visible shapes live in common so the Caches page reads what the probes write.
-export type {
-  AtticCacheConfig,
-  BazelRemoteStatus,
-  CacheErrorKind,
-  CacheKind,
-  CacheProbeCheck,
-  NixCacheInfo,
-  ReapiCapabilitiesSummary,
-};
 
 /**
  * One configured cache, as read from `gloriousflywheel.caches[]`.
@@ -44,13 +30,6 @@ export interface CacheTarget {
 }
 
 /**
- * healthy, degraded (slow or partly failing), down, or unknown (never probed / undecidable).
- *
- * @public
- */
-export type CacheProbeStatus = CacheHealthStatus;
-
-/**
  * Kind-specific facts a probe found, plus sizes when the cache exposes them.
  *
  * @public
@@ -73,7 +52,7 @@ export interface CacheProbeDetails extends CacheProbeFacts {
 export interface CacheProbeResult {
   cache: string;
   kind: CacheKind;
-  status: CacheProbeStatus;
+  status: CacheHealthStatus;
   /** wall time of the whole probe */
   latencyMs: number;
   /** ISO time the probe started */
