@@ -6,11 +6,10 @@ import {
   RepoAdoptionList,
   RepoAdoptionResponse,
   TrancheSummaryList,
-  AuditOutcome,
   AuditPage,
+  AuditQuery,
   AuditVerifyResult,
   CacheDetail,
-  AuditAction,
   ControlAction,
   ControlResult,
   CacheHistory,
@@ -30,19 +29,6 @@ export interface ScaleSetListFilter {
   cluster?: string;
   namespace?: string;
   runnerClass?: string;
-}
-
-/** Filters of the audit log (`GET /audit`). @public */
-export interface AuditQuery {
-  actor?: string;
-  /** `cluster[/namespace[/name]]` */
-  target?: string;
-  action?: AuditAction;
-  outcome?: AuditOutcome;
-  from?: string;
-  to?: string;
-  limit?: number;
-  offset?: number;
 }
 
 /** Filters of `GET /adoption/repos`. @public */

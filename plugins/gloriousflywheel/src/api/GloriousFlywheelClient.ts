@@ -6,6 +6,7 @@ import {
   RepoAdoptionResponse,
   TrancheSummaryList,
   AuditPage,
+  AuditQuery,
   AuditVerifyResult,
   CacheDetail,
   ControlAction,
@@ -23,7 +24,6 @@ import {
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
   AdoptionQuery,
-  AuditQuery,
   GloriousFlywheelApi,
   ScaleSetListFilter,
 } from './GloriousFlywheelApi';

@@ -17,10 +17,11 @@ import {
   AuditOutcome,
   AUDIT_ACTIONS,
   AuditAction,
+  AuditQuery,
   auditReadPermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { PluginPage } from '../PluginPage';
-import { AuditQuery, gloriousFlywheelApiRef } from '../../api';
+import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
 import { AuditTable } from './AuditTable';
 import { downloadFile } from '../download';
