@@ -9,8 +9,10 @@ import request from 'supertest';
 import {
   createFleetSeed,
   eventually,
+  GitHubSandbox,
   KubernetesSandbox,
   loadGitHubWebhooksMethods,
+  startGitHubSandbox,
   startKubernetesSandbox,
 } from '@internal/fleet-sandbox';
 import type {
@@ -18,26 +20,12 @@ import type {
   QueueStatsList,
   RepoJobList,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import Router from 'express-promise-router';
-import {
-  AdoptionHub,
   FleetReader,
   fleetServiceRef,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import { migrateDatabase } from '../database/migrateDatabase';
-import { AdoptionStore } from '../database/AdoptionStore';
-import { AdoptionRescanStore } from '../database/AdoptionRescanStore';
-import { readAdoptionConfig } from '../adoption/AdoptionConfig';
-import { AdoptionService } from '../adoption/AdoptionService';
-import { createAdoptionRouter } from '../adoption/adoptionRouter';
-import { AccessGate } from '../service/access';
-import { createQueue, queueFleetOf } from './createQueue';
-import { readQueueConfig } from './queueConfig';
-import { createQueueRouter } from './queueRouter';
+import { createGloriousflywheelPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 const ORG = 'tinyland-inc';
@@ -47,6 +35,7 @@ const WEBHOOK = '/api/gloriousflywheel/adoption/webhook';
 type Server = Parameters<typeof request>[0];
 
 let k8s: KubernetesSandbox;
+let gh: GitHubSandbox;
 beforeAll(async () => {
   k8s = await startKubernetesSandbox({
     host: '127.0.0.1',
@@ -54,9 +43,15 @@ beforeAll(async () => {
     tls: true,
     seed: createFleetSeed(),
   });
+  gh = await startGitHubSandbox({
+    host: '127.0.0.1',
+    port: 0,
+    seed: createFleetSeed(),
+  });
 });
 afterAll(async () => {
   await k8s?.close();
+  await gh?.close();
 });
 
 const stops: Array<() => Promise<void>> = [];
@@ -65,8 +60,9 @@ afterEach(async () => {
 });
 
 /**
- * The adoption webhook and the queue routes as plugin.ts wires them, with GitHub's own `verify`
- * injected (see webhookSignature.ts: jest cannot load the package the plugin uses).
+ * The plugin as installed, with GitHub's own `verify` injected (see webhookSignature.ts: jest
+ * cannot load the package the plugin uses). Scans and reconciliation passes only run when
+ * triggered; a job the portal does not know is looked up in the GitHub sandbox.
  */
 async function startPortal(
   decision:
@@ -74,89 +70,49 @@ async function startPortal(
     | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
   let fleetRef: FleetReader | undefined;
-  const plugin = createBackendPlugin({
+  // hands the test the fleet the plugin reads
+  const fleetHandle = createBackendModule({
     pluginId: 'gloriousflywheel',
-    register(env) {
-      env.registerInit({
-        deps: {
-          config: coreServices.rootConfig,
-          logger: coreServices.logger,
-          httpRouter: coreServices.httpRouter,
-          httpAuth: coreServices.httpAuth,
-          auditor: coreServices.auditor,
-          scheduler: coreServices.scheduler,
-          database: coreServices.database,
-          permissions: coreServices.permissions,
-          fleet: fleetServiceRef,
-        },
-        async init({
-          config,
-          logger,
-          httpRouter,
-          httpAuth,
-          auditor,
-          scheduler,
-          database,
-          permissions,
-          fleet,
-        }) {
+    moduleId: 'test-fleet-handle',
+    register(reg) {
+      reg.registerInit({
+        deps: { fleet: fleetServiceRef },
+        async init({ fleet }) {
           fleetRef = fleet;
-          const knex = await migrateDatabase(database);
-          const adoption = new AdoptionService({
-            config: readAdoptionConfig(config),
-            store: new AdoptionStore(knex),
-            rescans: new AdoptionRescanStore(knex),
-            hub: new AdoptionHub(),
-            logger,
-          });
-          const queue = await createQueue({
-            config: readQueueConfig(config),
-            logger,
-            knex,
-            scheduler,
-            fleet: queueFleetOf(fleet),
-          });
-          const access = new AccessGate({
-            config: {
-              permissionFrameworkEnabled: true,
-              servicePrincipals: new Map(),
-            },
-            permissions,
-            httpAuth,
-            auditor,
-          });
-          httpRouter.addAuthPolicy({
-            path: '/adoption/webhook',
-            allow: 'unauthenticated',
-          });
-          const router = Router();
-          router.use(
-            createAdoptionRouter({
-              adoption,
-              access,
-              webhookSecret: SECRET,
-              verifyWebhook: async (secret, payload, signature) =>
-                (await loadGitHubWebhooksMethods()).verify(
-                  secret,
-                  payload,
-                  signature,
-                ),
-              queue: queue.service,
-            }),
-          );
-          router.use(createQueueRouter({ queue: queue.service, access }));
-          httpRouter.use(router);
         },
       });
     },
   });
+  const manual = { frequency: { trigger: 'manual' }, timeout: { minutes: 5 } };
   const backend = await startTestBackend({
     features: [
-      plugin,
+      createGloriousflywheelPlugin({
+        verifyWebhook: async (secret, payload, signature) =>
+          (await loadGitHubWebhooksMethods()).verify(
+            secret,
+            payload,
+            signature,
+          ),
+      }),
+      fleetHandle,
       mockServices.permissions.factory({ result: decision }),
       mockServices.rootConfig.factory({
         data: {
+          permission: { enabled: true },
+          integrations: {
+            github: [
+              {
+                host: new URL(gh.url).host,
+                apiBaseUrl: gh.url,
+                token: gh.token,
+              },
+            ],
+          },
           gloriousflywheel: {
+            schedule: {
+              adoptionScan: manual,
+              queueReconcile: manual,
+            },
             clusters: [
               {
                 name: 'honey',
@@ -165,7 +121,11 @@ async function startPortal(
                 caData: k8s.caData,
               },
             ],
-            github: { orgs: [ORG], host: '127.0.0.1', webhookSecret: SECRET },
+            github: {
+              orgs: [ORG],
+              host: new URL(gh.url).host,
+              webhookSecret: SECRET,
+            },
           },
         },
       }),
