@@ -410,9 +410,9 @@ export class AdoptionScanner {
     progress: ScanProgress,
   ): Promise<RepoScanRecord[]> {
     const parsed = nodes.map(n => ({ node: n, ...this.parseContent(n) }));
-    // Each file parsed once for the block rounds, the proof workflows and the scorecard; a
-    // repository's parses are dropped once it is evaluated.
-    const parses = new Map(parsed.map(p => [p, new WorkflowParseCache()]));
+    // Each file parsed once for the block rounds, the proof workflows and the scorecard (a
+    // template copied into many repositories once for all), within the cache's memory bound.
+    const parses = new WorkflowParseCache();
     const extra = parsed.filter(p => p.extra.length && headOid(p.node));
     const requests = extra.map(p => ({
       owner: p.node.owner.login,
@@ -463,7 +463,7 @@ export class AdoptionScanner {
         owner: p.node.owner.login,
         name: p.node.name,
         inputs: p.inputs,
-        parses: parses.get(p),
+        parses,
       })),
     );
 
@@ -481,9 +481,8 @@ export class AdoptionScanner {
         },
         scorecard,
         this.now(),
-        { parses: parses.get(p) },
+        { parses },
       );
-      parses.delete(p);
       const proof = findProofWorkflows(
         workflows,
         scorecard.proofWorkflows,

@@ -71,38 +71,54 @@ function parseFile(text: string): ParsedFile {
   };
 }
 
-const FILES = new WeakMap<WorkflowParseCache, Map<string, ParsedFile>>();
+interface CachedFiles {
+  files: Map<string, ParsedFile>;
+  /** Characters of text held, against the cache's limit. */
+  chars: number;
+  maxChars: number;
+}
+
+const FILES = new WeakMap<WorkflowParseCache, CachedFiles>();
 
 /**
  * Workflow and building-block files parsed once, by their text, for every analysis given the same
- * cache in {@link WorkflowAnalysisOptions.parses}: a scan inspects a repository's workflows while
- * it finds their remote blocks and again for the scorecard, and parses each file once. Work
- * budgets stay per analysis. It holds what it parsed until it is dropped: one per repository.
+ * cache in {@link WorkflowAnalysisOptions.parses}: a scan inspects repositories' workflows while
+ * it finds their remote blocks and again for the scorecard, and parses each file once (identical
+ * files in several repositories once in all). Work budgets stay per analysis. A parsed document
+ * takes roughly 20 times its text in memory, so the cache holds at most `maxTextChars` characters
+ * of text (default 4 Mi); files past that are parsed each time they are asked for.
  *
  * @public
  */
 export class WorkflowParseCache {
-  /** Files parsed so far. */
+  constructor(options?: { maxTextChars?: number }) {
+    FILES.set(this, {
+      files: new Map(),
+      chars: 0,
+      maxChars: options?.maxTextChars ?? 4 * 1024 * 1024,
+    });
+  }
+
+  /** Files held. */
   get size(): number {
-    return FILES.get(this)?.size ?? 0;
+    return FILES.get(this)!.files.size;
   }
 }
 
-/** The parsed file, from the cache when one is given. */
+/** The parsed file, from the cache when one is given and holds it. */
 export function parsedFile(
   text: string,
   cache: WorkflowParseCache | undefined,
 ): ParsedFile {
-  if (!cache) return parseFile(text);
-  let files = FILES.get(cache);
-  if (!files) {
-    files = new Map();
-    FILES.set(cache, files);
-  }
-  let file = files.get(text);
+  const held = cache && FILES.get(cache);
+  if (!held) return parseFile(text);
+  let file = held.files.get(text);
   if (!file) {
     file = parseFile(text);
-    files.set(text, file);
+    if (held.chars + text.length <= held.maxChars) {
+      held.files.set(text, file);
+      held.chars += text.length;
+    }
   }
   return file;
 }
