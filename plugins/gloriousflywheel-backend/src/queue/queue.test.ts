@@ -88,11 +88,9 @@ async function startPortal(
     features: [
       createGloriousflywheelPlugin({
         verifyWebhook: async (secret, payload, signature) =>
-          (await loadGitHubWebhooksMethods()).verify(
-            secret,
-            payload,
-            signature,
-          ),
+          (
+            await loadGitHubWebhooksMethods()
+          ).verify(secret, payload, signature),
       }),
       fleetHandle,
       mockServices.permissions.factory({ result: decision }),
