@@ -3,7 +3,7 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import type { RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { Listeners } from '../shared/Listeners';
+import { Subscribers } from '../shared/Subscribers';
 
 /**
  * The key of a repository in the hub and the store: `owner/name`, lower-case.
@@ -63,7 +63,7 @@ export interface AdoptionPublisher {
 export class AdoptionHub implements AdoptionReader, AdoptionPublisher {
   private readonly repos = new Map<string, RepoAdoption>();
   // A failing subscriber must not stop the scan or the other subscribers.
-  private readonly listeners = new Listeners<[changed: string[]]>();
+  private readonly subscribers = new Subscribers<[changed: string[]]>();
   private loadedOnce = false;
 
   get loaded(): boolean {
@@ -98,12 +98,12 @@ export class AdoptionHub implements AdoptionReader, AdoptionPublisher {
       if (!held || catalogView(held) !== catalogView(r)) changed.push(key);
     }
     for (const key of removed) if (this.repos.delete(key)) changed.push(key);
-    if (changed.length) this.listeners.notify(changed);
+    if (changed.length) this.subscribers.notify(changed);
   }
 
   /** Calls `listener` with changed keys after a publish; returns an unsubscribe. */
   onChange(listener: (changed: string[]) => void): () => void {
-    return this.listeners.add(listener);
+    return this.subscribers.add(listener);
   }
 }
 

@@ -3,7 +3,7 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import type { CacheProbeResult } from './types';
-import { Listeners } from '../shared/Listeners';
+import { Subscribers } from '../shared/Subscribers';
 
 /**
  * What readers of cache health see: the latest probe result of every cache and its changes.
@@ -47,7 +47,7 @@ export interface CacheHealthPublisher {
 export class CacheHealthHub implements CacheHealthReader, CacheHealthPublisher {
   private readonly results = new Map<string, CacheProbeResult>();
   // A failing subscriber must not stop the probe task or the other subscribers.
-  private readonly listeners = new Listeners();
+  private readonly subscribers = new Subscribers();
   private loadedOnce = false;
 
   /** true once the plugin has published at least once (from storage or a probe run) */
@@ -74,12 +74,12 @@ export class CacheHealthHub implements CacheHealthReader, CacheHealthPublisher {
       this.results.set(r.cache, r);
       changed = true;
     }
-    if (changed) this.listeners.notify();
+    if (changed) this.subscribers.notify();
   }
 
   /** Calls `listener` after every publish that changed something; returns an unsubscribe. */
   onChange(listener: () => void): () => void {
-    return this.listeners.add(listener);
+    return this.subscribers.add(listener);
   }
 }
 

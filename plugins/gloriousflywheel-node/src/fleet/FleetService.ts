@@ -27,7 +27,7 @@ import { ClusterWatcher } from './ClusterWatcher';
 import { InformerBackoff } from './ResourceInformer';
 import { createKubeConfig } from './kubeConfig';
 import type { FleetReader, ScaleSetFilter } from './FleetReader';
-import { Listeners } from '../shared/Listeners';
+import { Subscribers } from '../shared/Subscribers';
 
 /** @public */
 export interface FleetServiceOptions {
@@ -86,7 +86,7 @@ function revertedBy(
  */
 export class FleetService implements FleetReader {
   private readonly watchers: ClusterWatcher[];
-  private readonly listeners: Listeners;
+  private readonly subscribers: Subscribers;
   private debounce?: NodeJS.Timeout;
   /** All scale sets, mapped and sorted once per change rather than on every API read. */
   private view?: ScaleSet[];
@@ -98,7 +98,7 @@ export class FleetService implements FleetReader {
   private readonly undoneSince = new Map<string, string>();
 
   constructor(private readonly options: FleetServiceOptions) {
-    this.listeners = new Listeners(e =>
+    this.subscribers = new Subscribers(e =>
       options.logger.error(`fleet change listener failed: ${e}`),
     );
     const kubeConfigFor = options.kubeConfigFor ?? createKubeConfig;
@@ -128,7 +128,7 @@ export class FleetService implements FleetReader {
 
   /** Runs `listener` (debounced) whenever scale sets, runners or cluster states change. */
   onChange(listener: () => void): () => void {
-    return this.listeners.add(listener);
+    return this.subscribers.add(listener);
   }
 
   clusters(): ClusterStatus[] {
@@ -312,7 +312,7 @@ export class FleetService implements FleetReader {
     this.view = undefined;
     clearTimeout(this.debounce);
     this.debounce = setTimeout(
-      () => this.listeners.notify(),
+      () => this.subscribers.notify(),
       this.options.debounceMs ?? 250,
     );
     this.debounce.unref?.();

@@ -2,7 +2,7 @@
  * The subscribers of one kind of change: each is called in turn, and one that throws stops neither
  * the publisher nor the others.
  */
-export class Listeners<T extends unknown[] = []> {
+export class Subscribers<T extends unknown[] = []> {
   private readonly listeners = new Set<(...args: T) => void>();
 
   constructor(private readonly onError?: (error: unknown) => void) {}
