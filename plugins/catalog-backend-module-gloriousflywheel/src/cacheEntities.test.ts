@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import {
-  readCachesByRunnerClass,
-  readCacheTargets,
+  CacheConfig,
+  FleetConfig,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { cacheEntities } from './cacheEntities';
 import { fleetEntities } from './fleetEntities';
@@ -27,7 +27,8 @@ describe('cacheEntities', () => {
       ],
     },
   });
-  const targets = readCacheTargets(config);
+  const caches = CacheConfig.fromConfig(config);
+  const { targets } = caches;
 
   it('emits one build-cache Resource per configured cache, without the token', () => {
     const entities = cacheEntities({
@@ -62,7 +63,7 @@ describe('cacheEntities', () => {
         },
       ],
       scaleSets: [],
-      cachesByClass: readCachesByRunnerClass(config, targets),
+      cachesByClass: caches.cachesByRunnerClass(FleetConfig.fromConfig(config)),
     });
     expect(nix.spec?.dependsOn).toEqual([
       'resource:default/attic',
