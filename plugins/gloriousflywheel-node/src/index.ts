@@ -19,8 +19,6 @@ export {
   CacheConfig,
   DEFAULT_SLOW_THRESHOLD_MS,
   findStaleCacheEndpoints,
-  readCacheTargets,
-  readCachesByRunnerClass,
 } from './caches/CacheConfig';
 export type {
   CacheProbeSchedule,
