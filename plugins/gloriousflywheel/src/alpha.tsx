@@ -25,7 +25,7 @@ import {
   tranchesRouteRef,
 } from './routes';
 import { isRepoAdoptionAvailable } from './components/RepoAdoptionContent/projectSlug';
-import { isFleetContentAvailable } from './components/EntityContent/isFleetContentAvailable';
+import { isGloriousFlywheelContentAvailable } from './components/EntityContent/isGloriousFlywheelContentAvailable';
 import { WithoutPageShell } from './components/PluginPage';
 
 const gloriousFlywheelApi = ApiBlueprint.make({
@@ -157,11 +157,11 @@ const repoAdoptionCard = EntityCardBlueprint.make({
 });
 
 const resourceEntityContent = EntityContentBlueprint.make({
-  name: 'fleet',
+  name: 'live-state',
   params: {
     path: '/gloriousflywheel',
     title: 'Live state',
-    filter: isFleetContentAvailable,
+    filter: isGloriousFlywheelContentAvailable,
     loader: () =>
       import('./components/EntityContent').then(m => (
         <m.GloriousFlywheelEntityContent />

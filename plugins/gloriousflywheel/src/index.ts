@@ -13,8 +13,12 @@ export {
   StuckJobPage,
   EntityRepoAdoptionContent,
   EntityRepoAdoptionCard,
+  EntityGloriousFlywheelContent,
   EntityFleetContent,
 } from './plugin';
 export { isRepoAdoptionAvailable } from './components/RepoAdoptionContent/projectSlug';
-export { isFleetContentAvailable } from './components/EntityContent/isFleetContentAvailable';
+export {
+  isGloriousFlywheelContentAvailable,
+  isFleetContentAvailable,
+} from './components/EntityContent/isGloriousFlywheelContentAvailable';
 export * from './api';

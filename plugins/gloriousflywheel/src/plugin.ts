@@ -128,11 +128,11 @@ export const EntityRepoAdoptionCard: () => JSX.Element | null =
     }),
   );
 
-/** Entity tab for runner-class, runner-scale-set and build-cache Resources (use with `isFleetContentAvailable`). @public */
-export const EntityFleetContent: () => JSX.Element | null =
+/** Entity tab for runner-class, runner-scale-set and build-cache Resources (use with `isGloriousFlywheelContentAvailable`). @public */
+export const EntityGloriousFlywheelContent: () => JSX.Element | null =
   gloriousflywheelPlugin.provide(
     createComponentExtension({
-      name: 'EntityFleetContent',
+      name: 'EntityGloriousFlywheelContent',
       component: {
         lazy: () =>
           import('./components/EntityContent').then(
@@ -141,3 +141,10 @@ export const EntityFleetContent: () => JSX.Element | null =
       },
     }),
   );
+
+/**
+ * @public
+ * @deprecated Use {@link EntityGloriousFlywheelContent}: the tab also serves build caches.
+ */
+export const EntityFleetContent: () => JSX.Element | null =
+  EntityGloriousFlywheelContent;

@@ -17,10 +17,10 @@ import {
 } from '@backstage/plugin-catalog';
 // gloriousflywheel-readme:begin entity-imports
 import {
-  EntityFleetContent,
+  EntityGloriousFlywheelContent,
   EntityRepoAdoptionCard,
   EntityRepoAdoptionContent,
-  isFleetContentAvailable,
+  isGloriousFlywheelContentAvailable,
   isRepoAdoptionAvailable,
 } from '@tinyland/backstage-plugin-gloriousflywheel';
 // gloriousflywheel-readme:end entity-imports
@@ -109,9 +109,9 @@ const defaultEntityPage = (
     <EntityLayout.Route
       path="/gloriousflywheel"
       title="Live state"
-      if={isFleetContentAvailable}
+      if={isGloriousFlywheelContentAvailable}
     >
-      <EntityFleetContent />
+      <EntityGloriousFlywheelContent />
     </EntityLayout.Route>
     {/* gloriousflywheel-readme:end resource-tab */}
   </EntityLayout>

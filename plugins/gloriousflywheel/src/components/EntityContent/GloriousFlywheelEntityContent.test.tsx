@@ -8,7 +8,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { GloriousFlywheelEntityContent } from './GloriousFlywheelEntityContent';
-import { isFleetContentAvailable } from './isFleetContentAvailable';
+import { isGloriousFlywheelContentAvailable } from './isGloriousFlywheelContentAvailable';
 
 const resource = (type: string, name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -17,19 +17,21 @@ const resource = (type: string, name: string) => ({
   spec: { type, owner: 'group:default/platform-team' },
 });
 
-describe('isFleetContentAvailable', () => {
+describe('isGloriousFlywheelContentAvailable', () => {
   it.each([
     ['runner-class', true],
     ['runner-scale-set', true],
     ['build-cache', true],
     ['database', false],
   ])('%s -> %s', (type, expected) => {
-    expect(isFleetContentAvailable(resource(type, 'x'))).toBe(expected);
+    expect(isGloriousFlywheelContentAvailable(resource(type, 'x'))).toBe(
+      expected,
+    );
   });
 
   it('is false for other kinds', () => {
     expect(
-      isFleetContentAvailable({
+      isGloriousFlywheelContentAvailable({
         ...resource('runner-class', 'x'),
         kind: 'Component',
       }),

@@ -1,2 +1,2 @@
 export { GloriousFlywheelEntityContent } from './GloriousFlywheelEntityContent';
-export { isFleetContentAvailable } from './isFleetContentAvailable';
+export { isGloriousFlywheelContentAvailable } from './isGloriousFlywheelContentAvailable';

@@ -6,6 +6,13 @@ import { catalogResourceType } from '@tinyland/backstage-plugin-gloriousflywheel
  *
  * @public
  */
-export function isFleetContentAvailable(entity: Entity): boolean {
+export function isGloriousFlywheelContentAvailable(entity: Entity): boolean {
   return catalogResourceType(entity) !== undefined;
 }
+
+/**
+ * @public
+ * @deprecated Use {@link isGloriousFlywheelContentAvailable}: the tab also serves build caches.
+ */
+export const isFleetContentAvailable: (entity: Entity) => boolean =
+  isGloriousFlywheelContentAvailable;
