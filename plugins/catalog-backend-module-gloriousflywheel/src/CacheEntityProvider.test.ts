@@ -150,4 +150,64 @@ describe('CacheEntityProvider', () => {
     expect(connection.mutations.map(m => m.type)).toEqual(['full', 'delta']);
     provider.disconnect();
   });
+
+  it('a first mutation that fails does not fail connect; it is logged and retried until it lands', async () => {
+    jest.useFakeTimers();
+    try {
+      const hub = new CacheHealthHub();
+      hub.publish([result('attic', 'healthy')]);
+      const connection = new RecordingConnection();
+      for (let i = 0; i < 3; i++)
+        connection.failNext(new Error('catalog unavailable'));
+      const logger = mockServices.logger.mock();
+      const provider = new CacheEntityProvider({
+        hub,
+        targets,
+        staleEndpoints: [],
+        owner: 'group:default/platform-team',
+        logger,
+      });
+      await provider.connect(connection);
+      expect(connection.entities.size).toBe(0);
+      expect(logger.error).toHaveBeenCalledTimes(1);
+
+      // 1 s, 2 s, 4 s: the third retry is the fourth attempt, which succeeds.
+      await jest.advanceTimersByTimeAsync(1_000 + 2_000 + 4_000);
+      expect(connection.mutations.map(m => m.type)).toEqual(
+        Array(4).fill('full'),
+      );
+      expect(health(connection, 'attic')).toBe('healthy');
+      expect(logger.error).toHaveBeenCalledTimes(3);
+
+      // Nothing more is scheduled once it landed.
+      await jest.advanceTimersByTimeAsync(120_000);
+      expect(connection.mutations).toHaveLength(4);
+      provider.disconnect();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('disconnect cancels a pending retry', async () => {
+    jest.useFakeTimers();
+    try {
+      const hub = new CacheHealthHub();
+      hub.publish([result('attic', 'healthy')]);
+      const connection = new RecordingConnection();
+      connection.failNext(new Error('catalog unavailable'));
+      const provider = new CacheEntityProvider({
+        hub,
+        targets,
+        staleEndpoints: [],
+        owner: 'group:default/platform-team',
+        logger: mockServices.logger.mock(),
+      });
+      await provider.connect(connection);
+      provider.disconnect();
+      await jest.advanceTimersByTimeAsync(120_000);
+      expect(connection.mutations).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -45,15 +45,17 @@ export class CacheEntityProvider implements EntityProvider {
       read: () => this.entities(),
     });
     this.unsubscribe = this.options.hub.onChange(() => {
-      this.refresh().catch(e =>
-        this.options.logger.error(`cache entity refresh failed: ${e}`),
-      );
+      // A failure was logged by the emitter, which retries on its own.
+      this.refresh().catch(() => undefined);
     });
-    await this.refresh();
+    // A failed first mutation must not fail the catalog's start: it was logged and is retried.
+    await this.refresh().catch(() => undefined);
   }
 
+  /** Stops following changes and cancels a pending retry; the module calls it on shutdown. */
   disconnect() {
     this.unsubscribe?.();
+    this.emitter?.stop();
   }
 
   /** Applies what changed since the last applied mutation. Exposed for tests. */

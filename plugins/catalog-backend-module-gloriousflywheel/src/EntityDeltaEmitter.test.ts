@@ -13,21 +13,51 @@ const resource = (name: string, version = 1): Entity => ({
 
 const LOCATION = 'gloriousflywheel:test';
 
+/** Retries the emitter scheduled, fired only when a test says so. */
+class ManualRetries {
+  pending: Array<{ delayMs: number; run: () => void; cancelled: boolean }> = [];
+  schedule = (run: () => void, delayMs: number) => {
+    const retry = { delayMs, run, cancelled: false };
+    this.pending.push(retry);
+    return () => {
+      retry.cancelled = true;
+    };
+  };
+  /** The delays of the retries asked for, in order. */
+  get delays() {
+    return this.pending.map(r => r.delayMs);
+  }
+  /** Fires the last scheduled retry (it must not have been cancelled). */
+  fireLast() {
+    const retry = this.pending.at(-1)!;
+    if (retry.cancelled) throw new Error('the last retry was cancelled');
+    retry.run();
+  }
+}
+
 /** The emitter over a mutable list of entities (undefined: not known yet) and how often it was read. */
 function setup(initial: Entity[] | undefined) {
   const connection = new RecordingConnection();
   const state = { entities: initial, reads: [] as boolean[] };
+  const retries = new ManualRetries();
+  const logger = mockServices.logger.mock();
   const emitter = new EntityDeltaEmitter({
     connection,
     locationKey: LOCATION,
     name: 'test',
-    logger: mockServices.logger.mock(),
+    logger,
     read: ({ first }) => {
       state.reads.push(first);
       return state.entities;
     },
+    schedule: retries.schedule,
   });
-  return { connection, state, emitter };
+  return { connection, state, emitter, retries, logger };
+}
+
+/** Resolves once `done` holds, letting pending promise callbacks run in between. */
+async function until(done: () => boolean) {
+  while (!done()) await new Promise(r => setImmediate(r));
 }
 
 const summary = (m: EntityProviderMutation) =>
@@ -160,5 +190,72 @@ describe('EntityDeltaEmitter', () => {
       { full: ['a', 'b'] },
     ]);
     expect([...connection.entities.keys()]).toEqual(['a', 'b']);
+  });
+
+  it('retries a failed run on its own with a delay doubling up to the cap, reset by a success', async () => {
+    const { connection, state, emitter, retries, logger } = setup([
+      resource('a'),
+    ]);
+    for (let i = 0; i < 8; i++)
+      connection.failNext(new Error('catalog unavailable'));
+    await expect(emitter.refresh()).rejects.toThrow('catalog unavailable');
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'retrying in 1000 ms: Error: catalog unavailable',
+      ),
+    );
+    // Each retry that fails schedules the next one, twice as far, capped at 60 s.
+    for (let n = 2; n <= 8; n++) {
+      retries.fireLast();
+      await until(() => retries.pending.length === n);
+    }
+    expect(retries.delays).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000,
+    ]);
+    expect(connection.entities.size).toBe(0);
+
+    // The ninth attempt goes through: the full mutation lands with the latest state.
+    state.entities = [resource('a'), resource('b')];
+    retries.fireLast();
+    await until(() => connection.mutations.length === 9);
+    await emitter.refresh();
+    expect([...connection.entities.keys()]).toEqual(['a', 'b']);
+    expect(connection.mutations.map(m => m.type)).toEqual(
+      Array(9).fill('full'),
+    );
+    expect(retries.pending).toHaveLength(8);
+
+    // After a success the next failure starts again from the first delay.
+    state.entities = [resource('a', 2)];
+    connection.failNext(new Error('catalog unavailable'));
+    await expect(emitter.refresh()).rejects.toThrow('catalog unavailable');
+    expect(retries.delays.at(-1)).toBe(1_000);
+    retries.fireLast();
+    await until(() => connection.mutations.length === 11);
+    await emitter.refresh();
+    expect(connection.entities.get('a')!.metadata.annotations!.version).toBe(
+      '2',
+    );
+    expect(retries.pending).toHaveLength(9);
+  });
+
+  it('a refresh that succeeds before the retry fires cancels it; stop cancels a pending retry', async () => {
+    const { connection, state, emitter, retries } = setup([resource('a')]);
+    connection.failNext(new Error('catalog unavailable'));
+    await expect(emitter.refresh()).rejects.toThrow();
+    await emitter.refresh();
+    expect(retries.pending.map(r => r.cancelled)).toEqual([true]);
+
+    state.entities = [resource('b')];
+    connection.failNext(new Error('catalog unavailable'));
+    await expect(emitter.refresh()).rejects.toThrow();
+    expect(retries.pending.map(r => r.cancelled)).toEqual([true, false]);
+    emitter.stop();
+    expect(retries.pending.map(r => r.cancelled)).toEqual([true, true]);
+
+    // A failure after stop schedules nothing.
+    connection.failNext(new Error('catalog unavailable'));
+    await expect(emitter.refresh()).rejects.toThrow();
+    expect(retries.pending).toHaveLength(2);
   });
 });

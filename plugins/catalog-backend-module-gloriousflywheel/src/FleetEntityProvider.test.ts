@@ -231,4 +231,38 @@ describe('FleetEntityProvider', () => {
     expect(name.length).toBeLessThanOrEqual(63);
     expect(name).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$/);
   });
+
+  it('a failing first full mutation does not fail connect and is retried on its own', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    // No clusters: the runner classes alone are known at once, so connect emits right away.
+    const offline = new FleetService({
+      clusters: [],
+      runnerClasses: DEFAULT_RUNNER_CLASSES.map(c => ({ ...c })),
+      logger: mockServices.logger.mock(),
+    });
+    try {
+      const connection = new RecordingConnection();
+      connection.failNext(new Error('catalog unavailable'));
+      connection.failNext(new Error('catalog unavailable'));
+      const provider = new FleetEntityProvider({
+        fleet: offline,
+        owner: 'group:default/platform-team',
+        logger: mockServices.logger.mock(),
+      });
+      // The first full mutation fails twice; connect still resolves.
+      await provider.connect(connection);
+      expect(connection.entities.size).toBe(0);
+      await jest.advanceTimersByTimeAsync(1_000 + 2_000);
+      expect(connection.mutations.map(m => m.type)).toEqual([
+        'full',
+        'full',
+        'full',
+      ]);
+      expect(connection.entities.size).toBe(DEFAULT_RUNNER_CLASSES.length);
+      provider.disconnect();
+    } finally {
+      offline.stop();
+      jest.useRealTimers();
+    }
+  });
 });

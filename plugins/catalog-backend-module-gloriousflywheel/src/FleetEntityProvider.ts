@@ -47,9 +47,8 @@ export class FleetEntityProvider implements EntityProvider {
       read: ({ first }) => this.entities(first),
     });
     const refresh = () => {
-      this.refresh().catch(e =>
-        this.options.logger.error(`fleet entity refresh failed: ${e}`),
-      );
+      // A failure was logged by the emitter, which retries on its own.
+      this.refresh().catch(() => undefined);
     };
     const stopFleet = this.options.fleet.onChange(refresh);
     // a cache going down changes the contracts' verdicts
@@ -58,11 +57,14 @@ export class FleetEntityProvider implements EntityProvider {
       stopFleet();
       stopHealth?.();
     };
-    await this.refresh();
+    // A failed first mutation must not fail the catalog's start: it was logged and is retried.
+    await this.refresh().catch(() => undefined);
   }
 
+  /** Stops following changes and cancels a pending retry; the module calls it on shutdown. */
   disconnect() {
     this.unsubscribe?.();
+    this.emitter?.stop();
   }
 
   /** Applies what changed since the last applied mutation. Exposed for tests. */

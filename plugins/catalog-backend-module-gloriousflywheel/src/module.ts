@@ -38,6 +38,7 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         adoptionHub: adoptionHubServiceRef,
         catalogService: catalogServiceRef,
         auth: coreServices.auth,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         catalog,
@@ -48,6 +49,7 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         adoptionHub,
         catalogService,
         auth,
+        lifecycle,
       }) {
         const fleetConfig = FleetConfig.fromConfig(config);
         const caches = CacheConfig.fromConfig(config);
@@ -62,25 +64,27 @@ export const catalogModuleGloriousflywheel = createBackendModule({
           staleEndpoints: caches.probe.staleEndpoints,
           health: cacheHealthHub,
         };
-        catalog.addEntityProvider(
-          new FleetEntityProvider({
-            fleet,
-            owner,
-            ownersByClass,
-            logger,
-            cachesByClass: caches.cachesByRunnerClass(fleetConfig),
-            contracts,
-          }),
-        );
-        catalog.addEntityProvider(
-          new CacheEntityProvider({
-            hub: cacheHealthHub,
-            targets: caches.targets,
-            staleEndpoints: caches.staleCacheEndpoints(),
-            owner,
-            logger,
-          }),
-        );
+        const fleetProvider = new FleetEntityProvider({
+          fleet,
+          owner,
+          ownersByClass,
+          logger,
+          cachesByClass: caches.cachesByRunnerClass(fleetConfig),
+          contracts,
+        });
+        const cacheProvider = new CacheEntityProvider({
+          hub: cacheHealthHub,
+          targets: caches.targets,
+          staleEndpoints: caches.staleCacheEndpoints(),
+          owner,
+          logger,
+        });
+        catalog.addEntityProvider(fleetProvider, cacheProvider);
+        // the hubs outlive the plugin (root-scoped), and a pending retry must not fire after shutdown
+        lifecycle.addShutdownHook(() => {
+          fleetProvider.disconnect();
+          cacheProvider.disconnect();
+        });
         // Components with github.com/project-slug get runner classes, scorecard, tranche and stage.
         catalog.addProcessor(new AdoptionProcessor(adoptionHub));
         refreshCatalogOnAdoptionChange({
