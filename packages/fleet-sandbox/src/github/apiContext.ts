@@ -4,6 +4,7 @@ import { GitHubAppIdentity, GitHubPrincipal, GitHubTokens } from './auth';
 import { GitHubRateLimiter, GitHubRateResource } from './rateLimit';
 import type { GitHubRequestKind } from './rest';
 import { GitHubStore } from './store';
+import type { GitHubSandbox } from './index';
 
 export type GitHubRequestCounts = Record<GitHubRequestKind | 'total', number>;
 
@@ -186,3 +187,39 @@ export const rateLimitBody = (ctx: GitHubApiContext, p: GitHubPrincipal) => {
     rate: pick(core),
   };
 };
+
+/** The sandbox's rate-limit controls (`GitHubSandbox.rateLimit`). */
+export function rateLimitAdmin(
+  ctx: GitHubApiContext,
+): GitHubSandbox['rateLimit'] {
+  const principalOf = (t?: string): string => {
+    const a = ctx.tokens.authenticate(`token ${t ?? ctx.token}`, false);
+    if (!a.ok) throw new Error('unknown token');
+    return a.principal.rateKey;
+  };
+  return {
+    get: (resource = 'core', t) => ctx.limiter.state(principalOf(t), resource),
+    configure: opts => {
+      const { secondary, ...primary } = opts;
+      ctx.limiter.options = {
+        ...ctx.limiter.options,
+        ...Object.fromEntries(
+          Object.entries(primary).filter(([, v]) => v !== undefined),
+        ),
+      };
+      if (secondary !== undefined)
+        ctx.limiter.secondary = secondary ?? undefined;
+      ctx.limiter.reset();
+    },
+    exhaust: (resource = 'core', t) => {
+      if (t) ctx.limiter.exhaust(resource, principalOf(t));
+      else {
+        ctx.limiter.exhaust(resource, principalOf());
+        ctx.limiter.exhaust(resource);
+      }
+    },
+    reset: () => ctx.limiter.reset(),
+    triggerSecondary: (retryAfterSeconds, forMs) =>
+      ctx.limiter.forceSecondary(retryAfterSeconds, forMs),
+  };
+}

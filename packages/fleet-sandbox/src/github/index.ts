@@ -8,6 +8,7 @@ import {
   GitHubApiContext,
   GitHubRequestCounts,
   isoSeconds,
+  rateLimitAdmin,
   send,
 } from './apiContext';
 import { handleAdmin } from './adminRoutes';
@@ -393,12 +394,6 @@ export async function startGitHubSandbox(
   });
   loadGitHubSchema(); // parse once up front, not inside the first request
 
-  const principalOf = (t?: string): string => {
-    const a = tokens.authenticate(`token ${t ?? token}`, false);
-    if (!a.ok) throw new Error('unknown token');
-    return a.principal.rateKey;
-  };
-
   // assigned once the server listens; the admin routes below call into it
   // eslint-disable-next-line prefer-const
   let sandbox: GitHubSandbox;
@@ -472,30 +467,7 @@ export async function startGitHubSandbox(
 
     ...repos,
 
-    rateLimit: {
-      get: (resource = 'core', t) => limiter.state(principalOf(t), resource),
-      configure: opts => {
-        const { secondary, ...primary } = opts;
-        limiter.options = {
-          ...limiter.options,
-          ...Object.fromEntries(
-            Object.entries(primary).filter(([, v]) => v !== undefined),
-          ),
-        };
-        if (secondary !== undefined) limiter.secondary = secondary ?? undefined;
-        limiter.reset();
-      },
-      exhaust: (resource = 'core', t) => {
-        if (t) limiter.exhaust(resource, principalOf(t));
-        else {
-          limiter.exhaust(resource, principalOf());
-          limiter.exhaust(resource);
-        }
-      },
-      reset: () => limiter.reset(),
-      triggerSecondary: (retryAfterSeconds, forMs) =>
-        limiter.forceSecondary(retryAfterSeconds, forMs),
-    },
+    rateLimit: rateLimitAdmin(ctx),
 
     createInstallationToken: permissions => {
       const t = tokens.issueInstallationToken(
