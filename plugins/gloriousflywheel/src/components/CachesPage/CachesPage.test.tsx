@@ -7,7 +7,7 @@ import {
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { CachesPage } from './CachesPage';
 import { bucketHistory } from './CacheHistoryChart';
-import { formatBytes } from './formatBytes';
+import { formatCacheSize } from './formatCacheSize';
 
 const cache = (over: Partial<CacheHealth>): CacheHealth => ({
   name: 'attic',
@@ -178,9 +178,9 @@ describe('bucketHistory', () => {
     expect(buckets[2]).toMatchObject({ latencyMs: null, availability: null });
   });
 
-  it('formats bytes', () => {
-    expect(formatBytes(null)).toBe('—');
-    expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(1536)).toBe('1.5 KiB');
+  it('formats cache sizes', () => {
+    expect(formatCacheSize(null)).toBe('—');
+    expect(formatCacheSize(512)).toBe('512 B');
+    expect(formatCacheSize(1536)).toBe('1.5 KiB');
   });
 });

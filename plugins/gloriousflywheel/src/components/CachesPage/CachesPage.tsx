@@ -21,7 +21,7 @@ import { CacheStatusChip } from '../CacheStatusChip';
 import { runnerClassEntityPath } from '../entityRefs';
 import { RelativeTime } from '../RelativeTime';
 import { CacheHistoryChart } from './CacheHistoryChart';
-import { formatBytes } from './formatBytes';
+import { formatCacheSize } from './formatCacheSize';
 import { AsyncContent } from '../AsyncContent';
 
 const REFRESH_MS = 15000;
@@ -55,7 +55,9 @@ const columns: TableColumn<CacheHealth>[] = [
     render: c =>
       c.sizeBytes === null && c.capacityBytes === null
         ? '—'
-        : `${formatBytes(c.sizeBytes)} / ${formatBytes(c.capacityBytes)}`,
+        : `${formatCacheSize(c.sizeBytes)} / ${formatCacheSize(
+            c.capacityBytes,
+          )}`,
   },
   {
     title: 'Why',

@@ -1,2 +1,2 @@
 export { CachesPage, CacheHistoryCard } from './CachesPage';
-export { formatBytes } from './formatBytes';
+export { formatCacheSize } from './formatCacheSize';

@@ -26,8 +26,9 @@ import {
   catalogResourceType,
   FLEET_ANNOTATIONS,
   ScaleSet,
+  UNCLASSIFIED_RUNNER_CLASS,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { CacheHistoryCard, formatBytes } from '../CachesPage';
+import { CacheHistoryCard, formatCacheSize } from '../CachesPage';
 import { CacheStatusChip } from '../CacheStatusChip';
 import {
   ContractChecksTable,
@@ -231,7 +232,7 @@ function ScaleSetOverview({
               cluster: s.cluster,
               namespace: s.namespace,
               'runner scale set name': s.runnerScaleSetName,
-              'runner class': s.runnerClass ?? 'unclassified',
+              'runner class': s.runnerClass ?? UNCLASSIFIED_RUNNER_CLASS,
               'matched by': s.matchedBy ?? '—',
               'GitHub config URL': s.githubConfigUrl,
               'runner group': s.runnerGroup ?? '—',
@@ -317,9 +318,9 @@ function CacheOverview({ name }: { name: string }) {
               endpoint: c.endpoint,
               status: c.message ? `${c.status}: ${c.message}` : c.status,
               latency: c.latencyMs === null ? '—' : `${c.latencyMs} ms`,
-              'size / capacity': `${formatBytes(c.sizeBytes)} / ${formatBytes(
-                c.capacityBytes,
-              )}`,
+              'size / capacity': `${formatCacheSize(
+                c.sizeBytes,
+              )} / ${formatCacheSize(c.capacityBytes)}`,
               'remote execution': c.remoteExecution ?? '—',
               'used by': c.runnerClasses.join(', ') || '—',
               'stale endpoint': c.staleEndpoint

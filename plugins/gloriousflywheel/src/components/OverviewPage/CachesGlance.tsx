@@ -20,7 +20,7 @@ const REFRESH_MS = 15000;
 const HOUR_MS = 3600e3;
 
 /** The last hour of one cache: latency (line) over availability (bars), with the figures as its name. */
-export function CacheSparkline({
+function CacheSparkline({
   name,
   points,
   until,

@@ -11,7 +11,7 @@ export function formatSeconds(s: number | null): string {
 }
 
 /** The hourly p95 of the last 24 h as a small bar chart; hours without started jobs stay empty. */
-export function QueueTrend({
+function QueueTrend({
   trend,
   label,
 }: {

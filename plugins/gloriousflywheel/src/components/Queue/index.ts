@@ -1,4 +1,4 @@
-export { QueueFigures, QueueTrend, formatSeconds } from './QueueFigures';
+export { QueueFigures, formatSeconds } from './QueueFigures';
 export { DiagnosisView } from './DiagnosisView';
 export { RepoJobs } from './RepoJobs';
 export { StuckJobPage } from './StuckJobPage';

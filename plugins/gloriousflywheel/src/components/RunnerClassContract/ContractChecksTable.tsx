@@ -17,7 +17,7 @@ const VERDICT_COLOR: Record<
 };
 
 /** A check's verdict as a coloured chip. */
-export function ContractVerdictChip({ verdict }: { verdict: ContractVerdict }) {
+function ContractVerdictChip({ verdict }: { verdict: ContractVerdict }) {
   return (
     <Chip
       size="small"

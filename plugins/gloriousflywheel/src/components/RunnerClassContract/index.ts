@@ -1,8 +1,5 @@
 export { ContractChip } from './ContractChip';
-export {
-  ContractChecksTable,
-  ContractVerdictChip,
-} from './ContractChecksTable';
+export { ContractChecksTable } from './ContractChecksTable';
 export {
   PauseRevertedNotice,
   PAUSE_THROUGH_GIT_DOCS,

@@ -8,6 +8,7 @@ import {
 import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { UNCLASSIFIED_RUNNER_CLASS } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { PluginPage } from '../PluginPage';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
@@ -47,7 +48,8 @@ export function RunnerClassesPage() {
   );
   const visibleScaleSets = (scaleSets.value?.items ?? []).filter(
     s =>
-      (!selected || (s.runnerClass ?? 'unclassified') === selected) &&
+      (!selected ||
+        (s.runnerClass ?? UNCLASSIFIED_RUNNER_CLASS) === selected) &&
       (!cluster || s.cluster === cluster),
   );
 

@@ -15,6 +15,7 @@ import {
   scaleSetPausePermission,
   scaleSetResourceRef,
   scaleSetResumePermission,
+  UNCLASSIFIED_RUNNER_CLASS,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
 import { chipTextSx } from '../chipContrast';
@@ -108,7 +109,7 @@ export function ScaleSetControlButton({
         <DialogContent>
           <Typography variant="body2" gutterBottom>
             {scaleSet.cluster}/{scaleSet.namespace} · runner class{' '}
-            {scaleSet.runnerClass ?? 'unclassified'}
+            {scaleSet.runnerClass ?? UNCLASSIFIED_RUNNER_CLASS}
           </Typography>
           <Typography variant="body1" gutterBottom data-testid="control-effect">
             {now} → {after}

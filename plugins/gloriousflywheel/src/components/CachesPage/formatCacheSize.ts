@@ -1,7 +1,7 @@
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
-/** 13421772800 → "12.5 GiB". */
-export function formatBytes(bytes: number | null): string {
+/** A cache's size for reading, rounded to one decimal: 13421772800 → "12.5 GiB"; unknown → "—". */
+export function formatCacheSize(bytes: number | null): string {
   if (bytes === null || !Number.isFinite(bytes)) return '—';
   let v = bytes;
   let i = 0;
