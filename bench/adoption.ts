@@ -3,17 +3,12 @@ import {
   GitHubRequestCounts,
   startGitHubSandbox,
 } from '@internal/fleet-sandbox';
-import {
-  readScorecardConfig,
-  readTranches,
-} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AdoptionScanner } from '../plugins/gloriousflywheel-backend/src/adoption/AdoptionScanner';
-import { DEFAULT_MIGRATION_LABEL } from '../plugins/gloriousflywheel-backend/src/adoption/AdoptionConfig';
 import { createGitHubClient } from '../plugins/gloriousflywheel-backend/src/adoption/GitHubClient';
 import { repoKey } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { RepoScanRecord } from '../plugins/gloriousflywheel-backend/src/adoption/types';
 import { printTable, silentLogger, Target } from './report';
-import { AdoptionConfig } from '../plugins/gloriousflywheel-backend/src/adoption/AdoptionConfig';
+import { ORG, scanConfig } from './scanConfig';
 
 const LONG_TAIL = 1000;
 /** Included repositories of the large org (the issue's 10,000). */
@@ -21,7 +16,6 @@ const LARGE_ORG = 10_000;
 /** Long-tail repositories generated for it: a few more, since forks and archived ones are left out. */
 const LARGE_LONG_TAIL = 10_400;
 const LARGE_BUDGET_MS = 240_000;
-const ORG = 'tinyland-inc';
 const NAIVE_CONCURRENCY = 16;
 const BUDGET_MS = 110_000;
 
@@ -30,25 +24,6 @@ const diff = (a: Counts, b: Counts) =>
   Object.fromEntries(
     Object.keys(b).map(k => [k, (b as any)[k] - ((a as any)[k] ?? 0)]),
   ) as Counts;
-
-/** The scan as configured by default: the migration pull requests ride along in every batch. */
-function scanConfig(): AdoptionConfig {
-  return {
-    orgs: [ORG],
-    host: '127.0.0.1',
-    includeForks: false,
-    includeArchived: false,
-    emitComponents: false,
-    migrationPullRequests: {
-      labels: [DEFAULT_MIGRATION_LABEL],
-      headBranches: [],
-      limit: 10,
-    },
-    scorecard: readScorecardConfig({}),
-    tranches: readTranches([{ name: 'rest', rest: true }]),
-    schedule: { frequency: { minutes: 30 }, timeout: { minutes: 20 } },
-  };
-}
 
 const measureOn =
   (gh: { requestCounts: Counts }) => async (run: () => Promise<unknown>) => {
@@ -62,13 +37,10 @@ const measureOn =
   };
 
 /**
- * The issue's adoption targets on an org of about 10,000 repositories (≈50,000 workflow files),
- * generated like the 977-repository one: a cold scan, a warm one with nothing changed (stopping at
- * the last scan's push mark, as a scheduled scan between full listings does), and a warm one after
- * 1% of the repositories were pushed.
+ * A GitHub sandbox with the large org: the generated long tail trimmed (from its end) to
+ * LARGE_ORG included repositories. The caller closes it.
  */
-export async function benchAdoptionLarge(): Promise<Target[]> {
-  const deadline = Date.now() + LARGE_BUDGET_MS;
+export async function startLargeOrg() {
   const seed = createFleetSeed({ longTailRepos: LARGE_LONG_TAIL });
   const gh = await startGitHubSandbox({
     host: '127.0.0.1',
@@ -76,21 +48,33 @@ export async function benchAdoptionLarge(): Promise<Target[]> {
     seed,
     rateLimit: { limit: 1_000_000, graphqlLimit: 1_000_000 },
   });
+  const included = () => gh.listRepos().filter(r => !r.isFork && !r.isArchived);
+  const excess = included().length - LARGE_ORG;
+  if (excess > 0)
+    for (const r of included()
+      .filter(x => x.tier === 'long-tail')
+      .slice(-excess))
+      gh.removeRepo(r.owner, r.name);
+  const repos = included();
+  if (repos.length !== LARGE_ORG) {
+    await gh.close();
+    throw new Error(
+      `large org: ${repos.length} repositories, not ${LARGE_ORG}`,
+    );
+  }
+  return { gh, repos };
+}
+
+/**
+ * The issue's adoption targets on an org of about 10,000 repositories (≈50,000 workflow files),
+ * generated like the 977-repository one: a cold scan, a warm one with nothing changed (stopping at
+ * the last scan's push mark, as a scheduled scan between full listings does), and a warm one after
+ * 1% of the repositories were pushed.
+ */
+export async function benchAdoptionLarge(): Promise<Target[]> {
+  const deadline = Date.now() + LARGE_BUDGET_MS;
+  const { gh, repos } = await startLargeOrg();
   try {
-    // the generated long tail trimmed (from its end) to the org's size
-    const included = () =>
-      gh.listRepos().filter(r => !r.isFork && !r.isArchived);
-    const excess = included().length - LARGE_ORG;
-    if (excess > 0)
-      for (const r of included()
-        .filter(x => x.tier === 'long-tail')
-        .slice(-excess))
-        gh.removeRepo(r.owner, r.name);
-    const repos = included();
-    if (repos.length !== LARGE_ORG)
-      throw new Error(
-        `large org: ${repos.length} repositories, not ${LARGE_ORG}`,
-      );
     const workflows = repos.reduce((n, r) => n + r.workflows.length, 0);
     const n = repos.length;
     process.stdout.write(

@@ -18,12 +18,13 @@ import { SourceStatusBoard } from '../plugins/gloriousflywheel-backend/src/servi
 import { FleetEntityProvider } from '../plugins/catalog-backend-module-gloriousflywheel/src/FleetEntityProvider';
 import { ms, percentile, printTable, silentLogger, Target } from './report';
 
-const CLUSTERS = 50;
-const SCALE_SETS = 100; // per cluster: the seed's 5 and 95 generated
-const RUNNERS = 4; // EphemeralRunners per scale set
+export const CLUSTERS = 50;
+export const SCALE_SETS = 100; // per cluster: the seed's 5 and 95 generated
+export const RUNNERS = 4; // EphemeralRunners per scale set
 const LATENCY_MS = 20; // added by the sandbox to every Kubernetes request
-const READS = 30; // fan-out reads: each takes hundreds of ms
-const CACHE_READS = 200; // reads from the cache are cheap: more of them steady the p95
+const READS = 60; // fan-out reads: each takes hundreds of ms
+const CACHE_READS = 210; // reads from the cache are cheap: more of them steady the p95
+const WARM_UP = 20;
 const CHANGES = 20;
 const SYNC_TIMEOUT_MS = 180_000;
 
@@ -33,8 +34,10 @@ async function timeReads(
   read: () => Promise<unknown>,
   n: number,
 ): Promise<number[]> {
-  // each path starts from a collected heap, not from the garbage of the one before
+  // each path starts from a collected heap, not from the garbage of the one before; the first
+  // read after a collection also pays its lazy sweeping, so it is not timed
   (global as { gc?: () => void }).gc?.();
+  await read();
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
@@ -45,12 +48,13 @@ async function timeReads(
 }
 
 /**
- * The fleet at the platform team's target size: 50 clusters × 100 scale sets × 4 runners, each
- * cluster a sandbox adding 20 ms to every request (a network hop to a real API server). Compares
- * the API read from the informer caches with what a per-request fan-out to every cluster costs,
- * and measures change-to-visible, the catalog mutations and the memory the informers take.
+ * The 50 clusters, each a sandbox with 100 scale sets of 4 runners, started into `sandboxes` (the
+ * caller closes them); returns the backend's cluster config for them.
  */
-export async function benchFleetScale(): Promise<Target[]> {
+export async function startFleetSandboxes(
+  sandboxes: KubernetesSandbox[],
+  latencyMs: number,
+) {
   const seed = createFleetSeed({ extraScaleSets: SCALE_SETS - 5 });
   for (const s of seed.scaleSets) {
     s.status = {
@@ -61,28 +65,38 @@ export async function benchFleetScale(): Promise<Target[]> {
       failedEphemeralRunners: 0,
     };
   }
+  for (let i = 0; i < CLUSTERS; i++) {
+    const k8s = await startKubernetesSandbox({
+      host: '127.0.0.1',
+      port: 0,
+      seed,
+      historyLimit: 2000,
+    });
+    if (latencyMs) k8s.faults.set({ latencyMs });
+    sandboxes.push(k8s);
+  }
+  return sandboxes.map((k8s, i) => ({
+    name: `c${String(i).padStart(2, '0')}`,
+    authProvider: 'serviceAccount' as const,
+    url: k8s.url,
+    serviceAccountToken: k8s.token,
+    skipTLSVerify: true,
+  }));
+}
+
+/**
+ * The fleet at the platform team's target size: 50 clusters × 100 scale sets × 4 runners, each
+ * cluster a sandbox adding 20 ms to every request (a network hop to a real API server). Compares
+ * the API read from the informer caches with what a per-request fan-out to every cluster costs,
+ * and measures change-to-visible, the catalog mutations and the memory the informers take.
+ */
+export async function benchFleetScale(): Promise<Target[]> {
   const sandboxes: KubernetesSandbox[] = [];
   const classes = DEFAULT_RUNNER_CLASSES.map(c => ({ ...c }));
   let fleet: FleetService | undefined;
   let server: ReturnType<ReturnType<typeof express>['listen']> | undefined;
   try {
-    for (let i = 0; i < CLUSTERS; i++) {
-      const k8s = await startKubernetesSandbox({
-        host: '127.0.0.1',
-        port: 0,
-        seed,
-        historyLimit: 2000,
-      });
-      k8s.faults.set({ latencyMs: LATENCY_MS });
-      sandboxes.push(k8s);
-    }
-    const clusters = sandboxes.map((k8s, i) => ({
-      name: `c${String(i).padStart(2, '0')}`,
-      authProvider: 'serviceAccount' as const,
-      url: k8s.url,
-      serviceAccountToken: k8s.token,
-      skipTLSVerify: true,
-    }));
+    const clusters = await startFleetSandboxes(sandboxes, LATENCY_MS);
 
     // What the backend holds for the fleet: measured from here, with the sandboxes already up.
     (global as { gc?: () => void }).gc?.();
@@ -107,9 +121,8 @@ export async function benchFleetScale(): Promise<Target[]> {
     );
     server = app.listen(0, '127.0.0.1');
     await new Promise(r => server!.once('listening', r));
-    const base = `http://127.0.0.1:${
-      (server.address() as AddressInfo).port
-    }/api/gloriousflywheel`;
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const base = `${origin}/api/gloriousflywheel`;
 
     const total = CLUSTERS * SCALE_SETS;
     const deadline = Date.now() + SYNC_TIMEOUT_MS;
@@ -161,66 +174,98 @@ export async function benchFleetScale(): Promise<Target[]> {
       });
       return kc.makeApiClient(CustomObjectsApi);
     });
-    // (the class summaries' aggregation is left out of the fan-out: it would only add to it)
-    const fanOut = async () => {
-      const lists = await Promise.all(
-        apis.map(api =>
-          api.listClusterCustomObject({
-            group: 'actions.github.com',
-            version: 'v1alpha1',
-            plural: 'autoscalingrunnersets',
-          }),
-        ),
-      );
-      const items = lists.flatMap((body: any, i) =>
-        body.items.map((o: AutoscalingRunnerSetObject) =>
-          toScaleSet(clusters[i].name, o, classes),
-        ),
-      );
-      return JSON.stringify({ items });
-    };
-    const viaCache = async () =>
-      (await fetch(`${base}/fleet/scale-sets`)).text();
-    const classesViaCache = async () =>
-      (await fetch(`${base}/fleet/classes`)).text();
+    // Served by the same express app and read by the same client as the cache's route, with the
+    // same body (a ScaleSetList): the two sides differ only in where the items come from. (The class
+    // summaries' aggregation is left out of the fan-out: it would only add to it.)
+    app.get('/fan-out/scale-sets', async (_req, res, next) => {
+      try {
+        const lists = await Promise.all(
+          apis.map(api =>
+            api.listClusterCustomObject({
+              group: 'actions.github.com',
+              version: 'v1alpha1',
+              plural: 'autoscalingrunnersets',
+            }),
+          ),
+        );
+        const items = lists.flatMap((body: any, i) =>
+          body.items.map((o: AutoscalingRunnerSetObject) =>
+            toScaleSet(clusters[i].name, o, classes),
+          ),
+        );
+        res.json({ items, clusters: fleet!.clusters() });
+      } catch (e) {
+        next(e);
+      }
+    });
+    const read = (path: string) => async () =>
+      (await fetch(`${base}${path}`)).text();
+    const viaCache = read('/fleet/scale-sets');
+    const classesViaCache = read('/fleet/classes');
+    // no paging in the API: one cluster's 100 have the body a 100-row page would have
+    const pageViaCache = read(`/fleet/scale-sets?cluster=${clusters[0].name}`);
+    const fanOut = async () =>
+      (await fetch(`${origin}/fan-out/scale-sets`)).text();
 
-    const served = JSON.parse(await viaCache()).items.length;
-    if (served !== total)
+    const cacheBody = await viaCache();
+    const fanOutBody = await fanOut();
+    const served = JSON.parse(cacheBody).items.length;
+    if (served !== total || JSON.parse(fanOutBody).items.length !== total)
       throw new Error(
-        `expected ${total} scale sets from the API, got ${served}`,
+        `expected ${total} scale sets from both routes, got ${served} and ${
+          JSON.parse(fanOutBody).items.length
+        }`,
       );
-    await timeReads(viaCache, 3);
-    await timeReads(classesViaCache, 3);
+    // JIT and connection warm-up, the cheap side longer
+    await timeReads(viaCache, WARM_UP);
+    await timeReads(classesViaCache, WARM_UP);
+    await timeReads(pageViaCache, WARM_UP);
     await timeReads(fanOut, 3);
-    const listsBefore = sandboxes.reduce((n, k) => n + k.requestCounts.list, 0);
+    // One side after the other: read in turns, the cache side paid for the fan-out's aftermath
+    // (its sockets closing, background GC), tripling the cache side's p95 on this machine.
+    const lists = () => sandboxes.reduce((n, k) => n + k.requestCounts.list, 0);
+    const listsBefore = lists();
     const cache = await timeReads(viaCache, CACHE_READS);
     const classesCache = await timeReads(classesViaCache, CACHE_READS);
-    const listsDuringCacheReads =
-      sandboxes.reduce((n, k) => n + k.requestCounts.list, 0) - listsBefore;
+    const pageCache = await timeReads(pageViaCache, CACHE_READS);
+    const listsDuringCacheReads = lists() - listsBefore;
     const direct = await timeReads(fanOut, READS);
     const p95Cache = percentile(cache, 95);
     const p95Classes = percentile(classesCache, 95);
     const p95Direct = percentile(direct, 95);
+    const kb = (text: string) =>
+      `${(Buffer.byteLength(text) / 1024).toFixed(0)} KB`;
     printTable(
-      `Fleet reads: ${CLUSTERS} clusters × ${SCALE_SETS} scale sets × ${RUNNERS} runners, +${LATENCY_MS} ms per Kubernetes request, sequential reads`,
-      ['path', 'reads', 'median', 'p95', 'K8s list requests'],
+      `Fleet reads: ${CLUSTERS} clusters × ${SCALE_SETS} scale sets × ${RUNNERS} runners, +${LATENCY_MS} ms per Kubernetes request, sequential HTTP reads in one process (server and client share its cores)`,
+      ['path', 'body', 'reads', 'median', 'p95', 'K8s list requests'],
       [
         [
-          `GET /fleet/scale-sets (informer caches, all ${total})`,
+          `GET /fleet/scale-sets, all ${total} (informer caches; what the Overview and Runner classes pages poll)`,
+          kb(cacheBody),
           CACHE_READS,
           ms(percentile(cache, 50)),
           ms(p95Cache),
           listsDuringCacheReads,
         ],
         [
+          `GET /fleet/scale-sets?cluster=${clusters[0].name} (${SCALE_SETS}; the body of a ${SCALE_SETS}-row page, which the API does not offer)`,
+          kb(await pageViaCache()),
+          CACHE_READS,
+          ms(percentile(pageCache, 50)),
+          ms(percentile(pageCache, 95)),
+          0,
+        ],
+        [
           'GET /fleet/classes (informer caches)',
+          kb(await classesViaCache()),
           CACHE_READS,
           ms(percentile(classesCache, 50)),
           ms(p95Classes),
           0,
         ],
         [
-          `fan-out list to all ${CLUSTERS} clusters`,
+          `the same ScaleSetList by fan-out to all ${CLUSTERS} clusters`,
+          kb(fanOutBody),
           READS,
           ms(percentile(direct, 50)),
           ms(p95Direct),
@@ -311,7 +356,7 @@ export async function benchFleetScale(): Promise<Target[]> {
         )} after the reads and patches; JS heap in use +${mb(
           heapLoaded - heapBefore,
         )} loaded. ` +
-        `The growth counts the sandboxes' own allocations while serving the sync too: an upper bound${
+        `The sandboxes share this process: their allocations count, and their freed heap can hold the fleet's data; backend-memory measures a backend process of its own${
           (global as { gc?: unknown }).gc
             ? ''
             : ' (no --expose-gc: garbage included)'
@@ -339,7 +384,7 @@ export async function benchFleetScale(): Promise<Target[]> {
         met: classesRatio >= 50,
       },
       {
-        target: `fleet read p95, GET /fleet/scale-sets (${total}): fan-out / cache`,
+        target: `fleet read p95, GET /fleet/scale-sets (all ${total}, the pages' request): fan-out / cache`,
         goal: '>= 50x',
         measured: `${ratio.toFixed(1)}x (${ms(p95Direct)} / ${ms(
           p95Cache,
@@ -357,12 +402,6 @@ export async function benchFleetScale(): Promise<Target[]> {
         goal: `1 full, then deltas of <= 2 entities per patch (${CHANGES} patches)`,
         measured: `${full.length} full (${entities}), then ${deltas.length} delta(s) of ${deltaEntities} entities (largest ${largestDelta})`,
         met: deltasOnly,
-      },
-      {
-        target: 'backend RSS growth, fleet loaded',
-        goal: '<= 200 MB',
-        measured: mb(rssGrowth),
-        met: rssGrowth <= 200 * 1024 * 1024,
       },
     ];
   } finally {

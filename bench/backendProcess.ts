@@ -1,0 +1,230 @@
+/*
+ * The backend of the memory bench, in a process of its own (started by backendMemory.ts, which
+ * hosts the sandboxes): its RSS is the backend's alone. Prints one JSON line with the figures.
+ */
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import knexFactory from 'knex';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
+import { DEFAULT_RUNNER_CLASSES } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  AdoptionHub,
+  FleetService,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { createRouter } from '../plugins/gloriousflywheel-backend/src/service/router';
+import { SourceStatusBoard } from '../plugins/gloriousflywheel-backend/src/service/sourceStatus';
+import { migrateDatabase } from '../plugins/gloriousflywheel-backend/src/database/migrateDatabase';
+import { AdoptionStore } from '../plugins/gloriousflywheel-backend/src/database/AdoptionStore';
+import { AdoptionRescanStore } from '../plugins/gloriousflywheel-backend/src/database/AdoptionRescanStore';
+import { AdoptionService } from '../plugins/gloriousflywheel-backend/src/adoption/AdoptionService';
+import { createGitHubClient } from '../plugins/gloriousflywheel-backend/src/adoption/GitHubClient';
+import { scanConfig } from './scanConfig';
+import { silentLogger } from './report';
+
+/** What backendMemory.ts passes in GF_BENCH_BACKEND. */
+export interface BackendInput {
+  clusters: {
+    name: string;
+    authProvider: 'serviceAccount';
+    url: string;
+    serviceAccountToken: string;
+    skipTLSVerify: boolean;
+  }[];
+  scaleSets: number;
+  github: { url: string; token: string };
+  repos: number;
+}
+
+/** The JSON line this process prints. */
+export interface BackendFigures {
+  idle: Memory;
+  /** the fleet synced, before the scan */
+  fleet: Memory;
+  /** the fleet and the scan's results */
+  loaded: Memory;
+  /** the same, SETTLE_MS later */
+  settled: Memory;
+  syncMs: number;
+  scanMs: number;
+  scaleSets: number;
+  repos: number;
+}
+
+const SYNC_TIMEOUT_MS = 180_000;
+const SETTLE_MS = 10_000;
+
+/** process.memoryUsage() figures, in bytes. */
+export interface Memory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  /** C++ objects bound to JS ones: Buffers, sockets, ... */
+  external: number;
+  /** V8's heap pages in memory, and what V8 holds outside them (compiler zones, ...) */
+  heapPhysical: number;
+  v8Malloced: number;
+  /** of the RSS: anonymous memory (heaps) and mapped files (code, libraries), from /proc (Linux) */
+  rssAnon?: number;
+  rssFile?: number;
+}
+
+/** RssAnon and RssFile of /proc/self/status, in bytes; empty where there is no /proc. */
+function rssParts(): Pick<Memory, 'rssAnon' | 'rssFile'> {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (key: string) => {
+      const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
+      return m ? Number(m[1]) * 1024 : undefined;
+    };
+    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') };
+  } catch {
+    return {};
+  }
+}
+
+/** Collected twice (weak references and finalizers free more on the second), after a quiet time. */
+async function idleMemory(quietMs = 1000): Promise<Memory> {
+  const gc = (global as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc');
+  gc();
+  await new Promise(r => setTimeout(r, quietMs));
+  gc();
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+  const v8Heap = getHeapStatistics();
+  return {
+    rss,
+    heapUsed,
+    heapTotal,
+    external,
+    heapPhysical: v8Heap.total_physical_size,
+    v8Malloced: v8Heap.malloced_memory,
+    ...rssParts(),
+  };
+}
+
+async function main() {
+  const input: BackendInput = JSON.parse(process.env.GF_BENCH_BACKEND ?? '');
+  // A database file, not :memory:: in production the rows live in PostgreSQL, outside the backend.
+  const dir = mkdtempSync(join(tmpdir(), 'gf-bench-'));
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: join(dir, 'backend.sqlite') },
+    useNullAsDefault: true,
+  });
+  let fleet: FleetService | undefined;
+  let server: ReturnType<ReturnType<typeof express>['listen']> | undefined;
+  try {
+    // The plugin as plugin.ts wires the fleet and adoption, everything started but nothing loaded.
+    await migrateDatabase({
+      getClient: async () => knex,
+    } as unknown as DatabaseService);
+    fleet = new FleetService({
+      clusters: input.clusters,
+      runnerClasses: DEFAULT_RUNNER_CLASSES.map(c => ({ ...c })),
+      logger: silentLogger,
+    });
+    const client = createGitHubClient({
+      apiBaseUrl: input.github.url,
+      token: async () => input.github.token,
+      logger: silentLogger,
+    });
+    const hub = new AdoptionHub();
+    const adoption = new AdoptionService({
+      config: scanConfig(),
+      clientFor: () => client,
+      store: new AdoptionStore(knex),
+      rescans: new AdoptionRescanStore(knex),
+      hub,
+      logger: silentLogger,
+    });
+    await adoption.load();
+    const app = express();
+    app.use(
+      '/api/gloriousflywheel',
+      await createRouter({
+        version: 'bench',
+        sources: new SourceStatusBoard([]),
+        fleet,
+      }),
+    );
+    server = app.listen(0, '127.0.0.1');
+    await new Promise(r => server!.once('listening', r));
+    const base = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/gloriousflywheel`;
+    const scaleSets = async () =>
+      JSON.parse(await (await fetch(`${base}/fleet/scale-sets`)).text()).items
+        .length as number;
+    // one request served, so the idle figure has the HTTP path's code and buffers in it too
+    await scaleSets();
+    const idle = await idleMemory();
+
+    const syncStarted = performance.now();
+    fleet.start();
+    const deadline = Date.now() + SYNC_TIMEOUT_MS;
+    while (
+      fleet.clusters().some(c => c.state !== 'synced') ||
+      fleet.scaleSets().length < input.scaleSets
+    ) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `fleet did not sync within ${SYNC_TIMEOUT_MS / 1000} s`,
+        );
+      await new Promise(r => setTimeout(r, 100));
+    }
+    const syncMs = performance.now() - syncStarted;
+    const fleetLoaded = await idleMemory();
+
+    const scanStarted = performance.now();
+    const status = await adoption.scan('manual');
+    const scanMs = performance.now() - scanStarted;
+    if (status.state !== 'idle')
+      throw new Error(
+        `adoption scan ended ${status.state}: ${status.lastError}`,
+      );
+    const repos = adoption.list().length;
+    if (repos !== input.repos)
+      throw new Error(
+        `adoption holds ${repos} repositories, not ${input.repos}`,
+      );
+    // the fleet API's prepared body is part of a backend that has served a page view
+    const served = await scaleSets();
+    if (served !== input.scaleSets)
+      throw new Error(
+        `API served ${served} scale sets, not ${input.scaleSets}`,
+      );
+    const loaded = await idleMemory();
+    // V8 gives pages back to the system some seconds after the last allocations, if at all
+    const settled = await idleMemory(SETTLE_MS);
+
+    const figures: BackendFigures = {
+      idle,
+      fleet: fleetLoaded,
+      loaded,
+      settled,
+      syncMs,
+      scanMs,
+      scaleSets: served,
+      repos,
+    };
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  } finally {
+    fleet?.stop();
+    server?.close();
+    server?.closeAllConnections();
+    await knex.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  e => {
+    process.stderr.write(`backend process failed: ${e?.stack ?? e}\n`);
+    process.exit(1);
+  },
+);
