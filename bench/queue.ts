@@ -207,7 +207,9 @@ export async function benchQueue(): Promise<Target[]> {
       gloriousflywheel: { github: { orgs: [ORG], webhookSecret: SECRET } },
     });
     const adoption = new AdoptionService({
-      config: readAdoptionConfig(config),
+      config: readAdoptionConfig(config, {
+        runnerClasses: DEFAULT_RUNNER_CLASSES.map(c => ({ ...c })),
+      }),
       store: new AdoptionStore(knex),
       rescans: new AdoptionRescanStore(knex),
       hub: new AdoptionHub(),

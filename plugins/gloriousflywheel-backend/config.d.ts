@@ -94,6 +94,11 @@ export interface Config {
         closed?: boolean;
       }>;
     }>;
+    /**
+     * The organisation's larger-runner names (`*` wildcards allowed): GitHub-hosted too, for the
+     * scorecard and the queue statistics.
+     */
+    hostedLabels?: string[];
     /** Dogfood scorecard options. */
     scorecard?: {
       /** retired cache hosts: a name is matched as whole DNS labels (`attic-cache-dev`), or a glob, or `/regex/` */

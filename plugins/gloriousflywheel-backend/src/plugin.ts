@@ -78,7 +78,7 @@ export function createGloriousflywheelPlugin(
           // Each source's config is read and validated once, before anything starts.
           const fleetConfig = FleetConfig.fromConfig(config);
           const cacheConfig = CacheConfig.fromConfig(config);
-          const adoptionConfig = readAdoptionConfig(config);
+          const adoptionConfig = readAdoptionConfig(config, fleetConfig);
           const queueConfig = readQueueConfig(config);
           // One gate for pause/resume, audit reads, adoption scans and queue reads.
           const access = new AccessGate({

@@ -1,12 +1,16 @@
-import { ConfigReader } from '@backstage/config';
+import { Config, ConfigReader } from '@backstage/config';
+import { FleetConfig } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import {
   readAdoptionConfig,
   WEBHOOK_SECRET_MIN_LENGTH,
 } from './AdoptionConfig';
 import { GitHubAccess } from './GitHubClient';
 
+/** As plugin.ts does: the fleet's config read first, the adoption keys with it. */
+const readBoth = (config: Config) =>
+  readAdoptionConfig(config, FleetConfig.fromConfig(config));
 const read = (gloriousflywheel: object) =>
-  readAdoptionConfig(new ConfigReader({ gloriousflywheel }));
+  readBoth(new ConfigReader({ gloriousflywheel }));
 const SECRET = 'f3a9c1e07b5d42e8a6c1';
 
 describe('readAdoptionConfig', () => {
@@ -115,7 +119,7 @@ describe('readAdoptionConfig', () => {
 
   describe('webhookSecret', () => {
     const withEnvironment = (webhookSecret: string, environment?: string) =>
-      readAdoptionConfig(
+      readBoth(
         new ConfigReader({
           auth: { environment },
           gloriousflywheel: { github: { webhookSecret } },
@@ -153,6 +157,46 @@ describe('readAdoptionConfig', () => {
     });
   });
 
+  it("takes the scorecard's runner classes from the fleet config, with hostedLabels", () => {
+    const c = read({
+      runnerClasses: [
+        { name: 'big', capabilities: ['nix'], labels: ['big', 'nix-big'] },
+      ],
+      hostedLabels: ['self-hosted-legacy'],
+    });
+    expect(c.scorecard.runnerClasses).toEqual(
+      FleetConfig.fromConfig(
+        new ConfigReader({
+          gloriousflywheel: {
+            runnerClasses: [
+              {
+                name: 'big',
+                capabilities: ['nix'],
+                labels: ['big', 'nix-big'],
+              },
+            ],
+          },
+        }),
+      ).runnerClasses,
+    );
+    expect(c.scorecard.hostedLabels).toEqual(['self-hosted-legacy']);
+  });
+
+  it.each<[string, object, RegExp]>([
+    [
+      'an empty hosted label',
+      { hostedLabels: [' '] },
+      /gloriousflywheel\.hostedLabels\[0\]: must not be empty/,
+    ],
+    [
+      'runner classes under scorecard',
+      { scorecard: { runnerClasses: [] } },
+      /gloriousflywheel\.scorecard\.runnerClasses: is not a scorecard key; set gloriousflywheel\.runnerClasses/,
+    ],
+  ])('rejects %s naming the key', (_why, value, message) => {
+    expect(() => read(value)).toThrow(message);
+  });
+
   it.each<[string, object, RegExp]>([
     [
       'a bad org',
@@ -162,7 +206,7 @@ describe('readAdoptionConfig', () => {
     [
       'a bad scorecard key',
       { scorecard: { staleEndpoints: ['/[/'] } },
-      /gloriousflywheel\.scorecard.*staleEndpoints/,
+      /^Invalid portal config gloriousflywheel\.scorecard at staleEndpoints\.0: invalid regular expression/,
     ],
     [
       'a bad tranche',

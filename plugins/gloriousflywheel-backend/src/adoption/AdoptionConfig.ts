@@ -10,6 +10,7 @@ import {
   ScorecardConfig,
   TrancheDefinition,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import type { FleetConfig } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
 /** What the adoption scan reads from `gloriousflywheel.*`. */
 export interface AdoptionConfig {
@@ -102,7 +103,7 @@ export const WEBHOOK_SECRET_MIN_LENGTH = 20;
  * set explicitly (app-config.sandbox.yaml), where the local sandbox delivers webhooks. Returns why
  * `secret` is not real, or undefined when it is; never the secret itself.
  */
-export function webhookSecretProblem(
+function webhookSecretProblem(
   secret: string,
   environment: string | undefined,
 ): string | undefined {
@@ -122,9 +123,13 @@ function invalid(key: string, message: string): never {
 }
 
 /**
- * Reads and validates the adoption keys; an invalid value throws at start-up naming the key.
+ * Reads and validates the adoption keys; an invalid value throws at start-up naming the key. The
+ * scorecard's runner classes are the fleet's (`fleet.runnerClasses`, validated by FleetConfig).
  */
-export function readAdoptionConfig(config: Config): AdoptionConfig {
+export function readAdoptionConfig(
+  config: Config,
+  fleet: Pick<FleetConfig, 'runnerClasses'>,
+): AdoptionConfig {
   const github = config.getOptionalConfig('gloriousflywheel.github');
   const orgs = github?.getOptionalStringArray('orgs') ?? [];
   orgs.forEach((org, i) => {
@@ -135,32 +140,34 @@ export function readAdoptionConfig(config: Config): AdoptionConfig {
       );
   });
 
+  const hostedLabels = config.getOptionalStringArray(
+    'gloriousflywheel.hostedLabels',
+  );
+  hostedLabels?.forEach((label, i) => {
+    if (!label.trim())
+      invalid(`gloriousflywheel.hostedLabels[${i}]`, 'must not be empty');
+  });
   // app-config names the register `exceptionsFile`; the shared scorecard config calls it `exceptionsPath`.
-  const raw = (config.getOptional('gloriousflywheel') ?? {}) as Record<
-    string,
-    unknown
-  >;
-  const { exceptionsFile, ...scorecardRaw } = (raw.scorecard ?? {}) as Record<
-    string,
-    unknown
-  >;
-  let scorecard: ScorecardConfig;
-  try {
-    scorecard = readScorecardConfig({
-      gloriousflywheel: {
-        runnerClasses: raw.runnerClasses,
-        hostedLabels: raw.hostedLabels,
-        scorecard: {
-          ...scorecardRaw,
-          ...(exceptionsFile !== undefined && {
-            exceptionsPath: exceptionsFile,
-          }),
-        },
+  const { exceptionsFile, ...section } = (config.getOptional(
+    'gloriousflywheel.scorecard',
+  ) ?? {}) as Record<string, unknown>;
+  for (const key of ['runnerClasses', 'hostedLabels'])
+    if (key in section)
+      invalid(
+        `gloriousflywheel.scorecard.${key}`,
+        `is not a scorecard key; set gloriousflywheel.${key}`,
+      );
+  const scorecard: ScorecardConfig = {
+    ...readScorecardConfig(
+      {
+        ...section,
+        ...(hostedLabels && { hostedLabels }),
+        ...(exceptionsFile !== undefined && { exceptionsPath: exceptionsFile }),
       },
-    });
-  } catch (e) {
-    return invalid('gloriousflywheel.scorecard', (e as Error).message);
-  }
+      { source: 'portal config gloriousflywheel.scorecard' },
+    ),
+    runnerClasses: fleet.runnerClasses,
+  };
 
   let schedule: SchedulerServiceTaskScheduleDefinition;
   const scheduleKey = 'gloriousflywheel.schedule.adoptionScan';

@@ -10,6 +10,7 @@ import {
   validateGitHubGraphql,
 } from '@internal/fleet-sandbox';
 import {
+  DEFAULT_RUNNER_CLASSES,
   readScorecardConfig,
   RepoAdoption,
   runScorecard,
@@ -87,6 +88,7 @@ function scanner() {
     new ConfigReader({
       gloriousflywheel: { github: { orgs: [ORG], host: '127.0.0.1' } },
     }),
+    { runnerClasses: DEFAULT_RUNNER_CLASSES.map(c => ({ ...c })) },
   );
   return new AdoptionScanner({ config, logger: mockServices.logger.mock() });
 }

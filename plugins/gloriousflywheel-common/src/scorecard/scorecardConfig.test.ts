@@ -104,4 +104,18 @@ describe('readScorecardConfig', () => {
   ])('rejects %j naming the key', (value, message) => {
     expect(() => readScorecardConfig(value)).toThrow(message);
   });
+
+  it('names whose config it is in the error', () => {
+    expect(() => readScorecardConfig({ cacheEndpoints: [''] })).toThrow(
+      /^Invalid gf-audit config at cacheEndpoints\.0: /,
+    );
+    expect(() =>
+      readScorecardConfig(
+        { cacheEndpoints: [''] },
+        { source: 'portal config gloriousflywheel.scorecard' },
+      ),
+    ).toThrow(
+      /^Invalid portal config gloriousflywheel\.scorecard at cacheEndpoints\.0: /,
+    );
+  });
 });

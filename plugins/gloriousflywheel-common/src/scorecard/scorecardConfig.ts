@@ -154,11 +154,15 @@ const configSchema = z
 /**
  * Reads scorecard configuration from a parsed YAML/JSON value, either flat or shaped like
  * app-config (`gloriousflywheel: { runnerClasses, scorecard: {...} }`), and applies defaults.
- * Throws an Error naming the offending key.
+ * Throws an Error naming the offending key and, through `options.source`, whose config it is
+ * (default `gf-audit config`).
  *
  * @public
  */
-export function readScorecardConfig(value: unknown): ScorecardConfig {
+export function readScorecardConfig(
+  value: unknown,
+  options?: { source?: string },
+): ScorecardConfig {
   let raw: unknown = value ?? {};
   const appConfigShaped =
     !!raw && typeof raw === 'object' && 'gloriousflywheel' in raw;
@@ -184,7 +188,8 @@ export function readScorecardConfig(value: unknown): ScorecardConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue.path.join('.') || '(root)';
-    throw new Error(`Invalid gf-audit config at ${key}: ${issue.message}`);
+    const source = options?.source ?? 'gf-audit config';
+    throw new Error(`Invalid ${source} at ${key}: ${issue.message}`);
   }
   const input = parsed.data;
   return {
