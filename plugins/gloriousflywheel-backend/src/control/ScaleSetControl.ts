@@ -15,6 +15,7 @@ import {
   ScaleSetBounds,
   parsePausedFrom,
   toScaleSet,
+  UNCLASSIFIED_RUNNER_CLASS,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
   ClusterConfig,
@@ -198,9 +199,9 @@ export class ScaleSetControl {
       if (authorized !== undefined && view.runnerClass !== authorized) {
         throw new ConflictError(
           `scale set ${key(target)} is of runner class ${
-            view.runnerClass ?? 'unclassified'
+            view.runnerClass ?? UNCLASSIFIED_RUNNER_CLASS
           } now, not ${
-            authorized ?? 'unclassified'
+            authorized ?? UNCLASSIFIED_RUNNER_CLASS
           } as when this ${action} was allowed; reload and try again`,
         );
       }

@@ -4,7 +4,10 @@ import {
   createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
-import { SCALE_SET_RESOURCE_TYPE } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  SCALE_SET_RESOURCE_TYPE,
+  UNCLASSIFIED_RUNNER_CLASS,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /**
  * What the permission rules see of a scale set.
@@ -127,7 +130,7 @@ const isOfRunnerClass = createPermissionRule({
   resourceRef: scaleSetPermissionResourceRef,
   paramsSchema: stringListParams('runnerClasses', 'runner class names'),
   apply: (resource, { runnerClasses }) =>
-    runnerClasses.includes(resource.runnerClass ?? 'unclassified'),
+    runnerClasses.includes(resource.runnerClass ?? UNCLASSIFIED_RUNNER_CLASS),
   toQuery: ({ runnerClasses }) => ({
     property: 'runnerClass',
     values: runnerClasses,

@@ -21,6 +21,7 @@ import {
   SourceStatus,
   summarizeRunnerClasses,
   toScaleSet,
+  UNCLASSIFIED_RUNNER_CLASS,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ClusterConfig } from './FleetConfig';
 import { ClusterWatcher } from './ClusterWatcher';
@@ -141,7 +142,7 @@ export class FleetService implements FleetReader {
         (!filter.cluster || s.cluster === filter.cluster) &&
         (!filter.namespace || s.namespace === filter.namespace) &&
         (!filter.runnerClass ||
-          (s.runnerClass ?? 'unclassified') === filter.runnerClass),
+          (s.runnerClass ?? UNCLASSIFIED_RUNNER_CLASS) === filter.runnerClass),
     );
   }
 
