@@ -167,17 +167,45 @@ export interface RepoAdoption {
   error: { message: string; status?: number } | null;
 }
 
-/** Sort keys of `GET /adoption/repos`. @public */
-export type AdoptionSort =
-  | 'name'
-  | '-name'
-  | 'stage'
-  | 'fail'
-  | '-fail'
-  | 'hosted'
-  | '-hosted'
-  | 'scannedAt'
-  | '-scannedAt';
+/** Sort keys of `GET /adoption/repos`; `-` sorts descending. @public */
+export type AdoptionSort = (typeof ADOPTION_SORTS)[number];
+
+/** Every {@link AdoptionSort}. @public */
+export const ADOPTION_SORTS = [
+  'name',
+  '-name',
+  'stage',
+  'fail',
+  '-fail',
+  'hosted',
+  '-hosted',
+  'scannedAt',
+  '-scannedAt',
+] as const;
+
+/**
+ * Query of `GET /adoption/repos`: filters (a repository matches all given ones), sort and page.
+ *
+ * @public
+ */
+export interface AdoptionQuery {
+  /** part of `owner/name`, case-insensitive */
+  q?: string;
+  tranche?: string;
+  stage?: AdoptionStage;
+  runnerClass?: string;
+  /** true: repositories with jobs on GitHub-hosted runners; false: with none */
+  hosted?: boolean;
+  /** true: repositories with a failing check; false: with none */
+  failing?: boolean;
+  /** `<check id>:<verdict>` (a {@link ScorecardVerdict}), e.g. `stale-cache-endpoints:fail` */
+  check?: string;
+  /** `name` unless given */
+  sort?: AdoptionSort;
+  /** page size: 100 unless given, at most 2000 */
+  limit?: number;
+  offset?: number;
+}
 
 /** Response of `GET /adoption/repos`. @public */
 export interface RepoAdoptionList {

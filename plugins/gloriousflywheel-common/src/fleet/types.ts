@@ -115,6 +115,18 @@ export interface ClusterStatus {
   scaleSets: number;
 }
 
+/**
+ * Which scale sets `GET /fleet/scale-sets` lists (query `cluster`, `namespace`, `class`); a scale
+ * set matches all given ones.
+ *
+ * @public
+ */
+export interface ScaleSetFilter {
+  cluster?: string;
+  namespace?: string;
+  runnerClass?: string;
+}
+
 /** Response of `GET /fleet/scale-sets`. @public */
 export interface ScaleSetList {
   items: ScaleSet[];

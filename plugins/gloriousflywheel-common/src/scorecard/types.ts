@@ -8,7 +8,15 @@ import { ExceptionRegister } from './exceptionRegister';
  *
  * @public
  */
-export type ScorecardVerdict = 'pass' | 'fail' | 'exempt' | 'unknown';
+export type ScorecardVerdict = (typeof SCORECARD_VERDICTS)[number];
+
+/** Every {@link ScorecardVerdict}. @public */
+export const SCORECARD_VERDICTS = [
+  'pass',
+  'fail',
+  'exempt',
+  'unknown',
+] as const;
 
 /** @public */
 export type ScorecardSeverity = 'error' | 'warning';
