@@ -22,7 +22,8 @@ import {
   actionsRegistryServiceRef,
   metricsServiceRef,
 } from '@backstage/backend-plugin-api/alpha';
-import { createControl, registerPermissions } from './control/createControl';
+import { createControl } from './control/createControl';
+import { registerPermissions } from './service/permissions';
 import { readAdoptionConfig } from './adoption/AdoptionConfig';
 import { createAdoption } from './adoption/createAdoption';
 import { GitHubAccess } from './adoption/GitHubClient';
@@ -186,7 +187,8 @@ export function createGloriousflywheelPlugin(
               sources,
               fleet,
               caches,
-              control: { control, audit, access, httpAuth },
+              access,
+              control: { control, audit, httpAuth },
               adoption: {
                 ...adoption.router,
                 verifyWebhook: options.verifyWebhook,

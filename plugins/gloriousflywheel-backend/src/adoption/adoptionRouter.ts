@@ -4,13 +4,17 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import {
   AuthenticationError,
+  ConflictError,
   InputError,
   NotFoundError,
 } from '@backstage/errors';
 import {
+  ADOPTION_SORTS,
   ADOPTION_STAGES,
+  AdoptionQuery,
   AdoptionStage,
   adoptionScanPermission,
+  SCORECARD_VERDICTS,
   RepoAdoptionList,
   RepoAdoptionResponse,
   TrancheSummaryList,
@@ -56,7 +60,6 @@ const reposQuery = z
       .enum(['true', 'false'])
       .transform(v => v === 'true')
       .optional(),
-    /** true: repositories with a failing check; false: with none */
     failing: z
       .enum(['true', 'false'])
       .transform(v => v === 'true')
@@ -64,34 +67,19 @@ const reposQuery = z
     check: z
       .string()
       .regex(
-        /^[a-z0-9-]+:(pass|fail|exempt|unknown)$/,
-        'must be <check id>:<pass|fail|exempt|unknown>',
+        new RegExp(`^[a-z0-9-]+:(${SCORECARD_VERDICTS.join('|')})$`),
+        `must be <check id>:<${SCORECARD_VERDICTS.join('|')}>`,
       )
-      .transform(v => {
-        const [id, verdict] = v.split(':');
-        return {
-          id,
-          verdict: verdict as 'pass' | 'fail' | 'exempt' | 'unknown',
-        };
-      })
       .optional(),
-    sort: z
-      .enum([
-        'name',
-        '-name',
-        'stage',
-        'fail',
-        '-fail',
-        'hosted',
-        '-hosted',
-        'scannedAt',
-        '-scannedAt',
-      ])
-      .default('name'),
+    sort: z.enum(ADOPTION_SORTS).default('name'),
     limit: z.coerce.number().int().min(1).max(2000).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })
-  .strict();
+  .strict() satisfies z.ZodType<
+  AdoptionQuery & Required<Pick<AdoptionQuery, 'sort' | 'limit' | 'offset'>>,
+  z.ZodTypeDef,
+  unknown
+>;
 const repoParams = z.object({ owner: ghName, repo: ghName });
 
 const parse = parseRequest;
@@ -349,16 +337,8 @@ export function createAdoptionRouter(
         'adoption is not configured (gloriousflywheel.github.orgs)',
       );
     // The scan task runs it, on whichever replica holds the scheduler's lock.
-    if ((await adoption.requestScan()) === 'running') {
-      res.status(409).json({
-        error: {
-          name: 'ConflictError',
-          message: 'an adoption scan is already running',
-        },
-        status: await adoption.scanStatus(),
-      });
-      return;
-    }
+    if ((await adoption.requestScan()) === 'running')
+      throw new ConflictError('an adoption scan is already running');
     res.status(202).json(await adoption.scanStatus());
   });
 

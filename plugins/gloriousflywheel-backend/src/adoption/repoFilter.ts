@@ -1,23 +1,9 @@
 import {
   ADOPTION_STAGES,
-  AdoptionSort,
+  AdoptionQuery,
   AdoptionStage,
   RepoAdoption,
-  ScorecardVerdict,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-
-/** Filters of `GET /adoption/repos` (already validated). */
-export interface RepoFilter {
-  q?: string;
-  tranche?: string;
-  stage?: AdoptionStage;
-  runnerClass?: string;
-  hosted?: boolean;
-  /** a failing check or none */
-  failing?: boolean;
-  check?: { id: string; verdict: ScorecardVerdict };
-  sort: AdoptionSort;
-}
 
 const stageOrder = (s: AdoptionStage) => ADOPTION_STAGES.indexOf(s);
 const fullName = (r: RepoAdoption) => `${r.owner}/${r.name}`.toLowerCase();
@@ -25,9 +11,11 @@ const fullName = (r: RepoAdoption) => `${r.owner}/${r.name}`.toLowerCase();
 /** Filters and sorts results; ties broken by name so pages are stable. */
 export function filterRepos(
   repos: readonly RepoAdoption[],
-  f: RepoFilter,
+  f: AdoptionQuery,
 ): RepoAdoption[] {
   const q = f.q?.toLowerCase();
+  // `<check id>:<verdict>`, validated by the router
+  const [checkId, checkVerdict] = f.check?.split(':') ?? [];
   const out = repos.filter(
     r =>
       (!q || fullName(r).includes(q)) &&
@@ -38,11 +26,12 @@ export function filterRepos(
       (f.failing === undefined || r.scorecard.counts.fail > 0 === f.failing) &&
       (!f.check ||
         r.scorecard.checks.some(
-          c => c.id === f.check!.id && c.verdict === f.check!.verdict,
+          c => c.id === checkId && c.verdict === checkVerdict,
         )),
   );
-  const desc = f.sort.startsWith('-');
-  const key = f.sort.replace(/^-/, '');
+  const sort = f.sort ?? 'name';
+  const desc = sort.startsWith('-');
+  const key = sort.replace(/^-/, '');
   const value = (r: RepoAdoption): number | string => {
     if (key === 'stage') return stageOrder(r.stage);
     if (key === 'fail') return r.scorecard.counts.fail;

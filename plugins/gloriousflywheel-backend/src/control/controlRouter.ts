@@ -11,6 +11,7 @@ import {
   AuditOutcome,
   AuditQuery,
   ControlAction,
+  PauseResumeRequest,
   auditReadPermission,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditLog } from '../database/AuditStore';
@@ -31,13 +32,16 @@ import {
 export interface ControlRouterOptions {
   control: ScaleSetControlService;
   audit: AuditLog;
-  /** decides pause/resume (inside the control service), audit reads and adoption scans */
-  access: AccessGate;
   httpAuth: HttpAuthService;
 }
 
-// the reason's own rules (1–500 characters) are checked by the control service, for actions too
-const controlBody = z.object({ reason: z.unknown() }).strict();
+// The fields of a PauseResumeRequest; the reason's own rules (1–500 characters) are checked by the
+// control service, for actions too.
+const controlBody = z
+  .object({
+    reason: z.unknown(),
+  } satisfies Record<keyof PauseResumeRequest, z.ZodTypeAny>)
+  .strict();
 const isoTime = z
   .string()
   .datetime({ offset: true })
@@ -71,7 +75,7 @@ const parse = parseRequest;
  * authorized inside the control service (so actions share the check and denials are audited).
  */
 export function createControlRouter(
-  options: ControlRouterOptions,
+  options: ControlRouterOptions & { access: AccessGate },
 ): express.Router {
   const { control, audit, access, httpAuth } = options;
   const router = Router();

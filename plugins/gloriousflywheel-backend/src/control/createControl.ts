@@ -1,49 +1,17 @@
-import {
-  AuditorService,
-  LoggerService,
-  PermissionsRegistryService,
-} from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { Knex } from 'knex';
-import { gloriousflywheelPermissions } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { AuditLog, AuditStore } from '../database/AuditStore';
 import {
   ClusterConfig,
   FleetReader,
-  RunnerClassOwners,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { ScaleSetControl } from './ScaleSetControl';
 import { ScaleSetControlService } from './ScaleSetControlService';
 import { PauseRevertWatch } from './PauseRevertWatch';
 import { registerControlActions } from './controlActions';
-import {
-  scaleSetPermissionResourceRef,
-  scaleSetPermissionRules,
-} from './scaleSetPermissionRules';
-import { createScaleSetResourceLoader } from './scaleSetResources';
 import { AccessGate } from '../service/access';
 import type { GloriousflywheelMetrics } from '../metrics';
-
-/**
- * Registers the plugin's permissions, and the scale-set resource type with its rules and loader
- * (owners as the catalog shows them), with the permission framework.
- */
-export function registerPermissions(options: {
-  permissionsRegistry: PermissionsRegistryService;
-  fleet: FleetReader;
-  owners: RunnerClassOwners;
-}) {
-  const { permissionsRegistry, fleet, owners } = options;
-  permissionsRegistry.addResourceType({
-    resourceRef: scaleSetPermissionResourceRef,
-    permissions: gloriousflywheelPermissions.filter(p => p.type === 'resource'),
-    rules: Object.values(scaleSetPermissionRules),
-    getResources: createScaleSetResourceLoader(fleet, owners),
-  });
-  permissionsRegistry.addPermissions(
-    gloriousflywheelPermissions.filter(p => p.type === 'basic'),
-  );
-}
 
 export interface CreateControlOptions {
   fleet: FleetReader;

@@ -120,7 +120,8 @@ async function servedRoutes(): Promise<string[]> {
     sources: stub,
     fleet: stub,
     caches: stub,
-    control: { control: stub, audit: stub, access: stub, httpAuth: stub },
+    access: stub,
+    control: { control: stub, audit: stub, httpAuth: stub },
     adoption: { adoption: stub, webhookSecret: WEBHOOK_SECRET },
   });
   const routes: string[] = [];

@@ -10,11 +10,9 @@ import {
 import {
   ANNOTATION_PAUSED_FROM,
   DEFAULT_RUNNER_CLASSES,
-} from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import {
-  FleetService,
   ScaleSetFilter,
-} from '@tinyland/backstage-plugin-gloriousflywheel-node';
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 import { createRouter } from './router';
 import { SourceStatusBoard } from './sourceStatus';
 

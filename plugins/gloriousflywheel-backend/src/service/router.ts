@@ -14,6 +14,7 @@ import {
   RunnerClassSummary,
   ScaleSetContract,
   ScaleSetDetail,
+  ScaleSetFilter,
   ScaleSetList,
   scaleSetKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -32,6 +33,7 @@ import {
   createAdoptionRouter,
 } from '../adoption/adoptionRouter';
 import { createQueueRouter, QueueRouterOptions } from '../queue/queueRouter';
+import { AccessGate } from './access';
 import { parseRequest } from './parseRequest';
 import { PreparedJsonBodies } from './preparedJson';
 import {
@@ -42,19 +44,32 @@ import {
   scaleSetTarget,
 } from './inputSchemas';
 
-export interface RouterOptions {
+/** What every router serves: the fleet, health and (when given) the caches. */
+interface UngatedRouterOptions {
   version: string;
   sources: SourceStatusBoard;
   fleet: FleetReader;
   /** absent in callers that only serve the fleet (e.g. the bench) */
   caches?: CacheHealthService;
+}
+
+/** Routes behind the access gate, each mounted when given; the gate is required with any of them. */
+interface GatedRouterOptions {
+  /** decides pause/resume (inside the control service), audit reads, adoption scans and queue reads */
+  access: AccessGate;
   /** pause/resume and the audit log */
   control?: ControlRouterOptions;
-  /** adoption scan results, scan trigger and the GitHub webhook; needs `control` (its access gate) */
+  /** adoption scan results, scan trigger and the GitHub webhook */
   adoption?: AdoptionRouterOptions;
-  /** queue statistics, jobs and diagnoses; needs `control` (its access gate) */
+  /** queue statistics, jobs and diagnoses */
   queue?: QueueRouterOptions;
 }
+
+export type RouterOptions = UngatedRouterOptions &
+  (
+    | GatedRouterOptions
+    | { access?: never; control?: never; adoption?: never; queue?: never }
+  );
 
 const scaleSetQuery = z
   .object({
@@ -62,7 +77,12 @@ const scaleSetQuery = z
     namespace: namespaceName.optional(),
     class: runnerClassName.optional(),
   })
-  .strict();
+  .strict()
+  .transform(q => ({
+    cluster: q.cluster,
+    namespace: q.namespace,
+    runnerClass: q.class,
+  })) satisfies z.ZodType<ScaleSetFilter, z.ZodTypeDef, unknown>;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const cacheHistoryQuery = z
   .object({
@@ -80,37 +100,24 @@ const parse = parseRequest;
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { fleet } = options;
+  const { fleet, access } = options;
   const router = Router();
-  if (options.adoption && !options.control)
-    throw new Error(
-      'the adoption routes need the control options (access gate)',
-    );
+  // (the options' type makes `access` present whenever a gated route is given)
   // before the JSON parser: the adoption webhook verifies the exact body bytes
-  if (options.adoption)
-    router.use(
-      createAdoptionRouter({
-        ...options.adoption,
-        access: options.control!.access,
-      }),
-    );
+  if (access && options.adoption)
+    router.use(createAdoptionRouter({ ...options.adoption, access }));
   router.use(express.json());
-  if (options.control) router.use(createControlRouter(options.control));
-  if (options.queue && !options.control)
-    throw new Error('the queue routes need the control options (access gate)');
-  if (options.queue)
-    router.use(
-      createQueueRouter({ ...options.queue, access: options.control!.access }),
-    );
+  if (access && options.control)
+    router.use(createControlRouter({ ...options.control, access }));
+  if (access && options.queue)
+    router.use(createQueueRouter({ ...options.queue, access }));
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = {
       plugin: 'gloriousflywheel',
       version: options.version,
       sources: options.sources.list(),
-      ...(options.control
-        ? { control: options.control.access.controlStatus() }
-        : {}),
+      ...(access && options.control ? { control: access.controlStatus() } : {}),
     };
     res.json(body);
   });
@@ -138,14 +145,9 @@ export async function createRouter(
 
   const scaleSetBodies = new PreparedJsonBodies(64);
   router.get('/fleet/scale-sets', (req, res) => {
-    const q = parse(scaleSetQuery, req.query, 'query');
+    const filter = parse(scaleSetQuery, req.query, 'query');
     // A ScaleSetList, as res.json would send it. The items come serialised once per fleet change;
     // the cluster states also change without one (messages, last sync), so they are read each time.
-    const filter = {
-      cluster: q.cluster,
-      namespace: q.namespace,
-      runnerClass: q.class,
-    };
     const clusters: ScaleSetList['clusters'] = fleet.clusters();
     const key = [filter.cluster, filter.namespace, filter.runnerClass]
       .map(v => v ?? '')

@@ -5,19 +5,12 @@ import type {
   RunnerClassSummary,
   RunnerFailure,
   ScaleSet,
+  ScaleSetFilter,
   SourceStatus,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
-/**
- * Filters of `GET /fleet/scale-sets`.
- *
- * @public
- */
-export interface ScaleSetFilter {
-  cluster?: string;
-  namespace?: string;
-  runnerClass?: string;
-}
+// defined in common (the HTTP query's type); re-exported for this package's own importers
+export type { ScaleSetFilter };
 
 /**
  * The fleet as the portal sees it, for the packages that read it through `fleetServiceRef`: the

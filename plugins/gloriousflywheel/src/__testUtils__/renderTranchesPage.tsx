@@ -6,16 +6,13 @@ import {
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  AdoptionQuery,
   AdoptionScanStatus,
   RepoAdoption,
   RepoAdoptionList,
   TrancheSummary,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import {
-  AdoptionQuery,
-  GloriousFlywheelApi,
-  gloriousFlywheelApiRef,
-} from '../api';
+import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../api';
 import { repoAdoption, trancheSummary } from './adoptionFixtures';
 import { TranchesPage } from '../components/TranchesPage/TranchesPage';
 

@@ -1,8 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  AdoptionQuery,
   AdoptionScanStatus,
-  AdoptionSort,
-  AdoptionStage,
   RepoAdoptionList,
   RepoAdoptionResponse,
   TrancheSummaryList,
@@ -18,34 +17,12 @@ import {
   RunnerClassDetail,
   RunnerClassList,
   ScaleSetDetail,
+  ScaleSetFilter,
   ScaleSetList,
   JobDiagnosisResponse,
   QueueStatsList,
   RepoJobList,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-
-/** Which scale sets {@link GloriousFlywheelApi.getScaleSets} lists. @public */
-export interface ScaleSetListFilter {
-  cluster?: string;
-  namespace?: string;
-  runnerClass?: string;
-}
-
-/** Filters of `GET /adoption/repos`. @public */
-export interface AdoptionQuery {
-  q?: string;
-  tranche?: string;
-  stage?: AdoptionStage;
-  runnerClass?: string;
-  hosted?: boolean;
-  /** true: repositories with a failing check; false: with none */
-  failing?: boolean;
-  /** `<check id>:<verdict>`, e.g. `stale-cache-endpoints:fail` */
-  check?: string;
-  sort?: AdoptionSort;
-  limit?: number;
-  offset?: number;
-}
 
 /**
  * Client for the GloriousFlywheel backend. Components go through this, never through fetch.
@@ -56,7 +33,7 @@ export interface GloriousFlywheelApi {
   getHealth(): Promise<HealthResponse>;
   getRunnerClasses(): Promise<RunnerClassList>;
   getRunnerClass(name: string): Promise<RunnerClassDetail>;
-  getScaleSets(filter?: ScaleSetListFilter): Promise<ScaleSetList>;
+  getScaleSets(filter?: ScaleSetFilter): Promise<ScaleSetList>;
   getScaleSet(
     cluster: string,
     namespace: string,

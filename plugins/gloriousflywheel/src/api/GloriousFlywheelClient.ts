@@ -1,6 +1,7 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AdoptionQuery,
   AdoptionScanStatus,
   RepoAdoptionList,
   RepoAdoptionResponse,
@@ -11,22 +12,20 @@ import {
   CacheDetail,
   ControlAction,
   ControlResult,
+  PauseResumeRequest,
   CacheHistory,
   CacheList,
   HealthResponse,
   RunnerClassDetail,
   RunnerClassList,
   ScaleSetDetail,
+  ScaleSetFilter,
   ScaleSetList,
   JobDiagnosisResponse,
   QueueStatsList,
   RepoJobList,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import {
-  AdoptionQuery,
-  GloriousFlywheelApi,
-  ScaleSetListFilter,
-} from './GloriousFlywheelApi';
+import { GloriousFlywheelApi } from './GloriousFlywheelApi';
 
 const segment = encodeURIComponent;
 
@@ -62,7 +61,7 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
     return this.get(`/fleet/classes/${segment(name)}`);
   }
 
-  getScaleSets(filter: ScaleSetListFilter = {}): Promise<ScaleSetList> {
+  getScaleSets(filter: ScaleSetFilter = {}): Promise<ScaleSetList> {
     const params = new URLSearchParams();
     if (filter.cluster) params.set('cluster', filter.cluster);
     if (filter.namespace) params.set('namespace', filter.namespace);
@@ -113,7 +112,7 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
     const res = await this.request(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ reason }),
+      body: JSON.stringify({ reason } satisfies PauseResumeRequest),
     });
     return res.json();
   }

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
+  AdoptionQuery,
   AdoptionScanStatus,
   RepoAdoption,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { AdoptionQuery, GloriousFlywheelApi } from '../../api';
+import { GloriousFlywheelApi } from '../../api';
 
 /** The list query without its window: what the server filters and sorts by. */
 export type RepoListFilter = Omit<AdoptionQuery, 'limit' | 'offset'>;
