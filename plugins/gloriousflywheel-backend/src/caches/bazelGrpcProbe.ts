@@ -50,7 +50,7 @@ function loadClients(): Clients {
 }
 
 /** `host:port` for grpc-js from a `grpc://` or `grpcs://` URL. */
-export function grpcAddress(url: string): { address: string; tls: boolean } {
+function grpcAddress(url: string): { address: string; tls: boolean } {
   const u = new URL(url);
   if (u.protocol !== 'grpc:' && u.protocol !== 'grpcs:') {
     throw new Error(`not a grpc:// or grpcs:// URL: ${u.protocol}`);

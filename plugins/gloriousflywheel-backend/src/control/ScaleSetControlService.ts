@@ -52,7 +52,7 @@ export interface ScaleSetControlServiceOptions {
 }
 
 /** Reason of a pause/resume: required, 1–500 characters (trimmed). */
-export function parseReason(reason: unknown): string {
+function parseReason(reason: unknown): string {
   if (typeof reason !== 'string' || !reason.trim()) {
     throw new InputError('invalid body: reason is required (1–500 characters)');
   }

@@ -9,7 +9,7 @@ import {
 import { ScaleSetResource } from './scaleSetPermissionRules';
 
 /** A scale set as the permission rules see it: the owner is its runner class's owner, as the catalog shows it. */
-export function toScaleSetResource(
+function toScaleSetResource(
   s: ScaleSet,
   owners: RunnerClassOwners,
 ): ScaleSetResource {
