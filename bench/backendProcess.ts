@@ -70,17 +70,23 @@ export interface Memory {
   /** of the RSS: anonymous memory (heaps) and mapped files (code, libraries), from /proc (Linux) */
   rssAnon?: number;
   rssFile?: number;
+  /** the highest RSS so far (VmHWM) */
+  rssPeak?: number;
 }
 
-/** RssAnon and RssFile of /proc/self/status, in bytes; empty where there is no /proc. */
-function rssParts(): Pick<Memory, 'rssAnon' | 'rssFile'> {
+/** RssAnon, RssFile and VmHWM of /proc/self/status, in bytes; empty where there is no /proc. */
+function rssParts(): Pick<Memory, 'rssAnon' | 'rssFile' | 'rssPeak'> {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
     const kb = (key: string) => {
       const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
       return m ? Number(m[1]) * 1024 : undefined;
     };
-    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') };
+    return {
+      rssAnon: kb('RssAnon'),
+      rssFile: kb('RssFile'),
+      rssPeak: kb('VmHWM'),
+    };
   } catch {
     return {};
   }
