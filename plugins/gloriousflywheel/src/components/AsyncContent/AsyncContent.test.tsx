@@ -1,7 +1,7 @@
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { usePolling } from '../../hooks/usePolling';
-import { AsyncContent } from './AsyncContent';
+import { AsyncContent, AsyncTable } from './AsyncContent';
 
 /** A page's load through the real polling hook; `answers` are handed out one per load. */
 function Harness({
@@ -100,5 +100,70 @@ describe('AsyncContent', () => {
     expect(title.parentElement).toHaveTextContent(
       'Nothing here. Configure it firstSet up',
     );
+  });
+});
+
+/** A table with its own loading flag, loaded through the real polling hook. */
+function TableHarness({ answers }: { answers: (() => Promise<string[]>)[] }) {
+  const state = usePolling(
+    () => (answers.shift() ?? (() => Promise.resolve(['late'])))(),
+    [],
+    0,
+  );
+  return (
+    <AsyncTable state={state} errorTitle="Rows could not be loaded">
+      {({ value, loading }) => (
+        <table data-testid="rows" data-loading={String(loading)}>
+          <tbody>
+            <tr>
+              <td>{value?.join(',') ?? ''}</td>
+            </tr>
+          </tbody>
+        </table>
+      )}
+    </AsyncTable>
+  );
+}
+
+describe('AsyncTable', () => {
+  it('draws the table at once, loading until the first value', async () => {
+    const first = deferred<string[]>();
+    await renderInTestApp(<TableHarness answers={[() => first.promise]} />);
+    const table = screen.getByTestId('rows');
+    expect(table).toHaveAttribute('data-loading', 'true');
+    expect(table.textContent).toBe('');
+    first.resolve(['a', 'b']);
+    await waitFor(() =>
+      expect(screen.getByTestId('rows')).toHaveAttribute(
+        'data-loading',
+        'false',
+      ),
+    );
+    expect(screen.getByTestId('rows')).toHaveTextContent('a,b');
+  });
+
+  it('shows the error with Retry instead of the table, and the table again after the retry', async () => {
+    const retried = deferred<string[]>();
+    await renderInTestApp(
+      <TableHarness
+        answers={[
+          () => Promise.reject(new Error('backend down')),
+          () => retried.promise,
+        ]}
+      />,
+    );
+    expect(
+      await screen.findByText(/Rows could not be loaded/),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('rows')).not.toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(
+      await screen.findByRole('button', { name: 'Retrying…' }),
+    ).toBeDisabled();
+    retried.resolve(['c']);
+    expect(await screen.findByTestId('rows')).toHaveTextContent('c');
+    expect(
+      screen.queryByText(/Rows could not be loaded/),
+    ).not.toBeInTheDocument();
   });
 });

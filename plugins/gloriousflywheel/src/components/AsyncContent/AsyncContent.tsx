@@ -29,6 +29,35 @@ export interface AsyncEmpty {
 }
 
 /**
+ * The error panel of a failed load, with Retry while the load can be retried (disabled while it runs).
+ * AsyncContent and AsyncTable show it in place of their content; on its own it goes beside a control
+ * that must stay usable after an error (a search box, a form whose input may be what failed).
+ */
+export function AsyncError(props: {
+  error: Error;
+  title?: string;
+  retry?: () => void;
+  /** a retry is running */
+  retrying?: boolean;
+}) {
+  return (
+    <Stack spacing={1} alignItems="flex-start">
+      <ResponseErrorPanel error={props.error} title={props.title} />
+      {props.retry && (
+        <Button
+          variant="outlined"
+          size="small"
+          onClick={props.retry}
+          disabled={props.retrying}
+        >
+          {props.retrying ? 'Retrying…' : 'Retry'}
+        </Button>
+      )}
+    </Stack>
+  );
+}
+
+/**
  * The loading, error and empty states every page and card shares, then `children(value)`. A value
  * once loaded stays on screen through reloads and their errors (the caller may mention a failed
  * refresh); until then an error wins over a reload in flight, so polling does not flicker.
@@ -49,19 +78,12 @@ export function AsyncContent<T>(props: {
   if (state.value === undefined && state.error) {
     if (props.renderError) return <>{props.renderError(state.error)}</>;
     return (
-      <Stack spacing={1} alignItems="flex-start">
-        <ResponseErrorPanel error={state.error} title={props.errorTitle} />
-        {state.retry && (
-          <Button
-            variant="outlined"
-            size="small"
-            onClick={state.retry}
-            disabled={state.loading}
-          >
-            {state.loading ? 'Retrying…' : 'Retry'}
-          </Button>
-        )}
-      </Stack>
+      <AsyncError
+        error={state.error}
+        title={props.errorTitle}
+        retry={state.retry}
+        retrying={state.loading}
+      />
     );
   }
   if (state.value === undefined && state.loading)
@@ -93,4 +115,35 @@ export function AsyncContent<T>(props: {
     );
   }
   return <>{props.children(value)}</>;
+}
+
+/**
+ * AsyncContent for a table that draws its own loading bar: `children({ value, loading })` from the
+ * first render (`loading` until a first value; `value` the last one, kept through reloads), and
+ * the same error panel in place of the table while no value has loaded.
+ */
+export function AsyncTable<T>(props: {
+  state: AsyncState<T>;
+  children: (table: { value: T | undefined; loading: boolean }) => ReactNode;
+  /** title of the error panel */
+  errorTitle?: string;
+}) {
+  const { state } = props;
+  if (state.value === undefined && state.error)
+    return (
+      <AsyncError
+        error={state.error}
+        title={props.errorTitle}
+        retry={state.retry}
+        retrying={state.loading}
+      />
+    );
+  return (
+    <>
+      {props.children({
+        value: state.value,
+        loading: state.loading && state.value === undefined,
+      })}
+    </>
+  );
 }

@@ -1,2 +1,2 @@
-export { AsyncContent } from './AsyncContent';
+export { AsyncContent, AsyncError, AsyncTable } from './AsyncContent';
 export type { AsyncEmpty, AsyncState } from './AsyncContent';

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   ContentHeader,
-  ResponseErrorPanel,
   SupportButton,
   WarningPanel,
 } from '@backstage/core-components';
@@ -11,7 +10,7 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   AUDIT_OUTCOMES,
   AuditOutcome,
@@ -26,22 +25,49 @@ import { usePolling } from '../../hooks/usePolling';
 import { AuditTable } from './AuditTable';
 import { downloadFile } from '../download';
 import { SelectFilter } from '../SelectFilter';
+import { AsyncContent, AsyncTable } from '../AsyncContent';
 
 const PAGE = 25;
 
 function ChainStatus() {
   const api = useApi(gloriousFlywheelApiRef);
-  const verify = useAsync(() => api.verifyAudit(), [api]);
-  if (verify.loading || verify.error || !verify.value) return null;
-  return verify.value.ok ? (
-    <Alert severity="success" data-testid="audit-chain">
-      Hash chain intact: {verify.value.checked} records verified.
-    </Alert>
-  ) : (
-    <Alert severity="error" data-testid="audit-chain">
-      Hash chain broken at record {verify.value.firstBrokenId}:{' '}
-      {verify.value.message}
-    </Alert>
+  const verify = useAsyncRetry(() => api.verifyAudit(), [api]);
+  return (
+    <AsyncContent
+      state={verify}
+      loadingLabel="Checking the hash chain"
+      // not knowing whether the chain holds is worth saying, in the same place as the verdict
+      renderError={error => (
+        <Alert
+          severity="warning"
+          data-testid="audit-chain"
+          action={
+            <Button
+              color="inherit"
+              size="small"
+              onClick={verify.retry}
+              disabled={verify.loading}
+            >
+              Retry
+            </Button>
+          }
+        >
+          Hash chain not checked: {error.message}
+        </Alert>
+      )}
+    >
+      {value =>
+        value.ok ? (
+          <Alert severity="success" data-testid="audit-chain">
+            Hash chain intact: {value.checked} records verified.
+          </Alert>
+        ) : (
+          <Alert severity="error" data-testid="audit-chain">
+            Hash chain broken at record {value.firstBrokenId}: {value.message}
+          </Alert>
+        )
+      }
+    </AsyncContent>
   );
 }
 
@@ -132,19 +158,19 @@ export function AuditLogPage() {
             Export CSV
           </Button>
         </Stack>
-        {audit.error && !audit.value ? (
-          <ResponseErrorPanel error={audit.error} />
-        ) : (
-          <AuditTable
-            title="Pause and resume attempts"
-            records={audit.value?.items ?? []}
-            loading={audit.loading && !audit.value}
-            total={audit.value?.total ?? 0}
-            page={page}
-            pageSize={PAGE}
-            onPageChange={setPage}
-          />
-        )}
+        <AsyncTable state={audit} errorTitle="The audit log could not be read">
+          {({ value, loading }) => (
+            <AuditTable
+              title="Pause and resume attempts"
+              records={value?.items ?? []}
+              loading={loading}
+              total={value?.total ?? 0}
+              page={page}
+              pageSize={PAGE}
+              onPageChange={setPage}
+            />
+          )}
+        </AsyncTable>
       </Stack>
     );
   }

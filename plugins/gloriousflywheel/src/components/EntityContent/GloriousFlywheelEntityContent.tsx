@@ -2,8 +2,6 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   InfoCard,
-  Progress,
-  ResponseErrorPanel,
   StructuredMetadataTable,
   WarningPanel,
   Table,
@@ -18,14 +16,19 @@ import { ScaleSetTable } from '../ScaleSetTable';
 import { ScaleSetControlButton } from '../ScaleSetControl';
 import { QueueCard } from '../Queue';
 import { AuditTable } from '../AuditLogPage';
+import { AsyncContent, AsyncTable } from '../AsyncContent';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   auditReadPermission,
+  CacheDetail,
+  CacheList,
   CacheProbeCheck,
   CATALOG_RESOURCE_TYPES,
   catalogResourceType,
   FLEET_ANNOTATIONS,
+  RunnerClassDetail,
   ScaleSet,
+  ScaleSetDetail,
   UNCLASSIFIED_RUNNER_CLASS,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { CacheHistoryCard, formatCacheSize } from '../CachesPage';
@@ -39,13 +42,30 @@ import {
 function RunnerClassOverview({ name }: { name: string }) {
   const api = useApi(gloriousFlywheelApiRef);
   const caches = usePolling(() => api.getCaches(), [api], 15000);
-  const { value, loading, error, retry } = usePolling(
-    () => api.getRunnerClass(name),
-    [api, name],
+  const state = usePolling(() => api.getRunnerClass(name), [api, name]);
+  return (
+    <AsyncContent state={state}>
+      {value => (
+        <RunnerClassFacts
+          value={value}
+          caches={caches.value}
+          onChanged={state.retry}
+        />
+      )}
+    </AsyncContent>
   );
-  if (loading && !value) return <Progress />;
-  if (error && !value) return <ResponseErrorPanel error={error} />;
-  if (!value) return null;
+}
+
+function RunnerClassFacts({
+  value,
+  caches,
+  onChanged,
+}: {
+  value: RunnerClassDetail;
+  /** cache health is extra context: without it the chips are left out */
+  caches?: CacheList;
+  onChanged: () => void;
+}) {
   const c = value.item;
   return (
     <Grid container spacing={2}>
@@ -70,7 +90,7 @@ function RunnerClassOverview({ name }: { name: string }) {
             }}
           />
           <div data-testid="class-caches">
-            {(caches.value?.items ?? [])
+            {(caches?.items ?? [])
               .filter(k => k.runnerClasses.includes(c.name))
               .map(k => (
                 <CacheStatusChip
@@ -86,7 +106,7 @@ function RunnerClassOverview({ name }: { name: string }) {
         <ScaleSetTable
           title="Scale sets"
           scaleSets={value.scaleSets}
-          onChanged={retry}
+          onChanged={onChanged}
         />
       </Grid>
       <Grid item xs={12}>
@@ -166,14 +186,16 @@ function RecentAudit({
     [api, cluster, namespace, name, canRead.allowed],
   );
   if (!canRead.allowed) return null;
-  if (audit.error && !audit.value)
-    return <ResponseErrorPanel error={audit.error} />;
   return (
-    <AuditTable
-      title="Recent pause / resume"
-      records={audit.value?.items ?? []}
-      loading={audit.loading && !audit.value}
-    />
+    <AsyncTable state={audit}>
+      {({ value, loading }) => (
+        <AuditTable
+          title="Recent pause / resume"
+          records={value?.items ?? []}
+          loading={loading}
+        />
+      )}
+    </AsyncTable>
   );
 }
 
@@ -187,13 +209,38 @@ function ScaleSetOverview({
   name: string;
 }) {
   const api = useApi(gloriousFlywheelApiRef);
-  const { value, loading, error, retry } = usePolling(
+  const state = usePolling(
     () => api.getScaleSet(cluster, namespace, name),
     [api, cluster, namespace, name],
   );
-  if (loading && !value) return <Progress />;
-  if (error && !value) return <ResponseErrorPanel error={error} />;
-  if (!value) return null;
+  return (
+    <AsyncContent state={state}>
+      {value => (
+        <ScaleSetFacts
+          cluster={cluster}
+          namespace={namespace}
+          name={name}
+          value={value}
+          onChanged={state.retry}
+        />
+      )}
+    </AsyncContent>
+  );
+}
+
+function ScaleSetFacts({
+  cluster,
+  namespace,
+  name,
+  value,
+  onChanged,
+}: {
+  cluster: string;
+  namespace: string;
+  name: string;
+  value: ScaleSetDetail;
+  onChanged: () => void;
+}) {
   const s = value.item;
   return (
     <Grid container spacing={2}>
@@ -223,7 +270,7 @@ function ScaleSetOverview({
                   testId="scale-set-contract"
                 />
               )}
-              <ScaleSetControlButton scaleSet={s} onChanged={retry} />
+              <ScaleSetControlButton scaleSet={s} onChanged={onChanged} />
             </>
           }
         >
@@ -296,14 +343,15 @@ const checkColumns: TableColumn<CacheProbeCheck>[] = [
 
 function CacheOverview({ name }: { name: string }) {
   const api = useApi(gloriousFlywheelApiRef);
-  const { value, loading, error } = usePolling(
-    () => api.getCache(name),
-    [api, name],
-    15000,
+  const state = usePolling(() => api.getCache(name), [api, name], 15000);
+  return (
+    <AsyncContent state={state}>
+      {value => <CacheFacts value={value} />}
+    </AsyncContent>
   );
-  if (loading && !value) return <Progress />;
-  if (error && !value) return <ResponseErrorPanel error={error} />;
-  if (!value) return null;
+}
+
+function CacheFacts({ value }: { value: CacheDetail }) {
   const c = value.item;
   return (
     <Grid container spacing={2}>

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { useApi, useApiHolder } from '@backstage/core-plugin-api';
-import { InfoCard, Link, ResponseErrorPanel } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import Alert from '@mui/material/Alert';
 import Autocomplete from '@mui/material/Autocomplete';
@@ -32,6 +33,7 @@ import {
 import { Truncated } from '../Truncated';
 import { PAGE_PATHS } from './paths';
 import { RepoJobs } from '../Queue';
+import { AsyncError } from '../AsyncContent';
 
 const SUGGESTIONS = 8;
 const slug = (r: RepoAdoption) => `${r.owner}/${r.name}`;
@@ -169,7 +171,7 @@ export function RepoLookup() {
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<RepoAdoption | null>(null);
   useDebounce(() => setQuery(input.trim()), 250, [input]);
-  const options = useAsync(
+  const options = useAsyncRetry(
     async () =>
       await api.getAdoptionRepos({
         q: query || undefined,
@@ -221,7 +223,15 @@ export function RepoLookup() {
             />
           )}
         />
-        {options.error && <ResponseErrorPanel error={options.error} />}
+        {/* beside the picker, not instead of it: a different name is the other way to retry */}
+        {options.error && (
+          <AsyncError
+            error={options.error}
+            title="Repositories could not be looked up"
+            retry={options.retry}
+            retrying={options.loading}
+          />
+        )}
         {selected && <RepoResult repo={selected} />}
       </Stack>
     </InfoCard>

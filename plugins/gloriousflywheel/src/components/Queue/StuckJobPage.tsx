@@ -5,7 +5,6 @@ import {
   ContentHeader,
   InfoCard,
   Link,
-  ResponseErrorPanel,
   SupportButton,
 } from '@backstage/core-components';
 import Button from '@mui/material/Button';
@@ -142,62 +141,61 @@ export function StuckJobPage() {
           </Stack>
         </InfoCard>
         <InfoCard title="By repository and job">
-          <Stack
-            component="form"
-            direction="row"
-            spacing={1}
-            onSubmit={submitRepo}
-            noValidate
-            alignItems="flex-start"
-          >
-            <TextField
-              label="Repository"
-              value={repo}
-              onChange={e => {
-                setRepo(e.target.value);
-                setJobId('');
-              }}
-              placeholder="owner/name"
-              error={repo !== '' && !REPO.test(repo.trim())}
-              helperText={
-                repo !== '' && !REPO.test(repo.trim())
-                  ? 'owner/name'
-                  : 'e.g. tinyland-inc/lab'
-              }
-              size="small"
-            />
-            {jobs.value && (
+          <Stack component="form" spacing={2} onSubmit={submitRepo} noValidate>
+            <Stack direction="row" spacing={1} alignItems="flex-start">
               <TextField
-                select
-                label="Job"
-                value={jobId}
-                onChange={e => setJobId(e.target.value)}
-                size="small"
-                sx={{ minWidth: 320 }}
+                label="Repository"
+                value={repo}
+                onChange={e => {
+                  setRepo(e.target.value);
+                  setJobId('');
+                }}
+                placeholder="owner/name"
+                error={repo !== '' && !REPO.test(repo.trim())}
                 helperText={
-                  jobs.value.items.length
-                    ? 'Recent jobs, newest first'
-                    : 'No jobs recorded for this repository'
+                  repo !== '' && !REPO.test(repo.trim())
+                    ? 'owner/name'
+                    : 'e.g. tinyland-inc/lab'
                 }
-              >
-                {jobs.value.items.map(({ job }) => (
-                  <MenuItem key={job.id} value={String(job.id)}>
-                    {job.name} ({job.status.replace('_', ' ')},{' '}
-                    {job.labels.join(', ')}) #{job.id}
-                  </MenuItem>
-                ))}
-              </TextField>
-            )}
-            <Button type="submit" variant="outlined">
-              {jobId ? 'Diagnose this job' : 'Show jobs'}
-            </Button>
+                size="small"
+              />
+              <Button type="submit" variant="outlined">
+                {jobId ? 'Diagnose this job' : 'Show jobs'}
+              </Button>
+            </Stack>
+            {/* nothing before the first "Show jobs" */}
+            <AsyncContent
+              state={jobs}
+              loadingLabel="Loading jobs"
+              errorTitle="Jobs could not be loaded"
+              isEmpty={v => v !== undefined && !v.items.length}
+              empty={{
+                compact: true,
+                title: 'No jobs recorded for this repository',
+              }}
+            >
+              {value =>
+                value && (
+                  <TextField
+                    select
+                    label="Job"
+                    value={jobId}
+                    onChange={e => setJobId(e.target.value)}
+                    size="small"
+                    sx={{ minWidth: 320 }}
+                    helperText="Recent jobs, newest first"
+                  >
+                    {value.items.map(({ job }) => (
+                      <MenuItem key={job.id} value={String(job.id)}>
+                        {job.name} ({job.status.replace('_', ' ')},{' '}
+                        {job.labels.join(', ')}) #{job.id}
+                      </MenuItem>
+                    ))}
+                  </TextField>
+                )
+              }
+            </AsyncContent>
           </Stack>
-          {jobs.error && (
-            <ResponseErrorPanel
-              error={jobs.error}
-              title="Jobs could not be loaded"
-            />
-          )}
         </InfoCard>
         {/* a new diagnosis replaces the last one: while it loads, the last one is not shown */}
         <AsyncContent

@@ -1,10 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  ContentHeader,
-  ResponseErrorPanel,
-  SupportButton,
-} from '@backstage/core-components';
+import { ContentHeader, SupportButton } from '@backstage/core-components';
 import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
@@ -16,7 +12,7 @@ import { ClusterSyncBanner } from '../ClusterSyncBanner';
 import { ScaleSetTable } from '../ScaleSetTable';
 import { RunnerClassCard } from './RunnerClassCard';
 import { SelectFilter } from '../SelectFilter';
-import { AsyncContent } from '../AsyncContent';
+import { AsyncContent, AsyncTable } from '../AsyncContent';
 
 const REFRESH_MS = 10000;
 
@@ -111,20 +107,22 @@ export function RunnerClassesPage() {
               </Grid>
             ))}
           </Grid>
-          {scaleSets.error && !scaleSets.value ? (
-            <ResponseErrorPanel error={scaleSets.error} />
-          ) : (
-            <ScaleSetTable
-              title={selected ? `Scale sets of ${selected}` : 'All scale sets'}
-              scaleSets={visibleScaleSets}
-              queue={queue.value?.scaleSets}
-              loading={scaleSets.loading && !scaleSets.value}
-              onChanged={() => {
-                scaleSets.retry();
-                classes.retry();
-              }}
-            />
-          )}
+          <AsyncTable state={scaleSets}>
+            {({ loading }) => (
+              <ScaleSetTable
+                title={
+                  selected ? `Scale sets of ${selected}` : 'All scale sets'
+                }
+                scaleSets={visibleScaleSets}
+                queue={queue.value?.scaleSets}
+                loading={loading}
+                onChanged={() => {
+                  scaleSets.retry();
+                  classes.retry();
+                }}
+              />
+            )}
+          </AsyncTable>
         </>
       )}
     </AsyncContent>
