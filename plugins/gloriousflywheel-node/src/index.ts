@@ -7,7 +7,7 @@
  */
 export { FleetService } from './fleet/FleetService';
 export type { FleetServiceOptions } from './fleet/FleetService';
-export type { FleetReader, ScaleSetFilter } from './fleet/FleetReader';
+export type { FleetReader } from './fleet/FleetReader';
 export type { InformerBackoff } from './fleet/ResourceInformer';
 export { fleetServiceRef } from './fleet/fleetServiceRef';
 export { FleetConfig } from './fleet/FleetConfig';

@@ -9,9 +9,6 @@ import type {
   SourceStatus,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
-// defined in common (the HTTP query's type); re-exported for this package's own importers
-export type { ScaleSetFilter };
-
 /**
  * The fleet as the portal sees it, for the packages that read it through `fleetServiceRef`: the
  * informers' in-memory copy of every configured cluster, mapped to scale sets and runner classes.

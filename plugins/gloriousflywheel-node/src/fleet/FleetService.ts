@@ -17,6 +17,7 @@ import {
   isPauseUndone,
   RunnerCounts,
   ScaleSet,
+  ScaleSetFilter,
   scaleSetKey,
   SourceStatus,
   summarizeRunnerClasses,
@@ -27,7 +28,7 @@ import { ClusterConfig } from './FleetConfig';
 import { ClusterWatcher } from './ClusterWatcher';
 import { InformerBackoff } from './ResourceInformer';
 import { createKubeConfig } from './kubeConfig';
-import type { FleetReader, ScaleSetFilter } from './FleetReader';
+import type { FleetReader } from './FleetReader';
 import { Subscribers } from '../shared/Subscribers';
 
 /** @public */
