@@ -2,9 +2,13 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import type { AdoptionReader } from '@tinyland/backstage-plugin-gloriousflywheel-node';
-import { PROJECT_SLUG_ANNOTATION } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  PROJECT_SLUG_ANNOTATION,
+  projectSlugOf,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
-// `CATALOG_FILTER_EXISTS` from @backstage/catalog-client, which this package does not declare.
+// `CATALOG_FILTER_EXISTS` of @backstage/catalog-client (a global symbol, so equal to the client's):
+// copied rather than adding a dependency for one constant.
 const CATALOG_FILTER_EXISTS = Symbol.for(
   'CATALOG_FILTER_EXISTS_0e15b590c0b343a2bae3e787e84c2111',
 );
@@ -45,13 +49,10 @@ export function refreshCatalogOnAdoptionChange(options: {
         },
         { credentials },
       );
-      const affected = items.filter(e =>
-        keys.has(
-          String(e.metadata.annotations?.[PROJECT_SLUG_ANNOTATION] ?? '')
-            .trim()
-            .toLowerCase(),
-        ),
-      );
+      const affected = items.filter(e => {
+        const slug = projectSlugOf(e);
+        return slug !== undefined && keys.has(slug.key);
+      });
       for (const entity of affected) {
         await catalog.refreshEntity(stringifyEntityRef(entity), {
           credentials,

@@ -15,7 +15,7 @@ import {
   ADOPTION_ANNOTATIONS,
   catalogResourceRef,
   formatScorecardCounts,
-  PROJECT_SLUG_ANNOTATION,
+  projectSlugOf,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import type { AdoptionReader } from '@tinyland/backstage-plugin-gloriousflywheel-node';
 
@@ -37,9 +37,9 @@ export class AdoptionProcessor implements CatalogProcessor {
     emit: CatalogProcessorEmit,
   ): Promise<Entity> {
     if (entity.kind !== 'Component') return entity;
-    const slug = entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION];
+    const slug = projectSlugOf(entity);
     if (!slug) return entity;
-    const result = this.hub.get(slug.trim());
+    const result = this.hub.get(slug.key);
     if (!result) return entity;
 
     const self = getCompoundEntityRef(entity);

@@ -2,16 +2,14 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
-import type { RepoAdoption } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import {
+  repoKey,
+  type RepoAdoption,
+} from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { Subscribers } from '../shared/Subscribers';
 
-/**
- * The key of a repository in the hub and the store: `owner/name`, lower-case.
- *
- * @public
- */
-export const repoKey = (owner: string, name: string) =>
-  `${owner}/${name}`.toLowerCase();
+// defined with the project-slug rule in common; re-exported for the plugin's stores and scan
+export { repoKey };
 
 /** What the catalog shows of a result; other changes (scannedAt) do not reprocess entities. */
 const catalogView = (r: RepoAdoption) =>

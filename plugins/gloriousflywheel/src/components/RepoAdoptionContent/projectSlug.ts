@@ -1,13 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
-import { PROJECT_SLUG_ANNOTATION } from '@tinyland/backstage-plugin-gloriousflywheel-common';
+import { projectSlugOf } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 
 /** `owner/repo` of a Component's GitHub repository, from its project-slug annotation. */
 export function repoOfEntity(
   entity: Entity,
 ): { owner: string; repo: string } | undefined {
-  const slug = entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION];
-  const m = slug ? /^([^/\s]+)\/([^/\s]+)$/.exec(slug.trim()) : null;
-  return m ? { owner: m[1], repo: m[2] } : undefined;
+  const slug = projectSlugOf(entity);
+  return slug && { owner: slug.owner, repo: slug.name };
 }
 
 /**
