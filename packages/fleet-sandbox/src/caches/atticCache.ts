@@ -68,7 +68,18 @@ export function handleAttic(
     sendAtticError(res, 405, 'NotFound', 'Method not allowed.');
     return;
   }
-  const byName = (n: string) => options.caches.find(c => c.name === n);
+  /** The named cache, or undefined once Attic's 404 is sent. */
+  const cacheOr404 = (n: string) => {
+    const cache = options.caches.find(c => c.name === n);
+    if (!cache)
+      sendAtticError(
+        res,
+        404,
+        'NoSuchCache',
+        'The requested cache does not exist.',
+      );
+    return cache;
+  };
 
   const auth = () => {
     const header = req.headers.authorization ?? '';
@@ -99,16 +110,8 @@ export function handleAttic(
       sendAtticError(res, 403, 'Forbidden', 'Permission denied.');
       return;
     }
-    const cache = byName(name);
-    if (!cache) {
-      sendAtticError(
-        res,
-        404,
-        'NoSuchCache',
-        'The requested cache does not exist.',
-      );
-      return;
-    }
+    const cache = cacheOr404(name);
+    if (!cache) return;
     res.setHeader('content-type', 'application/json');
     res.end(
       JSON.stringify({
@@ -127,16 +130,8 @@ export function handleAttic(
 
   const info = /^\/([^/_][^/]*)\/nix-cache-info$/.exec(path);
   if (info) {
-    const cache = byName(decodeURIComponent(info[1]));
-    if (!cache) {
-      sendAtticError(
-        res,
-        404,
-        'NoSuchCache',
-        'The requested cache does not exist.',
-      );
-      return;
-    }
+    const cache = cacheOr404(decodeURIComponent(info[1]));
+    if (!cache) return;
     if (!cache.isPublic) {
       const claims = auth();
       if (!claims || !atticPermissionsFor(claims, cache.name).r) {

@@ -130,6 +130,29 @@ function paginate<T>(
   };
 }
 
+/** One page of a counted list (`{ total_count, ...extra, [key]: page }`) with its Link header. */
+function countedPage<T>(
+  ctx: RestContext,
+  items: T[],
+  key: string,
+  toJson: (item: T) => unknown,
+  opts: {
+    size?: { dflt: number; max: number };
+    extra?: Record<string, unknown>;
+  } = {},
+): RestResult {
+  const { slice, headers } = paginate(ctx, items, opts.size);
+  return {
+    status: 200,
+    body: {
+      total_count: items.length,
+      ...opts.extra,
+      [key]: slice.map(toJson),
+    },
+    headers,
+  };
+}
+
 function repoOf(ctx: RestContext): RepoState | undefined {
   const [owner, name] = ctx.params;
   const r = ctx.store.get(owner, name);
@@ -388,15 +411,9 @@ export const REST_ROUTES: [RegExp, RestRoute][] = [
         const all = [...r.workflowIds.keys()].filter(
           p => r.files.has(p) && isWorkflowPath(p),
         );
-        const { slice, headers } = paginate(ctx, all);
-        return {
-          status: 200,
-          body: {
-            total_count: all.length,
-            workflows: slice.map(p => workflowJson(ctx.api, r, p)),
-          },
-          headers,
-        };
+        return countedPage(ctx, all, 'workflows', p =>
+          workflowJson(ctx.api, r, p),
+        );
       },
     },
   ],
@@ -538,15 +555,7 @@ export const REST_ROUTES: [RegExp, RestRoute][] = [
           };
         // one attempt per run in the sandbox: latest and all list the same jobs
         const jobs = r.jobs.filter(j => j.runId === runId);
-        const { slice, headers } = paginate(ctx, jobs);
-        return {
-          status: 200,
-          body: {
-            total_count: jobs.length,
-            jobs: slice.map(j => jobJson(ctx.api, r, j)),
-          },
-          headers,
-        };
+        return countedPage(ctx, jobs, 'jobs', j => jobJson(ctx.api, r, j));
       },
     },
   ],
@@ -582,16 +591,13 @@ export const REST_ROUTES: [RegExp, RestRoute][] = [
         const repos = ctx.store
           .list()
           .filter(r => r.owner.toLowerCase() === ctx.org.toLowerCase());
-        const { slice, headers } = paginate(ctx, repos);
-        return {
-          status: 200,
-          body: {
-            total_count: repos.length,
-            repository_selection: 'all',
-            repositories: slice.map(r => repoJson(ctx.api, r)),
-          },
-          headers,
-        };
+        return countedPage(
+          ctx,
+          repos,
+          'repositories',
+          r => repoJson(ctx.api, r),
+          { extra: { repository_selection: 'all' } },
+        );
       },
     },
   ],
@@ -755,15 +761,9 @@ function variablesResponse(
   const all = [...variables.values()].sort((a, b) =>
     compareKeys(a.name, b.name),
   );
-  const { slice, headers } = paginate(ctx, all, { dflt: 10, max: 30 });
-  return {
-    status: 200,
-    body: {
-      total_count: all.length,
-      variables: slice.map(v => variableJson(v, visibility)),
-    },
-    headers,
-  };
+  return countedPage(ctx, all, 'variables', v => variableJson(v, visibility), {
+    size: { dflt: 10, max: 30 },
+  });
 }
 
 function workflowPathOf(r: RepoState, idOrFile: string): string | undefined {
@@ -812,13 +812,7 @@ function runsResponse(
       (a, b) =>
         Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id,
     );
-  const { slice, headers } = paginate(ctx, runs);
-  return {
-    status: 200,
-    body: {
-      total_count: runs.length,
-      workflow_runs: slice.map(x => runJson(ctx.api, ctx.store, r, x)),
-    },
-    headers,
-  };
+  return countedPage(ctx, runs, 'workflow_runs', x =>
+    runJson(ctx.api, ctx.store, r, x),
+  );
 }

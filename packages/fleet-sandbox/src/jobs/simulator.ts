@@ -328,7 +328,28 @@ export class JobSimulator {
       run = store.addRun(r, this.workflowOf(r, req.workflow), null, at);
     }
     const waiting = (req.waitingMs ?? 0) > 0;
-    const job = store.addJob(
+    const state = this.track(
+      r,
+      run,
+      req,
+      at,
+      now,
+      waiting ? now + req.waitingMs! : undefined,
+    );
+    await this.options.deliver(r, state.job);
+    return this.view(state);
+  }
+
+  /** Adds the request's job to `run` (`waiting` until `waitUntil`, if given) and tracks it. */
+  private track(
+    r: RepoState,
+    run: GitHubWorkflowRun,
+    req: EnqueueJobRequest,
+    at: string,
+    now: number,
+    waitUntil?: number,
+  ): JobState {
+    const job = this.options.store.addJob(
       r,
       run,
       {
@@ -337,7 +358,7 @@ export class JobSimulator {
         runnerGroup: req.runnerGroup,
       },
       at,
-      waiting ? 'waiting' : 'queued',
+      waitUntil === undefined ? 'queued' : 'waiting',
     );
     const state: JobState = {
       repo: r,
@@ -345,13 +366,12 @@ export class JobSimulator {
       workflowPath: run.workflowPath,
       durationMs: req.durationMs ?? this.jobDurationMs,
       conclusion: req.conclusion ?? 'success',
-      waitUntil: waiting ? now + req.waitingMs! : undefined,
+      waitUntil,
       nextAttemptAt: now,
       failedStarts: 0,
     };
     this.jobs.set(job.id, state);
-    await this.options.deliver(r, job);
-    return this.view(state);
+    return state;
   }
 
   /**
@@ -376,26 +396,8 @@ export class JobSimulator {
       null,
       iso(created),
     );
-    const job = store.addJob(
-      r,
-      run,
-      {
-        name: req.job ?? 'build',
-        labels: req.labels,
-        runnerGroup: req.runnerGroup,
-      },
-      iso(created),
-    );
-    const state: JobState = {
-      repo: r,
-      job,
-      workflowPath: run.workflowPath,
-      durationMs: req.durationMs ?? this.jobDurationMs,
-      conclusion: req.conclusion ?? 'success',
-      nextAttemptAt: now,
-      failedStarts: 0,
-    };
-    this.jobs.set(job.id, state);
+    const state = this.track(r, run, req, iso(created), now);
+    const { job } = state;
     if (req.status !== 'queued' && fleet) {
       const target = this.place(state, fleet.scaleSets());
       if (target) {
