@@ -1,6 +1,8 @@
 import {
+  coreServices,
   createServiceFactory,
   createServiceRef,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
   repoKey,
@@ -52,17 +54,24 @@ export interface AdoptionPublisher {
 
 /**
  * The latest adoption result of every scanned repository, in memory, shared by the plugin (which
- * scans and stores) and the catalog module (whose processor annotates Components). Root-scoped and
- * dependency-free for the same reason as CacheHealthHub: a catalog module cannot depend on another
- * plugin's plugin-scoped services.
+ * scans and stores) and the catalog module (whose processor annotates Components). Root-scoped
+ * (needing only the root logger) for the same reason as CacheHealthHub: a catalog module cannot
+ * depend on another plugin's plugin-scoped services.
  *
  * @public
  */
 export class AdoptionHub implements AdoptionReader, AdoptionPublisher {
   private readonly repos = new Map<string, RepoAdoption>();
   // A failing subscriber must not stop the scan or the other subscribers.
-  private readonly subscribers = new Subscribers<[changed: string[]]>();
+  private readonly subscribers: Subscribers<[changed: string[]]>;
   private loadedOnce = false;
+
+  /** `logger` hears a listener that threw. */
+  constructor(options: { logger?: LoggerService } = {}) {
+    this.subscribers = new Subscribers(e =>
+      options.logger?.error(`adoption listener failed: ${e}`),
+    );
+  }
 
   get loaded(): boolean {
     return this.loadedOnce;
@@ -106,7 +115,7 @@ export class AdoptionHub implements AdoptionReader, AdoptionPublisher {
 }
 
 /**
- * Root-scoped, dependency-free: see {@link AdoptionHub}. The catalog module reads
+ * Root-scoped, needing only the root logger: see {@link AdoptionHub}. The catalog module reads
  * ({@link AdoptionReader}); only the plugin's scan publishes.
  *
  * @public
@@ -119,7 +128,7 @@ export const adoptionHubServiceRef = createServiceRef<
   defaultFactory: async service =>
     createServiceFactory({
       service,
-      deps: {},
-      factory: () => new AdoptionHub(),
+      deps: { logger: coreServices.rootLogger },
+      factory: ({ logger }) => new AdoptionHub({ logger }),
     }),
 });

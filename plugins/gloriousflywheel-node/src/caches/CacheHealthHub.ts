@@ -1,6 +1,8 @@
 import {
+  coreServices,
   createServiceFactory,
   createServiceRef,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import type { CacheProbeResult } from './types';
 import { Subscribers } from '../shared/Subscribers';
@@ -39,16 +41,23 @@ export interface CacheHealthPublisher {
  * Who owns what: probing and storage need the plugin-scoped scheduler and database, so the
  * `gloriousflywheel` plugin owns them (CacheProbeTask). The catalog module cannot depend on
  * plugin-scoped services of another plugin, so the plugin publishes here and the module's
- * CacheEntityProvider subscribes. The hub is root-scoped and depends on nothing, so it exists once
- * per process; across replicas each plugin instance refreshes it from the database.
+ * CacheEntityProvider subscribes. The hub is root-scoped and depends only on the root logger, so it
+ * exists once per process; across replicas each plugin instance refreshes it from the database.
  *
  * @public
  */
 export class CacheHealthHub implements CacheHealthReader, CacheHealthPublisher {
   private readonly results = new Map<string, CacheProbeResult>();
   // A failing subscriber must not stop the probe task or the other subscribers.
-  private readonly subscribers = new Subscribers();
+  private readonly subscribers: Subscribers;
   private loadedOnce = false;
+
+  /** `logger` hears a listener that threw. */
+  constructor(options: { logger?: LoggerService } = {}) {
+    this.subscribers = new Subscribers(e =>
+      options.logger?.error(`cache health listener failed: ${e}`),
+    );
+  }
 
   /** true once the plugin has published at least once (from storage or a probe run) */
   get loaded(): boolean {
@@ -84,7 +93,7 @@ export class CacheHealthHub implements CacheHealthReader, CacheHealthPublisher {
 }
 
 /**
- * Root-scoped, dependency-free: see {@link CacheHealthHub} for why. The catalog module reads
+ * Root-scoped, needing only the root logger: see {@link CacheHealthHub} for why. The catalog module reads
  * ({@link CacheHealthReader}); only the plugin's probe task publishes.
  *
  * @public
@@ -97,7 +106,7 @@ export const cacheHealthHubServiceRef = createServiceRef<
   defaultFactory: async service =>
     createServiceFactory({
       service,
-      deps: {},
-      factory: () => new CacheHealthHub(),
+      deps: { logger: coreServices.rootLogger },
+      factory: ({ logger }) => new CacheHealthHub({ logger }),
     }),
 });
