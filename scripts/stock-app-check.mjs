@@ -843,7 +843,9 @@ function documentedExtensionIds() {
   return [
     ...new Set(
       [
-        ...text.matchAll(/^\| `([a-z-]+:gloriousflywheel(?:\/[a-z-]+)?)` \|/gm),
+        ...text.matchAll(
+          /^\| `([a-z-]+:gloriousflywheel(?:\/[a-z-]+)?)` +\|/gm,
+        ),
       ].map(m => m[1]),
     ),
   ].sort();
