@@ -8,8 +8,10 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   adoptionHubServiceRef,
+  type AdoptionReader,
   CacheConfig,
   cacheHealthHubServiceRef,
+  type CacheHealthReader,
   FleetConfig,
   fleetServiceRef,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
@@ -51,18 +53,21 @@ export const catalogModuleGloriousflywheel = createBackendModule({
         auth,
         lifecycle,
       }) {
+        // The module only reads the hubs; the plugin's tasks publish to them.
+        const health: CacheHealthReader = cacheHealthHub;
+        const adoption: AdoptionReader = adoptionHub;
         const fleetConfig = FleetConfig.fromConfig(config);
         const caches = CacheConfig.fromConfig(config);
         // The owner resolution the permission rule isOwnedByUser uses, so the catalog shows who may pause.
-        const { owners } = fleetConfig;
+        const { owners, runnerClasses } = fleetConfig;
         const owner = owners.defaultOwner;
         const ownersByClass = Object.fromEntries(
-          fleet.runnerClasses.map(c => [c.name, owners.ownerOf(c.name)]),
+          runnerClasses.map(c => [c.name, owners.ownerOf(c.name)]),
         );
         const contracts = {
           targets: caches.targets,
           staleEndpoints: caches.probe.staleEndpoints,
-          health: cacheHealthHub,
+          health,
         };
         const fleetProvider = new FleetEntityProvider({
           fleet,
@@ -73,7 +78,7 @@ export const catalogModuleGloriousflywheel = createBackendModule({
           contracts,
         });
         const cacheProvider = new CacheEntityProvider({
-          hub: cacheHealthHub,
+          hub: health,
           targets: caches.targets,
           staleEndpoints: caches.staleCacheEndpoints(),
           owner,
@@ -86,9 +91,9 @@ export const catalogModuleGloriousflywheel = createBackendModule({
           cacheProvider.disconnect();
         });
         // Components with github.com/project-slug get runner classes, scorecard, tranche and stage.
-        catalog.addProcessor(new AdoptionProcessor(adoptionHub));
+        catalog.addProcessor(new AdoptionProcessor(adoption));
         refreshCatalogOnAdoptionChange({
-          hub: adoptionHub,
+          hub: adoption,
           catalog: catalogService,
           auth,
           logger,

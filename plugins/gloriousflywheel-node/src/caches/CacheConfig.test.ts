@@ -1,12 +1,13 @@
 import { ConfigReader } from '@backstage/config';
 import {
+  CacheConfig,
   findStaleCacheEndpoints,
   readCacheProbeSchedule,
-  readCachesByRunnerClass,
   readCacheProbeSettings,
   readCacheTargets,
   staleEndpointPattern,
 } from './CacheConfig';
+import { FleetConfig } from '../fleet/FleetConfig';
 
 // Loosely typed on purpose: the tests feed invalid shapes too.
 const withCaches = (caches: unknown[], cacheProbe?: object) =>
@@ -345,7 +346,7 @@ describe('readCacheProbeSchedule', () => {
   });
 });
 
-describe('readCachesByRunnerClass', () => {
+describe('CacheConfig.cachesByRunnerClass', () => {
   const caches = [
     {
       name: 'attic',
@@ -372,23 +373,25 @@ describe('readCachesByRunnerClass', () => {
         ],
       },
     } as any);
-    expect(readCachesByRunnerClass(config, readCacheTargets(config))).toEqual({
+    expect(
+      CacheConfig.fromConfig(config).cachesByRunnerClass(
+        FleetConfig.fromConfig(config),
+      ),
+    ).toEqual({
       'tinyland-nix': ['attic', 'bazel'],
       'tinyland-docker': ['bazel'],
       'tinyland-dind': ['attic'],
     });
   });
 
-  it('rejects a runner class naming an unconfigured cache', () => {
+  it('rejects a runner class naming an unconfigured cache (FleetConfig, at start-up)', () => {
     const config = new ConfigReader({
       gloriousflywheel: {
         caches,
         runnerClasses: [{ name: 'tinyland-nix', caches: ['gone'] }],
       },
     } as any);
-    expect(() =>
-      readCachesByRunnerClass(config, readCacheTargets(config)),
-    ).toThrow(
+    expect(() => FleetConfig.fromConfig(config)).toThrow(
       "Invalid config at 'gloriousflywheel.runnerClasses[0].caches[0]': no cache named 'gone'",
     );
   });

@@ -9,7 +9,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import type { CacheTarget } from './types';
-import { FleetConfig } from '../fleet/FleetConfig';
+import type { FleetConfig } from '../fleet/FleetConfig';
 
 /**
  * Default slow threshold: answers slower than this make a cache degraded.
@@ -66,8 +66,6 @@ function optionalMs(
 /**
  * Reads and validates `gloriousflywheel.caches[]`. Endpoints come only from here, never from a
  * request. Invalid entries throw naming the key, so a bad config fails at start-up.
- *
- * @public
  */
 export function readCacheTargets(config: Config): CacheTarget[] {
   const list = config.getOptionalConfigArray('gloriousflywheel.caches') ?? [];
@@ -144,8 +142,6 @@ export function readCacheTargets(config: Config): CacheTarget[] {
 
 /**
  * Reads `gloriousflywheel.cacheProbe` (timeouts, slow threshold, stale-endpoint deny-list).
- *
- * @public
  */
 export function readCacheProbeSettings(config: Config): CacheProbeSettings {
   const probe = config.getOptionalConfig('gloriousflywheel.cacheProbe');
@@ -169,8 +165,6 @@ export function readCacheProbeSettings(config: Config): CacheProbeSettings {
 /**
  * A deny-list pattern's matcher: the scorecard's own, so the Caches page and the dogfood scorecard
  * agree on what is stale.
- *
- * @public
  */
 export function staleEndpointPattern(pattern: string): StaleEndpointMatcher {
   return staleEndpointMatcher(pattern);
@@ -224,8 +218,6 @@ const MAX_RETENTION_DAYS = 3650;
 
 /**
  * Reads the probe schedule and the history retention; invalid values throw naming the key.
- *
- * @public
  */
 export function readCacheProbeSchedule(config: Config): CacheProbeSchedule {
   const key = 'gloriousflywheel.schedule.cacheProbe';
@@ -267,23 +259,6 @@ function mergeCachesByRunnerClass(
   for (const [runnerClass, caches] of runnerClassCaches)
     for (const cache of caches) add(runnerClass, cache);
   return out;
-}
-
-/**
- * Which caches each runner class depends on: `caches[].runnerClasses` plus
- * `runnerClasses[].caches`, merged. A runner class naming a cache that is not configured fails
- * at start-up, so the catalog never gets a dangling `dependsOn`.
- *
- * @public
- */
-export function readCachesByRunnerClass(
-  config: Config,
-  targets: readonly CacheTarget[],
-): Record<string, string[]> {
-  return mergeCachesByRunnerClass(
-    targets,
-    FleetConfig.fromConfig(config).runnerClassCaches,
-  );
 }
 
 /**

@@ -46,8 +46,6 @@ const isDnsLabel = (name: string) =>
 
 /**
  * Reads and validates `gloriousflywheel.clusters`; a bad entry fails start-up naming its key.
- *
- * @public
  */
 export function readClusterConfigs(config: Config): ClusterConfig[] {
   const entries =
@@ -198,8 +196,6 @@ function readRunnerClassEntries(config: Config): RunnerClassEntries {
 
 /**
  * Reads `gloriousflywheel.runnerClasses`, or the four tinyland classes when absent.
- *
- * @public
  */
 export function readRunnerClasses(config: Config): RunnerClassDefinition[] {
   return readRunnerClassEntries(config).runnerClasses;
@@ -330,8 +326,6 @@ function runnerClassOwners(
 
 /**
  * Reads `gloriousflywheel.owner` and the per-class `runnerClasses[].owner`, as full entity refs.
- *
- * @public
  */
 export function readRunnerClassOwners(config: Config): RunnerClassOwners {
   return readRunnerClassEntries(config).owners;
