@@ -35,7 +35,7 @@ export interface AdoptionReader {
   list(): RepoAdoption[];
   /** By `owner/name` (case-insensitive), as in `github.com/project-slug`. */
   get(slug: string): RepoAdoption | undefined;
-  /** Calls `listener` with the keys ({@link repoKey}) whose catalog view changed; returns an unsubscribe. */
+  /** Calls `listener` with the keys (`repoKey`) whose catalog view changed; returns an unsubscribe. */
   onChange(listener: (changed: string[]) => void): () => void;
 }
 
@@ -46,7 +46,7 @@ export interface AdoptionReader {
  */
 export interface AdoptionPublisher {
   /**
-   * Takes new results and removals (keys, see {@link repoKey}); readers hear the keys whose
+   * Takes new results and removals (keys, see `repoKey`); readers hear the keys whose
    * catalog view changed (results for the same head read earlier by a slower replica are ignored).
    */
   publish(results: Iterable<RepoAdoption>, removed?: Iterable<string>): void;
