@@ -68,13 +68,15 @@ export async function benchBackendMemory(): Promise<Target[]> {
       mb(of(f.settled) - of(f.idle)),
     ];
     printTable(
-      `Backend process (fleet API and adoption, database in a SQLite file) idle, with ${
-        f.scaleSets
-      } scale sets synced (${(f.syncMs / 1000).toFixed(1)} s), then ${
-        f.repos
-      } repositories scanned cold too (${(f.scanMs / 1000).toFixed(
-        1,
-      )} s); each after gc and a quiet second`,
+      `Backend process (fleet API and adoption, database ${
+        process.env.GF_BENCH_PG
+          ? 'in PostgreSQL (GF_BENCH_PG)'
+          : 'in a SQLite file'
+      }) idle, with ${f.scaleSets} scale sets synced (${(
+        f.syncMs / 1000
+      ).toFixed(1)} s), then ${f.repos} repositories scanned cold too (${(
+        f.scanMs / 1000
+      ).toFixed(1)} s); each after gc and a quiet second`,
       ['', 'idle', '+ fleet', '+ adoption', '10 s later', 'growth'],
       [
         row('RSS', m => m.rss),
