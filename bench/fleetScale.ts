@@ -23,6 +23,8 @@ export const SCALE_SETS = 100; // per cluster: the seed's 5 and 95 generated
 export const RUNNERS = 4; // EphemeralRunners per scale set
 const LATENCY_MS = 20; // added by the sandbox to every Kubernetes request
 const READS = 60; // fan-out reads: each takes hundreds of ms
+/** The Runner classes page's scale-set table page size (ScaleSetTable). */
+const RUNNER_CLASSES_PAGE_SIZE = 20;
 const CACHE_READS = 210; // reads from the cache are cheap: more of them steady the p95
 const WARM_UP = 20;
 const CHANGES = 20;
@@ -202,8 +204,11 @@ export async function benchFleetScale(): Promise<Target[]> {
       (await fetch(`${base}${path}`)).text();
     const viaCache = read('/fleet/scale-sets');
     const classesViaCache = read('/fleet/classes');
-    // no paging in the API: one cluster's 100 have the body a 100-row page would have
-    const pageViaCache = read(`/fleet/scale-sets?cluster=${clusters[0].name}`);
+    // what the pages ask for: the Runner classes page's first table page, the Overview's paused list
+    const firstPagePath = `/fleet/scale-sets?limit=${RUNNER_CLASSES_PAGE_SIZE}&offset=0`;
+    const pausedPath = '/fleet/scale-sets?paused=true';
+    const pageViaCache = read(firstPagePath);
+    const pausedViaCache = read(pausedPath);
     const fanOut = async () =>
       (await fetch(`${origin}/fan-out/scale-sets`)).text();
 
@@ -220,6 +225,7 @@ export async function benchFleetScale(): Promise<Target[]> {
     await timeReads(viaCache, WARM_UP);
     await timeReads(classesViaCache, WARM_UP);
     await timeReads(pageViaCache, WARM_UP);
+    await timeReads(pausedViaCache, WARM_UP);
     await timeReads(fanOut, 3);
     // One side after the other: read in turns, the cache side paid for the fan-out's aftermath
     // (its sockets closing, background GC), tripling the cache side's p95 on this machine.
@@ -228,11 +234,15 @@ export async function benchFleetScale(): Promise<Target[]> {
     const cache = await timeReads(viaCache, CACHE_READS);
     const classesCache = await timeReads(classesViaCache, CACHE_READS);
     const pageCache = await timeReads(pageViaCache, CACHE_READS);
+    const pausedCache = await timeReads(pausedViaCache, CACHE_READS);
     const listsDuringCacheReads = lists() - listsBefore;
     const direct = await timeReads(fanOut, READS);
     const p95Cache = percentile(cache, 95);
     const p95Classes = percentile(classesCache, 95);
     const p95Direct = percentile(direct, 95);
+    const p95Page = percentile(pageCache, 95);
+    const p95Paused = percentile(pausedCache, 95);
+    const pausedBody = await pausedViaCache();
     const kb = (text: string) =>
       `${(Buffer.byteLength(text) / 1024).toFixed(0)} KB`;
     printTable(
@@ -240,7 +250,7 @@ export async function benchFleetScale(): Promise<Target[]> {
       ['path', 'body', 'reads', 'median', 'p95', 'K8s list requests'],
       [
         [
-          `GET /fleet/scale-sets, all ${total} (informer caches; what the Overview and Runner classes pages poll)`,
+          `GET /fleet/scale-sets, all ${total} (informer caches; no page polls it any more, informational)`,
           kb(cacheBody),
           CACHE_READS,
           ms(percentile(cache, 50)),
@@ -248,11 +258,21 @@ export async function benchFleetScale(): Promise<Target[]> {
           listsDuringCacheReads,
         ],
         [
-          `GET /fleet/scale-sets?cluster=${clusters[0].name} (${SCALE_SETS}; the body of a ${SCALE_SETS}-row page, which the API does not offer)`,
+          `GET ${firstPagePath} (the Runner classes page's first table page, of ${total})`,
           kb(await pageViaCache()),
           CACHE_READS,
           ms(percentile(pageCache, 50)),
-          ms(percentile(pageCache, 95)),
+          ms(p95Page),
+          0,
+        ],
+        [
+          `GET ${pausedPath} (the Overview's paused list: ${
+            JSON.parse(pausedBody).items.length
+          } paused)`,
+          kb(pausedBody),
+          CACHE_READS,
+          ms(percentile(pausedCache, 50)),
+          ms(p95Paused),
           0,
         ],
         [
@@ -363,7 +383,8 @@ export async function benchFleetScale(): Promise<Target[]> {
         }\n`,
     );
 
-    const ratio = p95Direct / p95Cache;
+    const pageRatio = p95Direct / p95Page;
+    const pausedRatio = p95Direct / p95Paused;
     const classesRatio = p95Direct / p95Classes;
     const medianRatio = (reads: number[]) =>
       percentile(direct, 50) / percentile(reads, 50);
@@ -384,12 +405,20 @@ export async function benchFleetScale(): Promise<Target[]> {
         met: classesRatio >= 50,
       },
       {
-        target: `fleet read p95, GET /fleet/scale-sets (all ${total}, the pages' request): fan-out / cache`,
+        target: `fleet read p95, GET ${firstPagePath} (Runner classes page, first page): fan-out / cache`,
         goal: '>= 50x',
-        measured: `${ratio.toFixed(1)}x (${ms(p95Direct)} / ${ms(
-          p95Cache,
-        )}; medians ${medianRatio(cache).toFixed(0)}x)`,
-        met: ratio >= 50,
+        measured: `${pageRatio.toFixed(1)}x (${ms(p95Direct)} / ${ms(
+          p95Page,
+        )}; medians ${medianRatio(pageCache).toFixed(0)}x)`,
+        met: pageRatio >= 50,
+      },
+      {
+        target: `fleet read p95, GET ${pausedPath} (Overview fleet glance): fan-out / cache`,
+        goal: '>= 50x',
+        measured: `${pausedRatio.toFixed(1)}x (${ms(p95Direct)} / ${ms(
+          p95Paused,
+        )}; medians ${medianRatio(pausedCache).toFixed(0)}x)`,
+        met: pausedRatio >= 50,
       },
       {
         target: 'fleet change-to-visible p95',

@@ -1,6 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { mockServices } from '@backstage/backend-test-utils';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import {
   KubernetesSandbox,
   createFleetSeed,
@@ -64,6 +65,13 @@ describe('GET /fleet/scale-sets after each kind of fleet change', () => {
         sources: new SourceStatusBoard([]),
         fleet,
       }),
+    );
+    // 400s as the backend sends them
+    app.use(
+      MiddlewareFactory.create({
+        config: mockServices.rootConfig(),
+        logger: mockServices.logger.mock(),
+      }).error(),
     );
     await eventually(() => {
       if (fleet.clusters()[0].state !== 'synced')
@@ -212,5 +220,127 @@ describe('GET /fleet/scale-sets after each kind of fleet change', () => {
         expect((await expectCurrent()).clusters[0].state).toBe('synced'),
       { timeoutMs: 15000 },
     );
+  });
+
+  describe('paging and filters', () => {
+    const names = (items: any[]) =>
+      items.map(s => `${s.cluster}/${s.namespace}/${s.name}`);
+
+    it('pages the matches in list order with their total, and an offset past the end gives no items', async () => {
+      const all = fleet.scaleSets();
+      expect(all.length).toBeGreaterThan(2);
+      const seen: string[] = [];
+      for (let offset = 0; offset < all.length; offset += 2) {
+        const res = await request(app).get(
+          `/fleet/scale-sets?limit=2&offset=${offset}`,
+        );
+        expect(res.status).toBe(200);
+        expect(res.headers.etag).toMatch(/^W\/"/);
+        expect(Object.keys(res.body)).toEqual([
+          'items',
+          'total',
+          'offset',
+          'limit',
+          'clusters',
+        ]);
+        expect(res.body).toMatchObject({ total: all.length, offset, limit: 2 });
+        expect(res.body.clusters).toEqual(fleet.clusters());
+        seen.push(...names(res.body.items));
+      }
+      expect(seen).toEqual(names(all));
+
+      const past = await request(app).get(
+        `/fleet/scale-sets?limit=10&offset=${all.length + 5}`,
+      );
+      expect(past.status).toBe(200);
+      expect(past.body).toMatchObject({ items: [], total: all.length });
+    });
+
+    it('filters by paused state and a case-insensitive search, combined with the other filters', async () => {
+      const { body: withoutFilter } = await request(app).get(
+        '/fleet/scale-sets',
+      );
+      // no limit: the full list, as before paging existed
+      expect(withoutFilter.total).toBeUndefined();
+      const all: any[] = withoutFilter.items;
+
+      k8s.patchScaleSet(NS, 'tinyland-dind', {
+        metadata: {
+          annotations: {
+            [ANNOTATION_PAUSED_FROM]: JSON.stringify({
+              minRunners: 0,
+              maxRunners: 2,
+              by: 'user:default/oscar',
+              at: '2026-12-01T12:00:00.000Z',
+              reason: 'paging test',
+            }),
+          },
+        },
+        spec: { minRunners: 0, maxRunners: 0 },
+      });
+      await eventually(() =>
+        expect(
+          fleet.scaleSets().find(s => s.name === 'tinyland-dind')?.paused,
+        ).toBeTruthy(),
+      );
+      const paused = (await request(app).get('/fleet/scale-sets?paused=true'))
+        .body.items;
+      const active = (await request(app).get('/fleet/scale-sets?paused=false'))
+        .body.items;
+      expect(names(paused)).toContain(`honey/${NS}/tinyland-dind`);
+      expect(paused.every((s: any) => s.paused)).toBe(true);
+      expect(active.every((s: any) => !s.paused)).toBe(true);
+      expect(paused.length + active.length).toBe(all.length);
+
+      const nix = await request(app).get('/fleet/scale-sets?q=NIX&limit=500');
+      expect(nix.body.total).toBeGreaterThan(0);
+      expect(nix.body.total).toBeLessThan(all.length);
+      expect(names(nix.body.items)).toEqual(
+        names(
+          all.filter((s: any) =>
+            [s.cluster, s.namespace, s.name, s.runnerClass ?? 'unclassified']
+              .join(' ')
+              .toLowerCase()
+              .includes('nix'),
+          ),
+        ),
+      );
+      // by cluster name and combined with the class filter
+      expect(
+        (await request(app).get('/fleet/scale-sets?q=hOnE')).body.items,
+      ).toHaveLength(all.length);
+      const combined = await request(app).get(
+        '/fleet/scale-sets?q=nix&class=tinyland-nix&paused=false&limit=1',
+      );
+      expect(combined.body.total).toBe(
+        fleet.scaleSets({
+          q: 'nix',
+          runnerClass: 'tinyland-nix',
+          paused: false,
+        }).length,
+      );
+      expect(
+        combined.body.items.every((s: any) => s.runnerClass === 'tinyland-nix'),
+      ).toBe(true);
+    });
+
+    it.each([
+      ['limit=0', /limit: Number must be greater than or equal to 1/],
+      ['limit=501', /limit: Number must be less than or equal to 500/],
+      ['limit=ten', /limit: Expected number/],
+      ['limit=2.5', /limit: Expected integer/],
+      [
+        'limit=5&offset=-1',
+        /offset: Number must be greater than or equal to 0/,
+      ],
+      ['paused=yes', /paused: must be true or false/],
+      [`q=${'x'.repeat(101)}`, /q: String must contain at most 100/],
+      ['q=', /q: String must contain at least 1/],
+    ])('rejects %s with a 400 naming the field', async (query, message) => {
+      const res = await request(app).get(`/fleet/scale-sets?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/^invalid query: /);
+      expect(res.body.error.message).toMatch(message);
+    });
   });
 });

@@ -14,8 +14,9 @@ import {
   RunnerClassSummary,
   ScaleSetContract,
   ScaleSetDetail,
-  ScaleSetFilter,
   ScaleSetList,
+  ScaleSetQuery,
+  scaleSetFilterKey,
   scaleSetKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { SourceStatusBoard } from './sourceStatus';
@@ -71,18 +72,32 @@ export type RouterOptions = UngatedRouterOptions &
     | { access?: never; control?: never; adoption?: never; queue?: never }
   );
 
+/** The largest page `GET /fleet/scale-sets` serves (a full list needs no `limit`). */
+const MAX_SCALE_SET_PAGE = 500;
 const scaleSetQuery = z
   .object({
     cluster: clusterName.optional(),
     namespace: namespaceName.optional(),
     class: runnerClassName.optional(),
+    paused: z
+      .enum(['true', 'false'], {
+        errorMap: () => ({ message: 'must be true or false' }),
+      })
+      .optional(),
+    q: z.string().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_SCALE_SET_PAGE).optional(),
+    offset: z.coerce.number().int().min(0).optional(),
   })
   .strict()
   .transform(q => ({
     cluster: q.cluster,
     namespace: q.namespace,
     runnerClass: q.class,
-  })) satisfies z.ZodType<ScaleSetFilter, z.ZodTypeDef, unknown>;
+    paused: q.paused === undefined ? undefined : q.paused === 'true',
+    q: q.q,
+    limit: q.limit,
+    offset: q.offset,
+  })) satisfies z.ZodType<ScaleSetQuery, z.ZodTypeDef, unknown>;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const cacheHistoryQuery = z
   .object({
@@ -145,13 +160,28 @@ export async function createRouter(
 
   const scaleSetBodies = new PreparedJsonBodies(64);
   router.get('/fleet/scale-sets', (req, res) => {
-    const filter = parse(scaleSetQuery, req.query, 'query');
+    const {
+      limit,
+      offset = 0,
+      ...filter
+    } = parse(scaleSetQuery, req.query, 'query');
+    const clusters: ScaleSetList['clusters'] = fleet.clusters();
+    if (limit !== undefined) {
+      // a page: only its items are serialised
+      const matches = fleet.scaleSets(filter);
+      const page: ScaleSetList = {
+        items: matches.slice(offset, offset + limit),
+        total: matches.length,
+        offset,
+        limit,
+        clusters,
+      };
+      res.json(page);
+      return;
+    }
     // A ScaleSetList, as res.json would send it. The items come serialised once per fleet change;
     // the cluster states also change without one (messages, last sync), so they are read each time.
-    const clusters: ScaleSetList['clusters'] = fleet.clusters();
-    const key = [filter.cluster, filter.namespace, filter.runnerClass]
-      .map(v => v ?? '')
-      .join('\0');
+    const key = scaleSetFilterKey(filter);
     scaleSetBodies.send(
       req,
       res,

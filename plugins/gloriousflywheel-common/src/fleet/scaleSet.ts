@@ -12,6 +12,8 @@ import {
   RunnerClassMatch,
   RunnerCounts,
   ScaleSet,
+  ScaleSetFilter,
+  UNCLASSIFIED_RUNNER_CLASS,
 } from './types';
 
 /** The fields of an ARC AutoscalingRunnerSet the portal reads (CRD actions.github.com/v1alpha1). @public */
@@ -207,4 +209,45 @@ export function scaleSetKey(s: {
   name: string;
 }): string {
   return `${s.cluster}/${s.namespace}/${s.name}`;
+}
+
+/**
+ * Whether a scale set matches every field given in `filter` (what `GET /fleet/scale-sets` lists).
+ *
+ * @public
+ */
+export function matchesScaleSetFilter(
+  s: ScaleSet,
+  filter: ScaleSetFilter,
+): boolean {
+  const q = filter.q?.toLowerCase();
+  const runnerClass = s.runnerClass ?? UNCLASSIFIED_RUNNER_CLASS;
+  return (
+    (!filter.cluster || s.cluster === filter.cluster) &&
+    (!filter.namespace || s.namespace === filter.namespace) &&
+    (!filter.runnerClass || runnerClass === filter.runnerClass) &&
+    (filter.paused === undefined || !!s.paused === filter.paused) &&
+    (!q ||
+      [s.cluster, s.namespace, s.name, runnerClass].some(v =>
+        v.toLowerCase().includes(q),
+      ))
+  );
+}
+
+/**
+ * One string per distinct filter, for caches of filtered lists (absent and empty fields alike).
+ *
+ * @public
+ */
+export function scaleSetFilterKey(filter: ScaleSetFilter): string {
+  // the free-text search last: the names before it hold no NUL
+  return [
+    filter.cluster,
+    filter.namespace,
+    filter.runnerClass,
+    filter.paused === undefined ? '' : String(filter.paused),
+    filter.q,
+  ]
+    .map(v => v || '')
+    .join('\0');
 }

@@ -116,8 +116,8 @@ export interface ClusterStatus {
 }
 
 /**
- * Which scale sets `GET /fleet/scale-sets` lists (query `cluster`, `namespace`, `class`); a scale
- * set matches all given ones.
+ * Which scale sets `GET /fleet/scale-sets` lists (query `cluster`, `namespace`, `class`, `paused`,
+ * `q`); a scale set matches all given ones.
  *
  * @public
  */
@@ -125,12 +125,34 @@ export interface ScaleSetFilter {
   cluster?: string;
   namespace?: string;
   runnerClass?: string;
+  /** true: only paused scale sets; false: only unpaused ones */
+  paused?: boolean;
+  /** case-insensitive substring of the cluster, namespace, name or runner class */
+  q?: string;
+}
+
+/**
+ * A filter and, with `limit`, one page of its matches (query `limit`, `offset`).
+ *
+ * @public
+ */
+export interface ScaleSetQuery extends ScaleSetFilter {
+  /** page size, 1 to 500; without it every match is listed */
+  limit?: number;
+  /** matches skipped before the page (default 0) */
+  offset?: number;
 }
 
 /** Response of `GET /fleet/scale-sets`. @public */
 export interface ScaleSetList {
   items: ScaleSet[];
   clusters: ClusterStatus[];
+  /** with `limit` only: how many scale sets match the filter */
+  total?: number;
+  /** with `limit` only: the page's offset */
+  offset?: number;
+  /** with `limit` only: the page size asked for */
+  limit?: number;
 }
 
 /** Response of `GET /fleet/classes`. @public */

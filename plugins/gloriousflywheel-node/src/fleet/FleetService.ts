@@ -22,7 +22,8 @@ import {
   SourceStatus,
   summarizeRunnerClasses,
   toScaleSet,
-  UNCLASSIFIED_RUNNER_CLASS,
+  scaleSetFilterKey,
+  matchesScaleSetFilter,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ClusterConfig } from './FleetConfig';
 import { ClusterWatcher } from './ClusterWatcher';
@@ -138,13 +139,7 @@ export class FleetService implements FleetReader {
   }
 
   scaleSets(filter: ScaleSetFilter = {}): ScaleSet[] {
-    return this.allScaleSets().filter(
-      s =>
-        (!filter.cluster || s.cluster === filter.cluster) &&
-        (!filter.namespace || s.namespace === filter.namespace) &&
-        (!filter.runnerClass ||
-          (s.runnerClass ?? UNCLASSIFIED_RUNNER_CLASS) === filter.runnerClass),
-    );
+    return this.allScaleSets().filter(s => matchesScaleSetFilter(s, filter));
   }
 
   scaleSet(
@@ -164,9 +159,7 @@ export class FleetService implements FleetReader {
     if (this.serialised?.view !== view)
       this.serialised = { view, byFilter: new Map() };
     const { byFilter } = this.serialised;
-    const key = [filter.cluster, filter.namespace, filter.runnerClass]
-      .map(v => v ?? '')
-      .join('\0');
+    const key = scaleSetFilterKey(filter);
     let text = byFilter.get(key);
     if (text === undefined) {
       text = JSON.stringify(this.scaleSets(filter));
