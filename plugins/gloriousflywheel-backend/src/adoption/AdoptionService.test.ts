@@ -451,7 +451,7 @@ describe('AdoptionService against the GitHub sandbox', () => {
 
   it('waits out an exhausted rate limit and completes', async () => {
     const { service, hub } = await setup();
-    gh.rateLimit.configure({ limit: 2, graphqlLimit: 2, windowMs: 1000 });
+    gh.rateLimit.configure({ limit: 10, graphqlLimit: 10, windowMs: 1000 });
     const status = await service.scan('manual');
     expect(status).toMatchObject({ state: 'idle', lastError: null });
     expect(gh.requestCounts['rate-limited']).toBeGreaterThan(0);
