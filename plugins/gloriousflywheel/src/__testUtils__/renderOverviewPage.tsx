@@ -12,6 +12,7 @@ import {
   CacheHealth,
   DEFAULT_RUNNER_CLASSES,
   HealthResponse,
+  matchesScaleSetFilter,
   summarizeRunnerClasses,
   toScaleSet,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -165,7 +166,11 @@ export function overviewApi(over: Partial<GloriousFlywheelApi> = {}) {
       items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets),
       clusters,
     }),
-    getScaleSets: async () => ({ items: scaleSets, clusters }),
+    // as the backend filters: the glance asks for the paused ones only
+    getScaleSets: async (query = {}) => ({
+      items: scaleSets.filter(s => matchesScaleSetFilter(s, query)),
+      clusters,
+    }),
     getCaches: async () => ({
       items: [
         cache({}),

@@ -17,8 +17,8 @@ import {
   RunnerClassDetail,
   RunnerClassList,
   ScaleSetDetail,
-  ScaleSetFilter,
   ScaleSetList,
+  ScaleSetQuery,
   JobDiagnosisResponse,
   QueueStatsList,
   RepoJobList,
@@ -33,7 +33,8 @@ export interface GloriousFlywheelApi {
   getHealth(): Promise<HealthResponse>;
   getRunnerClasses(): Promise<RunnerClassList>;
   getRunnerClass(name: string): Promise<RunnerClassDetail>;
-  getScaleSets(filter?: ScaleSetFilter): Promise<ScaleSetList>;
+  /** Every match of the filter, or with `limit` one page of them and their `total`. */
+  getScaleSets(query?: ScaleSetQuery): Promise<ScaleSetList>;
   getScaleSet(
     cluster: string,
     namespace: string,

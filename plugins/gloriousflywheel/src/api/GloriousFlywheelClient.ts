@@ -19,8 +19,8 @@ import {
   RunnerClassDetail,
   RunnerClassList,
   ScaleSetDetail,
-  ScaleSetFilter,
   ScaleSetList,
+  ScaleSetQuery,
   JobDiagnosisResponse,
   QueueStatsList,
   RepoJobList,
@@ -61,11 +61,15 @@ export class GloriousFlywheelClient implements GloriousFlywheelApi {
     return this.get(`/fleet/classes/${segment(name)}`);
   }
 
-  getScaleSets(filter: ScaleSetFilter = {}): Promise<ScaleSetList> {
+  getScaleSets(query: ScaleSetQuery = {}): Promise<ScaleSetList> {
     const params = new URLSearchParams();
-    if (filter.cluster) params.set('cluster', filter.cluster);
-    if (filter.namespace) params.set('namespace', filter.namespace);
-    if (filter.runnerClass) params.set('class', filter.runnerClass);
+    if (query.cluster) params.set('cluster', query.cluster);
+    if (query.namespace) params.set('namespace', query.namespace);
+    if (query.runnerClass) params.set('class', query.runnerClass);
+    if (query.paused !== undefined) params.set('paused', String(query.paused));
+    if (query.q) params.set('q', query.q);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.offset) params.set('offset', String(query.offset));
     const qs = params.toString();
     return this.get(`/fleet/scale-sets${qs ? `?${qs}` : ''}`);
   }

@@ -196,13 +196,14 @@ export function FleetGlance() {
     async () => {
       const [classes, scaleSets, queue] = await Promise.all([
         api.getRunnerClasses(),
-        api.getScaleSets(),
+        // only the paused list needs scale sets; the counts come from the class summaries
+        api.getScaleSets({ paused: true }),
         // queue figures are extra: without them (no webhook yet, or an error) the fleet still shows
         Promise.resolve()
           .then(() => api.getQueueStats())
           .catch(() => undefined),
       ]);
-      return { classes, paused: scaleSets.items.filter(s => s.paused), queue };
+      return { classes, paused: scaleSets.items, queue };
     },
     [api],
     REFRESH_MS,

@@ -41,6 +41,10 @@ describe('OverviewPage as a viewer', () => {
     expect(
       within(paused).getByText('node pool drained for kernel upgrade'),
     ).toBeInTheDocument();
+    // only the paused ones: the glance asks the server for them
+    expect(
+      within(paused).queryByText('honey/arc-runners/tinyland-nix'),
+    ).not.toBeInTheDocument();
     expect(within(paused).getByText('2 h ago').closest('time')).toHaveAttribute(
       'dateTime',
       pausedAt,

@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
   mockApis,
   renderInTestApp,
@@ -8,7 +8,9 @@ import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   ClusterStatus,
   DEFAULT_RUNNER_CLASSES,
+  matchesScaleSetFilter,
   ScaleSet,
+  ScaleSetQuery,
   summarizeRunnerClasses,
   toScaleSet,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -43,13 +45,34 @@ const scaleSets: ScaleSet[] = [
   ars('gpu-pool', 'gpu-pool', 2, [0, 0, 0, 0]),
 ].map(o => toScaleSet('honey', o, DEFAULT_RUNNER_CLASSES));
 
+/** `GET /fleet/scale-sets` over `all`, filtering and paging as the backend does; records each query */
+function serverList(
+  all: ScaleSet[],
+  clusters: ClusterStatus[],
+  queries: ScaleSetQuery[] = [],
+) {
+  return async (query: ScaleSetQuery = {}) => {
+    queries.push(query);
+    const matches = all.filter(s => matchesScaleSetFilter(s, query));
+    if (query.limit === undefined) return { items: matches, clusters };
+    const offset = query.offset ?? 0;
+    return {
+      items: matches.slice(offset, offset + query.limit),
+      total: matches.length,
+      offset,
+      limit: query.limit,
+      clusters,
+    };
+  };
+}
+
 function fakeApi(clusters: ClusterStatus[]): Partial<GloriousFlywheelApi> {
   return {
     getRunnerClasses: async () => ({
       items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets),
       clusters,
     }),
-    getScaleSets: async () => ({ items: scaleSets, clusters }),
+    getScaleSets: serverList(scaleSets, clusters),
     getCaches: async () => ({
       items: [
         {
@@ -179,6 +202,63 @@ describe('RunnerClassesPage', () => {
       'href',
       '/catalog/default/resource/honey.arc-runners.tinyland-nix',
     );
+  });
+
+  it('asks the server for one page of the filtered scale sets at a time', async () => {
+    // 45 scale sets: three pages of 20
+    const many = Array.from({ length: 45 }, (_, i) =>
+      toScaleSet(
+        'honey',
+        ars(
+          `pool-${String(i).padStart(2, '0')}`,
+          i % 2 ? 'tinyland-nix' : 'gpu-pool',
+          2,
+          [0, 0, 0, 0],
+        ),
+        DEFAULT_RUNNER_CLASSES,
+      ),
+    );
+    const queries: ScaleSetQuery[] = [];
+    await render({
+      ...fakeApi([synced]),
+      getScaleSets: serverList(many, [synced], queries),
+    });
+    await screen.findByRole('link', { name: 'pool-00' });
+    expect(screen.getByRole('link', { name: 'pool-19' })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'pool-20' })).toBeNull();
+    expect(queries.at(-1)).toMatchObject({ limit: 20, offset: 0 });
+    expect(screen.getByText('1–20 of 45')).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Go to next page' }));
+    await screen.findByRole('link', { name: 'pool-20' });
+    expect(screen.queryByRole('link', { name: 'pool-00' })).toBeNull();
+    expect(queries.at(-1)).toMatchObject({ limit: 20, offset: 20 });
+
+    // a search goes to the server and starts again at its first page
+    fireEvent.change(screen.getByLabelText('Search scale sets'), {
+      target: { value: 'POOL-1' },
+    });
+    await screen.findByRole('link', { name: 'pool-10' });
+    expect(queries.at(-1)).toMatchObject({ q: 'POOL-1', offset: 0 });
+    expect(screen.queryByRole('link', { name: 'pool-20' })).toBeNull();
+    // ten matches: no page controls
+    expect(screen.queryByTestId('scale-set-pages')).toBeNull();
+
+    // a selected class too
+    fireEvent.click(
+      within(screen.getByTestId('runner-class-tinyland-nix')).getByRole(
+        'button',
+      ),
+    );
+    await screen.findByText('Scale sets of tinyland-nix');
+    expect(queries.at(-1)).toMatchObject({
+      runnerClass: 'tinyland-nix',
+      q: 'POOL-1',
+    });
+    await waitFor(() =>
+      expect(screen.queryByRole('link', { name: 'pool-10' })).toBeNull(),
+    );
+    expect(screen.getByRole('link', { name: 'pool-11' })).toBeInTheDocument();
   });
 
   it('marks a stale cluster as stale, with since when', async () => {

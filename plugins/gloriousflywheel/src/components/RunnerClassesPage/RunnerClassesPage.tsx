@@ -1,10 +1,11 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import useDebounce from 'react-use/esm/useDebounce';
 import { useApi } from '@backstage/core-plugin-api';
 import { ContentHeader, SupportButton } from '@backstage/core-components';
 import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { UNCLASSIFIED_RUNNER_CLASS } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { PluginPage } from '../PluginPage';
 import { gloriousFlywheelApiRef } from '../../api';
 import { usePolling } from '../../hooks/usePolling';
@@ -15,19 +16,61 @@ import { SelectFilter } from '../SelectFilter';
 import { AsyncContent, AsyncTable } from '../AsyncContent';
 
 const REFRESH_MS = 10000;
+/** scale sets per table page; the server sends one page at a time */
+const PAGE_SIZE = 20;
 
 /** Runner classes and their scale sets across every cluster, refreshed every 10 s. */
 export function RunnerClassesPage() {
   const api = useApi(gloriousFlywheelApiRef);
   const classes = usePolling(() => api.getRunnerClasses(), [api], REFRESH_MS);
-  const scaleSets = usePolling(() => api.getScaleSets(), [api], REFRESH_MS);
   // Cache health is extra context on the cards: if it fails to load, the cards still show.
   const caches = usePolling(() => api.getCaches(), [api], REFRESH_MS);
   // Queue figures too: without them the cards show the fleet alone.
   const queue = usePolling(() => api.getQueueStats(), [api], REFRESH_MS);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [page, setPage] = useState(0);
+  // a new filter starts at its first page
+  const [selected, setSelectedOnly] = useState<string | null>(null);
+  const setSelected = (v: string | null) => {
+    setSelectedOnly(v);
+    setPage(0);
+  };
   const [capability, setCapability] = useState('');
-  const [cluster, setCluster] = useState('');
+  const [cluster, setClusterOnly] = useState('');
+  const setCluster = (v: string) => {
+    setClusterOnly(v);
+    setPage(0);
+  };
+  const [q, setQ] = useState('');
+  // typing sends one request when it pauses, not one per key
+  const [qSent, setQSent] = useState('');
+  useDebounce(
+    () => {
+      if (q.trim() === qSent) return;
+      setQSent(q.trim());
+      setPage(0);
+    },
+    300,
+    [q],
+  );
+  // The table's filters and page go to the server: it sends only the rows shown.
+  const scaleSets = usePolling(
+    () =>
+      api.getScaleSets({
+        runnerClass: selected ?? undefined,
+        cluster: cluster || undefined,
+        q: qSent || undefined,
+        limit: PAGE_SIZE,
+        offset: page * PAGE_SIZE,
+      }),
+    [api, selected, cluster, qSent, page],
+    REFRESH_MS,
+  );
+  const total = scaleSets.value?.total;
+  // the list shrank below this page (scale sets deleted): show its last page
+  useEffect(() => {
+    if (total !== undefined && page > 0 && page * PAGE_SIZE >= total)
+      setPage(Math.max(0, Math.ceil(total / PAGE_SIZE) - 1));
+  }, [total, page]);
 
   const capabilities = useMemo(
     () =>
@@ -41,12 +84,6 @@ export function RunnerClassesPage() {
     c =>
       (!capability || c.capabilities.includes(capability)) &&
       (!cluster || c.clusters.includes(cluster) || c.scaleSets.length === 0),
-  );
-  const visibleScaleSets = (scaleSets.value?.items ?? []).filter(
-    s =>
-      (!selected ||
-        (s.runnerClass ?? UNCLASSIFIED_RUNNER_CLASS) === selected) &&
-      (!cluster || s.cluster === cluster),
   );
 
   const body = (
@@ -78,6 +115,13 @@ export function RunnerClassesPage() {
               onChange={setCluster}
               minWidth={160}
             />
+            <TextField
+              size="small"
+              label="Search scale sets"
+              value={q}
+              onChange={e => setQ(e.target.value)}
+              inputProps={{ maxLength: 100 }}
+            />
             <Typography
               variant="caption"
               color="text.secondary"
@@ -97,7 +141,7 @@ export function RunnerClassesPage() {
                     k.runnerClasses.includes(c.name),
                   )}
                   queue={queue.value?.classes.find(
-                    q => q.runnerClass === c.name,
+                    s => s.runnerClass === c.name,
                   )}
                   selected={selected === c.name}
                   onSelect={() =>
@@ -108,12 +152,18 @@ export function RunnerClassesPage() {
             ))}
           </Grid>
           <AsyncTable state={scaleSets}>
-            {({ loading }) => (
+            {({ value: list, loading }) => (
               <ScaleSetTable
                 title={
                   selected ? `Scale sets of ${selected}` : 'All scale sets'
                 }
-                scaleSets={visibleScaleSets}
+                scaleSets={list?.items ?? []}
+                serverPage={{
+                  page,
+                  pageSize: PAGE_SIZE,
+                  total: total ?? 0,
+                  onPageChange: setPage,
+                }}
                 queue={queue.value?.scaleSets}
                 loading={loading}
                 onChanged={() => {

@@ -1,5 +1,6 @@
 import { Table, TableColumn, Link } from '@backstage/core-components';
 import Chip from '@mui/material/Chip';
+import TablePagination from '@mui/material/TablePagination';
 import Tooltip from '@mui/material/Tooltip';
 import {
   QueueStatsList,
@@ -96,15 +97,31 @@ const baseColumns: TableColumn<ScaleSet>[] = [
   },
 ];
 
-/** Drill-down table of scale sets, with pause/resume where the user may use them. */
+/** One page of a list the server pages: `scaleSets` are its items. */
+export interface ScaleSetTablePage {
+  /** zero-based */
+  page: number;
+  pageSize: number;
+  /** how many scale sets match on the server */
+  total: number;
+  onPageChange: (page: number) => void;
+}
+
+/**
+ * Drill-down table of scale sets, with pause/resume where the user may use them. Given `serverPage`,
+ * it shows that page with page controls (sorted as the server lists them); otherwise it pages and
+ * searches the given list itself.
+ */
 export function ScaleSetTable({
   scaleSets,
   title = 'Scale sets',
   loading,
   onChanged,
   queue,
+  serverPage,
 }: {
   scaleSets: ScaleSet[];
+  serverPage?: ScaleSetTablePage;
   /** queue figures per scale set; a column when given */
   queue?: QueueStatsList['scaleSets'];
   title?: string;
@@ -141,20 +158,47 @@ export function ScaleSetTable({
       render: s => <ScaleSetControlButton scaleSet={s} onChanged={onChanged} />,
     },
   ];
-  return (
+  const table = (
     <Table<ScaleSet>
       title={title}
       isLoading={loading}
-      options={{
-        paging: scaleSets.length > 20,
-        pageSize: 20,
-        padding: 'dense',
-        search: true,
-        draggable: false,
-      }}
+      options={
+        serverPage
+          ? {
+              paging: false,
+              padding: 'dense',
+              search: false,
+              sorting: false,
+              draggable: false,
+            }
+          : {
+              paging: scaleSets.length > 20,
+              pageSize: 20,
+              padding: 'dense',
+              search: true,
+              draggable: false,
+            }
+      }
       columns={columns}
       data={scaleSets}
       emptyContent={<div style={{ padding: 16 }}>No scale sets match.</div>}
     />
+  );
+  if (!serverPage) return table;
+  return (
+    <>
+      {table}
+      {serverPage.total > serverPage.pageSize && (
+        <TablePagination
+          component="div"
+          count={serverPage.total}
+          page={serverPage.page}
+          rowsPerPage={serverPage.pageSize}
+          rowsPerPageOptions={[serverPage.pageSize]}
+          onPageChange={(_e, page) => serverPage.onPageChange(page)}
+          data-testid="scale-set-pages"
+        />
+      )}
+    </>
   );
 }
