@@ -13,7 +13,17 @@ import {
   DEFAULT_RUNNER_CLASSES,
   ScaleSetFilter,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
-import { FleetService } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import {
+  CacheConfig,
+  CacheHealthHub,
+  FleetService,
+} from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { ConfigReader } from '@backstage/config';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
+import knexFactory from 'knex';
+import { CacheHealthService } from '../caches/CacheHealthService';
+import { CacheProbeStore } from '../database/CacheProbeStore';
+import { migrateDatabase } from '../database/migrateDatabase';
 import { createRouter } from './router';
 import { SourceStatusBoard } from './sourceStatus';
 
@@ -106,6 +116,16 @@ describe('GET /fleet/scale-sets after each kind of fleet change', () => {
         (await request(plain(expected)).get('/')).headers.etag,
       );
     }
+    // the classes are serialised once per fleet change too
+    const classes = await request(app).get('/fleet/classes');
+    const expectedClasses = JSON.stringify({
+      items: fleet.runnerClassSummaries(),
+      clusters: fleet.clusters(),
+    });
+    expect(classes.text).toBe(expectedClasses);
+    expect(classes.headers.etag).toBe(
+      (await request(plain(expectedClasses)).get('/')).headers.etag,
+    );
     return (await request(app).get('/fleet/scale-sets')).body;
   }
 
@@ -220,6 +240,70 @@ describe('GET /fleet/scale-sets after each kind of fleet change', () => {
         expect((await expectCurrent()).clusters[0].state).toBe('synced'),
       { timeoutMs: 15000 },
     );
+  });
+
+  it('re-evaluates the class contracts when a cache health changes', async () => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
+    await migrateDatabase({
+      getClient: async () => knex,
+    } as unknown as DatabaseService);
+    const cacheConfig = CacheConfig.fromConfig(
+      new ConfigReader({
+        gloriousflywheel: {
+          caches: [
+            {
+              name: 'bazel',
+              kind: 'bazel-remote',
+              url: 'grpc://127.0.0.1:7104',
+            },
+          ],
+        },
+      }),
+    );
+    const hub = new CacheHealthHub();
+    const withCaches = express().use(
+      await createRouter({
+        version: 'test',
+        sources: new SourceStatusBoard([]),
+        fleet,
+        caches: new CacheHealthService({
+          targets: cacheConfig.targets,
+          staleEndpoints: [],
+          store: new CacheProbeStore(knex),
+          hub,
+        }),
+      }),
+    );
+    const envTarget = async () => {
+      const res = await request(withCaches).get('/fleet/classes');
+      return res.body.items
+        .find((c: any) => c.name === 'tinyland-docker')
+        .contract.checks.find((c: any) => c.id === 'cache-env-target');
+    };
+    const probe = (status: 'healthy' | 'down', at: string) =>
+      hub.publish([
+        {
+          cache: 'bazel',
+          kind: 'bazel-remote',
+          status,
+          latencyMs: 5,
+          checkedAt: at,
+          details: { checks: [] } as any,
+        },
+      ]);
+    try {
+      expect((await envTarget()).verdict).toBe('unknown');
+      probe('healthy', '2026-12-01T10:00:00Z');
+      expect((await envTarget()).verdict).toBe('pass');
+      probe('down', '2026-12-01T10:01:00Z');
+      expect((await envTarget()).verdict).toBe('fail');
+    } finally {
+      await knex.destroy();
+    }
   });
 
   describe('paging and filters', () => {

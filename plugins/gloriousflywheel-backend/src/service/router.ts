@@ -144,7 +144,7 @@ export async function createRouter(
       : undefined;
   const withContract = (
     items: RunnerClassSummary[],
-    reports = contracts(),
+    reports: RunnerClassContractReport[] | undefined,
   ): RunnerClassSummary[] =>
     reports
       ? items.map(i => ({
@@ -152,6 +152,43 @@ export async function createRouter(
           contract: reports.find(r => r.runnerClass === i.name),
         }))
       : items;
+  /** Each cache's health: with the fleet, all a contract depends on that changes at run time. */
+  const cacheHealthKey = () => {
+    if (!options.caches) return '';
+    const { targets, health } = options.caches.contractSources;
+    const latest = health.latest();
+    return targets
+      .map(t => `${t.name}=${latest.get(t.name)?.status ?? 'unknown'}`)
+      .join(',');
+  };
+  // The classes with their contracts change only with the fleet (summaries are computed once per
+  // fleet change) and the caches' health: evaluated and serialised once per such change, not per
+  // request (a contract reads every scale set).
+  let classes:
+    | {
+        summaries: RunnerClassSummary[];
+        health: string;
+        reports?: RunnerClassContractReport[];
+        items: RunnerClassSummary[];
+        json: string;
+      }
+    | undefined;
+  const currentClasses = () => {
+    const summaries = fleet.runnerClassSummaries();
+    const health = cacheHealthKey();
+    if (classes?.summaries !== summaries || classes.health !== health) {
+      const reports = contracts();
+      const items = withContract(summaries, reports);
+      classes = {
+        summaries,
+        health,
+        reports,
+        items,
+        json: JSON.stringify(items),
+      };
+    }
+    return classes;
+  };
 
   router.get('/fleet/clusters', (_req, res) => {
     const body: ClusterList = { items: fleet.clusters() };
@@ -201,8 +238,8 @@ export async function createRouter(
       );
     const key = scaleSetKey(scaleSet);
     const contract: ScaleSetContract | null =
-      contracts()
-        ?.flatMap(r => r.scaleSets)
+      currentClasses()
+        .reports?.flatMap(r => r.scaleSets)
         .find(c => c.scaleSet === key) ?? null;
     const body: ScaleSetDetail = {
       item: scaleSet,
@@ -212,19 +249,23 @@ export async function createRouter(
     res.json(body);
   });
 
-  router.get('/fleet/classes', (_req, res) => {
-    const body: RunnerClassList = {
-      items: withContract(fleet.runnerClassSummaries()),
-      clusters: fleet.clusters(),
-    };
-    res.json(body);
+  const classBodies = new PreparedJsonBodies(1);
+  router.get('/fleet/classes', (req, res) => {
+    // A RunnerClassList, as res.json would send it; cluster states change without a fleet change.
+    const clusters: RunnerClassList['clusters'] = fleet.clusters();
+    classBodies.send(
+      req,
+      res,
+      'classes',
+      '{"items":',
+      currentClasses().json,
+      `,"clusters":${JSON.stringify(clusters)}}`,
+    );
   });
 
   router.get('/fleet/classes/:name', (req, res) => {
     const className = parse(runnerClassName, req.params.name, 'runner class');
-    const item = withContract(fleet.runnerClassSummaries()).find(
-      c => c.name === className,
-    );
+    const item = currentClasses().items.find(c => c.name === className);
     if (!item) throw new NotFoundError(`runner class ${className} not found`);
     const body: RunnerClassDetail = {
       item,
