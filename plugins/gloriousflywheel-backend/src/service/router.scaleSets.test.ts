@@ -12,6 +12,7 @@ import {
   ANNOTATION_PAUSED_FROM,
   DEFAULT_RUNNER_CLASSES,
   ScaleSetFilter,
+  toRunnerClassListItem,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import {
   CacheConfig,
@@ -119,7 +120,7 @@ describe('GET /fleet/scale-sets after each kind of fleet change', () => {
     // the classes are serialised once per fleet change too
     const classes = await request(app).get('/fleet/classes');
     const expectedClasses = JSON.stringify({
-      items: fleet.runnerClassSummaries(),
+      items: fleet.runnerClassSummaries().map(toRunnerClassListItem),
       clusters: fleet.clusters(),
     });
     expect(classes.text).toBe(expectedClasses);

@@ -12,6 +12,7 @@ import {
   RunnerClassDetail,
   RunnerClassList,
   RunnerClassSummary,
+  toRunnerClassListItem,
   ScaleSetContract,
   ScaleSetDetail,
   ScaleSetList,
@@ -170,6 +171,7 @@ export async function createRouter(
         health: string;
         reports?: RunnerClassContractReport[];
         items: RunnerClassSummary[];
+        /** the list route's items (counts, class-level contract) */
         json: string;
       }
     | undefined;
@@ -184,7 +186,7 @@ export async function createRouter(
         health,
         reports,
         items,
-        json: JSON.stringify(items),
+        json: JSON.stringify(items.map(toRunnerClassListItem)),
       };
     }
     return classes;

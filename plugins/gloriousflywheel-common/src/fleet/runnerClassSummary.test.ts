@@ -1,6 +1,9 @@
 import { DEFAULT_RUNNER_CLASSES } from '../runnerClasses';
 import { toScaleSet } from './scaleSet';
-import { summarizeRunnerClasses } from './runnerClassSummary';
+import {
+  summarizeRunnerClasses,
+  toRunnerClassListItem,
+} from './runnerClassSummary';
 
 const ars = (
   name: string,
@@ -73,5 +76,65 @@ describe('summarizeRunnerClasses', () => {
       'tinyland-nix-heavy',
       'unclassified',
     ]);
+  });
+});
+
+describe('toRunnerClassListItem', () => {
+  const [summary] = summarizeRunnerClasses(
+    DEFAULT_RUNNER_CLASSES,
+    [
+      ars('tinyland-nix', 'tinyland-nix', 'tinyland-inc', 8, 3),
+      ars('jess-tinyland-nix', 'tinyland-nix', 'Jesssullivan', 2, 1),
+    ].map(o => toScaleSet('honey', o, DEFAULT_RUNNER_CLASSES)),
+  );
+  const check = {
+    id: 'memory-envelope',
+    title: 'Memory within the envelope',
+    verdict: 'pass',
+    text: 'ok',
+    evidence: [],
+  } as any;
+  const contract = {
+    runnerClass: 'tinyland-nix',
+    passed: 1,
+    failed: 0,
+    unknown: 0,
+    applicable: 1,
+    checks: [check],
+    scaleSets: summary.scaleSets.map(scaleSet => ({
+      scaleSet,
+      passed: 1,
+      failed: 0,
+      unknown: 0,
+      applicable: 1,
+      checks: [check],
+    })),
+  };
+
+  it('counts the scale sets and keeps the contract score and class-level checks only', () => {
+    const item = toRunnerClassListItem({ ...summary, contract });
+    expect(item.scaleSetCount).toBe(2);
+    expect(item).not.toHaveProperty('scaleSets');
+    expect(item.contract).toEqual({
+      runnerClass: 'tinyland-nix',
+      passed: 1,
+      failed: 0,
+      unknown: 0,
+      applicable: 1,
+      checks: [check],
+    });
+    const {
+      scaleSets: _names,
+      contract: _full,
+      ...rest
+    } = {
+      ...summary,
+      contract,
+    };
+    expect(item).toMatchObject(rest);
+  });
+
+  it('leaves out a contract the summary does not have', () => {
+    expect(toRunnerClassListItem(summary)).not.toHaveProperty('contract');
   });
 });

@@ -1,5 +1,6 @@
 import { RunnerClassDefinition } from '../runnerClasses';
 import {
+  RunnerClassListItem,
   RunnerClassSummary,
   ScaleSet,
   UNCLASSIFIED_RUNNER_CLASS,
@@ -72,4 +73,21 @@ export function summarizeRunnerClasses(
     );
   }
   return out;
+}
+
+/** The list form of a class summary (see {@link RunnerClassListItem}). @public */
+export function toRunnerClassListItem({
+  scaleSets,
+  contract,
+  ...rest
+}: RunnerClassSummary): RunnerClassListItem {
+  const item: RunnerClassListItem = {
+    ...rest,
+    scaleSetCount: scaleSets.length,
+  };
+  if (contract) {
+    const { scaleSets: _perScaleSet, ...classLevel } = contract;
+    item.contract = classLevel;
+  }
+  return item;
 }

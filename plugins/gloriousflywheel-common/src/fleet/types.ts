@@ -155,9 +155,25 @@ export interface ScaleSetList {
   limit?: number;
 }
 
+/**
+ * A runner class as `GET /fleet/classes` lists it: the summary with counts instead of the names of
+ * its scale sets, and its contract's score and class-level checks without the per-scale-set
+ * results (those come with `GET /fleet/classes/:name` and each scale set), so the list stays small
+ * however many scale sets the fleet has.
+ *
+ * @public
+ */
+export type RunnerClassListItem = Omit<
+  RunnerClassSummary,
+  'scaleSets' | 'contract'
+> & {
+  scaleSetCount: number;
+  contract?: Omit<RunnerClassContractReport, 'scaleSets'>;
+};
+
 /** Response of `GET /fleet/classes`. @public */
 export interface RunnerClassList {
-  items: RunnerClassSummary[];
+  items: RunnerClassListItem[];
   clusters: ClusterStatus[];
 }
 

@@ -45,6 +45,7 @@ import {
   summarizeRunnerClasses,
   toScaleSet,
   TrancheSummaryList,
+  toRunnerClassListItem,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../api';
 import { gloriousflywheelPlugin } from '../plugin';
@@ -156,7 +157,7 @@ type Answer = (query: URLSearchParams) => unknown;
 const answers: Record<string, Answer> = {
   '/health': () => health,
   '/fleet/classes': (): RunnerClassList => ({
-    items: classes,
+    items: classes.map(toRunnerClassListItem),
     clusters: [synced],
   }),
   '/fleet/classes/tinyland-nix': (): RunnerClassDetail => ({

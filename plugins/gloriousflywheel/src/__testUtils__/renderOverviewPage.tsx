@@ -15,6 +15,7 @@ import {
   matchesScaleSetFilter,
   summarizeRunnerClasses,
   toScaleSet,
+  toRunnerClassListItem,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../api';
 import { OverviewPage } from '../components/OverviewPage';
@@ -163,7 +164,9 @@ export function overviewApi(over: Partial<GloriousFlywheelApi> = {}) {
   const api: Partial<GloriousFlywheelApi> = {
     getHealth: async () => health,
     getRunnerClasses: async () => ({
-      items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets),
+      items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets).map(
+        toRunnerClassListItem,
+      ),
       clusters,
     }),
     // as the backend filters: the glance asks for the paused ones only

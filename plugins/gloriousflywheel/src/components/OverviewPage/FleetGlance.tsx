@@ -12,7 +12,7 @@ import Typography from '@mui/material/Typography';
 import {
   ClusterStatus,
   QueueStatsList,
-  RunnerClassSummary,
+  RunnerClassListItem,
   ScaleSet,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { gloriousFlywheelApiRef } from '../../api';
@@ -77,7 +77,7 @@ function ClassTable({
   classes,
   queue,
 }: {
-  classes: RunnerClassSummary[];
+  classes: RunnerClassListItem[];
   queue?: QueueStatsList;
 }) {
   return (

@@ -14,6 +14,7 @@ import {
   ScaleSet,
   summarizeRunnerClasses,
   toScaleSet,
+  toRunnerClassListItem,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { RunnerClassCard } from '../RunnerClassesPage/RunnerClassCard';
@@ -119,7 +120,7 @@ describe('runner-class contract in the UI', () => {
   it('shows "contract n/m" on the card, red when a check fails, and the reverted pause', async () => {
     await renderInTestApp(
       <RunnerClassCard
-        summary={summary}
+        summary={toRunnerClassListItem(summary)}
         selected={false}
         onSelect={() => {}}
       />,

@@ -8,7 +8,7 @@ import { Link } from '@backstage/core-components';
 import {
   CacheHealth,
   QueueStats,
-  RunnerClassSummary,
+  RunnerClassListItem,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { QueueFigures } from '../Queue';
 import { CacheStatusChip } from '../CacheStatusChip';
@@ -50,7 +50,7 @@ export function RunnerClassCard({
   selected,
   onSelect,
 }: {
-  summary: RunnerClassSummary;
+  summary: RunnerClassListItem;
   /** the build caches this class depends on */
   caches?: CacheHealth[];
   /** jobs queued and running, queue times (absent until loaded) */
@@ -146,10 +146,10 @@ export function RunnerClassCard({
             />
           )}
           <Typography variant="body2">
-            {s.scaleSets.length === 0
+            {s.scaleSetCount === 0
               ? 'No scale set serves this class.'
-              : `${s.scaleSets.length} scale set${
-                  s.scaleSets.length === 1 ? '' : 's'
+              : `${s.scaleSetCount} scale set${
+                  s.scaleSetCount === 1 ? '' : 's'
                 } on ${s.clusters.join(', ')} for ${s.owners.join(', ')}`}
           </Typography>
           {caches.length > 0 && (

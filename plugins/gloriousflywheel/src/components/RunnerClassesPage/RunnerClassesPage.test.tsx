@@ -13,6 +13,7 @@ import {
   ScaleSetQuery,
   summarizeRunnerClasses,
   toScaleSet,
+  toRunnerClassListItem,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { GloriousFlywheelApi, gloriousFlywheelApiRef } from '../../api';
 import { RunnerClassesPage } from './RunnerClassesPage';
@@ -69,7 +70,9 @@ function serverList(
 function fakeApi(clusters: ClusterStatus[]): Partial<GloriousFlywheelApi> {
   return {
     getRunnerClasses: async () => ({
-      items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets),
+      items: summarizeRunnerClasses(DEFAULT_RUNNER_CLASSES, scaleSets).map(
+        toRunnerClassListItem,
+      ),
       clusters,
     }),
     getScaleSets: serverList(scaleSets, clusters),
@@ -219,18 +222,20 @@ describe('RunnerClassesPage', () => {
       ),
     );
     const queries: ScaleSetQuery[] = [];
+    // the search waits 300 ms for typing to pause: a loaded machine needs more than findBy's 1 s
+    const LOADED = { timeout: 10_000 };
     await render({
       ...fakeApi([synced]),
       getScaleSets: serverList(many, [synced], queries),
     });
-    await screen.findByRole('link', { name: 'pool-00' });
+    await screen.findByRole('link', { name: 'pool-00' }, LOADED);
     expect(screen.getByRole('link', { name: 'pool-19' })).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'pool-20' })).toBeNull();
     expect(queries.at(-1)).toMatchObject({ limit: 20, offset: 0 });
     expect(screen.getByText('1–20 of 45')).toBeInTheDocument();
 
     fireEvent.click(screen.getByRole('button', { name: 'Go to next page' }));
-    await screen.findByRole('link', { name: 'pool-20' });
+    await screen.findByRole('link', { name: 'pool-20' }, LOADED);
     expect(screen.queryByRole('link', { name: 'pool-00' })).toBeNull();
     expect(queries.at(-1)).toMatchObject({ limit: 20, offset: 20 });
 
@@ -238,7 +243,7 @@ describe('RunnerClassesPage', () => {
     fireEvent.change(screen.getByLabelText('Search scale sets'), {
       target: { value: 'POOL-1' },
     });
-    await screen.findByRole('link', { name: 'pool-10' });
+    await screen.findByRole('link', { name: 'pool-10' }, LOADED);
     expect(queries.at(-1)).toMatchObject({ q: 'POOL-1', offset: 0 });
     expect(screen.queryByRole('link', { name: 'pool-20' })).toBeNull();
     // ten matches: no page controls
@@ -250,13 +255,14 @@ describe('RunnerClassesPage', () => {
         'button',
       ),
     );
-    await screen.findByText('Scale sets of tinyland-nix');
+    await screen.findByText('Scale sets of tinyland-nix', {}, LOADED);
     expect(queries.at(-1)).toMatchObject({
       runnerClass: 'tinyland-nix',
       q: 'POOL-1',
     });
-    await waitFor(() =>
-      expect(screen.queryByRole('link', { name: 'pool-10' })).toBeNull(),
+    await waitFor(
+      () => expect(screen.queryByRole('link', { name: 'pool-10' })).toBeNull(),
+      LOADED,
     );
     expect(screen.getByRole('link', { name: 'pool-11' })).toBeInTheDocument();
   });

@@ -83,7 +83,7 @@ export function RunnerClassesPage() {
   const visibleClasses = (classes.value?.items ?? []).filter(
     c =>
       (!capability || c.capabilities.includes(capability)) &&
-      (!cluster || c.clusters.includes(cluster) || c.scaleSets.length === 0),
+      (!cluster || c.clusters.includes(cluster) || c.scaleSetCount === 0),
   );
 
   const body = (
