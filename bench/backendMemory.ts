@@ -82,6 +82,7 @@ export async function benchBackendMemory(): Promise<Target[]> {
         row('RSS', m => m.rss),
         row('  of it anonymous (heaps)', m => m.rssAnon ?? NaN),
         row('  of it mapped files', m => m.rssFile ?? NaN),
+        row('  of it V8 heap pages (256 KiB)', m => m.rssV8Pages ?? NaN),
         row('peak RSS so far', m => m.rssPeak ?? NaN),
         row('JS heap in use', m => m.heapUsed),
         row('JS heap reserved', m => m.heapTotal),

@@ -72,10 +72,15 @@ export interface Memory {
   rssFile?: number;
   /** the highest RSS so far (VmHWM) */
   rssPeak?: number;
+  /** resident anonymous 256 KiB mappings: V8's heap pages, also those it keeps free for reuse */
+  rssV8Pages?: number;
 }
 
 /** RssAnon, RssFile and VmHWM of /proc/self/status, in bytes; empty where there is no /proc. */
-function rssParts(): Pick<Memory, 'rssAnon' | 'rssFile' | 'rssPeak'> {
+function rssParts(): Pick<
+  Memory,
+  'rssAnon' | 'rssFile' | 'rssPeak' | 'rssV8Pages'
+> {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
     const kb = (key: string) => {
@@ -86,10 +91,24 @@ function rssParts(): Pick<Memory, 'rssAnon' | 'rssFile' | 'rssPeak'> {
       rssAnon: kb('RssAnon'),
       rssFile: kb('RssFile'),
       rssPeak: kb('VmHWM'),
+      rssV8Pages: v8PagesRss(),
     };
   } catch {
     return {};
   }
+}
+
+/** Resident bytes of the anonymous mappings of exactly 256 KiB (V8 maps its heap pages so). */
+function v8PagesRss(): number | undefined {
+  const smaps = readFileSync('/proc/self/smaps', 'utf8');
+  let total = 0;
+  for (const m of smaps.matchAll(
+    /^([0-9a-f]+)-([0-9a-f]+) rw-p 00000000 00:00 0 *\n(?:.*\n)*?Rss:\s+(\d+) kB/gm,
+  )) {
+    if (parseInt(m[2], 16) - parseInt(m[1], 16) === 256 * 1024)
+      total += Number(m[3]) * 1024;
+  }
+  return total;
 }
 
 /** Collected twice (weak references and finalizers free more on the second), after a quiet time. */
