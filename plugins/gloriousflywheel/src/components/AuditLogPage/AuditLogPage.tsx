@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   ContentHeader,
+  Progress,
   SupportButton,
   WarningPanel,
 } from '@backstage/core-components';
@@ -113,7 +114,8 @@ export function AuditLogPage() {
     setFilter(k, e.target.value);
 
   let body;
-  if (canRead.loading) body = null;
+  if (canRead.loading)
+    body = <Progress aria-label="Checking your access to the audit log" />;
   else if (!canRead.allowed) {
     body = (
       <WarningPanel
