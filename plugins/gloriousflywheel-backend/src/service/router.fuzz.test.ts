@@ -48,7 +48,7 @@ const ROUTES: Route[] = [
   {
     method: 'get',
     path: '/fleet/scale-sets',
-    query: ['cluster', 'namespace', 'class'],
+    query: ['cluster', 'namespace', 'class', 'paused', 'q', 'limit', 'offset'],
   },
   { method: 'get', path: '/fleet/scale-sets/:cluster/:namespace/:name' },
   { method: 'get', path: '/fleet/classes' },
