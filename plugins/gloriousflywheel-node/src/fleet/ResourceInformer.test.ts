@@ -53,7 +53,12 @@ describe('ResourceInformer backoff against the sandbox Kubernetes API', () => {
     await k8s.close();
   });
 
-  function startInformer(backoff: InformerBackoff) {
+  function startInformer(
+    backoff: InformerBackoff,
+    plural:
+      | 'autoscalingrunnersets'
+      | 'ephemeralrunners' = 'autoscalingrunnersets',
+  ) {
     informer = new ResourceInformer({
       kubeConfig: createKubeConfig({
         name: 'honey',
@@ -63,7 +68,7 @@ describe('ResourceInformer backoff against the sandbox Kubernetes API', () => {
         skipTLSVerify: false,
         caData: k8s.caData,
       }),
-      plural: 'autoscalingrunnersets',
+      plural,
       namespace: 'arc-runners',
       backoff,
       onChange: () => {},
@@ -175,6 +180,33 @@ describe('ResourceInformer backoff against the sandbox Kubernetes API', () => {
     await eventually(() => expect(k8s.requestCounts.list).toBe(list + 1));
     await eventually(() => expect(k8s.openWatches).toBe(1));
   }, 30_000);
+
+  it('keeps only the fields the portal reads of what it lists and what it is sent by the watch', async () => {
+    startInformer({ baseMs: 50, maxMs: 800 }, 'ephemeralrunners');
+    await eventually(() => expect(k8s.openWatches).toBe(1));
+    const listed = informer!.list();
+    expect(listed.length).toBeGreaterThan(0);
+    expect(k8s.listEphemeralRunners('arc-runners')[0]).toHaveProperty('spec');
+    for (const o of listed) {
+      expect(o).not.toHaveProperty('spec');
+      expect(o.metadata?.resourceVersion).toBeTruthy();
+    }
+
+    const [scaleSet] = k8s.listScaleSets();
+    k8s.failRunners('arc-runners', scaleSet.metadata.name, 'pull failed');
+    await eventually(() =>
+      expect(
+        informer!
+          .list()
+          .some(
+            o =>
+              (o as { status?: { phase?: string } }).status?.phase === 'Failed',
+          ),
+      ).toBe(true),
+    );
+    for (const o of informer!.list()) expect(o).not.toHaveProperty('spec');
+    expect(errors).toEqual([]);
+  });
 
   it('refuses a backoff it cannot follow', () => {
     expect(() => startInformer({ baseMs: 0, maxMs: 10 })).toThrow(

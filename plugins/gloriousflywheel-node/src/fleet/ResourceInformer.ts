@@ -6,6 +6,7 @@ import {
   ListWatch,
   Watch,
 } from '@kubernetes/client-node';
+import { informerFields, InformerPlural } from './informerFields';
 
 export const ARC_GROUP = 'actions.github.com';
 export const ARC_VERSION = 'v1alpha1';
@@ -41,11 +42,7 @@ export interface InformerRetry {
 export interface ResourceInformerOptions {
   kubeConfig: KubeConfig;
   /** an ARC resource, or core `pods` */
-  plural:
-    | 'autoscalingrunnersets'
-    | 'ephemeralrunners'
-    | 'autoscalinglisteners'
-    | 'pods';
+  plural: InformerPlural;
   /** e.g. ARC's listener component label; list and watch only what matches */
   labelSelector?: string;
   /** undefined = all namespaces */
@@ -71,7 +68,8 @@ const keyOf = (o: KubernetesObject) =>
  * `healthyWatchMs`, restarts it from a fresh list after a jittered exponential backoff. Only such a
  * healthy watch resets the backoff, never a list: against a cluster that allows list but refuses
  * watch the informer relists ever more slowly, up to once per `maxMs`. The copy is kept meanwhile
- * (and reported stale by the caller), and the relist removes what vanished.
+ * (and reported stale by the caller), and the relist removes what vanished. Only the fields the
+ * portal reads are kept of each object (see `informerFields`).
  */
 export class ResourceInformer {
   private readonly objects = new Map<string, KubernetesObject>();
@@ -171,6 +169,8 @@ export class ResourceInformer {
    * a watch refused or closed at once cannot make the informer loop.
    */
   private watchFor(current: () => boolean, starting: () => void): Watch {
+    const { plural } = this.options;
+    const keep = (o: KubernetesObject) => informerFields(plural, o);
     const opened = () => {
       let healthy = false;
       const timer = setTimeout(() => {
@@ -203,7 +203,9 @@ export class ResourceInformer {
           query,
           (phase, obj, raw) => {
             if (phase === 'ERROR') lastError = obj;
-            callback(phase, obj, raw);
+            const change =
+              phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED';
+            callback(phase, change ? keep(obj) : obj, raw);
           },
           err => {
             ended = true;
@@ -230,7 +232,19 @@ export class ResourceInformer {
     })(this.options.kubeConfig);
   }
 
+  /** One list, each item cut to the fields kept before the list's body can be collected. */
   private async listOnce(): Promise<{
+    items: KubernetesObject[];
+    metadata?: { resourceVersion?: string };
+  }> {
+    const { items, metadata } = await this.listAll();
+    return {
+      items: items.map(o => informerFields(this.options.plural, o)),
+      metadata,
+    };
+  }
+
+  private async listAll(): Promise<{
     items: KubernetesObject[];
     metadata?: { resourceVersion?: string };
   }> {
