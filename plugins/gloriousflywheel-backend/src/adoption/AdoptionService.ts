@@ -28,6 +28,7 @@ import {
   AdoptionReader,
   repoKey,
 } from '@tinyland/backstage-plugin-gloriousflywheel-node';
+import { SharedStrings } from './SharedStrings';
 import { AdoptionScanner, ScanProgress } from './AdoptionScanner';
 import type { GitHubClient } from './GitHubClient';
 import { RepoScanRecord } from './types';
@@ -106,6 +107,8 @@ function scanIntervalMs(
 export class AdoptionService {
   private readonly scanner: AdoptionScanner;
   private records = new Map<string, RepoScanRecord>();
+  /** the texts records repeat, held once */
+  private readonly strings = new SharedStrings();
   private current: AdoptionScanStatus = idle();
   private running: Promise<void> | undefined;
   /** a scan-task run is in progress on this replica */
@@ -136,7 +139,9 @@ export class AdoptionService {
   async load(): Promise<void> {
     const records = await this.options.store.loadRepos();
     const stale = this.now().getTime() - DAY_MS;
-    this.records = new Map(records.map(r => [repoKey(r.owner, r.name), r]));
+    this.records = new Map(
+      records.map(r => [repoKey(r.owner, r.name), this.strings.shareRecord(r)]),
+    );
     const removed = [...this.options.hub.list()]
       .map(r => repoKey(r.owner, r.name))
       .filter(k => !this.records.has(k));
@@ -565,7 +570,8 @@ export class AdoptionService {
   ) {
     await this.options.store.saveRepos(dirty);
     if (gone.length) await this.options.store.deleteRepos(gone);
-    for (const r of records) this.records.set(repoKey(r.owner, r.name), r);
+    for (const r of records)
+      this.records.set(repoKey(r.owner, r.name), this.strings.shareRecord(r));
     for (const key of gone) this.records.delete(key);
     this.options.hub.publish(
       records.map(r => r.result),
