@@ -6,7 +6,8 @@ import { startLargeOrg } from './adoption';
 import type { BackendFigures, BackendInput, Memory } from './backendProcess';
 import { printTable, Target } from './report';
 
-const BUDGET_MS = 420_000;
+// three rests of up to two minutes each, the sync and the scan
+const BUDGET_MS = 720_000;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 /** Runs backendProcess.ts as `yarn bench` runs this file: same node flags, same transform. */
@@ -41,8 +42,10 @@ function runBackend(input: BackendInput): Promise<BackendFigures> {
 
 /**
  * Backend RSS growth with the fleet (50 clusters × 100 scale sets × 4 runners) synced and a cold
- * adoption scan of 10,000 repositories done, over the same backend idle. The backend runs in a
- * process of its own, so the sandboxes serving it (here) are not in its figure.
+ * adoption scan of 10,000 repositories done, over the same backend idle, both at rest (after V8's
+ * memory reducer ran, as it does between scans); the peak during the scan is printed beside it,
+ * since that is what a container's memory limit must allow. The backend runs in a process of its
+ * own, so the sandboxes serving it (here) are not in its figure.
  */
 export async function benchBackendMemory(): Promise<Target[]> {
   const sandboxes: KubernetesSandbox[] = [];
@@ -58,15 +61,16 @@ export async function benchBackendMemory(): Promise<Target[]> {
       github: { url: gh.url, token: gh.token },
       repos: org.repos.length,
     });
-    const growth = f.settled.rss - f.idle.rss;
+    const growth = f.loaded.rss - f.idle.rss;
     const row = (name: string, of: (m: Memory) => number) => [
       name,
       mb(of(f.idle)),
       mb(of(f.fleet)),
       mb(of(f.loaded)),
-      mb(of(f.settled)),
-      mb(of(f.settled) - of(f.idle)),
+      mb(of(f.loaded) - of(f.idle)),
     ];
+    const rest = (m: Memory) =>
+      m.restMs === null ? 'none in 120 s' : `${(m.restMs / 1000).toFixed(0)} s`;
     printTable(
       `Backend process (fleet API and adoption, database ${
         process.env.GF_BENCH_PG
@@ -76,9 +80,18 @@ export async function benchBackendMemory(): Promise<Target[]> {
         f.syncMs / 1000
       ).toFixed(1)} s), then ${f.repos} repositories scanned cold too (${(
         f.scanMs / 1000
-      ).toFixed(1)} s); each after gc and a quiet second`,
-      ['', 'idle', '+ fleet', '+ adoption', '10 s later', 'growth'],
+      ).toFixed(
+        1,
+      )} s); each at rest: collected, then left alone until V8's memory reducer ran`,
+      ['', 'idle', '+ fleet', '+ adoption', 'growth'],
       [
+        [
+          'memory reducer ran after',
+          rest(f.idle),
+          rest(f.fleet),
+          rest(f.loaded),
+          '',
+        ],
         row('RSS', m => m.rss),
         row('  of it anonymous (heaps)', m => m.rssAnon ?? NaN),
         row('  of it mapped files', m => m.rssFile ?? NaN),
@@ -95,9 +108,15 @@ export async function benchBackendMemory(): Promise<Target[]> {
       {
         target: `backend RSS growth, fleet and ${f.repos} repositories loaded`,
         goal: '<= 200 MB',
-        measured: `${mb(growth)} (fleet ${mb(f.fleet.rss - f.idle.rss)}; ${mb(
-          f.idle.rss,
-        )} idle, own process)`,
+        measured: `${mb(growth)} at rest (fleet ${mb(
+          f.fleet.rss - f.idle.rss,
+        )}; ${mb(f.idle.rss)} idle; peak ${mb(
+          (f.loaded.rssPeak ?? NaN) - f.idle.rss,
+        )} over idle during the scan)${
+          [f.idle, f.fleet, f.loaded].some(m => m.restMs === null)
+            ? '; V8 memory reducer not seen'
+            : ''
+        }`,
         met: growth <= 200 * 1024 * 1024,
       },
     ];

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import knexFactory from 'knex';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { DEFAULT_RUNNER_CLASSES } from '@tinyland/backstage-plugin-gloriousflywheel-common';
@@ -46,8 +47,6 @@ export interface BackendFigures {
   fleet: Memory;
   /** the fleet and the scan's results */
   loaded: Memory;
-  /** the same, SETTLE_MS later */
-  settled: Memory;
   syncMs: number;
   scanMs: number;
   scaleSets: number;
@@ -55,7 +54,6 @@ export interface BackendFigures {
 }
 
 const SYNC_TIMEOUT_MS = 180_000;
-const SETTLE_MS = 10_000;
 
 /** process.memoryUsage() figures, in bytes. */
 export interface Memory {
@@ -74,6 +72,8 @@ export interface Memory {
   rssPeak?: number;
   /** resident anonymous 256 KiB mappings: V8's heap pages, also those it keeps free for reuse */
   rssV8Pages?: number;
+  /** ms from the last forced gc to V8's memory reducer GC; null: none came in REST_TIMEOUT_MS */
+  restMs: number | null;
 }
 
 /** RssAnon, RssFile and VmHWM of /proc/self/status, in bytes; empty where there is no /proc. */
@@ -111,13 +111,53 @@ function v8PagesRss(): number | undefined {
   return total;
 }
 
-/** Collected twice (weak references and finalizers free more on the second), after a quiet time. */
-async function idleMemory(quietMs = 1000): Promise<Memory> {
+/** The longest wait for V8's memory reducer before the figures are taken without it. */
+const REST_TIMEOUT_MS = 120_000;
+/** after the reducer's GC: V8 unmaps the pages it freed on a background thread */
+const UNMAP_MS = 2_000;
+
+/**
+ * Memory once the process is at rest, as a backend is between scans: collected (twice: weak
+ * references and finalizers free more on the second), then left alone until V8's memory reducer
+ * has run by itself. V8 starts it some seconds after allocation stops; its compacting GC is what
+ * gives freed heap pages back to the system (a forced gc() keeps them for reuse). It is seen as the
+ * first major GC after the forced ones that nobody forced; `restMs` is how long it took to come.
+ */
+async function restingMemory(): Promise<Memory> {
   const gc = (global as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
   gc();
-  await new Promise(r => setTimeout(r, quietMs));
+  await new Promise(r => setTimeout(r, 1000));
   gc();
+  const started = performance.now();
+  let rested: () => void = () => {};
+  const reduced = new Promise<void>(r => {
+    rested = r;
+  });
+  const observer = new PerformanceObserver(list => {
+    for (const e of list.getEntries()) {
+      const { kind, flags } = (
+        e as { detail?: { kind: number; flags: number } }
+      ).detail ?? { kind: 0, flags: 0 };
+      if (
+        kind === constants.NODE_PERFORMANCE_GC_MAJOR &&
+        !(flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED)
+      )
+        rested();
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    reduced.then(() => false),
+    new Promise<boolean>(r => {
+      timer = setTimeout(() => r(true), REST_TIMEOUT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  observer.disconnect();
+  const restMs = timedOut ? null : performance.now() - started;
+  await new Promise(r => setTimeout(r, UNMAP_MS));
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
   const v8Heap = getHeapStatistics();
   return {
@@ -127,6 +167,7 @@ async function idleMemory(quietMs = 1000): Promise<Memory> {
     external,
     heapPhysical: v8Heap.total_physical_size,
     v8Malloced: v8Heap.malloced_memory,
+    restMs,
     ...rssParts(),
   };
 }
@@ -190,7 +231,7 @@ async function main() {
         .length as number;
     // one request served, so the idle figure has the HTTP path's code and buffers in it too
     await scaleSets();
-    const idle = await idleMemory();
+    const idle = await restingMemory();
 
     const syncStarted = performance.now();
     fleet.start();
@@ -206,7 +247,7 @@ async function main() {
       await new Promise(r => setTimeout(r, 100));
     }
     const syncMs = performance.now() - syncStarted;
-    const fleetLoaded = await idleMemory();
+    const fleetLoaded = await restingMemory();
 
     const scanStarted = performance.now();
     const status = await adoption.scan('manual');
@@ -226,15 +267,12 @@ async function main() {
       throw new Error(
         `API served ${served} scale sets, not ${input.scaleSets}`,
       );
-    const loaded = await idleMemory();
-    // V8 gives pages back to the system some seconds after the last allocations, if at all
-    const settled = await idleMemory(SETTLE_MS);
+    const loaded = await restingMemory();
 
     const figures: BackendFigures = {
       idle,
       fleet: fleetLoaded,
       loaded,
-      settled,
       syncMs,
       scanMs,
       scaleSets: served,
