@@ -267,6 +267,35 @@ describe('RunnerClassesPage', () => {
     expect(screen.getByRole('link', { name: 'pool-11' })).toBeInTheDocument();
   });
 
+  it('shows a named progress bar until the first page of scale sets arrives', async () => {
+    const list = serverList(scaleSets, [synced]);
+    let release: () => void = () => {};
+    const LOADED = { timeout: 10_000 };
+    await render({
+      ...fakeApi([synced]),
+      // the list waits until the test lets it through
+      getScaleSets: async query => {
+        await new Promise<void>(r => {
+          release = r;
+        });
+        return list(query);
+      },
+    });
+    // Backstage's Progress appears after a short delay, named (the table's overlay had no name)
+    expect(
+      await screen.findByRole(
+        'progressbar',
+        { name: 'Loading all scale sets' },
+        LOADED,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('No scale sets match.')).toBeNull();
+
+    release();
+    await screen.findByRole('link', { name: 'gpu-pool' }, LOADED);
+    expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
   it('marks a stale cluster as stale, with since when', async () => {
     await render(
       fakeApi([
