@@ -20,6 +20,7 @@ function record(i: number): RepoScanRecord {
     result: {
       url,
       scorecard: {
+        evaluatedAt: new Date(Date.UTC(2026, 11, 1, 0, 0, i)).toISOString(),
         checks: [
           {
             summary: text(
@@ -55,17 +56,22 @@ describe('SharedStrings', () => {
     expect(records).toEqual(before);
   });
 
-  it('holds the repeated texts of scorecards and jobs, not URLs, long texts or names', () => {
+  it('holds the repeated texts of checks and jobs, not URLs, times, long texts or names', () => {
     const strings = new SharedStrings();
     for (let i = 0; i < 100; i++) strings.shareRecord(record(i));
     // 4 summaries, 1 path, 1 job id, 1 label
     expect(strings.size).toBe(7);
   });
 
-  it('stops growing at its bound and still returns every text', () => {
+  it('starts again empty at its bound, and still returns every text', () => {
     const strings = new SharedStrings(10);
-    for (let i = 0; i < 50; i++) expect(strings.share(`t${i}`)).toBe(`t${i}`);
+    for (let i = 0; i < 10; i++) strings.share(`t${i}`);
     expect(strings.size).toBe(10);
+    expect(strings.share('t3')).toBe('t3');
+    expect(strings.size).toBe(10);
+    for (let i = 10; i < 25; i++) expect(strings.share(`t${i}`)).toBe(`t${i}`);
+    // emptied at t10 and at t20: t20..t24 held
+    expect(strings.size).toBe(5);
   });
 
   it('saves the memory of the copies it replaces', () => {

@@ -2,15 +2,17 @@ import type { RepoScanRecord } from './types';
 
 /** Texts longer than this (file contents, long excerpts) are unique per repository: never held. */
 const MAX_SHARED_LENGTH = 200;
-/** Past this many distinct texts the table stops growing; later texts are kept as they come. */
+/** Past this many distinct texts the table starts again empty (records keep what they hold). */
 const MAX_SHARED_STRINGS = 100_000;
 
 /**
  * One copy of each short text the stored scan results repeat. Ten thousand repositories repeat the
  * same check summaries, evidence paths, job ids and labels, and every evaluation (and every row
  * read back from the database) makes its own copy of each, most as concatenations of the parts
- * they were built from. Only the scorecard and the jobs are walked (most of what a result holds);
- * names, commits and URLs are unique per repository and would only fill the table.
+ * they were built from. Only the scorecard's checks and the jobs are walked (most of what a result
+ * holds); names, commits, times and URLs are unique per repository and would only fill the table.
+ * A full table is emptied rather than frozen, so texts new since (a reworded summary after an
+ * upgrade) are shared too.
  */
 export class SharedStrings {
   private readonly held = new Map<string, string>();
@@ -21,18 +23,19 @@ export class SharedStrings {
     return this.held.size;
   }
 
-  /** The held copy of `s`, holding `s` if there is room. */
+  /** The held copy of `s`, holding `s` (in a table emptied first when full). */
   share(s: string): string {
     if (s.length > MAX_SHARED_LENGTH) return s;
     const held = this.held.get(s);
     if (held !== undefined) return held;
-    if (this.held.size < this.max) this.held.set(s, s);
+    if (this.held.size >= this.max) this.held.clear();
+    this.held.set(s, s);
     return s;
   }
 
-  /** A record's scorecard and jobs with their texts shared (in place); returns the record. */
+  /** A record's checks and jobs with their texts shared (in place); returns the record. */
   shareRecord(record: RepoScanRecord): RepoScanRecord {
-    this.walk(record.result.scorecard);
+    this.walk(record.result.scorecard.checks);
     this.walk(record.result.jobs);
     return record;
   }
