@@ -5,6 +5,7 @@ import {
   ClusterStatus,
 } from '@tinyland/backstage-plugin-gloriousflywheel-common';
 import { ClusterConfig } from './FleetConfig';
+import type { InformerPlural } from './informerFields';
 import {
   InformerBackoff,
   InformerRetry,
@@ -91,7 +92,10 @@ export class ClusterWatcher {
     this.since = this.now();
     const scopes = options.cluster.namespaces ?? [undefined];
     const make = (
-      plural: 'autoscalingrunnersets' | 'ephemeralrunners',
+      plural: Extract<
+        InformerPlural,
+        'autoscalingrunnersets' | 'ephemeralrunners'
+      >,
       namespace?: string,
     ) => {
       const informer: ResourceInformer = new ResourceInformer({
@@ -112,7 +116,9 @@ export class ClusterWatcher {
     // Listener health is extra: its informers never change the cluster's sync state, only say
     // (listenersKnown) whether their data can be used.
     const controller = options.cluster.controllerNamespace;
-    const makeListener = (plural: 'autoscalinglisteners' | 'pods') => {
+    const makeListener = (
+      plural: Extract<InformerPlural, 'autoscalinglisteners' | 'pods'>,
+    ) => {
       const informer: ResourceInformer = new ResourceInformer({
         kubeConfig: options.kubeConfig,
         plural,

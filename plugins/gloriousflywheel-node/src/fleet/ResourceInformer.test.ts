@@ -6,6 +6,7 @@ import {
   startKubernetesSandbox,
 } from '@internal/fleet-sandbox';
 import { createKubeConfig } from './kubeConfig';
+import type { InformerPlural } from './informerFields';
 import {
   InformerBackoff,
   InformerRetry,
@@ -55,9 +56,7 @@ describe('ResourceInformer backoff against the sandbox Kubernetes API', () => {
 
   function startInformer(
     backoff: InformerBackoff,
-    plural:
-      | 'autoscalingrunnersets'
-      | 'ephemeralrunners' = 'autoscalingrunnersets',
+    plural: InformerPlural = 'autoscalingrunnersets',
   ) {
     informer = new ResourceInformer({
       kubeConfig: createKubeConfig({

@@ -22,16 +22,26 @@ export type InformerPlural =
 // kubectl's copy of the whole applied object: often the largest field, never read.
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/** Every field of `T` named, if only as undefined: tsc fails here when a reader's type gains one. */
+type Every<T> = { [K in keyof Required<T>]: T[K] | undefined };
+
 /**
  * A copy without the keys whose value is undefined, so a kept object has only what it was sent.
  * Copied, not deleted from: `delete` turns an object into a much larger dictionary.
  */
-function defined<T extends object>(o: T): T {
+function defined<T extends object>(o: Every<T>): T {
   const out = {} as T;
   for (const k of Object.keys(o) as (keyof T)[])
-    if (o[k] !== undefined) out[k] = o[k];
+    if (o[k] !== undefined) out[k] = o[k] as T[typeof k];
   return out;
 }
+
+type ScaleSetSpec = NonNullable<AutoscalingRunnerSetObject['spec']>;
+type ScaleSetStatus = NonNullable<AutoscalingRunnerSetObject['status']>;
+type RunnerContainer = NonNullable<
+  NonNullable<RunnerPodTemplate['spec']>['containers']
+>[number];
+type PodStatus = NonNullable<ListenerPodObject['status']>;
 
 type Meta = ArcObjectMeta & {
   resourceVersion?: string;
@@ -54,7 +64,7 @@ function scaleSetLabels(
   if (!labels) return undefined;
   const name = labels[ARC_SCALE_SET_NAME_LABEL];
   const namespace = labels[ARC_SCALE_SET_NAMESPACE_LABEL];
-  return defined({
+  return defined<Record<string, string>>({
     [ARC_SCALE_SET_NAME_LABEL]: name,
     [ARC_SCALE_SET_NAMESPACE_LABEL]: namespace,
   });
@@ -64,7 +74,7 @@ function scaleSetLabels(
 function metaOf(o: KubernetesObject, whole: boolean): Meta {
   const m = (o.metadata ?? {}) as Meta;
   // name, namespace and resourceVersion are what list + watch key and resume by
-  return defined({
+  return defined<Meta>({
     name: m.name,
     namespace: m.namespace,
     resourceVersion: m.resourceVersion,
@@ -82,7 +92,7 @@ function templateOf(
   return {
     spec: {
       containers: containers.map(c =>
-        defined({
+        defined<RunnerContainer>({
           name: c?.name,
           image: c?.image,
           env: c?.env,
@@ -95,11 +105,11 @@ function templateOf(
 
 function scaleSetFields(o: KubernetesObject): AutoscalingRunnerSetObject {
   const { spec, status } = o as AutoscalingRunnerSetObject;
-  return defined({
+  return defined<AutoscalingRunnerSetObject>({
     metadata: metaOf(o, true),
     spec:
       spec &&
-      defined({
+      defined<ScaleSetSpec>({
         githubConfigUrl: spec.githubConfigUrl,
         runnerScaleSetName: spec.runnerScaleSetName,
         runnerGroup: spec.runnerGroup,
@@ -110,7 +120,7 @@ function scaleSetFields(o: KubernetesObject): AutoscalingRunnerSetObject {
       }),
     status:
       status &&
-      defined({
+      defined<ScaleSetStatus>({
         currentRunners: status.currentRunners,
         pendingEphemeralRunners: status.pendingEphemeralRunners,
         runningEphemeralRunners: status.runningEphemeralRunners,
@@ -121,11 +131,11 @@ function scaleSetFields(o: KubernetesObject): AutoscalingRunnerSetObject {
 
 function runnerFields(o: KubernetesObject): EphemeralRunnerObject {
   const { status } = o as EphemeralRunnerObject;
-  return defined({
+  return defined<EphemeralRunnerObject>({
     metadata: metaOf(o, false),
     status:
       status &&
-      defined({
+      defined<NonNullable<EphemeralRunnerObject['status']>>({
         phase: status.phase,
         reason: status.reason,
         message: status.message,
@@ -135,11 +145,11 @@ function runnerFields(o: KubernetesObject): EphemeralRunnerObject {
 
 function listenerFields(o: KubernetesObject): AutoscalingListenerObject {
   const { spec } = o as AutoscalingListenerObject;
-  return defined({
+  return defined<AutoscalingListenerObject>({
     metadata: metaOf(o, false),
     spec:
       spec &&
-      defined({
+      defined<NonNullable<AutoscalingListenerObject['spec']>>({
         autoscalingRunnerSetName: spec.autoscalingRunnerSetName,
         autoscalingRunnerSetNamespace: spec.autoscalingRunnerSetNamespace,
       }),
@@ -148,21 +158,23 @@ function listenerFields(o: KubernetesObject): AutoscalingListenerObject {
 
 function podFields(o: KubernetesObject): ListenerPodObject {
   const { status } = o as ListenerPodObject;
-  return defined({
+  return defined<ListenerPodObject>({
     metadata: metaOf(o, false),
     status:
       status &&
-      defined({
+      defined<PodStatus>({
         phase: status.phase,
         conditions: status.conditions?.map(c =>
-          defined({
+          defined<NonNullable<PodStatus['conditions']>[number]>({
             type: c.type,
             status: c.status,
             lastTransitionTime: c.lastTransitionTime,
           }),
         ),
         containerStatuses: status.containerStatuses?.map(c =>
-          defined({ state: c.state }),
+          defined<NonNullable<PodStatus['containerStatuses']>[number]>({
+            state: c.state,
+          }),
         ),
       }),
   });
