@@ -43,7 +43,7 @@ function runBackend(input: BackendInput): Promise<BackendFigures> {
 /**
  * Backend RSS growth with the fleet (50 clusters × 100 scale sets × 4 runners) synced and a cold
  * adoption scan of 10,000 repositories done, over the same backend idle, both at rest (after V8's
- * memory reducer ran, as it does between scans); the peak during the scan is printed beside it,
+ * memory reducer ran in the otherwise idle process); the peak during the scan is printed beside it,
  * since that is what a container's memory limit must allow. The backend runs in a process of its
  * own, so the sandboxes serving it (here) are not in its figure.
  */
@@ -110,9 +110,9 @@ export async function benchBackendMemory(): Promise<Target[]> {
         goal: '<= 200 MB',
         measured: `${mb(growth)} at rest (fleet ${mb(
           f.fleet.rss - f.idle.rss,
-        )}; ${mb(f.idle.rss)} idle; peak ${mb(
-          (f.loaded.rssPeak ?? NaN) - f.idle.rss,
-        )} over idle during the scan)${
+        )}; ${mb(f.idle.rss)} idle; RSS peaked at ${mb(
+          f.loaded.rssPeak ?? NaN,
+        )} during the scan)${
           [f.idle, f.fleet, f.loaded].some(m => m.restMs === null)
             ? '; V8 memory reducer not seen'
             : ''

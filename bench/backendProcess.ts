@@ -117,11 +117,12 @@ const REST_TIMEOUT_MS = 120_000;
 const UNMAP_MS = 2_000;
 
 /**
- * Memory once the process is at rest, as a backend is between scans: collected (twice: weak
+ * Memory once the process is at rest: collected (twice: weak
  * references and finalizers free more on the second), then left alone until V8's memory reducer
  * has run by itself. V8 starts it some seconds after allocation stops; its compacting GC is what
- * gives freed heap pages back to the system (a forced gc() keeps them for reuse). It is seen as the
- * first major GC after the forced ones that nobody forced; `restMs` is how long it took to come.
+ * gives freed heap pages back to the system (a forced gc() keeps them for reuse). `restMs` is how
+ * long it took to come. Seen here in a process doing nothing else; a backend serving requests
+ * meanwhile was not measured.
  */
 async function restingMemory(): Promise<Memory> {
   const gc = (global as { gc?: () => void }).gc;
@@ -130,10 +131,14 @@ async function restingMemory(): Promise<Memory> {
   await new Promise(r => setTimeout(r, 1000));
   gc();
   const started = performance.now();
+  const collected = process.memoryUsage().heapTotal;
+  let restedAt: number | undefined;
   let rested: () => void = () => {};
   const reduced = new Promise<void>(r => {
     rested = r;
   });
+  // The reducer's GC carries no flag of its own: it is a major GC nobody forced after which V8's
+  // heap is smaller than the forced collections left it (an allocation-driven one would not be).
   const observer = new PerformanceObserver(list => {
     for (const e of list.getEntries()) {
       const { kind, flags } = (
@@ -141,22 +146,25 @@ async function restingMemory(): Promise<Memory> {
       ).detail ?? { kind: 0, flags: 0 };
       if (
         kind === constants.NODE_PERFORMANCE_GC_MAJOR &&
-        !(flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED)
-      )
+        !(flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) &&
+        process.memoryUsage().heapTotal < collected
+      ) {
+        restedAt ??= e.startTime;
         rested();
+      }
     }
   });
   observer.observe({ entryTypes: ['gc'] });
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    reduced.then(() => false),
-    new Promise<boolean>(r => {
-      timer = setTimeout(() => r(true), REST_TIMEOUT_MS);
+  await Promise.race([
+    reduced,
+    new Promise<void>(r => {
+      timer = setTimeout(r, REST_TIMEOUT_MS);
     }),
   ]);
   clearTimeout(timer);
   observer.disconnect();
-  const restMs = timedOut ? null : performance.now() - started;
+  const restMs = restedAt === undefined ? null : restedAt - started;
   await new Promise(r => setTimeout(r, UNMAP_MS));
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
   const v8Heap = getHeapStatistics();
