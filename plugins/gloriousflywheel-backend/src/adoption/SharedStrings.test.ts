@@ -63,6 +63,21 @@ describe('SharedStrings', () => {
     expect(strings.size).toBe(7);
   });
 
+  it('passes over a record that lacks its scorecard or jobs', () => {
+    const strings = new SharedStrings();
+    const partial = {
+      owner: 'o',
+      name: 'n',
+      result: { url: 'u' },
+    } as unknown as RepoScanRecord;
+    expect(strings.shareRecord(partial)).toEqual({
+      owner: 'o',
+      name: 'n',
+      result: { url: 'u' },
+    });
+    expect(strings.size).toBe(0);
+  });
+
   it('starts again empty at its bound, and still returns every text', () => {
     const strings = new SharedStrings(10);
     for (let i = 0; i < 10; i++) strings.share(`t${i}`);

@@ -35,8 +35,9 @@ export class SharedStrings {
 
   /** A record's checks and jobs with their texts shared (in place); returns the record. */
   shareRecord(record: RepoScanRecord): RepoScanRecord {
-    this.walk(record.result.scorecard.checks);
-    this.walk(record.result.jobs);
+    // a row stored by an older release may lack a part: sharing must never stop the load
+    this.walk(record.result?.scorecard?.checks);
+    this.walk(record.result?.jobs);
     return record;
   }
 
