@@ -570,8 +570,12 @@ export class AdoptionService {
   ) {
     await this.options.store.saveRepos(dirty);
     if (gone.length) await this.options.store.deleteRepos(gone);
-    for (const r of records)
-      this.records.set(repoKey(r.owner, r.name), this.strings.shareRecord(r));
+    for (const r of records) {
+      const key = repoKey(r.owner, r.name);
+      // an unchanged repository comes back as the record held already, its texts shared
+      if (this.records.get(key) !== r) this.strings.shareRecord(r);
+      this.records.set(key, r);
+    }
     for (const key of gone) this.records.delete(key);
     this.options.hub.publish(
       records.map(r => r.result),
