@@ -94,21 +94,18 @@ describe('toRunnerClassListItem', () => {
     text: 'ok',
     evidence: [],
   } as any;
-  const contract = {
-    runnerClass: 'tinyland-nix',
+  // one passing check, for the class and for each of its scale sets
+  const score = {
     passed: 1,
     failed: 0,
     unknown: 0,
     applicable: 1,
     checks: [check],
-    scaleSets: summary.scaleSets.map(scaleSet => ({
-      scaleSet,
-      passed: 1,
-      failed: 0,
-      unknown: 0,
-      applicable: 1,
-      checks: [check],
-    })),
+  };
+  const contract = {
+    runnerClass: 'tinyland-nix',
+    ...score,
+    scaleSets: summary.scaleSets.map(scaleSet => ({ scaleSet, ...score })),
   };
 
   it('counts the scale sets and keeps the contract score and class-level checks only', () => {

@@ -118,9 +118,9 @@ export function AsyncContent<T>(props: {
 }
 
 /**
- * AsyncContent for a table that draws its own loading bar: `children({ value, loading })` from the
- * first render (`loading` until a first value; `value` the last one, kept through reloads), and
- * the same error panel in place of the table while no value has loaded.
+ * AsyncContent for a table that shows its own loading state: `children({ value, loading })` from
+ * the first render (`loading` until a first value; `value` the last one, kept through reloads),
+ * and the same error panel in place of the table while no value has loaded.
  */
 export function AsyncTable<T>(props: {
   state: AsyncState<T>;

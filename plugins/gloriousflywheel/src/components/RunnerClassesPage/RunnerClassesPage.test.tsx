@@ -139,6 +139,9 @@ const synced: ClusterStatus = {
   scaleSets: 3,
 };
 
+// the search waits 300 ms for typing to pause: a loaded machine needs more than findBy's 1 s
+const LOADED = { timeout: 10_000 };
+
 async function render(api: Partial<GloriousFlywheelApi>) {
   return renderInTestApp(
     <TestApiProvider
@@ -222,8 +225,6 @@ describe('RunnerClassesPage', () => {
       ),
     );
     const queries: ScaleSetQuery[] = [];
-    // the search waits 300 ms for typing to pause: a loaded machine needs more than findBy's 1 s
-    const LOADED = { timeout: 10_000 };
     await render({
       ...fakeApi([synced]),
       getScaleSets: serverList(many, [synced], queries),
@@ -270,7 +271,6 @@ describe('RunnerClassesPage', () => {
   it('shows a named progress bar until the first page of scale sets arrives', async () => {
     const list = serverList(scaleSets, [synced]);
     let release: () => void = () => {};
-    const LOADED = { timeout: 10_000 };
     await render({
       ...fakeApi([synced]),
       // the list waits until the test lets it through
